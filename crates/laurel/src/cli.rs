@@ -1,0 +1,171 @@
+//! The `laurel` command line.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use laurel_store::Store;
+
+use crate::{DEFAULT_DATABASE_URL, DEFAULT_LISTEN, ServeConfig, database_url, redact, start};
+
+/// Laurel: awards and commendation workflow (thi đua, khen thưởng).
+#[derive(Debug, Parser)]
+#[command(name = "laurel", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives; every subcommand that touches data takes it.
+#[derive(Debug, Args, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite://path?mode=rwc`, `postgres://user@host/db`, or a plain file path for SQLite.
+    #[arg(long, env = "LAUREL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the GraphQL API (applies migrations; creates the first administrator on an empty database).
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Address to listen on.
+        #[arg(long, env = "LAUREL_LISTEN", default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+        /// Public base URL printed in certificates' QR codes (default: http://<listen>).
+        #[arg(long, env = "LAUREL_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// How long a login session lasts, in hours.
+        #[arg(long, env = "LAUREL_SESSION_HOURS", default_value_t = 12)]
+        session_hours: u32,
+    },
+    /// Apply pending migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the GraphQL schema (SDL), as checked in at schema.graphql.
+    Schema,
+}
+
+/// Administration subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Give an account a new one-time password (printed once; to be changed at first login).
+    ResetPassword {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The account's username.
+        #[arg(long, default_value = "admin")]
+        username: String,
+    },
+}
+
+/// Runs a parsed command, writing what people read to `out`.
+pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            db,
+            listen,
+            public_url,
+            session_hours,
+        } => {
+            let url = database_url(&db.database_url);
+            let mut config = ServeConfig::new(&url, listen);
+            config.public_url = public_url;
+            config.session_ttl = time::Duration::hours(i64::from(session_hours));
+            let running = start(config).await?;
+            let base = format!("http://{}", running.addr);
+            writeln!(out, "Laurel is serving on {base}")?;
+            writeln!(out, "  GraphiQL (try the API): {base}/graphql")?;
+            writeln!(out, "  Database: {} (migrations applied)", redact(&url))?;
+            if let Some(admin) = &running.bootstrap {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "First start on an empty database: an administrator was created."
+                )?;
+                writeln!(out, "  username:          {}", admin.username)?;
+                writeln!(out, "  one-time password: {}", admin.password)?;
+                writeln!(
+                    out,
+                    "Log in with the `login` mutation, then change the password with `changePassword`."
+                )?;
+                writeln!(
+                    out,
+                    "Lost it? `laurel admin reset-password --username admin` prints a new one."
+                )?;
+            }
+            writeln!(out, "Press Ctrl-C to stop.")?;
+            out.flush()?;
+            running.serve_until(shutdown_signal()).await
+        }
+        Command::Migrate { db } => {
+            let url = database_url(&db.database_url);
+            let store = Store::connect(&url)
+                .await
+                .with_context(|| format!("connecting to {}", redact(&url)))?;
+            let pending = store.pending_migrations().await?;
+            store.migrate().await?;
+            writeln!(out, "Applied {pending} migration(s) to {}.", redact(&url))?;
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::ResetPassword { db, username },
+        } => {
+            let url = database_url(&db.database_url);
+            let store = Store::connect(&url)
+                .await
+                .with_context(|| format!("connecting to {}", redact(&url)))?;
+            store.migrate().await?;
+            let password =
+                laurel_gateway::ops::reset_password(&store, &username, laurel_gateway::edge::now())
+                    .await
+                    .map_err(|e| {
+                        let (vi, en) = e.messages();
+                        anyhow::anyhow!("{en} / {vi}")
+                    })?;
+            writeln!(out, "New one-time password for {username}: {password}")?;
+            writeln!(
+                out,
+                "It must be changed at the next login (changePassword)."
+            )?;
+            Ok(())
+        }
+        Command::Schema => {
+            write!(out, "{}", laurel_gateway::schema::sdl())?;
+            Ok(())
+        }
+    }
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

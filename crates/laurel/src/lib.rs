@@ -1,0 +1,165 @@
+#![doc = include_str!("../README.md")]
+
+pub mod cli;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use laurel_certificates::Renderer;
+use laurel_gateway::ops::{Bootstrapped, Ops, Settings, bootstrap_admin};
+use laurel_gateway::server::{self, AppState};
+use laurel_store::Store;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The default database: a SQLite file next to where Laurel runs.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://laurel.db?mode=rwc";
+/// The default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Turns what a person typed into a database URL: a plain file path means a SQLite file
+/// (created if missing).
+pub fn database_url(raw: &str) -> String {
+    if raw.contains("://") || raw.starts_with("sqlite:") {
+        raw.to_string()
+    } else {
+        format!("sqlite://{raw}?mode=rwc")
+    }
+}
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The public base URL printed in certificates' QR codes; defaults to `http://<listen>`.
+    pub public_url: Option<String>,
+    /// How long a login session lasts.
+    pub session_ttl: time::Duration,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl ServeConfig {
+    /// Defaults for everything but the database.
+    pub fn new(database_url: &str, listen: SocketAddr) -> ServeConfig {
+        ServeConfig {
+            database_url: database_url.to_string(),
+            listen,
+            public_url: None,
+            session_ttl: time::Duration::hours(12),
+            max_body_bytes: server::DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Running {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// The administrator created because the database was empty, if any.
+    pub bootstrap: Option<Bootstrapped>,
+    /// The store it serves (for tests and tooling).
+    pub store: Store,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, finishes in-flight requests, and returns.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(());
+        self.task.await.context("server task")??;
+        Ok(())
+    }
+
+    /// Serves until `signal` completes, then stops gracefully.
+    pub async fn serve_until(
+        self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<()> {
+        signal.await;
+        self.stop().await
+    }
+}
+
+/// Connects, applies migrations, creates the first administrator on an empty database, binds,
+/// and starts serving in the background.
+pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
+    store.migrate().await.context("applying migrations")?;
+    let bootstrap = bootstrap_admin(&store, laurel_gateway::edge::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the first administrator: {e:?}"))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let renderer = Arc::new(Renderer::new().context("loading the certificate template and fonts")?);
+    let settings = Settings {
+        session_ttl: config.session_ttl,
+        public_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+    };
+    let ops = Ops::new(store.clone(), settings, renderer);
+    let state = AppState::new(ops, config.max_body_bytes);
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(server::run(listener, state, async {
+        let _ = stopped.await;
+    }));
+    Ok(Running {
+        addr,
+        bootstrap,
+        store,
+        shutdown,
+        task,
+    })
+}
+
+/// A database URL with any password replaced, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_paths_mean_sqlite_files_and_urls_pass_through() {
+        assert_eq!(database_url("laurel.db"), "sqlite://laurel.db?mode=rwc");
+        assert_eq!(
+            database_url("/var/lib/laurel/data.db"),
+            "sqlite:///var/lib/laurel/data.db?mode=rwc"
+        );
+        assert_eq!(database_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(database_url("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://laurel.db"), "sqlite://laurel.db");
+    }
+}

@@ -1,0 +1,352 @@
+#![doc = include_str!("../README.md")]
+
+mod world;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use typst::diag::SourceDiagnostic;
+use typst::foundations::{Bytes, Smart};
+use typst::syntax::PathError;
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use crate::world::CertificateWorld;
+
+/// The typst template, kept in its own file so a designer can edit it without touching Rust.
+const TEMPLATE: &str = include_str!("../templates/certificate.typ");
+
+/// Liberation Serif 2.1.5 (SIL OFL 1.1, see `fonts/LICENSE-LiberationSerif.txt`): the only fonts
+/// the renderer knows, so typst can never fall back to anything else.
+const FONTS: [(&str, &[u8]); 4] = [
+    (
+        "LiberationSerif-Regular.ttf",
+        include_bytes!("../fonts/LiberationSerif-Regular.ttf"),
+    ),
+    (
+        "LiberationSerif-Bold.ttf",
+        include_bytes!("../fonts/LiberationSerif-Bold.ttf"),
+    ),
+    (
+        "LiberationSerif-Italic.ttf",
+        include_bytes!("../fonts/LiberationSerif-Italic.ttf"),
+    ),
+    (
+        "LiberationSerif-BoldItalic.ttf",
+        include_bytes!("../fonts/LiberationSerif-BoldItalic.ttf"),
+    ),
+];
+
+/// Virtual paths of the three in-memory files the template world consists of.
+const TEMPLATE_PATH: &str = "/certificate.typ";
+const DATA_PATH: &str = "/data.json";
+const QR_PATH: &str = "/qr.svg";
+
+/// Memoised typst results not reused within this many renders are dropped after each render
+/// (`comemo::evict`), so a long-running server does not grow without bound. Same value as
+/// `typst watch` uses between compilations.
+const CACHE_MAX_AGE: usize = 10;
+
+/// Everything printed on one certificate, as already-formatted strings (the caller formats dates
+/// as dd/mm/yyyy etc.). This exact JSON is stored as the certificate's frozen content.
+///
+/// Strings should be NFC-normalised by the caller: the PDF's text layer reproduces them as given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateData {
+    /// Who awards, e.g. "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI" (printed red, as given).
+    pub issuer_title: String,
+    /// The form or title, e.g. "GIẤY KHEN" (printed large, red).
+    pub award_title: String,
+    /// e.g. "Đại úy Nguyễn Thị Ngọc Huyền" (bold; shrinks to stay on one line, wraps beyond that).
+    pub recipient_name: String,
+    /// Position and unit, e.g. "Phó Trưởng phòng, Phòng Tham mưu, Công an tỉnh Gia Lai".
+    pub recipient_detail: Option<String>,
+    /// e.g. "Đã có thành tích xuất sắc trong phong trào ...". Up to 2000 characters: the text
+    /// wraps and its size shrinks so the certificate stays on one page.
+    pub achievement: String,
+    /// e.g. "Quyết định số 12/QĐ-CAT ngày 05/01/2025" (bottom left).
+    pub decision_line: String,
+    /// e.g. "Số sổ vàng: 12" (bottom left).
+    pub golden_book_line: String,
+    /// e.g. "Gia Lai, ngày 05 tháng 01 năm 2025" (bottom right, italic).
+    pub place_date_line: String,
+    /// e.g. "KT. GIÁM ĐỐC", only when a deputy signs.
+    pub signer_capacity_line: Option<String>,
+    /// e.g. "PHÓ GIÁM ĐỐC" or "GIÁM ĐỐC".
+    pub signer_title: String,
+    /// e.g. "Nguyễn Văn Bình", printed under the space for signature and seal.
+    pub signer_name: String,
+    /// e.g. "7KQ2-M9XD-4TPA-WJ3C", printed small under the QR code.
+    pub verification_code: String,
+    /// e.g. "http://127.0.0.1:8080/verify/7KQ2M9XD4TPAWJ3C", encoded in the QR code.
+    pub verification_url: String,
+}
+
+/// Why a certificate could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// One of the embedded font files could not be parsed (a packaging bug).
+    #[error("embedded font {file} could not be parsed")]
+    Font {
+        /// File name under `fonts/`.
+        file: &'static str,
+    },
+    /// A built-in virtual path was rejected by typst (a programming bug).
+    #[error("invalid virtual path {path}")]
+    VirtualPath {
+        /// The offending path.
+        path: &'static str,
+        /// Why typst rejected it.
+        #[source]
+        source: PathError,
+    },
+    /// The certificate data could not be serialised to JSON for the template.
+    #[error("certificate data could not be serialised")]
+    Data(#[source] serde_json::Error),
+    /// `verification_url` could not be encoded as a QR code (e.g. it is too long).
+    #[error("verification URL could not be encoded as a QR code")]
+    Qr(#[source] qrcode::types::QrError),
+    /// A field contains characters the embedded fonts cannot draw (e.g. CJK or emoji); they
+    /// would print as empty boxes, so the certificate is refused instead.
+    #[error("{field} contains characters the certificate font cannot print: {characters}")]
+    UnsupportedCharacters {
+        /// The first `CertificateData` field with such characters.
+        field: &'static str,
+        /// Those characters, each once, in order of appearance.
+        characters: String,
+    },
+    /// Typst reported errors while compiling the template against the data.
+    #[error("certificate template failed to compile: {diagnostics}")]
+    Template {
+        /// The typst diagnostics, one per line.
+        diagnostics: String,
+    },
+    /// The template produced something other than exactly one page.
+    #[error("certificate must be exactly one page, the template produced {pages}")]
+    PageCount {
+        /// Number of pages produced.
+        pages: usize,
+    },
+    /// Typst could not export the laid-out certificate to PDF.
+    #[error("PDF export failed: {diagnostics}")]
+    Pdf {
+        /// The typst diagnostics, one per line.
+        diagnostics: String,
+    },
+}
+
+/// Renders certificates to PDF.
+///
+/// Holds the parsed fonts, the typst standard library and the parsed template. Build it once
+/// (about as costly as one render) and share it: it is `Send + Sync`, and [`Renderer::render`]
+/// takes `&self`, so several threads may render concurrently.
+pub struct Renderer {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    template: Source,
+    data_id: FileId,
+    qr_id: FileId,
+}
+
+impl fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Renderer")
+            .field("fonts", &self.fonts.len())
+            .field("template", &self.template.id())
+            .finish_non_exhaustive()
+    }
+}
+
+// The server renders from `spawn_blocking` on several threads at once.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Renderer>();
+};
+
+impl Renderer {
+    /// Parses the embedded fonts and the template and builds the typst standard library.
+    pub fn new() -> Result<Renderer, RenderError> {
+        let mut fonts = Vec::with_capacity(FONTS.len());
+        for (file, bytes) in FONTS {
+            let font = Font::new(Bytes::new(bytes), 0).ok_or(RenderError::Font { file })?;
+            fonts.push(font);
+        }
+        let book = FontBook::from_fonts(&fonts);
+        let template_id = file_id(TEMPLATE_PATH)?;
+        Ok(Renderer {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(book),
+            fonts,
+            template: Source::new(template_id, TEMPLATE.to_owned()),
+            data_id: file_id(DATA_PATH)?,
+            qr_id: file_id(QR_PATH)?,
+        })
+    }
+
+    /// Renders one certificate: A4 landscape, exactly one page.
+    ///
+    /// Pure: the same data always gives the same bytes (no clock is consulted, the PDF carries
+    /// no creation date and its document id is derived from the data). No filesystem or
+    /// network access.
+    pub fn render(&self, data: &CertificateData) -> Result<Vec<u8>, RenderError> {
+        self.render_with_warnings(data).map(|(pdf, _)| pdf)
+    }
+
+    /// [`Renderer::render`], also returning typst's warnings (e.g. an unknown font family).
+    pub(crate) fn render_with_warnings(
+        &self,
+        data: &CertificateData,
+    ) -> Result<(Vec<u8>, Vec<String>), RenderError> {
+        let result = self.render_inner(data);
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
+    fn render_inner(&self, data: &CertificateData) -> Result<(Vec<u8>, Vec<String>), RenderError> {
+        self.check_coverage(data)?;
+        let json = serde_json::to_string(data).map_err(RenderError::Data)?;
+        let qr = qr_svg(&data.verification_url)?;
+        let world = CertificateWorld {
+            renderer: self,
+            data: Bytes::from_string(json.clone()),
+            qr: Bytes::from_string(qr),
+        };
+
+        let compiled = typst::compile::<PagedDocument>(&world);
+        let warnings = compiled
+            .warnings
+            .iter()
+            .map(|diag| describe(&world, diag))
+            .collect();
+        let document = compiled.output.map_err(|errors| RenderError::Template {
+            diagnostics: describe_all(&world, &errors),
+        })?;
+        let pages = document.pages().len();
+        if pages != 1 {
+            return Err(RenderError::PageCount { pages });
+        }
+
+        let options = PdfOptions {
+            // Stable document id: krilla hashes this string into the PDF's /ID and XMP ids.
+            ident: Smart::Custom(format!("laurel-certificate:{json}")),
+            timestamp: None,
+            ..PdfOptions::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
+            diagnostics: describe_all(&world, &errors),
+        })?;
+        Ok((pdf, warnings))
+    }
+}
+
+impl Renderer {
+    /// The characters of `text` that some embedded face has no glyph for, each once, in order
+    /// of appearance; empty when everything prints. Callers use it to refuse such text when it
+    /// is typed, long before a certificate is rendered. Whitespace and control characters are
+    /// laid out, not drawn, and exempt.
+    pub fn unsupported_characters(&self, text: &str) -> String {
+        let mut characters = String::new();
+        for c in text.chars() {
+            let drawable = !c.is_whitespace() && !c.is_control();
+            if drawable
+                && !characters.contains(c)
+                && self
+                    .fonts
+                    .iter()
+                    .any(|font| !font.info().coverage.contains(u32::from(c)))
+            {
+                characters.push(c);
+            }
+        }
+        characters
+    }
+
+    /// Refuses text that some embedded face has no glyph for. (typst would draw the font's
+    /// empty box and still put the character in the text layer, so the PDF's text would even
+    /// look right.)
+    pub fn check_coverage(&self, data: &CertificateData) -> Result<(), RenderError> {
+        for (field, value) in data.printed_fields() {
+            let characters = self.unsupported_characters(value);
+            if !characters.is_empty() {
+                return Err(RenderError::UnsupportedCharacters { field, characters });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl CertificateData {
+    /// The fields printed as text, by name (`verification_url` is only in the QR code).
+    fn printed_fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("issuer_title", Some(&self.issuer_title)),
+            ("award_title", Some(&self.award_title)),
+            ("recipient_name", Some(&self.recipient_name)),
+            ("recipient_detail", self.recipient_detail.as_ref()),
+            ("achievement", Some(&self.achievement)),
+            ("decision_line", Some(&self.decision_line)),
+            ("golden_book_line", Some(&self.golden_book_line)),
+            ("place_date_line", Some(&self.place_date_line)),
+            ("signer_capacity_line", self.signer_capacity_line.as_ref()),
+            ("signer_title", Some(&self.signer_title)),
+            ("signer_name", Some(&self.signer_name)),
+            ("verification_code", Some(&self.verification_code)),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| Some((field, value?.as_str())))
+    }
+}
+
+fn file_id(path: &'static str) -> Result<FileId, RenderError> {
+    let vpath =
+        VirtualPath::new(path).map_err(|source| RenderError::VirtualPath { path, source })?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// The QR code for `url` as a standalone SVG document (black on white, with quiet zone).
+fn qr_svg(url: &str) -> Result<String, RenderError> {
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(RenderError::Qr)?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .quiet_zone(true)
+        .build())
+}
+
+fn describe_all(world: &CertificateWorld<'_>, diagnostics: &[SourceDiagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|diag| describe(world, diag))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `certificate.typ:12:5: message (hint: ...)`.
+fn describe(world: &CertificateWorld<'_>, diag: &SourceDiagnostic) -> String {
+    let mut out = String::new();
+    if let Some(id) = diag.span.id() {
+        out.push_str(id.vpath().get_without_slash());
+        if let (Some(range), Ok(source)) = (world.range(diag.span), world.source(id))
+            && let Some((line, column)) = source.lines().byte_to_line_column(range.start)
+        {
+            out.push_str(&format!(":{}:{}", line + 1, column + 1));
+        }
+        out.push_str(": ");
+    }
+    out.push_str(&diag.message);
+    for hint in &diag.hints {
+        out.push_str(" (hint: ");
+        out.push_str(&hint.v);
+        out.push(')');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,584 @@
+//! Renders real certificates and inspects them with poppler-utils (`pdftotext`, `pdfinfo`,
+//! `pdffonts`, `pdftoppm`). Missing tools make the tests fail, never skip.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use super::*;
+
+/// The 134 precomposed (non-ASCII) Vietnamese letters plus the toneless ASCII vowels, lower
+/// then upper case: a ă â e ê i o ô ơ u ư y × (no tone, huyền, sắc, hỏi, ngã, nặng), and đ.
+const VIETNAMESE_LOWER: &str =
+    "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ";
+const VIETNAMESE_UPPER: &str =
+    "AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴĐ";
+
+fn renderer() -> &'static Renderer {
+    static RENDERER: OnceLock<Renderer> = OnceLock::new();
+    RENDERER.get_or_init(|| Renderer::new().expect("renderer builds"))
+}
+
+fn sample() -> CertificateData {
+    CertificateData {
+        issuer_title: "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI".into(),
+        award_title: "GIẤY KHEN".into(),
+        recipient_name: "Đại úy Nguyễn Thị Ngọc Huyền".into(),
+        recipient_detail: Some("Phó Trưởng phòng, Phòng Tham mưu, Công an tỉnh Gia Lai".into()),
+        achievement: "Đã có thành tích xuất sắc trong phong trào Toàn dân bảo vệ an ninh Tổ quốc \
+                      năm 2024"
+            .into(),
+        decision_line: "Quyết định số 12/QĐ-CAT ngày 05/01/2025".into(),
+        golden_book_line: "Số sổ vàng: 12".into(),
+        place_date_line: "Gia Lai, ngày 05 tháng 01 năm 2025".into(),
+        signer_capacity_line: Some("KT. GIÁM ĐỐC".into()),
+        signer_title: "PHÓ GIÁM ĐỐC".into(),
+        signer_name: "Nguyễn Văn Bình".into(),
+        verification_code: "7KQ2-M9XD-4TPA-WJ3C".into(),
+        verification_url: "http://127.0.0.1:8080/verify/7KQ2M9XD4TPAWJ3C".into(),
+    }
+}
+
+/// Every printed field (the URL is only in the QR code).
+fn printed_fields(data: &CertificateData) -> Vec<(&'static str, &str)> {
+    let mut fields = vec![
+        ("issuer_title", data.issuer_title.as_str()),
+        ("award_title", data.award_title.as_str()),
+        ("recipient_name", data.recipient_name.as_str()),
+        ("achievement", data.achievement.as_str()),
+        ("decision_line", data.decision_line.as_str()),
+        ("golden_book_line", data.golden_book_line.as_str()),
+        ("place_date_line", data.place_date_line.as_str()),
+        ("signer_title", data.signer_title.as_str()),
+        ("signer_name", data.signer_name.as_str()),
+        ("verification_code", data.verification_code.as_str()),
+    ];
+    if let Some(detail) = &data.recipient_detail {
+        fields.push(("recipient_detail", detail));
+    }
+    if let Some(capacity) = &data.signer_capacity_line {
+        fields.push(("signer_capacity_line", capacity));
+    }
+    fields
+}
+
+fn render(data: &CertificateData) -> Vec<u8> {
+    let (pdf, warnings) = renderer()
+        .render_with_warnings(data)
+        .expect("certificate renders");
+    assert!(warnings.is_empty(), "typst warnings: {warnings:#?}");
+    pdf
+}
+
+/// A PDF written to a fresh directory under the system temp dir, removed again on drop.
+struct PdfFile {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl PdfFile {
+    fn new(pdf: &[u8], name: &str) -> PdfFile {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "laurel-certificates-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("create scratch dir");
+        let path = dir.join(format!("{name}.pdf"));
+        std::fs::write(&path, pdf).expect("write pdf");
+        PdfFile { dir, path }
+    }
+}
+
+impl Drop for PdfFile {
+    fn drop(&mut self) {
+        // Best effort: a leftover file in the temp dir is harmless.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs a poppler-utils tool and returns its stdout; panics (fails the test) if the tool is
+/// missing or fails.
+fn poppler(tool: &str, args: &[&str], file: &Path) -> String {
+    let output = Command::new(tool)
+        .args(args)
+        .arg(file)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|err| {
+            panic!(
+                "cannot run `{tool}` ({err}); these tests need poppler-utils: \
+                 apt-get install -y poppler-utils"
+            )
+        });
+    assert!(
+        output.status.success(),
+        "`{tool}` failed on {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("poppler output is UTF-8")
+}
+
+fn pdftotext(pdf: &[u8], name: &str) -> String {
+    let file = PdfFile::new(pdf, name);
+    poppler("pdftotext", &["-enc", "UTF-8", "-layout"], &file.path)
+}
+
+fn pdfinfo(pdf: &[u8], name: &str) -> String {
+    let file = PdfFile::new(pdf, name);
+    poppler("pdfinfo", &[], &file.path)
+}
+
+fn info_field<'a>(info: &'a str, key: &str) -> &'a str {
+    info.lines()
+        .find_map(|line| line.strip_prefix(key))
+        .unwrap_or_else(|| panic!("pdfinfo has no `{key}` line:\n{info}"))
+        .trim()
+}
+
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Vietnamese NFC text has no combining marks: every letter is precomposed.
+fn has_combining_marks(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c))
+}
+
+fn assert_fields_extracted(data: &CertificateData, text: &str) {
+    assert!(
+        !has_combining_marks(text),
+        "extracted text is not NFC (combining marks found):\n{text}"
+    );
+    let squashed = squash(text);
+    for (field, value) in printed_fields(data) {
+        assert!(
+            !has_combining_marks(value),
+            "test input {field} should be NFC"
+        );
+        assert!(
+            squashed.contains(&squash(value)),
+            "{field} {value:?} missing from the extracted text:\n{text}"
+        );
+    }
+}
+
+fn assert_one_a4_landscape_page(pdf: &[u8], name: &str) {
+    let info = pdfinfo(pdf, name);
+    assert_eq!(info_field(&info, "Pages:"), "1", "{info}");
+    assert!(
+        info_field(&info, "Page size:").starts_with("841.89 x 595.276 pts"),
+        "not A4 landscape:\n{info}"
+    );
+}
+
+#[test]
+fn certificate_is_a_one_page_a4_landscape_pdf_with_every_field_in_its_text() {
+    let data = sample();
+    let pdf = render(&data);
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    assert_one_a4_landscape_page(&pdf, "sample");
+
+    let text = pdftotext(&pdf, "sample");
+    assert_fields_extracted(&data, &text);
+    for fixed in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "TẶNG",
+    ] {
+        assert!(text.contains(fixed), "{fixed:?} missing:\n{text}");
+    }
+}
+
+#[test]
+fn certificate_without_optional_lines_renders() {
+    let data = CertificateData {
+        recipient_detail: None,
+        signer_capacity_line: None,
+        signer_title: "GIÁM ĐỐC".into(),
+        ..sample()
+    };
+    let pdf = render(&data);
+    assert_one_a4_landscape_page(&pdf, "no-optionals");
+    let text = pdftotext(&pdf, "no-optionals");
+    assert_fields_extracted(&data, &text);
+    assert!(
+        !text.contains("KT."),
+        "capacity line printed although absent"
+    );
+    assert!(
+        !text.contains("Phòng Tham mưu"),
+        "detail printed although absent"
+    );
+}
+
+#[test]
+fn all_134_precomposed_vietnamese_letters_survive_in_every_face() {
+    let letters: Vec<char> = VIETNAMESE_LOWER
+        .chars()
+        .chain(VIETNAMESE_UPPER.chars())
+        .collect();
+    assert_eq!(letters.len(), 146);
+    assert_eq!(letters.iter().filter(|c| !c.is_ascii()).count(), 134);
+
+    let spaced = |s: &str| s.chars().map(String::from).collect::<Vec<_>>().join(" ");
+    let all = format!("{} {}", spaced(VIETNAMESE_LOWER), spaced(VIETNAMESE_UPPER));
+    // Printed italic (achievement), bold (name, signer) and regular (detail).
+    let data = CertificateData {
+        achievement: all.clone(),
+        recipient_name: VIETNAMESE_UPPER.into(),
+        recipient_detail: Some(VIETNAMESE_LOWER.into()),
+        signer_name: VIETNAMESE_LOWER.into(),
+        ..sample()
+    };
+    // Every letter has a real glyph in all four embedded faces (a missing glyph would be drawn
+    // as a box yet still be extracted as text, so extraction alone cannot prove this)...
+    renderer()
+        .check_coverage(&data)
+        .expect("all four faces cover Vietnamese");
+    // ...and each comes back out of the text layer.
+    let pdf = render(&data);
+    let text = pdftotext(&pdf, "letters");
+    assert_fields_extracted(&data, &text);
+    let squashed = squash(&text);
+    for letter in letters {
+        assert!(squashed.contains(letter), "{letter} missing:\n{text}");
+    }
+}
+
+#[test]
+fn only_the_embedded_liberation_serif_faces_are_used() {
+    let file = PdfFile::new(&render(&sample()), "fonts");
+    let fonts = poppler("pdffonts", &[], &file.path);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(
+        rows.len() >= 3,
+        "expected regular, bold and italic:\n{fonts}"
+    );
+    for row in rows {
+        let name = row.split_whitespace().next().unwrap_or_default();
+        assert!(
+            name.contains("+LiberationSerif"),
+            "unexpected font {name}:\n{fonts}"
+        );
+        assert!(
+            row.contains("yes yes yes"),
+            "not embedded/subset/unicode: {row}"
+        );
+    }
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let data = sample();
+    let first = render(&data);
+    let second = render(&data);
+    assert!(first == second, "two renders differ");
+
+    let fresh = Renderer::new().expect("second renderer builds");
+    assert!(
+        fresh.render(&data).expect("renders") == first,
+        "a fresh renderer gives different bytes"
+    );
+
+    let other = CertificateData {
+        recipient_name: "Thiếu tá Trần Văn An".into(),
+        ..sample()
+    };
+    assert!(render(&other) != first, "different data, same bytes");
+}
+
+#[test]
+fn concurrent_renders_agree() {
+    let data = sample();
+    let expected = render(&data);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| renderer().render(&data).expect("renders")))
+            .collect();
+        for handle in handles {
+            assert!(
+                handle.join().expect("thread") == expected,
+                "concurrent render differs"
+            );
+        }
+    });
+}
+
+/// Word boxes from `pdftotext -bbox`: (word, yMin, yMax) in points from the top.
+fn word_boxes(pdf: &[u8], name: &str) -> Vec<(String, f64, f64)> {
+    let file = PdfFile::new(pdf, name);
+    let html = poppler("pdftotext", &["-enc", "UTF-8", "-bbox"], &file.path);
+    let attr = |tag: &str, key: &str| -> f64 {
+        let start = tag.find(&format!("{key}=\"")).expect("bbox attribute") + key.len() + 2;
+        let len = tag[start..].find('"').expect("attribute end");
+        tag[start..start + len].parse().expect("number")
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|chunk| {
+            let (tag, rest) = chunk.split_once('>').expect("word tag");
+            let word = rest.split("</word>").next().expect("word text");
+            (word.to_owned(), attr(tag, "yMin"), attr(tag, "yMax"))
+        })
+        .collect()
+}
+
+#[test]
+fn long_achievement_and_long_name_still_fit_on_one_page() {
+    let sentence = "Đã có thành tích xuất sắc trong phong trào Toàn dân bảo vệ an ninh Tổ quốc, \
+                    góp phần giữ vững ổn định chính trị, trật tự an toàn xã hội trên địa bàn. ";
+    let mut achievement = String::from("MỞĐẦU ");
+    while achievement.chars().count() < 1990 {
+        achievement.push_str(sentence);
+    }
+    let achievement: String = achievement.chars().take(1990).collect();
+    let achievement = format!("{} KẾTTHÚC", achievement.trim_end());
+    assert!(achievement.chars().count() <= 2000);
+    let mut name = String::from("Đại úy ");
+    while name.chars().count() < 120 {
+        name.push_str("Nguyễn Thị Ngọc Huyền ");
+    }
+    let name: String = name.chars().take(120).collect();
+
+    let data = CertificateData {
+        achievement,
+        recipient_name: name.trim_end().to_owned(),
+        recipient_detail: Some(
+            "Phó Trưởng phòng, Phòng Tham mưu, Công an tỉnh Gia Lai; Ủy viên Ban Chấp hành \
+             Đoàn Thanh niên Công an tỉnh, Bí thư Chi đoàn Phòng Tham mưu"
+                .into(),
+        ),
+        ..sample()
+    };
+    let pdf = render(&data);
+    assert_one_a4_landscape_page(&pdf, "long");
+    assert_fields_extracted(&data, &pdftotext(&pdf, "long"));
+
+    // The achievement sits between the recipient and the footer, overlapping neither.
+    let boxes = word_boxes(&pdf, "long-bbox");
+    let find = |word: &str| {
+        boxes
+            .iter()
+            .find(|(w, _, _)| w == word)
+            .unwrap_or_else(|| panic!("{word} not found in bbox output"))
+    };
+    let (_, first_top, _) = find("MỞĐẦU");
+    let (_, _, last_bottom) = find("KẾTTHÚC");
+    let (_, footer_top, _) = find("Quyết");
+    let name_bottom = boxes
+        .iter()
+        .filter(|(w, _, _)| w == "Huyền")
+        .map(|(_, _, bottom)| *bottom)
+        .fold(0.0, f64::max);
+    assert!(
+        first_top > &name_bottom,
+        "achievement starts at {first_top}pt, above the name's end at {name_bottom}pt"
+    );
+    assert!(
+        last_bottom < footer_top,
+        "achievement ends at {last_bottom}pt, below the footer's top at {footer_top}pt"
+    );
+}
+
+#[test]
+fn typst_syntax_in_data_is_printed_literally() {
+    let nasty = r#"#set text(fill: red) $x^2$ *đậm* _nghiêng_ [nhãn] \ "trích" <nhãn> @tham-chiếu #include "/etc/passwd""#;
+    let data = CertificateData {
+        recipient_name: format!("Nguyễn Văn #A {nasty}"),
+        achievement: format!("Thành tích: {nasty}"),
+        decision_line: "Quyết định số 12/QĐ-CAT #1 [a] $b$".into(),
+        signer_name: r"Nguyễn\Văn*Bình_".into(),
+        ..sample()
+    };
+    let pdf = render(&data);
+    let text = pdftotext(&pdf, "escaping");
+    assert_fields_extracted(&data, &text);
+    for literal in ["#", "$", "*", "_", "[", "]", "\\", "\"", "<", "@"] {
+        assert!(text.contains(literal), "{literal} missing:\n{text}");
+    }
+}
+
+#[test]
+fn unencodable_verification_url_is_a_qr_error() {
+    let data = CertificateData {
+        verification_url: "x".repeat(8000),
+        ..sample()
+    };
+    let err = renderer()
+        .render(&data)
+        .expect_err("URL too long for a QR code");
+    assert!(matches!(err, RenderError::Qr(_)), "{err:?}");
+}
+
+#[test]
+fn certificate_data_json_field_names_are_stable() {
+    let json = serde_json::to_value(sample()).expect("serialises");
+    let keys: Vec<&str> = json
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = vec![
+        "issuer_title",
+        "award_title",
+        "recipient_name",
+        "recipient_detail",
+        "achievement",
+        "decision_line",
+        "golden_book_line",
+        "place_date_line",
+        "signer_capacity_line",
+        "signer_title",
+        "signer_name",
+        "verification_code",
+        "verification_url",
+    ];
+    expected.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, expected);
+    let back: CertificateData = serde_json::from_value(json).expect("deserialises");
+    assert_eq!(back, sample());
+}
+
+/// Writes a sample and its 50 dpi rasterisation to `$TMPDIR/laurel-certificates-sample/`
+/// (overwritten on every run, path printed with `--nocapture`) so a human can look at it;
+/// checks the raster is A4 landscape.
+#[test]
+fn sample_rasterises_to_an_a4_landscape_png() {
+    let started = Instant::now();
+    let pdf = render(&sample());
+    println!("render took {:?}", started.elapsed());
+    let started = Instant::now();
+    for n in 0..5 {
+        let data = CertificateData {
+            golden_book_line: format!("Số sổ vàng: {n}"),
+            ..sample()
+        };
+        render(&data);
+    }
+    println!("5 more renders took {:?}", started.elapsed());
+
+    let dir = std::env::temp_dir().join("laurel-certificates-sample");
+    std::fs::create_dir_all(&dir).expect("create sample dir");
+    let path = dir.join("sample.pdf");
+    std::fs::write(&path, &pdf).expect("write pdf");
+    let prefix = dir.join("sample");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "50", "-singlefile"])
+        .arg(&path)
+        .arg(&prefix)
+        .status()
+        .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
+    assert!(status.success(), "pdftoppm failed");
+    let png = std::fs::read(prefix.with_extension("png")).expect("png written");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let width = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
+    let height = u32::from_be_bytes(png[20..24].try_into().expect("4 bytes"));
+    assert_eq!(
+        (width, height),
+        (585, 414),
+        "50 dpi A4 landscape (pdftoppm rounds up)"
+    );
+    println!("sample PNG: {}", prefix.with_extension("png").display());
+}
+
+fn with_template(text: &str) -> Renderer {
+    let renderer = Renderer::new().expect("renderer builds");
+    Renderer {
+        template: Source::new(renderer.template.id(), text.to_owned()),
+        ..renderer
+    }
+}
+
+#[test]
+fn template_errors_are_reported_with_their_location() {
+    let err = with_template("= Title\n#let x = (")
+        .render(&sample())
+        .expect_err("broken template");
+    match err {
+        RenderError::Template { diagnostics } => {
+            assert!(
+                diagnostics.starts_with("certificate.typ:2:"),
+                "{diagnostics}"
+            );
+        }
+        other => panic!("expected a template error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_template_world_has_no_filesystem_and_no_clock() {
+    for probe in [
+        "#read(\"/etc/hostname\")",
+        "#read(\"../../Cargo.toml\")",
+        "#image(\"/usr/share/pixmaps/debian-logo.png\")",
+        "#datetime.today()",
+    ] {
+        let err = with_template(probe)
+            .render(&sample())
+            .expect_err("must be refused");
+        assert!(
+            matches!(err, RenderError::Template { .. }),
+            "{probe}: {err:?}"
+        );
+    }
+    // The two served files are all there is.
+    with_template("#read(\"data.json\") #image(\"qr.svg\")")
+        .render(&sample())
+        .expect("data.json and qr.svg are served");
+}
+
+#[test]
+fn a_template_that_spills_onto_a_second_page_is_rejected() {
+    let err = with_template("a #pagebreak() b")
+        .render(&sample())
+        .expect_err("two pages");
+    assert!(
+        matches!(err, RenderError::PageCount { pages: 2 }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn characters_missing_from_the_fonts_are_rejected_not_drawn_as_boxes() {
+    let data = CertificateData {
+        achievement: "Thành tích 漢字 🏅".into(),
+        ..sample()
+    };
+    let err = renderer().render(&data).expect_err("no glyphs for these");
+    match err {
+        RenderError::UnsupportedCharacters { field, characters } => {
+            assert_eq!(field, "achievement");
+            assert_eq!(characters, "漢字🏅");
+        }
+        other => panic!("expected UnsupportedCharacters, got {other:?}"),
+    }
+}
+
+#[test]
+fn empty_and_multi_line_fields_still_render() {
+    let data = CertificateData {
+        achievement: "Dòng thứ nhất\nDòng thứ hai\r\n\nDòng thứ ba".into(),
+        recipient_detail: Some(String::new()),
+        signer_capacity_line: Some(String::new()),
+        golden_book_line: String::new(),
+        ..sample()
+    };
+    let pdf = render(&data);
+    assert_one_a4_landscape_page(&pdf, "empty");
+    let text = pdftotext(&pdf, "empty");
+    for line in ["Dòng thứ nhất", "Dòng thứ hai", "Dòng thứ ba"] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
+}

@@ -1,0 +1,69 @@
+//! The minimal in-memory typst [`World`] for one render.
+//!
+//! It knows exactly three files: the template (main source), `data.json` and `qr.svg`, and the
+//! embedded fonts. Everything else is refused: no filesystem, no network, no packages, no clock.
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, Source};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, World};
+
+use crate::Renderer;
+
+/// One certificate's world: the shared [`Renderer`] plus this certificate's two data files.
+pub(crate) struct CertificateWorld<'a> {
+    pub(crate) renderer: &'a Renderer,
+    /// `CertificateData` as JSON, read by the template with `json("data.json")`.
+    pub(crate) data: Bytes,
+    /// The verification QR code, read by the template with `image("qr.svg")`.
+    pub(crate) qr: Bytes,
+}
+
+impl World for CertificateWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.renderer.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.renderer.book
+    }
+
+    fn main(&self) -> FileId {
+        self.renderer.template.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.renderer.template.id() {
+            Ok(self.renderer.template.clone())
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.renderer.data_id {
+            Ok(self.data.clone())
+        } else if id == self.renderer.qr_id {
+            Ok(self.qr.clone())
+        } else if id == self.renderer.template.id() {
+            Ok(Bytes::from_string(self.renderer.template.clone()))
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.renderer.fonts.get(index).cloned()
+    }
+
+    /// No clock: a certificate's dates come from its data, never from the time of rendering.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.vpath().get_without_slash().into())
+}

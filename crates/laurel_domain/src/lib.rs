@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+
+pub mod authz;
+pub mod award;
+pub mod calendar;
+pub mod certificate;
+pub mod decision;
+pub mod ids;
+pub mod message;
+pub mod nomination;
+pub mod org;
+pub mod text;
+
+pub use message::Explain;

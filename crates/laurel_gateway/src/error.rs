@@ -1,0 +1,371 @@
+//! The gateway's error, and the one place it becomes a GraphQL error.
+//!
+//! Every lower error converts into [`OpsError`] once; [`OpsError::to_graphql`] gives each a
+//! stable `extensions.code` and messages in Vietnamese (`message`, `messageVi`) and English
+//! (`messageEn`). Internal errors are logged with their detail and shown as a generic message.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `UNAUTHENTICATED` | no session, an unknown or expired one, or wrong credentials |
+//! | `PASSWORD_CHANGE_REQUIRED` | the account must change its one-time password first |
+//! | `FORBIDDEN` | the role or unit scope does not allow this |
+//! | `NOT_FOUND` | no such object (or not visible to you) |
+//! | `VALIDATION` | malformed or out-of-range input, a taken unique value, an invalid GraphQL document |
+//! | `INVALID_TRANSITION` | the nomination's state does not accept this command |
+//! | `RULE_VIOLATION` | a rule of the Law refuses it; every violated rule is listed |
+//! | `CONFLICT` | someone changed it first (`expectedVersion` is stale) |
+//! | `PAYLOAD_TOO_LARGE` | the HTTP body is over the limit |
+//! | `UNAVAILABLE` | the database stayed busy through every retry; nothing was changed |
+//! | `INTERNAL` | a fault on our side; nothing was changed |
+
+use async_graphql::ErrorExtensions;
+use laurel_domain::Explain;
+use laurel_domain::authz::{Denied, InvalidGrant};
+use laurel_domain::ids::MalformedId;
+use laurel_domain::nomination::{RuleViolation, TransitionError};
+use laurel_domain::text::InvalidInput;
+use laurel_store::StoreError;
+
+use crate::auth::TokenProblem;
+
+/// An operation failed; nothing was changed.
+///
+/// Deliberately not `Display`: async-graphql converts any `Display` type into an error with a
+/// bare message, which would lose the `extensions.code`. The only way out is
+/// [`OpsError::to_graphql`].
+#[derive(Debug)]
+pub enum OpsError {
+    /// No usable session.
+    Unauthenticated(Option<TokenProblem>),
+    /// Wrong username or password.
+    InvalidCredentials,
+    /// The account must change its one-time password before doing anything else.
+    PasswordChangeRequired,
+    /// Not allowed by role or unit scope.
+    Forbidden(Denied),
+    /// No such object.
+    NotFound {
+        /// What was looked for.
+        entity: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// Bad input, every problem listed.
+    Invalid(Vec<InvalidInput>),
+    /// A unique value is taken.
+    Duplicate {
+        /// The entity.
+        entity: &'static str,
+        /// The unique field.
+        field: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// The workflow refuses the command in the current state.
+    Transition(TransitionError),
+    /// Rules refuse it, every violation listed.
+    Rules(Vec<RuleViolation>),
+    /// Stale `expectedVersion`.
+    Conflict {
+        /// The entity.
+        entity: &'static str,
+        /// Its id.
+        id: String,
+        /// What the caller expected.
+        expected: i32,
+        /// What it is.
+        actual: i32,
+    },
+    /// The database stayed busy through every retry; nothing was changed.
+    Busy(String),
+    /// A fault on our side.
+    Internal(String),
+}
+
+impl OpsError {
+    /// An internal fault with its detail (logged, never shown).
+    pub fn internal(detail: impl Into<String>) -> OpsError {
+        OpsError::Internal(detail.into())
+    }
+
+    /// One invalid field.
+    pub fn invalid(error: InvalidInput) -> OpsError {
+        OpsError::Invalid(vec![error])
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OpsError::Unauthenticated(_) | OpsError::InvalidCredentials => "UNAUTHENTICATED",
+            OpsError::PasswordChangeRequired => "PASSWORD_CHANGE_REQUIRED",
+            OpsError::Forbidden(_) => "FORBIDDEN",
+            OpsError::NotFound { .. } => "NOT_FOUND",
+            OpsError::Invalid(_) | OpsError::Duplicate { .. } => "VALIDATION",
+            OpsError::Transition(_) => "INVALID_TRANSITION",
+            OpsError::Rules(_) => "RULE_VIOLATION",
+            OpsError::Conflict { .. } => "CONFLICT",
+            OpsError::Busy(_) => "UNAVAILABLE",
+            OpsError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// (Vietnamese, English) messages for people.
+    pub fn messages(&self) -> (String, String) {
+        match self {
+            OpsError::Unauthenticated(problem) => {
+                let (vi, en) = match problem {
+                    None => (
+                        "Bạn cần đăng nhập.",
+                        "Authentication required: log in first.",
+                    ),
+                    Some(TokenProblem::Unknown) => (
+                        "Phiên đăng nhập không hợp lệ; hãy đăng nhập lại.",
+                        "The session token is not valid; log in again.",
+                    ),
+                    Some(TokenProblem::Expired) => (
+                        "Phiên đăng nhập đã hết hạn hoặc đã đăng xuất; hãy đăng nhập lại.",
+                        "The session expired or was logged out; log in again.",
+                    ),
+                    Some(TokenProblem::Disabled) => {
+                        ("Tài khoản đã bị khóa.", "The account is disabled.")
+                    }
+                };
+                (vi.into(), en.into())
+            }
+            OpsError::InvalidCredentials => (
+                "Sai tên đăng nhập hoặc mật khẩu.".into(),
+                "Wrong username or password.".into(),
+            ),
+            OpsError::PasswordChangeRequired => (
+                "Bạn cần đổi mật khẩu dùng một lần trước (changePassword).".into(),
+                "Change your one-time password first (changePassword).".into(),
+            ),
+            OpsError::Forbidden(denied) => (denied.message_vi(), denied.message_en()),
+            OpsError::NotFound { entity, id } => (
+                format!("Không tìm thấy {} {id}.", entity_vi(entity)),
+                format!("No {entity} {id} was found."),
+            ),
+            OpsError::Invalid(errors) => (
+                join(errors.iter().map(Explain::message_vi)),
+                join(errors.iter().map(Explain::message_en)),
+            ),
+            OpsError::Duplicate {
+                entity,
+                field,
+                value,
+            } => (
+                format!(
+                    "Giá trị {field} \"{value}\" đã được dùng cho {} khác.",
+                    entity_vi(entity)
+                ),
+                format!("Another {entity} already has {field} \"{value}\"."),
+            ),
+            OpsError::Transition(e) => (e.message_vi(), e.message_en()),
+            OpsError::Rules(violations) => (
+                join(violations.iter().map(Explain::message_vi)),
+                join(violations.iter().map(Explain::message_en)),
+            ),
+            OpsError::Conflict {
+                entity,
+                expected,
+                actual,
+                ..
+            } => (
+                format!(
+                    "{} đã được người khác thay đổi (phiên bản {actual}, bạn gửi {expected}); hãy tải lại rồi thử lại.",
+                    capitalise(entity_vi(entity))
+                ),
+                format!(
+                    "The {entity} was changed by someone else (version {actual}, you sent {expected}); reload and try again."
+                ),
+            ),
+            OpsError::Busy(_) => (
+                "Hệ thống đang bận; không có thay đổi nào được ghi. Hãy thử lại.".into(),
+                "The system is busy; nothing was changed. Please try again.".into(),
+            ),
+            OpsError::Internal(_) => (
+                "Lỗi hệ thống; không có thay đổi nào được ghi. Hãy thử lại sau.".into(),
+                "Internal error; nothing was changed. Please try again later.".into(),
+            ),
+        }
+    }
+
+    /// The GraphQL error: Vietnamese message, stable code, both messages and details.
+    pub fn to_graphql(&self) -> async_graphql::Error {
+        if let OpsError::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
+        }
+        let (vi, en) = self.messages();
+        async_graphql::Error::new(vi.clone()).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            ext.set("messageVi", vi.as_str());
+            ext.set("messageEn", en.as_str());
+            match self {
+                OpsError::Invalid(errors) => {
+                    if let Some(first) = errors.first() {
+                        ext.set("field", first.field());
+                    }
+                    let list: Vec<async_graphql::Value> = errors
+                        .iter()
+                        .map(|e| {
+                            let mut m = async_graphql::indexmap::IndexMap::new();
+                            m.insert(async_graphql::Name::new("field"), e.field().into());
+                            m.insert(async_graphql::Name::new("messageVi"), e.message_vi().into());
+                            m.insert(async_graphql::Name::new("messageEn"), e.message_en().into());
+                            async_graphql::Value::Object(m)
+                        })
+                        .collect();
+                    ext.set("errors", list);
+                }
+                OpsError::Duplicate { field, .. } => ext.set("field", *field),
+                OpsError::Rules(violations) => {
+                    let list: Vec<async_graphql::Value> = violations
+                        .iter()
+                        .map(|v| {
+                            let mut m = async_graphql::indexmap::IndexMap::new();
+                            m.insert(async_graphql::Name::new("article"), v.article().into());
+                            m.insert(async_graphql::Name::new("messageVi"), v.message_vi().into());
+                            m.insert(async_graphql::Name::new("messageEn"), v.message_en().into());
+                            async_graphql::Value::Object(m)
+                        })
+                        .collect();
+                    ext.set("violations", list);
+                }
+                OpsError::Conflict {
+                    expected, actual, ..
+                } => {
+                    ext.set("expectedVersion", *expected);
+                    ext.set("actualVersion", *actual);
+                }
+                OpsError::Transition(e) => {
+                    ext.set("state", e.from.code());
+                }
+                OpsError::Unauthenticated(_)
+                | OpsError::InvalidCredentials
+                | OpsError::PasswordChangeRequired
+                | OpsError::Forbidden(_)
+                | OpsError::NotFound { .. }
+                | OpsError::Busy(_)
+                | OpsError::Internal(_) => {}
+            }
+        })
+    }
+}
+
+impl From<OpsError> for async_graphql::Error {
+    fn from(e: OpsError) -> Self {
+        e.to_graphql()
+    }
+}
+
+impl From<Denied> for OpsError {
+    fn from(e: Denied) -> Self {
+        OpsError::Forbidden(e)
+    }
+}
+
+impl From<TransitionError> for OpsError {
+    fn from(e: TransitionError) -> Self {
+        OpsError::Transition(e)
+    }
+}
+
+impl From<StoreError> for OpsError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { entity, id } => OpsError::NotFound { entity, id },
+            StoreError::Conflict {
+                entity,
+                id,
+                expected,
+                actual,
+            } => OpsError::Conflict {
+                entity,
+                id,
+                expected,
+                actual,
+            },
+            StoreError::Duplicate {
+                entity,
+                field,
+                value,
+            } => OpsError::Duplicate {
+                entity,
+                field,
+                value,
+            },
+            busy @ StoreError::Busy(_) => OpsError::Busy(busy.to_string()),
+            other @ (StoreError::Corrupt { .. } | StoreError::Db(_)) => {
+                OpsError::Internal(other.to_string())
+            }
+        }
+    }
+}
+
+impl From<InvalidInput> for OpsError {
+    fn from(e: InvalidInput) -> Self {
+        OpsError::invalid(e)
+    }
+}
+
+impl From<Vec<InvalidInput>> for OpsError {
+    fn from(e: Vec<InvalidInput>) -> Self {
+        OpsError::Invalid(e)
+    }
+}
+
+impl From<Vec<RuleViolation>> for OpsError {
+    fn from(e: Vec<RuleViolation>) -> Self {
+        OpsError::Rules(e)
+    }
+}
+
+impl From<InvalidGrant> for OpsError {
+    fn from(e: InvalidGrant) -> Self {
+        OpsError::invalid(InvalidInput::Malformed {
+            field: "unitId",
+            expected_vi: match e {
+                InvalidGrant::AdminTakesNoUnit => "vai trò ADMIN không gắn với đơn vị",
+                InvalidGrant::UnitRequired(_) => "vai trò này phải gắn với một đơn vị",
+            },
+            expected_en: match e {
+                InvalidGrant::AdminTakesNoUnit => "the ADMIN role takes no unit",
+                InvalidGrant::UnitRequired(_) => "this role must be scoped to a unit",
+            },
+        })
+    }
+}
+
+impl From<MalformedId> for OpsError {
+    fn from(_: MalformedId) -> Self {
+        OpsError::invalid(InvalidInput::Malformed {
+            field: "id",
+            expected_vi: "mã định danh phải là UUID",
+            expected_en: "ids are UUIDs",
+        })
+    }
+}
+
+fn join(parts: impl Iterator<Item = String>) -> String {
+    parts.collect::<Vec<_>>().join(" ")
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn entity_vi(entity: &str) -> &'static str {
+    match entity {
+        "unit" => "đơn vị",
+        "person" => "cá nhân",
+        "account" => "tài khoản",
+        "nomination" => "đề nghị khen thưởng",
+        "decision" => "quyết định",
+        "certificate" => "bằng/giấy khen",
+        _ => "đối tượng",
+    }
+}

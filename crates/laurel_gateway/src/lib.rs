@@ -1,0 +1,10 @@
+#![doc = include_str!("../README.md")]
+
+pub mod auth;
+pub mod edge;
+pub mod error;
+pub mod ops;
+pub mod schema;
+pub mod server;
+
+pub use error::OpsError;

@@ -1,0 +1,160 @@
+//! Operations: what a user can do, one transaction each, knowing nothing of GraphQL or HTTP.
+//!
+//! Every write follows the same shape: open a write transaction, load what the decision needs,
+//! authorize (domain policy), decide (domain rules and transition function), save with version
+//! checks, append the audit entries, commit. A transient database failure (SQLite busy,
+//! PostgreSQL serialization failure or deadlock) retries the whole transaction a few times;
+//! anything else returns an [`OpsError`] and leaves the database as it was.
+
+/// Runs a block in a write transaction and commits it: `in_tx!(ops, |tx| { ...; Ok(value) })`.
+/// On a transient database failure the whole block runs again (up to [`ATTEMPTS`] times), so it
+/// must not consume what it captures. A macro rather than a function taking an async closure:
+/// the futures it builds must be `Send` for async-graphql, which a closure bound cannot express.
+macro_rules! in_tx {
+    ($ops:expr, |$tx:ident| $body:block) => {{
+        let mut attempt: u32 = 1;
+        loop {
+            let result: Result<_, $crate::error::OpsError> = async {
+                let owned_tx = $ops.store.write().await?;
+                let value = {
+                    let $tx = &owned_tx;
+                    let inner: Result<_, $crate::error::OpsError> = async { $body }.await;
+                    inner?
+                };
+                owned_tx.commit().await?;
+                Ok(value)
+            }
+            .await;
+            match result {
+                Err($crate::error::OpsError::Busy(detail)) if attempt < $crate::ops::ATTEMPTS => {
+                    tracing::debug!(attempt, %detail, "transient database failure; retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(attempt)))
+                        .await;
+                    attempt += 1;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
+mod certificates;
+mod decisions;
+mod nominations;
+mod org;
+mod reads;
+mod session;
+
+use std::sync::Arc;
+
+use laurel_certificates::Renderer;
+use laurel_domain::authz::Actor;
+use laurel_domain::ids::AccountId;
+use laurel_domain::text::InvalidInput;
+use laurel_store::{NewAuditEntry, Store};
+
+use crate::error::OpsError;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use certificates::{Verification, parse_content as certificates_parse_content};
+pub use decisions::SignDecision;
+pub use nominations::CreateNomination;
+pub use org::{CreateAccount, CreatePerson, CreateUnit};
+pub use session::{Bootstrapped, FIRST_ADMIN, LoggedIn, bootstrap_admin, reset_password};
+
+/// Settings the operations need.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a login session lasts.
+    pub session_ttl: time::Duration,
+    /// The public base URL (no trailing slash), printed in certificates' QR codes.
+    pub public_url: String,
+}
+
+/// The operations, over one store.
+#[derive(Debug, Clone)]
+pub struct Ops {
+    store: Store,
+    settings: Settings,
+    renderer: Arc<Renderer>,
+}
+
+/// How many times a transaction is attempted when the database reports a transient failure.
+pub(crate) const ATTEMPTS: u32 = 5;
+
+impl Ops {
+    /// Operations over `store`.
+    pub fn new(store: Store, settings: Settings, renderer: Arc<Renderer>) -> Ops {
+        Ops {
+            store,
+            settings,
+            renderer,
+        }
+    }
+
+    /// The store, for reads.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+impl Ops {
+    /// Refuses text the certificate fonts cannot print, naming each field and its characters,
+    /// so people learn it when they type a name, not when the certificate is due.
+    fn printable(&self, fields: &[(&'static str, Option<&str>)]) -> Result<(), OpsError> {
+        let errors: Vec<InvalidInput> = fields
+            .iter()
+            .filter_map(|&(field, text)| {
+                let characters = self.renderer.unsupported_characters(text?);
+                (!characters.is_empty()).then_some(InvalidInput::Unprintable { field, characters })
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(OpsError::Invalid(errors))
+        }
+    }
+}
+
+/// An audit entry for a change made by `actor`.
+#[allow(clippy::too_many_arguments)] // one argument per audit column reads better than a builder here
+fn audit(
+    at: OffsetDateTime,
+    actor: Option<AccountId>,
+    entity: &'static str,
+    entity_id: Uuid,
+    action: &'static str,
+    from_state: Option<&str>,
+    to_state: Option<&str>,
+    reason: Option<&str>,
+    details: serde_json::Value,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        at,
+        actor,
+        entity,
+        entity_id,
+        action,
+        from_state: from_state.map(str::to_string),
+        to_state: to_state.map(str::to_string),
+        reason: reason.map(str::to_string),
+        details,
+    }
+}
+
+/// The empty path: the target of organisation-wide actions (only global roles reach it).
+fn everywhere() -> laurel_domain::org::UnitPath {
+    laurel_domain::org::UnitPath::default()
+}
+
+/// Who acts, for the audit log.
+fn by(actor: &Actor) -> Option<AccountId> {
+    Some(actor.account)
+}

@@ -1,0 +1,245 @@
+//! The organisation: units, people, accounts and roles.
+
+use laurel_domain::authz::{Action, Actor, Grant, Role};
+use laurel_domain::ids::{AccountId, PersonId, UnitId};
+use laurel_domain::org::{NewPerson, NewUnit, Person, SHORT_TEXT_MAX, Unit};
+use laurel_domain::text::bounded_line;
+use laurel_store::{Account, NewAccount, Read};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::{Ops, audit, by, everywhere};
+use crate::auth;
+use crate::edge;
+use crate::error::OpsError;
+
+/// Input of [`Ops::create_unit`], as typed.
+#[derive(Debug, Clone)]
+pub struct CreateUnit {
+    /// Tên đơn vị.
+    pub name: String,
+    /// Short code for decision numbers.
+    pub code: String,
+    /// Chức danh thủ trưởng.
+    pub head_title: Option<String>,
+    /// Địa danh.
+    pub place: Option<String>,
+    /// Parent unit.
+    pub parent: Option<UnitId>,
+}
+
+/// Input of [`Ops::create_person`], as typed.
+#[derive(Debug, Clone)]
+pub struct CreatePerson {
+    /// Họ và tên.
+    pub full_name: String,
+    /// Cấp bậc.
+    pub rank: Option<String>,
+    /// Chức vụ.
+    pub position: Option<String>,
+    /// Unit.
+    pub unit: UnitId,
+}
+
+/// Input of [`Ops::create_account`], as typed.
+#[derive(Debug, Clone)]
+pub struct CreateAccount {
+    /// Login name.
+    pub username: String,
+    /// Initial password.
+    pub password: String,
+    /// Shown name; defaults to the person's name or the username.
+    pub display_name: Option<String>,
+    /// The person this account belongs to.
+    pub person: Option<PersonId>,
+    /// Whether the password must be changed at first login (default: yes).
+    pub must_change_password: bool,
+}
+
+impl Ops {
+    /// Creates a unit (administrators only).
+    pub async fn create_unit(
+        &self,
+        actor: &Actor,
+        input: CreateUnit,
+        now: OffsetDateTime,
+    ) -> Result<Unit, OpsError> {
+        actor.authorize(Action::ManageOrganisation, &everywhere())?;
+        let new = NewUnit::parse(
+            &input.name,
+            &input.code,
+            input.head_title.as_deref(),
+            input.place.as_deref(),
+            input.parent,
+        )?;
+        self.printable(&[
+            ("name", Some(&new.name)),
+            ("headTitle", Some(&new.head_title)),
+            ("place", new.place.as_deref()),
+        ])?;
+        in_tx!(self, |tx| {
+            let unit = tx
+                .insert_unit(UnitId(edge::new_id()), new.clone(), now)
+                .await?;
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "unit",
+                unit.id.0,
+                "UNIT_CREATED",
+                None,
+                None,
+                None,
+                json!({ "code": unit.code.as_str(), "name": unit.name, "parent": unit.parent.map(|p| p.to_string()) }),
+            ))
+            .await?;
+            Ok(unit)
+        })
+    }
+
+    /// Records a person in a unit (administrators, or clerks of that unit's subtree).
+    pub async fn create_person(
+        &self,
+        actor: &Actor,
+        input: CreatePerson,
+        now: OffsetDateTime,
+    ) -> Result<Person, OpsError> {
+        let new = NewPerson::parse(
+            &input.full_name,
+            input.rank.as_deref(),
+            input.position.as_deref(),
+            input.unit,
+        )?;
+        self.printable(&[
+            ("fullName", Some(&new.full_name)),
+            ("rank", new.rank.as_deref()),
+            ("position", new.position.as_deref()),
+        ])?;
+        in_tx!(self, |tx| {
+            let path = tx.unit_path(new.unit).await?;
+            actor.authorize(Action::RecordPerson, &path)?;
+            let person = tx
+                .insert_person(PersonId(edge::new_id()), new.clone(), now)
+                .await?;
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "person",
+                person.id.0,
+                "PERSON_CREATED",
+                None,
+                None,
+                None,
+                json!({ "fullName": person.full_name, "unit": person.unit.to_string() }),
+            ))
+            .await?;
+            Ok(person)
+        })
+    }
+
+    /// Creates a login account (administrators only).
+    pub async fn create_account(
+        &self,
+        actor: &Actor,
+        input: CreateAccount,
+        now: OffsetDateTime,
+    ) -> Result<Account, OpsError> {
+        actor.authorize(Action::ManageOrganisation, &everywhere())?;
+        let username = auth::parse_username(&input.username);
+        let password = auth::parse_password("password", &input.password);
+        let display_name = input
+            .display_name
+            .as_deref()
+            .map(|d| bounded_line("displayName", d, SHORT_TEXT_MAX))
+            .transpose();
+        let (username, password, display_name) = match (username, password, display_name) {
+            (Ok(u), Ok(p), Ok(d)) => (u, p, d),
+            (u, p, d) => {
+                return Err(OpsError::Invalid(
+                    [u.err(), p.err(), d.err()].into_iter().flatten().collect(),
+                ));
+            }
+        };
+        let person = match input.person {
+            Some(id) => Some(self.store.person(id).await?.ok_or(OpsError::NotFound {
+                entity: "person",
+                id: id.to_string(),
+            })?),
+            None => None,
+        };
+        let display_name = display_name
+            .or_else(|| person.as_ref().map(|p| p.full_name.clone()))
+            .unwrap_or_else(|| username.clone());
+        self.printable(&[("displayName", Some(&display_name))])?;
+        let hash = auth::blocking(move || auth::hash_password(&password)).await??;
+        let id = AccountId(edge::new_id());
+        in_tx!(self, |tx| {
+            tx.insert_account(
+                NewAccount {
+                    id,
+                    username: username.clone(),
+                    password_hash: hash.clone(),
+                    display_name: display_name.clone(),
+                    person: person.as_ref().map(|p| p.id),
+                    must_change_password: input.must_change_password,
+                },
+                now,
+            )
+            .await?;
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "account",
+                id.0,
+                "ACCOUNT_CREATED",
+                None,
+                None,
+                None,
+                json!({ "username": username, "person": person.as_ref().map(|p| p.id.to_string()) }),
+            ))
+            .await?;
+            tx.account(id)
+                .await?
+                .ok_or(OpsError::internal("account vanished"))
+        })
+    }
+
+    /// Grants a role at a unit (administrators only). Granting a role already held changes
+    /// nothing and returns `false`.
+    pub async fn grant_role(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        role: Role,
+        unit: Option<UnitId>,
+        now: OffsetDateTime,
+    ) -> Result<(Account, bool), OpsError> {
+        actor.authorize(Action::ManageOrganisation, &everywhere())?;
+        let grant = Grant::new(role, unit)?;
+        in_tx!(self, |tx| {
+            let target = tx.account(account).await?.ok_or(OpsError::NotFound {
+                entity: "account",
+                id: account.to_string(),
+            })?;
+            if let Some(unit) = grant.unit {
+                tx.require_unit(unit).await?;
+            }
+            let granted = tx.insert_grant(edge::new_id(), account, grant, now).await?;
+            if granted {
+                tx.append_audit(audit(
+                    now,
+                    by(actor),
+                    "account",
+                    account.0,
+                    "ROLE_GRANTED",
+                    None,
+                    None,
+                    None,
+                    json!({ "role": role.code(), "unit": unit.map(|u| u.to_string()) }),
+                ))
+                .await?;
+            }
+            Ok((target, granted))
+        })
+    }
+}

@@ -1,0 +1,271 @@
+//! Logging in and out, passwords, and the first administrator.
+
+use laurel_domain::authz::{Grant, Role};
+use laurel_domain::ids::AccountId;
+use laurel_store::{Account, NewAccount, Read, Store, StoreError};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::{Ops, audit};
+use crate::auth::{self, Authenticated};
+use crate::edge;
+use crate::error::OpsError;
+
+/// A successful login.
+#[derive(Debug, Clone)]
+pub struct LoggedIn {
+    /// The bearer token: shown once, never stored.
+    pub token: String,
+    /// When it expires.
+    pub expires_at: OffsetDateTime,
+    /// Who logged in.
+    pub account: Account,
+}
+
+/// The administrator created on an empty database.
+#[derive(Debug, Clone)]
+pub struct Bootstrapped {
+    /// Its username.
+    pub username: String,
+    /// Its one-time password (to be changed at first login).
+    pub password: String,
+}
+
+/// The username of the first administrator.
+pub const FIRST_ADMIN: &str = "admin";
+
+/// A hash to verify against when the username is unknown, so that the response time does not
+/// reveal which usernames exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0qXvQvb7k5d2UKlxUVQhzShhQ9H5aTvVJb2tlMrr1aU";
+
+impl Ops {
+    /// Checks a username and password and starts a session.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        now: OffsetDateTime,
+    ) -> Result<LoggedIn, OpsError> {
+        let found = match auth::parse_username(username) {
+            Ok(name) => self.store.account_for_login(&name).await?,
+            Err(_) => None,
+        };
+        let hash = found
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.to_string(), |(_, h)| h.clone());
+        let password = password.to_string();
+        let matches = auth::blocking(move || auth::verify_password(&password, &hash)).await?;
+        let account = match found {
+            Some((account, _)) if matches && !account.disabled => account,
+            _ => return Err(OpsError::InvalidCredentials),
+        };
+        let token = auth::new_token();
+        let token_hash = auth::token_hash(&token);
+        let expires_at = now + self.settings.session_ttl;
+        let account_id = account.id;
+        in_tx!(self, |tx| {
+            tx.insert_session(
+                edge::new_id(),
+                account_id,
+                token_hash.clone(),
+                now,
+                expires_at,
+            )
+            .await?;
+            tx.append_audit(audit(
+                now,
+                Some(account_id),
+                "account",
+                account_id.0,
+                "SESSION_STARTED",
+                None,
+                None,
+                None,
+                json!({ "expiresAt": expires_at.unix_timestamp() }),
+            ))
+            .await?;
+            Ok(())
+        })?;
+        Ok(LoggedIn {
+            token,
+            expires_at,
+            account,
+        })
+    }
+
+    /// Ends the session the request was made with.
+    pub async fn logout(
+        &self,
+        auth: &Authenticated,
+        now: OffsetDateTime,
+    ) -> Result<bool, OpsError> {
+        in_tx!(self, |tx| {
+            let ended = tx.revoke_session(&auth.token_hash, now).await?;
+            if ended {
+                tx.append_audit(audit(
+                    now,
+                    Some(auth.account.id),
+                    "account",
+                    auth.account.id.0,
+                    "SESSION_ENDED",
+                    None,
+                    None,
+                    None,
+                    json!({}),
+                ))
+                .await?;
+            }
+            Ok(ended)
+        })
+    }
+
+    /// Changes the caller's password (and clears a pending one-time-password change).
+    pub async fn change_password(
+        &self,
+        auth: &Authenticated,
+        current: &str,
+        new: &str,
+        now: OffsetDateTime,
+    ) -> Result<Account, OpsError> {
+        let new = auth::parse_password("newPassword", new)?;
+        let (_, hash) = self
+            .store
+            .account_for_login(&auth.account.username)
+            .await?
+            .ok_or(OpsError::Unauthenticated(None))?;
+        let current = current.to_string();
+        let new_for_hash = new.clone();
+        let (matches, new_hash) = auth::blocking(move || {
+            let matches = auth::verify_password(&current, &hash);
+            (matches, matches.then(|| auth::hash_password(&new_for_hash)))
+        })
+        .await?;
+        let new_hash = match (matches, new_hash) {
+            (true, Some(hash)) => hash?,
+            _ => return Err(OpsError::InvalidCredentials),
+        };
+        let id = auth.account.id;
+        in_tx!(self, |tx| {
+            tx.set_password(id, new_hash.clone(), false).await?;
+            tx.append_audit(audit(
+                now,
+                Some(id),
+                "account",
+                id.0,
+                "PASSWORD_CHANGED",
+                None,
+                None,
+                None,
+                json!({}),
+            ))
+            .await?;
+            Ok(())
+        })?;
+        self.store.account(id).await?.ok_or(OpsError::NotFound {
+            entity: "account",
+            id: id.to_string(),
+        })
+    }
+}
+
+/// On an empty database, creates the administrator `admin` with a one-time password.
+/// Returns `None` when accounts already exist (or another process created it first).
+pub async fn bootstrap_admin(
+    store: &Store,
+    now: OffsetDateTime,
+) -> Result<Option<Bootstrapped>, OpsError> {
+    if store.count_accounts().await? > 0 {
+        return Ok(None);
+    }
+    let password = auth::new_one_time_password();
+    let hash = {
+        let password = password.clone();
+        auth::blocking(move || auth::hash_password(&password)).await??
+    };
+    let id = AccountId(edge::new_id());
+    let tx = store.write().await?;
+    let inserted = tx
+        .insert_account(
+            NewAccount {
+                id,
+                username: FIRST_ADMIN.into(),
+                password_hash: hash,
+                display_name: "Quản trị hệ thống".into(),
+                person: None,
+                must_change_password: true,
+            },
+            now,
+        )
+        .await;
+    match inserted {
+        Err(StoreError::Duplicate { .. }) => return Ok(None),
+        other => other?,
+    }
+    let admin = Grant::new(Role::Admin, None)?;
+    tx.insert_grant(edge::new_id(), id, admin, now).await?;
+    tx.append_audit(audit(
+        now,
+        None,
+        "account",
+        id.0,
+        "ACCOUNT_CREATED",
+        None,
+        None,
+        Some("first start on an empty database"),
+        json!({ "username": FIRST_ADMIN, "roles": ["ADMIN"] }),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Some(Bootstrapped {
+        username: FIRST_ADMIN.into(),
+        password,
+    }))
+}
+
+/// Gives an account a new one-time password (for `laurel admin reset-password`).
+pub async fn reset_password(
+    store: &Store,
+    username: &str,
+    now: OffsetDateTime,
+) -> Result<String, OpsError> {
+    let name = auth::parse_username(username)?;
+    let (account, _) = store
+        .account_for_login(&name)
+        .await?
+        .ok_or(OpsError::NotFound {
+            entity: "account",
+            id: name.clone(),
+        })?;
+    let password = auth::new_one_time_password();
+    let hash = {
+        let password = password.clone();
+        auth::blocking(move || auth::hash_password(&password)).await??
+    };
+    let tx = store.write().await?;
+    tx.set_password(account.id, hash, true).await?;
+    tx.append_audit(audit(
+        now,
+        None,
+        "account",
+        account.id.0,
+        "PASSWORD_RESET",
+        None,
+        None,
+        Some("laurel admin reset-password"),
+        json!({}),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(password)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DUMMY_HASH;
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_argon2id_hash() {
+        // A malformed dummy would make unknown usernames fail fast and reveal themselves.
+        assert!(argon2::PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+}

@@ -1,0 +1,171 @@
+//! GraphQL enums mirroring the domain's, value for value (`remote` generates the conversions;
+//! a test checks every value equals the domain's stable code).
+
+use async_graphql::Enum;
+
+/// The award kinds, by stable code.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::award::AwardKind")]
+pub enum AwardKindCode {
+    /// Lao động tiên tiến.
+    LaoDongTienTien,
+    /// Chiến sĩ tiên tiến.
+    ChienSiTienTien,
+    /// Chiến sĩ thi đua cơ sở.
+    CstdCoSo,
+    /// Chiến sĩ thi đua bộ, ban, ngành, tỉnh.
+    CstdBoTinh,
+    /// Chiến sĩ thi đua toàn quốc.
+    CstdToanQuoc,
+    /// Tập thể lao động tiên tiến.
+    TapTheLdTienTien,
+    /// Đơn vị tiên tiến.
+    DonViTienTien,
+    /// Tập thể lao động xuất sắc.
+    TapTheLdXuatSac,
+    /// Đơn vị quyết thắng.
+    DonViQuyetThang,
+    /// Cờ thi đua của bộ, ban, ngành, tỉnh.
+    CoThiDuaBoTinh,
+    /// Cờ thi đua của Chính phủ.
+    CoThiDuaChinhPhu,
+    /// Giấy khen.
+    GiayKhen,
+    /// Bằng khen của bộ, ban, ngành, tỉnh.
+    BangKhenBoTinh,
+    /// Bằng khen của Thủ tướng Chính phủ.
+    BangKhenThuTuong,
+}
+
+/// Title or form of commendation.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::award::AwardForm")]
+pub enum AwardForm {
+    /// Danh hiệu thi đua.
+    Title,
+    /// Hình thức khen thưởng.
+    Commendation,
+}
+
+/// Who can receive an award.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::award::RecipientKind")]
+pub enum RecipientKind {
+    /// Cá nhân.
+    Individual,
+    /// Tập thể.
+    Collective,
+    /// Hộ gia đình.
+    Household,
+}
+
+/// Roles.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::authz::Role")]
+pub enum Role {
+    /// System administrator: units, accounts, roles.
+    Admin,
+    /// Cán bộ thi đua: records people, drafts nominations.
+    Clerk,
+    /// Thủ trưởng đơn vị: submits nominations.
+    UnitHead,
+    /// Người ký: signs decisions for exactly one issuer.
+    Signer,
+}
+
+/// Where a nomination is in its life.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::nomination::NominationState")]
+pub enum NominationState {
+    /// Being drafted.
+    Draft,
+    /// Submitted upward, waiting for a decision.
+    Submitted,
+    /// Withdrawn.
+    Withdrawn,
+    /// Awarded by a signed decision.
+    Decided,
+}
+
+/// How a decision is signed.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::decision::SignerCapacity")]
+pub enum SignerCapacity {
+    /// The head of the issuer signs.
+    Direct,
+    /// KT. (ký thay): a deputy signs.
+    Kt,
+    /// TL. (thừa lệnh).
+    Tl,
+    /// TUQ. (thừa ủy quyền).
+    Tuq,
+}
+
+/// Whether a decision stands.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::decision::DecisionState")]
+pub enum DecisionState {
+    /// Signed and in force.
+    Signed,
+    /// Annulled by another decision.
+    Annulled,
+}
+
+/// Whether a certificate stands.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::certificate::CertificateStatus")]
+pub enum CertificateStatus {
+    /// Genuine and in force.
+    Valid,
+    /// Annulled.
+    Annulled,
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::resolver_utils::EnumType;
+
+    fn names<T: EnumType>() -> Vec<&'static str> {
+        T::items().iter().map(|item| item.name).collect()
+    }
+
+    #[test]
+    fn graphql_enum_values_are_the_domain_codes() {
+        use laurel_domain::{authz, award, certificate, decision, nomination};
+        let award_codes: Vec<_> = award::AwardKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(names::<super::AwardKindCode>(), award_codes);
+        let roles: Vec<_> = authz::Role::ALL.iter().map(|r| r.code()).collect();
+        assert_eq!(names::<super::Role>(), roles);
+        let states: Vec<_> = nomination::NominationState::ALL
+            .iter()
+            .map(|s| s.code())
+            .collect();
+        assert_eq!(names::<super::NominationState>(), states);
+        let capacities: Vec<_> = decision::SignerCapacity::ALL
+            .iter()
+            .map(|c| c.code())
+            .collect();
+        assert_eq!(names::<super::SignerCapacity>(), capacities);
+        assert_eq!(
+            names::<super::DecisionState>(),
+            [
+                decision::DecisionState::Signed.code(),
+                decision::DecisionState::Annulled.code()
+            ]
+        );
+        assert_eq!(
+            names::<super::CertificateStatus>(),
+            [
+                certificate::CertificateStatus::Valid.code(),
+                certificate::CertificateStatus::Annulled.code()
+            ]
+        );
+        let kinds = [
+            award::RecipientKind::Individual,
+            award::RecipientKind::Collective,
+            award::RecipientKind::Household,
+        ]
+        .map(|k| k.code());
+        assert_eq!(names::<super::RecipientKind>(), kinds);
+    }
+}

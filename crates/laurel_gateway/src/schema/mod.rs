@@ -1,0 +1,164 @@
+//! The GraphQL schema (async-graphql). Knows nothing of HTTP: the server hands each request a
+//! [`RequestContext`] (the instant and the caller's session) and the schema does the rest.
+
+mod enums;
+mod mutation;
+mod query;
+mod types;
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::{
+    Context, EmptySubscription, ID, Response, SDLExportOptions, Schema, SchemaBuilder,
+};
+use laurel_domain::authz::Actor;
+use laurel_domain::ids::MalformedId;
+use laurel_domain::text::InvalidInput;
+use time::OffsetDateTime;
+
+pub use mutation::Mutation;
+pub use query::Query;
+
+use crate::auth::{Authenticated, TokenProblem};
+use crate::error::OpsError;
+use crate::ops::Ops;
+
+/// The schema type.
+pub type LaurelSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Deepest query accepted.
+pub const MAX_DEPTH: usize = 12;
+/// Most complex query accepted (async-graphql's complexity: one point per field by default).
+pub const MAX_COMPLEXITY: usize = 2000;
+
+/// Who is calling, and when: built by the server for each request.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// The instant of the request (the clock is read once, at the edge).
+    pub now: OffsetDateTime,
+    /// The caller's session.
+    pub session: Session,
+}
+
+/// The caller's session, as far as the bearer token told.
+#[derive(Debug, Clone)]
+pub enum Session {
+    /// No token was sent.
+    Anonymous,
+    /// A token was sent and accepted.
+    SignedIn(Box<Authenticated>),
+    /// A token was sent and refused.
+    Refused(TokenProblem),
+}
+
+fn builder(ops: Option<Ops>) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    let builder = Schema::build(Query, Mutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .disable_suggestions()
+        .extension(ErrorCodes);
+    match ops {
+        Some(ops) => builder.data(ops),
+        None => builder,
+    }
+}
+
+/// The schema, serving `ops`.
+pub fn build(ops: Ops) -> LaurelSchema {
+    builder(Some(ops)).finish()
+}
+
+/// The SDL of the schema, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    builder(None).finish().sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}
+
+/// The operations behind the schema.
+pub(crate) fn ops<'a>(ctx: &Context<'a>) -> Result<&'a Ops, OpsError> {
+    ctx.data::<Ops>()
+        .map_err(|e| OpsError::internal(format!("schema has no Ops: {}", e.message)))
+}
+
+fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, OpsError> {
+    ctx.data::<RequestContext>()
+        .map_err(|e| OpsError::internal(format!("request has no context: {}", e.message)))
+}
+
+/// The instant of the request.
+pub(crate) fn now(ctx: &Context<'_>) -> Result<OffsetDateTime, OpsError> {
+    Ok(request(ctx)?.now)
+}
+
+/// The signed-in caller, even one who still has to change a one-time password.
+pub(crate) fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a Authenticated, OpsError> {
+    match &request(ctx)?.session {
+        Session::SignedIn(auth) => Ok(auth),
+        Session::Anonymous => Err(OpsError::Unauthenticated(None)),
+        Session::Refused(problem) => Err(OpsError::Unauthenticated(Some(*problem))),
+    }
+}
+
+/// The signed-in caller's authority; refused until a one-time password has been changed.
+pub(crate) fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor, OpsError> {
+    let auth = signed_in(ctx)?;
+    if auth.account.must_change_password {
+        return Err(OpsError::PasswordChangeRequired);
+    }
+    Ok(&auth.actor)
+}
+
+/// Parses a GraphQL `ID` into a domain id, naming the input field when it is malformed.
+pub(crate) fn parse_id<T: FromStr<Err = MalformedId>>(
+    field: &'static str,
+    id: &ID,
+) -> Result<T, OpsError> {
+    id.parse().map_err(|_| {
+        OpsError::invalid(InvalidInput::Malformed {
+            field,
+            expected_vi: "mã định danh phải là UUID, ví dụ 0192f0c1-7a8b-7c3d-9e4f-1a2b3c4d5e6f",
+            expected_en: "ids are UUIDs, e.g. 0192f0c1-7a8b-7c3d-9e4f-1a2b3c4d5e6f",
+        })
+    })
+}
+
+/// Gives every error a stable `extensions.code`: errors raised by resolvers already carry one;
+/// errors raised by async-graphql itself (syntax, unknown fields or enum values, missing
+/// arguments, depth and complexity limits) get `VALIDATION` with the message in both languages.
+struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodes)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodes {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for error in &mut response.errors {
+            let has_code = error
+                .extensions
+                .as_ref()
+                .is_some_and(|ext| ext.get("code").is_some());
+            if !has_code {
+                let message = error.message.clone();
+                let ext = error.extensions.get_or_insert_with(Default::default);
+                ext.set("code", "VALIDATION");
+                ext.set("messageEn", message.clone());
+                ext.set(
+                    "messageVi",
+                    format!("Yêu cầu GraphQL không hợp lệ: {message}"),
+                );
+            }
+        }
+        response
+    }
+}

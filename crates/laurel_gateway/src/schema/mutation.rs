@@ -1,0 +1,508 @@
+//! Mutations. Each takes one `input` object and returns a `…Payload`. Mutations that change a
+//! nomination take its `expectedVersion`; a stale one is refused with `CONFLICT`.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use laurel_domain::ids::{AccountId, DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::nomination::Nominee;
+use laurel_domain::text::InvalidInput;
+use time::OffsetDateTime;
+
+use super::enums::{AwardKindCode, Role, SignerCapacity};
+use super::types::{
+    AccountNode, CertificateNode, DecisionNode, NominationNode, PersonNode, UnitNode,
+};
+use super::{actor, now, ops, parse_id, signed_in};
+use crate::error::OpsError;
+use crate::ops::{CreateAccount, CreateNomination, CreatePerson, CreateUnit, SignDecision};
+
+/// The root of every mutation.
+#[derive(Debug, Default)]
+pub struct Mutation;
+
+/// Credentials.
+#[derive(Debug, InputObject)]
+pub struct LoginInput {
+    pub username: String,
+    pub password: String,
+}
+
+/// A new session.
+#[derive(Debug, SimpleObject)]
+pub struct LoginPayload {
+    /// Send it as `Authorization: Bearer <token>`. Shown once.
+    pub token: String,
+    /// When the session ends.
+    pub expires_at: OffsetDateTime,
+    /// Whether the one-time password must be changed (`changePassword`) before anything else.
+    pub must_change_password: bool,
+    pub account: AccountNode,
+}
+
+/// The result of logging out.
+#[derive(Debug, SimpleObject)]
+pub struct LogoutPayload {
+    /// Whether a session was open and is now ended.
+    pub logged_out: bool,
+}
+
+/// A password change.
+#[derive(Debug, InputObject)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    /// At least 10 characters.
+    pub new_password: String,
+}
+
+/// The account after a password change.
+#[derive(Debug, SimpleObject)]
+pub struct ChangePasswordPayload {
+    pub account: AccountNode,
+}
+
+/// A new unit.
+#[derive(Debug, InputObject)]
+pub struct CreateUnitInput {
+    /// Tên đơn vị, e.g. "Công an tỉnh Gia Lai".
+    pub name: String,
+    /// Short code used in decision numbers, e.g. "CAT" (letters, digits, '-').
+    pub code: String,
+    /// Chức danh thủ trưởng, e.g. "Giám đốc" (default "Thủ trưởng").
+    pub head_title: Option<String>,
+    /// Địa danh printed before dates on documents, e.g. "Gia Lai".
+    pub place: Option<String>,
+    /// The parent unit; none for a root.
+    pub parent_id: Option<ID>,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct CreateUnitPayload {
+    pub unit: UnitNode,
+}
+
+/// A new person.
+#[derive(Debug, InputObject)]
+pub struct CreatePersonInput {
+    /// Họ và tên.
+    pub full_name: String,
+    /// Cấp bậc or honorific printed before the name, e.g. "Đại úy".
+    pub rank: Option<String>,
+    /// Chức vụ, e.g. "Phó Trưởng phòng".
+    pub position: Option<String>,
+    pub unit_id: ID,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct CreatePersonPayload {
+    pub person: PersonNode,
+}
+
+/// A new login account.
+#[derive(Debug, InputObject)]
+pub struct CreateAccountInput {
+    /// 3-64 characters of a-z, 0-9, '.', '_', '-'.
+    pub username: String,
+    /// The initial password, at least 10 characters.
+    pub password: String,
+    /// Shown name (default: the person's name, else the username).
+    pub display_name: Option<String>,
+    /// The person this account belongs to.
+    pub person_id: Option<ID>,
+    /// Whether the password must be changed at first login.
+    #[graphql(default = true)]
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct CreateAccountPayload {
+    pub account: AccountNode,
+}
+
+/// A role to grant.
+#[derive(Debug, InputObject)]
+pub struct GrantRoleInput {
+    pub account_id: ID,
+    pub role: Role,
+    /// The unit the role is held at (required for every role but ADMIN).
+    pub unit_id: Option<ID>,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct GrantRolePayload {
+    pub account: AccountNode,
+    /// False when the account already held this role there (nothing changed).
+    pub granted: bool,
+}
+
+/// A new nomination: exactly one of `nomineePersonId` and `nomineeUnitId`.
+#[derive(Debug, InputObject)]
+pub struct CreateNominationInput {
+    /// An individual nominee.
+    pub nominee_person_id: Option<ID>,
+    /// A collective nominee (a unit).
+    pub nominee_unit_id: Option<ID>,
+    pub award_kind: AwardKindCode,
+    /// The unit whose head's office issues the award (the nominee's unit or an ancestor).
+    pub issuer_unit_id: ID,
+    /// The year the achievement belongs to.
+    pub period: i32,
+    /// The citation printed on the certificate (1-2000 characters).
+    pub achievement: String,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct NominationPayload {
+    pub nomination: NominationNode,
+}
+
+/// A new citation for a draft.
+#[derive(Debug, InputObject)]
+pub struct UpdateNominationInput {
+    pub id: ID,
+    pub expected_version: i32,
+    pub achievement: String,
+}
+
+/// A nomination and the version you saw.
+#[derive(Debug, InputObject)]
+pub struct NominationVersionInput {
+    pub id: ID,
+    pub expected_version: i32,
+}
+
+/// A withdrawal.
+#[derive(Debug, InputObject)]
+pub struct WithdrawNominationInput {
+    pub id: ID,
+    pub expected_version: i32,
+    /// Why (1-2000 characters).
+    pub reason: String,
+}
+
+/// A decision to sign.
+#[derive(Debug, InputObject)]
+pub struct SignDecisionInput {
+    /// The submitted nominations it awards, all for one issuer.
+    pub nominations: Vec<NominationVersionInput>,
+    /// How you sign.
+    #[graphql(default_with = "SignerCapacity::Direct")]
+    pub capacity: SignerCapacity,
+    /// Your own title, required unless you sign directly, e.g. "Phó Giám đốc".
+    pub signer_title: Option<String>,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct SignDecisionPayload {
+    pub decision: DecisionNode,
+}
+
+/// Certificates to issue.
+#[derive(Debug, InputObject)]
+pub struct IssueCertificatesInput {
+    pub decision_id: ID,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct IssueCertificatesPayload {
+    pub decision: DecisionNode,
+    /// Every certificate of the decision (issuing again issues nothing new).
+    pub certificates: Vec<CertificateNode>,
+}
+
+fn nominee(input: &CreateNominationInput) -> Result<Nominee, OpsError> {
+    match (&input.nominee_person_id, &input.nominee_unit_id) {
+        (Some(person), None) => Ok(Nominee::Person(parse_id::<PersonId>(
+            "nomineePersonId",
+            person,
+        )?)),
+        (None, Some(unit)) => Ok(Nominee::Collective(parse_id::<UnitId>(
+            "nomineeUnitId",
+            unit,
+        )?)),
+        _ => Err(OpsError::invalid(InvalidInput::Malformed {
+            field: "nomineePersonId",
+            expected_vi: "cần đúng một trong hai trường nomineePersonId hoặc nomineeUnitId",
+            expected_en: "give exactly one of nomineePersonId and nomineeUnitId",
+        })),
+    }
+}
+
+#[Object]
+impl Mutation {
+    /// Logs in and returns a bearer token.
+    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<LoginPayload> {
+        let logged_in = ops(ctx)?
+            .login(&input.username, &input.password, now(ctx)?)
+            .await?;
+        Ok(LoginPayload {
+            token: logged_in.token,
+            expires_at: logged_in.expires_at,
+            must_change_password: logged_in.account.must_change_password,
+            account: AccountNode(logged_in.account),
+        })
+    }
+
+    /// Ends the current session.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<LogoutPayload> {
+        let auth = signed_in(ctx)?;
+        Ok(LogoutPayload {
+            logged_out: ops(ctx)?.logout(auth, now(ctx)?).await?,
+        })
+    }
+
+    /// Changes your password (required first when you logged in with a one-time password).
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> Result<ChangePasswordPayload> {
+        let auth = signed_in(ctx)?;
+        let account = ops(ctx)?
+            .change_password(
+                auth,
+                &input.current_password,
+                &input.new_password,
+                now(ctx)?,
+            )
+            .await?;
+        Ok(ChangePasswordPayload {
+            account: AccountNode(account),
+        })
+    }
+
+    /// Creates a unit (ADMIN).
+    async fn create_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUnitInput,
+    ) -> Result<CreateUnitPayload> {
+        let actor = actor(ctx)?;
+        let parent = input
+            .parent_id
+            .as_ref()
+            .map(|id| parse_id("parentId", id))
+            .transpose()?;
+        let unit = ops(ctx)?
+            .create_unit(
+                actor,
+                CreateUnit {
+                    name: input.name,
+                    code: input.code,
+                    head_title: input.head_title,
+                    place: input.place,
+                    parent,
+                },
+                now(ctx)?,
+            )
+            .await?;
+        Ok(CreateUnitPayload {
+            unit: UnitNode(unit),
+        })
+    }
+
+    /// Records a person (ADMIN, or CLERK of the unit's subtree).
+    async fn create_person(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePersonInput,
+    ) -> Result<CreatePersonPayload> {
+        let actor = actor(ctx)?;
+        let unit = parse_id("unitId", &input.unit_id)?;
+        let person = ops(ctx)?
+            .create_person(
+                actor,
+                CreatePerson {
+                    full_name: input.full_name,
+                    rank: input.rank,
+                    position: input.position,
+                    unit,
+                },
+                now(ctx)?,
+            )
+            .await?;
+        Ok(CreatePersonPayload {
+            person: PersonNode(person),
+        })
+    }
+
+    /// Creates a login account (ADMIN).
+    async fn create_account(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAccountInput,
+    ) -> Result<CreateAccountPayload> {
+        let actor = actor(ctx)?;
+        let person = input
+            .person_id
+            .as_ref()
+            .map(|id| parse_id("personId", id))
+            .transpose()?;
+        let account = ops(ctx)?
+            .create_account(
+                actor,
+                CreateAccount {
+                    username: input.username,
+                    password: input.password,
+                    display_name: input.display_name,
+                    person,
+                    must_change_password: input.must_change_password,
+                },
+                now(ctx)?,
+            )
+            .await?;
+        Ok(CreateAccountPayload {
+            account: AccountNode(account),
+        })
+    }
+
+    /// Grants a role at a unit (ADMIN).
+    async fn grant_role(
+        &self,
+        ctx: &Context<'_>,
+        input: GrantRoleInput,
+    ) -> Result<GrantRolePayload> {
+        let actor = actor(ctx)?;
+        let account: AccountId = parse_id("accountId", &input.account_id)?;
+        let unit = input
+            .unit_id
+            .as_ref()
+            .map(|id| parse_id("unitId", id))
+            .transpose()?;
+        let (account, granted) = ops(ctx)?
+            .grant_role(actor, account, input.role.into(), unit, now(ctx)?)
+            .await?;
+        Ok(GrantRolePayload {
+            account: AccountNode(account),
+            granted,
+        })
+    }
+
+    /// Drafts a nomination (CLERK of the nominee's unit subtree).
+    async fn create_nomination(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateNominationInput,
+    ) -> Result<NominationPayload> {
+        let actor = actor(ctx)?;
+        let nominee = nominee(&input)?;
+        let issuer = parse_id("issuerUnitId", &input.issuer_unit_id)?;
+        let record = ops(ctx)?
+            .create_nomination(
+                actor,
+                CreateNomination {
+                    nominee,
+                    award: input.award_kind.into(),
+                    issuer,
+                    period: input.period,
+                    achievement: input.achievement,
+                },
+                now(ctx)?,
+            )
+            .await?;
+        Ok(NominationPayload {
+            nomination: NominationNode(record),
+        })
+    }
+
+    /// Replaces a draft's citation (CLERK).
+    async fn update_nomination(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateNominationInput,
+    ) -> Result<NominationPayload> {
+        let actor = actor(ctx)?;
+        let id: NominationId = parse_id("id", &input.id)?;
+        let record = ops(ctx)?
+            .update_nomination(
+                actor,
+                id,
+                input.expected_version,
+                &input.achievement,
+                now(ctx)?,
+            )
+            .await?;
+        Ok(NominationPayload {
+            nomination: NominationNode(record),
+        })
+    }
+
+    /// Submits a draft upward (UNIT_HEAD of the proposing unit's subtree).
+    async fn submit_nomination(
+        &self,
+        ctx: &Context<'_>,
+        input: NominationVersionInput,
+    ) -> Result<NominationPayload> {
+        let actor = actor(ctx)?;
+        let id: NominationId = parse_id("id", &input.id)?;
+        let record = ops(ctx)?
+            .submit_nomination(actor, id, input.expected_version, now(ctx)?)
+            .await?;
+        Ok(NominationPayload {
+            nomination: NominationNode(record),
+        })
+    }
+
+    /// Withdraws a nomination not yet decided (CLERK or UNIT_HEAD).
+    async fn withdraw_nomination(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawNominationInput,
+    ) -> Result<NominationPayload> {
+        let actor = actor(ctx)?;
+        let id: NominationId = parse_id("id", &input.id)?;
+        let record = ops(ctx)?
+            .withdraw_nomination(actor, id, input.expected_version, &input.reason, now(ctx)?)
+            .await?;
+        Ok(NominationPayload {
+            nomination: NominationNode(record),
+        })
+    }
+
+    /// Signs a decision awarding submitted nominations of one issuer (SIGNER of that issuer).
+    /// The decision is numbered `N/QĐ-<issuer code>`, gapless per issuer and year.
+    async fn sign_decision(
+        &self,
+        ctx: &Context<'_>,
+        input: SignDecisionInput,
+    ) -> Result<SignDecisionPayload> {
+        let actor = actor(ctx)?;
+        let nominations = input
+            .nominations
+            .iter()
+            .map(|n| Ok((parse_id("nominations.id", &n.id)?, n.expected_version)))
+            .collect::<Result<Vec<_>, OpsError>>()?;
+        let decision = ops(ctx)?
+            .sign_decision(
+                actor,
+                SignDecision {
+                    nominations,
+                    capacity: input.capacity.into(),
+                    signer_title: input.signer_title,
+                },
+                now(ctx)?,
+            )
+            .await?;
+        Ok(SignDecisionPayload {
+            decision: DecisionNode(decision),
+        })
+    }
+
+    /// Issues the certificates of a signed decision (SIGNER of the issuer, or CLERK above it).
+    async fn issue_certificates(
+        &self,
+        ctx: &Context<'_>,
+        input: IssueCertificatesInput,
+    ) -> Result<IssueCertificatesPayload> {
+        let actor = actor(ctx)?;
+        let id: DecisionId = parse_id("decisionId", &input.decision_id)?;
+        let ops = ops(ctx)?;
+        let certificates = ops.issue_certificates(actor, id, now(ctx)?).await?;
+        let decision = laurel_store::Read::decision(ops.store(), id)
+            .await
+            .map_err(OpsError::from)?
+            .ok_or(OpsError::internal("decision vanished"))?;
+        Ok(IssueCertificatesPayload {
+            decision: DecisionNode(decision),
+            certificates: certificates.into_iter().map(CertificateNode).collect(),
+        })
+    }
+}

@@ -1,0 +1,316 @@
+//! Queries. Everything but `awardKinds` and `verifyCertificate` needs a session; lists show only
+//! what the caller's roles reach.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use laurel_domain::authz::Action;
+use laurel_domain::award::AwardKind;
+use laurel_domain::ids::{CertificateId, DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::nomination::Period;
+use laurel_domain::text::InvalidInput;
+use laurel_store::{DecisionFilter, NominationFilter, PageRequest, Read};
+use uuid::Uuid;
+
+use super::enums::{AwardKindCode, NominationState};
+use super::types::{
+    AccountNode, AuditEntryNode, AwardKindNode, CertificateNode, DecisionNode, NominationNode,
+    PersonNode, UnitNode, VerificationNode,
+};
+use super::{actor, ops, parse_id, signed_in};
+use crate::error::OpsError;
+
+/// Default page size.
+const PAGE_DEFAULT: i32 = 50;
+/// Largest page size.
+const PAGE_MAX: i32 = 200;
+
+/// Which nominations to list.
+#[derive(Debug, InputObject)]
+pub struct NominationFilterInput {
+    /// Only in this state.
+    pub state: Option<NominationState>,
+    /// Only for this issuer.
+    pub issuer_unit_id: Option<ID>,
+    /// Only for this period (year).
+    pub period: Option<i32>,
+    /// Only of this award kind.
+    pub award_kind: Option<AwardKindCode>,
+}
+
+/// The root of every query.
+#[derive(Debug, Default)]
+pub struct Query;
+
+/// A page request from GraphQL arguments: `first` (1-200, default 50) rows after `after`.
+fn page(first: Option<i32>, after: Option<&str>) -> Result<(PageRequest, usize), OpsError> {
+    let first = first.unwrap_or(PAGE_DEFAULT);
+    if !(1..=PAGE_MAX).contains(&first) {
+        return Err(OpsError::invalid(InvalidInput::OutOfRange {
+            field: "first",
+            min: 1,
+            max: PAGE_MAX.into(),
+            actual: first.into(),
+        }));
+    }
+    let after = after
+        .map(|a| Uuid::parse_str(a).map_err(|_| cursor_error()))
+        .transpose()?;
+    let first = first as usize;
+    Ok((
+        PageRequest {
+            after,
+            limit: first as u64 + 1,
+        },
+        first,
+    ))
+}
+
+fn cursor_error() -> OpsError {
+    OpsError::invalid(InvalidInput::Malformed {
+        field: "after",
+        expected_vi: "con trỏ trang (cursor) lấy từ kết quả trước",
+        expected_en: "a cursor taken from a previous page",
+    })
+}
+
+/// A Relay connection from rows fetched with one row more than asked for.
+fn connection<T, N: async_graphql::OutputType>(
+    mut rows: Vec<T>,
+    first: usize,
+    had_cursor: bool,
+    cursor: impl Fn(&T) -> String,
+    node: impl Fn(T) -> N,
+) -> Connection<String, N> {
+    let has_next = rows.len() > first;
+    rows.truncate(first);
+    let mut conn = Connection::new(had_cursor, has_next);
+    conn.edges.extend(
+        rows.into_iter()
+            .map(|row| Edge::new(cursor(&row), node(row))),
+    );
+    conn
+}
+
+#[Object]
+impl Query {
+    /// The signed-in account (also while a one-time password still has to be changed).
+    async fn me(&self, ctx: &Context<'_>) -> Result<AccountNode> {
+        Ok(AccountNode(signed_in(ctx)?.account.clone()))
+    }
+
+    /// Every unit, root first, depth first.
+    async fn units(&self, ctx: &Context<'_>) -> Result<Vec<UnitNode>> {
+        actor(ctx)?;
+        Ok(ops(ctx)?
+            .store()
+            .units()
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(UnitNode)
+            .collect())
+    }
+
+    /// One unit.
+    async fn unit(&self, ctx: &Context<'_>, id: ID) -> Result<Option<UnitNode>> {
+        actor(ctx)?;
+        let id: UnitId = parse_id("id", &id)?;
+        Ok(ops(ctx)?
+            .store()
+            .unit(id)
+            .await
+            .map_err(OpsError::from)?
+            .map(UnitNode))
+    }
+
+    /// People you may see, optionally of one unit.
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, PersonNode>> {
+        let actor = actor(ctx)?;
+        let unit: Option<UnitId> = unit_id
+            .as_ref()
+            .map(|id| parse_id("unitId", id))
+            .transpose()?;
+        let (request, first) = page(first, after.as_deref())?;
+        let roots = actor.readable_roots();
+        let rows = ops(ctx)?
+            .store()
+            .people(roots.as_deref(), unit, request)
+            .await
+            .map_err(OpsError::from)?;
+        Ok(connection(
+            rows,
+            first,
+            after.is_some(),
+            |p| p.id.to_string(),
+            PersonNode,
+        ))
+    }
+
+    /// One person, if you may see them.
+    async fn person(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PersonNode>> {
+        let actor = actor(ctx)?;
+        let id: PersonId = parse_id("id", &id)?;
+        Ok(ops(ctx)?.readable_person(actor, id).await?.map(PersonNode))
+    }
+
+    /// The award catalog (public).
+    async fn award_kinds(&self) -> Vec<AwardKindNode> {
+        AwardKind::ALL.into_iter().map(AwardKindNode).collect()
+    }
+
+    /// Nominations you may see (proposed within your units' subtrees).
+    async fn nominations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<NominationFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, NominationNode>> {
+        let actor = actor(ctx)?;
+        let (request, first) = page(first, after.as_deref())?;
+        let mut store_filter = NominationFilter {
+            within: actor.readable_roots(),
+            ..Default::default()
+        };
+        if let Some(filter) = filter {
+            store_filter.state = filter.state.map(Into::into);
+            store_filter.issuer = filter
+                .issuer_unit_id
+                .as_ref()
+                .map(|id| parse_id("filter.issuerUnitId", id))
+                .transpose()?;
+            store_filter.period = filter
+                .period
+                .map(Period::new)
+                .transpose()
+                .map_err(OpsError::invalid)?;
+            store_filter.award = filter.award_kind.map(Into::into);
+        }
+        let rows = ops(ctx)?
+            .store()
+            .nominations(&store_filter, request)
+            .await
+            .map_err(OpsError::from)?;
+        Ok(connection(
+            rows,
+            first,
+            after.is_some(),
+            |n| n.nomination.id.to_string(),
+            NominationNode,
+        ))
+    }
+
+    /// One nomination, if you may see it.
+    async fn nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Option<NominationNode>> {
+        let actor = actor(ctx)?;
+        let id: NominationId = parse_id("id", &id)?;
+        Ok(ops(ctx)?
+            .readable_nomination(actor, id)
+            .await?
+            .map(NominationNode))
+    }
+
+    /// Decisions issued within your units' subtrees.
+    async fn decisions(
+        &self,
+        ctx: &Context<'_>,
+        issuer_unit_id: Option<ID>,
+        year: Option<i32>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, DecisionNode>> {
+        let actor = actor(ctx)?;
+        let (request, first) = page(first, after.as_deref())?;
+        let filter = DecisionFilter {
+            within: actor.readable_roots(),
+            issuer: issuer_unit_id
+                .as_ref()
+                .map(|id| parse_id("issuerUnitId", id))
+                .transpose()?,
+            year,
+        };
+        let rows = ops(ctx)?
+            .store()
+            .decisions(&filter, request)
+            .await
+            .map_err(OpsError::from)?;
+        Ok(connection(
+            rows,
+            first,
+            after.is_some(),
+            |d| d.id.to_string(),
+            DecisionNode,
+        ))
+    }
+
+    /// One decision, if it was issued within your units' subtrees or awards a nomination you
+    /// may see.
+    async fn decision(&self, ctx: &Context<'_>, id: ID) -> Result<Option<DecisionNode>> {
+        let actor = actor(ctx)?;
+        let id: DecisionId = parse_id("id", &id)?;
+        Ok(ops(ctx)?
+            .readable_decision(actor, id)
+            .await?
+            .map(DecisionNode))
+    }
+
+    /// One certificate, if you may see its nomination.
+    async fn certificate(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CertificateNode>> {
+        let actor = actor(ctx)?;
+        let id: CertificateId = parse_id("id", &id)?;
+        Ok(ops(ctx)?
+            .readable_certificate(actor, id)
+            .await?
+            .map(CertificateNode))
+    }
+
+    /// Verifies a certificate by the code printed on it (public: no login needed).
+    /// Null when no certificate has this code.
+    async fn verify_certificate(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> Result<Option<VerificationNode>> {
+        Ok(ops(ctx)?
+            .verify_certificate(&code)
+            .await?
+            .map(VerificationNode::from))
+    }
+
+    /// The whole audit log, oldest first (administrators only).
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, AuditEntryNode>> {
+        let actor = actor(ctx)?;
+        actor
+            .authorize(Action::ManageOrganisation, &Default::default())
+            .map_err(OpsError::from)?;
+        let first_n = first.unwrap_or(PAGE_DEFAULT);
+        let (_, first) = page(Some(first_n), None)?;
+        let after_id = after
+            .as_deref()
+            .map(|a| a.parse::<i64>().map_err(|_| cursor_error()))
+            .transpose()?;
+        let rows = ops(ctx)?
+            .store()
+            .audit_log(after_id, first as u64 + 1)
+            .await
+            .map_err(OpsError::from)?;
+        Ok(connection(
+            rows,
+            first,
+            after.is_some(),
+            |e| e.id.to_string(),
+            AuditEntryNode,
+        ))
+    }
+}

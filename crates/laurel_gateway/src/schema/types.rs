@@ -1,0 +1,588 @@
+//! GraphQL object types. Each wraps a domain or store value; none is a domain type itself.
+//! Nested fields check visibility where they cross into data the caller might not see.
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject, Union};
+use laurel_domain::authz::Grant;
+use laurel_domain::award::AwardKind;
+use laurel_domain::calendar::format_date;
+use laurel_domain::decision::Decision;
+use laurel_domain::nomination::Nominee;
+use laurel_domain::org::{Person, Unit};
+use laurel_store::{Account, AuditEntry, CertificateRecord, NominationRecord, Read};
+use time::{Date, OffsetDateTime};
+
+use super::enums::{
+    AwardForm, AwardKindCode, CertificateStatus, DecisionState, NominationState, RecipientKind,
+    Role, SignerCapacity,
+};
+use super::{actor, ops};
+use crate::error::OpsError;
+use crate::ops::Verification;
+use crate::ops::certificates_parse_content;
+
+/// A unit (đơn vị) of the organisation tree.
+#[derive(Debug, Clone)]
+pub struct UnitNode(pub Unit);
+
+#[Object(name = "Unit")]
+impl UnitNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Short code used in decision numbers (`12/QĐ-CAT`).
+    async fn code(&self) -> &str {
+        self.0.code.as_str()
+    }
+    /// Tên đơn vị.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Chức danh thủ trưởng, e.g. "Giám đốc".
+    async fn head_title(&self) -> &str {
+        &self.0.head_title
+    }
+    /// The office that issues awards for this unit, e.g. "Giám đốc Công an tỉnh Gia Lai".
+    async fn issuer_title(&self) -> String {
+        self.0.issuer_title()
+    }
+    /// Địa danh printed on documents, e.g. "Gia Lai".
+    async fn place(&self) -> Option<&str> {
+        self.0.place.as_deref()
+    }
+    /// The parent unit.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<UnitNode>> {
+        match self.0.parent {
+            Some(id) => Ok(ops(ctx)?
+                .store()
+                .unit(id)
+                .await
+                .map_err(OpsError::from)?
+                .map(UnitNode)),
+            None => Ok(None),
+        }
+    }
+    /// The units from the root down to this one (this one included).
+    async fn path(&self, ctx: &Context<'_>) -> Result<Vec<UnitNode>> {
+        let units = ops(ctx)?
+            .store()
+            .units_by_ids(self.0.path.ids())
+            .await
+            .map_err(OpsError::from)?;
+        Ok(self
+            .0
+            .path
+            .ids()
+            .iter()
+            .filter_map(|id| units.iter().find(|u| u.id == *id).cloned().map(UnitNode))
+            .collect())
+    }
+}
+
+/// A person (cá nhân).
+#[derive(Debug, Clone)]
+pub struct PersonNode(pub Person);
+
+#[Object(name = "Person")]
+impl PersonNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Họ và tên.
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    /// Cấp bậc or honorific, e.g. "Đại úy".
+    async fn rank(&self) -> Option<&str> {
+        self.0.rank.as_deref()
+    }
+    /// Chức vụ.
+    async fn position(&self) -> Option<&str> {
+        self.0.position.as_deref()
+    }
+    /// The name as printed: rank then full name.
+    async fn display_name(&self) -> String {
+        self.0.display_name()
+    }
+    /// The unit the person works in.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<UnitNode> {
+        Ok(UnitNode(
+            ops(ctx)?
+                .store()
+                .require_unit(self.0.unit)
+                .await
+                .map_err(OpsError::from)?,
+        ))
+    }
+}
+
+/// A role held at a unit.
+#[derive(Debug, Clone)]
+pub struct RoleGrantNode(pub Grant);
+
+#[Object(name = "RoleGrant")]
+impl RoleGrantNode {
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    /// The unit the role is held at (none for ADMIN, which is global).
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<UnitNode>> {
+        match self.0.unit {
+            Some(id) => Ok(ops(ctx)?
+                .store()
+                .unit(id)
+                .await
+                .map_err(OpsError::from)?
+                .map(UnitNode)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A login account.
+#[derive(Debug, Clone)]
+pub struct AccountNode(pub Account);
+
+#[Object(name = "Account")]
+impl AccountNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn username(&self) -> &str {
+        &self.0.username
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    /// Whether the account must change its one-time password before doing anything else.
+    async fn must_change_password(&self) -> bool {
+        self.0.must_change_password
+    }
+    async fn disabled(&self) -> bool {
+        self.0.disabled
+    }
+    async fn created_at(&self) -> OffsetDateTime {
+        self.0.created_at
+    }
+    /// The person this account belongs to.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<PersonNode>> {
+        match self.0.person {
+            Some(id) => Ok(ops(ctx)?
+                .store()
+                .person(id)
+                .await
+                .map_err(OpsError::from)?
+                .map(PersonNode)),
+            None => Ok(None),
+        }
+    }
+    /// The roles it holds.
+    async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantNode>> {
+        Ok(ops(ctx)?
+            .store()
+            .grants(self.0.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(RoleGrantNode)
+            .collect())
+    }
+}
+
+/// An award kind of the catalog.
+#[derive(Debug, Clone, Copy)]
+pub struct AwardKindNode(pub AwardKind);
+
+#[Object(name = "AwardKind")]
+impl AwardKindNode {
+    /// Stable code.
+    async fn code(&self) -> AwardKindCode {
+        self.0.into()
+    }
+    /// Vietnamese name.
+    async fn name_vi(&self) -> &'static str {
+        self.0.name_vi()
+    }
+    /// English name.
+    async fn name_en(&self) -> &'static str {
+        self.0.name_en()
+    }
+    /// Title or form of commendation.
+    async fn form(&self) -> AwardForm {
+        self.0.form().into()
+    }
+    /// Who may receive it.
+    async fn recipient_kinds(&self) -> Vec<RecipientKind> {
+        self.0.recipients().iter().map(|k| (*k).into()).collect()
+    }
+    /// The heading printed on its certificate.
+    async fn certificate_heading(&self) -> &'static str {
+        self.0.certificate_heading()
+    }
+}
+
+/// Who is nominated.
+#[derive(Union)]
+#[graphql(name = "Nominee")]
+pub enum NomineeNode {
+    /// An individual.
+    Person(PersonNode),
+    /// A collective.
+    Unit(UnitNode),
+}
+
+/// A nomination (đề nghị khen thưởng).
+#[derive(Debug, Clone)]
+pub struct NominationNode(pub NominationRecord);
+
+#[Object(name = "Nomination")]
+impl NominationNode {
+    async fn id(&self) -> ID {
+        ID(self.0.nomination.id.to_string())
+    }
+    /// Optimistic-concurrency version: send it back as `expectedVersion` to change the nomination.
+    async fn version(&self) -> i32 {
+        self.0.nomination.version
+    }
+    async fn state(&self) -> NominationState {
+        self.0.nomination.state.into()
+    }
+    /// The award proposed.
+    async fn award_kind(&self) -> AwardKindCode {
+        self.0.nomination.award.into()
+    }
+    /// The award proposed, with its names.
+    async fn award(&self) -> AwardKindNode {
+        AwardKindNode(self.0.nomination.award)
+    }
+    /// The year the achievement belongs to.
+    async fn period(&self) -> i32 {
+        self.0.nomination.period.year()
+    }
+    /// The citation printed on the certificate.
+    async fn achievement(&self) -> &str {
+        &self.0.nomination.achievement
+    }
+    /// Who is nominated.
+    async fn nominee(&self, ctx: &Context<'_>) -> Result<NomineeNode> {
+        let store = ops(ctx)?.store();
+        Ok(match self.0.nomination.nominee {
+            Nominee::Person(id) => NomineeNode::Person(PersonNode(
+                store
+                    .person(id)
+                    .await
+                    .map_err(OpsError::from)?
+                    .ok_or(OpsError::NotFound {
+                        entity: "person",
+                        id: id.to_string(),
+                    })?,
+            )),
+            Nominee::Collective(id) => NomineeNode::Unit(UnitNode(
+                store.require_unit(id).await.map_err(OpsError::from)?,
+            )),
+        })
+    }
+    /// The unit whose head's office issues the award.
+    async fn issuer(&self, ctx: &Context<'_>) -> Result<UnitNode> {
+        let unit = ops(ctx)?
+            .store()
+            .require_unit(self.0.nomination.issuer)
+            .await
+            .map_err(OpsError::from)?;
+        Ok(UnitNode(unit))
+    }
+    /// The unit that proposes.
+    async fn proposing_unit(&self, ctx: &Context<'_>) -> Result<UnitNode> {
+        let unit = ops(ctx)?
+            .store()
+            .require_unit(self.0.nomination.proposing_unit)
+            .await
+            .map_err(OpsError::from)?;
+        Ok(UnitNode(unit))
+    }
+    /// The decision that awarded it.
+    async fn decision(&self, ctx: &Context<'_>) -> Result<Option<DecisionNode>> {
+        match self.0.nomination.decision {
+            Some(id) => Ok(ops(ctx)?
+                .store()
+                .decision(id)
+                .await
+                .map_err(OpsError::from)?
+                .map(DecisionNode)),
+            None => Ok(None),
+        }
+    }
+    /// Its certificate, once issued.
+    async fn certificate(&self, ctx: &Context<'_>) -> Result<Option<CertificateNode>> {
+        Ok(ops(ctx)?
+            .store()
+            .certificate_of_nomination(self.0.nomination.id)
+            .await
+            .map_err(OpsError::from)?
+            .map(CertificateNode))
+    }
+    async fn created_at(&self) -> OffsetDateTime {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.0.updated_at
+    }
+    /// Every change, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<AuditEntryNode>> {
+        Ok(ops(ctx)?
+            .store()
+            .audit_of(self.0.nomination.id.0)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(AuditEntryNode)
+            .collect())
+    }
+}
+
+/// A signed award decision (Quyết định khen thưởng). Never edited.
+#[derive(Debug, Clone)]
+pub struct DecisionNode(pub Decision);
+
+#[Object(name = "Decision")]
+impl DecisionNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// `N/QĐ-<issuer code>`.
+    async fn number(&self) -> String {
+        self.0.number.to_string()
+    }
+    /// The numbering year.
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// N, counted from 1 per issuer and year without gaps.
+    async fn sequence(&self) -> i32 {
+        self.0.number.seq
+    }
+    /// The date of signing (Asia/Ho_Chi_Minh).
+    async fn signed_on(&self) -> Date {
+        self.0.signed_on
+    }
+    /// The date of signing as people read it, dd/mm/yyyy.
+    async fn signed_on_text(&self) -> String {
+        format_date(self.0.signed_on)
+    }
+    /// "Quyết định số 12/QĐ-CAT ngày 05/01/2025".
+    async fn reference(&self) -> String {
+        self.0.reference_line()
+    }
+    /// "Giám đốc Công an tỉnh Gia Lai".
+    async fn issuer_title(&self) -> &str {
+        &self.0.issuer_title
+    }
+    async fn issuer(&self, ctx: &Context<'_>) -> Result<UnitNode> {
+        Ok(UnitNode(
+            ops(ctx)?
+                .store()
+                .require_unit(self.0.issuer)
+                .await
+                .map_err(OpsError::from)?,
+        ))
+    }
+    async fn signer_name(&self) -> &str {
+        &self.0.signature.name
+    }
+    async fn signer_capacity(&self) -> SignerCapacity {
+        self.0.signature.capacity.into()
+    }
+    /// "KT. GIÁM ĐỐC" when a deputy signed.
+    async fn capacity_line(&self) -> Option<&str> {
+        self.0.signature.capacity_line.as_deref()
+    }
+    /// "PHÓ GIÁM ĐỐC".
+    async fn title_line(&self) -> &str {
+        &self.0.signature.title_line
+    }
+    async fn state(&self) -> DecisionState {
+        self.0.state.into()
+    }
+    /// The nominations it awards that you may see.
+    async fn nominations(&self, ctx: &Context<'_>) -> Result<Vec<NominationNode>> {
+        Ok(ops(ctx)?
+            .readable_nominations_of_decision(actor(ctx)?, self.0.id)
+            .await?
+            .into_iter()
+            .map(NominationNode)
+            .collect())
+    }
+    /// The certificates issued for it that you may see.
+    async fn certificates(&self, ctx: &Context<'_>) -> Result<Vec<CertificateNode>> {
+        let visible: Vec<_> = self
+            .nominations(ctx)
+            .await?
+            .into_iter()
+            .map(|n| n.0.nomination.id)
+            .collect();
+        Ok(ops(ctx)?
+            .store()
+            .certificates_of_decision(self.0.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .filter(|c| visible.contains(&c.nomination))
+            .map(CertificateNode)
+            .collect())
+    }
+}
+
+/// A certificate issued for one recipient of a decision.
+#[derive(Debug, Clone)]
+pub struct CertificateNode(pub CertificateRecord);
+
+#[Object(name = "Certificate")]
+impl CertificateNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The public verification code, as printed (`7KQ2-M9XD-4TPA-WJ3C`).
+    async fn code(&self) -> String {
+        self.0.code.grouped()
+    }
+    /// Số sổ vàng.
+    async fn golden_book_number(&self) -> i32 {
+        self.0.golden_book_no
+    }
+    async fn status(&self) -> CertificateStatus {
+        self.0.status.into()
+    }
+    /// The recipient as printed.
+    async fn recipient_name(&self) -> Result<String> {
+        Ok(certificates_parse_content(&self.0)?.recipient_name)
+    }
+    /// The award as printed.
+    async fn award_title(&self) -> Result<String> {
+        Ok(certificates_parse_content(&self.0)?.award_title)
+    }
+    /// SHA-256 of the frozen printed content.
+    async fn content_sha256(&self) -> &str {
+        &self.0.content_sha256
+    }
+    async fn issued_at(&self) -> OffsetDateTime {
+        self.0.issued_at
+    }
+    /// Where to download the PDF (send the same bearer token).
+    async fn pdf_url(&self) -> String {
+        format!("/certificates/{}.pdf", self.0.id)
+    }
+    /// The public verification page, as encoded in the QR code.
+    async fn verify_url(&self) -> Result<String> {
+        Ok(certificates_parse_content(&self.0)?.verification_url)
+    }
+    async fn decision(&self, ctx: &Context<'_>) -> Result<DecisionNode> {
+        Ok(DecisionNode(
+            ops(ctx)?
+                .store()
+                .decision(self.0.decision)
+                .await
+                .map_err(OpsError::from)?
+                .ok_or(OpsError::internal("certificate without decision"))?,
+        ))
+    }
+    async fn nomination(&self, ctx: &Context<'_>) -> Result<NominationNode> {
+        Ok(NominationNode(
+            ops(ctx)?
+                .store()
+                .require_nomination(self.0.nomination)
+                .await
+                .map_err(OpsError::from)?,
+        ))
+    }
+}
+
+/// What anyone may learn about a certificate from its code.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "CertificateVerification")]
+pub struct VerificationNode {
+    /// The code, as printed.
+    pub code: String,
+    /// VALID or ANNULLED.
+    pub status: CertificateStatus,
+    /// The recipient as printed.
+    pub recipient_name: String,
+    /// The award as printed.
+    pub award_title: String,
+    /// The issuer as printed.
+    pub issuer_title: String,
+    /// The decision number.
+    pub decision_number: String,
+    /// The decision date, dd/mm/yyyy.
+    pub decision_date: String,
+    /// Số sổ vàng.
+    pub golden_book_number: i32,
+    /// SHA-256 of the frozen printed content.
+    pub content_sha256: String,
+}
+
+impl From<Verification> for VerificationNode {
+    fn from(v: Verification) -> Self {
+        VerificationNode {
+            code: v.code,
+            status: v.status.into(),
+            recipient_name: v.recipient_name,
+            award_title: v.award_title,
+            issuer_title: v.issuer_title,
+            decision_number: v.decision_number,
+            decision_date: v.decision_date,
+            golden_book_number: v.golden_book_number,
+            content_sha256: v.content_sha256,
+        }
+    }
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEntryNode(pub AuditEntry);
+
+#[Object(name = "AuditEntry")]
+impl AuditEntryNode {
+    /// Position in the log.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn at(&self) -> OffsetDateTime {
+        self.0.at
+    }
+    /// Who acted (none for the system itself).
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<AccountNode>> {
+        match self.0.actor {
+            Some(id) => Ok(ops(ctx)?
+                .store()
+                .account(id)
+                .await
+                .map_err(OpsError::from)?
+                .map(AccountNode)),
+            None => Ok(None),
+        }
+    }
+    /// "nomination", "decision", "certificate", "unit", "person", "account".
+    async fn entity(&self) -> &str {
+        &self.0.entity
+    }
+    async fn entity_id(&self) -> ID {
+        ID(self.0.entity_id.to_string())
+    }
+    /// What happened, e.g. "NOMINATION_SUBMITTED".
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    async fn from_state(&self) -> Option<&str> {
+        self.0.from_state.as_deref()
+    }
+    async fn to_state(&self) -> Option<&str> {
+        self.0.to_state.as_deref()
+    }
+    /// The reason a person gave.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Further details, as a JSON string.
+    async fn details(&self) -> String {
+        self.0.details.to_string()
+    }
+}

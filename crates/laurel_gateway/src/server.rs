@@ -1,0 +1,476 @@
+//! The HTTP server (poem): the only module that knows HTTP.
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /graphql` | GraphiQL, to explore and try the API |
+//! | `POST /graphql` | the GraphQL endpoint (one operation per request; no batching) |
+//! | `GET /healthz` | 200 while the process serves |
+//! | `GET /readyz` | 200 when the database answers, else 503 |
+//! | `GET /certificates/{id}.pdf` | a certificate's PDF (bearer token; same visibility as the certificate) |
+//! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
+
+use std::future::Future;
+use std::sync::Arc;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_poem::GraphQLResponse;
+use laurel_domain::Explain;
+use laurel_domain::ids::CertificateId;
+use laurel_store::Read;
+use poem::http::{StatusCode, header};
+use poem::listener::TcpAcceptor;
+use poem::middleware::Tracing;
+use poem::web::{Data, Html, Json, Path};
+use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
+use serde_json::json;
+
+use crate::auth;
+use crate::edge;
+use crate::error::OpsError;
+use crate::ops::{Ops, Verification};
+use crate::schema::{self, LaurelSchema, RequestContext, Session};
+
+/// Default limit on a request body: generous for any GraphQL document, far below what would
+/// hurt (a 10 MB body is refused before it is read).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// An oversized body is still read (and thrown away) up to this size before Laurel answers 413,
+/// so that the client, still uploading, receives the answer instead of a reset connection.
+/// Beyond it the connection is simply closed.
+const DRAIN_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long reading one request body may take.
+const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+enum BodyRead {
+    Complete(Vec<u8>),
+    TooLarge,
+    Failed(String),
+}
+
+/// Reads a body of at most `max` bytes; drains a larger one (up to [`DRAIN_LIMIT_BYTES`]).
+async fn read_body(body: Body, max: usize) -> BodyRead {
+    use tokio::io::AsyncReadExt;
+    let mut reader = body.into_async_read();
+    let mut data = Vec::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut seen = 0usize;
+    let deadline = tokio::time::Instant::now() + BODY_READ_TIMEOUT;
+    loop {
+        let read = match tokio::time::timeout_at(deadline, reader.read(&mut buffer)).await {
+            Ok(Ok(read)) => read,
+            Ok(Err(e)) => return BodyRead::Failed(e.to_string()),
+            Err(_) if seen > max => return BodyRead::TooLarge,
+            Err(_) => return BodyRead::Failed("timed out".into()),
+        };
+        if read == 0 {
+            break;
+        }
+        seen = seen.saturating_add(read);
+        if seen <= max {
+            data.extend_from_slice(&buffer[..read]);
+        } else if seen > DRAIN_LIMIT_BYTES {
+            return BodyRead::TooLarge;
+        }
+    }
+    if seen > max {
+        BodyRead::TooLarge
+    } else {
+        BodyRead::Complete(data)
+    }
+}
+
+/// What the server shares between requests.
+pub struct AppState {
+    ops: Ops,
+    schema: LaurelSchema,
+    max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("ops", &self.ops)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// The state for serving `ops`.
+    pub fn new(ops: Ops, max_body_bytes: usize) -> AppState {
+        AppState {
+            schema: schema::build(ops.clone()),
+            ops,
+            max_body_bytes,
+        }
+    }
+}
+
+/// Serves until `shutdown` completes, then finishes in-flight requests (up to 10 s).
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let acceptor = TcpAcceptor::from_tokio(listener)?;
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(
+            routes(Arc::new(state)),
+            shutdown,
+            Some(std::time::Duration::from_secs(10)),
+        )
+        .await
+}
+
+fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
+    Route::new()
+        .at("/graphql", get(graphiql).post(graphql))
+        .at("/healthz", get(healthz))
+        .at("/readyz", get(readyz))
+        .at("/certificates/:file", get(certificate_pdf))
+        .at("/verify/:code", get(verify))
+        .data(state)
+        .with(Tracing)
+}
+
+#[handler]
+fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Laurel — GraphQL")
+            .finish(),
+    )
+}
+
+#[handler]
+fn healthz() -> &'static str {
+    "ok"
+}
+
+#[handler]
+async fn readyz(Data(state): Data<&Arc<AppState>>) -> Response {
+    match state.ops.store().ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// A GraphQL-shaped error response for failures before GraphQL runs.
+fn http_error(status: StatusCode, code: &str, vi: &str, en: &str) -> Response {
+    let body = json!({
+        "data": null,
+        "errors": [{
+            "message": vi,
+            "extensions": { "code": code, "messageVi": vi, "messageEn": en }
+        }]
+    });
+    (status, Json(body)).into_response()
+}
+
+fn bearer(req: &Request) -> Option<&str> {
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+async fn session(ops: &Ops, req: &Request, now: time::OffsetDateTime) -> Result<Session, OpsError> {
+    Ok(match bearer(req) {
+        None => Session::Anonymous,
+        Some(token) => match auth::authenticate(ops.store(), token, now).await? {
+            Ok(authenticated) => Session::SignedIn(Box::new(authenticated)),
+            Err(problem) => Session::Refused(problem),
+        },
+    })
+}
+
+#[handler]
+async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -> Response {
+    let too_large = || {
+        http_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            &format!("Yêu cầu quá lớn; tối đa {} byte.", state.max_body_bytes),
+            &format!(
+                "The request is too large; at most {} bytes.",
+                state.max_body_bytes
+            ),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > DRAIN_LIMIT_BYTES) {
+        return too_large();
+    }
+    let bytes = match read_body(body, state.max_body_bytes).await {
+        BodyRead::Complete(bytes) => bytes,
+        BodyRead::TooLarge => return too_large(),
+        BodyRead::Failed(e) => {
+            return http_error(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION",
+                &format!("Không đọc được nội dung yêu cầu: {e}"),
+                &format!("Could not read the request body: {e}"),
+            );
+        }
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(request) => request,
+        Err(e) => {
+            return http_error(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION",
+                &format!(
+                    "Nội dung phải là một yêu cầu GraphQL dạng JSON (không hỗ trợ gửi theo lô): {e}"
+                ),
+                &format!(
+                    "The body must be one GraphQL request as JSON (batches are not supported): {e}"
+                ),
+            );
+        }
+    };
+    let now = edge::now();
+    let session = match session(&state.ops, req, now).await {
+        Ok(session) => session,
+        Err(e) => {
+            let (vi, en) = e.messages();
+            return http_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &vi, &en);
+        }
+    };
+    let request = request.data(RequestContext { now, session });
+    GraphQLResponse(state.schema.execute(request).await).into_response()
+}
+
+fn ops_error_response(e: &OpsError) -> Response {
+    let status = match e {
+        OpsError::Unauthenticated(_) | OpsError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        OpsError::PasswordChangeRequired | OpsError::Forbidden(_) => StatusCode::FORBIDDEN,
+        OpsError::NotFound { .. } => StatusCode::NOT_FOUND,
+        OpsError::Invalid(_) | OpsError::Duplicate { .. } => StatusCode::BAD_REQUEST,
+        OpsError::Transition(_) | OpsError::Rules(_) | OpsError::Conflict { .. } => {
+            StatusCode::CONFLICT
+        }
+        OpsError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+        OpsError::Internal(detail) => {
+            tracing::error!(%detail, "internal error");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    let (vi, en) = e.messages();
+    http_error(status, e.code(), &vi, &en)
+}
+
+#[handler]
+async fn certificate_pdf(
+    req: &Request,
+    Path(file): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let result = async {
+        let id: CertificateId = file
+            .strip_suffix(".pdf")
+            .ok_or(OpsError::NotFound {
+                entity: "certificate",
+                id: file.clone(),
+            })?
+            .parse()
+            .map_err(|_| OpsError::NotFound {
+                entity: "certificate",
+                id: file.clone(),
+            })?;
+        let now = edge::now();
+        let actor = match session(&state.ops, req, now).await? {
+            Session::SignedIn(auth) if auth.account.must_change_password => {
+                return Err(OpsError::PasswordChangeRequired);
+            }
+            Session::SignedIn(auth) => auth.actor,
+            Session::Anonymous => return Err(OpsError::Unauthenticated(None)),
+            Session::Refused(problem) => return Err(OpsError::Unauthenticated(Some(problem))),
+        };
+        let certificate =
+            state
+                .ops
+                .readable_certificate(&actor, id)
+                .await?
+                .ok_or(OpsError::NotFound {
+                    entity: "certificate",
+                    id: id.to_string(),
+                })?;
+        let pdf = state.ops.render_certificate(&certificate).await?;
+        Ok::<_, OpsError>((certificate, pdf))
+    }
+    .await;
+    match result {
+        Ok((certificate, pdf)) => Response::builder()
+            .content_type("application/pdf")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"certificate-{}.pdf\"",
+                    certificate.code.as_str()
+                ),
+            )
+            .body(pdf),
+        Err(e) => ops_error_response(&e),
+    }
+}
+
+fn wants_json(req: &Request) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"))
+}
+
+#[handler]
+async fn verify(
+    req: &Request,
+    Path(code): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let json = wants_json(req);
+    match state.ops.verify_certificate(&code).await {
+        Ok(Some(v)) if json => Json(verification_json(&v)).into_response(),
+        Ok(Some(v)) => Html(verification_page(&v)).into_response(),
+        Ok(None) if json => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "code": code, "status": "NOT_FOUND" })),
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, Html(not_found_page(&code))).into_response(),
+        Err(OpsError::Invalid(errors)) if !json => {
+            let message = errors
+                .first()
+                .map(|e| (e.message_vi(), e.message_en()))
+                .unwrap_or_default();
+            (
+                StatusCode::BAD_REQUEST,
+                Html(page(
+                    "Mã không hợp lệ · Invalid code",
+                    &format!(
+                        "<p>{}</p><p lang=\"en\">{}</p>",
+                        escape(&message.0),
+                        escape(&message.1)
+                    ),
+                )),
+            )
+                .into_response()
+        }
+        Err(e) => ops_error_response(&e),
+    }
+}
+
+fn verification_json(v: &Verification) -> serde_json::Value {
+    json!({
+        "code": v.code,
+        "status": v.status.code(),
+        "recipientName": v.recipient_name,
+        "awardTitle": v.award_title,
+        "issuerTitle": v.issuer_title,
+        "decisionNumber": v.decision_number,
+        "decisionDate": v.decision_date,
+        "goldenBookNumber": v.golden_book_number,
+        "contentSha256": v.content_sha256,
+    })
+}
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: "Liberation Serif", "Times New Roman", serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+h1 {{ font-size: 1.4rem; }} .valid {{ color: #176b2c; }} .annulled {{ color: #a11; }}
+dl {{ display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; }} dt {{ font-weight: bold; }}
+.en {{ color: #666; font-size: .9em; }} code {{ font-size: .85em; word-break: break-all; }}
+</style></head><body>{body}</body></html>"#,
+        title = escape(title)
+    )
+}
+
+fn verification_page(v: &Verification) -> String {
+    let (class, vi, en) = match v.status {
+        laurel_domain::certificate::CertificateStatus::Valid => (
+            "valid",
+            "Bằng/giấy khen hợp lệ",
+            "This certificate is genuine and valid",
+        ),
+        laurel_domain::certificate::CertificateStatus::Annulled => (
+            "annulled",
+            "Bằng/giấy khen đã bị hủy bỏ",
+            "This certificate was annulled",
+        ),
+    };
+    let row = |vi: &str, en: &str, value: &str| {
+        format!(
+            "<dt>{vi} <span class=\"en\">{en}</span></dt><dd>{}</dd>",
+            escape(value)
+        )
+    };
+    let body = format!(
+        "<h1 class=\"{class}\">{vi}<br><span class=\"en\">{en}</span></h1><dl>{}{}{}{}{}{}{}</dl>\
+         <p class=\"en\">SHA-256: <code>{}</code></p>",
+        row("Mã xác thực", "Code", &v.code),
+        row("Người nhận", "Recipient", &v.recipient_name),
+        row("Hình thức", "Award", &v.award_title),
+        row("Cấp khen", "Issuer", &v.issuer_title),
+        row("Quyết định số", "Decision", &v.decision_number),
+        row("Ngày", "Date", &v.decision_date),
+        row(
+            "Số sổ vàng",
+            "Golden book no.",
+            &v.golden_book_number.to_string()
+        ),
+        escape(&v.content_sha256),
+    );
+    page(&format!("{vi} · {en}"), &body)
+}
+
+fn not_found_page(code: &str) -> String {
+    page(
+        "Không tìm thấy · Not found",
+        &format!(
+            "<h1 class=\"annulled\">Không tìm thấy bằng/giấy khen với mã này<br>\
+             <span class=\"en\">No certificate has this code</span></h1><p><code>{}</code></p>",
+            escape(code)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn html_special_characters_are_escaped() {
+        assert_eq!(
+            escape(r#"<script>alert("x&'y")</script>"#),
+            "&lt;script&gt;alert(&quot;x&amp;&#39;y&quot;)&lt;/script&gt;"
+        );
+        assert_eq!(escape("Nguyễn Thị Ngọc Huyền"), "Nguyễn Thị Ngọc Huyền");
+    }
+}

@@ -1,0 +1,12 @@
+//! sea-orm entities. Private to the store: nothing outside this crate sees a row type.
+
+pub(crate) mod account;
+pub(crate) mod audit_log;
+pub(crate) mod certificate;
+pub(crate) mod decision;
+pub(crate) mod nomination;
+pub(crate) mod number_sequence;
+pub(crate) mod person;
+pub(crate) mod role_grant;
+pub(crate) mod session;
+pub(crate) mod unit;

@@ -1,0 +1,114 @@
+//! The store's errors: what went wrong, in terms the layers above can act on.
+
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+
+/// An error from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such row.
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// Table or entity name.
+        entity: &'static str,
+        /// The id looked up.
+        id: String,
+    },
+    /// Someone else changed the row since it was read (optimistic concurrency).
+    #[error("{entity} {id} is at version {actual}, not {expected}")]
+    Conflict {
+        /// Table or entity name.
+        entity: &'static str,
+        /// The row's id.
+        id: String,
+        /// The version the caller expected.
+        expected: i32,
+        /// The version in the database.
+        actual: i32,
+    },
+    /// A unique value is already taken.
+    #[error("{entity}.{field} `{value}` already exists")]
+    Duplicate {
+        /// Table or entity name.
+        entity: &'static str,
+        /// The unique field.
+        field: &'static str,
+        /// The value that clashed.
+        value: String,
+    },
+    /// A stored value does not parse as a domain value (a corrupted row, or a newer schema).
+    #[error("{entity} {id} holds an invalid value: {detail}")]
+    Corrupt {
+        /// Table or entity name.
+        entity: &'static str,
+        /// The row's id.
+        id: String,
+        /// What did not parse.
+        detail: String,
+    },
+    /// The database is busy or a concurrent transaction won (SQLite busy, PostgreSQL
+    /// serialization failure or deadlock): nothing was written and the operation may be retried.
+    #[error("the database is busy: {0}")]
+    Busy(#[source] DbErr),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Db(#[source] DbErr),
+}
+
+impl StoreError {
+    /// Whether retrying the whole transaction may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Busy(_))
+    }
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        if is_transient(&err) {
+            StoreError::Busy(err)
+        } else {
+            StoreError::Db(err)
+        }
+    }
+}
+
+/// Maps a unique-constraint violation to [`StoreError::Duplicate`], anything else as usual.
+pub(crate) fn unique_as_duplicate(
+    err: DbErr,
+    entity: &'static str,
+    field: &'static str,
+    value: &str,
+) -> StoreError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Duplicate {
+            entity,
+            field,
+            value: value.to_string(),
+        },
+        _ => err.into(),
+    }
+}
+
+/// SQLite: BUSY (5) and LOCKED (6), including extended codes such as BUSY_SNAPSHOT (517).
+/// PostgreSQL: serialization failure (40001), deadlock (40P01), lock not available (55P03).
+fn is_transient(err: &DbErr) -> bool {
+    use sea_orm::sqlx;
+    let runtime = match err {
+        DbErr::Conn(e) | DbErr::Exec(e) | DbErr::Query(e) => e,
+        DbErr::ConnectionAcquire(_) => return true,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(e) = runtime else {
+        return false;
+    };
+    match &**e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if matches!(code.as_ref(), "40001" | "40P01" | "55P03") {
+                return true;
+            }
+            code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,142 @@
+#![doc = include_str!("../README.md")]
+
+mod convert;
+mod entity;
+mod error;
+mod read;
+mod records;
+mod write;
+
+pub mod testing;
+
+use std::time::Duration;
+
+use laurel_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+pub use error::StoreError;
+pub use read::Read;
+pub use records::{
+    Account, AuditEntry, CertificateRecord, DecisionFilter, NewAccount, NewAuditEntry,
+    NominationFilter, NominationRecord, PageRequest, SequenceKind, SessionRecord,
+};
+pub use write::WriteTx;
+
+pub(crate) mod sealed {
+    /// Access to the underlying connection; sealed so only this crate implements [`crate::Read`].
+    pub trait Conn {
+        type C: sea_orm::ConnectionTrait;
+        fn conn(&self) -> &Self::C;
+    }
+}
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (the default).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// Laurel's database: a connection pool plus the operations on it.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+impl sealed::Conn for Store {
+    type C = DatabaseConnection;
+    fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
+impl Read for Store {}
+
+impl sealed::Conn for WriteTx {
+    type C = sea_orm::DatabaseTransaction;
+    fn conn(&self) -> &sea_orm::DatabaseTransaction {
+        &self.tx
+    }
+}
+impl Read for WriteTx {}
+
+impl Store {
+    /// Connects to `sqlite://path?mode=rwc` or `postgres://...`.
+    ///
+    /// SQLite is opened in WAL mode with `synchronous=FULL` (a commit that was acknowledged
+    /// survives a power loss, not only a crash), foreign keys on, and a 5 s busy timeout.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let mut options = ConnectOptions::new(url.to_string());
+        options
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
+        let db = Database::connect(options).await?;
+        let backend = match db.get_database_backend() {
+            DbBackend::Postgres => Backend::Postgres,
+            _ => backend,
+        };
+        Ok(Store { db, backend })
+    }
+
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        Ok(Migrator::up(&self.db, None).await?)
+    }
+
+    /// Rolls every migration back, then applies them all again (used by the migration test).
+    pub async fn remigrate(&self) -> Result<(), StoreError> {
+        Ok(Migrator::refresh(&self.db).await?)
+    }
+
+    /// How many migrations are not applied yet.
+    pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
+        Ok(Migrator::get_pending_migrations(&self.db).await?.len())
+    }
+
+    /// Starts a write transaction (see [`WriteTx`]).
+    pub async fn write(&self) -> Result<WriteTx, StoreError> {
+        let tx = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        Ok(WriteTx { tx })
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> Result<(), StoreError> {
+        Ok(self.db.close().await?)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,416 @@
+//! Reads, available on the pool ([`crate::Store`]) and inside a write transaction
+//! ([`crate::WriteTx`]) alike, through the [`Read`] trait.
+
+use laurel_domain::authz::{Grant, Role};
+use laurel_domain::certificate::VerificationCode;
+use laurel_domain::decision::Decision;
+use laurel_domain::ids::{AccountId, CertificateId, DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::org::{Person, Unit, UnitPath};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::convert;
+use crate::entity::{
+    account, audit_log, certificate, decision, nomination, person, role_grant, session, unit,
+};
+use crate::records::{
+    Account, AuditEntry, CertificateRecord, DecisionFilter, NominationFilter, NominationRecord,
+    PageRequest, SessionRecord,
+};
+use crate::{StoreError, sealed::Conn};
+
+/// "the subtree of any of these units", as a condition on a path column.
+fn within(column: impl ColumnTrait, roots: &[UnitId]) -> Condition {
+    roots.iter().fold(Condition::any(), |cond, root| {
+        cond.add(column.like(format!("%/{root}/%")))
+    })
+}
+
+/// Reads shared by the pool and write transactions.
+///
+/// Implemented only by this crate's `Store` and `WriteTx`; callers always hold one of those
+/// concrete types, so the futures' `Send`-ness is known at every call site.
+#[allow(async_fn_in_trait)] // see above: no generic callers, so no hidden Send bound is lost
+pub trait Read: Conn {
+    /// A unit by id.
+    async fn unit(&self, id: UnitId) -> Result<Option<Unit>, StoreError> {
+        unit::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .map(convert::unit)
+            .transpose()
+    }
+
+    /// A unit that must exist.
+    async fn require_unit(&self, id: UnitId) -> Result<Unit, StoreError> {
+        self.unit(id).await?.ok_or(StoreError::NotFound {
+            entity: "unit",
+            id: id.to_string(),
+        })
+    }
+
+    /// Every unit, root first then depth-first (ordered by path).
+    async fn units(&self) -> Result<Vec<Unit>, StoreError> {
+        unit::Entity::find()
+            .order_by_asc(unit::Column::Path)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::unit)
+            .collect()
+    }
+
+    /// Units by id, in no particular order (missing ids are skipped).
+    async fn units_by_ids(&self, ids: &[UnitId]) -> Result<Vec<Unit>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        unit::Entity::find()
+            .filter(unit::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::unit)
+            .collect()
+    }
+
+    /// The path from the root to a unit.
+    async fn unit_path(&self, id: UnitId) -> Result<UnitPath, StoreError> {
+        Ok(self.require_unit(id).await?.path)
+    }
+
+    /// A person by id.
+    async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError> {
+        Ok(person::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .map(convert::person))
+    }
+
+    /// People, optionally only within some units' subtrees and/or one unit, a page at a time.
+    async fn people(
+        &self,
+        within_roots: Option<&[UnitId]>,
+        in_unit: Option<UnitId>,
+        page: PageRequest,
+    ) -> Result<Vec<Person>, StoreError> {
+        let mut query = person::Entity::find();
+        if let Some(roots) = within_roots {
+            if roots.is_empty() {
+                return Ok(Vec::new());
+            }
+            query = query.filter(
+                person::Column::UnitId.in_subquery(
+                    Query::select()
+                        .column(unit::Column::Id)
+                        .from(unit::Entity)
+                        .cond_where(within(unit::Column::Path, roots))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(unit) = in_unit {
+            query = query.filter(person::Column::UnitId.eq(unit.0));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(person::Column::Id.gt(after));
+        }
+        Ok(query
+            .order_by_asc(person::Column::Id)
+            .limit(page.limit)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::person)
+            .collect())
+    }
+
+    /// An account by id.
+    async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
+        Ok(account::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .map(convert::account))
+    }
+
+    /// An account and its password hash, by login name.
+    async fn account_for_login(
+        &self,
+        username: &str,
+    ) -> Result<Option<(Account, String)>, StoreError> {
+        Ok(account::Entity::find()
+            .filter(account::Column::Username.eq(username))
+            .one(self.conn())
+            .await?
+            .map(|m| {
+                let hash = m.password_hash.clone();
+                (convert::account(m), hash)
+            }))
+    }
+
+    /// How many accounts exist (zero means a fresh installation).
+    async fn count_accounts(&self) -> Result<u64, StoreError> {
+        Ok(account::Entity::find().count(self.conn()).await?)
+    }
+
+    /// The role grants of an account.
+    async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError> {
+        role_grant::Entity::find()
+            .filter(role_grant::Column::AccountId.eq(account.0))
+            .order_by_asc(role_grant::Column::Role)
+            .order_by_asc(role_grant::Column::ScopeKey)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| {
+                let role: Role =
+                    m.role
+                        .parse()
+                        .map_err(|e: laurel_domain::authz::UnknownRole| StoreError::Corrupt {
+                            entity: "role_grant",
+                            id: m.id.to_string(),
+                            detail: e.to_string(),
+                        })?;
+                Ok(Grant {
+                    role,
+                    unit: m.unit_id.map(UnitId),
+                })
+            })
+            .collect()
+    }
+
+    /// A session by the SHA-256 of its token.
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        Ok(session::Entity::find()
+            .filter(session::Column::TokenHash.eq(token_hash))
+            .one(self.conn())
+            .await?
+            .map(|m| SessionRecord {
+                id: m.id,
+                account: AccountId(m.account_id),
+                expires_at: m.expires_at,
+                revoked_at: m.revoked_at,
+            }))
+    }
+
+    /// A nomination by id.
+    async fn nomination(&self, id: NominationId) -> Result<Option<NominationRecord>, StoreError> {
+        nomination::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .map(convert::nomination)
+            .transpose()
+    }
+
+    /// A nomination that must exist.
+    async fn require_nomination(&self, id: NominationId) -> Result<NominationRecord, StoreError> {
+        self.nomination(id).await?.ok_or(StoreError::NotFound {
+            entity: "nomination",
+            id: id.to_string(),
+        })
+    }
+
+    /// Nominations matching a filter, a page at a time.
+    async fn nominations(
+        &self,
+        filter: &NominationFilter,
+        page: PageRequest,
+    ) -> Result<Vec<NominationRecord>, StoreError> {
+        let mut query = nomination::Entity::find();
+        if let Some(roots) = &filter.within {
+            if roots.is_empty() {
+                return Ok(Vec::new());
+            }
+            query = query.filter(within(nomination::Column::ProposingPath, roots));
+        }
+        if let Some(state) = filter.state {
+            query = query.filter(nomination::Column::State.eq(state.code()));
+        }
+        if let Some(issuer) = filter.issuer {
+            query = query.filter(nomination::Column::IssuerUnitId.eq(issuer.0));
+        }
+        if let Some(period) = filter.period {
+            query = query.filter(nomination::Column::Period.eq(period.year()));
+        }
+        if let Some(award) = filter.award {
+            query = query.filter(nomination::Column::AwardKind.eq(award.code()));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(nomination::Column::Id.gt(after));
+        }
+        query
+            .order_by_asc(nomination::Column::Id)
+            .limit(page.limit)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::nomination)
+            .collect()
+    }
+
+    /// The nominations a decision awarded.
+    async fn nominations_of_decision(
+        &self,
+        decision: DecisionId,
+    ) -> Result<Vec<NominationRecord>, StoreError> {
+        nomination::Entity::find()
+            .filter(nomination::Column::DecisionId.eq(decision.0))
+            .order_by_asc(nomination::Column::Id)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::nomination)
+            .collect()
+    }
+
+    /// A decision by id.
+    async fn decision(&self, id: DecisionId) -> Result<Option<Decision>, StoreError> {
+        decision::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .map(convert::decision)
+            .transpose()
+    }
+
+    /// Decisions matching a filter, a page at a time.
+    async fn decisions(
+        &self,
+        filter: &DecisionFilter,
+        page: PageRequest,
+    ) -> Result<Vec<Decision>, StoreError> {
+        let mut query = decision::Entity::find();
+        if let Some(roots) = &filter.within {
+            if roots.is_empty() {
+                return Ok(Vec::new());
+            }
+            query = query.filter(
+                decision::Column::IssuerUnitId.in_subquery(
+                    Query::select()
+                        .column(unit::Column::Id)
+                        .from(unit::Entity)
+                        .cond_where(within(unit::Column::Path, roots))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(issuer) = filter.issuer {
+            query = query.filter(decision::Column::IssuerUnitId.eq(issuer.0));
+        }
+        if let Some(year) = filter.year {
+            query = query.filter(decision::Column::Year.eq(year));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(decision::Column::Id.gt(after));
+        }
+        query
+            .order_by_asc(decision::Column::Id)
+            .limit(page.limit)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::decision)
+            .collect()
+    }
+
+    /// A certificate by id.
+    async fn certificate(
+        &self,
+        id: CertificateId,
+    ) -> Result<Option<CertificateRecord>, StoreError> {
+        certificate::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .map(convert::certificate)
+            .transpose()
+    }
+
+    /// A certificate by its public verification code.
+    async fn certificate_by_code(
+        &self,
+        code: &VerificationCode,
+    ) -> Result<Option<CertificateRecord>, StoreError> {
+        certificate::Entity::find()
+            .filter(certificate::Column::Code.eq(code.as_str()))
+            .one(self.conn())
+            .await?
+            .map(convert::certificate)
+            .transpose()
+    }
+
+    /// The certificates issued for a decision, by golden-book number.
+    async fn certificates_of_decision(
+        &self,
+        decision: DecisionId,
+    ) -> Result<Vec<CertificateRecord>, StoreError> {
+        certificate::Entity::find()
+            .filter(certificate::Column::DecisionId.eq(decision.0))
+            .order_by_asc(certificate::Column::GoldenBookNo)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::certificate)
+            .collect()
+    }
+
+    /// The certificate issued for a nomination, if any.
+    async fn certificate_of_nomination(
+        &self,
+        nomination: NominationId,
+    ) -> Result<Option<CertificateRecord>, StoreError> {
+        certificate::Entity::find()
+            .filter(certificate::Column::NominationId.eq(nomination.0))
+            .one(self.conn())
+            .await?
+            .map(convert::certificate)
+            .transpose()
+    }
+
+    /// The audit trail of one entity, oldest first.
+    async fn audit_of(&self, entity_id: Uuid) -> Result<Vec<AuditEntry>, StoreError> {
+        audit_log::Entity::find()
+            .filter(audit_log::Column::EntityId.eq(entity_id))
+            .order_by_asc(audit_log::Column::Id)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::audit)
+            .collect()
+    }
+
+    /// The whole audit log, a page at a time, oldest first.
+    async fn audit_log(
+        &self,
+        after: Option<i64>,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut query = audit_log::Entity::find();
+        if let Some(after) = after {
+            query = query.filter(audit_log::Column::Id.gt(after));
+        }
+        query
+            .order_by_asc(audit_log::Column::Id)
+            .limit(limit)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::audit)
+            .collect()
+    }
+
+    /// A cheap round trip, for readiness checks.
+    async fn ping(&self) -> Result<(), StoreError> {
+        let backend = self.conn().get_database_backend();
+        self.conn()
+            .query_one(&Query::select().expr(Expr::val(1)).to_owned())
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                tracing::warn!(?backend, error = %e, "database ping failed");
+                e.into()
+            })
+    }
+}

@@ -1,0 +1,197 @@
+//! Records the store returns besides pure domain values: accounts, sessions, audit entries,
+//! certificates, and the filters and pages used to list them.
+
+use laurel_domain::award::AwardKind;
+use laurel_domain::certificate::{CertificateStatus, VerificationCode};
+use laurel_domain::ids::{AccountId, CertificateId, DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::nomination::{Nomination, NominationState, Period};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A login account (its password hash stays inside the store unless asked for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Identity.
+    pub id: AccountId,
+    /// Login name.
+    pub username: String,
+    /// The name shown to people and printed as signer name when no person is linked.
+    pub display_name: String,
+    /// The person this account belongs to, if recorded.
+    pub person: Option<PersonId>,
+    /// Whether the password was set by someone else and must be changed at first use.
+    pub must_change_password: bool,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+    /// When it was created.
+    pub created_at: OffsetDateTime,
+}
+
+/// A new account to insert.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Identity.
+    pub id: AccountId,
+    /// Login name (already validated).
+    pub username: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Shown name.
+    pub display_name: String,
+    /// Linked person.
+    pub person: Option<PersonId>,
+    /// Force a password change at first use.
+    pub must_change_password: bool,
+}
+
+/// A login session (the bearer token itself is never stored, only its SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Identity.
+    pub id: Uuid,
+    /// Whose session.
+    pub account: AccountId,
+    /// When it stops working.
+    pub expires_at: OffsetDateTime,
+    /// When it was ended by logout, if it was.
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// A stored nomination with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NominationRecord {
+    /// The nomination.
+    pub nomination: Nomination,
+    /// Who drafted it.
+    pub created_by: AccountId,
+    /// When it was drafted.
+    pub created_at: OffsetDateTime,
+    /// When it last changed.
+    pub updated_at: OffsetDateTime,
+}
+
+/// Which nominations to list.
+#[derive(Debug, Clone, Default)]
+pub struct NominationFilter {
+    /// Only those proposed within these units' subtrees; `None` means everywhere.
+    pub within: Option<Vec<UnitId>>,
+    /// Only in this state.
+    pub state: Option<NominationState>,
+    /// Only for this issuer.
+    pub issuer: Option<UnitId>,
+    /// Only for this period.
+    pub period: Option<Period>,
+    /// Only of this award kind.
+    pub award: Option<AwardKind>,
+}
+
+/// Which decisions to list.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionFilter {
+    /// Only those whose issuer lies within these units' subtrees; `None` means everywhere.
+    pub within: Option<Vec<UnitId>>,
+    /// Only for this issuer.
+    pub issuer: Option<UnitId>,
+    /// Only in this numbering year.
+    pub year: Option<i32>,
+}
+
+/// A page of a keyset-paginated list, ordered by id (UUIDv7 ids are time-ordered).
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    /// Start after this id.
+    pub after: Option<Uuid>,
+    /// At most this many rows.
+    pub limit: u64,
+}
+
+/// A counter allocated without gaps per issuer and year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SequenceKind {
+    /// Decision numbers (`N/QĐ-CODE`).
+    Decision,
+    /// Golden-book (sổ vàng) numbers of certificates.
+    GoldenBook,
+}
+
+impl SequenceKind {
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            SequenceKind::Decision => "DECISION",
+            SequenceKind::GoldenBook => "GOLDEN_BOOK",
+        }
+    }
+}
+
+/// An issued certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRecord {
+    /// Identity.
+    pub id: CertificateId,
+    /// The decision it comes from.
+    pub decision: DecisionId,
+    /// The nomination it honours.
+    pub nomination: NominationId,
+    /// The public verification code.
+    pub code: VerificationCode,
+    /// Số sổ vàng.
+    pub golden_book_no: i32,
+    /// Valid or annulled.
+    pub status: CertificateStatus,
+    /// The frozen printed content, as JSON.
+    pub content: String,
+    /// SHA-256 of `content`, hex.
+    pub content_sha256: String,
+    /// When it was issued.
+    pub issued_at: OffsetDateTime,
+    /// Who issued it.
+    pub issued_by: AccountId,
+}
+
+/// One audit-log entry to append.
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry {
+    /// When.
+    pub at: OffsetDateTime,
+    /// Who (`None` for the system itself, e.g. the first administrator).
+    pub actor: Option<AccountId>,
+    /// What kind of thing changed: "nomination", "decision", "unit", ...
+    pub entity: &'static str,
+    /// Which one.
+    pub entity_id: Uuid,
+    /// What happened, e.g. "NOMINATION_SUBMITTED".
+    pub action: &'static str,
+    /// The state before, for state changes.
+    pub from_state: Option<String>,
+    /// The state after.
+    pub to_state: Option<String>,
+    /// The reason a person gave.
+    pub reason: Option<String>,
+    /// Anything else worth keeping, as JSON.
+    pub details: serde_json::Value,
+}
+
+/// One audit-log entry as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// Position in the log.
+    pub id: i64,
+    /// When.
+    pub at: OffsetDateTime,
+    /// Who.
+    pub actor: Option<AccountId>,
+    /// What kind of thing changed.
+    pub entity: String,
+    /// Which one.
+    pub entity_id: Uuid,
+    /// What happened.
+    pub action: String,
+    /// State before.
+    pub from_state: Option<String>,
+    /// State after.
+    pub to_state: Option<String>,
+    /// The reason given.
+    pub reason: Option<String>,
+    /// Details, as JSON.
+    pub details: serde_json::Value,
+}

@@ -1,0 +1,402 @@
+//! Store tests. They run on SQLite by default and on PostgreSQL when
+//! `LAUREL_TEST_DATABASE_URL` names a server (see [`crate::testing`]).
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use laurel_domain::authz::{Grant, Role};
+use laurel_domain::award::AwardKind;
+use laurel_domain::decision::{
+    Decision, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
+};
+use laurel_domain::ids::{AccountId, DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::nomination::{Nomination, NominationState, Nominee, Period};
+use laurel_domain::org::{NewPerson, NewUnit, Unit};
+use sea_orm::ConnectionTrait;
+use time::OffsetDateTime;
+use time::macros::{date, datetime};
+use uuid::Uuid;
+
+use crate::testing::TestDatabase;
+use crate::{NewAccount, NewAuditEntry, Read, SequenceKind, Store, StoreError};
+
+const NOW: OffsetDateTime = datetime!(2025-01-05 02:00 UTC);
+
+async fn store() -> (TestDatabase, Store) {
+    TestDatabase::migrated().await.unwrap()
+}
+
+fn id() -> Uuid {
+    Uuid::now_v7()
+}
+
+async fn unit(store: &Store, code: &str, parent: Option<UnitId>) -> Unit {
+    let tx = store.write().await.unwrap();
+    let new = NewUnit::parse(
+        &format!("Đơn vị {code}"),
+        code,
+        Some("Giám đốc"),
+        None,
+        parent,
+    )
+    .unwrap();
+    let unit = tx.insert_unit(UnitId(id()), new, NOW).await.unwrap();
+    tx.commit().await.unwrap();
+    unit
+}
+
+async fn account(store: &Store, username: &str) -> AccountId {
+    let account = AccountId(id());
+    let tx = store.write().await.unwrap();
+    tx.insert_account(
+        NewAccount {
+            id: account,
+            username: username.into(),
+            password_hash: "$argon2id$test".into(),
+            display_name: username.into(),
+            person: None,
+            must_change_password: false,
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    account
+}
+
+async fn nomination(store: &Store, unit: &Unit, by: AccountId) -> Nomination {
+    let tx = store.write().await.unwrap();
+    let person = tx
+        .insert_person(
+            PersonId(id()),
+            NewPerson::parse("Nguyễn Thị Ngọc Huyền", None, None, unit.id).unwrap(),
+            NOW,
+        )
+        .await
+        .unwrap();
+    let nomination = Nomination {
+        id: NominationId(id()),
+        nominee: Nominee::Person(person.id),
+        award: AwardKind::GiayKhen,
+        issuer: unit.id,
+        proposing_unit: unit.id,
+        period: Period::new(2024).unwrap(),
+        achievement: "Hoàn thành xuất sắc nhiệm vụ".into(),
+        state: NominationState::Draft,
+        version: 1,
+        decision: None,
+    };
+    tx.insert_nomination(&nomination, &unit.path, by, NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    nomination
+}
+
+#[tokio::test]
+async fn migrations_run_down_and_up_again() {
+    let (_db, store) = store().await;
+    assert_eq!(store.pending_migrations().await.unwrap(), 0);
+    store.remigrate().await.unwrap();
+    assert_eq!(store.pending_migrations().await.unwrap(), 0);
+    // The schema works after the round trip.
+    unit(&store, "CAT", None).await;
+}
+
+#[tokio::test]
+async fn units_form_a_tree_and_codes_are_unique() {
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let child = unit(&store, "PV01", Some(root.id)).await;
+    assert_eq!(child.path.ids(), [root.id, child.id]);
+    assert_eq!(store.unit_path(child.id).await.unwrap(), child.path);
+
+    let tx = store.write().await.unwrap();
+    let again = NewUnit::parse("Khác", "cat", None, None, None).unwrap();
+    let err = tx
+        .insert_unit(UnitId(id()), again, NOW)
+        .await
+        .expect_err("duplicate code");
+    assert!(
+        matches!(err, StoreError::Duplicate { field: "code", .. }),
+        "{err:?}"
+    );
+    drop(tx);
+    let orphan = NewUnit::parse("Mồ côi", "ORPHAN", None, None, Some(UnitId(id()))).unwrap();
+    let tx = store.write().await.unwrap();
+    let err = tx
+        .insert_unit(UnitId(id()), orphan, NOW)
+        .await
+        .expect_err("no parent");
+    assert!(matches!(err, StoreError::NotFound { entity: "unit", .. }));
+}
+
+#[tokio::test]
+async fn a_stale_version_is_a_conflict_and_changes_nothing() {
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    let draft = nomination(&store, &root, clerk).await;
+
+    let mut submitted = draft.clone();
+    submitted.state = NominationState::Submitted;
+    let tx = store.write().await.unwrap();
+    assert_eq!(tx.update_nomination(&submitted, 1, NOW).await.unwrap(), 2);
+    tx.commit().await.unwrap();
+
+    let mut edited = draft.clone();
+    edited.achievement = "Sửa đổi".into();
+    let tx = store.write().await.unwrap();
+    let err = tx
+        .update_nomination(&edited, 1, NOW)
+        .await
+        .expect_err("stale");
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                actual: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    drop(tx);
+    let stored = store.require_nomination(draft.id).await.unwrap().nomination;
+    assert_eq!(stored.state, NominationState::Submitted);
+    assert_eq!(stored.achievement, draft.achievement);
+    assert_eq!(stored.version, 2);
+}
+
+#[tokio::test]
+async fn every_state_and_award_code_round_trips() {
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    for (state, award) in NominationState::ALL
+        .into_iter()
+        .zip(AwardKind::ALL.into_iter().cycle())
+    {
+        let mut n = nomination(&store, &root, clerk).await;
+        n.state = state;
+        let tx = store.write().await.unwrap();
+        tx.update_nomination(&n, 1, NOW).await.unwrap();
+        tx.commit().await.unwrap();
+        let back = store.require_nomination(n.id).await.unwrap().nomination;
+        assert_eq!(back.state, state);
+        let _ = award;
+    }
+    // Awards: store one nomination per award kind and read each back.
+    let tx = store.write().await.unwrap();
+    let person = tx
+        .insert_person(
+            PersonId(id()),
+            NewPerson::parse("Trần Văn An", None, None, root.id).unwrap(),
+            NOW,
+        )
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for award in AwardKind::ALL {
+        let n = Nomination {
+            id: NominationId(id()),
+            nominee: Nominee::Person(person.id),
+            award,
+            issuer: root.id,
+            proposing_unit: root.id,
+            period: Period::new(2024).unwrap(),
+            achievement: "x".into(),
+            state: NominationState::Draft,
+            version: 1,
+            decision: None,
+        };
+        tx.insert_nomination(&n, &root.path, clerk, NOW)
+            .await
+            .unwrap();
+        ids.push((n.id, award));
+    }
+    tx.commit().await.unwrap();
+    for (id, award) in ids {
+        assert_eq!(
+            store.require_nomination(id).await.unwrap().nomination.award,
+            award
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_numbers_are_gapless_and_rolled_back_ones_are_given_back() {
+    let (_db, store) = store().await;
+    let issuer = unit(&store, "CAT", None).await.id;
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let attempt = async {
+                    let tx = store.write().await?;
+                    let n = tx.next_number(issuer, 2025, SequenceKind::Decision).await?;
+                    if i % 3 == 0 {
+                        drop(tx); // rolled back: the number must come back
+                        Ok::<_, StoreError>(None)
+                    } else {
+                        tx.commit().await?;
+                        Ok(Some(n))
+                    }
+                };
+                match attempt.await {
+                    Err(e) if e.is_transient() => continue,
+                    other => return other,
+                }
+            }
+        }));
+    }
+    let mut numbers = Vec::new();
+    for task in tasks {
+        if let Some(n) = task.await.unwrap().unwrap() {
+            numbers.push(n);
+        }
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=20).collect::<Vec<_>>());
+    // Another year and another kind count separately.
+    let tx = store.write().await.unwrap();
+    assert_eq!(
+        tx.next_number(issuer, 2026, SequenceKind::Decision)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        tx.next_number(issuer, 2025, SequenceKind::GoldenBook)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    let (_db, store) = store().await;
+    let entity = id();
+    let tx = store.write().await.unwrap();
+    tx.append_audit(NewAuditEntry {
+        at: NOW,
+        actor: None,
+        entity: "nomination",
+        entity_id: entity,
+        action: "NOMINATION_SUBMITTED",
+        from_state: Some("DRAFT".into()),
+        to_state: Some("SUBMITTED".into()),
+        reason: None,
+        details: serde_json::json!({"k": "v"}),
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    for sql in [
+        "UPDATE audit_log SET action = 'FORGED'",
+        "DELETE FROM audit_log",
+    ] {
+        let tx = store.write().await.unwrap();
+        let err = tx.tx.execute_unprepared(sql).await.expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    let trail = store.audit_of(entity).await.unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, "NOMINATION_SUBMITTED");
+    assert_eq!(trail[0].details, serde_json::json!({"k": "v"}));
+}
+
+#[tokio::test]
+async fn a_signed_decision_is_never_edited_or_deleted_but_may_be_annulled() {
+    let (_db, store) = store().await;
+    let issuer = unit(&store, "CAT", None).await;
+    let signer = account(&store, "signer").await;
+    let decision = Decision {
+        id: DecisionId(id()),
+        issuer: issuer.id,
+        number: DecisionNumber {
+            seq: 1,
+            issuer_code: issuer.code.clone(),
+        },
+        year: 2025,
+        signed_on: date!(2025 - 01 - 05),
+        signer,
+        signature: SignatureBlock::new(SignerCapacity::Direct, "Giám đốc", None, "Nguyễn Văn Bình")
+            .unwrap(),
+        issuer_title: issuer.issuer_title(),
+        state: DecisionState::Signed,
+    };
+    let tx = store.write().await.unwrap();
+    tx.insert_decision(&decision, NOW).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        store.decision(decision.id).await.unwrap(),
+        Some(decision.clone())
+    );
+
+    for sql in [
+        "UPDATE decision SET number = '2/QĐ-CAT'",
+        "UPDATE decision SET signer_name = 'Someone Else'",
+        "DELETE FROM decision",
+    ] {
+        let tx = store.write().await.unwrap();
+        let err = tx.tx.execute_unprepared(sql).await.expect_err(sql);
+        assert!(err.to_string().contains("never"), "{err}");
+    }
+    let tx = store.write().await.unwrap();
+    tx.tx
+        .execute_unprepared("UPDATE decision SET state = 'ANNULLED'")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let annulled = store.decision(decision.id).await.unwrap().unwrap();
+    assert_eq!(annulled.state, DecisionState::Annulled);
+    assert_eq!(annulled.number, decision.number);
+}
+
+#[tokio::test]
+async fn grants_are_idempotent_and_listed() {
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    let tx = store.write().await.unwrap();
+    let grant = Grant::new(Role::Clerk, Some(root.id)).unwrap();
+    assert!(tx.insert_grant(id(), clerk, grant, NOW).await.unwrap());
+    assert!(!tx.insert_grant(id(), clerk, grant, NOW).await.unwrap());
+    let admin = Grant::new(Role::Admin, None).unwrap();
+    assert!(tx.insert_grant(id(), clerk, admin, NOW).await.unwrap());
+    assert!(!tx.insert_grant(id(), clerk, admin, NOW).await.unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(store.grants(clerk).await.unwrap(), [admin, grant]);
+}
+
+#[tokio::test]
+async fn usernames_are_unique() {
+    let (_db, store) = store().await;
+    account(&store, "huyen").await;
+    let tx = store.write().await.unwrap();
+    let err = tx
+        .insert_account(
+            NewAccount {
+                id: AccountId(id()),
+                username: "huyen".into(),
+                password_hash: "h".into(),
+                display_name: "x".into(),
+                person: None,
+                must_change_password: false,
+            },
+            NOW,
+        )
+        .await
+        .expect_err("duplicate");
+    assert!(matches!(
+        err,
+        StoreError::Duplicate {
+            field: "username",
+            ..
+        }
+    ));
+}

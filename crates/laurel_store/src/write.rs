@@ -1,0 +1,420 @@
+//! Writes. They exist only on [`WriteTx`]: every change happens inside a transaction, together
+//! with its audit entry, and becomes visible at `commit` or not at all.
+
+use laurel_domain::authz::Grant;
+use laurel_domain::decision::Decision;
+use laurel_domain::ids::{AccountId, PersonId, UnitId};
+use laurel_domain::nomination::{Nomination, Nominee};
+use laurel_domain::org::{NewPerson, NewUnit, Person, Unit, UnitPath};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::convert;
+use crate::entity::{
+    account, audit_log, certificate, decision, nomination, number_sequence, person, role_grant,
+    session, unit,
+};
+use crate::read::Read;
+use crate::records::{CertificateRecord, NewAccount, NewAuditEntry, SequenceKind};
+use crate::{StoreError, error::unique_as_duplicate};
+
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up
+/// front (a deferred transaction that reads then writes can fail with SQLITE_BUSY without
+/// waiting); on PostgreSQL it is READ COMMITTED, with row locks and version checks doing the rest.
+/// Dropped without [`WriteTx::commit`], it rolls back.
+#[derive(Debug)]
+pub struct WriteTx {
+    pub(crate) tx: DatabaseTransaction,
+}
+
+impl WriteTx {
+    /// Makes every change of this transaction durable and visible.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit().await?)
+    }
+
+    /// Inserts a unit under its parent (which must exist) and returns it with its path.
+    pub async fn insert_unit(
+        &self,
+        id: UnitId,
+        new: NewUnit,
+        now: OffsetDateTime,
+    ) -> Result<Unit, StoreError> {
+        let path = match new.parent {
+            Some(parent) => self.require_unit(parent).await?.path.child(id),
+            None => UnitPath(vec![id]),
+        };
+        let code = new.code.as_str().to_string();
+        unit::Entity::insert(unit::ActiveModel {
+            id: Set(id.0),
+            parent_id: Set(new.parent.map(|p| p.0)),
+            code: Set(code.clone()),
+            name: Set(new.name.clone()),
+            head_title: Set(new.head_title.clone()),
+            place: Set(new.place.clone()),
+            path: Set(convert::format_path(&path)),
+            version: Set(1),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await
+        .map_err(|e| unique_as_duplicate(e, "unit", "code", &code))?;
+        Ok(Unit {
+            id,
+            name: new.name,
+            code: new.code,
+            head_title: new.head_title,
+            place: new.place,
+            parent: new.parent,
+            path,
+        })
+    }
+
+    /// Inserts a person (the unit must exist).
+    pub async fn insert_person(
+        &self,
+        id: PersonId,
+        new: NewPerson,
+        now: OffsetDateTime,
+    ) -> Result<Person, StoreError> {
+        self.require_unit(new.unit).await?;
+        person::Entity::insert(person::ActiveModel {
+            id: Set(id.0),
+            unit_id: Set(new.unit.0),
+            full_name: Set(new.full_name.clone()),
+            rank: Set(new.rank.clone()),
+            position: Set(new.position.clone()),
+            version: Set(1),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(Person {
+            id,
+            full_name: new.full_name,
+            rank: new.rank,
+            position: new.position,
+            unit: new.unit,
+        })
+    }
+
+    /// Inserts an account; a taken username is [`StoreError::Duplicate`].
+    pub async fn insert_account(
+        &self,
+        new: NewAccount,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        account::Entity::insert(account::ActiveModel {
+            id: Set(new.id.0),
+            username: Set(new.username.clone()),
+            password_hash: Set(new.password_hash),
+            display_name: Set(new.display_name),
+            person_id: Set(new.person.map(|p| p.0)),
+            must_change_password: Set(new.must_change_password),
+            disabled: Set(false),
+            version: Set(1),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await
+        .map_err(|e| unique_as_duplicate(e, "account", "username", &new.username))?;
+        Ok(())
+    }
+
+    /// Replaces an account's password hash.
+    pub async fn set_password(
+        &self,
+        account: AccountId,
+        password_hash: String,
+        must_change_password: bool,
+    ) -> Result<(), StoreError> {
+        let result = account::Entity::update_many()
+            .col_expr(account::Column::PasswordHash, Expr::val(password_hash))
+            .col_expr(
+                account::Column::MustChangePassword,
+                Expr::val(must_change_password),
+            )
+            .col_expr(
+                account::Column::Version,
+                Expr::col(account::Column::Version).add(1),
+            )
+            .filter(account::Column::Id.eq(account.0))
+            .exec(&self.tx)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(StoreError::NotFound {
+                entity: "account",
+                id: account.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Grants a role; returns `false` when the account already held it (nothing changes).
+    pub async fn insert_grant(
+        &self,
+        id: Uuid,
+        account: AccountId,
+        grant: Grant,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let inserted = role_grant::Entity::insert(role_grant::ActiveModel {
+            id: Set(id),
+            account_id: Set(account.0),
+            role: Set(grant.role.code().to_string()),
+            unit_id: Set(grant.unit.map(|u| u.0)),
+            scope_key: Set(grant
+                .unit
+                .map_or_else(|| "*".to_string(), |u| u.to_string())),
+            created_at: Set(now),
+        })
+        .on_conflict_do_nothing_on([
+            role_grant::Column::AccountId,
+            role_grant::Column::Role,
+            role_grant::Column::ScopeKey,
+        ])
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0))
+    }
+
+    /// Starts a session for an account.
+    pub async fn insert_session(
+        &self,
+        id: Uuid,
+        account: AccountId,
+        token_hash: String,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        session::Entity::insert(session::ActiveModel {
+            id: Set(id),
+            account_id: Set(account.0),
+            token_hash: Set(token_hash),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            revoked_at: Set(None),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a session; returns whether one was still open.
+    pub async fn revoke_session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let result = session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::val(now))
+            .filter(session::Column::TokenHash.eq(token_hash))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(&self.tx)
+            .await?;
+        Ok(result.rows_affected > 0)
+    }
+
+    /// Inserts a new nomination. `proposing_path` is the path of its proposing unit.
+    pub async fn insert_nomination(
+        &self,
+        nomination: &Nomination,
+        proposing_path: &UnitPath,
+        created_by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (kind, person, unit) = match nomination.nominee {
+            Nominee::Person(p) => ("INDIVIDUAL", Some(p.0), None),
+            Nominee::Collective(u) => ("COLLECTIVE", None, Some(u.0)),
+        };
+        nomination::Entity::insert(nomination::ActiveModel {
+            id: Set(nomination.id.0),
+            nominee_kind: Set(kind.to_string()),
+            nominee_person_id: Set(person),
+            nominee_unit_id: Set(unit),
+            award_kind: Set(nomination.award.code().to_string()),
+            issuer_unit_id: Set(nomination.issuer.0),
+            proposing_unit_id: Set(nomination.proposing_unit.0),
+            proposing_path: Set(convert::format_path(proposing_path)),
+            period: Set(nomination.period.year()),
+            achievement: Set(nomination.achievement.clone()),
+            state: Set(nomination.state.code().to_string()),
+            version: Set(nomination.version),
+            decision_id: Set(nomination.decision.map(|d| d.0)),
+            created_by: Set(created_by.0),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Saves a changed nomination if it is still at `expected_version`; returns the new version.
+    /// Anyone else's change in between makes this [`StoreError::Conflict`] and changes nothing.
+    pub async fn update_nomination(
+        &self,
+        next: &Nomination,
+        expected_version: i32,
+        now: OffsetDateTime,
+    ) -> Result<i32, StoreError> {
+        let result = nomination::Entity::update_many()
+            .col_expr(
+                nomination::Column::Achievement,
+                Expr::val(next.achievement.clone()),
+            )
+            .col_expr(nomination::Column::State, Expr::val(next.state.code()))
+            .col_expr(
+                nomination::Column::DecisionId,
+                Expr::val(next.decision.map(|d| d.0)),
+            )
+            .col_expr(nomination::Column::UpdatedAt, Expr::val(now))
+            .col_expr(
+                nomination::Column::Version,
+                Expr::col(nomination::Column::Version).add(1),
+            )
+            .filter(nomination::Column::Id.eq(next.id.0))
+            .filter(nomination::Column::Version.eq(expected_version))
+            .exec(&self.tx)
+            .await?;
+        if result.rows_affected == 1 {
+            return Ok(expected_version + 1);
+        }
+        let actual = self.require_nomination(next.id).await?.nomination.version;
+        Err(StoreError::Conflict {
+            entity: "nomination",
+            id: next.id.to_string(),
+            expected: expected_version,
+            actual,
+        })
+    }
+
+    /// The next number of a gapless counter for an issuer and year (1 for the first).
+    ///
+    /// The increment takes the counter row's lock until commit, so concurrent callers are
+    /// served one after another; a rollback returns the number.
+    pub async fn next_number(
+        &self,
+        issuer: UnitId,
+        year: i32,
+        kind: SequenceKind,
+    ) -> Result<i32, StoreError> {
+        number_sequence::Entity::insert(number_sequence::ActiveModel {
+            issuer_unit_id: Set(issuer.0),
+            year: Set(year),
+            kind: Set(kind.code().to_string()),
+            last_value: Set(0),
+        })
+        .on_conflict_do_nothing_on([
+            number_sequence::Column::IssuerUnitId,
+            number_sequence::Column::Year,
+            number_sequence::Column::Kind,
+        ])
+        .exec_without_returning(&self.tx)
+        .await?;
+        let key = || {
+            sea_orm::Condition::all()
+                .add(number_sequence::Column::IssuerUnitId.eq(issuer.0))
+                .add(number_sequence::Column::Year.eq(year))
+                .add(number_sequence::Column::Kind.eq(kind.code()))
+        };
+        number_sequence::Entity::update_many()
+            .col_expr(
+                number_sequence::Column::LastValue,
+                Expr::col(number_sequence::Column::LastValue).add(1),
+            )
+            .filter(key())
+            .exec(&self.tx)
+            .await?;
+        let row = number_sequence::Entity::find()
+            .filter(key())
+            .one(&self.tx)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "number_sequence",
+                id: format!("{issuer}/{year}/{}", kind.code()),
+            })?;
+        Ok(row.last_value)
+    }
+
+    /// Records a signed decision. Its content can never change afterwards (a database trigger
+    /// refuses edits and deletes).
+    pub async fn insert_decision(
+        &self,
+        decision: &Decision,
+        signed_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let number = decision.number.to_string();
+        decision::Entity::insert(decision::ActiveModel {
+            id: Set(decision.id.0),
+            issuer_unit_id: Set(decision.issuer.0),
+            year: Set(decision.year),
+            seq: Set(decision.number.seq),
+            number: Set(number.clone()),
+            signed_on: Set(decision.signed_on),
+            signed_at: Set(signed_at),
+            signer_account_id: Set(decision.signer.0),
+            signer_name: Set(decision.signature.name.clone()),
+            signer_capacity: Set(decision.signature.capacity.code().to_string()),
+            capacity_line: Set(decision.signature.capacity_line.clone()),
+            title_line: Set(decision.signature.title_line.clone()),
+            issuer_title: Set(decision.issuer_title.clone()),
+            state: Set(decision.state.code().to_string()),
+        })
+        .exec_without_returning(&self.tx)
+        .await
+        .map_err(|e| unique_as_duplicate(e, "decision", "number", &number))?;
+        Ok(())
+    }
+
+    /// Records an issued certificate; a second certificate for one nomination is
+    /// [`StoreError::Duplicate`].
+    pub async fn insert_certificate(&self, record: &CertificateRecord) -> Result<(), StoreError> {
+        certificate::Entity::insert(certificate::ActiveModel {
+            id: Set(record.id.0),
+            decision_id: Set(record.decision.0),
+            nomination_id: Set(record.nomination.0),
+            code: Set(record.code.as_str().to_string()),
+            golden_book_no: Set(record.golden_book_no),
+            status: Set(record.status.code().to_string()),
+            content: Set(record.content.clone()),
+            content_sha256: Set(record.content_sha256.clone()),
+            issued_at: Set(record.issued_at),
+            issued_by: Set(record.issued_by.0),
+        })
+        .exec_without_returning(&self.tx)
+        .await
+        .map_err(|e| {
+            unique_as_duplicate(
+                e,
+                "certificate",
+                "nomination",
+                &record.nomination.to_string(),
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Appends an entry to the audit log (which the database keeps append-only).
+    pub async fn append_audit(&self, entry: NewAuditEntry) -> Result<(), StoreError> {
+        audit_log::Entity::insert(audit_log::ActiveModel {
+            at: Set(entry.at),
+            actor_account_id: Set(entry.actor.map(|a| a.0)),
+            entity: Set(entry.entity.to_string()),
+            entity_id: Set(entry.entity_id),
+            action: Set(entry.action.to_string()),
+            from_state: Set(entry.from_state),
+            to_state: Set(entry.to_state),
+            reason: Set(entry.reason),
+            details: Set(entry.details.to_string()),
+            ..Default::default()
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+}

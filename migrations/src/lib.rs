@@ -1,0 +1,22 @@
+#![doc = include_str!("../README.md")]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_organisation;
+mod m20261122_000002_create_nominations;
+mod m20261122_000003_create_audit_log;
+
+/// Applies Laurel's migrations in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_organisation::Migration),
+            Box::new(m20261122_000002_create_nominations::Migration),
+            Box::new(m20261122_000003_create_audit_log::Migration),
+        ]
+    }
+}

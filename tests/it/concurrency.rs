@@ -1,0 +1,80 @@
+//! Concurrency is the database's job: numbers stay gapless and versions pick one winner.
+
+use laurel_tests::{Org, TestServer, q};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_signings_get_fifty_consecutive_numbers() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let mut nominations = Vec::new();
+    for i in 0..50 {
+        nominations.push(org.submitted(&server, &format!("Thành tích số {i}")).await);
+    }
+    let signings = nominations.iter().map(|(id, version)| {
+        server.gql(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": {
+                "nominations": [{ "id": id, "expectedVersion": version }],
+                "capacity": "KT",
+                "signerTitle": "Phó Giám đốc",
+            } }),
+        )
+    });
+    let results = futures::future::join_all(signings).await;
+    let mut sequences: Vec<i64> = results
+        .iter()
+        .map(|body| {
+            assert!(body.get("errors").is_none(), "{body}");
+            let decision = &body["data"]["signDecision"]["decision"];
+            let seq = decision["sequence"].as_i64().unwrap();
+            assert_eq!(decision["number"], format!("{seq}/QĐ-CAT"));
+            seq
+        })
+        .collect();
+    sequences.sort_unstable();
+    assert_eq!(sequences, (1..=50).collect::<Vec<_>>());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_concurrent_submissions_of_one_version_have_exactly_one_winner() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    for round in 0..5 {
+        let (id, version) = org
+            .draft(&server, &org.huyen, &format!("Vòng {round}"))
+            .await;
+        let submit = || {
+            server.gql(
+                Some(&org.head),
+                q!("submit_nomination"),
+                json!({ "id": id, "expectedVersion": version }),
+            )
+        };
+        let (a, b) = tokio::join!(submit(), submit());
+        let outcomes = [&a, &b].map(|body| match body.get("errors") {
+            None => "OK".to_string(),
+            Some(errors) => errors[0]["extensions"]["code"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        });
+        let mut sorted = outcomes.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, ["CONFLICT", "OK"], "round {round}: {a} / {b}");
+        let history = server
+            .ok(Some(&org.head), q!("nomination"), json!({ "id": id }))
+            .await["nomination"]["history"]
+            .clone();
+        let submits = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["action"] == "NOMINATION_SUBMITTED")
+            .count();
+        assert_eq!(submits, 1, "one transition, one audit row");
+    }
+    server.stop().await;
+}

@@ -1,0 +1,9 @@
+//! Laurel's one integration-test binary: every test starts the real server on port 0 over a
+//! fresh database and talks to it over HTTP. Runs on SQLite by default and on PostgreSQL when
+//! `LAUREL_TEST_DATABASE_URL` names a server; `.ci/run` does both.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod bad_input;
+mod concurrency;
+mod scenario;
+mod schema;

@@ -1,0 +1,350 @@
+//! The integration-test harness: a real Laurel server on port 0 over a fresh database, and a
+//! small GraphQL client.
+//!
+//! The database is a new SQLite file per test, or, when `LAUREL_TEST_DATABASE_URL` names a
+//! PostgreSQL server, a new database on it per test (see `laurel_store::testing`).
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)] // test harness: a panic is the report
+
+use std::time::Duration;
+
+use laurel::{Running, ServeConfig};
+use laurel_store::testing::TestDatabase;
+use serde_json::{Value, json};
+
+/// A GraphQL operation from `tests/queries/<name>.graphql`.
+#[macro_export]
+macro_rules! q {
+    ($name:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/queries/",
+            $name,
+            ".graphql"
+        ))
+    };
+}
+
+/// The password every test account ends up with.
+pub const PASSWORD: &str = "mật-khẩu-thử-nghiệm-2024";
+
+/// A server under test.
+#[derive(Debug)]
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The first administrator's one-time password.
+    pub admin_password: String,
+    client: reqwest::Client,
+    running: Option<Running>,
+    db: TestDatabase,
+}
+
+impl TestServer {
+    /// Starts a server on a fresh database.
+    pub async fn start() -> TestServer {
+        let db = TestDatabase::empty().await.unwrap();
+        let running = laurel::start(ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap()))
+            .await
+            .unwrap();
+        let admin_password = running.bootstrap.as_ref().unwrap().password.clone();
+        TestServer {
+            base: format!("http://{}", running.addr),
+            admin_password,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(120))
+                .build()
+                .unwrap(),
+            running: Some(running),
+            db,
+        }
+    }
+
+    /// The database URL the server uses.
+    pub fn database_url(&self) -> &str {
+        &self.db.url
+    }
+
+    /// The HTTP client.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// POSTs a GraphQL operation and returns the whole response body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
+    /// Runs an operation that must succeed; returns `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.gql(token, query, variables).await;
+        assert!(
+            body.get("errors").is_none(),
+            "unexpected errors: {}",
+            serde_json::to_string_pretty(&body).unwrap()
+        );
+        body["data"].clone()
+    }
+
+    /// Runs an operation that must fail; returns its first error.
+    pub async fn err(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.gql(token, query, variables).await;
+        let error = body["errors"][0].clone();
+        assert!(
+            error.is_object(),
+            "expected an error, got {}",
+            serde_json::to_string_pretty(&body).unwrap()
+        );
+        for key in ["code", "messageVi", "messageEn"] {
+            assert!(
+                error["extensions"][key].is_string(),
+                "error without {key}: {error}"
+            );
+        }
+        error
+    }
+
+    /// Logs in; returns the bearer token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let data = self
+            .ok(
+                None,
+                q!("login"),
+                json!({ "username": username, "password": password }),
+            )
+            .await;
+        data["login"]["token"].as_str().unwrap().to_string()
+    }
+
+    /// Logs in as the first administrator and replaces the one-time password.
+    pub async fn admin(&self) -> String {
+        let token = self.login("admin", &self.admin_password).await;
+        self.ok(
+            Some(&token),
+            q!("change_password"),
+            json!({ "current": self.admin_password, "new": PASSWORD }),
+        )
+        .await;
+        token
+    }
+
+    /// Stops the server.
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.unwrap();
+        }
+    }
+}
+
+/// A small organisation: the provincial police with two departments, and one account per role.
+#[derive(Debug)]
+pub struct Org {
+    /// Administrator's token.
+    pub admin: String,
+    /// Công an tỉnh Gia Lai (code CAT): the issuer.
+    pub province: String,
+    /// Phòng Tham mưu (code PTM), under the province.
+    pub staff: String,
+    /// Phòng Cảnh sát hình sự (code PC02), under the province.
+    pub police: String,
+    /// A person in Phòng Tham mưu whose name was sent in NFD.
+    pub huyen: String,
+    /// A person in Phòng Cảnh sát hình sự.
+    pub other_person: String,
+    /// Clerk of Phòng Tham mưu.
+    pub clerk: String,
+    /// Head of Phòng Tham mưu.
+    pub head: String,
+    /// Head of Phòng Cảnh sát hình sự.
+    pub other_head: String,
+    /// Deputy director signing for Công an tỉnh Gia Lai (KT. GIÁM ĐỐC).
+    pub signer: String,
+}
+
+/// `s` in Unicode NFD, as macOS keyboards produce it.
+pub fn nfd(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().collect()
+}
+
+impl Org {
+    /// Creates the organisation through the API.
+    pub async fn create(server: &TestServer) -> Org {
+        let admin = server.admin().await;
+        let unit = |name: &str, code: &str, head: &str, parent: Option<&str>| json!({ "input": { "name": name, "code": code, "headTitle": head, "place": "Gia Lai", "parentId": parent } });
+        let id = |data: &Value, path: &[&str]| {
+            let mut v = data;
+            for p in path {
+                v = &v[*p];
+            }
+            v.as_str().unwrap().to_string()
+        };
+        let province = server
+            .ok(
+                Some(&admin),
+                q!("create_unit"),
+                unit("Công an tỉnh Gia Lai", "CAT", "Giám đốc", None),
+            )
+            .await;
+        let province = id(&province, &["createUnit", "unit", "id"]);
+        let staff = server
+            .ok(
+                Some(&admin),
+                q!("create_unit"),
+                unit("Phòng Tham mưu", "PTM", "Trưởng phòng", Some(&province)),
+            )
+            .await;
+        let staff = id(&staff, &["createUnit", "unit", "id"]);
+        let police = server
+            .ok(
+                Some(&admin),
+                q!("create_unit"),
+                unit(
+                    "Phòng Cảnh sát hình sự",
+                    "PC02",
+                    "Trưởng phòng",
+                    Some(&province),
+                ),
+            )
+            .await;
+        let police = id(&police, &["createUnit", "unit", "id"]);
+
+        let person = |name: String, rank: &str, position: &str, unit: &str| json!({ "input": { "fullName": name, "rank": rank, "position": position, "unitId": unit } });
+        let huyen = server
+            .ok(
+                Some(&admin),
+                q!("create_person"),
+                person(
+                    nfd("Nguyễn Thị Ngọc Huyền"),
+                    "Đại úy",
+                    "Phó Trưởng phòng",
+                    &staff,
+                ),
+            )
+            .await;
+        let huyen = id(&huyen, &["createPerson", "person", "id"]);
+        let other_person = server
+            .ok(
+                Some(&admin),
+                q!("create_person"),
+                person(
+                    "Rơ Mah Thị Hằng".into(),
+                    "Thượng úy",
+                    "Điều tra viên",
+                    &police,
+                ),
+            )
+            .await;
+        let other_person = id(&other_person, &["createPerson", "person", "id"]);
+        let deputy = server
+            .ok(
+                Some(&admin),
+                q!("create_person"),
+                person(
+                    "Nguyễn Hữu Bình".into(),
+                    "Đại tá",
+                    "Phó Giám đốc",
+                    &province,
+                ),
+            )
+            .await;
+        let deputy = id(&deputy, &["createPerson", "person", "id"]);
+
+        let account = |username: &str, role: &str, unit: &str, person: Option<&str>| {
+            let username = username.to_string();
+            let role = role.to_string();
+            let unit = unit.to_string();
+            let person = person.map(str::to_string);
+            let admin = admin.clone();
+            async move {
+                let created = server
+                    .ok(
+                        Some(&admin),
+                        q!("create_account"),
+                        json!({ "input": { "username": username, "password": PASSWORD, "personId": person, "mustChangePassword": false } }),
+                    )
+                    .await;
+                let account = created["createAccount"]["account"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                server
+                    .ok(
+                        Some(&admin),
+                        q!("grant_role"),
+                        json!({ "input": { "accountId": account, "role": role, "unitId": unit } }),
+                    )
+                    .await;
+                server.login(&username, PASSWORD).await
+            }
+        };
+        let clerk = account("clerk.ptm", "CLERK", &staff, None).await;
+        let head = account("head.ptm", "UNIT_HEAD", &staff, None).await;
+        let other_head = account("head.pc02", "UNIT_HEAD", &police, None).await;
+        let signer = account("pgd.binh", "SIGNER", &province, Some(&deputy)).await;
+        Org {
+            admin,
+            province,
+            staff,
+            police,
+            huyen,
+            other_person,
+            clerk,
+            head,
+            other_head,
+            signer,
+        }
+    }
+
+    /// Drafts a Giấy khen for `person`, issued by the province; returns (id, version).
+    pub async fn draft(
+        &self,
+        server: &TestServer,
+        person: &str,
+        achievement: &str,
+    ) -> (String, i64) {
+        let data = server
+            .ok(
+                Some(&self.clerk),
+                q!("create_nomination"),
+                json!({ "input": {
+                    "nomineePersonId": person,
+                    "awardKind": "GIAY_KHEN",
+                    "issuerUnitId": self.province,
+                    "period": 2024,
+                    "achievement": achievement,
+                } }),
+            )
+            .await;
+        let n = &data["createNomination"]["nomination"];
+        (
+            n["id"].as_str().unwrap().to_string(),
+            n["version"].as_i64().unwrap(),
+        )
+    }
+
+    /// Drafts and submits; returns (id, version).
+    pub async fn submitted(&self, server: &TestServer, achievement: &str) -> (String, i64) {
+        let (id, version) = self.draft(server, &self.huyen, achievement).await;
+        let data = server
+            .ok(
+                Some(&self.head),
+                q!("submit_nomination"),
+                json!({ "id": id, "expectedVersion": version }),
+            )
+            .await;
+        (
+            id,
+            data["submitNomination"]["nomination"]["version"]
+                .as_i64()
+                .unwrap(),
+        )
+    }
+}
