@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_organisation;
 mod m20261122_000002_create_nominations;
 mod m20261122_000003_create_audit_log;
+mod m20261123_000001_create_facts;
+mod m20261123_000002_harden_invariants;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -17,6 +19,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_organisation::Migration),
             Box::new(m20261122_000002_create_nominations::Migration),
             Box::new(m20261122_000003_create_audit_log::Migration),
+            Box::new(m20261123_000001_create_facts::Migration),
+            Box::new(m20261123_000002_harden_invariants::Migration),
         ]
     }
 }

@@ -5,5 +5,6 @@
 
 mod bad_input;
 mod concurrency;
+mod rules;
 mod scenario;
 mod schema;

@@ -285,7 +285,7 @@ async fn a_giay_khen_goes_from_draft_to_a_verifiable_pdf_certificate() {
         .map(|h| {
             (
                 h["action"].as_str().unwrap().to_string(),
-                h["actor"]["username"].as_str().unwrap().to_string(),
+                h["actorName"].as_str().unwrap().to_string(),
             )
         })
         .collect();
@@ -293,7 +293,7 @@ async fn a_giay_khen_goes_from_draft_to_a_verifiable_pdf_certificate() {
         ("NOMINATION_CREATED", "clerk.ptm"),
         ("NOMINATION_EDITED", "clerk.ptm"),
         ("NOMINATION_SUBMITTED", "head.ptm"),
-        ("NOMINATION_DECIDED", "pgd.binh"),
+        ("NOMINATION_DECIDED", "Nguyễn Hữu Bình"),
     ]
     .iter()
     .map(|(a, u)| (a.to_string(), u.to_string()))

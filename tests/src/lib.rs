@@ -330,9 +330,34 @@ impl Org {
         )
     }
 
-    /// Drafts and submits; returns (id, version).
+    /// Records a person in Phòng Tham mưu (as its clerk); returns the id.
+    pub async fn person(&self, server: &TestServer, full_name: &str) -> String {
+        let data = server
+            .ok(
+                Some(&self.clerk),
+                q!("create_person"),
+                json!({ "input": { "fullName": full_name, "unitId": self.staff } }),
+            )
+            .await;
+        data["createPerson"]["person"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Drafts and submits a Giấy khen for Huyền; returns (id, version).
     pub async fn submitted(&self, server: &TestServer, achievement: &str) -> (String, i64) {
-        let (id, version) = self.draft(server, &self.huyen, achievement).await;
+        self.submitted_for(server, &self.huyen, achievement).await
+    }
+
+    /// Drafts and submits a Giấy khen for `person`; returns (id, version).
+    pub async fn submitted_for(
+        &self,
+        server: &TestServer,
+        person: &str,
+        achievement: &str,
+    ) -> (String, i64) {
+        let (id, version) = self.draft(server, person, achievement).await;
         let data = server
             .ok(
                 Some(&self.head),

@@ -2,10 +2,14 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
+use laurel_domain::award::{AwardKind, RecipientKind};
+use laurel_domain::rules::{self, Rulesets};
 use laurel_store::Store;
+use time::Date;
 
 use crate::{DEFAULT_DATABASE_URL, DEFAULT_LISTEN, ServeConfig, database_url, redact, start};
 
@@ -54,6 +58,48 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL), as checked in at schema.graphql.
     Schema,
+    /// Check a nominee against an award's criteria, offline, from a JSON case file
+    /// (format: docs/rules.md). Prints the verdict and one line per criterion, as JSON.
+    Eligibility {
+        /// The case file (`-` reads standard input).
+        #[arg(long)]
+        case: PathBuf,
+    },
+    /// Compute the cash reward of an award on a decision date, as JSON.
+    Reward {
+        /// The award's code, e.g. GIAY_KHEN.
+        #[arg(long, value_parser = parse_award)]
+        award: AwardKind,
+        /// INDIVIDUAL, COLLECTIVE or HOUSEHOLD.
+        #[arg(long, value_parser = parse_recipient_kind)]
+        kind: RecipientKind,
+        /// The decision date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+    },
+}
+
+fn parse_award(s: &str) -> Result<AwardKind, String> {
+    s.parse().map_err(|_| {
+        let codes: Vec<_> = AwardKind::ALL.iter().map(|k| k.code()).collect();
+        format!("unknown award `{s}`; one of: {}", codes.join(", "))
+    })
+}
+
+fn parse_recipient_kind(s: &str) -> Result<RecipientKind, String> {
+    [
+        RecipientKind::Individual,
+        RecipientKind::Collective,
+        RecipientKind::Household,
+    ]
+    .into_iter()
+    .find(|k| k.code() == s)
+    .ok_or_else(|| format!("unknown kind `{s}`; one of: INDIVIDUAL, COLLECTIVE, HOUSEHOLD"))
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| format!("`{s}` is not a date YYYY-MM-DD: {e}"))
 }
 
 /// Administration subcommands.
@@ -80,6 +126,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
         } => {
             let url = database_url(&db.database_url);
             let mut config = ServeConfig::new(&url, listen);
+            let public_url_given = public_url.is_some();
             config.public_url = public_url;
             config.session_ttl = time::Duration::hours(i64::from(session_hours));
             let running = start(config).await?;
@@ -87,6 +134,12 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             writeln!(out, "Laurel is serving on {base}")?;
             writeln!(out, "  GraphiQL (try the API): {base}/graphql")?;
             writeln!(out, "  Database: {} (migrations applied)", redact(&url))?;
+            if !public_url_given {
+                writeln!(
+                    out,
+                    "  Certificates' QR codes point at {base}/verify/…; set --public-url to the address people reach."
+                )?;
+            }
             if let Some(admin) = &running.bootstrap {
                 writeln!(out)?;
                 writeln!(
@@ -142,6 +195,46 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
         }
         Command::Schema => {
             write!(out, "{}", laurel_gateway::schema::sdl())?;
+            Ok(())
+        }
+        Command::Eligibility { case } => {
+            let text = if case.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).context("reading the case from stdin")?
+            } else {
+                std::fs::read_to_string(&case)
+                    .with_context(|| format!("reading {}", case.display()))?
+            };
+            let case =
+                rules::parse_case(&text).map_err(|e| anyhow::anyhow!("malformed case: {e}"))?;
+            let rulesets = Rulesets::embedded()
+                .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?;
+            let ruleset = rulesets.for_period(case.period).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no ruleset covers the period {} (Laurel knows regimes from {})",
+                    case.period,
+                    rulesets
+                        .all()
+                        .first()
+                        .map_or_else(|| "none".to_string(), |r| r.effective_from.to_string())
+                )
+            })?;
+            let eligibility =
+                rules::evaluate(ruleset, case.award, case.period, case.as_of, &case.nominee);
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&eligibility.to_json())?
+            )?;
+            Ok(())
+        }
+        Command::Reward { award, kind, date } => {
+            let rulesets = Rulesets::embedded()
+                .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?;
+            let reward = rules::reward(&rulesets, award, kind, date).map_err(|e| {
+                use laurel_domain::Explain;
+                anyhow::anyhow!("{} / {}", e.message_en(), e.message_vi())
+            })?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&reward.to_json())?)?;
             Ok(())
         }
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use laurel_certificates::Renderer;
+use laurel_domain::rules::Rulesets;
 use laurel_gateway::ops::{Bootstrapped, Ops, Settings, bootstrap_admin};
 use laurel_gateway::server::{self, AppState};
 use laurel_store::Store;
@@ -102,6 +103,10 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         .with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let renderer = Arc::new(Renderer::new().context("loading the certificate template and fonts")?);
+    let rulesets = Arc::new(
+        Rulesets::embedded()
+            .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?,
+    );
     let settings = Settings {
         session_ttl: config.session_ttl,
         public_url: config
@@ -109,7 +114,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
     };
-    let ops = Ops::new(store.clone(), settings, renderer);
+    let ops = Ops::new(store.clone(), settings, renderer, rulesets);
     let state = AppState::new(ops, config.max_body_bytes);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server::run(listener, state, async {
@@ -126,7 +131,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
 
 /// A database URL with any password replaced, for messages.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
+    match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
             match userinfo.split_once(':') {
@@ -160,6 +165,7 @@ mod tests {
             "postgres://u:***@h:5432/db"
         );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("sqlite://laurel.db"), "sqlite://laurel.db");
     }
 }

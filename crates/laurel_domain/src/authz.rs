@@ -142,6 +142,11 @@ pub enum Action {
     ManageOrganisation,
     /// Record a person in a unit (the target is the person's unit).
     RecordPerson,
+    /// Record facts about a nominee: ratings, initiatives, discipline, blocks, prior awards
+    /// (the target is the nominee's unit).
+    RecordFacts,
+    /// Configure an issuer: its quotas (the target is the issuer).
+    ConfigureIssuer,
     /// Create or edit a nomination (the target is the proposing unit).
     DraftNomination,
     /// Withdraw a nomination (the target is the proposing unit).
@@ -158,9 +163,11 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 10] = [
         Action::ManageOrganisation,
         Action::RecordPerson,
+        Action::RecordFacts,
+        Action::ConfigureIssuer,
         Action::DraftNomination,
         Action::WithdrawNomination,
         Action::SubmitNomination,
@@ -173,6 +180,8 @@ impl Action {
         match self {
             Action::ManageOrganisation => "quản lý tổ chức và tài khoản",
             Action::RecordPerson => "ghi nhận cá nhân",
+            Action::RecordFacts => "ghi nhận kết quả đánh giá, sáng kiến, kỷ luật",
+            Action::ConfigureIssuer => "cấu hình chỉ tiêu khen thưởng",
             Action::DraftNomination => "lập đề nghị khen thưởng",
             Action::WithdrawNomination => "rút đề nghị khen thưởng",
             Action::SubmitNomination => "trình đề nghị khen thưởng",
@@ -186,6 +195,8 @@ impl Action {
         match self {
             Action::ManageOrganisation => "manage units and accounts",
             Action::RecordPerson => "record people",
+            Action::RecordFacts => "record ratings, initiatives and discipline",
+            Action::ConfigureIssuer => "configure award quotas",
             Action::DraftNomination => "draft nominations",
             Action::WithdrawNomination => "withdraw nominations",
             Action::SubmitNomination => "submit nominations",
@@ -218,6 +229,8 @@ pub fn policy(action: Action) -> &'static [(Role, Reach)] {
     match action {
         Action::ManageOrganisation => &[(Admin, Global)],
         Action::RecordPerson => &[(Admin, Global), (Clerk, Subtree)],
+        Action::RecordFacts => &[(Admin, Global), (Clerk, Subtree)],
+        Action::ConfigureIssuer => &[(Admin, Global), (Signer, Exact)],
         Action::DraftNomination => &[(Clerk, Subtree)],
         Action::WithdrawNomination => &[(Clerk, Subtree), (UnitHead, Subtree)],
         Action::SubmitNomination => &[(UnitHead, Subtree)],
@@ -292,18 +305,6 @@ impl Actor {
                 unit: target.unit(),
             })
         }
-    }
-
-    /// Like [`Actor::authorize`], succeeding when any one of the targets is allowed.
-    pub fn authorize_any(&self, action: Action, targets: &[&UnitPath]) -> Result<(), Denied> {
-        targets
-            .iter()
-            .find(|t| self.authorize(action, t).is_ok())
-            .map(|_| ())
-            .ok_or(Denied {
-                action,
-                unit: targets.first().and_then(|t| t.unit()),
-            })
     }
 
     /// Whether the actor holds `role` anywhere.

@@ -5,10 +5,13 @@ pub mod award;
 pub mod calendar;
 pub mod certificate;
 pub mod decision;
+pub mod fact;
 pub mod ids;
 pub mod message;
 pub mod nomination;
 pub mod org;
+pub mod quota;
+pub mod rules;
 pub mod text;
 
 pub use message::Explain;

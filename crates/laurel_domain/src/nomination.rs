@@ -12,6 +12,7 @@ use crate::award::{AwardKind, RecipientKind};
 use crate::ids::{DecisionId, NominationId, PersonId, UnitId};
 use crate::message::Explain;
 use crate::org::UnitPath;
+use crate::quota::QuotaExceeded;
 use crate::text::{InvalidInput, bounded_line};
 
 /// Longest achievement text (the citation printed on the certificate), in characters.
@@ -199,16 +200,44 @@ pub enum RuleViolation {
         /// The issuer.
         issuer: UnitId,
     },
+    /// A computable eligibility criterion is not met (one violation per failed criterion).
+    #[error("{nomination:?}: criterion {criterion} not met")]
+    CriterionNotMet {
+        /// The nomination it is about, when several are judged at once.
+        nomination: Option<NominationId>,
+        /// The criterion's id in the ruleset.
+        criterion: String,
+        /// Its legal article.
+        article: String,
+        /// The evaluator's explanation, in Vietnamese.
+        message_vi: String,
+        /// The evaluator's explanation, in English.
+        message_en: String,
+    },
+    /// The issuer's quota for the award and period would be exceeded.
+    #[error(transparent)]
+    QuotaExceeded(#[from] QuotaExceeded),
+    /// No legal regime in Laurel covers the period.
+    #[error("no ruleset covers period {period}")]
+    NoRuleset {
+        /// The period.
+        period: i32,
+    },
 }
 
 impl RuleViolation {
     /// The legal article the rule comes from.
-    pub fn article(&self) -> &'static str {
+    pub fn article(&self) -> String {
         match self {
             RuleViolation::RecipientKindNotAccepted { .. } => {
-                "Luật TĐKT 06/2022, Điều 19-20, 72-75"
+                "Luật TĐKT 06/2022, Điều 19-20, 72-75".into()
             }
-            RuleViolation::IssuerDoesNotManageNominee { .. } => "Luật TĐKT 06/2022, Điều 80, 83",
+            RuleViolation::IssuerDoesNotManageNominee { .. } => {
+                "Luật TĐKT 06/2022, Điều 80, 83".into()
+            }
+            RuleViolation::CriterionNotMet { article, .. } => article.clone(),
+            RuleViolation::QuotaExceeded(_) => "Cấu hình chỉ tiêu của cấp khen thưởng".into(),
+            RuleViolation::NoRuleset { .. } => "Luật TĐKT 06/2022, Điều 96 (hiệu lực)".into(),
         }
     }
 }
@@ -228,6 +257,11 @@ impl Explain for RuleViolation {
             RuleViolation::IssuerDoesNotManageNominee { .. } => {
                 "Cấp khen thưởng không quản lý đơn vị của người (tập thể) được đề nghị.".into()
             }
+            RuleViolation::CriterionNotMet { message_vi, .. } => message_vi.clone(),
+            RuleViolation::QuotaExceeded(e) => e.message_vi(),
+            RuleViolation::NoRuleset { period } => format!(
+                "Chưa có bộ quy tắc (văn bản pháp luật) áp dụng cho kỳ {period} trong Laurel."
+            ),
         }
     }
     fn message_en(&self) -> String {
@@ -239,6 +273,11 @@ impl Explain for RuleViolation {
             ),
             RuleViolation::IssuerDoesNotManageNominee { .. } => {
                 "The issuer does not manage the nominee's unit.".into()
+            }
+            RuleViolation::CriterionNotMet { message_en, .. } => message_en.clone(),
+            RuleViolation::QuotaExceeded(e) => e.message_en(),
+            RuleViolation::NoRuleset { period } => {
+                format!("No ruleset (legal regime) in Laurel covers the period {period}.")
             }
         }
     }
@@ -277,7 +316,11 @@ impl NominationDraft {
                 kind: self.nominee.kind(),
             });
         }
-        if !proposing_path.contains(self.issuer) {
+        // An authority awards what it manages: the nominee's unit or an ancestor for a person;
+        // a strict ancestor for a collective (a unit does not award itself).
+        let manages = proposing_path.contains(self.issuer)
+            && !matches!(self.nominee, Nominee::Collective(unit) if unit == self.issuer);
+        if !manages {
             violations.push(RuleViolation::IssuerDoesNotManageNominee {
                 issuer: self.issuer,
             });
@@ -623,6 +666,27 @@ mod tests {
             .expect("valid fields");
         let violations = bad.check(&path).expect_err("two violations");
         assert_eq!(violations.len(), 2);
+
+        // A collective is awarded by a unit above it, never by itself.
+        let itself = NominationDraft::parse(
+            Nominee::Collective(dept),
+            AwardKind::GiayKhen,
+            dept,
+            2024,
+            "Thành tích",
+        )
+        .expect("valid fields");
+        assert_eq!(
+            itself.check(&path),
+            Err(vec![RuleViolation::IssuerDoesNotManageNominee {
+                issuer: dept
+            }])
+        );
+        let by_parent = NominationDraft {
+            issuer: province,
+            ..itself
+        };
+        assert_eq!(by_parent.check(&path), Ok(()));
         assert!(violations.iter().all(|v| v.article().contains("06/2022")));
     }
 

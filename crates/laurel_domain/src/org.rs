@@ -21,21 +21,23 @@ impl UnitCode {
     /// Longest code, in characters.
     pub const MAX: usize = 20;
 
-    /// Validates and upper-cases a code.
+    /// Validates and upper-cases a code. The alphabet is checked before upper-casing, so the
+    /// length cannot change (upper-casing "ß" or "ﬃ" would lengthen them).
     pub fn parse(raw: &str) -> Result<UnitCode, InvalidInput> {
-        let code = bounded_line("code", raw, Self::MAX)?.to_uppercase();
-        let well_formed = code.chars().next().is_some_and(char::is_alphabetic)
-            && code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == 'Đ');
-        if !well_formed {
+        let code = bounded_line("code", raw, Self::MAX)?;
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == 'đ' || c == 'Đ';
+        let starts_with_letter = code
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == 'đ' || c == 'Đ');
+        if !starts_with_letter || !code.chars().all(allowed) {
             return Err(InvalidInput::Malformed {
                 field: "code",
                 expected_vi: "chữ in hoa (A-Z, Đ), chữ số và dấu '-', bắt đầu bằng chữ, ví dụ CAT hoặc UBND",
                 expected_en: "upper-case letters (A-Z, Đ), digits and '-', starting with a letter, e.g. CAT or UBND",
             });
         }
-        Ok(UnitCode(code))
+        Ok(UnitCode(code.to_uppercase()))
     }
 
     /// The code as text.
@@ -156,6 +158,8 @@ pub struct NewPerson {
     pub rank: Option<String>,
     /// Chức vụ, e.g. "Phó Trưởng phòng".
     pub position: Option<String>,
+    /// Ngày tuyển dụng: months worked in a period count from it.
+    pub recruited_on: Option<time::Date>,
     /// The unit the person works in.
     pub unit: UnitId,
 }
@@ -166,6 +170,7 @@ impl NewPerson {
         full_name: &str,
         rank: Option<&str>,
         position: Option<&str>,
+        recruited_on: Option<time::Date>,
         unit: UnitId,
     ) -> Result<NewPerson, Vec<InvalidInput>> {
         let full_name = bounded_line("fullName", full_name, PERSON_NAME_MAX);
@@ -176,6 +181,7 @@ impl NewPerson {
                 full_name,
                 rank,
                 position,
+                recruited_on,
                 unit,
             }),
             (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
@@ -194,6 +200,8 @@ pub struct Person {
     pub rank: Option<String>,
     /// Chức vụ.
     pub position: Option<String>,
+    /// Ngày tuyển dụng.
+    pub recruited_on: Option<time::Date>,
     /// The unit the person works in.
     pub unit: UnitId,
 }
@@ -225,6 +233,8 @@ mod tests {
             ("CAT/QĐ", None),
             ("", None),
             ("ABCDEFGHIJKLMNOPQRSTU", None),
+            ("ßßßßßßßßßßß", None), // would upper-case to 22 characters
+            ("ﬃ", None),
         ];
         for (input, expected) in cases {
             assert_eq!(

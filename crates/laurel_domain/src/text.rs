@@ -126,14 +126,25 @@ pub fn clean_line(field: &'static str, raw: &str) -> Result<String, InvalidInput
         }
         out.push_str(word);
     }
-    if out.chars().any(char::is_control) {
+    if out
+        .chars()
+        .any(|c| c.is_control() || is_invisible_format(c))
+    {
         return Err(InvalidInput::Malformed {
             field,
-            expected_vi: "không được chứa ký tự điều khiển",
-            expected_en: "control characters are not allowed",
+            expected_vi: "không được chứa ký tự điều khiển hoặc ký tự định hướng ẩn",
+            expected_en: "control characters and invisible direction overrides are not allowed",
         });
     }
     Ok(out.nfc().collect())
+}
+
+/// Bidirectional overrides and isolates (which can make text display differently from what it
+/// says), and other invisible format characters Vietnamese text never needs.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// [`clean_line`], then requires between 1 and `max` characters.
@@ -214,6 +225,11 @@ mod tests {
         ));
         assert!(matches!(
             bounded_line("name", "a\u{0}b", 10),
+            Err(InvalidInput::Malformed { .. })
+        ));
+        // A right-to-left override would make "exe.txt" read as "txt.exe".
+        assert!(matches!(
+            bounded_line("reason", "abc\u{202E}def", 20),
             Err(InvalidInput::Malformed { .. })
         ));
     }

@@ -8,8 +8,8 @@
 //! |---|---|
 //! | `UNAUTHENTICATED` | no session, an unknown or expired one, or wrong credentials |
 //! | `PASSWORD_CHANGE_REQUIRED` | the account must change its one-time password first |
-//! | `FORBIDDEN` | the role or unit scope does not allow this |
-//! | `NOT_FOUND` | no such object (or not visible to you) |
+//! | `FORBIDDEN` | the role or unit scope does not allow this (including reading it) |
+//! | `NOT_FOUND` | no such object |
 //! | `VALIDATION` | malformed or out-of-range input, a taken unique value, an invalid GraphQL document |
 //! | `INVALID_TRANSITION` | the nomination's state does not accept this command |
 //! | `RULE_VIOLATION` | a rule of the Law refuses it; every violated rule is listed |

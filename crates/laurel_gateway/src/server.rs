@@ -239,10 +239,7 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
     let now = edge::now();
     let session = match session(&state.ops, req, now).await {
         Ok(session) => session,
-        Err(e) => {
-            let (vi, en) = e.messages();
-            return http_error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &vi, &en);
-        }
+        Err(e) => return ops_error_response(&e),
     };
     let request = request.data(RequestContext { now, session });
     GraphQLResponse(state.schema.execute(request).await).into_response()
@@ -264,7 +261,14 @@ fn ops_error_response(e: &OpsError) -> Response {
         }
     };
     let (vi, en) = e.messages();
-    http_error(status, e.code(), &vi, &en)
+    let mut response = http_error(status, e.code(), &vi, &en);
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
 }
 
 #[handler]
@@ -310,6 +314,8 @@ async fn certificate_pdf(
     match result {
         Ok((certificate, pdf)) => Response::builder()
             .content_type("application/pdf")
+            // A certificate names a person: never kept by shared caches.
+            .header(header::CACHE_CONTROL, "private, no-store")
             .header(
                 header::CONTENT_DISPOSITION,
                 format!(
@@ -336,7 +342,19 @@ async fn verify(
     Data(state): Data<&Arc<AppState>>,
 ) -> Response {
     let json = wants_json(req);
-    match state.ops.verify_certificate(&code).await {
+    let mut response = verify_response(&state.ops, &code, json).await;
+    // The answer depends on Accept, and a certificate's status can change (annulment).
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, header::HeaderValue::from_static("Accept"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-cache"),
+    );
+    response
+}
+
+async fn verify_response(ops: &Ops, code: &str, json: bool) -> Response {
+    match ops.verify_certificate(code).await {
         Ok(Some(v)) if json => Json(verification_json(&v)).into_response(),
         Ok(Some(v)) => Html(verification_page(&v)).into_response(),
         Ok(None) if json => (
@@ -344,7 +362,7 @@ async fn verify(
             Json(json!({ "code": code, "status": "NOT_FOUND" })),
         )
             .into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, Html(not_found_page(&code))).into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, Html(not_found_page(code))).into_response(),
         Err(OpsError::Invalid(errors)) if !json => {
             let message = errors
                 .first()

@@ -70,6 +70,7 @@ pub(crate) fn person(m: person::Model) -> Person {
         full_name: m.full_name,
         rank: m.rank,
         position: m.position,
+        recruited_on: m.recruited_on,
         unit: UnitId(m.unit_id),
     }
 }
@@ -119,6 +120,7 @@ pub(crate) fn nomination(m: nomination::Model) -> Result<NominationRecord, Store
         created_by: AccountId(m.created_by),
         created_at: m.created_at,
         updated_at: m.updated_at,
+        ruleset: m.ruleset_id,
     })
 }
 

@@ -104,10 +104,12 @@ fn is_transient(err: &DbErr) -> bool {
         sqlx::Error::PoolTimedOut => true,
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
-            if matches!(code.as_ref(), "40001" | "40P01" | "55P03") {
-                return true;
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // Extended result codes keep the primary code in the low byte.
+                code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+            } else {
+                matches!(code.as_ref(), "40001" | "40P01" | "55P03")
             }
-            code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
         }
         _ => false,
     }

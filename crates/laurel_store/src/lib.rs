@@ -3,6 +3,7 @@
 mod convert;
 mod entity;
 mod error;
+mod facts;
 mod read;
 mod records;
 mod write;
@@ -19,6 +20,10 @@ use sea_orm::{
 };
 
 pub use error::StoreError;
+pub use facts::{
+    BlockRecord, DecisionRecipient, DisciplineRecord, PriorAwardRecord, ReadFacts,
+    RecognitionRecord,
+};
 pub use read::Read;
 pub use records::{
     Account, AuditEntry, CertificateRecord, DecisionFilter, NewAccount, NewAuditEntry,

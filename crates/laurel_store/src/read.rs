@@ -252,6 +252,26 @@ pub trait Read: Conn {
             .collect()
     }
 
+    /// Every nomination of a nominee, oldest first.
+    async fn nominations_of_nominee(
+        &self,
+        nominee: laurel_domain::nomination::Nominee,
+    ) -> Result<Vec<NominationRecord>, StoreError> {
+        use laurel_domain::nomination::Nominee;
+        let condition = match nominee {
+            Nominee::Person(p) => nomination::Column::NomineePersonId.eq(p.0),
+            Nominee::Collective(u) => nomination::Column::NomineeUnitId.eq(u.0),
+        };
+        nomination::Entity::find()
+            .filter(condition)
+            .order_by_asc(nomination::Column::Id)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::nomination)
+            .collect()
+    }
+
     /// The nominations a decision awarded.
     async fn nominations_of_decision(
         &self,

@@ -68,6 +68,9 @@ pub struct NominationRecord {
     pub created_at: OffsetDateTime,
     /// When it last changed.
     pub updated_at: OffsetDateTime,
+    /// The ruleset it is judged by (pinned when drafted; `None` only for rows drafted before
+    /// rulesets existed).
+    pub ruleset: Option<String>,
 }
 
 /// Which nominations to list.

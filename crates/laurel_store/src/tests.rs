@@ -68,7 +68,7 @@ async fn nomination(store: &Store, unit: &Unit, by: AccountId) -> Nomination {
     let person = tx
         .insert_person(
             PersonId(id()),
-            NewPerson::parse("Nguyễn Thị Ngọc Huyền", None, None, unit.id).unwrap(),
+            NewPerson::parse("Nguyễn Thị Ngọc Huyền", None, None, None, unit.id).unwrap(),
             NOW,
         )
         .await
@@ -85,7 +85,7 @@ async fn nomination(store: &Store, unit: &Unit, by: AccountId) -> Nomination {
         version: 1,
         decision: None,
     };
-    tx.insert_nomination(&nomination, &unit.path, by, NOW)
+    tx.insert_nomination(&nomination, &unit.path, "ND98_2023", by, NOW)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -191,7 +191,7 @@ async fn every_state_and_award_code_round_trips() {
     let person = tx
         .insert_person(
             PersonId(id()),
-            NewPerson::parse("Trần Văn An", None, None, root.id).unwrap(),
+            NewPerson::parse("Trần Văn An", None, None, None, root.id).unwrap(),
             NOW,
         )
         .await
@@ -210,7 +210,7 @@ async fn every_state_and_award_code_round_trips() {
             version: 1,
             decision: None,
         };
-        tx.insert_nomination(&n, &root.path, clerk, NOW)
+        tx.insert_nomination(&n, &root.path, "ND98_2023", clerk, NOW)
             .await
             .unwrap();
         ids.push((n.id, award));
@@ -399,4 +399,212 @@ async fn usernames_are_unique() {
             ..
         }
     ));
+}
+
+#[tokio::test]
+async fn issued_certificates_amounts_and_annulments_are_final() {
+    use laurel_domain::certificate::{CertificateStatus, VerificationCode};
+    use laurel_domain::ids::CertificateId;
+
+    use crate::{CertificateRecord, DecisionRecipient};
+
+    let (_db, store) = store().await;
+    let issuer = unit(&store, "CAT", None).await;
+    let signer = account(&store, "signer").await;
+    let nomination = nomination(&store, &issuer, signer).await;
+    let decision = Decision {
+        id: DecisionId(id()),
+        issuer: issuer.id,
+        number: DecisionNumber {
+            seq: 1,
+            issuer_code: issuer.code.clone(),
+        },
+        year: 2025,
+        signed_on: date!(2025 - 01 - 05),
+        signer,
+        signature: SignatureBlock::new(SignerCapacity::Direct, "Giám đốc", None, "Nguyễn Văn Bình")
+            .unwrap(),
+        issuer_title: issuer.issuer_title(),
+        state: DecisionState::Signed,
+    };
+    let tx = store.write().await.unwrap();
+    tx.insert_decision(&decision, NOW).await.unwrap();
+    tx.insert_decision_recipient(&DecisionRecipient {
+        decision: decision.id,
+        nomination: nomination.id,
+        ruleset: "ND98_2023".into(),
+        coefficient_thousandths: 300,
+        base_salary_vnd: 2_340_000,
+        amount_vnd: 710_000,
+    })
+    .await
+    .unwrap();
+    tx.insert_certificate(&CertificateRecord {
+        id: CertificateId(id()),
+        decision: decision.id,
+        nomination: nomination.id,
+        code: VerificationCode::from_entropy([7; 10]),
+        golden_book_no: 1,
+        status: CertificateStatus::Valid,
+        content: "{}".into(),
+        content_sha256: "0".repeat(64),
+        issued_at: NOW,
+        issued_by: signer,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    for sql in [
+        "UPDATE certificate SET content = '{\"forged\": true}'",
+        "UPDATE certificate SET golden_book_no = 2",
+        "DELETE FROM certificate",
+        "UPDATE decision_recipient SET amount_vnd = 1",
+        "DELETE FROM decision_recipient",
+    ] {
+        let tx = store.write().await.unwrap();
+        let err = tx.tx.execute_unprepared(sql).await.expect_err(sql);
+        assert!(err.to_string().contains("never"), "{sql}: {err}");
+    }
+    // A certificate's status may follow its decision's annulment; the annulment is final.
+    let tx = store.write().await.unwrap();
+    tx.tx
+        .execute_unprepared("UPDATE certificate SET status = 'ANNULLED'")
+        .await
+        .unwrap();
+    tx.tx
+        .execute_unprepared("UPDATE decision SET state = 'ANNULLED'")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let tx = store.write().await.unwrap();
+    let err = tx
+        .tx
+        .execute_unprepared("UPDATE decision SET state = 'SIGNED'")
+        .await
+        .expect_err("reinstated");
+    assert!(err.to_string().contains("never reinstated"), "{err}");
+    drop(tx);
+
+    if store.backend() == crate::Backend::Postgres {
+        for table in ["audit_log", "decision", "decision_recipient", "certificate"] {
+            let tx = store.write().await.unwrap();
+            let err = tx
+                .tx
+                .execute_unprepared(&format!("TRUNCATE {table} CASCADE"))
+                .await
+                .expect_err(table);
+            assert!(
+                err.to_string().contains("never truncated"),
+                "{table}: {err}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn facts_round_trip_and_ratings_are_one_per_year() {
+    use laurel_domain::fact::{BlockKind, RecognitionKind};
+    use laurel_domain::rules::{CommendationKind, DisciplineLevel, Scope, TaskRating};
+
+    use crate::{BlockRecord, DisciplineRecord, PriorAwardRecord, ReadFacts, RecognitionRecord};
+
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    let tx = store.write().await.unwrap();
+    let person = tx
+        .insert_person(
+            PersonId(id()),
+            NewPerson::parse(
+                "Trần Văn An",
+                None,
+                None,
+                Some(date!(2015 - 09 - 01)),
+                root.id,
+            )
+            .unwrap(),
+            NOW,
+        )
+        .await
+        .unwrap();
+    let nominee = Nominee::Person(person.id);
+    assert_eq!(
+        tx.upsert_rating(nominee, 2024, TaskRating::Httnv, clerk, NOW)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        tx.upsert_rating(nominee, 2024, TaskRating::Htxsnv, clerk, NOW)
+            .await
+            .unwrap(),
+        Some(TaskRating::Httnv)
+    );
+    let recognition = RecognitionRecord {
+        id: id(),
+        nominee,
+        kind: RecognitionKind::Research,
+        title: "Đề tài cấp cơ sở".into(),
+        year: 2024,
+        scope: Scope::BoTinh,
+        recognised_by: "Hội đồng khoa học".into(),
+        used_by: None,
+    };
+    tx.insert_recognition(&recognition, clerk, NOW)
+        .await
+        .unwrap();
+    let discipline = DisciplineRecord {
+        id: id(),
+        nominee,
+        level: DisciplineLevel::CanhCao,
+        from: date!(2023 - 03 - 01),
+        to: Some(date!(2024 - 03 - 01)),
+        reference: Some("12/QĐ-KL".into()),
+    };
+    tx.insert_discipline(&discipline, clerk, NOW).await.unwrap();
+    let block = BlockRecord {
+        id: id(),
+        nominee,
+        kind: BlockKind::Inspection,
+        reason: "Thanh tra".into(),
+        from: date!(2024 - 05 - 01),
+        resolved_on: None,
+        version: 1,
+    };
+    tx.insert_block(&block, clerk, NOW).await.unwrap();
+    let prior = PriorAwardRecord {
+        id: id(),
+        nominee,
+        award: AwardKind::CstdCoSo,
+        year: 2022,
+        kind: CommendationKind::ThuongXuyen,
+        decision_reference: None,
+        decided_on: None,
+    };
+    tx.insert_prior_award(&prior, clerk, NOW).await.unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(store.ratings_of(nominee).await.unwrap().len(), 1);
+    assert_eq!(store.recognitions_of(nominee).await.unwrap(), [recognition]);
+    assert_eq!(store.disciplines_of(nominee).await.unwrap(), [discipline]);
+    assert_eq!(
+        store.blocks_of(nominee).await.unwrap(),
+        std::slice::from_ref(&block)
+    );
+    assert_eq!(store.prior_awards_of(nominee).await.unwrap(), [prior]);
+    assert_eq!(
+        store.person(person.id).await.unwrap().unwrap().recruited_on,
+        Some(date!(2015 - 09 - 01))
+    );
+
+    let tx = store.write().await.unwrap();
+    tx.resolve_block(block.id, 1, date!(2024 - 08 - 01))
+        .await
+        .unwrap();
+    let err = tx
+        .resolve_block(block.id, 1, date!(2024 - 08 - 02))
+        .await
+        .expect_err("stale");
+    assert!(matches!(err, StoreError::Conflict { actual: 2, .. }));
 }

@@ -3,12 +3,13 @@
 
 use laurel_domain::authz::Grant;
 use laurel_domain::decision::Decision;
-use laurel_domain::ids::{AccountId, PersonId, UnitId};
+use laurel_domain::ids::{AccountId, DecisionId, PersonId, UnitId};
 use laurel_domain::nomination::{Nomination, Nominee};
 use laurel_domain::org::{NewPerson, NewUnit, Person, Unit, UnitPath};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
+    QuerySelect,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -88,6 +89,7 @@ impl WriteTx {
             full_name: Set(new.full_name.clone()),
             rank: Set(new.rank.clone()),
             position: Set(new.position.clone()),
+            recruited_on: Set(new.recruited_on),
             version: Set(1),
             created_at: Set(now),
         })
@@ -98,6 +100,7 @@ impl WriteTx {
             full_name: new.full_name,
             rank: new.rank,
             position: new.position,
+            recruited_on: new.recruited_on,
             unit: new.unit,
         })
     }
@@ -219,11 +222,13 @@ impl WriteTx {
         Ok(result.rows_affected > 0)
     }
 
-    /// Inserts a new nomination. `proposing_path` is the path of its proposing unit.
+    /// Inserts a new nomination. `proposing_path` is the path of its proposing unit; `ruleset`
+    /// the ruleset it is pinned to.
     pub async fn insert_nomination(
         &self,
         nomination: &Nomination,
         proposing_path: &UnitPath,
+        ruleset: &str,
         created_by: AccountId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -248,6 +253,7 @@ impl WriteTx {
             created_by: Set(created_by.0),
             created_at: Set(now),
             updated_at: Set(now),
+            ruleset_id: Set(Some(ruleset.to_string())),
         })
         .exec_without_returning(&self.tx)
         .await?;
@@ -369,6 +375,36 @@ impl WriteTx {
         .await
         .map_err(|e| unique_as_duplicate(e, "decision", "number", &number))?;
         Ok(())
+    }
+
+    /// Locks a decision's row until commit (PostgreSQL; SQLite's write transaction already
+    /// serialises) and returns it: concurrent certificate issues for one decision then run one
+    /// after the other instead of racing for the same nominations.
+    pub async fn lock_decision(&self, id: DecisionId) -> Result<Option<Decision>, StoreError> {
+        decision::Entity::find_by_id(id.0)
+            .lock_exclusive()
+            .one(&self.tx)
+            .await?
+            .map(convert::decision)
+            .transpose()
+    }
+
+    /// Ends every open session of an account except the one with `keep` (its token hash);
+    /// returns how many were ended. Used when a password changes or is reset.
+    pub async fn revoke_sessions_of(
+        &self,
+        account: AccountId,
+        keep: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let mut update = session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::val(now))
+            .filter(session::Column::AccountId.eq(account.0))
+            .filter(session::Column::RevokedAt.is_null());
+        if let Some(keep) = keep {
+            update = update.filter(session::Column::TokenHash.ne(keep));
+        }
+        Ok(update.exec(&self.tx).await?.rows_affected)
     }
 
     /// Records an issued certificate; a second certificate for one nomination is

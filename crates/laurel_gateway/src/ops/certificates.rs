@@ -54,10 +54,13 @@ impl Ops {
         now: OffsetDateTime,
     ) -> Result<Vec<CertificateRecord>, OpsError> {
         in_tx!(self, |tx| {
-            let decision = tx.decision(decision).await?.ok_or(OpsError::NotFound {
-                entity: "decision",
-                id: decision.to_string(),
-            })?;
+            let decision = tx
+                .lock_decision(decision)
+                .await?
+                .ok_or(OpsError::NotFound {
+                    entity: "decision",
+                    id: decision.to_string(),
+                })?;
             let issuer = tx.require_unit(decision.issuer).await?;
             actor.authorize(Action::IssueCertificates, &issuer.path)?;
             if decision.state != DecisionState::Signed {
@@ -176,7 +179,6 @@ impl Ops {
             }
             Nominee::Collective(_) => (proposing.name.clone(), chain(true)),
         };
-        let base = self.settings.public_url.trim_end_matches('/');
         Ok(CertificateData {
             issuer_title: decision.issuer_title.to_uppercase(),
             award_title: nomination.award.certificate_heading().to_string(),
@@ -190,7 +192,10 @@ impl Ops {
             signer_title: decision.signature.title_line.clone(),
             signer_name: decision.signature.name.clone(),
             verification_code: code.grouped(),
-            verification_url: format!("{base}/verify/{}", code.as_str()),
+            // The QR code's address is the deployment's public URL plus the code, filled in when
+            // the PDF is rendered (`verify_url`), so setting `--public-url` later fixes the QR
+            // codes of certificates already issued. The code itself is what is frozen.
+            verification_url: String::new(),
         })
     }
 
@@ -223,12 +228,22 @@ impl Ops {
         }))
     }
 
+    /// The public verification page of a code, as encoded in the certificate's QR code.
+    pub fn verify_url(&self, code: &VerificationCode) -> String {
+        format!(
+            "{}/verify/{}",
+            self.settings.public_url.trim_end_matches('/'),
+            code.as_str()
+        )
+    }
+
     /// Renders a certificate's PDF from its frozen content.
     pub async fn render_certificate(
         &self,
         certificate: &CertificateRecord,
     ) -> Result<Vec<u8>, OpsError> {
-        let data = parse_content(certificate)?;
+        let mut data = parse_content(certificate)?;
+        data.verification_url = self.verify_url(&certificate.code);
         let renderer = self.renderer.clone();
         tokio::task::spawn_blocking(move || renderer.render(&data))
             .await

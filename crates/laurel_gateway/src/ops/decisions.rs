@@ -1,20 +1,24 @@
 //! Signing award decisions.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use laurel_domain::authz::{Action, Actor};
+use laurel_domain::award::AwardKind;
 use laurel_domain::calendar::local_date;
 use laurel_domain::decision::{
     Decision, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
 };
 use laurel_domain::ids::{DecisionId, NominationId};
-use laurel_domain::nomination::Command;
+use laurel_domain::nomination::{
+    Command, CommandKind, Nomination, NominationState, RuleViolation, TransitionError,
+};
+use laurel_domain::rules::{self, Verdict};
 use laurel_domain::text::InvalidInput;
-use laurel_store::{Read, SequenceKind};
+use laurel_store::{DecisionRecipient, NominationRecord, Read, SequenceKind};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::nominations::apply_in;
+use super::nominations::{apply_in, check_quota};
 use super::{Ops, audit, by};
 use crate::edge;
 use crate::error::OpsError;
@@ -82,13 +86,13 @@ impl Ops {
         };
 
         in_tx!(self, |tx| {
-            let mut issuer = None;
+            let mut records = Vec::with_capacity(items.len());
             for (id, _) in &items {
-                let nomination = tx.require_nomination(*id).await?.nomination;
-                match issuer {
-                    None => issuer = Some(nomination.issuer),
-                    Some(same) if same == nomination.issuer => {}
-                    Some(_) => {
+                let record = tx.require_nomination(*id).await?;
+                let nomination = &record.nomination;
+                if let Some(first) = records.first() {
+                    let first: &NominationRecord = first;
+                    if first.nomination.issuer != nomination.issuer {
                         return Err(OpsError::invalid(InvalidInput::Malformed {
                             field: "nominations",
                             expected_vi: "mọi đề nghị trong một quyết định phải cùng một cấp khen thưởng",
@@ -96,11 +100,33 @@ impl Ops {
                         }));
                     }
                 }
+                records.push(record);
             }
             let issuer = tx
-                .require_unit(issuer.ok_or(OpsError::internal("no nominations"))?)
+                .require_unit(
+                    records
+                        .first()
+                        .map(|r| r.nomination.issuer)
+                        .ok_or(OpsError::internal("no nominations"))?,
+                )
                 .await?;
             actor.authorize(Action::SignDecision, &issuer.path)?;
+            for (record, (id, expected_version)) in records.iter().zip(&items) {
+                if record.nomination.version != *expected_version {
+                    return Err(OpsError::Conflict {
+                        entity: "nomination",
+                        id: id.to_string(),
+                        expected: *expected_version,
+                        actual: record.nomination.version,
+                    });
+                }
+                if record.nomination.state != NominationState::Submitted {
+                    return Err(OpsError::Transition(TransitionError {
+                        from: record.nomination.state,
+                        command: CommandKind::Sign,
+                    }));
+                }
+            }
             let signature = SignatureBlock::new(
                 input.capacity,
                 &issuer.head_title,
@@ -108,6 +134,40 @@ impl Ops {
                 &signer_name,
             )?;
             let signed_on = local_date(now);
+            // Every computable criterion of every nomination, judged by its pinned ruleset on the
+            // decision date: any failure refuses the whole decision, listing all of them.
+            let mut violations = Vec::new();
+            let mut relied_on = Vec::with_capacity(records.len());
+            for record in &records {
+                let eligibility = self.eligibility_of(tx, record, signed_on).await?;
+                relied_on.push(eligibility.relied_on.clone());
+                if eligibility.verdict == Verdict::Ineligible {
+                    violations.extend(eligibility.failed().map(|c| {
+                        RuleViolation::CriterionNotMet {
+                            nomination: Some(record.nomination.id),
+                            criterion: c.id.clone(),
+                            article: c.article.clone(),
+                            message_vi: c.message_vi.clone(),
+                            message_en: c.message_en.clone(),
+                        }
+                    }));
+                }
+            }
+            if !violations.is_empty() {
+                return Err(OpsError::Rules(violations));
+            }
+            // Quotas, re-checked under their lock: decided ones plus this decision must fit.
+            let mut groups: BTreeMap<(AwardKind, i32), (Nomination, u32)> = BTreeMap::new();
+            for record in &records {
+                let n = &record.nomination;
+                groups
+                    .entry((n.award, n.period.year()))
+                    .or_insert_with(|| (n.clone(), 0))
+                    .1 += 1;
+            }
+            for (sample, adding) in groups.values() {
+                check_quota(tx, sample, &[NominationState::Decided], *adding).await?;
+            }
             let year = signed_on.year();
             let seq = tx
                 .next_number(issuer.id, year, SequenceKind::Decision)
@@ -127,6 +187,31 @@ impl Ops {
                 state: DecisionState::Signed,
             };
             tx.insert_decision(&decision, now).await?;
+            let mut total_vnd: i64 = 0;
+            for record in &records {
+                let n = &record.nomination;
+                let reward = rules::reward(&self.rulesets, n.award, n.nominee.kind(), signed_on)
+                    .map_err(|e| OpsError::internal(format!("cash reward for {}: {e}", n.id)))?;
+                total_vnd += reward.amount_vnd;
+                tx.insert_decision_recipient(&DecisionRecipient {
+                    decision: decision.id,
+                    nomination: n.id,
+                    ruleset: reward.ruleset.clone(),
+                    coefficient_thousandths: reward.coefficient_thousandths,
+                    base_salary_vnd: reward.base_salary_vnd,
+                    amount_vnd: reward.amount_vnd,
+                })
+                .await?;
+            }
+            // The initiatives and research each award relied on back it alone from now on.
+            for (record, ids) in records.iter().zip(&relied_on) {
+                let ids: Vec<uuid::Uuid> = ids
+                    .iter()
+                    .filter_map(|id| uuid::Uuid::parse_str(id).ok())
+                    .collect();
+                tx.mark_recognitions_used(&ids, record.nomination.id)
+                    .await?;
+            }
             for (id, expected_version) in &items {
                 apply_in(
                     tx,
@@ -154,6 +239,7 @@ impl Ops {
                     "number": decision.number.to_string(),
                     "signedOn": decision.signed_on.to_string(),
                     "nominations": items.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>(),
+                    "totalRewardVnd": total_vnd,
                 }),
             ))
             .await?;

@@ -40,6 +40,7 @@ macro_rules! in_tx {
 
 mod certificates;
 mod decisions;
+mod facts;
 mod nominations;
 mod org;
 mod reads;
@@ -50,6 +51,7 @@ use std::sync::Arc;
 use laurel_certificates::Renderer;
 use laurel_domain::authz::Actor;
 use laurel_domain::ids::AccountId;
+use laurel_domain::rules::Rulesets;
 use laurel_domain::text::InvalidInput;
 use laurel_store::{NewAuditEntry, Store};
 
@@ -59,6 +61,7 @@ use uuid::Uuid;
 
 pub use certificates::{Verification, parse_content as certificates_parse_content};
 pub use decisions::SignDecision;
+pub use facts::{RecordPriorAward, RecordRecognition};
 pub use nominations::CreateNomination;
 pub use org::{CreateAccount, CreatePerson, CreateUnit};
 pub use session::{Bootstrapped, FIRST_ADMIN, LoggedIn, bootstrap_admin, reset_password};
@@ -78,6 +81,10 @@ pub struct Ops {
     store: Store,
     settings: Settings,
     renderer: Arc<Renderer>,
+    rulesets: Arc<Rulesets>,
+    /// Bounds concurrent password hashing (Argon2id takes ~19 MiB and a core each): a flood of
+    /// logins queues here instead of exhausting memory. Protects the process, not business state.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 /// How many times a transaction is attempted when the database reports a transient failure.
@@ -85,12 +92,38 @@ pub(crate) const ATTEMPTS: u32 = 5;
 
 impl Ops {
     /// Operations over `store`.
-    pub fn new(store: Store, settings: Settings, renderer: Arc<Renderer>) -> Ops {
+    pub fn new(
+        store: Store,
+        settings: Settings,
+        renderer: Arc<Renderer>,
+        rulesets: Arc<Rulesets>,
+    ) -> Ops {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Ops {
             store,
             settings,
             renderer,
+            rulesets,
+            hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
+    }
+
+    /// Runs password hashing or verification off the async runtime, a few at a time.
+    async fn hash<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, OpsError> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| OpsError::internal(format!("hashing semaphore: {e}")))?;
+        crate::auth::blocking(f).await
+    }
+
+    /// The rulesets (legal regimes) Laurel judges by.
+    pub fn rulesets(&self) -> &Rulesets {
+        &self.rulesets
     }
 
     /// The store, for reads.

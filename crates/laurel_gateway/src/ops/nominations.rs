@@ -2,13 +2,15 @@
 
 use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::AwardKind;
+use laurel_domain::calendar::local_date;
 use laurel_domain::ids::{NominationId, UnitId};
 use laurel_domain::nomination::{
     self, ACHIEVEMENT_MAX, Command, Nomination, NominationDraft, NominationState, Nominee,
-    REASON_MAX,
+    REASON_MAX, RuleViolation,
 };
+use laurel_domain::rules::Eligibility;
 use laurel_domain::text::bounded_line;
-use laurel_store::{NominationRecord, Read, WriteTx};
+use laurel_store::{NominationRecord, Read, ReadFacts, WriteTx};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -48,22 +50,15 @@ impl Ops {
         )?;
         self.printable(&[("achievement", Some(&draft.achievement))])?;
         in_tx!(self, |tx| {
-            let proposing_unit = match draft.nominee {
-                Nominee::Person(id) => {
-                    tx.person(id)
-                        .await?
-                        .ok_or(OpsError::NotFound {
-                            entity: "person",
-                            id: id.to_string(),
-                        })?
-                        .unit
-                }
-                Nominee::Collective(unit) => unit,
-            };
-            let path = tx.unit_path(proposing_unit).await?;
+            // The proposing unit is the nominee's own (a person's unit, or the collective).
+            let path = self.nominee_path(tx, draft.nominee).await?;
+            let proposing_unit = path
+                .unit()
+                .ok_or(OpsError::internal("a unit path is never empty"))?;
             actor.authorize(Action::DraftNomination, &path)?;
             tx.require_unit(draft.issuer).await?;
             draft.check(&path)?;
+            let ruleset = self.ruleset_for_period(draft.period.year())?;
             let nomination = Nomination {
                 id: NominationId(edge::new_id()),
                 nominee: draft.nominee,
@@ -76,7 +71,7 @@ impl Ops {
                 version: 1,
                 decision: None,
             };
-            tx.insert_nomination(&nomination, &path, actor.account, now)
+            tx.insert_nomination(&nomination, &path, &ruleset.id, actor.account, now)
                 .await?;
             tx.append_audit(audit(
                 now,
@@ -91,6 +86,7 @@ impl Ops {
                     "award": nomination.award.code(),
                     "issuer": nomination.issuer.to_string(),
                     "period": nomination.period.year(),
+                    "ruleset": ruleset.id,
                 }),
             ))
             .await?;
@@ -120,23 +116,31 @@ impl Ops {
         .await
     }
 
-    /// Submits a draft upward (unit heads of the proposing unit's subtree).
+    /// Submits a draft upward (unit heads of the proposing unit's subtree), reserving a place
+    /// in the issuer's quota if one is set. Returns the nomination and its eligibility as of
+    /// today: failed or pending criteria are warnings here, enforced at signing.
     pub async fn submit_nomination(
         &self,
         actor: &Actor,
         id: NominationId,
         expected_version: i32,
         now: OffsetDateTime,
-    ) -> Result<NominationRecord, OpsError> {
-        self.transition(
-            actor,
-            id,
-            expected_version,
-            Action::SubmitNomination,
-            Command::Submit,
-            now,
-        )
-        .await
+    ) -> Result<(NominationRecord, Eligibility), OpsError> {
+        let record = in_tx!(self, |tx| {
+            let current = tx.require_nomination(id).await?.nomination;
+            let path = tx.unit_path(current.proposing_unit).await?;
+            actor.authorize(Action::SubmitNomination, &path)?;
+            if current.version == expected_version && current.state == NominationState::Draft {
+                let taken = [NominationState::Submitted, NominationState::Decided];
+                check_quota(tx, &current, &taken, 1).await?;
+            }
+            apply_in(tx, actor, id, expected_version, None, Command::Submit, now).await?;
+            Ok(tx.require_nomination(id).await?)
+        })?;
+        let eligibility = self
+            .eligibility_of(&self.store, &record, local_date(now))
+            .await?;
+        Ok((record, eligibility))
     }
 
     /// Withdraws a nomination that has not been decided, with a reason.
@@ -184,6 +188,36 @@ impl Ops {
             Ok(tx.require_nomination(id).await?)
         })
     }
+}
+
+/// Checks, under the quota's lock, that `adding` more nominations like `nomination` fit the
+/// issuer's quota for its award and period, counting those in the `taken` states.
+pub(super) async fn check_quota(
+    tx: &WriteTx,
+    nomination: &Nomination,
+    taken: &[NominationState],
+    adding: u32,
+) -> Result<(), OpsError> {
+    let period = nomination.period.year();
+    let Some(quota) = tx
+        .lock_quota(nomination.issuer, nomination.award, period)
+        .await?
+    else {
+        return Ok(());
+    };
+    let used = tx
+        .count_nominations(nomination.issuer, nomination.award, period, taken)
+        .await?;
+    let base_count = match quota.base {
+        Some(base) => {
+            tx.count_nominations(nomination.issuer, base, period, &[NominationState::Decided])
+                .await?
+        }
+        None => 0,
+    };
+    quota
+        .check(used, adding, base_count)
+        .map_err(|e| OpsError::Rules(vec![RuleViolation::QuotaExceeded(e)]))
 }
 
 /// One nomination transition inside an open transaction; returns the nomination as saved.

@@ -37,6 +37,8 @@ pub struct CreatePerson {
     pub rank: Option<String>,
     /// Chức vụ.
     pub position: Option<String>,
+    /// Ngày tuyển dụng.
+    pub recruited_on: Option<time::Date>,
     /// Unit.
     pub unit: UnitId,
 }
@@ -108,6 +110,7 @@ impl Ops {
             &input.full_name,
             input.rank.as_deref(),
             input.position.as_deref(),
+            input.recruited_on,
             input.unit,
         )?;
         self.printable(&[
@@ -171,7 +174,7 @@ impl Ops {
             .or_else(|| person.as_ref().map(|p| p.full_name.clone()))
             .unwrap_or_else(|| username.clone());
         self.printable(&[("displayName", Some(&display_name))])?;
-        let hash = auth::blocking(move || auth::hash_password(&password)).await??;
+        let hash = self.hash(move || auth::hash_password(&password)).await??;
         let id = AccountId(edge::new_id());
         in_tx!(self, |tx| {
             tx.insert_account(

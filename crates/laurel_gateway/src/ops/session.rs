@@ -54,7 +54,9 @@ impl Ops {
             .as_ref()
             .map_or_else(|| DUMMY_HASH.to_string(), |(_, h)| h.clone());
         let password = password.to_string();
-        let matches = auth::blocking(move || auth::verify_password(&password, &hash)).await?;
+        let matches = self
+            .hash(move || auth::verify_password(&password, &hash))
+            .await?;
         let account = match found {
             Some((account, _)) if matches && !account.disabled => account,
             _ => return Err(OpsError::InvalidCredentials),
@@ -128,6 +130,15 @@ impl Ops {
         now: OffsetDateTime,
     ) -> Result<Account, OpsError> {
         let new = auth::parse_password("newPassword", new)?;
+        if new == unicode_normalization::UnicodeNormalization::nfc(current).collect::<String>() {
+            return Err(OpsError::invalid(
+                laurel_domain::text::InvalidInput::Malformed {
+                    field: "newPassword",
+                    expected_vi: "mật khẩu mới phải khác mật khẩu hiện tại",
+                    expected_en: "the new password must differ from the current one",
+                },
+            ));
+        }
         let (_, hash) = self
             .store
             .account_for_login(&auth.account.username)
@@ -135,11 +146,12 @@ impl Ops {
             .ok_or(OpsError::Unauthenticated(None))?;
         let current = current.to_string();
         let new_for_hash = new.clone();
-        let (matches, new_hash) = auth::blocking(move || {
-            let matches = auth::verify_password(&current, &hash);
-            (matches, matches.then(|| auth::hash_password(&new_for_hash)))
-        })
-        .await?;
+        let (matches, new_hash) = self
+            .hash(move || {
+                let matches = auth::verify_password(&current, &hash);
+                (matches, matches.then(|| auth::hash_password(&new_for_hash)))
+            })
+            .await?;
         let new_hash = match (matches, new_hash) {
             (true, Some(hash)) => hash?,
             _ => return Err(OpsError::InvalidCredentials),
@@ -147,6 +159,9 @@ impl Ops {
         let id = auth.account.id;
         in_tx!(self, |tx| {
             tx.set_password(id, new_hash.clone(), false).await?;
+            // Anyone else holding a session of this account is logged out.
+            tx.revoke_sessions_of(id, Some(&auth.token_hash), now)
+                .await?;
             tx.append_audit(audit(
                 now,
                 Some(id),
@@ -243,6 +258,7 @@ pub async fn reset_password(
     };
     let tx = store.write().await?;
     tx.set_password(account.id, hash, true).await?;
+    tx.revoke_sessions_of(account.id, None, now).await?;
     tx.append_audit(audit(
         now,
         None,

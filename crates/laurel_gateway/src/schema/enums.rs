@@ -121,6 +121,128 @@ pub enum CertificateStatus {
     Annulled,
 }
 
+/// Đánh giá, xếp loại mức độ hoàn thành nhiệm vụ.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::rules::TaskRating")]
+pub enum TaskRating {
+    /// Hoàn thành xuất sắc nhiệm vụ.
+    Htxsnv,
+    /// Hoàn thành tốt nhiệm vụ.
+    Httnv,
+    /// Hoàn thành nhiệm vụ.
+    Htnv,
+    /// Không hoàn thành nhiệm vụ.
+    Khtnv,
+}
+
+/// The scope at which an initiative or research work was recognised.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::rules::Scope")]
+pub enum Scope {
+    /// Cấp cơ sở.
+    CoSo,
+    /// Cấp bộ, ban, ngành, tỉnh.
+    BoTinh,
+    /// Toàn quốc.
+    ToanQuoc,
+}
+
+/// Disciplinary levels, least to most severe.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::rules::DisciplineLevel")]
+pub enum DisciplineLevel {
+    /// Khiển trách.
+    KhienTrach,
+    /// Cảnh cáo.
+    CanhCao,
+    /// Hạ bậc lương.
+    HaBacLuong,
+    /// Giáng chức.
+    GiangChuc,
+    /// Cách chức.
+    CachChuc,
+    /// Buộc thôi việc.
+    BuocThoiViec,
+}
+
+/// Kinds of commendation (Law 06/2022 Art 8).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::rules::CommendationKind")]
+pub enum CommendationKind {
+    /// Thường xuyên: regular (annual) achievements.
+    ThuongXuyen,
+    /// Đột xuất.
+    DotXuat,
+    /// Theo đợt, chuyên đề.
+    TheoDotChuyenDe,
+    /// Quá trình cống hiến.
+    QuaTrinhCongHien,
+    /// Niên hạn.
+    NienHan,
+    /// Đối ngoại.
+    DoiNgoai,
+}
+
+/// Initiative or research work.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::fact::RecognitionKind")]
+pub enum RecognitionKind {
+    /// Sáng kiến.
+    Initiative,
+    /// Đề tài, đề án, công trình khoa học đã nghiệm thu.
+    Research,
+}
+
+/// What is pending and blocks awards.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::fact::BlockKind")]
+pub enum BlockKind {
+    /// Đang xem xét kỷ luật.
+    DisciplineConsideration,
+    /// Đang bị thanh tra, kiểm tra.
+    Inspection,
+    /// Đang bị điều tra.
+    Investigation,
+    /// Đang giải quyết khiếu nại, tố cáo.
+    Complaint,
+}
+
+/// The outcome of an eligibility check.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::rules::Verdict")]
+pub enum Verdict {
+    /// Every criterion is met.
+    Eligible,
+    /// A computable criterion is not met.
+    Ineligible,
+    /// The computable criteria are met; a judgement criterion awaits the council.
+    NeedsJudgement,
+}
+
+/// What a council vote threshold is a percentage of.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::rules::VoteBase")]
+pub enum VoteBase {
+    /// All members of the council.
+    AllMembers,
+    /// Members present.
+    Present,
+    /// Votes cast.
+    Cast,
+}
+
+/// How sure the legal basis of a parameter is.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::rules::Confidence")]
+pub enum Confidence {
+    /// Read in a source in force.
+    Confirmed,
+    /// Read in a superseded text; used as the default until confirmed.
+    ConfirmedOld,
+    /// Not confirmed: a configurable default.
+    Unconfirmed,
+}
+
 #[cfg(test)]
 mod tests {
     use async_graphql::resolver_utils::EnumType;
@@ -167,5 +289,55 @@ mod tests {
         ]
         .map(|k| k.code());
         assert_eq!(names::<super::RecipientKind>(), kinds);
+        use laurel_domain::{fact, rules};
+        let ratings = [
+            rules::TaskRating::Htxsnv,
+            rules::TaskRating::Httnv,
+            rules::TaskRating::Htnv,
+            rules::TaskRating::Khtnv,
+        ]
+        .map(|r| r.code());
+        assert_eq!(names::<super::TaskRating>(), ratings);
+        let scopes = [
+            rules::Scope::CoSo,
+            rules::Scope::BoTinh,
+            rules::Scope::ToanQuoc,
+        ]
+        .map(|s| s.code());
+        assert_eq!(names::<super::Scope>(), scopes);
+        let levels = [
+            rules::DisciplineLevel::KhienTrach,
+            rules::DisciplineLevel::CanhCao,
+            rules::DisciplineLevel::HaBacLuong,
+            rules::DisciplineLevel::GiangChuc,
+            rules::DisciplineLevel::CachChuc,
+            rules::DisciplineLevel::BuocThoiViec,
+        ]
+        .map(|l| l.code());
+        assert_eq!(names::<super::DisciplineLevel>(), levels);
+        let kinds = [
+            rules::CommendationKind::ThuongXuyen,
+            rules::CommendationKind::DotXuat,
+            rules::CommendationKind::TheoDotChuyenDe,
+            rules::CommendationKind::QuaTrinhCongHien,
+            rules::CommendationKind::NienHan,
+            rules::CommendationKind::DoiNgoai,
+        ]
+        .map(|k| k.code());
+        assert_eq!(names::<super::CommendationKind>(), kinds);
+        let recognitions: Vec<_> = fact::RecognitionKind::ALL
+            .iter()
+            .map(|k| k.code())
+            .collect();
+        assert_eq!(names::<super::RecognitionKind>(), recognitions);
+        let blocks: Vec<_> = fact::BlockKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(names::<super::BlockKind>(), blocks);
+        let verdicts = [
+            rules::Verdict::Eligible,
+            rules::Verdict::Ineligible,
+            rules::Verdict::NeedsJudgement,
+        ]
+        .map(|v| v.code());
+        assert_eq!(names::<super::Verdict>(), verdicts);
     }
 }

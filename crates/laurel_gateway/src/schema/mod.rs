@@ -4,6 +4,7 @@
 mod enums;
 mod mutation;
 mod query;
+mod rules;
 mod types;
 
 use std::str::FromStr;
@@ -18,8 +19,13 @@ use laurel_domain::ids::MalformedId;
 use laurel_domain::text::InvalidInput;
 use time::OffsetDateTime;
 
-pub use mutation::Mutation;
-pub use query::Query;
+/// The root of every query.
+#[derive(async_graphql::MergedObject, Debug, Default)]
+pub struct Query(query::CoreQuery, rules::RulesQuery);
+
+/// The root of every mutation.
+#[derive(async_graphql::MergedObject, Debug, Default)]
+pub struct Mutation(mutation::WorkflowMutation, rules::RulesMutation);
 
 use crate::auth::{Authenticated, TokenProblem};
 use crate::error::OpsError;
@@ -28,10 +34,11 @@ use crate::ops::Ops;
 /// The schema type.
 pub type LaurelSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Deepest query accepted.
-pub const MAX_DEPTH: usize = 12;
-/// Most complex query accepted (async-graphql's complexity: one point per field by default).
-pub const MAX_COMPLEXITY: usize = 2000;
+/// Deepest query accepted: deep enough for GraphiQL's introspection query (depth 13 with its
+/// seven nested `ofType`), shallow enough to stop pathological nesting.
+pub const MAX_DEPTH: usize = 16;
+/// Most complex query accepted: one point per field, lists of a connection counted `first` times.
+pub const MAX_COMPLEXITY: usize = 10_000;
 
 /// Who is calling, and when: built by the server for each request.
 #[derive(Debug, Clone)]
@@ -54,7 +61,7 @@ pub enum Session {
 }
 
 fn builder(ops: Option<Ops>) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    let builder = Schema::build(Query, Mutation, EmptySubscription)
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .disable_suggestions()
@@ -130,7 +137,8 @@ pub(crate) fn parse_id<T: FromStr<Err = MalformedId>>(
 
 /// Gives every error a stable `extensions.code`: errors raised by resolvers already carry one;
 /// errors raised by async-graphql itself (syntax, unknown fields or enum values, missing
-/// arguments, depth and complexity limits) get `VALIDATION` with the message in both languages.
+/// arguments, depth and complexity limits) get `VALIDATION`, a Vietnamese `message`, and the
+/// original English text in `messageEn`.
 struct ErrorCodes;
 
 impl ExtensionFactory for ErrorCodes {
@@ -149,14 +157,13 @@ impl Extension for ErrorCodes {
                 .as_ref()
                 .is_some_and(|ext| ext.get("code").is_some());
             if !has_code {
-                let message = error.message.clone();
+                let english = error.message.clone();
+                let vietnamese = format!("Yêu cầu GraphQL không hợp lệ: {english}");
                 let ext = error.extensions.get_or_insert_with(Default::default);
                 ext.set("code", "VALIDATION");
-                ext.set("messageEn", message.clone());
-                ext.set(
-                    "messageVi",
-                    format!("Yêu cầu GraphQL không hợp lệ: {message}"),
-                );
+                ext.set("messageEn", english);
+                ext.set("messageVi", vietnamese.clone());
+                error.message = vietnamese;
             }
         }
         response

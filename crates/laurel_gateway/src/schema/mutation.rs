@@ -2,12 +2,11 @@
 //! nomination take its `expectedVersion`; a stale one is refused with `CONFLICT`.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use laurel_domain::ids::{AccountId, DecisionId, NominationId, PersonId, UnitId};
-use laurel_domain::nomination::Nominee;
-use laurel_domain::text::InvalidInput;
+use laurel_domain::ids::{AccountId, DecisionId, NominationId};
 use time::OffsetDateTime;
 
 use super::enums::{AwardKindCode, Role, SignerCapacity};
+use super::rules::EligibilityNode;
 use super::types::{
     AccountNode, CertificateNode, DecisionNode, NominationNode, PersonNode, UnitNode,
 };
@@ -15,9 +14,9 @@ use super::{actor, now, ops, parse_id, signed_in};
 use crate::error::OpsError;
 use crate::ops::{CreateAccount, CreateNomination, CreatePerson, CreateUnit, SignDecision};
 
-/// The root of every mutation.
+/// Mutations of the organisation and the nomination workflow.
 #[derive(Debug, Default)]
-pub struct Mutation;
+pub struct WorkflowMutation;
 
 /// Credentials.
 #[derive(Debug, InputObject)]
@@ -88,6 +87,8 @@ pub struct CreatePersonInput {
     pub rank: Option<String>,
     /// Chức vụ, e.g. "Phó Trưởng phòng".
     pub position: Option<String>,
+    /// Ngày tuyển dụng (months worked count from it).
+    pub recruited_on: Option<time::Date>,
     pub unit_id: ID,
 }
 
@@ -154,6 +155,14 @@ pub struct NominationPayload {
     pub nomination: NominationNode,
 }
 
+/// A submitted nomination, and how it stands against its award's criteria today: failed or
+/// pending criteria are warnings for the clerk here, enforced at signing.
+#[derive(Debug, SimpleObject)]
+pub struct SubmitNominationPayload {
+    pub nomination: NominationNode,
+    pub eligibility: EligibilityNode,
+}
+
 /// A new citation for a draft.
 #[derive(Debug, InputObject)]
 pub struct UpdateNominationInput {
@@ -208,26 +217,8 @@ pub struct IssueCertificatesPayload {
     pub certificates: Vec<CertificateNode>,
 }
 
-fn nominee(input: &CreateNominationInput) -> Result<Nominee, OpsError> {
-    match (&input.nominee_person_id, &input.nominee_unit_id) {
-        (Some(person), None) => Ok(Nominee::Person(parse_id::<PersonId>(
-            "nomineePersonId",
-            person,
-        )?)),
-        (None, Some(unit)) => Ok(Nominee::Collective(parse_id::<UnitId>(
-            "nomineeUnitId",
-            unit,
-        )?)),
-        _ => Err(OpsError::invalid(InvalidInput::Malformed {
-            field: "nomineePersonId",
-            expected_vi: "cần đúng một trong hai trường nomineePersonId hoặc nomineeUnitId",
-            expected_en: "give exactly one of nomineePersonId and nomineeUnitId",
-        })),
-    }
-}
-
 #[Object]
-impl Mutation {
+impl WorkflowMutation {
     /// Logs in and returns a bearer token.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<LoginPayload> {
         let logged_in = ops(ctx)?
@@ -314,6 +305,7 @@ impl Mutation {
                     full_name: input.full_name,
                     rank: input.rank,
                     position: input.position,
+                    recruited_on: input.recruited_on,
                     unit,
                 },
                 now(ctx)?,
@@ -383,7 +375,10 @@ impl Mutation {
         input: CreateNominationInput,
     ) -> Result<NominationPayload> {
         let actor = actor(ctx)?;
-        let nominee = nominee(&input)?;
+        let nominee = super::rules::nominee_of(
+            input.nominee_person_id.as_ref(),
+            input.nominee_unit_id.as_ref(),
+        )?;
         let issuer = parse_id("issuerUnitId", &input.issuer_unit_id)?;
         let record = ops(ctx)?
             .create_nomination(
@@ -430,14 +425,15 @@ impl Mutation {
         &self,
         ctx: &Context<'_>,
         input: NominationVersionInput,
-    ) -> Result<NominationPayload> {
+    ) -> Result<SubmitNominationPayload> {
         let actor = actor(ctx)?;
         let id: NominationId = parse_id("id", &input.id)?;
-        let record = ops(ctx)?
+        let (record, eligibility) = ops(ctx)?
             .submit_nomination(actor, id, input.expected_version, now(ctx)?)
             .await?;
-        Ok(NominationPayload {
+        Ok(SubmitNominationPayload {
             nomination: NominationNode(record),
+            eligibility: EligibilityNode(eligibility),
         })
     }
 

@@ -37,9 +37,9 @@ pub struct NominationFilterInput {
     pub award_kind: Option<AwardKindCode>,
 }
 
-/// The root of every query.
+/// Queries about the organisation, nominations, decisions and certificates.
 #[derive(Debug, Default)]
-pub struct Query;
+pub struct CoreQuery;
 
 /// A page request from GraphQL arguments: `first` (1-200, default 50) rows after `after`.
 fn page(first: Option<i32>, after: Option<&str>) -> Result<(PageRequest, usize), OpsError> {
@@ -92,7 +92,7 @@ fn connection<T, N: async_graphql::OutputType>(
 }
 
 #[Object]
-impl Query {
+impl CoreQuery {
     /// The signed-in account (also while a one-time password still has to be changed).
     async fn me(&self, ctx: &Context<'_>) -> Result<AccountNode> {
         Ok(AccountNode(signed_in(ctx)?.account.clone()))
@@ -124,6 +124,9 @@ impl Query {
     }
 
     /// People you may see, optionally of one unit.
+    #[graphql(
+        complexity = "first.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX) as usize * child_complexity"
+    )]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -165,6 +168,9 @@ impl Query {
     }
 
     /// Nominations you may see (proposed within your units' subtrees).
+    #[graphql(
+        complexity = "first.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX) as usize * child_complexity"
+    )]
     async fn nominations(
         &self,
         ctx: &Context<'_>,
@@ -217,6 +223,9 @@ impl Query {
     }
 
     /// Decisions issued within your units' subtrees.
+    #[graphql(
+        complexity = "first.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX) as usize * child_complexity"
+    )]
     async fn decisions(
         &self,
         ctx: &Context<'_>,
@@ -284,6 +293,9 @@ impl Query {
     }
 
     /// The whole audit log, oldest first (administrators only).
+    #[graphql(
+        complexity = "first.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX) as usize * child_complexity"
+    )]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

@@ -103,6 +103,10 @@ impl PersonNode {
     async fn display_name(&self) -> String {
         self.0.display_name()
     }
+    /// Ngày tuyển dụng.
+    async fn recruited_on(&self) -> Option<Date> {
+        self.0.recruited_on
+    }
     /// The unit the person works in.
     async fn unit(&self, ctx: &Context<'_>) -> Result<UnitNode> {
         Ok(UnitNode(
@@ -163,17 +167,21 @@ impl AccountNode {
     async fn created_at(&self) -> OffsetDateTime {
         self.0.created_at
     }
-    /// The person this account belongs to.
+    /// The person this account belongs to (your own, or one you may read).
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<PersonNode>> {
-        match self.0.person {
-            Some(id) => Ok(ops(ctx)?
+        let Some(id) = self.0.person else {
+            return Ok(None);
+        };
+        let ops = ops(ctx)?;
+        if super::signed_in(ctx)?.account.id == self.0.id {
+            return Ok(ops
                 .store()
                 .person(id)
                 .await
                 .map_err(OpsError::from)?
-                .map(PersonNode)),
-            None => Ok(None),
+                .map(PersonNode));
         }
+        Ok(ops.readable_person(actor(ctx)?, id).await?.map(PersonNode))
     }
     /// The roles it holds.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantNode>> {
@@ -326,6 +334,33 @@ impl NominationNode {
     async fn updated_at(&self) -> OffsetDateTime {
         self.0.updated_at
     }
+    /// The ruleset (legal regime) it is judged by, pinned when it was drafted.
+    async fn ruleset(&self) -> Option<&str> {
+        self.0.ruleset.as_deref()
+    }
+    /// How it stands against its award's criteria, judged by its pinned ruleset as of a date
+    /// (default: today, Asia/Ho_Chi_Minh).
+    async fn eligibility(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> Result<super::rules::EligibilityNode> {
+        let ops = ops(ctx)?;
+        let as_of = as_of.unwrap_or(laurel_domain::calendar::local_date(super::now(ctx)?));
+        Ok(super::rules::EligibilityNode(
+            ops.eligibility_of(ops.store(), &self.0, as_of).await?,
+        ))
+    }
+    /// The cash reward its decision gives, once decided.
+    async fn reward(&self, ctx: &Context<'_>) -> Result<Option<super::rules::RecipientNode>> {
+        use laurel_store::ReadFacts;
+        Ok(ops(ctx)?
+            .store()
+            .recipient_of(self.0.nomination.id)
+            .await
+            .map_err(OpsError::from)?
+            .map(super::rules::RecipientNode))
+    }
     /// Every change, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<AuditEntryNode>> {
         Ok(ops(ctx)?
@@ -411,6 +446,25 @@ impl DecisionNode {
             .map(NominationNode)
             .collect())
     }
+    /// What it gives each recipient you may see (coefficient × base salary, rounded up).
+    async fn recipients(&self, ctx: &Context<'_>) -> Result<Vec<super::rules::RecipientNode>> {
+        use laurel_store::ReadFacts;
+        let visible: Vec<_> = self
+            .nominations(ctx)
+            .await?
+            .into_iter()
+            .map(|n| n.0.nomination.id)
+            .collect();
+        Ok(ops(ctx)?
+            .store()
+            .decision_recipients(self.0.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .filter(|r| visible.contains(&r.nomination))
+            .map(super::rules::RecipientNode)
+            .collect())
+    }
     /// The certificates issued for it that you may see.
     async fn certificates(&self, ctx: &Context<'_>) -> Result<Vec<CertificateNode>> {
         let visible: Vec<_> = self
@@ -471,8 +525,8 @@ impl CertificateNode {
         format!("/certificates/{}.pdf", self.0.id)
     }
     /// The public verification page, as encoded in the QR code.
-    async fn verify_url(&self) -> Result<String> {
-        Ok(certificates_parse_content(&self.0)?.verification_url)
+    async fn verify_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ops(ctx)?.verify_url(&self.0.code))
     }
     async fn decision(&self, ctx: &Context<'_>) -> Result<DecisionNode> {
         Ok(DecisionNode(
@@ -548,15 +602,19 @@ impl AuditEntryNode {
     async fn at(&self) -> OffsetDateTime {
         self.0.at
     }
-    /// Who acted (none for the system itself).
-    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<AccountNode>> {
+    /// The id of the account that acted (none for the system itself).
+    async fn actor_id(&self) -> Option<ID> {
+        self.0.actor.map(|a| ID(a.to_string()))
+    }
+    /// The name of the account that acted, as shown to people.
+    async fn actor_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         match self.0.actor {
             Some(id) => Ok(ops(ctx)?
                 .store()
                 .account(id)
                 .await
                 .map_err(OpsError::from)?
-                .map(AccountNode)),
+                .map(|a| a.display_name)),
             None => Ok(None),
         }
     }

@@ -21,6 +21,7 @@ pub struct Model {
     pub created_by: Uuid,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    pub ruleset_id: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

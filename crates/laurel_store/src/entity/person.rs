@@ -10,6 +10,7 @@ pub struct Model {
     pub full_name: String,
     pub rank: Option<String>,
     pub position: Option<String>,
+    pub recruited_on: Option<TimeDate>,
     pub version: i32,
     pub created_at: TimeDateTimeWithTimeZone,
 }

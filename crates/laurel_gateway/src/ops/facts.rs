@@ -1,0 +1,539 @@
+//! Recording facts about nominees, and assembling them for the eligibility rules.
+
+use laurel_domain::authz::{Action, Actor};
+use laurel_domain::award::AwardKind;
+use laurel_domain::fact::{BlockKind, RecognitionKind};
+use laurel_domain::ids::{NominationId, UnitId};
+use laurel_domain::nomination::{NominationState, Nominee, Period, REASON_MAX};
+use laurel_domain::org::{SHORT_TEXT_MAX, UnitPath};
+use laurel_domain::quota::Quota;
+use laurel_domain::rules::{
+    CommendationKind, DisciplineFact, DisciplineLevel, Eligibility, NomineeFacts, RatingFact,
+    RecognitionFact, Ruleset, Scope, TaskRating, TitleFact, UsedFor, evaluate,
+};
+use laurel_domain::text::{InvalidInput, bounded_line, optional_line};
+use laurel_store::{
+    BlockRecord, DisciplineRecord, PriorAwardRecord, Read, ReadFacts, RecognitionRecord,
+};
+use serde_json::json;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{Ops, audit, by};
+use crate::edge;
+use crate::error::OpsError;
+
+/// Longest initiative or research title.
+const TITLE_MAX: usize = 500;
+
+/// Input of [`Ops::record_initiative`].
+#[derive(Debug, Clone)]
+pub struct RecordRecognition {
+    /// Whose.
+    pub nominee: Nominee,
+    /// Initiative or research.
+    pub kind: RecognitionKind,
+    /// Its title.
+    pub title: String,
+    /// The year it was recognised.
+    pub year: i32,
+    /// Cơ sở, bộ/tỉnh or toàn quốc.
+    pub scope: Scope,
+    /// The body that recognised it.
+    pub recognised_by: String,
+}
+
+/// Input of [`Ops::record_prior_award`].
+#[derive(Debug, Clone)]
+pub struct RecordPriorAward {
+    /// Whose.
+    pub nominee: Nominee,
+    /// The award.
+    pub award: AwardKind,
+    /// The year it was for.
+    pub year: i32,
+    /// Regular, đột xuất, thematic...
+    pub kind: CommendationKind,
+    /// The decision's number, as written.
+    pub decision_reference: Option<String>,
+    /// The decision's date.
+    pub decided_on: Option<Date>,
+}
+
+fn year(field: &'static str, year: i32) -> Result<i32, OpsError> {
+    Period::new(year).map(|p| p.year()).map_err(|_| {
+        OpsError::invalid(InvalidInput::OutOfRange {
+            field,
+            min: Period::MIN.into(),
+            max: Period::MAX.into(),
+            actual: year.into(),
+        })
+    })
+}
+
+impl Ops {
+    /// The unit path a nominee belongs to (a person's unit, or the collective itself).
+    pub(crate) async fn nominee_path(
+        &self,
+        conn: &impl Read,
+        nominee: Nominee,
+    ) -> Result<UnitPath, OpsError> {
+        let unit = match nominee {
+            Nominee::Person(id) => {
+                conn.person(id)
+                    .await?
+                    .ok_or(OpsError::NotFound {
+                        entity: "person",
+                        id: id.to_string(),
+                    })?
+                    .unit
+            }
+            Nominee::Collective(unit) => unit,
+        };
+        Ok(conn.unit_path(unit).await?)
+    }
+
+    /// Records (or corrects) a nominee's task rating for a year.
+    pub async fn record_rating(
+        &self,
+        actor: &Actor,
+        nominee: Nominee,
+        rating_year: i32,
+        rating: TaskRating,
+        now: OffsetDateTime,
+    ) -> Result<RatingFact, OpsError> {
+        let rating_year = year("year", rating_year)?;
+        in_tx!(self, |tx| {
+            let path = self.nominee_path(tx, nominee).await?;
+            actor.authorize(Action::RecordFacts, &path)?;
+            let previous = tx
+                .upsert_rating(nominee, rating_year, rating, actor.account, now)
+                .await?;
+            let (_, id) = laurel_store_key(nominee);
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "nominee",
+                id,
+                "RATING_RECORDED",
+                previous.map(|p| p.code()),
+                Some(rating.code()),
+                None,
+                json!({ "year": rating_year }),
+            ))
+            .await?;
+            Ok(RatingFact {
+                year: rating_year,
+                rating,
+            })
+        })
+    }
+
+    /// Records an initiative or a research work recognised for a nominee.
+    pub async fn record_recognition(
+        &self,
+        actor: &Actor,
+        input: RecordRecognition,
+        now: OffsetDateTime,
+    ) -> Result<RecognitionRecord, OpsError> {
+        let title = bounded_line("title", &input.title, TITLE_MAX);
+        let recognised_by = bounded_line("recognisedBy", &input.recognised_by, SHORT_TEXT_MAX * 2);
+        let recognised_year = year("year", input.year);
+        let (title, recognised_by, recognised_year) = match (title, recognised_by, recognised_year)
+        {
+            (Ok(t), Ok(r), Ok(y)) => (t, r, y),
+            (t, r, y) => {
+                let mut errors: Vec<InvalidInput> =
+                    [t.err(), r.err()].into_iter().flatten().collect();
+                if let Err(OpsError::Invalid(e)) = y {
+                    errors.extend(e);
+                }
+                return Err(OpsError::Invalid(errors));
+            }
+        };
+        let record = RecognitionRecord {
+            id: edge::new_id(),
+            nominee: input.nominee,
+            kind: input.kind,
+            title,
+            year: recognised_year,
+            scope: input.scope,
+            recognised_by,
+            used_by: None,
+        };
+        in_tx!(self, |tx| {
+            let path = self.nominee_path(tx, record.nominee).await?;
+            actor.authorize(Action::RecordFacts, &path)?;
+            tx.insert_recognition(&record, actor.account, now).await?;
+            let (_, nominee_id) = laurel_store_key(record.nominee);
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "nominee",
+                nominee_id,
+                "RECOGNITION_RECORDED",
+                None,
+                None,
+                None,
+                json!({ "id": record.id, "kind": record.kind.code(), "scope": record.scope.code(), "year": record.year, "title": record.title }),
+            ))
+            .await?;
+            Ok(record.clone())
+        })
+    }
+
+    /// Records a disciplinary measure.
+    #[allow(clippy::too_many_arguments)] // one argument per field of the measure
+    pub async fn record_discipline(
+        &self,
+        actor: &Actor,
+        nominee: Nominee,
+        level: DisciplineLevel,
+        from: Date,
+        to: Option<Date>,
+        reference: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<DisciplineRecord, OpsError> {
+        if to.is_some_and(|to| to < from) {
+            return Err(OpsError::invalid(InvalidInput::Malformed {
+                field: "to",
+                expected_vi: "ngày kết thúc không được trước ngày bắt đầu",
+                expected_en: "the end date cannot be before the start date",
+            }));
+        }
+        let record = DisciplineRecord {
+            id: edge::new_id(),
+            nominee,
+            level,
+            from,
+            to,
+            reference: optional_line("reference", reference, SHORT_TEXT_MAX * 2)?,
+        };
+        in_tx!(self, |tx| {
+            let path = self.nominee_path(tx, nominee).await?;
+            actor.authorize(Action::RecordFacts, &path)?;
+            tx.insert_discipline(&record, actor.account, now).await?;
+            let (_, nominee_id) = laurel_store_key(nominee);
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "nominee",
+                nominee_id,
+                "DISCIPLINE_RECORDED",
+                None,
+                None,
+                None,
+                json!({ "id": record.id, "level": level.code(), "from": from.to_string(), "to": to.map(|d| d.to_string()) }),
+            ))
+            .await?;
+            Ok(record.clone())
+        })
+    }
+
+    /// Records something pending that blocks awards to a nominee.
+    pub async fn record_block(
+        &self,
+        actor: &Actor,
+        nominee: Nominee,
+        kind: BlockKind,
+        reason: &str,
+        from: Date,
+        now: OffsetDateTime,
+    ) -> Result<BlockRecord, OpsError> {
+        let record = BlockRecord {
+            id: edge::new_id(),
+            nominee,
+            kind,
+            reason: bounded_line("reason", reason, REASON_MAX)?,
+            from,
+            resolved_on: None,
+            version: 1,
+        };
+        in_tx!(self, |tx| {
+            let path = self.nominee_path(tx, nominee).await?;
+            actor.authorize(Action::RecordFacts, &path)?;
+            tx.insert_block(&record, actor.account, now).await?;
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "block",
+                record.id,
+                "BLOCK_RECORDED",
+                None,
+                Some("PENDING"),
+                Some(&record.reason),
+                json!({ "kind": kind.code(), "nominee": laurel_store_key(nominee).1 }),
+            ))
+            .await?;
+            Ok(record.clone())
+        })
+    }
+
+    /// Resolves a pending block (with the version the caller saw).
+    pub async fn resolve_block(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: i32,
+        resolved_on: Date,
+        now: OffsetDateTime,
+    ) -> Result<BlockRecord, OpsError> {
+        in_tx!(self, |tx| {
+            let block = tx.block(id).await?.ok_or(OpsError::NotFound {
+                entity: "block",
+                id: id.to_string(),
+            })?;
+            let path = self.nominee_path(tx, block.nominee).await?;
+            actor.authorize(Action::RecordFacts, &path)?;
+            if resolved_on < block.from {
+                return Err(OpsError::invalid(InvalidInput::Malformed {
+                    field: "resolvedOn",
+                    expected_vi: "ngày giải quyết không được trước ngày phát sinh",
+                    expected_en: "a block cannot be resolved before it began",
+                }));
+            }
+            tx.resolve_block(id, expected_version, resolved_on).await?;
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "block",
+                id,
+                "BLOCK_RESOLVED",
+                Some("PENDING"),
+                Some("RESOLVED"),
+                None,
+                json!({ "resolvedOn": resolved_on.to_string() }),
+            ))
+            .await?;
+            tx.block(id)
+                .await?
+                .ok_or(OpsError::internal("block vanished"))
+        })
+    }
+
+    /// Records an award given before Laurel was used (or by another body).
+    pub async fn record_prior_award(
+        &self,
+        actor: &Actor,
+        input: RecordPriorAward,
+        now: OffsetDateTime,
+    ) -> Result<PriorAwardRecord, OpsError> {
+        if !input.award.recipients().contains(&input.nominee.kind()) {
+            return Err(OpsError::Rules(vec![
+                laurel_domain::nomination::RuleViolation::RecipientKindNotAccepted {
+                    award: input.award,
+                    kind: input.nominee.kind(),
+                },
+            ]));
+        }
+        let record = PriorAwardRecord {
+            id: edge::new_id(),
+            nominee: input.nominee,
+            award: input.award,
+            year: year("year", input.year)?,
+            kind: input.kind,
+            decision_reference: optional_line(
+                "decisionReference",
+                input.decision_reference.as_deref(),
+                SHORT_TEXT_MAX * 2,
+            )?,
+            decided_on: input.decided_on,
+        };
+        in_tx!(self, |tx| {
+            let path = self.nominee_path(tx, record.nominee).await?;
+            actor.authorize(Action::RecordFacts, &path)?;
+            tx.insert_prior_award(&record, actor.account, now).await?;
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "nominee",
+                laurel_store_key(record.nominee).1,
+                "PRIOR_AWARD_RECORDED",
+                None,
+                None,
+                None,
+                json!({ "id": record.id, "award": record.award.code(), "year": record.year, "kind": record.kind.code() }),
+            ))
+            .await?;
+            Ok(record.clone())
+        })
+    }
+
+    /// Sets an issuer's quota for an award (for one period, or every period).
+    pub async fn set_quota(
+        &self,
+        actor: &Actor,
+        issuer: UnitId,
+        award: AwardKind,
+        period: Option<i32>,
+        quota: Quota,
+        now: OffsetDateTime,
+    ) -> Result<(), OpsError> {
+        let period = period.map(|p| year("period", p)).transpose()?;
+        in_tx!(self, |tx| {
+            let issuer_unit = tx.require_unit(issuer).await?;
+            actor.authorize(Action::ConfigureIssuer, &issuer_unit.path)?;
+            tx.set_quota(issuer, award, period, quota, actor.account, now)
+                .await?;
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "unit",
+                issuer.0,
+                "QUOTA_SET",
+                None,
+                None,
+                None,
+                json!({
+                    "award": award.code(),
+                    "period": period,
+                    "maxCount": quota.max_count,
+                    "maxPercent": quota.max_percent,
+                    "base": quota.base.map(AwardKind::code),
+                }),
+            ))
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The ruleset a nomination for `period` is judged by, or why there is none.
+    pub fn ruleset_for_period(&self, period: i32) -> Result<&Ruleset, OpsError> {
+        self.rulesets.for_period(period).ok_or_else(|| {
+            OpsError::Rules(vec![laurel_domain::nomination::RuleViolation::NoRuleset {
+                period,
+            }])
+        })
+    }
+
+    /// The ruleset with this id (a nomination's pinned one), else the period's.
+    pub fn ruleset(&self, pinned: Option<&str>, period: i32) -> Result<&Ruleset, OpsError> {
+        match pinned.and_then(|id| self.rulesets.get(id)) {
+            Some(ruleset) => Ok(ruleset),
+            None => self.ruleset_for_period(period),
+        }
+    }
+
+    /// Everything the rules read about a nominee, as of a date. `excluding` is the nomination
+    /// being judged: it is not "another award" for itself.
+    pub async fn facts_of(
+        &self,
+        conn: &(impl Read + ReadFacts),
+        nominee: Nominee,
+        period: i32,
+        as_of: Date,
+        excluding: Option<NominationId>,
+    ) -> Result<NomineeFacts, OpsError> {
+        let mut facts = NomineeFacts::new(nominee.kind());
+        if let Nominee::Person(id) = nominee {
+            facts.recruited_on = conn.person(id).await?.and_then(|p| p.recruited_on);
+        }
+        facts.ratings = conn.ratings_of(nominee).await?;
+        let nominations = conn.nominations_of_nominee(nominee).await?;
+        for prior in conn.prior_awards_of(nominee).await? {
+            facts.titles.push(TitleFact {
+                award: prior.award,
+                year: prior.year,
+                kind: prior.kind,
+            });
+        }
+        for record in &nominations {
+            let n = &record.nomination;
+            if Some(n.id) == excluding {
+                continue;
+            }
+            let fact = TitleFact {
+                award: n.award,
+                year: n.period.year(),
+                kind: CommendationKind::ThuongXuyen,
+            };
+            match n.state {
+                NominationState::Decided => facts.titles.push(fact),
+                NominationState::Submitted => facts.pending.push(fact),
+                NominationState::Draft | NominationState::Withdrawn => {}
+            }
+        }
+        for recognition in conn.recognitions_of(nominee).await? {
+            let used_for = recognition.used_by.and_then(|used| {
+                nominations
+                    .iter()
+                    .find(|r| r.nomination.id == used)
+                    .map(|r| UsedFor {
+                        award: r.nomination.award,
+                        year: r.nomination.period.year(),
+                    })
+            });
+            let fact = RecognitionFact {
+                id: Some(recognition.id.to_string()),
+                year: recognition.year,
+                scope: recognition.scope,
+                used_for,
+            };
+            match recognition.kind {
+                RecognitionKind::Initiative => facts.initiatives.push(fact),
+                RecognitionKind::Research => facts.research.push(fact),
+            }
+        }
+        facts.discipline = conn
+            .disciplines_of(nominee)
+            .await?
+            .into_iter()
+            .map(|d| DisciplineFact {
+                level: d.level,
+                from: d.from,
+                to: d.to,
+            })
+            .collect();
+        facts.blocked = conn
+            .blocks_of(nominee)
+            .await?
+            .iter()
+            .any(|b| b.from <= as_of && b.resolved_on.is_none_or(|resolved| resolved > as_of));
+        if let Nominee::Collective(unit) = nominee {
+            facts.members = Some(conn.member_facts(unit, period).await?);
+        }
+        Ok(facts)
+    }
+
+    /// Checks a nominee against an award's criteria for a period, as of a date (read-only).
+    pub async fn check_eligibility(
+        &self,
+        actor: &Actor,
+        nominee: Nominee,
+        award: AwardKind,
+        period: i32,
+        as_of: Date,
+    ) -> Result<Eligibility, OpsError> {
+        let period = year("period", period)?;
+        let path = self.nominee_path(&self.store, nominee).await?;
+        actor.authorize(Action::Read, &path)?;
+        let ruleset = self.ruleset_for_period(period)?;
+        let facts = self
+            .facts_of(&self.store, nominee, period, as_of, None)
+            .await?;
+        Ok(evaluate(ruleset, award, period, as_of, &facts))
+    }
+
+    /// A nomination judged by its pinned ruleset, as of a date.
+    pub async fn eligibility_of(
+        &self,
+        conn: &(impl Read + ReadFacts),
+        nomination: &laurel_store::NominationRecord,
+        as_of: Date,
+    ) -> Result<Eligibility, OpsError> {
+        let n = &nomination.nomination;
+        let ruleset = self.ruleset(nomination.ruleset.as_deref(), n.period.year())?;
+        let facts = self
+            .facts_of(conn, n.nominee, n.period.year(), as_of, Some(n.id))
+            .await?;
+        Ok(evaluate(ruleset, n.award, n.period.year(), as_of, &facts))
+    }
+}
+
+/// The (kind, id) pair a nominee is stored under, for audit rows.
+fn laurel_store_key(nominee: Nominee) -> (&'static str, Uuid) {
+    match nominee {
+        Nominee::Person(p) => ("INDIVIDUAL", p.0),
+        Nominee::Collective(u) => ("COLLECTIVE", u.0),
+    }
+}

@@ -1,0 +1,777 @@
+//! Facts about nominees (ratings, initiatives and research, discipline, blocks, prior awards),
+//! quotas, and the amounts decisions give. Stored codes are the domain's stable codes.
+
+use std::collections::BTreeMap;
+
+use laurel_domain::award::AwardKind;
+use laurel_domain::fact::{BlockKind, RecognitionKind};
+use laurel_domain::ids::{AccountId, DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::nomination::{NominationState, Nominee};
+use laurel_domain::quota::Quota;
+use laurel_domain::rules::{
+    CommendationKind, DisciplineLevel, MemberFacts, RatingFact, Scope, TaskRating,
+};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::entity::{
+    award_block, decision_recipient, discipline, nomination, person, prior_award, quota,
+    recognition, task_rating, unit,
+};
+use crate::{StoreError, WriteTx, sealed::Conn};
+
+/// An initiative or research work recognised for a nominee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecognitionRecord {
+    /// Identity.
+    pub id: Uuid,
+    /// Whose.
+    pub nominee: Nominee,
+    /// Initiative or research.
+    pub kind: RecognitionKind,
+    /// Its title.
+    pub title: String,
+    /// The year it was recognised.
+    pub year: i32,
+    /// Cơ sở, bộ/tỉnh or toàn quốc.
+    pub scope: Scope,
+    /// The body that recognised it.
+    pub recognised_by: String,
+    /// The award it already backed, if any (it cannot back another).
+    pub used_by: Option<NominationId>,
+}
+
+/// A disciplinary measure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisciplineRecord {
+    /// Identity.
+    pub id: Uuid,
+    /// Whose.
+    pub nominee: Nominee,
+    /// Its level.
+    pub level: DisciplineLevel,
+    /// From.
+    pub from: Date,
+    /// Until (none: ongoing).
+    pub to: Option<Date>,
+    /// The decision that imposed it.
+    pub reference: Option<String>,
+}
+
+/// Something pending that blocks awards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRecord {
+    /// Identity.
+    pub id: Uuid,
+    /// Whose.
+    pub nominee: Nominee,
+    /// What is pending.
+    pub kind: BlockKind,
+    /// Why.
+    pub reason: String,
+    /// Since.
+    pub from: Date,
+    /// When it was resolved (none: still pending).
+    pub resolved_on: Option<Date>,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+}
+
+/// An award given before Laurel was used (or by another body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorAwardRecord {
+    /// Identity.
+    pub id: Uuid,
+    /// Whose.
+    pub nominee: Nominee,
+    /// The award.
+    pub award: AwardKind,
+    /// The year (period) it was for.
+    pub year: i32,
+    /// Regular, đột xuất, thematic...
+    pub kind: CommendationKind,
+    /// The decision's number, as written.
+    pub decision_reference: Option<String>,
+    /// The decision's date.
+    pub decided_on: Option<Date>,
+}
+
+/// What a decision gives one recipient (immutable once signed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionRecipient {
+    /// The decision.
+    pub decision: DecisionId,
+    /// The nomination it awards.
+    pub nomination: NominationId,
+    /// The ruleset whose coefficient applied.
+    pub ruleset: String,
+    /// The coefficient, in thousandths.
+    pub coefficient_thousandths: u32,
+    /// The base salary on the decision date.
+    pub base_salary_vnd: i64,
+    /// The amount, rounded up to 10,000 VND.
+    pub amount_vnd: i64,
+}
+
+pub(crate) fn nominee_key(nominee: Nominee) -> (&'static str, Uuid) {
+    match nominee {
+        Nominee::Person(p) => ("INDIVIDUAL", p.0),
+        Nominee::Collective(u) => ("COLLECTIVE", u.0),
+    }
+}
+
+fn nominee_from(
+    entity: &'static str,
+    id: Uuid,
+    kind: &str,
+    nominee: Uuid,
+) -> Result<Nominee, StoreError> {
+    match kind {
+        "INDIVIDUAL" => Ok(Nominee::Person(PersonId(nominee))),
+        "COLLECTIVE" => Ok(Nominee::Collective(UnitId(nominee))),
+        other => Err(corrupt(entity, id, format!("nominee kind `{other}`"))),
+    }
+}
+
+fn corrupt(entity: &'static str, id: impl ToString, detail: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        entity,
+        id: id.to_string(),
+        detail: detail.to_string(),
+    }
+}
+
+/// Parses a stored stable code into a domain enum (the domain's serde codes).
+fn code<T: serde::de::DeserializeOwned>(
+    entity: &'static str,
+    id: impl ToString,
+    value: &str,
+) -> Result<T, StoreError> {
+    use serde::de::IntoDeserializer;
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(value))
+        .map_err(|e| corrupt(entity, id, e))
+}
+
+fn nominee_filter<C: ColumnTrait>(kind_col: C, id_col: C, nominee: Nominee) -> Condition {
+    let (kind, id) = nominee_key(nominee);
+    Condition::all().add(kind_col.eq(kind)).add(id_col.eq(id))
+}
+
+fn period_key(period: Option<i32>) -> String {
+    period.map_or_else(|| "*".to_string(), |p| p.to_string())
+}
+
+/// Reads of facts, on the pool and in transactions alike.
+#[allow(async_fn_in_trait)] // implemented only by Store and WriteTx; callers know the concrete type
+pub trait ReadFacts: Conn {
+    /// Task ratings of a nominee, by year.
+    async fn ratings_of(&self, nominee: Nominee) -> Result<Vec<RatingFact>, StoreError> {
+        task_rating::Entity::find()
+            .filter(nominee_filter(
+                task_rating::Column::NomineeKind,
+                task_rating::Column::NomineeId,
+                nominee,
+            ))
+            .order_by_asc(task_rating::Column::Year)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(RatingFact {
+                    year: m.year,
+                    rating: code::<TaskRating>("task_rating", m.id, &m.rating)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Initiatives and research of a nominee.
+    async fn recognitions_of(
+        &self,
+        nominee: Nominee,
+    ) -> Result<Vec<RecognitionRecord>, StoreError> {
+        recognition::Entity::find()
+            .filter(nominee_filter(
+                recognition::Column::NomineeKind,
+                recognition::Column::NomineeId,
+                nominee,
+            ))
+            .order_by_asc(recognition::Column::Year)
+            .order_by_asc(recognition::Column::Id)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(RecognitionRecord {
+                    nominee: nominee_from("recognition", m.id, &m.nominee_kind, m.nominee_id)?,
+                    kind: m
+                        .kind
+                        .parse()
+                        .map_err(|e| corrupt("recognition", m.id, e))?,
+                    scope: code::<Scope>("recognition", m.id, &m.scope)?,
+                    id: m.id,
+                    title: m.title,
+                    year: m.year,
+                    recognised_by: m.recognised_by,
+                    used_by: m.used_by_nomination_id.map(NominationId),
+                })
+            })
+            .collect()
+    }
+
+    /// Disciplinary measures of a nominee.
+    async fn disciplines_of(&self, nominee: Nominee) -> Result<Vec<DisciplineRecord>, StoreError> {
+        discipline::Entity::find()
+            .filter(nominee_filter(
+                discipline::Column::NomineeKind,
+                discipline::Column::NomineeId,
+                nominee,
+            ))
+            .order_by_asc(discipline::Column::FromDate)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(DisciplineRecord {
+                    nominee: nominee_from("discipline", m.id, &m.nominee_kind, m.nominee_id)?,
+                    level: code::<DisciplineLevel>("discipline", m.id, &m.level)?,
+                    id: m.id,
+                    from: m.from_date,
+                    to: m.to_date,
+                    reference: m.reference,
+                })
+            })
+            .collect()
+    }
+
+    /// Blocks of a nominee, pending or resolved.
+    async fn blocks_of(&self, nominee: Nominee) -> Result<Vec<BlockRecord>, StoreError> {
+        award_block::Entity::find()
+            .filter(nominee_filter(
+                award_block::Column::NomineeKind,
+                award_block::Column::NomineeId,
+                nominee,
+            ))
+            .order_by_asc(award_block::Column::FromDate)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(block)
+            .collect()
+    }
+
+    /// One block.
+    async fn block(&self, id: Uuid) -> Result<Option<BlockRecord>, StoreError> {
+        award_block::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .map(block)
+            .transpose()
+    }
+
+    /// Awards given before Laurel, recorded for a nominee.
+    async fn prior_awards_of(&self, nominee: Nominee) -> Result<Vec<PriorAwardRecord>, StoreError> {
+        prior_award::Entity::find()
+            .filter(nominee_filter(
+                prior_award::Column::NomineeKind,
+                prior_award::Column::NomineeId,
+                nominee,
+            ))
+            .order_by_asc(prior_award::Column::Year)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(PriorAwardRecord {
+                    nominee: nominee_from("prior_award", m.id, &m.nominee_kind, m.nominee_id)?,
+                    award: code::<AwardKind>("prior_award", m.id, &m.award_kind)?,
+                    kind: code::<CommendationKind>("prior_award", m.id, &m.commendation_kind)?,
+                    id: m.id,
+                    year: m.year,
+                    decision_reference: m.decision_reference,
+                    decided_on: m.decided_on,
+                })
+            })
+            .collect()
+    }
+
+    /// The quota for an issuer, award and period: the period's own, else the one for every period.
+    async fn quota(
+        &self,
+        issuer: UnitId,
+        award: AwardKind,
+        period: i32,
+    ) -> Result<Option<Quota>, StoreError> {
+        let rows = quota::Entity::find()
+            .filter(quota::Column::IssuerUnitId.eq(issuer.0))
+            .filter(quota::Column::AwardKind.eq(award.code()))
+            .filter(quota::Column::PeriodKey.is_in([period.to_string(), "*".to_string()]))
+            .all(self.conn())
+            .await?;
+        let chosen = rows
+            .iter()
+            .find(|r| r.period_key != "*")
+            .or_else(|| rows.first());
+        chosen.map(quota_from).transpose()
+    }
+
+    /// How many nominations of an award, issuer and period are in the given states.
+    async fn count_nominations(
+        &self,
+        issuer: UnitId,
+        award: AwardKind,
+        period: i32,
+        states: &[NominationState],
+    ) -> Result<u32, StoreError> {
+        let count = nomination::Entity::find()
+            .filter(nomination::Column::IssuerUnitId.eq(issuer.0))
+            .filter(nomination::Column::AwardKind.eq(award.code()))
+            .filter(nomination::Column::Period.eq(period))
+            .filter(nomination::Column::State.is_in(states.iter().map(|s| s.code())))
+            .count(self.conn())
+            .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    /// Member counts of a collective for a year, from the people recorded in its subtree.
+    async fn member_facts(&self, unit: UnitId, year: i32) -> Result<MemberFacts, StoreError> {
+        let members = Query::select()
+            .column(person::Column::Id)
+            .from(person::Entity)
+            .and_where(
+                person::Column::UnitId.in_subquery(
+                    Query::select()
+                        .column(unit::Column::Id)
+                        .from(unit::Entity)
+                        .and_where(unit::Column::Path.like(format!("%/{unit}/%")))
+                        .to_owned(),
+                ),
+            )
+            .to_owned();
+        let total = person::Entity::find()
+            .filter(person::Column::Id.in_subquery(members.clone()))
+            .count(self.conn())
+            .await?;
+        let completed = task_rating::Entity::find()
+            .filter(task_rating::Column::NomineeKind.eq("INDIVIDUAL"))
+            .filter(task_rating::Column::NomineeId.in_subquery(members.clone()))
+            .filter(task_rating::Column::Year.eq(year))
+            .filter(task_rating::Column::Rating.is_in(["HTXSNV", "HTTNV", "HTNV"]))
+            .count(self.conn())
+            .await?;
+        let mut with_title: BTreeMap<AwardKind, u32> = BTreeMap::new();
+        let mut holders: BTreeMap<AwardKind, std::collections::BTreeSet<Uuid>> = BTreeMap::new();
+        for m in nomination::Entity::find()
+            .filter(nomination::Column::NomineePersonId.in_subquery(members.clone()))
+            .filter(nomination::Column::Period.eq(year))
+            .filter(nomination::Column::State.eq(NominationState::Decided.code()))
+            .all(self.conn())
+            .await?
+        {
+            if let (Ok(award), Some(person)) =
+                (m.award_kind.parse::<AwardKind>(), m.nominee_person_id)
+            {
+                holders.entry(award).or_default().insert(person);
+            }
+        }
+        for m in prior_award::Entity::find()
+            .filter(prior_award::Column::NomineeKind.eq("INDIVIDUAL"))
+            .filter(prior_award::Column::NomineeId.in_subquery(members.clone()))
+            .filter(prior_award::Column::Year.eq(year))
+            .all(self.conn())
+            .await?
+        {
+            if let Ok(award) = m.award_kind.parse::<AwardKind>() {
+                holders.entry(award).or_default().insert(m.nominee_id);
+            }
+        }
+        for (award, people) in holders {
+            with_title.insert(award, u32::try_from(people.len()).unwrap_or(u32::MAX));
+        }
+        let year_start = Date::from_calendar_date(year, time::Month::January, 1)
+            .map_err(|e| corrupt("discipline", year, e))?;
+        let year_end = Date::from_calendar_date(year, time::Month::December, 31)
+            .map_err(|e| corrupt("discipline", year, e))?;
+        let disciplined: std::collections::BTreeSet<Uuid> = discipline::Entity::find()
+            .filter(discipline::Column::NomineeKind.eq("INDIVIDUAL"))
+            .filter(discipline::Column::NomineeId.in_subquery(members))
+            .filter(discipline::Column::FromDate.lte(year_end))
+            .filter(
+                Condition::any()
+                    .add(discipline::Column::ToDate.is_null())
+                    .add(discipline::Column::ToDate.gte(year_start)),
+            )
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .filter(|m| {
+                code::<DisciplineLevel>("discipline", m.id, &m.level)
+                    .is_ok_and(|level| level >= DisciplineLevel::CanhCao)
+            })
+            .map(|m| m.nominee_id)
+            .collect();
+        let to_u32 = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(MemberFacts {
+            total: to_u32(total),
+            completed_tasks: to_u32(completed),
+            with_title,
+            disciplined_canh_cao_or_above: u32::try_from(disciplined.len()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// What a decision gives each recipient.
+    async fn decision_recipients(
+        &self,
+        decision: DecisionId,
+    ) -> Result<Vec<DecisionRecipient>, StoreError> {
+        decision_recipient::Entity::find()
+            .filter(decision_recipient::Column::DecisionId.eq(decision.0))
+            .order_by_asc(decision_recipient::Column::NominationId)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(recipient)
+            .collect()
+    }
+
+    /// What a decision gave one nomination, if it was decided.
+    async fn recipient_of(
+        &self,
+        nomination: NominationId,
+    ) -> Result<Option<DecisionRecipient>, StoreError> {
+        decision_recipient::Entity::find()
+            .filter(decision_recipient::Column::NominationId.eq(nomination.0))
+            .one(self.conn())
+            .await?
+            .map(recipient)
+            .transpose()
+    }
+}
+
+fn block(m: award_block::Model) -> Result<BlockRecord, StoreError> {
+    Ok(BlockRecord {
+        nominee: nominee_from("award_block", m.id, &m.nominee_kind, m.nominee_id)?,
+        kind: m
+            .kind
+            .parse()
+            .map_err(|e| corrupt("award_block", m.id, e))?,
+        id: m.id,
+        reason: m.reason,
+        from: m.from_date,
+        resolved_on: m.resolved_on,
+        version: m.version,
+    })
+}
+
+fn quota_from(m: &quota::Model) -> Result<Quota, StoreError> {
+    let base = m
+        .base_award_kind
+        .as_deref()
+        .map(|b| code::<AwardKind>("quota", m.id, b))
+        .transpose()?;
+    Quota::new(m.max_count, m.max_percent, base).map_err(|e| corrupt("quota", m.id, e))
+}
+
+fn recipient(m: decision_recipient::Model) -> Result<DecisionRecipient, StoreError> {
+    Ok(DecisionRecipient {
+        decision: DecisionId(m.decision_id),
+        nomination: NominationId(m.nomination_id),
+        coefficient_thousandths: u32::try_from(m.coefficient_thousandths)
+            .map_err(|e| corrupt("decision_recipient", m.nomination_id, e))?,
+        ruleset: m.ruleset_id,
+        base_salary_vnd: m.base_salary_vnd,
+        amount_vnd: m.amount_vnd,
+    })
+}
+
+impl ReadFacts for crate::Store {}
+impl ReadFacts for WriteTx {}
+
+impl WriteTx {
+    /// Records a nominee's task rating for a year, replacing an earlier one; returns the one
+    /// replaced.
+    pub async fn upsert_rating(
+        &self,
+        nominee: Nominee,
+        year: i32,
+        rating: TaskRating,
+        by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<Option<TaskRating>, StoreError> {
+        let (kind, id) = nominee_key(nominee);
+        let existing = task_rating::Entity::find()
+            .filter(task_rating::Column::NomineeKind.eq(kind))
+            .filter(task_rating::Column::NomineeId.eq(id))
+            .filter(task_rating::Column::Year.eq(year))
+            .one(&self.tx)
+            .await?;
+        match existing {
+            Some(row) => {
+                let previous = code::<TaskRating>("task_rating", row.id, &row.rating)?;
+                task_rating::Entity::update_many()
+                    .col_expr(task_rating::Column::Rating, Expr::val(rating.code()))
+                    .col_expr(task_rating::Column::RecordedBy, Expr::val(by.0))
+                    .col_expr(task_rating::Column::RecordedAt, Expr::val(now))
+                    .filter(task_rating::Column::Id.eq(row.id))
+                    .exec(&self.tx)
+                    .await?;
+                Ok(Some(previous))
+            }
+            None => {
+                task_rating::Entity::insert(task_rating::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    nominee_kind: Set(kind.to_string()),
+                    nominee_id: Set(id),
+                    year: Set(year),
+                    rating: Set(rating.code().to_string()),
+                    recorded_by: Set(by.0),
+                    recorded_at: Set(now),
+                })
+                .exec_without_returning(&self.tx)
+                .await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Records an initiative or a research work.
+    pub async fn insert_recognition(
+        &self,
+        record: &RecognitionRecord,
+        by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (kind, id) = nominee_key(record.nominee);
+        recognition::Entity::insert(recognition::ActiveModel {
+            id: Set(record.id),
+            nominee_kind: Set(kind.to_string()),
+            nominee_id: Set(id),
+            kind: Set(record.kind.code().to_string()),
+            title: Set(record.title.clone()),
+            year: Set(record.year),
+            scope: Set(record.scope.code().to_string()),
+            recognised_by: Set(record.recognised_by.clone()),
+            used_by_nomination_id: Set(record.used_by.map(|n| n.0)),
+            recorded_by: Set(by.0),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks recognitions as used by a decided nomination, only where still unused; returns how
+    /// many were marked.
+    pub async fn mark_recognitions_used(
+        &self,
+        ids: &[Uuid],
+        nomination: NominationId,
+    ) -> Result<u64, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let result = recognition::Entity::update_many()
+            .col_expr(
+                recognition::Column::UsedByNominationId,
+                Expr::val(nomination.0),
+            )
+            .filter(recognition::Column::Id.is_in(ids.iter().copied()))
+            .filter(recognition::Column::UsedByNominationId.is_null())
+            .exec(&self.tx)
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    /// Records a disciplinary measure.
+    pub async fn insert_discipline(
+        &self,
+        record: &DisciplineRecord,
+        by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (kind, id) = nominee_key(record.nominee);
+        discipline::Entity::insert(discipline::ActiveModel {
+            id: Set(record.id),
+            nominee_kind: Set(kind.to_string()),
+            nominee_id: Set(id),
+            level: Set(record.level.code().to_string()),
+            from_date: Set(record.from),
+            to_date: Set(record.to),
+            reference: Set(record.reference.clone()),
+            recorded_by: Set(by.0),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a pending block.
+    pub async fn insert_block(
+        &self,
+        record: &BlockRecord,
+        by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (kind, id) = nominee_key(record.nominee);
+        award_block::Entity::insert(award_block::ActiveModel {
+            id: Set(record.id),
+            nominee_kind: Set(kind.to_string()),
+            nominee_id: Set(id),
+            kind: Set(record.kind.code().to_string()),
+            reason: Set(record.reason.clone()),
+            from_date: Set(record.from),
+            resolved_on: Set(record.resolved_on),
+            version: Set(record.version),
+            recorded_by: Set(by.0),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Resolves a block if it is still at `expected_version`.
+    pub async fn resolve_block(
+        &self,
+        id: Uuid,
+        expected_version: i32,
+        on: Date,
+    ) -> Result<(), StoreError> {
+        let result = award_block::Entity::update_many()
+            .col_expr(award_block::Column::ResolvedOn, Expr::val(on))
+            .col_expr(
+                award_block::Column::Version,
+                Expr::col(award_block::Column::Version).add(1),
+            )
+            .filter(award_block::Column::Id.eq(id))
+            .filter(award_block::Column::Version.eq(expected_version))
+            .exec(&self.tx)
+            .await?;
+        if result.rows_affected == 1 {
+            return Ok(());
+        }
+        match self.block(id).await? {
+            None => Err(StoreError::NotFound {
+                entity: "block",
+                id: id.to_string(),
+            }),
+            Some(current) => Err(StoreError::Conflict {
+                entity: "block",
+                id: id.to_string(),
+                expected: expected_version,
+                actual: current.version,
+            }),
+        }
+    }
+
+    /// Records an award given before Laurel.
+    pub async fn insert_prior_award(
+        &self,
+        record: &PriorAwardRecord,
+        by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (kind, id) = nominee_key(record.nominee);
+        prior_award::Entity::insert(prior_award::ActiveModel {
+            id: Set(record.id),
+            nominee_kind: Set(kind.to_string()),
+            nominee_id: Set(id),
+            award_kind: Set(record.award.code().to_string()),
+            year: Set(record.year),
+            commendation_kind: Set(record.kind.code().to_string()),
+            decision_reference: Set(record.decision_reference.clone()),
+            decided_on: Set(record.decided_on),
+            recorded_by: Set(by.0),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Sets (or replaces) the quota of an issuer, award and period (`None`: every period).
+    pub async fn set_quota(
+        &self,
+        issuer: UnitId,
+        award: AwardKind,
+        period: Option<i32>,
+        quota: Quota,
+        by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let key = period_key(period);
+        quota::Entity::delete_many()
+            .filter(quota::Column::IssuerUnitId.eq(issuer.0))
+            .filter(quota::Column::AwardKind.eq(award.code()))
+            .filter(quota::Column::PeriodKey.eq(key.clone()))
+            .exec(&self.tx)
+            .await?;
+        quota::Entity::insert(quota::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            issuer_unit_id: Set(issuer.0),
+            award_kind: Set(award.code().to_string()),
+            period_key: Set(key),
+            max_count: Set(quota
+                .max_count
+                .map(|c| i32::try_from(c).unwrap_or(i32::MAX))),
+            max_percent: Set(quota.max_percent.map(|p| i32::try_from(p).unwrap_or(100))),
+            base_award_kind: Set(quota.base.map(|b| b.code().to_string())),
+            version: Set(1),
+            recorded_by: Set(by.0),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes the lock that serialises quota checks for an issuer, award and period until commit
+    /// (a row lock on PostgreSQL; SQLite's write transaction already serialises) and returns the
+    /// quota in force, if any.
+    pub async fn lock_quota(
+        &self,
+        issuer: UnitId,
+        award: AwardKind,
+        period: i32,
+    ) -> Result<Option<Quota>, StoreError> {
+        let rows = quota::Entity::find()
+            .filter(quota::Column::IssuerUnitId.eq(issuer.0))
+            .filter(quota::Column::AwardKind.eq(award.code()))
+            .filter(quota::Column::PeriodKey.is_in([period.to_string(), "*".to_string()]))
+            .order_by_asc(quota::Column::Id)
+            .lock_exclusive()
+            .all(&self.tx)
+            .await?;
+        let chosen = rows
+            .iter()
+            .find(|r| r.period_key != "*")
+            .or_else(|| rows.first());
+        chosen.map(quota_from).transpose()
+    }
+
+    /// Records what a decision gives one recipient (never editable afterwards).
+    pub async fn insert_decision_recipient(
+        &self,
+        recipient: &DecisionRecipient,
+    ) -> Result<(), StoreError> {
+        decision_recipient::Entity::insert(decision_recipient::ActiveModel {
+            decision_id: Set(recipient.decision.0),
+            nomination_id: Set(recipient.nomination.0),
+            ruleset_id: Set(recipient.ruleset.clone()),
+            coefficient_thousandths: Set(
+                i32::try_from(recipient.coefficient_thousandths).unwrap_or(i32::MAX)
+            ),
+            base_salary_vnd: Set(recipient.base_salary_vnd),
+            amount_vnd: Set(recipient.amount_vnd),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+}

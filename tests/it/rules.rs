@@ -1,0 +1,534 @@
+//! The rules engine through the API: facts recorded, eligibility explained, signing refused
+//! with every failed criterion, quotas reserved and released, cash recorded per recipient, and
+//! the offline CLI commands.
+
+use laurel_domain::award::{AwardKind, RecipientKind};
+use laurel_domain::calendar::local_date;
+use laurel_domain::rules::{Rulesets, reward};
+use laurel_tests::{Org, TestServer, q};
+use serde_json::{Value, json};
+
+fn code(error: &Value) -> &str {
+    error["extensions"]["code"].as_str().unwrap()
+}
+
+async fn check(server: &TestServer, token: &str, person: &str, award: &str, period: i32) -> Value {
+    server
+        .ok(
+            Some(token),
+            q!("check_eligibility"),
+            json!({ "input": { "nomineePersonId": person, "awardKind": award, "period": period, "asOf": format!("{}-12-31", period) } }),
+        )
+        .await["checkEligibility"]
+        .clone()
+}
+
+fn failed(eligibility: &Value) -> Vec<String> {
+    eligibility["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["met"] == json!(false))
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facts_recorded_through_the_api_drive_an_explained_verdict() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+
+    // Nothing recorded: CSTĐ cơ sở 2024 is not computable-met, and every line explains itself.
+    let bare = check(&server, &org.clerk, &org.huyen, "CSTD_CO_SO", 2024).await;
+    assert_eq!(bare["verdict"], "INELIGIBLE");
+    assert_eq!(bare["ruleset"], "ND98_2023");
+    for criterion in bare["criteria"].as_array().unwrap() {
+        for key in ["id", "article", "messageVi", "messageEn"] {
+            assert!(!criterion[key].as_str().unwrap().is_empty(), "{criterion}");
+        }
+    }
+    assert!(
+        bare["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["article"].as_str().unwrap().contains("23")),
+        "Art 23 is cited: {bare}"
+    );
+
+    // Ratings and a prior LĐTT title make it computable-met.
+    for year in 2022..=2024 {
+        server
+            .ok(
+                Some(&org.clerk),
+                q!("record_rating"),
+                json!({ "input": { "nomineePersonId": org.huyen, "year": year, "rating": "HTXSNV" } }),
+            )
+            .await;
+    }
+    server
+        .ok(
+            Some(&org.clerk),
+            q!("record_prior_award"),
+            json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "LAO_DONG_TIEN_TIEN", "year": 2024, "decisionReference": "45/QĐ-CAT" } }),
+        )
+        .await;
+    let met = check(&server, &org.clerk, &org.huyen, "CSTD_CO_SO", 2024).await;
+    assert_ne!(met["verdict"], "INELIGIBLE", "{met}");
+    assert!(failed(&met).is_empty(), "{met}");
+
+    // A pending complaint blocks; resolving it unblocks.
+    let block = server
+        .ok(
+            Some(&org.clerk),
+            q!("record_block"),
+            json!({ "input": { "nomineePersonId": org.huyen, "kind": "COMPLAINT", "reason": "Đang xác minh đơn tố cáo", "from": "2024-06-01" } }),
+        )
+        .await["recordBlock"]["block"]
+        .clone();
+    let blocked = check(&server, &org.clerk, &org.huyen, "CSTD_CO_SO", 2024).await;
+    assert_eq!(blocked["verdict"], "INELIGIBLE");
+    assert!(
+        failed(&blocked).iter().any(|id| id.contains("blocked")),
+        "{blocked}"
+    );
+    server
+        .ok(
+            Some(&org.clerk),
+            q!("resolve_block"),
+            json!({ "input": { "id": block["id"], "expectedVersion": block["version"], "resolvedOn": "2024-09-30" } }),
+        )
+        .await;
+    let unblocked = check(&server, &org.clerk, &org.huyen, "CSTD_CO_SO", 2024).await;
+    assert!(failed(&unblocked).is_empty(), "{unblocked}");
+
+    // Facts are recorded only by clerks of the nominee's subtree, and checked only by readers.
+    let error = server
+        .err(
+            Some(&org.clerk),
+            q!("record_rating"),
+            json!({ "input": { "nomineePersonId": org.other_person, "year": 2024, "rating": "HTXSNV" } }),
+        )
+        .await;
+    assert_eq!(code(&error), "FORBIDDEN");
+    let error = server
+        .err(
+            Some(&org.other_head),
+            q!("check_eligibility"),
+            json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "CSTD_CO_SO", "period": 2024 } }),
+        )
+        .await;
+    assert_eq!(code(&error), "FORBIDDEN");
+    // Every change to facts is audited.
+    let log = server
+        .ok(
+            Some(&org.admin),
+            "{ auditLog(first: 200) { edges { node { action } } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<_> = log["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["action"].as_str().unwrap().to_string())
+        .collect();
+    for action in [
+        "RATING_RECORDED",
+        "PRIOR_AWARD_RECORDED",
+        "BLOCK_RECORDED",
+        "BLOCK_RESOLVED",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action} missing");
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ineligible_nomination_is_submitted_with_warnings_but_cannot_be_signed() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let created = server
+        .ok(
+            Some(&org.clerk),
+            q!("create_nomination"),
+            json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "CSTD_CO_SO", "issuerUnitId": org.province, "period": 2024, "achievement": "Chiến sĩ thi đua cơ sở năm 2024" } }),
+        )
+        .await["createNomination"]["nomination"]
+        .clone();
+    let id = created["id"].as_str().unwrap().to_string();
+
+    // Submitting warns (the clerk sees every failed line) but goes through.
+    let submitted = server
+        .ok(
+            Some(&org.head),
+            q!("submit_with_eligibility"),
+            json!({ "id": id, "expectedVersion": 1 }),
+        )
+        .await["submitNomination"]
+        .clone();
+    assert_eq!(submitted["nomination"]["state"], "SUBMITTED");
+    assert_eq!(submitted["nomination"]["ruleset"], "ND98_2023");
+    assert_eq!(submitted["eligibility"]["verdict"], "INELIGIBLE");
+    let warned = failed(&submitted["eligibility"]);
+    assert!(!warned.is_empty());
+
+    // Signing refuses, listing every failed criterion with its article; nothing is created.
+    let error = server
+        .err(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": 2 }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION");
+    let violations = error["extensions"]["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), warned.len(), "{error}");
+    for violation in violations {
+        assert!(!violation["article"].as_str().unwrap().is_empty());
+        assert!(!violation["messageEn"].as_str().unwrap().is_empty());
+    }
+    let decisions = server
+        .ok(Some(&org.signer), q!("decisions"), json!({ "first": 10 }))
+        .await;
+    assert_eq!(decisions["decisions"]["edges"], json!([]));
+
+    // Record what makes it eligible; now it is signed, with the first number.
+    for year in 2023..=2024 {
+        server
+            .ok(Some(&org.clerk), q!("record_rating"), json!({ "input": { "nomineePersonId": org.huyen, "year": year, "rating": "HTXSNV" } }))
+            .await;
+    }
+    server
+        .ok(Some(&org.clerk), q!("record_prior_award"), json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "LAO_DONG_TIEN_TIEN", "year": 2024 } }))
+        .await;
+    let signed = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": 2 }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await;
+    assert_eq!(signed["signDecision"]["decision"]["number"], "1/QĐ-CAT");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quotas_are_reserved_at_submission_released_on_withdrawal_and_rechecked_at_signing() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // Only the issuer's signer or an administrator sets quotas.
+    let quota = json!({ "input": { "issuerUnitId": org.province, "awardKind": "GIAY_KHEN", "period": 2024, "maxCount": 1 } });
+    let error = server
+        .err(Some(&org.clerk), q!("set_quota"), quota.clone())
+        .await;
+    assert_eq!(code(&error), "FORBIDDEN");
+    server.ok(Some(&org.signer), q!("set_quota"), quota).await;
+
+    let (first, v1) = org.draft(&server, &org.huyen, "Thành tích thứ nhất").await;
+    let (second, v2) = org.draft(&server, &org.huyen, "Thành tích thứ hai").await;
+    server
+        .ok(
+            Some(&org.head),
+            q!("submit_nomination"),
+            json!({ "id": first, "expectedVersion": v1 }),
+        )
+        .await;
+    let error = server
+        .err(
+            Some(&org.head),
+            q!("submit_nomination"),
+            json!({ "id": second, "expectedVersion": v2 }),
+        )
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION");
+    assert!(
+        error["extensions"]["messageEn"]
+            .as_str()
+            .unwrap()
+            .contains("Quota"),
+        "{error}"
+    );
+
+    // Withdrawing the first releases its place.
+    server
+        .ok(Some(&org.clerk), q!("withdraw_nomination"), json!({ "input": { "id": first, "expectedVersion": v1 + 1, "reason": "Nhường chỉ tiêu" } }))
+        .await;
+    let submitted = server
+        .ok(
+            Some(&org.head),
+            q!("submit_nomination"),
+            json!({ "id": second, "expectedVersion": v2 }),
+        )
+        .await;
+    let v2 = submitted["submitNomination"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+
+    // The quota shrinks to zero after submission: signing re-checks it and refuses.
+    server
+        .ok(Some(&org.admin), q!("set_quota"), json!({ "input": { "issuerUnitId": org.province, "awardKind": "GIAY_KHEN", "maxPercent": 10, "baseAwardKind": "LAO_DONG_TIEN_TIEN" } }))
+        .await;
+    server
+        .ok(Some(&org.admin), q!("set_quota"), json!({ "input": { "issuerUnitId": org.province, "awardKind": "GIAY_KHEN", "period": 2024, "maxCount": 0 } }))
+        .await;
+    let sign = json!({ "input": { "nominations": [{ "id": second, "expectedVersion": v2 }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } });
+    let error = server
+        .err(Some(&org.signer), q!("sign_decision"), sign.clone())
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION");
+    server
+        .ok(Some(&org.admin), q!("set_quota"), json!({ "input": { "issuerUnitId": org.province, "awardKind": "GIAY_KHEN", "period": 2024, "maxCount": 5 } }))
+        .await;
+    server
+        .ok(Some(&org.signer), q!("sign_decision"), sign)
+        .await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_records_the_cash_amount_for_each_recipient() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let (id, version) = org
+        .submitted(&server, "Hoàn thành xuất sắc nhiệm vụ năm 2024")
+        .await;
+    let signed = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": version }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await;
+    let decision = signed["signDecision"]["decision"]["id"].clone();
+    let today = local_date(time::OffsetDateTime::now_utc());
+    let rulesets = Rulesets::embedded().unwrap();
+    let expected = reward(
+        &rulesets,
+        AwardKind::GiayKhen,
+        RecipientKind::Individual,
+        today,
+    )
+    .unwrap();
+    let data = server
+        .ok(
+            Some(&org.signer),
+            q!("decision_recipients"),
+            json!({ "id": decision }),
+        )
+        .await;
+    let recipient = &data["decision"]["recipients"][0];
+    assert_eq!(recipient["amountVnd"], expected.amount_vnd);
+    assert_eq!(recipient["baseSalaryVnd"], expected.base_salary_vnd);
+    assert_eq!(recipient["ruleset"], expected.ruleset);
+    assert_eq!(
+        recipient["nomination"]["reward"]["amountVnd"],
+        expected.amount_vnd
+    );
+    assert_eq!(expected.amount_vnd % 10_000, 0, "rounded up to 10,000 VND");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_award_kind_is_in_both_rulesets_with_its_rules() {
+    let server = TestServer::start().await;
+    let data = server.ok(None, q!("rulesets"), json!({})).await;
+    let rulesets = data["rulesets"].as_array().unwrap();
+    let ids: Vec<_> = rulesets.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["ND98_2023", "ND152_2025"]);
+    for ruleset in rulesets {
+        let awards = ruleset["awards"].as_array().unwrap();
+        assert_eq!(awards.len(), 14, "{}", ruleset["id"]);
+        for award in awards {
+            assert!(!award["criteria"].as_array().unwrap().is_empty(), "{award}");
+            assert!(!award["dossier"].as_array().unwrap().is_empty(), "{award}");
+            assert!(
+                award["council"]["thresholdPercent"].as_i64().unwrap() > 0,
+                "{award}"
+            );
+            assert!(award["coefficient"].as_f64().unwrap() > 0.0, "{award}");
+        }
+    }
+    server.stop().await;
+}
+
+async fn cli(args: &[&str]) -> Result<String, String> {
+    use clap::Parser;
+    let cli = laurel::cli::Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    laurel::cli::run(cli, &mut out)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    Ok(String::from_utf8(out).unwrap())
+}
+
+#[tokio::test]
+async fn the_eligibility_command_reads_a_case_file_and_names_malformed_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.json");
+    std::fs::write(
+        &case,
+        serde_json::to_string(&json!({
+            "award": "CSTD_CO_SO",
+            "period": 2024,
+            "as_of": "2025-01-15",
+            "nominee": {
+                "kind": "INDIVIDUAL",
+                "recruited_on": "2015-09-01",
+                "ratings": [{ "year": 2023, "rating": "HTXSNV" }, { "year": 2024, "rating": "HTXSNV" }],
+                "titles": [{ "award": "LAO_DONG_TIEN_TIEN", "year": 2024 }],
+                "initiatives": [{ "year": 2024, "scope": "CO_SO" }],
+                "research": [],
+                "discipline": [],
+                "blocked": false
+            }
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let out = cli(&["laurel", "eligibility", "--case", case.to_str().unwrap()])
+        .await
+        .unwrap();
+    let result: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        matches!(
+            result["verdict"].as_str(),
+            Some("ELIGIBLE" | "NEEDS_JUDGEMENT")
+        ),
+        "{out}"
+    );
+    assert_eq!(result["ruleset"], "ND98_2023");
+    for criterion in result["criteria"].as_array().unwrap() {
+        assert!(criterion["met"].is_boolean() || criterion["met"].is_null());
+        for key in ["id", "article", "message_vi", "message_en"] {
+            assert!(criterion[key].is_string(), "{criterion}");
+        }
+    }
+
+    std::fs::write(
+        &case,
+        r#"{"award": "CSTD_CO_SO", "period": 2024, "as_of": "2025-01-15",
+            "nominee": {"kind": "INDIVIDUAL", "ratings": [{"year": 2024, "rating": "EXCELLENT"}]}}"#,
+    )
+    .unwrap();
+    let error = cli(&["laurel", "eligibility", "--case", case.to_str().unwrap()])
+        .await
+        .unwrap_err();
+    assert!(error.contains("nominee.ratings[0].rating"), "{error}");
+}
+
+#[tokio::test]
+async fn the_reward_command_computes_coefficient_times_base_salary_rounded_up() {
+    let out = cli(&[
+        "laurel",
+        "reward",
+        "--award",
+        "GIAY_KHEN",
+        "--kind",
+        "INDIVIDUAL",
+        "--date",
+        "2025-01-15",
+    ])
+    .await
+    .unwrap();
+    let reward: Value = serde_json::from_str(&out).unwrap();
+    // 0.3 × 2,340,000 = 702,000 → 710,000 (rounded up to 10,000 VND).
+    assert_eq!(reward["coefficient"], 0.3);
+    assert_eq!(reward["base_salary_vnd"], 2_340_000);
+    assert_eq!(reward["amount_vnd"], 710_000);
+    assert_eq!(reward["ruleset"], "ND98_2023");
+    let household = cli(&[
+        "laurel",
+        "reward",
+        "--award",
+        "GIAY_KHEN",
+        "--kind",
+        "HOUSEHOLD",
+        "--date",
+        "2025-08-01",
+    ])
+    .await
+    .unwrap();
+    let household: Value = serde_json::from_str(&household).unwrap();
+    // 1.5 × the individual amount: 1.5 × 702,000 = 1,053,000 → 1,060,000.
+    assert_eq!(household["amount_vnd"], 1_060_000);
+    assert_eq!(household["ruleset"], "ND152_2025");
+    let error = cli(&[
+        "laurel",
+        "reward",
+        "--award",
+        "HUY_CHUONG",
+        "--kind",
+        "INDIVIDUAL",
+        "--date",
+        "2025-01-15",
+    ])
+    .await
+    .unwrap_err();
+    assert!(
+        error.contains("GIAY_KHEN"),
+        "lists the valid codes: {error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initiatives_an_award_relied_on_are_marked_used_by_it_when_signed() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    for year in [2023, 2024] {
+        server
+            .ok(Some(&org.clerk), q!("record_rating"), json!({ "input": { "nomineePersonId": org.huyen, "year": year, "rating": "HTXSNV" } }))
+            .await;
+        server
+            .ok(
+                Some(&org.clerk),
+                q!("record_initiative"),
+                json!({ "input": { "nomineePersonId": org.huyen, "title": format!("Sáng kiến {year}"), "year": year, "scope": "CO_SO", "recognisedBy": "Hội đồng sáng kiến Công an tỉnh" } }),
+            )
+            .await;
+    }
+    let created = server
+        .ok(
+            Some(&org.clerk),
+            q!("create_nomination"),
+            json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "BANG_KHEN_BO_TINH", "issuerUnitId": org.province, "period": 2024, "achievement": "Hai năm liền hoàn thành xuất sắc nhiệm vụ, có hai sáng kiến" } }),
+        )
+        .await["createNomination"]["nomination"]
+        .clone();
+    let id = created["id"].as_str().unwrap().to_string();
+    let submitted = server
+        .ok(
+            Some(&org.head),
+            q!("submit_with_eligibility"),
+            json!({ "id": id, "expectedVersion": 1 }),
+        )
+        .await;
+    assert_ne!(
+        submitted["submitNomination"]["eligibility"]["verdict"], "INELIGIBLE",
+        "{submitted}"
+    );
+    server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": 2 }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await;
+    let facts = server
+        .ok(
+            Some(&org.clerk),
+            "query($p: ID) { nomineeFacts(nomineePersonId: $p) { recognitions { title usedByNominationId } } }",
+            json!({ "p": org.huyen }),
+        )
+        .await;
+    let recognitions = facts["nomineeFacts"]["recognitions"].as_array().unwrap();
+    assert_eq!(recognitions.len(), 2);
+    for recognition in recognitions {
+        assert_eq!(
+            recognition["usedByNominationId"],
+            json!(id),
+            "{recognition}"
+        );
+    }
+    server.stop().await;
+}
