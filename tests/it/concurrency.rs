@@ -84,3 +84,57 @@ async fn two_concurrent_submissions_of_one_version_have_exactly_one_winner() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_gateways_on_one_database_hand_out_one_gapless_sequence() {
+    let first = TestServer::start().await;
+    let org = Org::create(&first).await;
+    let second = first.twin().await;
+    let mut nominations = Vec::new();
+    for i in 0..30 {
+        let person = org.person(&first, &format!("Cán bộ số {i}")).await;
+        nominations.push(
+            org.submitted_for(&first, &person, &format!("Thành tích số {i}"))
+                .await,
+        );
+    }
+    // Alternate the signings between the two gateways, all at once; sessions work on both.
+    let signings = nominations.iter().enumerate().map(|(i, (id, version))| {
+        let server = if i % 2 == 0 { &first } else { &second };
+        server.gql(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": {
+                "nominations": [{ "id": id, "expectedVersion": version }],
+                "capacity": "KT",
+                "signerTitle": "Phó Giám đốc",
+            } }),
+        )
+    });
+    let mut sequences: Vec<i64> = futures::future::join_all(signings)
+        .await
+        .iter()
+        .map(|body| {
+            assert!(body.get("errors").is_none(), "{body}");
+            body["data"]["signDecision"]["decision"]["sequence"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    sequences.sort_unstable();
+    assert_eq!(sequences, (1..=30).collect::<Vec<_>>());
+    // And the same version raced through both gateways still has exactly one winner.
+    let (id, version) = org.draft(&first, &org.huyen, "Đua hai cổng").await;
+    let body = json!({ "id": id, "expectedVersion": version });
+    let (a, b) = tokio::join!(
+        first.gql(Some(&org.head), q!("submit_nomination"), body.clone()),
+        second.gql(Some(&org.head), q!("submit_nomination"), body),
+    );
+    let wins = [&a, &b]
+        .iter()
+        .filter(|r| r.get("errors").is_none())
+        .count();
+    assert_eq!(wins, 1, "{a} / {b}");
+    second.stop().await;
+    first.stop().await;
+}

@@ -24,6 +24,13 @@ macro_rules! q {
     };
 }
 
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap()
+}
+
 /// The password every test account ends up with.
 pub const PASSWORD: &str = "mật-khẩu-thử-nghiệm-2024";
 
@@ -36,7 +43,8 @@ pub struct TestServer {
     pub admin_password: String,
     client: reqwest::Client,
     running: Option<Running>,
-    db: TestDatabase,
+    db: Option<TestDatabase>,
+    url: String,
 }
 
 impl TestServer {
@@ -50,18 +58,36 @@ impl TestServer {
         TestServer {
             base: format!("http://{}", running.addr),
             admin_password,
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(120))
-                .build()
-                .unwrap(),
+            client: client(),
             running: Some(running),
-            db,
+            url: db.url.clone(),
+            db: Some(db),
+        }
+    }
+
+    /// A second, independent server (its own pool, own port) on this server's database: what
+    /// two gateway processes sharing one database look like.
+    pub async fn twin(&self) -> TestServer {
+        let running = laurel::start(ServeConfig::new(&self.url, "127.0.0.1:0".parse().unwrap()))
+            .await
+            .unwrap();
+        assert!(
+            running.bootstrap.is_none(),
+            "one administrator per database"
+        );
+        TestServer {
+            base: format!("http://{}", running.addr),
+            admin_password: self.admin_password.clone(),
+            client: client(),
+            running: Some(running),
+            url: self.url.clone(),
+            db: None,
         }
     }
 
     /// The database URL the server uses.
     pub fn database_url(&self) -> &str {
-        &self.db.url
+        &self.url
     }
 
     /// The HTTP client.
@@ -135,11 +161,12 @@ impl TestServer {
         token
     }
 
-    /// Stops the server.
+    /// Stops the server (the database stays until the last handle on it is dropped).
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
             running.stop().await.unwrap();
         }
+        drop(self.db.take());
     }
 }
 
