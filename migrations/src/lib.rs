@@ -7,6 +7,7 @@ mod m20261122_000002_create_nominations;
 mod m20261122_000003_create_audit_log;
 mod m20261123_000001_create_facts;
 mod m20261123_000002_harden_invariants;
+mod m20261123_000003_add_attestations_and_kinds;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_audit_log::Migration),
             Box::new(m20261123_000001_create_facts::Migration),
             Box::new(m20261123_000002_harden_invariants::Migration),
+            Box::new(m20261123_000003_add_attestations_and_kinds::Migration),
         ]
     }
 }

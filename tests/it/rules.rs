@@ -532,3 +532,316 @@ async fn initiatives_an_award_relied_on_are_marked_used_by_it_when_signed() {
     }
     server.stop().await;
 }
+
+/// Drafts and submits a nomination of `award` for `person` (issuer: the province); returns
+/// (id, version).
+async fn nominate(server: &TestServer, org: &Org, person: &str, award: &str) -> (String, i64) {
+    nominate_as(server, org, "nomineePersonId", person, award).await
+}
+
+/// Drafts and submits a nomination of `award` for a nominee given by `field`
+/// (`nomineePersonId` or `nomineeUnitId`); returns (id, version).
+async fn nominate_as(
+    server: &TestServer,
+    org: &Org,
+    field: &str,
+    nominee: &str,
+    award: &str,
+) -> (String, i64) {
+    let mut input = json!({ "awardKind": award, "issuerUnitId": org.province, "period": 2024, "achievement": format!("{award} năm 2024") });
+    input[field] = json!(nominee);
+    let created = server
+        .ok(
+            Some(&org.clerk),
+            q!("create_nomination"),
+            json!({ "input": input }),
+        )
+        .await;
+    let id = created["createNomination"]["nomination"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let submitted = server
+        .ok(
+            Some(&org.head),
+            q!("submit_nomination"),
+            json!({ "id": id, "expectedVersion": 1 }),
+        )
+        .await;
+    (
+        id,
+        submitted["submitNomination"]["nomination"]["version"]
+            .as_i64()
+            .unwrap(),
+    )
+}
+
+fn sign_input(nominations: &[&(String, i64)]) -> Value {
+    let list: Vec<Value> = nominations
+        .iter()
+        .map(|(id, v)| json!({ "id": id, "expectedVersion": v }))
+        .collect();
+    json!({ "input": { "nominations": list, "capacity": "KT", "signerTitle": "Phó Giám đốc" } })
+}
+
+async fn rate(server: &TestServer, org: &Org, person: &str, year: i32, rating: &str) {
+    server
+        .ok(
+            Some(&org.clerk),
+            q!("record_rating"),
+            json!({ "input": { "nomineePersonId": person, "year": year, "rating": rating } }),
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_percentage_quota_counts_its_base_award_decided_in_the_same_decision() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // "CSTĐ cơ sở ≤ 50% of LĐTT", an issuer's own budget rule.
+    server
+        .ok(Some(&org.signer), q!("set_quota"), json!({ "input": { "issuerUnitId": org.province, "awardKind": "CSTD_CO_SO", "period": 2024, "maxPercent": 50, "baseAwardKind": "LAO_DONG_TIEN_TIEN" } }))
+        .await;
+    let p1 = org.person(&server, "Lê Văn Một").await;
+    let p2 = org.person(&server, "Lê Văn Hai").await;
+    rate(&server, &org, &p1, 2024, "HTTNV").await;
+    rate(&server, &org, &p2, 2024, "HTTNV").await;
+    rate(&server, &org, &org.huyen, 2024, "HTXSNV").await;
+    let ldtt1 = nominate(&server, &org, &p1, "LAO_DONG_TIEN_TIEN").await;
+    let ldtt2 = nominate(&server, &org, &p2, "LAO_DONG_TIEN_TIEN").await;
+    // Two LĐTT proposed: one CSTĐ cơ sở place is reserved, a second is refused.
+    let cstd = nominate(&server, &org, &org.huyen, "CSTD_CO_SO").await;
+    let created = server
+        .ok(Some(&org.clerk), q!("create_nomination"), json!({ "input": { "nomineePersonId": p1, "awardKind": "CSTD_CO_SO", "issuerUnitId": org.province, "period": 2024, "achievement": "Chiến sĩ thi đua cơ sở" } }))
+        .await;
+    let error = server
+        .err(
+            Some(&org.head),
+            q!("submit_nomination"),
+            json!({ "id": created["createNomination"]["nomination"]["id"], "expectedVersion": 1 }),
+        )
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION");
+    assert!(
+        error["extensions"]["messageEn"]
+            .as_str()
+            .unwrap()
+            .contains("Quota"),
+        "{error}"
+    );
+    // Signed alone, the CSTĐ cơ sở has no decided LĐTT to be 50% of: refused, for the quota.
+    let error = server
+        .err(Some(&org.signer), q!("sign_decision"), sign_input(&[&cstd]))
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION");
+    assert!(
+        error["extensions"]["messageEn"]
+            .as_str()
+            .unwrap()
+            .contains("Quota"),
+        "{error}"
+    );
+    // Signed with the two LĐTT in the same decision: 1 ≤ 50% of 2.
+    let signed = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            sign_input(&[&ldtt1, &ldtt2, &cstd]),
+        )
+        .await;
+    assert_eq!(
+        signed["signDecision"]["decision"]["nominations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let quotas = server
+        .ok(Some(&org.signer), "query($u: ID!) { quotas(issuerUnitId: $u) { awardKind period maxPercent baseAwardKind } }", json!({ "u": org.province }))
+        .await;
+    assert_eq!(quotas["quotas"][0]["maxPercent"], 50);
+    // No cap at all removes the quota; only the issuer's signer (or an admin) may.
+    server
+        .ok(Some(&org.signer), q!("set_quota"), json!({ "input": { "issuerUnitId": org.province, "awardKind": "CSTD_CO_SO", "period": 2024 } }))
+        .await;
+    let quotas = server
+        .ok(
+            Some(&org.signer),
+            "query($u: ID!) { quotas(issuerUnitId: $u) { awardKind } }",
+            json!({ "u": org.province }),
+        )
+        .await;
+    assert_eq!(quotas["quotas"], json!([]));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collective_is_judged_on_its_members_titles_even_those_decided_with_it() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // Phòng Tham mưu: Huyền and two more; the unit rated HTTNV.
+    let p1 = org.person(&server, "Lê Văn Một").await;
+    let p2 = org.person(&server, "Lê Văn Hai").await;
+    for person in [&org.huyen, &p1, &p2] {
+        rate(&server, &org, person, 2024, "HTTNV").await;
+    }
+    server
+        .ok(
+            Some(&org.clerk),
+            q!("record_rating"),
+            json!({ "input": { "nomineeUnitId": org.staff, "year": 2024, "rating": "HTTNV" } }),
+        )
+        .await;
+    let before = server
+        .ok(Some(&org.clerk), q!("check_eligibility"), json!({ "input": { "nomineeUnitId": org.staff, "awardKind": "TAP_THE_LD_TIEN_TIEN", "period": 2024, "asOf": "2024-12-31" } }))
+        .await["checkEligibility"]
+        .clone();
+    assert_eq!(
+        before["verdict"], "INELIGIBLE",
+        "no member is LĐTT yet: {before}"
+    );
+    assert!(!failed(&before).is_empty());
+
+    let collective = nominate_as(
+        &server,
+        &org,
+        "nomineeUnitId",
+        &org.staff,
+        "TAP_THE_LD_TIEN_TIEN",
+    )
+    .await;
+    let members: Vec<(String, i64)> = futures::future::join_all(
+        [&org.huyen, &p1, &p2].map(|p| nominate(&server, &org, p, "LAO_DONG_TIEN_TIEN")),
+    )
+    .await;
+    // Alone, the collective fails its share of LĐTT members; with them, it is decided.
+    let error = server
+        .err(
+            Some(&org.signer),
+            q!("sign_decision"),
+            sign_input(&[&collective]),
+        )
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION");
+    let mut all: Vec<&(String, i64)> = members.iter().collect();
+    all.push(&collective);
+    let signed = server
+        .ok(Some(&org.signer), q!("sign_decision"), sign_input(&all))
+        .await;
+    assert_eq!(
+        signed["signDecision"]["decision"]["nominations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_judgement_attested_by_the_signer_lets_an_otherwise_unmet_path_through() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // HTTNV, LĐTT, no initiative: CSTĐ cơ sở rests on combat ingenuity (Art 23), a fact only a
+    // competent body can attest.
+    rate(&server, &org, &org.huyen, 2024, "HTTNV").await;
+    let nomination = nominate(&server, &org, &org.huyen, "CSTD_CO_SO").await;
+    let error = server
+        .err(
+            Some(&org.signer),
+            q!("sign_decision"),
+            sign_input(&[&nomination]),
+        )
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION");
+    let attest = |criterion: &str| json!({ "input": { "nominationId": nomination.0, "criterionId": criterion, "basis": "Biên bản Hội đồng TĐKT số 07/BB ngày 10/01/2025" } });
+    let combat = "art23.achievement.combat";
+    let error = server
+        .err(Some(&org.clerk), q!("attest_criterion"), attest(combat))
+        .await;
+    assert_eq!(code(&error), "FORBIDDEN");
+    let error = server
+        .err(
+            Some(&org.signer),
+            q!("attest_criterion"),
+            attest("art23.nonexistent"),
+        )
+        .await;
+    assert_eq!(
+        (code(&error), error["extensions"]["field"].as_str()),
+        ("VALIDATION", Some("criterionId"))
+    );
+    let attested = server
+        .ok(Some(&org.signer), q!("attest_criterion"), attest(combat))
+        .await;
+    assert_eq!(attested["attestCriterion"]["attested"], true);
+    assert_eq!(
+        attested["attestCriterion"]["nomination"]["attestedCriteria"],
+        json!([combat])
+    );
+    let again = server
+        .ok(Some(&org.signer), q!("attest_criterion"), attest(combat))
+        .await;
+    assert_eq!(again["attestCriterion"]["attested"], false);
+    server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            sign_input(&[&nomination]),
+        )
+        .await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrections_to_facts_count_and_past_uses_of_initiatives_are_respected() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    rate(&server, &org, &org.huyen, 2024, "HTTNV").await;
+    // Recruited 1 August 2024: 5 months, below the 6 of TT 01/2024 Art 1.5.
+    let recruit = |date: &str| json!({ "input": { "personId": org.huyen, "recruitedOn": date } });
+    server.ok(Some(&org.clerk), "mutation($input: RecordRecruitmentInput!) { recordRecruitment(input: $input) { person { recruitedOn } } }", recruit("2024-08-01")).await;
+    let ldtt = check(&server, &org.clerk, &org.huyen, "LAO_DONG_TIEN_TIEN", 2024).await;
+    assert_eq!(ldtt["verdict"], "INELIGIBLE", "{ldtt}");
+    server.ok(Some(&org.clerk), "mutation($input: RecordRecruitmentInput!) { recordRecruitment(input: $input) { person { recruitedOn } } }", recruit("2024-07-01")).await;
+    let ldtt = check(&server, &org.clerk, &org.huyen, "LAO_DONG_TIEN_TIEN", 2024).await;
+    assert_ne!(ldtt["verdict"], "INELIGIBLE", "{ldtt}");
+
+    // An initiative that already backed a CSTĐ cơ sở before Laurel does not count again.
+    server
+        .ok(Some(&org.clerk), q!("record_prior_award"), json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "LAO_DONG_TIEN_TIEN", "year": 2024 } }))
+        .await;
+    server
+        .ok(Some(&org.clerk), q!("record_initiative"), json!({ "input": { "nomineePersonId": org.huyen, "title": "Sáng kiến đã dùng", "year": 2024, "scope": "CO_SO", "recognisedBy": "Hội đồng sáng kiến", "usedFor": { "awardKind": "BANG_KHEN_BO_TINH", "year": 2023 } } }))
+        .await;
+    let used = check(&server, &org.clerk, &org.huyen, "CSTD_CO_SO", 2024).await;
+    assert_eq!(used["verdict"], "INELIGIBLE", "{used}");
+    server
+        .ok(Some(&org.clerk), q!("record_initiative"), json!({ "input": { "nomineePersonId": org.huyen, "title": "Sáng kiến mới", "year": 2024, "scope": "CO_SO", "recognisedBy": "Hội đồng sáng kiến" } }))
+        .await;
+    let fresh = check(&server, &org.clerk, &org.huyen, "CSTD_CO_SO", 2024).await;
+    assert_ne!(fresh["verdict"], "INELIGIBLE", "{fresh}");
+
+    // A resolved block is not resolved again.
+    let block = server
+        .ok(Some(&org.clerk), q!("record_block"), json!({ "input": { "nomineePersonId": org.huyen, "kind": "INSPECTION", "reason": "Thanh tra", "from": "2024-03-01" } }))
+        .await["recordBlock"]["block"]
+        .clone();
+    let resolved = server
+        .ok(Some(&org.clerk), q!("resolve_block"), json!({ "input": { "id": block["id"], "expectedVersion": 1, "resolvedOn": "2024-04-01" } }))
+        .await;
+    let error = server
+        .err(Some(&org.clerk), q!("resolve_block"), json!({ "input": { "id": block["id"], "expectedVersion": resolved["resolveBlock"]["block"]["version"], "resolvedOn": "2024-03-15" } }))
+        .await;
+    assert_eq!(code(&error), "VALIDATION");
+    // Administrators do not record facts (separation of duties).
+    let error = server
+        .err(
+            Some(&org.admin),
+            q!("record_rating"),
+            json!({ "input": { "nomineePersonId": org.huyen, "year": 2023, "rating": "HTXSNV" } }),
+        )
+        .await;
+    assert_eq!(code(&error), "FORBIDDEN");
+    server.stop().await;
+}

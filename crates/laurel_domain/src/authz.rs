@@ -147,6 +147,9 @@ pub enum Action {
     RecordFacts,
     /// Configure an issuer: its quotas (the target is the issuer).
     ConfigureIssuer,
+    /// Attest a judgement criterion of a nomination (the target is the issuer). The council
+    /// workflow will record these from its votes; until then the issuer's signer does.
+    AttestCriterion,
     /// Create or edit a nomination (the target is the proposing unit).
     DraftNomination,
     /// Withdraw a nomination (the target is the proposing unit).
@@ -163,11 +166,12 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ManageOrganisation,
         Action::RecordPerson,
         Action::RecordFacts,
         Action::ConfigureIssuer,
+        Action::AttestCriterion,
         Action::DraftNomination,
         Action::WithdrawNomination,
         Action::SubmitNomination,
@@ -182,6 +186,7 @@ impl Action {
             Action::RecordPerson => "ghi nhận cá nhân",
             Action::RecordFacts => "ghi nhận kết quả đánh giá, sáng kiến, kỷ luật",
             Action::ConfigureIssuer => "cấu hình chỉ tiêu khen thưởng",
+            Action::AttestCriterion => "xác nhận tiêu chí cần thẩm định",
             Action::DraftNomination => "lập đề nghị khen thưởng",
             Action::WithdrawNomination => "rút đề nghị khen thưởng",
             Action::SubmitNomination => "trình đề nghị khen thưởng",
@@ -197,6 +202,7 @@ impl Action {
             Action::RecordPerson => "record people",
             Action::RecordFacts => "record ratings, initiatives and discipline",
             Action::ConfigureIssuer => "configure award quotas",
+            Action::AttestCriterion => "attest judgement criteria",
             Action::DraftNomination => "draft nominations",
             Action::WithdrawNomination => "withdraw nominations",
             Action::SubmitNomination => "submit nominations",
@@ -229,8 +235,9 @@ pub fn policy(action: Action) -> &'static [(Role, Reach)] {
     match action {
         Action::ManageOrganisation => &[(Admin, Global)],
         Action::RecordPerson => &[(Admin, Global), (Clerk, Subtree)],
-        Action::RecordFacts => &[(Admin, Global), (Clerk, Subtree)],
+        Action::RecordFacts => &[(Clerk, Subtree)],
         Action::ConfigureIssuer => &[(Admin, Global), (Signer, Exact)],
+        Action::AttestCriterion => &[(Signer, Exact)],
         Action::DraftNomination => &[(Clerk, Subtree)],
         Action::WithdrawNomination => &[(Clerk, Subtree), (UnitHead, Subtree)],
         Action::SubmitNomination => &[(UnitHead, Subtree)],

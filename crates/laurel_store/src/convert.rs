@@ -25,6 +25,22 @@ fn corrupt(entity: &'static str, id: Uuid, detail: impl ToString) -> StoreError 
     }
 }
 
+/// Parses a stored stable code into a domain enum that has serde codes.
+pub(crate) fn code<T: serde::de::DeserializeOwned>(
+    entity: &'static str,
+    id: impl ToString,
+    value: &str,
+) -> Result<T, StoreError> {
+    use serde::de::IntoDeserializer;
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(value)).map_err(
+        |e| StoreError::Corrupt {
+            entity,
+            id: id.to_string(),
+            detail: e.to_string(),
+        },
+    )
+}
+
 fn parse<T: FromStr>(entity: &'static str, id: Uuid, value: &str) -> Result<T, StoreError>
 where
     T::Err: ToString,
@@ -120,6 +136,11 @@ pub(crate) fn nomination(m: nomination::Model) -> Result<NominationRecord, Store
         created_by: AccountId(m.created_by),
         created_at: m.created_at,
         updated_at: m.updated_at,
+        kind: code::<laurel_domain::rules::CommendationKind>(
+            "nomination",
+            m.id,
+            &m.commendation_kind,
+        )?,
         ruleset: m.ruleset_id,
     })
 }

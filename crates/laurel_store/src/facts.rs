@@ -9,9 +9,9 @@ use laurel_domain::ids::{AccountId, DecisionId, NominationId, PersonId, UnitId};
 use laurel_domain::nomination::{NominationState, Nominee};
 use laurel_domain::quota::Quota;
 use laurel_domain::rules::{
-    CommendationKind, DisciplineLevel, MemberFacts, RatingFact, Scope, TaskRating,
+    CommendationKind, DisciplineLevel, MemberFacts, RatingFact, Scope, TaskRating, UsedFor,
 };
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -19,9 +19,10 @@ use sea_orm::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::convert::code;
 use crate::entity::{
-    award_block, decision_recipient, discipline, nomination, person, prior_award, quota,
-    recognition, task_rating, unit,
+    attestation, award_block, decision_recipient, discipline, nomination, person, prior_award,
+    quota, recognition, task_rating, unit,
 };
 use crate::{StoreError, WriteTx, sealed::Conn};
 
@@ -42,8 +43,10 @@ pub struct RecognitionRecord {
     pub scope: Scope,
     /// The body that recognised it.
     pub recognised_by: String,
-    /// The award it already backed, if any (it cannot back another).
+    /// The award in Laurel it already backed, if any (it cannot back another).
     pub used_by: Option<NominationId>,
+    /// The award given before Laurel (or by another body) it already backed, if any.
+    pub prior_use: Option<UsedFor>,
 }
 
 /// A disciplinary measure.
@@ -146,23 +149,12 @@ fn corrupt(entity: &'static str, id: impl ToString, detail: impl ToString) -> St
     }
 }
 
-/// Parses a stored stable code into a domain enum (the domain's serde codes).
-fn code<T: serde::de::DeserializeOwned>(
-    entity: &'static str,
-    id: impl ToString,
-    value: &str,
-) -> Result<T, StoreError> {
-    use serde::de::IntoDeserializer;
-    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(value))
-        .map_err(|e| corrupt(entity, id, e))
-}
-
 fn nominee_filter<C: ColumnTrait>(kind_col: C, id_col: C, nominee: Nominee) -> Condition {
     let (kind, id) = nominee_key(nominee);
     Condition::all().add(kind_col.eq(kind)).add(id_col.eq(id))
 }
 
-fn period_key(period: Option<i32>) -> String {
+pub(crate) fn period_key(period: Option<i32>) -> String {
     period.map_or_else(|| "*".to_string(), |p| p.to_string())
 }
 
@@ -219,6 +211,13 @@ pub trait ReadFacts: Conn {
                     year: m.year,
                     recognised_by: m.recognised_by,
                     used_by: m.used_by_nomination_id.map(NominationId),
+                    prior_use: match (m.used_for_award_kind.as_deref(), m.used_for_year) {
+                        (Some(award), Some(year)) => Some(UsedFor {
+                            award: code::<AwardKind>("recognition", m.id, award)?,
+                            year,
+                        }),
+                        _ => None,
+                    },
                 })
             })
             .collect()
@@ -318,6 +317,42 @@ pub trait ReadFacts: Conn {
             .find(|r| r.period_key != "*")
             .or_else(|| rows.first());
         chosen.map(quota_from).transpose()
+    }
+
+    /// The quotas an issuer has set: (award, period or `None` for every period, quota).
+    async fn quotas_of(
+        &self,
+        issuer: UnitId,
+    ) -> Result<Vec<(AwardKind, Option<i32>, Quota)>, StoreError> {
+        quota::Entity::find()
+            .filter(quota::Column::IssuerUnitId.eq(issuer.0))
+            .order_by_asc(quota::Column::AwardKind)
+            .order_by_asc(quota::Column::PeriodKey)
+            .all(self.conn())
+            .await?
+            .iter()
+            .map(|m| {
+                Ok((
+                    code::<AwardKind>("quota", m.id, &m.award_kind)?,
+                    m.period_key.parse::<i32>().ok(),
+                    quota_from(m)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The judgement criteria attested for a nomination, by id.
+    async fn attestations_of(
+        &self,
+        nomination: NominationId,
+    ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        Ok(attestation::Entity::find()
+            .filter(attestation::Column::NominationId.eq(nomination.0))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| m.criterion_id)
+            .collect())
     }
 
     /// How many nominations of an award, issuer and period are in the given states.
@@ -494,7 +529,8 @@ impl ReadFacts for WriteTx {}
 
 impl WriteTx {
     /// Records a nominee's task rating for a year, replacing an earlier one; returns the one
-    /// replaced.
+    /// replaced. An upsert on the (nominee, year) key, so two clerks recording the same year at
+    /// once end with one row, the later value.
     pub async fn upsert_rating(
         &self,
         nominee: Nominee,
@@ -504,39 +540,39 @@ impl WriteTx {
         now: OffsetDateTime,
     ) -> Result<Option<TaskRating>, StoreError> {
         let (kind, id) = nominee_key(nominee);
-        let existing = task_rating::Entity::find()
+        let previous = task_rating::Entity::find()
             .filter(task_rating::Column::NomineeKind.eq(kind))
             .filter(task_rating::Column::NomineeId.eq(id))
             .filter(task_rating::Column::Year.eq(year))
             .one(&self.tx)
-            .await?;
-        match existing {
-            Some(row) => {
-                let previous = code::<TaskRating>("task_rating", row.id, &row.rating)?;
-                task_rating::Entity::update_many()
-                    .col_expr(task_rating::Column::Rating, Expr::val(rating.code()))
-                    .col_expr(task_rating::Column::RecordedBy, Expr::val(by.0))
-                    .col_expr(task_rating::Column::RecordedAt, Expr::val(now))
-                    .filter(task_rating::Column::Id.eq(row.id))
-                    .exec(&self.tx)
-                    .await?;
-                Ok(Some(previous))
-            }
-            None => {
-                task_rating::Entity::insert(task_rating::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    nominee_kind: Set(kind.to_string()),
-                    nominee_id: Set(id),
-                    year: Set(year),
-                    rating: Set(rating.code().to_string()),
-                    recorded_by: Set(by.0),
-                    recorded_at: Set(now),
-                })
-                .exec_without_returning(&self.tx)
-                .await?;
-                Ok(None)
-            }
-        }
+            .await?
+            .map(|row| code::<TaskRating>("task_rating", row.id, &row.rating))
+            .transpose()?;
+        task_rating::Entity::insert(task_rating::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            nominee_kind: Set(kind.to_string()),
+            nominee_id: Set(id),
+            year: Set(year),
+            rating: Set(rating.code().to_string()),
+            recorded_by: Set(by.0),
+            recorded_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                task_rating::Column::NomineeKind,
+                task_rating::Column::NomineeId,
+                task_rating::Column::Year,
+            ])
+            .update_columns([
+                task_rating::Column::Rating,
+                task_rating::Column::RecordedBy,
+                task_rating::Column::RecordedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(previous)
     }
 
     /// Records an initiative or a research work.
@@ -557,6 +593,8 @@ impl WriteTx {
             scope: Set(record.scope.code().to_string()),
             recognised_by: Set(record.recognised_by.clone()),
             used_by_nomination_id: Set(record.used_by.map(|n| n.0)),
+            used_for_award_kind: Set(record.prior_use.map(|u| u.award.code().to_string())),
+            used_for_year: Set(record.prior_use.map(|u| u.year)),
             recorded_by: Set(by.0),
             recorded_at: Set(now),
         })
@@ -565,15 +603,17 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Marks recognitions as used by a decided nomination, only where still unused; returns how
-    /// many were marked.
+    /// Marks recognitions as used by a decided nomination. Every one of them must still be
+    /// free (or already this nomination's): if another award took one since it was read — a
+    /// concurrent signing — nothing may be decided on it, and this is [`StoreError::Busy`] so the
+    /// caller's transaction runs again and judges with the current facts.
     pub async fn mark_recognitions_used(
         &self,
         ids: &[Uuid],
         nomination: NominationId,
-    ) -> Result<u64, StoreError> {
+    ) -> Result<(), StoreError> {
         if ids.is_empty() {
-            return Ok(0);
+            return Ok(());
         }
         let result = recognition::Entity::update_many()
             .col_expr(
@@ -581,10 +621,75 @@ impl WriteTx {
                 Expr::val(nomination.0),
             )
             .filter(recognition::Column::Id.is_in(ids.iter().copied()))
-            .filter(recognition::Column::UsedByNominationId.is_null())
+            .filter(
+                Condition::any()
+                    .add(recognition::Column::UsedByNominationId.is_null())
+                    .add(recognition::Column::UsedByNominationId.eq(nomination.0)),
+            )
+            .filter(recognition::Column::UsedForAwardKind.is_null())
             .exec(&self.tx)
             .await?;
-        Ok(result.rows_affected)
+        if usize::try_from(result.rows_affected).ok() == Some(ids.len()) {
+            Ok(())
+        } else {
+            Err(StoreError::Busy(sea_orm::DbErr::Custom(format!(
+                "{} of {} recognitions relied on by nomination {nomination} were taken by another award meanwhile",
+                ids.len() as u64 - result.rows_affected,
+                ids.len()
+            ))))
+        }
+    }
+
+    /// Records that a council (or, until the council workflow, the issuer's signer) attested a
+    /// judgement criterion for a nomination; returns false when it was already attested.
+    pub async fn insert_attestation(
+        &self,
+        nomination: NominationId,
+        criterion: &str,
+        basis: &str,
+        by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let inserted = attestation::Entity::insert(attestation::ActiveModel {
+            nomination_id: Set(nomination.0),
+            criterion_id: Set(criterion.to_string()),
+            basis: Set(basis.to_string()),
+            attested_by: Set(by.0),
+            attested_at: Set(now),
+        })
+        .on_conflict_do_nothing_on([
+            attestation::Column::NominationId,
+            attestation::Column::CriterionId,
+        ])
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0))
+    }
+
+    /// Records (or corrects) a person's recruitment date; returns the one replaced.
+    pub async fn set_recruited_on(
+        &self,
+        person: PersonId,
+        recruited_on: Date,
+    ) -> Result<Option<Date>, StoreError> {
+        let previous = person::Entity::find_by_id(person.0)
+            .one(&self.tx)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "person",
+                id: person.to_string(),
+            })?
+            .recruited_on;
+        person::Entity::update_many()
+            .col_expr(person::Column::RecruitedOn, Expr::val(recruited_on))
+            .col_expr(
+                person::Column::Version,
+                Expr::col(person::Column::Version).add(1),
+            )
+            .filter(person::Column::Id.eq(person.0))
+            .exec(&self.tx)
+            .await?;
+        Ok(previous)
     }
 
     /// Records a disciplinary measure.
@@ -695,28 +800,45 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Sets (or replaces) the quota of an issuer, award and period (`None`: every period).
+    /// Sets (or replaces) the quota of an issuer, award and period (`None`: every period), or
+    /// removes it (`quota: None`); returns the quota it replaced. An upsert keeps the row's
+    /// identity, so a transaction waiting on it reads the new values.
+    #[allow(clippy::too_many_arguments)] // one per key column, plus the value and who set it
     pub async fn set_quota(
         &self,
         issuer: UnitId,
         award: AwardKind,
         period: Option<i32>,
-        quota: Quota,
+        quota: Option<Quota>,
         by: AccountId,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<Quota>, StoreError> {
         let key = period_key(period);
-        quota::Entity::delete_many()
-            .filter(quota::Column::IssuerUnitId.eq(issuer.0))
-            .filter(quota::Column::AwardKind.eq(award.code()))
-            .filter(quota::Column::PeriodKey.eq(key.clone()))
-            .exec(&self.tx)
-            .await?;
+        let filter = || {
+            Condition::all()
+                .add(quota::Column::IssuerUnitId.eq(issuer.0))
+                .add(quota::Column::AwardKind.eq(award.code()))
+                .add(quota::Column::PeriodKey.eq(key.clone()))
+        };
+        let previous = quota::Entity::find()
+            .filter(filter())
+            .one(&self.tx)
+            .await?
+            .as_ref()
+            .map(quota_from)
+            .transpose()?;
+        let Some(quota) = quota else {
+            quota::Entity::delete_many()
+                .filter(filter())
+                .exec(&self.tx)
+                .await?;
+            return Ok(previous);
+        };
         quota::Entity::insert(quota::ActiveModel {
             id: Set(Uuid::now_v7()),
             issuer_unit_id: Set(issuer.0),
             award_kind: Set(award.code().to_string()),
-            period_key: Set(key),
+            period_key: Set(key.clone()),
             max_count: Set(quota
                 .max_count
                 .map(|c| i32::try_from(c).unwrap_or(i32::MAX))),
@@ -726,33 +848,45 @@ impl WriteTx {
             recorded_by: Set(by.0),
             recorded_at: Set(now),
         })
+        .on_conflict(
+            OnConflict::columns([
+                quota::Column::IssuerUnitId,
+                quota::Column::AwardKind,
+                quota::Column::PeriodKey,
+            ])
+            .update_columns([
+                quota::Column::MaxCount,
+                quota::Column::MaxPercent,
+                quota::Column::BaseAwardKind,
+                quota::Column::RecordedBy,
+                quota::Column::RecordedAt,
+            ])
+            .to_owned(),
+        )
         .exec_without_returning(&self.tx)
         .await?;
-        Ok(())
+        Ok(previous)
     }
 
-    /// Takes the lock that serialises quota checks for an issuer, award and period until commit
-    /// (a row lock on PostgreSQL; SQLite's write transaction already serialises) and returns the
-    /// quota in force, if any.
+    /// Serialises everything that counts against an issuer's quotas until commit: a lock on the
+    /// issuer's unit row, which exists whether or not a quota does (PostgreSQL `FOR NO KEY
+    /// UPDATE`, so rows referencing the unit can still be inserted; SQLite's write transaction
+    /// already serialises). Then returns the quota in force for the award and period, if any.
     pub async fn lock_quota(
         &self,
         issuer: UnitId,
         award: AwardKind,
         period: i32,
     ) -> Result<Option<Quota>, StoreError> {
-        let rows = quota::Entity::find()
-            .filter(quota::Column::IssuerUnitId.eq(issuer.0))
-            .filter(quota::Column::AwardKind.eq(award.code()))
-            .filter(quota::Column::PeriodKey.is_in([period.to_string(), "*".to_string()]))
-            .order_by_asc(quota::Column::Id)
-            .lock_exclusive()
-            .all(&self.tx)
-            .await?;
-        let chosen = rows
-            .iter()
-            .find(|r| r.period_key != "*")
-            .or_else(|| rows.first());
-        chosen.map(quota_from).transpose()
+        unit::Entity::find_by_id(issuer.0)
+            .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+            .one(&self.tx)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "unit",
+                id: issuer.to_string(),
+            })?;
+        self.quota(issuer, award, period).await
     }
 
     /// Records what a decision gives one recipient (never editable afterwards).

@@ -5,6 +5,7 @@ use laurel_domain::award::AwardKind;
 use laurel_domain::certificate::{CertificateStatus, VerificationCode};
 use laurel_domain::ids::{AccountId, CertificateId, DecisionId, NominationId, PersonId, UnitId};
 use laurel_domain::nomination::{Nomination, NominationState, Period};
+use laurel_domain::rules::CommendationKind;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -71,6 +72,8 @@ pub struct NominationRecord {
     /// The ruleset it is judged by (pinned when drafted; `None` only for rows drafted before
     /// rulesets existed).
     pub ruleset: Option<String>,
+    /// Regular (annual), đột xuất, thematic...: only regular awards count toward chains.
+    pub kind: CommendationKind,
 }
 
 /// Which nominations to list.

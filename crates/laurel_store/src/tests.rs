@@ -85,9 +85,16 @@ async fn nomination(store: &Store, unit: &Unit, by: AccountId) -> Nomination {
         version: 1,
         decision: None,
     };
-    tx.insert_nomination(&nomination, &unit.path, "ND98_2023", by, NOW)
-        .await
-        .unwrap();
+    tx.insert_nomination(
+        &nomination,
+        &unit.path,
+        "ND98_2023",
+        laurel_domain::rules::CommendationKind::ThuongXuyen,
+        by,
+        NOW,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     nomination
 }
@@ -210,9 +217,16 @@ async fn every_state_and_award_code_round_trips() {
             version: 1,
             decision: None,
         };
-        tx.insert_nomination(&n, &root.path, "ND98_2023", clerk, NOW)
-            .await
-            .unwrap();
+        tx.insert_nomination(
+            &n,
+            &root.path,
+            "ND98_2023",
+            laurel_domain::rules::CommendationKind::ThuongXuyen,
+            clerk,
+            NOW,
+        )
+        .await
+        .unwrap();
         ids.push((n.id, award));
     }
     tx.commit().await.unwrap();
@@ -550,6 +564,7 @@ async fn facts_round_trip_and_ratings_are_one_per_year() {
         scope: Scope::BoTinh,
         recognised_by: "Hội đồng khoa học".into(),
         used_by: None,
+        prior_use: None,
     };
     tx.insert_recognition(&recognition, clerk, NOW)
         .await
@@ -607,4 +622,46 @@ async fn facts_round_trip_and_ratings_are_one_per_year() {
         .await
         .expect_err("stale");
     assert!(matches!(err, StoreError::Conflict { actual: 2, .. }));
+}
+
+#[tokio::test]
+async fn a_recognition_claimed_by_one_award_cannot_be_claimed_by_another() {
+    use laurel_domain::fact::RecognitionKind;
+    use laurel_domain::rules::Scope;
+
+    use crate::RecognitionRecord;
+
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    let first = nomination(&store, &root, clerk).await;
+    let second = nomination(&store, &root, clerk).await;
+    let recognition = RecognitionRecord {
+        id: id(),
+        nominee: first.nominee,
+        kind: RecognitionKind::Initiative,
+        title: "Sáng kiến".into(),
+        year: 2024,
+        scope: Scope::CoSo,
+        recognised_by: "Hội đồng".into(),
+        used_by: None,
+        prior_use: None,
+    };
+    let tx = store.write().await.unwrap();
+    tx.insert_recognition(&recognition, clerk, NOW)
+        .await
+        .unwrap();
+    tx.mark_recognitions_used(&[recognition.id], first.id)
+        .await
+        .unwrap();
+    // Claiming it again for the same award is harmless; for another, it is refused as busy, so
+    // the caller's transaction runs again and judges with the current facts.
+    tx.mark_recognitions_used(&[recognition.id], first.id)
+        .await
+        .unwrap();
+    let err = tx
+        .mark_recognitions_used(&[recognition.id], second.id)
+        .await
+        .expect_err("taken");
+    assert!(err.is_transient(), "{err:?}");
 }

@@ -223,12 +223,14 @@ impl WriteTx {
     }
 
     /// Inserts a new nomination. `proposing_path` is the path of its proposing unit; `ruleset`
-    /// the ruleset it is pinned to.
+    /// the ruleset it is pinned to; `kind` its kind of commendation.
+    #[allow(clippy::too_many_arguments)] // one per column the nomination's creation sets
     pub async fn insert_nomination(
         &self,
         nomination: &Nomination,
         proposing_path: &UnitPath,
         ruleset: &str,
+        commendation: laurel_domain::rules::CommendationKind,
         created_by: AccountId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -254,6 +256,7 @@ impl WriteTx {
             created_at: Set(now),
             updated_at: Set(now),
             ruleset_id: Set(Some(ruleset.to_string())),
+            commendation_kind: Set(commendation.code().to_string()),
         })
         .exec_without_returning(&self.tx)
         .await?;

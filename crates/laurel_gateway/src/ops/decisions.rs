@@ -134,41 +134,8 @@ impl Ops {
                 &signer_name,
             )?;
             let signed_on = local_date(now);
-            // Every computable criterion of every nomination, judged by its pinned ruleset on the
-            // decision date: any failure refuses the whole decision, listing all of them.
-            let mut violations = Vec::new();
-            let mut relied_on = Vec::with_capacity(records.len());
-            for record in &records {
-                let eligibility = self.eligibility_of(tx, record, signed_on).await?;
-                relied_on.push(eligibility.relied_on.clone());
-                if eligibility.verdict == Verdict::Ineligible {
-                    violations.extend(eligibility.failed().map(|c| {
-                        RuleViolation::CriterionNotMet {
-                            nomination: Some(record.nomination.id),
-                            criterion: c.id.clone(),
-                            article: c.article.clone(),
-                            message_vi: c.message_vi.clone(),
-                            message_en: c.message_en.clone(),
-                        }
-                    }));
-                }
-            }
-            if !violations.is_empty() {
-                return Err(OpsError::Rules(violations));
-            }
-            // Quotas, re-checked under their lock: decided ones plus this decision must fit.
-            let mut groups: BTreeMap<(AwardKind, i32), (Nomination, u32)> = BTreeMap::new();
-            for record in &records {
-                let n = &record.nomination;
-                groups
-                    .entry((n.award, n.period.year()))
-                    .or_insert_with(|| (n.clone(), 0))
-                    .1 += 1;
-            }
-            for (sample, adding) in groups.values() {
-                check_quota(tx, sample, &[NominationState::Decided], *adding).await?;
-            }
             let year = signed_on.year();
+            // The number first: if anything below fails, the rollback gives it back.
             let seq = tx
                 .next_number(issuer.id, year, SequenceKind::Decision)
                 .await?;
@@ -187,11 +154,91 @@ impl Ops {
                 state: DecisionState::Signed,
             };
             tx.insert_decision(&decision, now).await?;
+
+            // Each nomination is judged by its pinned ruleset on the decision date, then decided
+            // and its initiatives claimed before the next is judged: individuals first, so a
+            // collective in the same decision counts its members' new titles, and one nominee's
+            // second award in it cannot count what the first one used. Any failed computable
+            // criterion refuses the whole decision; every one is listed.
+            let mut order: Vec<usize> = (0..records.len()).collect();
+            order.sort_by_key(|&i| {
+                let n = &records[i].nomination;
+                (
+                    n.nominee.kind() != laurel_domain::award::RecipientKind::Individual,
+                    n.id,
+                )
+            });
+            let mut violations = Vec::new();
+            let mut relied_on: BTreeMap<NominationId, Vec<String>> = BTreeMap::new();
+            for i in order {
+                let record = &records[i];
+                let expected_version = items[i].1;
+                let eligibility = self.eligibility_of(tx, record, signed_on).await?;
+                if eligibility.verdict == Verdict::Ineligible {
+                    violations.extend(eligibility.failed().map(|c| {
+                        RuleViolation::CriterionNotMet {
+                            nomination: Some(record.nomination.id),
+                            criterion: c.id.clone(),
+                            article: c.article.clone(),
+                            message_vi: c.message_vi.clone(),
+                            message_en: c.message_en.clone(),
+                        }
+                    }));
+                    continue;
+                }
+                let ids: Vec<uuid::Uuid> = eligibility
+                    .relied_on
+                    .iter()
+                    .filter_map(|id| uuid::Uuid::parse_str(id).ok())
+                    .collect();
+                // Busy when another award claimed one meanwhile: the transaction runs again and
+                // judges with the current facts.
+                tx.mark_recognitions_used(&ids, record.nomination.id)
+                    .await?;
+                relied_on.insert(record.nomination.id, eligibility.relied_on);
+                apply_in(
+                    tx,
+                    actor,
+                    record.nomination.id,
+                    expected_version,
+                    None, // authorized above, exactly at the issuer
+                    Command::Sign {
+                        decision: decision.id,
+                    },
+                    now,
+                )
+                .await?;
+            }
+            if !violations.is_empty() {
+                return Err(OpsError::Rules(violations));
+            }
+
+            // Quotas, re-checked under the issuer's lock with everything decided, this decision
+            // included (also as the base of a percentage).
+            let mut groups: BTreeMap<(AwardKind, i32), Nomination> = BTreeMap::new();
+            for record in &records {
+                let n = &record.nomination;
+                groups
+                    .entry((n.award, n.period.year()))
+                    .or_insert_with(|| n.clone());
+            }
+            for sample in groups.values() {
+                check_quota(tx, sample, &[NominationState::Decided], 0).await?;
+            }
+
             let mut total_vnd: i64 = 0;
             for record in &records {
                 let n = &record.nomination;
                 let reward = rules::reward(&self.rulesets, n.award, n.nominee.kind(), signed_on)
-                    .map_err(|e| OpsError::internal(format!("cash reward for {}: {e}", n.id)))?;
+                    .map_err(|e| match e {
+                        rules::RewardError::RecipientNotAccepted { award, kind } => {
+                            OpsError::Rules(vec![RuleViolation::RecipientKindNotAccepted {
+                                award,
+                                kind,
+                            }])
+                        }
+                        other => OpsError::internal(format!("cash reward for {}: {other}", n.id)),
+                    })?;
                 total_vnd += reward.amount_vnd;
                 tx.insert_decision_recipient(&DecisionRecipient {
                     decision: decision.id,
@@ -201,29 +248,6 @@ impl Ops {
                     base_salary_vnd: reward.base_salary_vnd,
                     amount_vnd: reward.amount_vnd,
                 })
-                .await?;
-            }
-            // The initiatives and research each award relied on back it alone from now on.
-            for (record, ids) in records.iter().zip(&relied_on) {
-                let ids: Vec<uuid::Uuid> = ids
-                    .iter()
-                    .filter_map(|id| uuid::Uuid::parse_str(id).ok())
-                    .collect();
-                tx.mark_recognitions_used(&ids, record.nomination.id)
-                    .await?;
-            }
-            for (id, expected_version) in &items {
-                apply_in(
-                    tx,
-                    actor,
-                    *id,
-                    *expected_version,
-                    None, // authorized above, exactly at the issuer
-                    Command::Sign {
-                        decision: decision.id,
-                    },
-                    now,
-                )
                 .await?;
             }
             tx.append_audit(audit(
@@ -240,6 +264,11 @@ impl Ops {
                     "signedOn": decision.signed_on.to_string(),
                     "nominations": items.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>(),
                     "totalRewardVnd": total_vnd,
+                    "recognitionsUsed": relied_on
+                        .iter()
+                        .filter(|(_, ids)| !ids.is_empty())
+                        .map(|(nomination, ids)| (nomination.to_string(), json!(ids)))
+                        .collect::<serde_json::Map<_, _>>(),
                 }),
             ))
             .await?;

@@ -3,7 +3,7 @@
 use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::AwardKind;
 use laurel_domain::fact::{BlockKind, RecognitionKind};
-use laurel_domain::ids::{NominationId, UnitId};
+use laurel_domain::ids::{NominationId, PersonId, UnitId};
 use laurel_domain::nomination::{NominationState, Nominee, Period, REASON_MAX};
 use laurel_domain::org::{SHORT_TEXT_MAX, UnitPath};
 use laurel_domain::quota::Quota;
@@ -41,6 +41,8 @@ pub struct RecordRecognition {
     pub scope: Scope,
     /// The body that recognised it.
     pub recognised_by: String,
+    /// The award given before Laurel it already backed, if any.
+    pub prior_use: Option<UsedFor>,
 }
 
 /// Input of [`Ops::record_prior_award`].
@@ -160,6 +162,7 @@ impl Ops {
             scope: input.scope,
             recognised_by,
             used_by: None,
+            prior_use: input.prior_use,
         };
         in_tx!(self, |tx| {
             let path = self.nominee_path(tx, record.nominee).await?;
@@ -175,7 +178,14 @@ impl Ops {
                 None,
                 None,
                 None,
-                json!({ "id": record.id, "kind": record.kind.code(), "scope": record.scope.code(), "year": record.year, "title": record.title }),
+                json!({
+                    "id": record.id,
+                    "kind": record.kind.code(),
+                    "scope": record.scope.code(),
+                    "year": record.year,
+                    "title": record.title,
+                    "usedFor": record.prior_use.map(|u| json!({ "award": u.award.code(), "year": u.year })),
+                }),
             ))
             .await?;
             Ok(record.clone())
@@ -285,6 +295,17 @@ impl Ops {
             })?;
             let path = self.nominee_path(tx, block.nominee).await?;
             actor.authorize(Action::RecordFacts, &path)?;
+            if let Some(resolved) = block.resolved_on {
+                return Err(OpsError::invalid(InvalidInput::Malformed {
+                    field: "id",
+                    expected_vi: if resolved <= resolved_on {
+                        "việc này đã được giải quyết trước đó"
+                    } else {
+                        "việc này đã được giải quyết; không thể sửa ngày giải quyết"
+                    },
+                    expected_en: "the block is already resolved; its resolution is not changed",
+                }));
+            }
             if resolved_on < block.from {
                 return Err(OpsError::invalid(InvalidInput::Malformed {
                     field: "resolvedOn",
@@ -359,41 +380,149 @@ impl Ops {
         })
     }
 
-    /// Sets an issuer's quota for an award (for one period, or every period).
+    /// Sets an issuer's quota for an award (for one period, or every period), or removes it
+    /// (`quota: None`).
     pub async fn set_quota(
         &self,
         actor: &Actor,
         issuer: UnitId,
         award: AwardKind,
         period: Option<i32>,
-        quota: Quota,
+        quota: Option<Quota>,
         now: OffsetDateTime,
     ) -> Result<(), OpsError> {
         let period = period.map(|p| year("period", p)).transpose()?;
+        let describe = |q: Option<Quota>| {
+            q.map(|q| {
+                json!({
+                    "maxCount": q.max_count,
+                    "maxPercent": q.max_percent,
+                    "base": q.base.map(AwardKind::code),
+                })
+            })
+        };
         in_tx!(self, |tx| {
             let issuer_unit = tx.require_unit(issuer).await?;
             actor.authorize(Action::ConfigureIssuer, &issuer_unit.path)?;
-            tx.set_quota(issuer, award, period, quota, actor.account, now)
+            // Quota checks of this issuer wait for this change, and see it.
+            tx.lock_quota(issuer, award, period.unwrap_or(0)).await?;
+            let previous = tx
+                .set_quota(issuer, award, period, quota, actor.account, now)
                 .await?;
             tx.append_audit(audit(
                 now,
                 by(actor),
                 "unit",
                 issuer.0,
-                "QUOTA_SET",
+                if quota.is_some() {
+                    "QUOTA_SET"
+                } else {
+                    "QUOTA_REMOVED"
+                },
                 None,
                 None,
                 None,
                 json!({
                     "award": award.code(),
                     "period": period,
-                    "maxCount": quota.max_count,
-                    "maxPercent": quota.max_percent,
-                    "base": quota.base.map(AwardKind::code),
+                    "quota": describe(quota),
+                    "previous": describe(previous),
                 }),
             ))
             .await?;
             Ok(())
+        })
+    }
+
+    /// Records (or corrects) a person's recruitment date (months worked count from it).
+    pub async fn record_recruitment(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        recruited_on: Date,
+        now: OffsetDateTime,
+    ) -> Result<(), OpsError> {
+        in_tx!(self, |tx| {
+            let path = self.nominee_path(tx, Nominee::Person(person)).await?;
+            actor.authorize(Action::RecordFacts, &path)?;
+            let previous = tx.set_recruited_on(person, recruited_on).await?;
+            tx.append_audit(audit(
+                now,
+                by(actor),
+                "person",
+                person.0,
+                "RECRUITMENT_RECORDED",
+                None,
+                None,
+                None,
+                json!({
+                    "recruitedOn": recruited_on.to_string(),
+                    "previous": previous.map(|d| d.to_string()),
+                }),
+            ))
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Attests a judgement criterion of a submitted nomination (the issuer's signer, until the
+    /// council workflow records attestations), with its basis. The criterion must be one the
+    /// nomination's ruleset leaves to judgement for this kind of nominee.
+    pub async fn attest_criterion(
+        &self,
+        actor: &Actor,
+        nomination: NominationId,
+        criterion: &str,
+        basis: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, OpsError> {
+        let basis = bounded_line("basis", basis, REASON_MAX)?;
+        in_tx!(self, |tx| {
+            let record = tx.require_nomination(nomination).await?;
+            let n = &record.nomination;
+            let issuer = tx.require_unit(n.issuer).await?;
+            actor.authorize(Action::AttestCriterion, &issuer.path)?;
+            if n.state != NominationState::Submitted {
+                return Err(OpsError::Transition(
+                    laurel_domain::nomination::TransitionError {
+                        from: n.state,
+                        command: laurel_domain::nomination::CommandKind::Sign,
+                    },
+                ));
+            }
+            let ruleset = self.ruleset(record.ruleset.as_deref(), n.period.year())?;
+            let attestable = ruleset
+                .award(n.award)
+                .criteria_summary()
+                .into_iter()
+                .any(|c| {
+                    c.id == criterion && matches!(c.rule.as_str(), "judgement" | "attested_fact")
+                });
+            if !attestable {
+                return Err(OpsError::invalid(InvalidInput::Malformed {
+                    field: "criterionId",
+                    expected_vi: "mã một tiêu chí cần thẩm định của danh hiệu/hình thức này (xem rulesets)",
+                    expected_en: "the id of one of this award's judgement criteria (see rulesets)",
+                }));
+            }
+            let added = tx
+                .insert_attestation(nomination, criterion, &basis, actor.account, now)
+                .await?;
+            if added {
+                tx.append_audit(audit(
+                    now,
+                    by(actor),
+                    "nomination",
+                    nomination.0,
+                    "CRITERION_ATTESTED",
+                    None,
+                    None,
+                    Some(&basis),
+                    json!({ "criterion": criterion }),
+                ))
+                .await?;
+            }
+            Ok(added)
         })
     }
 
@@ -406,10 +535,14 @@ impl Ops {
         })
     }
 
-    /// The ruleset with this id (a nomination's pinned one), else the period's.
+    /// The ruleset a nomination is pinned to (the period's, for a nomination drafted before
+    /// rulesets existed). A pin to a ruleset Laurel no longer has is a fault, never silently
+    /// replaced.
     pub fn ruleset(&self, pinned: Option<&str>, period: i32) -> Result<&Ruleset, OpsError> {
-        match pinned.and_then(|id| self.rulesets.get(id)) {
-            Some(ruleset) => Ok(ruleset),
+        match pinned {
+            Some(id) => self.rulesets.get(id).ok_or_else(|| {
+                OpsError::internal(format!("a nomination is pinned to unknown ruleset {id}"))
+            }),
             None => self.ruleset_for_period(period),
         }
     }
@@ -445,7 +578,7 @@ impl Ops {
             let fact = TitleFact {
                 award: n.award,
                 year: n.period.year(),
-                kind: CommendationKind::ThuongXuyen,
+                kind: record.kind,
             };
             match n.state {
                 NominationState::Decided => facts.titles.push(fact),
@@ -454,15 +587,16 @@ impl Ops {
             }
         }
         for recognition in conn.recognitions_of(nominee).await? {
-            let used_for = recognition.used_by.and_then(|used| {
-                nominations
+            let used_for = match recognition.used_by {
+                Some(used) => nominations
                     .iter()
                     .find(|r| r.nomination.id == used)
                     .map(|r| UsedFor {
                         award: r.nomination.award,
                         year: r.nomination.period.year(),
-                    })
-            });
+                    }),
+                None => recognition.prior_use,
+            };
             let fact = RecognitionFact {
                 id: Some(recognition.id.to_string()),
                 year: recognition.year,
@@ -491,6 +625,9 @@ impl Ops {
             .any(|b| b.from <= as_of && b.resolved_on.is_none_or(|resolved| resolved > as_of));
         if let Nominee::Collective(unit) = nominee {
             facts.members = Some(conn.member_facts(unit, period).await?);
+        }
+        if let Some(nomination) = excluding {
+            facts.attested = conn.attestations_of(nomination).await?;
         }
         Ok(facts)
     }

@@ -8,7 +8,7 @@ use laurel_domain::nomination::{
     self, ACHIEVEMENT_MAX, Command, Nomination, NominationDraft, NominationState, Nominee,
     REASON_MAX, RuleViolation,
 };
-use laurel_domain::rules::Eligibility;
+use laurel_domain::rules::{CommendationKind, Eligibility};
 use laurel_domain::text::bounded_line;
 use laurel_store::{NominationRecord, Read, ReadFacts, WriteTx};
 use serde_json::json;
@@ -31,6 +31,8 @@ pub struct CreateNomination {
     pub period: i32,
     /// The citation.
     pub achievement: String,
+    /// Regular (annual), đột xuất, thematic...
+    pub kind: CommendationKind,
 }
 
 impl Ops {
@@ -71,8 +73,15 @@ impl Ops {
                 version: 1,
                 decision: None,
             };
-            tx.insert_nomination(&nomination, &path, &ruleset.id, actor.account, now)
-                .await?;
+            tx.insert_nomination(
+                &nomination,
+                &path,
+                &ruleset.id,
+                input.kind,
+                actor.account,
+                now,
+            )
+            .await?;
             tx.append_audit(audit(
                 now,
                 by(actor),
@@ -87,6 +96,7 @@ impl Ops {
                     "issuer": nomination.issuer.to_string(),
                     "period": nomination.period.year(),
                     "ruleset": ruleset.id,
+                    "kind": input.kind.code(),
                 }),
             ))
             .await?;
@@ -126,21 +136,22 @@ impl Ops {
         expected_version: i32,
         now: OffsetDateTime,
     ) -> Result<(NominationRecord, Eligibility), OpsError> {
-        let record = in_tx!(self, |tx| {
+        in_tx!(self, |tx| {
             let current = tx.require_nomination(id).await?.nomination;
             let path = tx.unit_path(current.proposing_unit).await?;
             actor.authorize(Action::SubmitNomination, &path)?;
             if current.version == expected_version && current.state == NominationState::Draft {
-                let taken = [NominationState::Submitted, NominationState::Decided];
-                check_quota(tx, &current, &taken, 1).await?;
+                // A provisional reservation: submitted and decided ones count, and so do the
+                // submitted ones of a percentage's base award. Signing re-checks with decided ones.
+                let counted = [NominationState::Submitted, NominationState::Decided];
+                check_quota(tx, &current, &counted, 1).await?;
             }
             apply_in(tx, actor, id, expected_version, None, Command::Submit, now).await?;
-            Ok(tx.require_nomination(id).await?)
-        })?;
-        let eligibility = self
-            .eligibility_of(&self.store, &record, local_date(now))
-            .await?;
-        Ok((record, eligibility))
+            let record = tx.require_nomination(id).await?;
+            // Judged in the same transaction: if it cannot be judged, nothing was submitted.
+            let eligibility = self.eligibility_of(tx, &record, local_date(now)).await?;
+            Ok((record, eligibility))
+        })
     }
 
     /// Withdraws a nomination that has not been decided, with a reason.
@@ -190,12 +201,13 @@ impl Ops {
     }
 }
 
-/// Checks, under the quota's lock, that `adding` more nominations like `nomination` fit the
-/// issuer's quota for its award and period, counting those in the `taken` states.
+/// Checks, under the issuer's quota lock, that `adding` more nominations like `nomination` fit
+/// the issuer's quota for its award and period. Nominations in the `counted` states count, both
+/// against the cap and toward a percentage's base award.
 pub(super) async fn check_quota(
     tx: &WriteTx,
     nomination: &Nomination,
-    taken: &[NominationState],
+    counted: &[NominationState],
     adding: u32,
 ) -> Result<(), OpsError> {
     let period = nomination.period.year();
@@ -206,11 +218,11 @@ pub(super) async fn check_quota(
         return Ok(());
     };
     let used = tx
-        .count_nominations(nomination.issuer, nomination.award, period, taken)
+        .count_nominations(nomination.issuer, nomination.award, period, counted)
         .await?;
     let base_count = match quota.base {
         Some(base) => {
-            tx.count_nominations(nomination.issuer, base, period, &[NominationState::Decided])
+            tx.count_nominations(nomination.issuer, base, period, counted)
                 .await?
         }
         None => 0,

@@ -133,7 +133,11 @@ impl Ops {
                 None,
                 None,
                 None,
-                json!({ "fullName": person.full_name, "unit": person.unit.to_string() }),
+                json!({
+                    "fullName": person.full_name,
+                    "unit": person.unit.to_string(),
+                    "recruitedOn": person.recruited_on.map(|d| d.to_string()),
+                }),
             ))
             .await?;
             Ok(person)

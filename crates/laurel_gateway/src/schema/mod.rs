@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 
 /// The root of every query.
 #[derive(async_graphql::MergedObject, Debug, Default)]
-pub struct Query(query::CoreQuery, rules::RulesQuery);
+pub struct Query(query::CoreQuery, rules::RulesQuery, rules::QuotaQuery);
 
 /// The root of every mutation.
 #[derive(async_graphql::MergedObject, Debug, Default)]

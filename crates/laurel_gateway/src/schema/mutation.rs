@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use laurel_domain::ids::{AccountId, DecisionId, NominationId};
 use time::OffsetDateTime;
 
-use super::enums::{AwardKindCode, Role, SignerCapacity};
+use super::enums::{AwardKindCode, CommendationKind, Role, SignerCapacity};
 use super::rules::EligibilityNode;
 use super::types::{
     AccountNode, CertificateNode, DecisionNode, NominationNode, PersonNode, UnitNode,
@@ -148,6 +148,9 @@ pub struct CreateNominationInput {
     pub period: i32,
     /// The citation printed on the certificate (1-2000 characters).
     pub achievement: String,
+    /// Regular (annual), đột xuất, thematic...: only regular awards count toward later chains.
+    #[graphql(default_with = "CommendationKind::ThuongXuyen")]
+    pub commendation_kind: CommendationKind,
 }
 
 #[derive(Debug, SimpleObject)]
@@ -389,6 +392,7 @@ impl WorkflowMutation {
                     issuer,
                     period: input.period,
                     achievement: input.achievement,
+                    kind: input.commendation_kind.into(),
                 },
                 now(ctx)?,
             )

@@ -471,7 +471,10 @@ pub struct RulesQuery;
 #[Object]
 impl RulesQuery {
     /// Checks a nominee against an award's criteria for a period, one line per criterion with
-    /// its article and the facts used. Changes nothing.
+    /// its article and the facts used. Changes nothing. It answers "could this nominee be
+    /// proposed?": a nomination already in flight for the same award and period counts against
+    /// it (one achievement, one award); to judge that nomination itself, read
+    /// `Nomination.eligibility`.
     async fn check_eligibility(
         &self,
         ctx: &Context<'_>,
@@ -542,6 +545,15 @@ pub struct RecordInitiativeInput {
     pub scope: Scope,
     /// The body that recognised it, e.g. "Hội đồng sáng kiến Công an tỉnh Gia Lai".
     pub recognised_by: String,
+    /// The award given before Laurel that it already backed, if any (it will not count again).
+    pub used_for: Option<UsedForInput>,
+}
+
+/// An award given before Laurel, by kind and year.
+#[derive(Debug, InputObject)]
+pub struct UsedForInput {
+    pub award_kind: AwardKindCode,
+    pub year: i32,
 }
 
 /// A disciplinary measure.
@@ -588,7 +600,8 @@ pub struct RecordPriorAwardInput {
     pub decided_on: Option<Date>,
 }
 
-/// An issuer's quota for an award.
+/// An issuer's quota for an award; with no cap at all (`maxCount`, `maxPercent` and
+/// `baseAwardKind` all absent) it removes the quota.
 #[derive(Debug, InputObject)]
 pub struct SetQuotaInput {
     pub issuer_unit_id: ID,
@@ -631,6 +644,82 @@ pub struct SetQuotaPayload {
     pub max_count: Option<i32>,
     pub max_percent: Option<i32>,
     pub base_award_kind: Option<AwardKindCode>,
+}
+
+/// A judgement criterion attested for a submitted nomination.
+#[derive(Debug, InputObject)]
+pub struct AttestCriterionInput {
+    pub nomination_id: ID,
+    /// The criterion's id, as listed by `rulesets` (a `judgement` or `attested_fact` rule).
+    pub criterion_id: String,
+    /// What the attestation rests on (minutes, a council vote, a confirmation...).
+    pub basis: String,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct AttestCriterionPayload {
+    pub nomination: NominationNode,
+    /// False when it was already attested (nothing changed).
+    pub attested: bool,
+}
+
+/// A person's recruitment date.
+#[derive(Debug, InputObject)]
+pub struct RecordRecruitmentInput {
+    pub person_id: ID,
+    pub recruited_on: Date,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct RecordRecruitmentPayload {
+    pub person: super::types::PersonNode,
+}
+
+/// A quota an issuer set.
+#[derive(Debug, SimpleObject)]
+pub struct QuotaNode {
+    pub award_kind: AwardKindCode,
+    /// None: every period.
+    pub period: Option<i32>,
+    pub max_count: Option<i32>,
+    pub max_percent: Option<i32>,
+    pub base_award_kind: Option<AwardKindCode>,
+}
+
+/// Quotas of an issuer (readers of the issuer's unit).
+#[derive(Debug, Default)]
+pub struct QuotaQuery;
+
+#[Object]
+impl QuotaQuery {
+    /// The quotas an issuer has set (none: no caps).
+    async fn quotas(&self, ctx: &Context<'_>, issuer_unit_id: ID) -> Result<Vec<QuotaNode>> {
+        use laurel_store::ReadFacts;
+        let issuer: UnitId = parse_id("issuerUnitId", &issuer_unit_id)?;
+        let ops = ops(ctx)?;
+        if !ops.may_read_at(actor(ctx)?, issuer).await? {
+            return Err(OpsError::Forbidden(laurel_domain::authz::Denied {
+                action: laurel_domain::authz::Action::Read,
+                unit: Some(issuer),
+            })
+            .into());
+        }
+        let to_i32 = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        Ok(ops
+            .store()
+            .quotas_of(issuer)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(|(award, period, quota)| QuotaNode {
+                award_kind: award.into(),
+                period,
+                max_count: quota.max_count.map(to_i32),
+                max_percent: quota.max_percent.map(to_i32),
+                base_award_kind: quota.base.map(Into::into),
+            })
+            .collect())
+    }
 }
 
 /// Mutations recording facts and settings the rules read.
@@ -687,6 +776,10 @@ impl RulesMutation {
                     year: input.year,
                     scope: input.scope.into(),
                     recognised_by: input.recognised_by,
+                    prior_use: input.used_for.map(|u| laurel_domain::rules::UsedFor {
+                        award: u.award_kind.into(),
+                        year: u.year,
+                    }),
                 },
                 now(ctx)?,
             )
@@ -798,12 +891,71 @@ impl RulesMutation {
         })
     }
 
-    /// Sets an issuer's quota for an award (ADMIN, or the issuer's SIGNER). Off unless set.
+    /// Records (or corrects) a person's recruitment date (CLERK of the person's unit).
+    async fn record_recruitment(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordRecruitmentInput,
+    ) -> Result<RecordRecruitmentPayload> {
+        let person: PersonId = parse_id("personId", &input.person_id)?;
+        let ops = ops(ctx)?;
+        ops.record_recruitment(actor(ctx)?, person, input.recruited_on, now(ctx)?)
+            .await?;
+        let person = ops
+            .readable_person(actor(ctx)?, person)
+            .await?
+            .ok_or(OpsError::NotFound {
+                entity: "person",
+                id: person.to_string(),
+            })?;
+        Ok(RecordRecruitmentPayload {
+            person: super::types::PersonNode(person),
+        })
+    }
+
+    /// Attests a judgement criterion of a submitted nomination, with its basis (the issuer's
+    /// SIGNER; the council workflow will record these from its votes).
+    async fn attest_criterion(
+        &self,
+        ctx: &Context<'_>,
+        input: AttestCriterionInput,
+    ) -> Result<AttestCriterionPayload> {
+        let id: laurel_domain::ids::NominationId = parse_id("nominationId", &input.nomination_id)?;
+        let ops = ops(ctx)?;
+        let attested = ops
+            .attest_criterion(
+                actor(ctx)?,
+                id,
+                &input.criterion_id,
+                &input.basis,
+                now(ctx)?,
+            )
+            .await?;
+        let record = ops
+            .readable_nomination(actor(ctx)?, id)
+            .await?
+            .ok_or(OpsError::NotFound {
+                entity: "nomination",
+                id: id.to_string(),
+            })?;
+        Ok(AttestCriterionPayload {
+            nomination: NominationNode(record),
+            attested,
+        })
+    }
+
+    /// Sets an issuer's quota for an award (ADMIN, or the issuer's SIGNER), or removes it when no
+    /// cap is given. Off unless set.
     async fn set_quota(&self, ctx: &Context<'_>, input: SetQuotaInput) -> Result<SetQuotaPayload> {
         let issuer: UnitId = parse_id("issuerUnitId", &input.issuer_unit_id)?;
         let base: Option<AwardKind> = input.base_award_kind.map(Into::into);
-        let quota =
-            Quota::new(input.max_count, input.max_percent, base).map_err(OpsError::invalid)?;
+        // No cap at all removes the quota.
+        let quota = match (input.max_count, input.max_percent, base) {
+            (None, None, None) => None,
+            (count, percent, base) => {
+                Some(Quota::new(count, percent, base).map_err(OpsError::invalid)?)
+            }
+        };
         ops(ctx)?
             .set_quota(
                 actor(ctx)?,

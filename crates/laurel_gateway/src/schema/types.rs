@@ -334,12 +334,28 @@ impl NominationNode {
     async fn updated_at(&self) -> OffsetDateTime {
         self.0.updated_at
     }
+    /// Regular (annual), đột xuất, thematic...
+    async fn commendation_kind(&self) -> super::enums::CommendationKind {
+        self.0.kind.into()
+    }
+    /// The judgement criteria attested for it, by id.
+    async fn attested_criteria(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        use laurel_store::ReadFacts;
+        Ok(ops(ctx)?
+            .store()
+            .attestations_of(self.0.nomination.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .collect())
+    }
     /// The ruleset (legal regime) it is judged by, pinned when it was drafted.
     async fn ruleset(&self) -> Option<&str> {
         self.0.ruleset.as_deref()
     }
     /// How it stands against its award's criteria, judged by its pinned ruleset as of a date
-    /// (default: today, Asia/Ho_Chi_Minh).
+    /// (default: today, Asia/Ho_Chi_Minh). Costly: it reads all the nominee's facts.
+    #[graphql(complexity = "20 + child_complexity")]
     async fn eligibility(
         &self,
         ctx: &Context<'_>,

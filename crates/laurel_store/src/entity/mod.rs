@@ -1,6 +1,7 @@
 //! sea-orm entities. Private to the store: nothing outside this crate sees a row type.
 
 pub(crate) mod account;
+pub(crate) mod attestation;
 pub(crate) mod audit_log;
 pub(crate) mod award_block;
 pub(crate) mod certificate;

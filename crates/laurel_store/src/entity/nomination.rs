@@ -22,6 +22,7 @@ pub struct Model {
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
     pub ruleset_id: Option<String>,
+    pub commendation_kind: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -14,6 +14,8 @@ pub struct Model {
     pub scope: String,
     pub recognised_by: String,
     pub used_by_nomination_id: Option<Uuid>,
+    pub used_for_award_kind: Option<String>,
+    pub used_for_year: Option<i32>,
     pub recorded_by: Uuid,
     pub recorded_at: TimeDateTimeWithTimeZone,
 }
