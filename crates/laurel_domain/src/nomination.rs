@@ -31,6 +31,14 @@ pub enum Nominee {
 }
 
 impl Nominee {
+    /// The id of the person or unit.
+    pub fn uuid(self) -> uuid::Uuid {
+        match self {
+            Nominee::Person(p) => p.0,
+            Nominee::Collective(u) => u.0,
+        }
+    }
+
     /// The kind of recipient.
     pub fn kind(self) -> RecipientKind {
         match self {

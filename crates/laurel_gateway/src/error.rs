@@ -21,7 +21,6 @@
 use async_graphql::ErrorExtensions;
 use laurel_domain::Explain;
 use laurel_domain::authz::{Denied, InvalidGrant};
-use laurel_domain::ids::MalformedId;
 use laurel_domain::nomination::{RuleViolation, TransitionError};
 use laurel_domain::text::InvalidInput;
 use laurel_store::StoreError;
@@ -332,16 +331,6 @@ impl From<InvalidGrant> for OpsError {
                 InvalidGrant::AdminTakesNoUnit => "the ADMIN role takes no unit",
                 InvalidGrant::UnitRequired(_) => "this role must be scoped to a unit",
             },
-        })
-    }
-}
-
-impl From<MalformedId> for OpsError {
-    fn from(_: MalformedId) -> Self {
-        OpsError::invalid(InvalidInput::Malformed {
-            field: "id",
-            expected_vi: "mã định danh phải là UUID",
-            expected_en: "ids are UUIDs",
         })
     }
 }

@@ -121,11 +121,9 @@ pub struct DecisionRecipient {
     pub amount_vnd: i64,
 }
 
+/// The (kind, id) pair a nominee is stored under.
 pub(crate) fn nominee_key(nominee: Nominee) -> (&'static str, Uuid) {
-    match nominee {
-        Nominee::Person(p) => ("INDIVIDUAL", p.0),
-        Nominee::Collective(u) => ("COLLECTIVE", u.0),
-    }
+    (nominee.kind().code(), nominee.uuid())
 }
 
 fn nominee_from(
@@ -868,16 +866,11 @@ impl WriteTx {
         Ok(previous)
     }
 
-    /// Serialises everything that counts against an issuer's quotas until commit: a lock on the
-    /// issuer's unit row, which exists whether or not a quota does (PostgreSQL `FOR NO KEY
-    /// UPDATE`, so rows referencing the unit can still be inserted; SQLite's write transaction
-    /// already serialises). Then returns the quota in force for the award and period, if any.
-    pub async fn lock_quota(
-        &self,
-        issuer: UnitId,
-        award: AwardKind,
-        period: i32,
-    ) -> Result<Option<Quota>, StoreError> {
+    /// Serialises everything that counts against, or changes, an issuer's quotas until commit:
+    /// a lock on the issuer's unit row, which exists whether or not a quota does (PostgreSQL
+    /// `FOR NO KEY UPDATE`, so rows referencing the unit can still be inserted; SQLite's write
+    /// transaction already serialises).
+    pub async fn lock_issuer_quotas(&self, issuer: UnitId) -> Result<(), StoreError> {
         unit::Entity::find_by_id(issuer.0)
             .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
             .one(&self.tx)
@@ -886,6 +879,17 @@ impl WriteTx {
                 entity: "unit",
                 id: issuer.to_string(),
             })?;
+        Ok(())
+    }
+
+    /// [`WriteTx::lock_issuer_quotas`], then the quota in force for the award and period, if any.
+    pub async fn lock_quota(
+        &self,
+        issuer: UnitId,
+        award: AwardKind,
+        period: i32,
+    ) -> Result<Option<Quota>, StoreError> {
+        self.lock_issuer_quotas(issuer).await?;
         self.quota(issuer, award, period).await
     }
 

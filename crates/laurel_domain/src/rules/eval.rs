@@ -990,12 +990,11 @@ impl<'a> Ctx<'a> {
         let first = self.year(len.saturating_sub(1).min(127));
         let last = self.period;
         let award = self.rule.award;
-        let list_of = |source: &RecognitionSource| self.recognitions_of(source);
         let counts = |r: &&RecognitionFact| self.counts(window, min_scope, r);
         // First count, then explain only what explains the outcome: when met, the sources
         // that met it; otherwise every source.
         let source_met = |source: &RecognitionSource| {
-            list_of(source).iter().filter(counts).count()
+            self.recognitions_of(source).iter().filter(counts).count()
                 >= usize::try_from(count).unwrap_or(usize::MAX)
         };
         let met = sources.iter().any(source_met);
@@ -1004,7 +1003,7 @@ impl<'a> Ctx<'a> {
             if met && !source_met(source) {
                 continue;
             }
-            let list = list_of(source);
+            let list = self.recognitions_of(source);
             let mut counted: Vec<&RecognitionFact> = Vec::new();
             let mut reused: Vec<&RecognitionFact> = Vec::new();
             let mut too_low: Vec<&RecognitionFact> = Vec::new();

@@ -13,7 +13,7 @@ use laurel_domain::rules::{
 };
 use laurel_domain::text::{InvalidInput, bounded_line, optional_line};
 use laurel_store::{
-    BlockRecord, DisciplineRecord, PriorAwardRecord, Read, ReadFacts, RecognitionRecord,
+    BlockRecord, DisciplineRecord, PriorAwardRecord, Read, ReadFacts, RecognitionRecord, WriteTx,
 };
 use serde_json::json;
 use time::{Date, OffsetDateTime};
@@ -95,6 +95,18 @@ impl Ops {
         Ok(conn.unit_path(unit).await?)
     }
 
+    /// Checks, inside a transaction, that the actor may record facts about the nominee.
+    async fn authorize_facts(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        nominee: Nominee,
+    ) -> Result<(), OpsError> {
+        let path = self.nominee_path(tx, nominee).await?;
+        actor.authorize(Action::RecordFacts, &path)?;
+        Ok(())
+    }
+
     /// Records (or corrects) a nominee's task rating for a year.
     pub async fn record_rating(
         &self,
@@ -106,17 +118,15 @@ impl Ops {
     ) -> Result<RatingFact, OpsError> {
         let rating_year = year("year", rating_year)?;
         in_tx!(self, |tx| {
-            let path = self.nominee_path(tx, nominee).await?;
-            actor.authorize(Action::RecordFacts, &path)?;
+            self.authorize_facts(tx, actor, nominee).await?;
             let previous = tx
                 .upsert_rating(nominee, rating_year, rating, actor.account, now)
                 .await?;
-            let (_, id) = laurel_store_key(nominee);
             tx.append_audit(audit(
                 now,
                 by(actor),
                 "nominee",
-                id,
+                nominee.uuid(),
                 "RATING_RECORDED",
                 previous.map(|p| p.code()),
                 Some(rating.code()),
@@ -165,15 +175,13 @@ impl Ops {
             prior_use: input.prior_use,
         };
         in_tx!(self, |tx| {
-            let path = self.nominee_path(tx, record.nominee).await?;
-            actor.authorize(Action::RecordFacts, &path)?;
+            self.authorize_facts(tx, actor, record.nominee).await?;
             tx.insert_recognition(&record, actor.account, now).await?;
-            let (_, nominee_id) = laurel_store_key(record.nominee);
             tx.append_audit(audit(
                 now,
                 by(actor),
                 "nominee",
-                nominee_id,
+                record.nominee.uuid(),
                 "RECOGNITION_RECORDED",
                 None,
                 None,
@@ -220,15 +228,13 @@ impl Ops {
             reference: optional_line("reference", reference, SHORT_TEXT_MAX * 2)?,
         };
         in_tx!(self, |tx| {
-            let path = self.nominee_path(tx, nominee).await?;
-            actor.authorize(Action::RecordFacts, &path)?;
+            self.authorize_facts(tx, actor, nominee).await?;
             tx.insert_discipline(&record, actor.account, now).await?;
-            let (_, nominee_id) = laurel_store_key(nominee);
             tx.append_audit(audit(
                 now,
                 by(actor),
                 "nominee",
-                nominee_id,
+                nominee.uuid(),
                 "DISCIPLINE_RECORDED",
                 None,
                 None,
@@ -260,8 +266,7 @@ impl Ops {
             version: 1,
         };
         in_tx!(self, |tx| {
-            let path = self.nominee_path(tx, nominee).await?;
-            actor.authorize(Action::RecordFacts, &path)?;
+            self.authorize_facts(tx, actor, nominee).await?;
             tx.insert_block(&record, actor.account, now).await?;
             tx.append_audit(audit(
                 now,
@@ -272,7 +277,7 @@ impl Ops {
                 None,
                 Some("PENDING"),
                 Some(&record.reason),
-                json!({ "kind": kind.code(), "nominee": laurel_store_key(nominee).1 }),
+                json!({ "kind": kind.code(), "nominee": nominee.uuid() }),
             ))
             .await?;
             Ok(record.clone())
@@ -293,8 +298,7 @@ impl Ops {
                 entity: "block",
                 id: id.to_string(),
             })?;
-            let path = self.nominee_path(tx, block.nominee).await?;
-            actor.authorize(Action::RecordFacts, &path)?;
+            self.authorize_facts(tx, actor, block.nominee).await?;
             if let Some(resolved) = block.resolved_on {
                 return Err(OpsError::invalid(InvalidInput::Malformed {
                     field: "id",
@@ -361,14 +365,13 @@ impl Ops {
             decided_on: input.decided_on,
         };
         in_tx!(self, |tx| {
-            let path = self.nominee_path(tx, record.nominee).await?;
-            actor.authorize(Action::RecordFacts, &path)?;
+            self.authorize_facts(tx, actor, record.nominee).await?;
             tx.insert_prior_award(&record, actor.account, now).await?;
             tx.append_audit(audit(
                 now,
                 by(actor),
                 "nominee",
-                laurel_store_key(record.nominee).1,
+                record.nominee.uuid(),
                 "PRIOR_AWARD_RECORDED",
                 None,
                 None,
@@ -405,7 +408,7 @@ impl Ops {
             let issuer_unit = tx.require_unit(issuer).await?;
             actor.authorize(Action::ConfigureIssuer, &issuer_unit.path)?;
             // Quota checks of this issuer wait for this change, and see it.
-            tx.lock_quota(issuer, award, period.unwrap_or(0)).await?;
+            tx.lock_issuer_quotas(issuer).await?;
             let previous = tx
                 .set_quota(issuer, award, period, quota, actor.account, now)
                 .await?;
@@ -664,13 +667,5 @@ impl Ops {
             .facts_of(conn, n.nominee, n.period.year(), as_of, Some(n.id))
             .await?;
         Ok(evaluate(ruleset, n.award, n.period.year(), as_of, &facts))
-    }
-}
-
-/// The (kind, id) pair a nominee is stored under, for audit rows.
-fn laurel_store_key(nominee: Nominee) -> (&'static str, Uuid) {
-    match nominee {
-        Nominee::Person(p) => ("INDIVIDUAL", p.0),
-        Nominee::Collective(u) => ("COLLECTIVE", u.0),
     }
 }
