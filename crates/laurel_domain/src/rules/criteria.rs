@@ -107,6 +107,10 @@ pub enum Predicate {
         ending: Ending,
         /// Count only years after the last regular award of the kind being checked.
         after_previous: bool,
+        /// Count only years after the end of the last disciplinary measure of at least this
+        /// level, ended or not (Decree 98/2023 Art 4: achievements count from the end of a
+        /// disciplinary period).
+        after_discipline: Option<DisciplineLevel>,
     },
     /// `years` consecutive yearly ratings of at least `at_least`.
     RatingsConsecutive {
@@ -118,6 +122,10 @@ pub enum Predicate {
         ending: Ending,
         /// Count only years after the last regular award of the kind being checked.
         after_previous: bool,
+        /// Count only years after the end of the last disciplinary measure of at least this
+        /// level, ended or not (Decree 98/2023 Art 4: achievements count from the end of a
+        /// disciplinary period).
+        after_discipline: Option<DisciplineLevel>,
     },
     /// At least `count` recognitions from one of `sources` (each source counted on its own) at
     /// `min_scope` or above, recognised within the `window_years` years up to the period, and
@@ -136,6 +144,10 @@ pub enum Predicate {
         extend_over_rating_streak: Option<TaskRating>,
         /// Count only years after the last regular award of the kind being checked.
         after_previous: bool,
+        /// Count only years after the end of the last disciplinary measure of at least this
+        /// level, ended or not (Decree 98/2023 Art 4: achievements count from the end of a
+        /// disciplinary period).
+        after_discipline: Option<DisciplineLevel>,
     },
     /// Art 73.1.b: a regular `award` in year Y, then every year from Y+1 to the period (at least
     /// `years` years) rated `at_least` or better, with at least `title_count` regular `title`
@@ -154,6 +166,10 @@ pub enum Predicate {
         /// The prior award and the years must come after the last regular award of the kind
         /// being checked.
         after_previous: bool,
+        /// Count only years after the end of the last disciplinary measure of at least this
+        /// level, ended or not (Decree 98/2023 Art 4: achievements count from the end of a
+        /// disciplinary period).
+        after_discipline: Option<DisciplineLevel>,
     },
     /// At least `min_percent` (strictly more when `strict`) of the members hold one of `awards`.
     MemberShareWithTitle {
@@ -218,6 +234,11 @@ impl Predicate {
 
     /// The parameters, as written in a ruleset file, for listings and the catalog snapshot.
     pub fn parameters(&self) -> String {
+        fn discipline_text(level: Option<DisciplineLevel>) -> String {
+            level
+                .map(|l| format!(" after_discipline={}", l.code()))
+                .unwrap_or_default()
+        }
         fn codes(awards: &[AwardKind]) -> String {
             let list: Vec<&str> = awards.iter().map(|a| a.code()).collect();
             format!("[{}]", list.join(", "))
@@ -239,20 +260,24 @@ impl Predicate {
                 max_gap_years,
                 ending,
                 after_previous,
+                after_discipline,
             } => format!(
-                "awards={} count={count} max_gap_years={max_gap_years} ending={} after_previous={after_previous}",
+                "awards={} count={count} max_gap_years={max_gap_years} ending={} after_previous={after_previous}{}",
                 codes(awards),
-                ending.code()
+                ending.code(),
+                discipline_text(*after_discipline)
             ),
             Predicate::RatingsConsecutive {
                 at_least,
                 years,
                 ending,
                 after_previous,
+                after_discipline,
             } => format!(
-                "at_least={} years={years} ending={} after_previous={after_previous}",
+                "at_least={} years={years} ending={} after_previous={after_previous}{}",
                 at_least.code(),
-                ending.code()
+                ending.code(),
+                discipline_text(*after_discipline)
             ),
             Predicate::RecognitionsInWindow {
                 sources,
@@ -261,15 +286,17 @@ impl Predicate {
                 window_years,
                 extend_over_rating_streak,
                 after_previous,
+                after_discipline,
             } => {
                 let sources: Vec<&str> = sources.iter().map(|s| s.code()).collect();
                 let extend = extend_over_rating_streak
                     .map(|r| format!(" extend_over_rating_streak={}", r.code()))
                     .unwrap_or_default();
                 format!(
-                    "sources=[{}] min_scope={} count={count} window_years={window_years}{extend} after_previous={after_previous}",
+                    "sources=[{}] min_scope={} count={count} window_years={window_years}{extend} after_previous={after_previous}{}",
                     sources.join(", "),
-                    min_scope.code()
+                    min_scope.code(),
+                    discipline_text(*after_discipline)
                 )
             }
             Predicate::PriorAwardThenYears {
@@ -279,11 +306,13 @@ impl Predicate {
                 title,
                 title_count,
                 after_previous,
+                after_discipline,
             } => format!(
-                "award={} years={years} at_least={} title={} title_count={title_count} after_previous={after_previous}",
+                "award={} years={years} at_least={} title={} title_count={title_count} after_previous={after_previous}{}",
                 award.code(),
                 at_least.code(),
-                title.code()
+                title.code(),
+                discipline_text(*after_discipline)
             ),
             Predicate::MemberShareWithTitle {
                 awards,

@@ -14,7 +14,10 @@ use crate::award::{AwardForm, AwardKind, RecipientKind};
 
 use super::catalog::{AwardRule, Ruleset};
 use super::criteria::{Criterion, CriterionBody, Ending, Predicate, RecognitionSource};
-use super::facts::{CommendationKind, NomineeFacts, RecognitionFact, Scope, TaskRating};
+use super::facts::{
+    CommendationKind, DisciplineFact, DisciplineLevel, NomineeFacts, RecognitionFact, Scope,
+    TaskRating,
+};
 
 /// The outcome of an eligibility check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -298,6 +301,26 @@ fn bit(period: i32, year: i32) -> Option<u32> {
         .then(|| u32::try_from(k).unwrap_or(0))
 }
 
+/// The years a chain counts (as masks of years back from the period): after the last regular
+/// award of the kind being checked, and after the end of the last disciplinary measure —
+/// Decree 98/2023 Art 4: "after a disciplinary period ends, achievements count from the end of
+/// that period", so no year up to the one in which a measure ended counts.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    /// Years after the previous award of this kind (every year when not asked, or none).
+    fresh: u128,
+    /// Years after the last measure's end (every year when not asked, or none).
+    clean: u128,
+    /// The measure that cuts the chain, if any.
+    cut: Option<DisciplineFact>,
+}
+
+impl Window {
+    fn mask(self) -> u128 {
+        self.fresh & self.clean
+    }
+}
+
 fn mask_below(k: u32) -> u128 {
     if k >= 128 {
         u128::MAX
@@ -575,12 +598,13 @@ impl<'a> Ctx<'a> {
                 max_gap_years,
                 ending,
                 after_previous,
+                after_discipline,
             } => self.titles_consecutive(
                 awards,
                 *count,
                 *max_gap_years,
                 *ending,
-                *after_previous,
+                self.window(*after_previous, *after_discipline),
                 out,
             ),
             Predicate::RatingsConsecutive {
@@ -588,7 +612,14 @@ impl<'a> Ctx<'a> {
                 years,
                 ending,
                 after_previous,
-            } => self.ratings_consecutive(*at_least, *years, *ending, *after_previous, out),
+                after_discipline,
+            } => self.ratings_consecutive(
+                *at_least,
+                *years,
+                *ending,
+                self.window(*after_previous, *after_discipline),
+                out,
+            ),
             Predicate::RecognitionsInWindow {
                 sources,
                 min_scope,
@@ -596,13 +627,14 @@ impl<'a> Ctx<'a> {
                 window_years,
                 extend_over_rating_streak,
                 after_previous,
+                after_discipline,
             } => self.recognitions(
                 sources,
                 *min_scope,
                 *count,
                 *window_years,
                 *extend_over_rating_streak,
-                *after_previous,
+                self.window(*after_previous, *after_discipline),
                 out,
             ),
             Predicate::PriorAwardThenYears {
@@ -612,13 +644,14 @@ impl<'a> Ctx<'a> {
                 title,
                 title_count,
                 after_previous,
+                after_discipline,
             } => self.prior_award(
                 *award,
                 *years,
                 *at_least,
                 *title,
                 *title_count,
-                *after_previous,
+                self.window(*after_previous, *after_discipline),
                 out,
             ),
             Predicate::MemberShareWithTitle {
@@ -777,6 +810,63 @@ impl<'a> Ctx<'a> {
         Some(false)
     }
 
+    /// The years of a chain: after the previous award of this kind when `after_previous`, and
+    /// after the end of the last measure of at least `after_discipline` begun by `as_of`.
+    fn window(&self, after_previous: bool, after_discipline: Option<DisciplineLevel>) -> Window {
+        let fresh = if after_previous {
+            self.fresh
+        } else {
+            u128::MAX
+        };
+        let cut = after_discipline.and_then(|min| {
+            self.facts
+                .discipline
+                .iter()
+                .filter(|d| d.level >= min && d.from <= self.as_of)
+                .max_by_key(|d| (d.to.map_or(i32::MAX, |t| t.year()), d.from))
+                .copied()
+        });
+        let clean = match cut {
+            None => u128::MAX,
+            Some(d) => {
+                // A measure still running (no end) leaves no year to count.
+                let end = d.to.map_or(i64::MAX, |t| i64::from(t.year()));
+                let k = i64::from(self.period).saturating_sub(end);
+                if k <= 0 {
+                    0
+                } else if k >= SPAN {
+                    u128::MAX
+                } else {
+                    mask_below(u32::try_from(k).unwrap_or(128))
+                }
+            }
+        };
+        Window { fresh, clean, cut }
+    }
+
+    /// Why some of `years` do not count toward a chain.
+    fn window_notes(&self, out: &mut Vec<String>, window: Window, years: u128) {
+        self.previous_note(out, years & !window.fresh);
+        if let Some(d) = window.cut
+            && years & window.fresh & !window.clean != 0
+        {
+            let (until_vi, until_en) = match d.to {
+                Some(to) => (
+                    format!("chấp hành xong ngày {}", crate::calendar::format_date(to)),
+                    format!("ended {}", crate::calendar::format_date(to)),
+                ),
+                None => ("đang thi hành".to_owned(), "still in force".to_owned()),
+            };
+            out.push(format!(
+                "Kỷ luật {} từ {} ({until_vi}): chỉ tính thành tích các năm sau khi chấp hành xong (Điều 4 Nghị định 98/2023/NĐ-CP, 152/2025/NĐ-CP) / {} from {} ({until_en}): only the years after its end count (Art 4 of Decrees 98/2023 and 152/2025)",
+                d.level.name_vi(),
+                crate::calendar::format_date(d.from),
+                d.level.name_en(),
+                crate::calendar::format_date(d.from),
+            ));
+        }
+    }
+
     fn previous_note(&self, out: &mut Vec<String>, excluded: u128) {
         if let Some(prev) = self.previous
             && excluded != 0
@@ -820,15 +910,11 @@ impl<'a> Ctx<'a> {
         count: u32,
         max_gap: u32,
         ending: Ending,
-        after_previous: bool,
+        window: Window,
         out: &mut Vec<String>,
     ) -> Option<bool> {
         let all = self.titles(awards);
-        let fresh = if after_previous {
-            self.fresh
-        } else {
-            u128::MAX
-        };
+        let fresh = window.mask();
         let mask = all & fresh;
         let gap = mask_below(max_gap);
         let mut best = (0u32, 0u128);
@@ -888,7 +974,7 @@ impl<'a> Ctx<'a> {
         }
         out.push(s);
         if !met {
-            self.previous_note(out, all & !fresh);
+            self.window_notes(out, window, all);
             self.irregular_note(out, awards);
         }
         Some(met)
@@ -899,15 +985,11 @@ impl<'a> Ctx<'a> {
         at_least: TaskRating,
         years: u32,
         ending: Ending,
-        after_previous: bool,
+        window: Window,
         out: &mut Vec<String>,
     ) -> Option<bool> {
         let all = self.ratings(at_least);
-        let fresh = if after_previous {
-            self.fresh
-        } else {
-            u128::MAX
-        };
+        let fresh = window.mask();
         let mask = all & fresh;
         let (mut n, mut end) = (0u32, ending.offsets()[0]);
         for &e in ending.offsets() {
@@ -931,7 +1013,7 @@ impl<'a> Ctx<'a> {
             }
             out.push(s);
             if !met && all & 1 != 0 {
-                self.previous_note(out, 1);
+                self.window_notes(out, window, 1);
             }
             return Some(met);
         }
@@ -957,7 +1039,7 @@ impl<'a> Ctx<'a> {
             let year = self.year(k);
             let mut s = String::with_capacity(FACT_CAPACITY);
             if k < 128 && all & (1 << k) != 0 && fresh & (1 << k) == 0 {
-                self.previous_note(out, 1 << k);
+                self.window_notes(out, window, 1 << k);
             } else {
                 match self.rating_in(year) {
                     Some(r) => cat!(s;
@@ -983,10 +1065,10 @@ impl<'a> Ctx<'a> {
         count: u32,
         window_years: u32,
         extend: Option<TaskRating>,
-        after_previous: bool,
+        counted: Window,
         out: &mut Vec<String>,
     ) -> Option<bool> {
-        let (window, len) = self.recognition_window(window_years, extend, after_previous);
+        let (window, len) = self.recognition_window(window_years, extend, counted);
         let first = self.year(len.saturating_sub(1).min(127));
         let last = self.period;
         let award = self.rule.award;
@@ -1092,6 +1174,19 @@ impl<'a> Ctx<'a> {
                 ));
             }
         }
+        if !met {
+            let mut years = 0u128;
+            for source in sources {
+                for r in self.recognitions_of(source) {
+                    if let Some(k) = bit(self.period, r.year)
+                        && r.scope >= min_scope
+                    {
+                        years |= 1 << k;
+                    }
+                }
+            }
+            self.window_notes(out, counted, years & mask_below(len));
+        }
         Some(met)
     }
 
@@ -1100,13 +1195,9 @@ impl<'a> Ctx<'a> {
         &self,
         window_years: u32,
         extend: Option<TaskRating>,
-        after_previous: bool,
+        counted: Window,
     ) -> (u128, u32) {
-        let fresh = if after_previous {
-            self.fresh
-        } else {
-            u128::MAX
-        };
+        let fresh = counted.mask();
         let mut len = window_years;
         if let Some(level) = extend {
             len = len.max((self.ratings(level) & fresh).trailing_ones());
@@ -1138,14 +1229,10 @@ impl<'a> Ctx<'a> {
         at_least: TaskRating,
         title: AwardKind,
         title_count: u32,
-        after_previous: bool,
+        window: Window,
         out: &mut Vec<String>,
     ) -> Option<bool> {
-        let fresh = if after_previous {
-            self.fresh
-        } else {
-            u128::MAX
-        };
+        let fresh = window.mask();
         let priors = self.titles(&[award]) & fresh;
         let good = self.ratings(at_least) & fresh;
         let streak = good.trailing_ones();
@@ -1207,7 +1294,7 @@ impl<'a> Ctx<'a> {
                 i64::from(p) - i64::from(streak) + 1
             );
             out.push(s);
-            self.previous_note(out, all_priors & !fresh);
+            self.window_notes(out, window, all_priors);
         }
         Some(false)
     }

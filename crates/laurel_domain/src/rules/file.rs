@@ -96,6 +96,8 @@ struct RawCriterion {
     #[serde(default)]
     after_previous: Option<bool>,
     #[serde(default)]
+    after_discipline: Option<DisciplineLevel>,
+    #[serde(default)]
     at_least: Option<TaskRating>,
     #[serde(default)]
     years: Option<u32>,
@@ -128,13 +130,14 @@ struct RawCriterion {
 }
 
 impl RawCriterion {
-    fn parameters(&self) -> [(&'static str, bool); 20] {
+    fn parameters(&self) -> [(&'static str, bool); 21] {
         [
             ("awards", self.awards.is_some()),
             ("count", self.count.is_some()),
             ("max_gap_years", self.max_gap_years.is_some()),
             ("ending", self.ending.is_some()),
             ("after_previous", self.after_previous.is_some()),
+            ("after_discipline", self.after_discipline.is_some()),
             ("at_least", self.at_least.is_some()),
             ("years", self.years.is_some()),
             ("sources", self.sources.is_some()),
@@ -550,8 +553,15 @@ fn predicate(
             "max_gap_years",
             "ending",
             "after_previous",
+            "after_discipline",
         ],
-        "ratings_consecutive" => &["at_least", "years", "ending", "after_previous"],
+        "ratings_consecutive" => &[
+            "at_least",
+            "years",
+            "ending",
+            "after_previous",
+            "after_discipline",
+        ],
         "recognitions_in_window" => &[
             "sources",
             "min_scope",
@@ -559,6 +569,7 @@ fn predicate(
             "window_years",
             "extend_over_rating_streak",
             "after_previous",
+            "after_discipline",
         ],
         "prior_award_then_years" => &[
             "award",
@@ -567,6 +578,7 @@ fn predicate(
             "title",
             "title_count",
             "after_previous",
+            "after_discipline",
         ],
         "member_share_with_title" => &["awards", "min_percent", "strict"],
         "member_count_with_title" => &["awards", "min_count"],
@@ -621,12 +633,14 @@ fn predicate(
             },
             ending: raw.ending.unwrap_or(Ending::Period),
             after_previous: raw.after_previous.unwrap_or(false),
+            after_discipline: raw.after_discipline,
         },
         "ratings_consecutive" => Predicate::RatingsConsecutive {
             at_least: need(place, rule, "at_least", &raw.at_least)?,
             years: years_param("years", &raw.years, 50)?,
             ending: raw.ending.unwrap_or(Ending::Period),
             after_previous: raw.after_previous.unwrap_or(false),
+            after_discipline: raw.after_discipline,
         },
         "recognitions_in_window" => {
             let sources = need(place, rule, "sources", &raw.sources)?;
@@ -641,6 +655,7 @@ fn predicate(
                 window_years: years_param("window_years", &raw.window_years, 50)?,
                 extend_over_rating_streak: raw.extend_over_rating_streak,
                 after_previous: raw.after_previous.unwrap_or(false),
+                after_discipline: raw.after_discipline,
             }
         }
         "prior_award_then_years" => Predicate::PriorAwardThenYears {
@@ -650,6 +665,7 @@ fn predicate(
             title: need(place, rule, "title", &raw.title)?,
             title_count: years_param("title_count", &raw.title_count, 50)?,
             after_previous: raw.after_previous.unwrap_or(false),
+            after_discipline: raw.after_discipline,
         },
         "member_share_with_title" => {
             let min_percent = need(place, rule, "min_percent", &raw.min_percent)?;

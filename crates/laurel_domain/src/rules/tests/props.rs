@@ -341,8 +341,10 @@ proptest! {
         let (award, id, required) = streaks[which];
         let by_rating = id.ends_with("rating");
         let mut f = noise;
-        // No earlier award of the kind checked: its years would not count again.
+        // No earlier award of the kind checked: its years would not count again. No
+        // disciplinary measure either: it cuts chains (Decree 98/2023 Art 4, in the table).
         f.titles.retain(|t| t.award != award);
+        f.discipline.clear();
         let first = PERIOD - n + 1;
         if by_rating {
             f.ratings.retain(|r| r.year < first - gap || r.year > PERIOD);

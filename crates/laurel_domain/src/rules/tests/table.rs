@@ -624,6 +624,118 @@ fn cases() -> Vec<Case> {
             Ineligible,
         )
         .line("art21.recognition", NO),
+        // ---- Decree 98/2023 Art 4 (kept by Decree 152/2025 Art 4): after a disciplinary
+        // period ends, achievements count from its end, so no chain year up to it counts ----
+        case(
+            "cstd_bo_tinh_chain_cut_by_a_reprimand_that_ended_before_the_review",
+            "Nghị định 98/2023/NĐ-CP, Điều 4; Luật TĐKT 06/2022, Điều 22",
+            Both,
+            CstdBoTinh,
+            cstd_bo_tinh().disciplined(
+                DisciplineLevel::KhienTrach,
+                date(2022, 3, 1),
+                Some(date(2022, 9, 30)),
+            ),
+            Ineligible,
+        )
+        .line("general.no_ongoing_discipline", YES)
+        .line("general.no_discipline_in_period", YES)
+        .line("art22.cstd_co_so", NO)
+        .fact("art22.cstd_co_so", "2023, 2024 — 2 liên tục, cần 3")
+        .fact("art22.cstd_co_so", "chấp hành xong ngày 30/09/2022"),
+        case(
+            "cstd_bo_tinh_chain_after_a_reprimand_that_ended_the_year_before_counts",
+            "Nghị định 98/2023/NĐ-CP, Điều 4; Luật TĐKT 06/2022, Điều 22",
+            Both,
+            CstdBoTinh,
+            cstd_bo_tinh().disciplined(
+                DisciplineLevel::KhienTrach,
+                date(2021, 3, 1),
+                Some(date(2021, 12, 31)),
+            ),
+            Eligible,
+        )
+        .line("art22.cstd_co_so", YES),
+        case(
+            "cstd_bo_tinh_initiative_recognised_before_the_discipline_ended_does_not_count",
+            "Nghị định 98/2023/NĐ-CP, Điều 4; Luật TĐKT 06/2022, Điều 22",
+            Both,
+            CstdBoTinh,
+            person()
+                .titled(CstdCoSo, [2022, 2023, 2024])
+                .initiative("SK-T-2022", 2022, BoTinh)
+                .disciplined(
+                    DisciplineLevel::KhienTrach,
+                    date(2022, 1, 1),
+                    Some(date(2022, 6, 30)),
+                )
+                .attest(&["art22.exemplary"]),
+            Ineligible,
+        )
+        .line("art22.cstd_co_so", NO)
+        .line("art22.recognition", NO)
+        .fact("art22.recognition", "Điều 4"),
+        case(
+            "cstdtq_cstd_bo_tinh_before_a_warning_that_ended_does_not_count",
+            "Nghị định 98/2023/NĐ-CP, Điều 4; Luật TĐKT 06/2022, Điều 21",
+            Both,
+            CstdToanQuoc,
+            cstdtq().disciplined(
+                DisciplineLevel::CanhCao,
+                date(2022, 1, 10),
+                Some(date(2022, 12, 10)),
+            ),
+            Ineligible,
+        )
+        .line("art21.cstd_bo_tinh", NO)
+        .fact("art21.cstd_bo_tinh", "Điều 4"),
+        case(
+            "bk_ttg_bk_bo_tinh_before_a_reprimand_that_ended_does_not_start_the_five_years",
+            "Nghị định 98/2023/NĐ-CP, Điều 4; Luật TĐKT 06/2022, Điều 73.1.b",
+            Both,
+            BangKhenThuTuong,
+            bk_ttg().disciplined(
+                DisciplineLevel::KhienTrach,
+                date(2021, 2, 1),
+                Some(date(2021, 8, 1)),
+            ),
+            NeedsJudgement,
+        )
+        .line("art73.1", ASK)
+        .fact("art73.1", "chấp hành xong ngày 01/08/2021"),
+        case(
+            "bk_bo_tinh_cstdcs_of_the_year_a_reprimand_ended_does_not_count",
+            "Nghị định 98/2023/NĐ-CP, Điều 4; Luật TĐKT 06/2022, Điều 74.1.d",
+            Both,
+            BangKhenBoTinh,
+            person()
+                .titled(CstdCoSo, [2023, 2024])
+                .disciplined(
+                    DisciplineLevel::KhienTrach,
+                    date(2023, 1, 5),
+                    Some(date(2023, 4, 5)),
+                )
+                .attest(&["art74.1.exemplary"]),
+            NeedsJudgement,
+        )
+        .line("art74.1", ASK)
+        .fact("art74.1", "Điều 4"),
+        case(
+            "bk_bo_tinh_two_cstdcs_after_a_reprimand_that_ended_earlier_count",
+            "Nghị định 98/2023/NĐ-CP, Điều 4; Luật TĐKT 06/2022, Điều 74.1.d",
+            Both,
+            BangKhenBoTinh,
+            person()
+                .titled(CstdCoSo, [2023, 2024])
+                .disciplined(
+                    DisciplineLevel::KhienTrach,
+                    date(2022, 1, 5),
+                    Some(date(2022, 4, 5)),
+                )
+                .attest(&["art74.1.exemplary"]),
+            Eligible,
+        )
+        .line("art74.1", YES),
         // ---- Art 28: Tập thể lao động tiên tiến / Đơn vị tiên tiến ----
         case(
             "ttldtt_with_70_percent_ldtt_is_eligible",
