@@ -214,7 +214,9 @@ async fn the_wrong_people_cannot_submit_or_sign_and_nothing_changes() {
     assert_eq!(code(&error), "INVALID_TRANSITION");
     assert_eq!(error["extensions"]["state"], "DRAFT");
 
-    // Submitted; now a stale version conflicts, and people without SIGNER cannot sign.
+    // Submitted and reviewed; now a stale version conflicts, and people without SIGNER at the
+    // issuer cannot sign.
+    org.attach_dossier(&server, &id).await;
     let submitted = server
         .ok(
             Some(&org.head),
@@ -225,7 +227,20 @@ async fn the_wrong_people_cannot_submit_or_sign_and_nothing_changes() {
     let version = submitted["submitNomination"]["nomination"]["version"]
         .as_i64()
         .unwrap();
-    for token in [&org.head, &org.clerk, &org.admin] {
+    // Not yet at its SIGN stage: not a transition the workflow allows.
+    let error = server
+        .err(Some(&org.signer), q!("sign_decision"), sign(version))
+        .await;
+    assert_eq!(code(&error), "INVALID_TRANSITION");
+    assert_eq!(error["extensions"]["stage"], "RECEIVE");
+    let version = org.review(&server, &id, version).await;
+    for token in [
+        &org.head,
+        &org.clerk,
+        &org.admin,
+        &org.office,
+        &org.secretary,
+    ] {
         let error = server
             .err(Some(token), q!("sign_decision"), sign(version))
             .await;

@@ -145,7 +145,7 @@ async fn facts_recorded_through_the_api_drive_an_explained_verdict() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_ineligible_nomination_is_submitted_with_warnings_but_cannot_be_signed() {
+async fn an_ineligible_nomination_is_submitted_with_warnings_but_cannot_be_appraised_or_signed() {
     let server = TestServer::start().await;
     let org = Org::create(&server).await;
     let created = server
@@ -157,6 +157,7 @@ async fn an_ineligible_nomination_is_submitted_with_warnings_but_cannot_be_signe
         .await["createNomination"]["nomination"]
         .clone();
     let id = created["id"].as_str().unwrap().to_string();
+    org.attach_dossier(&server, &id).await;
 
     // Submitting warns (the clerk sees every failed line) but goes through.
     let submitted = server
@@ -173,12 +174,24 @@ async fn an_ineligible_nomination_is_submitted_with_warnings_but_cannot_be_signe
     let warned = failed(&submitted["eligibility"]);
     assert!(!warned.is_empty());
 
-    // Signing refuses, listing every failed criterion with its article; nothing is created.
+    // Received; appraising it eligible is refused, listing every failed criterion with its
+    // article; nothing changes.
+    let received = server
+        .ok(
+            Some(&org.office),
+            q!("receive_nomination"),
+            json!({ "input": { "id": id, "expectedVersion": 2 } }),
+        )
+        .await;
+    let version = received["receiveNomination"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+    let appraise = json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } });
     let error = server
         .err(
-            Some(&org.signer),
-            q!("sign_decision"),
-            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": 2 }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+            Some(&org.office),
+            q!("appraise_nomination"),
+            appraise.clone(),
         )
         .await;
     assert_eq!(code(&error), "RULE_VIOLATION");
@@ -188,12 +201,8 @@ async fn an_ineligible_nomination_is_submitted_with_warnings_but_cannot_be_signe
         assert!(!violation["article"].as_str().unwrap().is_empty());
         assert!(!violation["messageEn"].as_str().unwrap().is_empty());
     }
-    let decisions = server
-        .ok(Some(&org.signer), q!("decisions"), json!({ "first": 10 }))
-        .await;
-    assert_eq!(decisions["decisions"]["edges"], json!([]));
 
-    // Record what makes it eligible; now it is signed, with the first number.
+    // Record what makes it eligible; now it is appraised and voted.
     for year in 2023..=2024 {
         server
             .ok(Some(&org.clerk), q!("record_rating"), json!({ "input": { "nomineePersonId": org.huyen, "year": year, "rating": "HTXSNV" } }))
@@ -202,12 +211,44 @@ async fn an_ineligible_nomination_is_submitted_with_warnings_but_cannot_be_signe
     server
         .ok(Some(&org.clerk), q!("record_prior_award"), json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "LAO_DONG_TIEN_TIEN", "year": 2024 } }))
         .await;
+    let appraised = server
+        .ok(Some(&org.office), q!("appraise_nomination"), appraise)
+        .await;
+    let version = appraised["appraiseNomination"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+    let voted = server
+        .ok(Some(&org.secretary), q!("record_council_outcome"), json!({ "input": { "id": id, "expectedVersion": version, "members": 5, "present": 5, "votesFor": 5, "votesAgainst": 0 } }))
+        .await;
+    let version = voted["recordCouncilOutcome"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+
+    // A pending inspection recorded before signing: signing judges again and refuses,
+    // naming the criterion; nothing is created.
+    let block = server
+        .ok(Some(&org.clerk), q!("record_block"), json!({ "input": { "nomineePersonId": org.huyen, "kind": "INSPECTION", "reason": "Thanh tra đột xuất", "from": "2024-12-01" } }))
+        .await["recordBlock"]["block"]
+        .clone();
+    let sign = json!({ "input": { "nominations": [{ "id": id, "expectedVersion": version }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } });
+    let error = server
+        .err(Some(&org.signer), q!("sign_decision"), sign.clone())
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION");
+    assert!(
+        error.to_string().contains("general.not_blocked")
+            || error["extensions"]["violations"].as_array().unwrap().len() == 1,
+        "{error}"
+    );
+    let decisions = server
+        .ok(Some(&org.signer), q!("decisions"), json!({ "first": 10 }))
+        .await;
+    assert_eq!(decisions["decisions"]["edges"], json!([]));
+    server
+        .ok(Some(&org.clerk), q!("resolve_block"), json!({ "input": { "id": block["id"], "expectedVersion": 1, "resolvedOn": "2024-12-15" } }))
+        .await;
     let signed = server
-        .ok(
-            Some(&org.signer),
-            q!("sign_decision"),
-            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": 2 }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
-        )
+        .ok(Some(&org.signer), q!("sign_decision"), sign)
         .await;
     assert_eq!(signed["signDecision"]["decision"]["number"], "1/QĐ-CAT");
     server.stop().await;
@@ -227,6 +268,7 @@ async fn quotas_are_reserved_at_submission_released_on_withdrawal_and_rechecked_
 
     let (first, v1) = org.draft(&server, &org.huyen, "Thành tích thứ nhất").await;
     let (second, v2) = org.draft(&server, &org.huyen, "Thành tích thứ hai").await;
+    org.attach_dossier(&server, &second).await;
     server
         .ok(
             Some(&org.head),
@@ -264,8 +306,10 @@ async fn quotas_are_reserved_at_submission_released_on_withdrawal_and_rechecked_
     let v2 = submitted["submitNomination"]["nomination"]["version"]
         .as_i64()
         .unwrap();
+    // Appraisal re-checks the place; the council approves.
+    let v2 = org.review(&server, &second, v2).await;
 
-    // The quota shrinks to zero after submission: signing re-checks it and refuses.
+    // The quota shrinks to zero after appraisal: signing re-checks it and refuses.
     server
         .ok(Some(&org.admin), q!("set_quota"), json!({ "input": { "issuerUnitId": org.province, "awardKind": "GIAY_KHEN", "maxPercent": 10, "baseAwardKind": "LAO_DONG_TIEN_TIEN" } }))
         .await;
@@ -496,6 +540,7 @@ async fn initiatives_an_award_relied_on_are_marked_used_by_it_when_signed() {
         .await["createNomination"]["nomination"]
         .clone();
     let id = created["id"].as_str().unwrap().to_string();
+    org.attach_dossier(&server, &id).await;
     let submitted = server
         .ok(
             Some(&org.head),
@@ -507,11 +552,12 @@ async fn initiatives_an_award_relied_on_are_marked_used_by_it_when_signed() {
         submitted["submitNomination"]["eligibility"]["verdict"], "INELIGIBLE",
         "{submitted}"
     );
+    let version = org.review(&server, &id, 2).await;
     server
         .ok(
             Some(&org.signer),
             q!("sign_decision"),
-            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": 2 }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": version }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
         )
         .await;
     let facts = server
@@ -561,6 +607,7 @@ async fn nominate_as(
         .as_str()
         .unwrap()
         .to_string();
+    org.attach_dossier(server, &id).await;
     let submitted = server
         .ok(
             Some(&org.head),
@@ -574,6 +621,13 @@ async fn nominate_as(
             .as_i64()
             .unwrap(),
     )
+}
+
+/// Takes submitted nominations through review to their SIGN stage; returns their versions.
+async fn to_sign(server: &TestServer, org: &Org, nominations: &mut [&mut (String, i64)]) {
+    for n in nominations.iter_mut() {
+        n.1 = org.review(server, &n.0, n.1).await;
+    }
 }
 
 fn sign_input(nominations: &[&(String, i64)]) -> Value {
@@ -607,10 +661,10 @@ async fn a_percentage_quota_counts_its_base_award_decided_in_the_same_decision()
     rate(&server, &org, &p1, 2024, "HTTNV").await;
     rate(&server, &org, &p2, 2024, "HTTNV").await;
     rate(&server, &org, &org.huyen, 2024, "HTXSNV").await;
-    let ldtt1 = nominate(&server, &org, &p1, "LAO_DONG_TIEN_TIEN").await;
-    let ldtt2 = nominate(&server, &org, &p2, "LAO_DONG_TIEN_TIEN").await;
+    let mut ldtt1 = nominate(&server, &org, &p1, "LAO_DONG_TIEN_TIEN").await;
+    let mut ldtt2 = nominate(&server, &org, &p2, "LAO_DONG_TIEN_TIEN").await;
     // Two LĐTT proposed: one CSTĐ cơ sở place is reserved, a second is refused.
-    let cstd = nominate(&server, &org, &org.huyen, "CSTD_CO_SO").await;
+    let mut cstd = nominate(&server, &org, &org.huyen, "CSTD_CO_SO").await;
     let created = server
         .ok(Some(&org.clerk), q!("create_nomination"), json!({ "input": { "nomineePersonId": p1, "awardKind": "CSTD_CO_SO", "issuerUnitId": org.province, "period": 2024, "achievement": "Chiến sĩ thi đua cơ sở" } }))
         .await;
@@ -629,6 +683,8 @@ async fn a_percentage_quota_counts_its_base_award_decided_in_the_same_decision()
             .contains("Quota"),
         "{error}"
     );
+    // Appraisal counts the LĐTT under review as the base; all three reach signing.
+    to_sign(&server, &org, &mut [&mut ldtt1, &mut ldtt2, &mut cstd]).await;
     // Signed alone, the CSTĐ cơ sở has no decided LĐTT to be 50% of: refused, for the quota.
     let error = server
         .err(Some(&org.signer), q!("sign_decision"), sign_input(&[&cstd]))
@@ -702,7 +758,7 @@ async fn a_collective_is_judged_on_its_members_titles_even_those_decided_with_it
     );
     assert!(!failed(&before).is_empty());
 
-    let collective = nominate_as(
+    let mut collective = nominate_as(
         &server,
         &org,
         "nomineeUnitId",
@@ -710,10 +766,15 @@ async fn a_collective_is_judged_on_its_members_titles_even_those_decided_with_it
         "TAP_THE_LD_TIEN_TIEN",
     )
     .await;
-    let members: Vec<(String, i64)> = futures::future::join_all(
+    let mut members: Vec<(String, i64)> = futures::future::join_all(
         [&org.huyen, &p1, &p2].map(|p| nominate(&server, &org, p, "LAO_DONG_TIEN_TIEN")),
     )
     .await;
+    // Appraised with its members' LĐTT under review counted (they are decided with it).
+    for m in &mut members {
+        m.1 = org.review(&server, &m.0, m.1).await;
+    }
+    collective.1 = org.review(&server, &collective.0, collective.1).await;
     // Alone, the collective fails its share of LĐTT members; with them, it is decided.
     let error = server
         .err(
@@ -745,12 +806,23 @@ async fn a_judgement_attested_by_the_signer_lets_an_otherwise_unmet_path_through
     // HTTNV, LĐTT, no initiative: CSTĐ cơ sở rests on combat ingenuity (Art 23), a fact only a
     // competent body can attest.
     rate(&server, &org, &org.huyen, 2024, "HTTNV").await;
-    let nomination = nominate(&server, &org, &org.huyen, "CSTD_CO_SO").await;
+    let mut nomination = nominate(&server, &org, &org.huyen, "CSTD_CO_SO").await;
+    let received = server
+        .ok(
+            Some(&org.office),
+            q!("receive_nomination"),
+            json!({ "input": { "id": nomination.0, "expectedVersion": nomination.1 } }),
+        )
+        .await;
+    nomination.1 = received["receiveNomination"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+    let appraise = |v: i64| json!({ "input": { "id": nomination.0, "expectedVersion": v, "verdict": "ELIGIBLE", "notes": "x" } });
     let error = server
         .err(
-            Some(&org.signer),
-            q!("sign_decision"),
-            sign_input(&[&nomination]),
+            Some(&org.office),
+            q!("appraise_nomination"),
+            appraise(nomination.1),
         )
         .await;
     assert_eq!(code(&error), "RULE_VIOLATION");
@@ -783,6 +855,22 @@ async fn a_judgement_attested_by_the_signer_lets_an_otherwise_unmet_path_through
         .ok(Some(&org.signer), q!("attest_criterion"), attest(combat))
         .await;
     assert_eq!(again["attestCriterion"]["attested"], false);
+    let appraised = server
+        .ok(
+            Some(&org.office),
+            q!("appraise_nomination"),
+            appraise(nomination.1),
+        )
+        .await;
+    nomination.1 = appraised["appraiseNomination"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+    let voted = server
+        .ok(Some(&org.secretary), q!("record_council_outcome"), json!({ "input": { "id": nomination.0, "expectedVersion": nomination.1, "members": 5, "present": 5, "votesFor": 5, "votesAgainst": 0 } }))
+        .await;
+    nomination.1 = voted["recordCouncilOutcome"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
     server
         .ok(
             Some(&org.signer),

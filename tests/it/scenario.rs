@@ -94,6 +94,8 @@ async fn a_giay_khen_goes_from_draft_to_a_verifiable_pdf_certificate() {
         )
         .await;
     assert_eq!(edited["updateNomination"]["nomination"]["version"], 2);
+    // The dossier (Art 84.2 for a Giấy khen) goes with it; attaching changes no version.
+    org.attach_dossier(&server, &id).await;
     let submitted = server
         .ok(
             Some(&org.head),
@@ -107,13 +109,17 @@ async fn a_giay_khen_goes_from_draft_to_a_verifiable_pdf_certificate() {
     );
     assert_eq!(submitted["submitNomination"]["nomination"]["version"], 3);
 
+    // The province's office receives and appraises it, the council approves it.
+    let version = org.review(&server, &id, 3).await;
+    assert_eq!(version, 6);
+
     // The deputy director signs "KT. GIÁM ĐỐC".
     let signed = server
         .ok(
             Some(&org.signer),
             q!("sign_decision"),
             json!({ "input": {
-                "nominations": [{ "id": id, "expectedVersion": 3 }],
+                "nominations": [{ "id": id, "expectedVersion": 6 }],
                 "capacity": "KT",
                 "signerTitle": "Phó Giám đốc",
             } }),
@@ -293,6 +299,9 @@ async fn a_giay_khen_goes_from_draft_to_a_verifiable_pdf_certificate() {
         ("NOMINATION_CREATED", "clerk.ptm"),
         ("NOMINATION_EDITED", "clerk.ptm"),
         ("NOMINATION_SUBMITTED", "head.ptm"),
+        ("NOMINATION_RECEIVED", "tdkt.cat"),
+        ("NOMINATION_APPRAISED", "tdkt.cat"),
+        ("COUNCIL_APPROVED", "thuky.hd"),
         ("NOMINATION_DECIDED", "Nguyễn Hữu Bình"),
     ]
     .iter()
@@ -357,7 +366,9 @@ async fn a_one_time_password_must_be_changed_before_anything_else() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_restarted_on_the_same_database_creates_no_second_admin_and_keeps_data() {
     let db = laurel_store::testing::TestDatabase::empty().await.unwrap();
-    let config = laurel::ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap());
+    let documents = tempfile::tempdir().unwrap();
+    let mut config = laurel::ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap());
+    config.documents_dir = documents.path().to_path_buf();
     let first = laurel::start(config.clone()).await.unwrap();
     assert!(first.bootstrap.is_some());
     first.stop().await.unwrap();

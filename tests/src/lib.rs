@@ -45,15 +45,19 @@ pub struct TestServer {
     running: Option<Running>,
     db: Option<TestDatabase>,
     url: String,
+    documents: std::path::PathBuf,
+    _documents_dir: Option<tempfile::TempDir>,
 }
 
 impl TestServer {
     /// Starts a server on a fresh database.
     pub async fn start() -> TestServer {
         let db = TestDatabase::empty().await.unwrap();
-        let running = laurel::start(ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap()))
-            .await
-            .unwrap();
+        let documents_dir = tempfile::tempdir().unwrap();
+        let documents = documents_dir.path().to_path_buf();
+        let mut config = ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap());
+        config.documents_dir = documents.clone();
+        let running = laurel::start(config).await.unwrap();
         let admin_password = running.bootstrap.as_ref().unwrap().password.clone();
         TestServer {
             base: format!("http://{}", running.addr),
@@ -62,15 +66,17 @@ impl TestServer {
             running: Some(running),
             url: db.url.clone(),
             db: Some(db),
+            documents,
+            _documents_dir: Some(documents_dir),
         }
     }
 
     /// A second, independent server (its own pool, own port) on this server's database: what
     /// two gateway processes sharing one database look like.
     pub async fn twin(&self) -> TestServer {
-        let running = laurel::start(ServeConfig::new(&self.url, "127.0.0.1:0".parse().unwrap()))
-            .await
-            .unwrap();
+        let mut config = ServeConfig::new(&self.url, "127.0.0.1:0".parse().unwrap());
+        config.documents_dir = self.documents.clone();
+        let running = laurel::start(config).await.unwrap();
         assert!(
             running.bootstrap.is_none(),
             "one administrator per database"
@@ -82,6 +88,8 @@ impl TestServer {
             running: Some(running),
             url: self.url.clone(),
             db: None,
+            documents: self.documents.clone(),
+            _documents_dir: None,
         }
     }
 
@@ -193,6 +201,111 @@ pub struct Org {
     pub other_head: String,
     /// Deputy director signing for Công an tỉnh Gia Lai (KT. GIÁM ĐỐC).
     pub signer: String,
+    /// Clerk of the province's emulation office: receives and appraises.
+    pub office: String,
+    /// Secretary of the province's council: records its outcomes.
+    pub secretary: String,
+}
+
+/// The smallest file recognised as a PDF by its content.
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+impl TestServer {
+    /// Sends an `attachDocument` as a GraphQL multipart request; returns the whole body.
+    pub async fn upload(
+        &self,
+        token: Option<&str>,
+        input: Value,
+        filename: &str,
+        content: &[u8],
+    ) -> Value {
+        let operations = json!({
+            "query": q!("attach_document"),
+            "variables": { "input": input },
+        });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(content.to_vec()).file_name(filename.to_string()),
+            );
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .multipart(form);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap().json().await.unwrap()
+    }
+}
+
+impl Org {
+    /// Attaches, as the clerk, every part the nomination's dossier is missing (a small PDF
+    /// each).
+    pub async fn attach_dossier(&self, server: &TestServer, id: &str) {
+        let dossier = server
+            .ok(
+                Some(&self.clerk),
+                q!("nomination_dossier"),
+                json!({ "id": id }),
+            )
+            .await;
+        let missing: Vec<String> = dossier["nomination"]["dossier"]["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect();
+        for kind in missing {
+            let body = server
+                .upload(
+                    Some(&self.clerk),
+                    json!({ "nominationId": id, "kind": kind, "file": null }),
+                    &format!("{}.pdf", kind.to_lowercase()),
+                    PDF,
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "upload {kind}: {body}");
+        }
+    }
+
+    /// Takes a submitted nomination waiting at the province's office through reception,
+    /// appraisal and the council; returns its version at the SIGN stage.
+    pub async fn review(&self, server: &TestServer, id: &str, version: i64) -> i64 {
+        let received = server
+            .ok(
+                Some(&self.office),
+                q!("receive_nomination"),
+                json!({ "input": { "id": id, "expectedVersion": version } }),
+            )
+            .await;
+        let version = received["receiveNomination"]["nomination"]["version"]
+            .as_i64()
+            .unwrap();
+        let appraised = server
+            .ok(
+                Some(&self.office),
+                q!("appraise_nomination"),
+                json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
+            )
+            .await;
+        let version = appraised["appraiseNomination"]["nomination"]["version"]
+            .as_i64()
+            .unwrap();
+        let voted = server
+            .ok(
+                Some(&self.secretary),
+                q!("record_council_outcome"),
+                json!({ "input": { "id": id, "expectedVersion": version, "members": 7, "present": 7, "votesFor": 7, "votesAgainst": 0 } }),
+            )
+            .await;
+        let n = &voted["recordCouncilOutcome"]["nomination"];
+        assert_eq!(n["stage"]["kind"], "SIGN", "{n}");
+        n["version"].as_i64().unwrap()
+    }
 }
 
 /// `s` in Unicode NFD, as macOS keyboards produce it.
@@ -316,6 +429,8 @@ impl Org {
         let head = account("head.ptm", "UNIT_HEAD", &staff, None).await;
         let other_head = account("head.pc02", "UNIT_HEAD", &police, None).await;
         let signer = account("pgd.binh", "SIGNER", &province, Some(&deputy)).await;
+        let office = account("tdkt.cat", "CLERK", &province, None).await;
+        let secretary = account("thuky.hd", "COUNCIL_SECRETARY", &province, None).await;
         Org {
             admin,
             province,
@@ -327,6 +442,8 @@ impl Org {
             head,
             other_head,
             signer,
+            office,
+            secretary,
         }
     }
 
@@ -372,19 +489,35 @@ impl Org {
             .to_string()
     }
 
-    /// Drafts and submits a Giấy khen for Huyền; returns (id, version).
+    /// Drafts a Giấy khen for Huyền and takes it through review to signing; returns (id,
+    /// version).
     pub async fn submitted(&self, server: &TestServer, achievement: &str) -> (String, i64) {
         self.submitted_for(server, &self.huyen, achievement).await
     }
 
-    /// Drafts and submits a Giấy khen for `person`; returns (id, version).
+    /// Drafts a Giấy khen for `person`, attaches its dossier, submits it and takes it through
+    /// reception, appraisal and the council to its SIGN stage; returns (id, version).
     pub async fn submitted_for(
         &self,
         server: &TestServer,
         person: &str,
         achievement: &str,
     ) -> (String, i64) {
+        let (id, version) = self.just_submitted(server, person, achievement).await;
+        let version = self.review(server, &id, version).await;
+        (id, version)
+    }
+
+    /// Drafts a Giấy khen for `person`, attaches its dossier and submits it; returns (id,
+    /// version), the nomination waiting for the province's office.
+    pub async fn just_submitted(
+        &self,
+        server: &TestServer,
+        person: &str,
+        achievement: &str,
+    ) -> (String, i64) {
         let (id, version) = self.draft(server, person, achievement).await;
+        self.attach_dossier(server, &id).await;
         let data = server
             .ok(
                 Some(&self.head),

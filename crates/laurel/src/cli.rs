@@ -45,6 +45,17 @@ pub enum Command {
         /// How long a login session lasts, in hours.
         #[arg(long, env = "LAUREL_SESSION_HOURS", default_value_t = 12)]
         session_hours: u32,
+        /// Where dossier documents are kept (default: beside the SQLite file, as
+        /// `<file>.documents/`, or `laurel-documents/`).
+        #[arg(long, env = "LAUREL_DOCUMENTS_DIR")]
+        documents_dir: Option<PathBuf>,
+        /// Largest document accepted, in MiB.
+        #[arg(long, env = "LAUREL_MAX_DOCUMENT_MB", default_value_t = 20)]
+        max_document_mb: u32,
+        /// An installation's own workflow definitions (TOML, the format of
+        /// `crates/laurel_domain/rulesets/workflows.toml`), added to the shipped ones.
+        #[arg(long, env = "LAUREL_WORKFLOWS")]
+        workflows: Option<PathBuf>,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -123,17 +134,29 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             listen,
             public_url,
             session_hours,
+            documents_dir,
+            max_document_mb,
+            workflows,
         } => {
             let url = database_url(&db.database_url);
             let mut config = ServeConfig::new(&url, listen);
             let public_url_given = public_url.is_some();
             config.public_url = public_url;
             config.session_ttl = time::Duration::hours(i64::from(session_hours));
+            if let Some(dir) = documents_dir {
+                config.documents_dir = dir;
+            }
+            config.max_document_bytes = usize::try_from(max_document_mb)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1024 * 1024);
+            config.workflows_file = workflows;
+            let documents = config.documents_dir.display().to_string();
             let running = start(config).await?;
             let base = format!("http://{}", running.addr);
             writeln!(out, "Laurel is serving on {base}")?;
             writeln!(out, "  GraphiQL (try the API): {base}/graphql")?;
             writeln!(out, "  Database: {} (migrations applied)", redact(&url))?;
+            writeln!(out, "  Documents: {documents}")?;
             if !public_url_given {
                 writeln!(
                     out,

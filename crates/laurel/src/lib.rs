@@ -3,11 +3,14 @@
 pub mod cli;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use laurel_certificates::Renderer;
 use laurel_domain::rules::Rulesets;
+use laurel_domain::workdays::WorkingCalendar;
+use laurel_domain::workflow::Workflows;
 use laurel_gateway::ops::{Bootstrapped, Ops, Settings, bootstrap_admin};
 use laurel_gateway::server::{self, AppState};
 use laurel_store::Store;
@@ -42,6 +45,12 @@ pub struct ServeConfig {
     pub session_ttl: time::Duration,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Where dossier documents are kept.
+    pub documents_dir: PathBuf,
+    /// Largest document accepted, in bytes.
+    pub max_document_bytes: usize,
+    /// An installation's own workflow definitions, added to the shipped ones.
+    pub workflows_file: Option<PathBuf>,
 }
 
 impl ServeConfig {
@@ -53,7 +62,24 @@ impl ServeConfig {
             public_url: None,
             session_ttl: time::Duration::hours(12),
             max_body_bytes: server::DEFAULT_MAX_BODY_BYTES,
+            documents_dir: default_documents_dir(database_url),
+            max_document_bytes: laurel_gateway::ops::DEFAULT_MAX_DOCUMENT_BYTES,
+            workflows_file: None,
         }
+    }
+}
+
+/// Where documents go by default: beside a SQLite database file (`laurel.db` →
+/// `laurel.db.documents/`), else `laurel-documents/` in the working directory.
+pub fn default_documents_dir(database_url: &str) -> PathBuf {
+    let sqlite_file = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|path| !path.is_empty() && !path.starts_with(':'));
+    match sqlite_file {
+        Some(path) => PathBuf::from(format!("{path}.documents")),
+        None => PathBuf::from("laurel-documents"),
     }
 }
 
@@ -107,14 +133,50 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         Rulesets::embedded()
             .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?,
     );
+    let extra = match &config.workflows_file {
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading the workflows file {}", path.display()))?,
+        )),
+        None => None,
+    };
+    let workflows = Arc::new(
+        Workflows::embedded_with(
+            extra
+                .as_ref()
+                .map(|(name, text)| (name.as_str(), text.as_str())),
+            &rulesets,
+        )
+        .map_err(|e| anyhow::anyhow!("the workflow definitions are invalid: {e}"))?,
+    );
+    let calendar = Arc::new(
+        WorkingCalendar::embedded()
+            .map_err(|e| anyhow::anyhow!("the embedded calendar is invalid: {e}"))?,
+    );
+    std::fs::create_dir_all(&config.documents_dir).with_context(|| {
+        format!(
+            "creating the documents directory {}",
+            config.documents_dir.display()
+        )
+    })?;
     let settings = Settings {
         session_ttl: config.session_ttl,
         public_url: config
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
+        documents_dir: config.documents_dir.clone(),
+        max_document_bytes: config.max_document_bytes,
     };
-    let ops = Ops::new(store.clone(), settings, renderer, rulesets);
+    let ops = Ops::new(
+        store.clone(),
+        settings,
+        renderer,
+        rulesets,
+        workflows,
+        calendar,
+    );
     let state = AppState::new(ops, config.max_body_bytes);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server::run(listener, state, async {
@@ -156,6 +218,22 @@ mod tests {
         );
         assert_eq!(database_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(database_url("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[test]
+    fn documents_go_beside_a_sqlite_file_by_default() {
+        assert_eq!(
+            default_documents_dir("sqlite://laurel.db?mode=rwc"),
+            PathBuf::from("laurel.db.documents")
+        );
+        assert_eq!(
+            default_documents_dir("sqlite:///var/lib/laurel/data.db"),
+            PathBuf::from("/var/lib/laurel/data.db.documents")
+        );
+        assert_eq!(
+            default_documents_dir("postgres://u@h/db"),
+            PathBuf::from("laurel-documents")
+        );
     }
 
     #[test]

@@ -7,12 +7,15 @@
 use std::fmt;
 use std::str::FromStr;
 
+use time::Date;
+
 use crate::ids::{AccountId, UnitId};
 use crate::message::Explain;
 use crate::org::UnitPath;
 
 /// A role an account can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     /// Quản trị hệ thống: manages units, accounts and roles; reads everything; decides nothing.
     Admin,
@@ -22,11 +25,19 @@ pub enum Role {
     UnitHead,
     /// Người ký (authority or deputy): signs award decisions for one issuer.
     Signer,
+    /// Thư ký Hội đồng Thi đua - Khen thưởng: records the council's outcomes for one issuer.
+    CouncilSecretary,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Clerk, Role::UnitHead, Role::Signer];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Clerk,
+        Role::UnitHead,
+        Role::Signer,
+        Role::CouncilSecretary,
+    ];
 
     /// Stable code.
     pub fn code(self) -> &'static str {
@@ -35,24 +46,29 @@ impl Role {
             Role::Clerk => "CLERK",
             Role::UnitHead => "UNIT_HEAD",
             Role::Signer => "SIGNER",
+            Role::CouncilSecretary => "COUNCIL_SECRETARY",
         }
     }
 
-    fn name_vi(self) -> &'static str {
+    /// Vietnamese name.
+    pub fn name_vi(self) -> &'static str {
         match self {
             Role::Admin => "quản trị",
             Role::Clerk => "cán bộ thi đua",
             Role::UnitHead => "thủ trưởng đơn vị",
             Role::Signer => "người ký quyết định",
+            Role::CouncilSecretary => "thư ký Hội đồng Thi đua - Khen thưởng",
         }
     }
 
-    fn name_en(self) -> &'static str {
+    /// English name.
+    pub fn name_en(self) -> &'static str {
         match self {
             Role::Admin => "administrator",
             Role::Clerk => "clerk",
             Role::UnitHead => "unit head",
             Role::Signer => "signer",
+            Role::CouncilSecretary => "council secretary",
         }
     }
 }
@@ -126,6 +142,132 @@ impl Grant {
     }
 }
 
+/// A time-boxed delegation (ủy quyền): `delegate` holds `role` at `unit` from `from` to `until`
+/// inclusive, on behalf of `delegator`, who holds it there. Acting signers sign "TUQ.".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delegation {
+    /// The role delegated.
+    pub role: Role,
+    /// Where.
+    pub unit: UnitId,
+    /// Who holds the role and delegates it.
+    pub delegator: AccountId,
+    /// Who acts.
+    pub delegate: AccountId,
+    /// First day (Asia/Ho_Chi_Minh).
+    pub from: Date,
+    /// Last day, inclusive.
+    pub until: Date,
+}
+
+/// Longest delegation, in days: an acting appointment is time-boxed.
+pub const DELEGATION_MAX_DAYS: i64 = 366;
+
+/// Why a delegation is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidDelegation {
+    /// Administration is never delegated.
+    #[error("the ADMIN role is not delegated")]
+    Admin,
+    /// To oneself.
+    #[error("an account cannot delegate to itself")]
+    ToSelf,
+    /// The window is empty or too long.
+    #[error(
+        "a delegation runs from a day to a later or equal day, at most {DELEGATION_MAX_DAYS} days"
+    )]
+    Window,
+    /// The delegator does not hold the role there (a delegate cannot pass it on).
+    #[error("the delegator does not hold {0} at that unit")]
+    NotHeld(Role),
+}
+
+impl Explain for InvalidDelegation {
+    fn message_vi(&self) -> String {
+        match self {
+            InvalidDelegation::Admin => "Không ủy quyền vai trò quản trị (ADMIN).".into(),
+            InvalidDelegation::ToSelf => "Không thể ủy quyền cho chính mình.".into(),
+            InvalidDelegation::Window => format!(
+                "Thời hạn ủy quyền phải có ngày bắt đầu không sau ngày kết thúc, tối đa {DELEGATION_MAX_DAYS} ngày."
+            ),
+            InvalidDelegation::NotHeld(role) => format!(
+                "Người ủy quyền không giữ vai trò {} ({}) tại đơn vị này (người được ủy quyền không được ủy quyền lại).",
+                role.name_vi(),
+                role.code()
+            ),
+        }
+    }
+    fn message_en(&self) -> String {
+        format!("{self}.")
+    }
+}
+
+impl Delegation {
+    /// Checks a delegation: never ADMIN, never to oneself, a window of at most a year, and the
+    /// delegator holds the role at the unit by a grant of their own (no chains).
+    pub fn new(
+        role: Role,
+        unit: UnitId,
+        delegator: &Actor,
+        delegate: AccountId,
+        from: Date,
+        until: Date,
+    ) -> Result<Delegation, InvalidDelegation> {
+        if role == Role::Admin {
+            return Err(InvalidDelegation::Admin);
+        }
+        if delegate == delegator.account {
+            return Err(InvalidDelegation::ToSelf);
+        }
+        if until < from || (until - from).whole_days() >= DELEGATION_MAX_DAYS {
+            return Err(InvalidDelegation::Window);
+        }
+        let held = delegator
+            .grants
+            .iter()
+            .any(|g| g.role == role && g.unit == Some(unit));
+        if !held {
+            return Err(InvalidDelegation::NotHeld(role));
+        }
+        Ok(Delegation {
+            role,
+            unit,
+            delegator: delegator.account,
+            delegate,
+            from,
+            until,
+        })
+    }
+
+    /// Whether it is in force on `date`.
+    pub fn active_on(&self, date: Date) -> bool {
+        self.from <= date && date <= self.until
+    }
+}
+
+/// A role an actor holds today by delegation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acting {
+    /// The role and unit.
+    pub grant: Grant,
+    /// On whose behalf.
+    pub for_account: AccountId,
+    /// Last day.
+    pub until: Date,
+}
+
+/// By what right an actor acted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    /// A role of their own.
+    Own,
+    /// A role delegated to them by `for_account` (TUQ.).
+    Acting {
+        /// The delegator.
+        for_account: AccountId,
+    },
+}
+
 /// The authenticated account behind a request, with everything authorization needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -133,6 +275,8 @@ pub struct Actor {
     pub account: AccountId,
     /// Its role grants.
     pub grants: Vec<Grant>,
+    /// Roles delegated to it that are in force today.
+    pub acting: Vec<Acting>,
 }
 
 /// What an actor wants to do.
@@ -148,25 +292,25 @@ pub enum Action {
     /// Configure an issuer: its quotas (the target is the issuer).
     ConfigureIssuer,
     /// Attest a judgement criterion of a nomination (the target is the issuer). The council
-    /// workflow will record these from its votes; until then the issuer's signer does.
+    /// workflow will record these from its votes; until then the issuer's signer or the
+    /// council's secretary does.
     AttestCriterion,
-    /// Create or edit a nomination (the target is the proposing unit).
+    /// Create or edit a nomination, group nominations into a proposal, attach documents to
+    /// them (the target is the proposing unit).
     DraftNomination,
     /// Withdraw a nomination (the target is the proposing unit).
     WithdrawNomination,
-    /// Submit a nomination upward (the target is the proposing unit).
-    SubmitNomination,
-    /// Sign a decision (the target is the issuer).
-    SignDecision,
     /// Issue certificates for a signed decision (the target is the issuer).
     IssueCertificates,
+    /// Track the recovery of an annulled award's artefact and cash (the target is the issuer).
+    TrackRecovery,
     /// Read units' people, nominations, decisions and certificates (the target is the unit read).
     Read,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 10] = [
         Action::ManageOrganisation,
         Action::RecordPerson,
         Action::RecordFacts,
@@ -174,9 +318,8 @@ impl Action {
         Action::AttestCriterion,
         Action::DraftNomination,
         Action::WithdrawNomination,
-        Action::SubmitNomination,
-        Action::SignDecision,
         Action::IssueCertificates,
+        Action::TrackRecovery,
         Action::Read,
     ];
 
@@ -189,9 +332,8 @@ impl Action {
             Action::AttestCriterion => "xác nhận tiêu chí cần thẩm định",
             Action::DraftNomination => "lập đề nghị khen thưởng",
             Action::WithdrawNomination => "rút đề nghị khen thưởng",
-            Action::SubmitNomination => "trình đề nghị khen thưởng",
-            Action::SignDecision => "ký quyết định khen thưởng",
             Action::IssueCertificates => "cấp bằng, giấy khen",
+            Action::TrackRecovery => "theo dõi thu hồi hiện vật, tiền thưởng",
             Action::Read => "xem dữ liệu",
         }
     }
@@ -205,9 +347,8 @@ impl Action {
             Action::AttestCriterion => "attest judgement criteria",
             Action::DraftNomination => "draft nominations",
             Action::WithdrawNomination => "withdraw nominations",
-            Action::SubmitNomination => "submit nominations",
-            Action::SignDecision => "sign award decisions",
             Action::IssueCertificates => "issue certificates",
+            Action::TrackRecovery => "track the recovery of annulled awards",
             Action::Read => "read data",
         }
     }
@@ -237,45 +378,99 @@ pub fn policy(action: Action) -> &'static [(Role, Reach)] {
         Action::RecordPerson => &[(Admin, Global), (Clerk, Subtree)],
         Action::RecordFacts => &[(Clerk, Subtree)],
         Action::ConfigureIssuer => &[(Admin, Global), (Signer, Exact)],
-        Action::AttestCriterion => &[(Signer, Exact)],
+        Action::AttestCriterion => &[(Signer, Exact), (CouncilSecretary, Exact)],
         Action::DraftNomination => &[(Clerk, Subtree)],
         Action::WithdrawNomination => &[(Clerk, Subtree), (UnitHead, Subtree)],
-        Action::SubmitNomination => &[(UnitHead, Subtree)],
-        Action::SignDecision => &[(Signer, Exact)],
         Action::IssueCertificates => &[(Signer, Exact), (Clerk, Subtree)],
+        Action::TrackRecovery => &[(Signer, Exact), (Clerk, Exact)],
         Action::Read => &[
             (Admin, Global),
             (Clerk, Subtree),
             (UnitHead, Subtree),
             (Signer, Subtree),
+            (CouncilSecretary, Subtree),
         ],
     }
 }
 
-/// The actor may not perform the action there.
+/// What was attempted, for a denial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// An action of the policy.
+    Action(Action),
+    /// A step of a nomination's review, which needs `role` at the stage's party.
+    Stage {
+        /// The role the stage needs.
+        role: Role,
+        /// The command, in Vietnamese ("tiếp nhận").
+        command_vi: &'static str,
+        /// The command, in English ("receive").
+        command_en: &'static str,
+        /// The party, in Vietnamese.
+        party_vi: &'static str,
+        /// The party, in English.
+        party_en: &'static str,
+    },
+}
+
+/// The actor may not do it there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not allowed to {action:?} at unit {unit:?}")]
+#[error("not allowed: {attempt:?} at unit {unit:?}")]
 pub struct Denied {
     /// What was attempted.
-    pub action: Action,
+    pub attempt: Attempt,
     /// Where (the unit at the end of the target path).
     pub unit: Option<UnitId>,
 }
 
+impl Denied {
+    /// A denied action of the policy at `unit`.
+    pub fn action(action: Action, unit: Option<UnitId>) -> Denied {
+        Denied {
+            attempt: Attempt::Action(action),
+            unit,
+        }
+    }
+}
+
 impl Explain for Denied {
     fn message_vi(&self) -> String {
-        format!(
-            "Bạn không có quyền {} tại đơn vị này. Cần một trong các vai trò: {}.",
-            self.action.name_vi(),
-            roles_text(self.action, Role::name_vi)
-        )
+        match self.attempt {
+            Attempt::Action(action) => format!(
+                "Bạn không có quyền {} tại đơn vị này. Cần một trong các vai trò: {}.",
+                action.name_vi(),
+                roles_text(action, Role::name_vi)
+            ),
+            Attempt::Stage {
+                role,
+                command_vi,
+                party_vi,
+                ..
+            } => format!(
+                "Bạn không có quyền {command_vi} đề nghị này ở bước hiện tại: cần vai trò {} ({}) của {party_vi}, hoặc được ủy quyền vai trò đó.",
+                role.name_vi(),
+                role.code()
+            ),
+        }
     }
     fn message_en(&self) -> String {
-        format!(
-            "You are not allowed to {} in this unit. It needs one of these roles: {}.",
-            self.action.name_en(),
-            roles_text(self.action, Role::name_en)
-        )
+        match self.attempt {
+            Attempt::Action(action) => format!(
+                "You are not allowed to {} in this unit. It needs one of these roles: {}.",
+                action.name_en(),
+                roles_text(action, Role::name_en)
+            ),
+            Attempt::Stage {
+                role,
+                command_en,
+                party_en,
+                ..
+            } => format!(
+                "You may not {command_en} this nomination at its current stage: it needs the {} role ({}) of {party_en}, held or delegated.",
+                role.name_en(),
+                role.code()
+            ),
+        }
     }
 }
 
@@ -290,33 +485,84 @@ fn roles_text(action: Action, name: fn(Role) -> &'static str) -> String {
         .join(", ")
 }
 
+fn reaches(grant: &Grant, role: Role, reach: Reach, target: &UnitPath) -> bool {
+    grant.role == role
+        && match (reach, grant.unit) {
+            (Reach::Global, _) => true,
+            (Reach::Subtree, Some(unit)) => target.contains(unit),
+            (Reach::Exact, Some(unit)) => target.unit() == Some(unit),
+            (Reach::Subtree | Reach::Exact, None) => false,
+        }
+}
+
 impl Actor {
+    /// The actor behind a request on `today`: its own grants, and the delegations to it that are
+    /// in force that day (expired or future ones give nothing).
+    pub fn new(
+        account: AccountId,
+        grants: Vec<Grant>,
+        delegations: &[Delegation],
+        today: Date,
+    ) -> Actor {
+        let acting = delegations
+            .iter()
+            .filter(|d| d.delegate == account && d.active_on(today) && d.role != Role::Admin)
+            .map(|d| Acting {
+                grant: Grant {
+                    role: d.role,
+                    unit: Some(d.unit),
+                },
+                for_account: d.delegator,
+                until: d.until,
+            })
+            .collect();
+        Actor {
+            account,
+            grants,
+            acting,
+        }
+    }
+
+    /// Whether the actor holds `role` with `reach` over the unit at the end of `target`, and by
+    /// what right: its own grant first, else a delegation in force.
+    pub fn authorize_role(&self, role: Role, reach: Reach, target: &UnitPath) -> Option<Authority> {
+        if self.grants.iter().any(|g| reaches(g, role, reach, target)) {
+            return Some(Authority::Own);
+        }
+        self.acting
+            .iter()
+            .find(|a| reaches(&a.grant, role, reach, target))
+            .map(|a| Authority::Acting {
+                for_account: a.for_account,
+            })
+    }
+
     /// Whether the actor may perform `action` on the unit at the end of `target`.
     pub fn authorize(&self, action: Action, target: &UnitPath) -> Result<(), Denied> {
-        let allowed = policy(action).iter().any(|&(role, reach)| {
-            self.grants.iter().any(|grant| {
-                grant.role == role
-                    && match (reach, grant.unit) {
-                        (Reach::Global, _) => true,
-                        (Reach::Subtree, Some(unit)) => target.contains(unit),
-                        (Reach::Exact, Some(unit)) => target.unit() == Some(unit),
-                        (Reach::Subtree | Reach::Exact, None) => false,
-                    }
-            })
-        });
+        let allowed = policy(action)
+            .iter()
+            .any(|&(role, reach)| self.authorize_role(role, reach, target).is_some());
         if allowed {
             Ok(())
         } else {
             Err(Denied {
-                action,
+                attempt: Attempt::Action(action),
                 unit: target.unit(),
             })
         }
     }
 
-    /// Whether the actor holds `role` anywhere.
+    /// Whether the actor holds `role` anywhere, by its own grant or a delegation in force.
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
+            || self.acting.iter().any(|a| a.grant.role == role)
+    }
+
+    /// Every grant the actor may use today: its own, then the delegated ones.
+    pub fn all_grants(&self) -> impl Iterator<Item = &Grant> {
+        self.grants
+            .iter()
+            .chain(self.acting.iter().map(|a| &a.grant))
     }
 
     /// The units where the actor may `Read` (subtree roots); `None` means everywhere.
@@ -324,7 +570,7 @@ impl Actor {
         if self.has_role(Role::Admin) {
             return None;
         }
-        let mut roots: Vec<UnitId> = self.grants.iter().filter_map(|g| g.unit).collect();
+        let mut roots: Vec<UnitId> = self.all_grants().filter_map(|g| g.unit).collect();
         roots.sort_unstable();
         roots.dedup();
         Some(roots)
@@ -345,6 +591,7 @@ pub fn policy_table() -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is the failure report
 mod tests {
     use super::*;
     use uuid::Uuid;
@@ -360,7 +607,12 @@ mod tests {
                 .iter()
                 .map(|&(role, unit)| Grant { role, unit })
                 .collect(),
+            acting: Vec::new(),
         }
+    }
+
+    fn day(d: u8) -> Date {
+        Date::from_calendar_date(2025, time::Month::March, d).unwrap_or(Date::MIN)
     }
 
     #[test]
@@ -385,13 +637,12 @@ mod tests {
             (&clerk_of_staff, Action::DraftNomination, &staff, true),
             (&clerk_of_staff, Action::DraftNomination, &police, false), // outside the subtree
             (&clerk_of_staff, Action::DraftNomination, &province, false), // above it
-            (&clerk_of_staff, Action::SubmitNomination, &staff, false), // clerks do not submit
-            (&head_of_staff, Action::SubmitNomination, &staff, true),
-            (&head_of_staff, Action::SubmitNomination, &police, false), // head of another unit
-            (&head_of_province, Action::SubmitNomination, &police, true), // subtree
-            (&signer_of_province, Action::SignDecision, &province, true),
-            (&signer_of_province, Action::SignDecision, &staff, false), // signs for one issuer only
-            (&clerk_of_staff, Action::SignDecision, &staff, false),
+            (&head_of_staff, Action::WithdrawNomination, &staff, true),
+            (&head_of_staff, Action::WithdrawNomination, &police, false), // head of another unit
+            (&head_of_province, Action::WithdrawNomination, &police, true), // subtree
+            (&signer_of_province, Action::ConfigureIssuer, &province, true),
+            (&signer_of_province, Action::ConfigureIssuer, &staff, false), // one issuer only
+            (&clerk_of_staff, Action::ConfigureIssuer, &staff, false),
             (&admin, Action::ManageOrganisation, &province, true),
             (&admin, Action::Read, &police, true),
             (&admin, Action::DraftNomination, &staff, false), // separation of duties
@@ -425,7 +676,7 @@ mod tests {
     #[test]
     fn a_denial_names_the_roles_that_would_be_allowed() {
         let denied = actor(&[])
-            .authorize(Action::SignDecision, &UnitPath(vec![unit(1)]))
+            .authorize(Action::ConfigureIssuer, &UnitPath(vec![unit(1)]))
             .expect_err("no roles");
         assert!(
             denied.message_en().contains("SIGNER"),
@@ -436,6 +687,101 @@ mod tests {
             denied.message_vi().contains("SIGNER"),
             "{}",
             denied.message_vi()
+        );
+    }
+
+    #[test]
+    fn a_delegation_acts_only_within_its_window_and_names_the_delegator() {
+        let province = UnitPath(vec![unit(1)]);
+        let director = Actor {
+            account: AccountId(Uuid::from_u128(7)),
+            ..actor(&[(Role::Signer, Some(unit(1)))])
+        };
+        let deputy = AccountId(Uuid::from_u128(99));
+        let delegation =
+            Delegation::new(Role::Signer, unit(1), &director, deputy, day(10), day(20)).unwrap();
+        #[rustfmt::skip]
+        let cases = [
+            (day(9), None),
+            (day(10), Some(Authority::Acting { for_account: director.account })),
+            (day(20), Some(Authority::Acting { for_account: director.account })),
+            (day(21), None), // expired
+        ];
+        for (today, expected) in cases {
+            let acting = Actor::new(deputy, Vec::new(), std::slice::from_ref(&delegation), today);
+            assert_eq!(
+                acting.authorize_role(Role::Signer, Reach::Exact, &province),
+                expected,
+                "{today}"
+            );
+            assert_eq!(
+                acting.authorize(Action::ConfigureIssuer, &province).is_ok(),
+                expected.is_some(),
+                "a delegated role counts wherever the role is checked ({today})"
+            );
+        }
+        // Someone else's delegation gives nothing.
+        let other = Actor::new(
+            AccountId(Uuid::from_u128(5)),
+            Vec::new(),
+            &[delegation],
+            day(15),
+        );
+        assert_eq!(
+            other.authorize_role(Role::Signer, Reach::Exact, &province),
+            None
+        );
+    }
+
+    #[test]
+    fn delegations_are_time_boxed_and_never_chained() {
+        let director = Actor {
+            account: AccountId(Uuid::from_u128(7)),
+            ..actor(&[(Role::Signer, Some(unit(1))), (Role::Admin, None)])
+        };
+        let deputy = AccountId(Uuid::from_u128(99));
+        #[rustfmt::skip]
+        let cases = [
+            (Role::Signer, unit(1), deputy, day(10), day(20), Ok(())),
+            (Role::Signer, unit(1), director.account, day(10), day(20), Err(InvalidDelegation::ToSelf)),
+            (Role::Signer, unit(1), deputy, day(20), day(10), Err(InvalidDelegation::Window)),
+            (Role::Admin, unit(1), deputy, day(10), day(20), Err(InvalidDelegation::Admin)),
+            (Role::Signer, unit(2), deputy, day(10), day(20), Err(InvalidDelegation::NotHeld(Role::Signer))),
+            (Role::Clerk, unit(1), deputy, day(10), day(20), Err(InvalidDelegation::NotHeld(Role::Clerk))),
+        ];
+        for (role, at, to, from, until, expected) in cases {
+            assert_eq!(
+                Delegation::new(role, at, &director, to, from, until).map(|_| ()),
+                expected,
+                "{role} at {at:?}"
+            );
+        }
+        let long = Date::from_calendar_date(2026, time::Month::March, 12).unwrap_or(Date::MAX);
+        assert_eq!(
+            Delegation::new(Role::Signer, unit(1), &director, deputy, day(10), long).map(|_| ()),
+            Err(InvalidDelegation::Window)
+        );
+        // A delegate cannot pass the role on: it is not their own grant.
+        let acting = Actor::new(
+            deputy,
+            Vec::new(),
+            &[
+                Delegation::new(Role::Signer, unit(1), &director, deputy, day(10), day(20))
+                    .unwrap(),
+            ],
+            day(15),
+        );
+        assert_eq!(
+            Delegation::new(
+                Role::Signer,
+                unit(1),
+                &acting,
+                AccountId(Uuid::from_u128(5)),
+                day(15),
+                day(16)
+            )
+            .map(|_| ()),
+            Err(InvalidDelegation::NotHeld(Role::Signer))
         );
     }
 }

@@ -5,10 +5,13 @@ use std::str::FromStr;
 
 use time::Date;
 
+use crate::authz::Authority;
 use crate::calendar::{format_date, long_date_vi};
 use crate::ids::{AccountId, DecisionId, UnitId};
+use crate::message::Explain;
 use crate::org::{SHORT_TEXT_MAX, UnitCode};
 use crate::text::{InvalidInput, optional_line};
+use crate::workflow::AnnulGround;
 
 /// A decision number: `N/QĐ-<issuer code>`, N counted per issuer and calendar year from 1,
 /// without gaps or duplicates (Decree 30/2020/NĐ-CP on document numbering).
@@ -159,6 +162,63 @@ impl FromStr for DecisionState {
     }
 }
 
+/// What a decision does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecisionKind {
+    /// Awards its recipients (quyết định khen thưởng).
+    Award,
+    /// Annuls (some of) the awards of an earlier decision of the same issuer (quyết định hủy bỏ,
+    /// Law 06/2022 Art 93.2).
+    Annulment {
+        /// The decision it annuls.
+        annuls: DecisionId,
+        /// The ground, a-d.
+        ground: AnnulGround,
+        /// The facts behind it, as written in the decision.
+        reason: String,
+    },
+}
+
+impl DecisionKind {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DecisionKind::Award => "AWARD",
+            DecisionKind::Annulment { .. } => "ANNULMENT",
+        }
+    }
+}
+
+/// A deputy or official acting by delegation signs "TUQ." (thừa ủy quyền), Decree 30/2020/NĐ-CP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("signing by delegation needs capacity TUQ, not {0:?}")]
+pub struct CapacityMismatch(pub SignerCapacity);
+
+impl Explain for CapacityMismatch {
+    fn message_vi(&self) -> String {
+        format!(
+            "Bạn ký theo ủy quyền nên thể thức ký phải là TUQ. (thừa ủy quyền), không phải {}.",
+            self.0.code()
+        )
+    }
+    fn message_en(&self) -> String {
+        format!(
+            "You sign by delegation, so the capacity must be TUQ (thừa ủy quyền), not {}.",
+            self.0.code()
+        )
+    }
+}
+
+impl SignerCapacity {
+    /// Checks the capacity fits the right the signer acts by: a delegated role signs TUQ.
+    pub fn check_authority(self, authority: Authority) -> Result<(), CapacityMismatch> {
+        match (authority, self) {
+            (Authority::Acting { .. }, SignerCapacity::Tuq) | (Authority::Own, _) => Ok(()),
+            (Authority::Acting { .. }, other) => Err(CapacityMismatch(other)),
+        }
+    }
+}
+
 /// A signed decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
@@ -180,6 +240,10 @@ pub struct Decision {
     pub issuer_title: String,
     /// Whether it stands.
     pub state: DecisionState,
+    /// What it does.
+    pub kind: DecisionKind,
+    /// The account whose role the signer acted by, when signing by delegation (TUQ.).
+    pub acting_for: Option<AccountId>,
 }
 
 impl Decision {
@@ -247,5 +311,24 @@ mod tests {
                 field: "signerTitle"
             })
         );
+    }
+
+    #[test]
+    fn a_delegated_signer_signs_tuq() {
+        let acting = Authority::Acting {
+            for_account: AccountId(uuid::Uuid::nil()),
+        };
+        assert!(SignerCapacity::Tuq.check_authority(acting).is_ok());
+        for capacity in [
+            SignerCapacity::Direct,
+            SignerCapacity::Kt,
+            SignerCapacity::Tl,
+        ] {
+            assert_eq!(
+                capacity.check_authority(acting),
+                Err(CapacityMismatch(capacity))
+            );
+            assert!(capacity.check_authority(Authority::Own).is_ok());
+        }
     }
 }

@@ -72,6 +72,18 @@ id_type!(
     /// A certificate (Giấy khen, Bằng khen, ...) issued for one recipient of a decision.
     CertificateId
 );
+id_type!(
+    /// Tờ trình — a proposal grouping nominations of one proposing unit for one issuer.
+    ProposalId
+);
+id_type!(
+    /// A document of a dossier.
+    DocumentId
+);
+id_type!(
+    /// A delegation of a role.
+    DelegationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ pub mod award;
 pub mod calendar;
 pub mod certificate;
 pub mod decision;
+pub mod dossier;
 pub mod fact;
 pub mod ids;
 pub mod message;
@@ -13,5 +14,7 @@ pub mod org;
 pub mod quota;
 pub mod rules;
 pub mod text;
+pub mod workdays;
+pub mod workflow;
 
 pub use message::Explain;

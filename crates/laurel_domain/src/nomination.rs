@@ -1,19 +1,22 @@
-//! Nominations (đề nghị khen thưởng) and their workflow: a state enum and one transition function.
-//!
-//! `apply` is the only code that changes a nomination's state. Its match is exhaustive with no
-//! wildcard arm, so a new state or command must decide, in one place, what it accepts.
-//! The review stages between submission and signing (endorsement, reception, appraisal, public
-//! notice, council vote) are added here as states and commands; see ARCHITECTURE.md.
+//! Nominations (đề nghị khen thưởng): who is proposed for which award, by which unit, and how far
+//! the nomination has come. What it accepts at each stage, and who may act, is decided by the
+//! workflow's one transition function (`workflow::apply`), the only code that changes its
+//! progress.
 
 use std::fmt;
 use std::str::FromStr;
 
+use time::Date;
+
 use crate::award::{AwardKind, RecipientKind};
-use crate::ids::{DecisionId, NominationId, PersonId, UnitId};
+use crate::dossier::DocumentKind;
+use crate::ids::{AccountId, DecisionId, NominationId, PersonId, ProposalId, UnitId};
 use crate::message::Explain;
 use crate::org::UnitPath;
 use crate::quota::QuotaExceeded;
+use crate::rules::CommendationKind;
 use crate::text::{InvalidInput, bounded_line};
+use crate::workflow::{Position, WorkflowRef};
 
 /// Longest achievement text (the citation printed on the certificate), in characters.
 /// The full achievement report (báo cáo thành tích) belongs in the dossier, not here.
@@ -78,26 +81,38 @@ impl Period {
     }
 }
 
-/// Where a nomination is in its life.
+/// Where a nomination is in its life. Where it is in its review is its [`Position`] on its
+/// workflow.
+///
+/// Persisted as its code: renaming a variant is a migration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NominationState {
     /// Being drafted by the unit's clerk.
     Draft,
-    /// Submitted upward by the unit head (tờ trình); waiting for the decider.
+    /// Submitted by the proposing unit and under review at the stage of its position.
     Submitted,
+    /// Returned to the proposing unit for supplement; the deadline clock is paused.
+    Returned,
+    /// Refused with a written reason. Final.
+    Rejected,
     /// Withdrawn by the proposing unit. Final.
     Withdrawn,
-    /// Included in a signed decision. Final (only an annulment decision may undo it).
+    /// Included in a signed decision (only an annulment decision may undo it).
     Decided,
+    /// Its decision was annulled (Law 06/2022 Art 93.2). Final.
+    Annulled,
 }
 
 impl NominationState {
     /// Every state.
-    pub const ALL: [NominationState; 4] = [
+    pub const ALL: [NominationState; 7] = [
         NominationState::Draft,
         NominationState::Submitted,
+        NominationState::Returned,
+        NominationState::Rejected,
         NominationState::Withdrawn,
         NominationState::Decided,
+        NominationState::Annulled,
     ];
 
     /// Stable code, as stored and as exposed in the API.
@@ -105,27 +120,90 @@ impl NominationState {
         match self {
             NominationState::Draft => "DRAFT",
             NominationState::Submitted => "SUBMITTED",
+            NominationState::Returned => "RETURNED",
+            NominationState::Rejected => "REJECTED",
             NominationState::Withdrawn => "WITHDRAWN",
             NominationState::Decided => "DECIDED",
+            NominationState::Annulled => "ANNULLED",
         }
     }
 
-    fn name_vi(self) -> &'static str {
+    /// Vietnamese name.
+    pub fn name_vi(self) -> &'static str {
         match self {
             NominationState::Draft => "đang soạn",
-            NominationState::Submitted => "đã trình",
+            NominationState::Submitted => "đang xét duyệt",
+            NominationState::Returned => "bị trả lại để bổ sung",
+            NominationState::Rejected => "không được chấp nhận",
             NominationState::Withdrawn => "đã rút",
             NominationState::Decided => "đã có quyết định",
+            NominationState::Annulled => "đã bị hủy quyết định",
         }
     }
 
-    fn name_en(self) -> &'static str {
+    /// English name.
+    pub fn name_en(self) -> &'static str {
         match self {
             NominationState::Draft => "draft",
-            NominationState::Submitted => "submitted",
+            NominationState::Submitted => "under review",
+            NominationState::Returned => "returned for supplement",
+            NominationState::Rejected => "rejected",
             NominationState::Withdrawn => "withdrawn",
             NominationState::Decided => "decided",
+            NominationState::Annulled => "annulled",
         }
+    }
+
+    /// Whether the nominee holds the award: it counts as a title or form already received.
+    pub fn holds_award(self) -> bool {
+        match self {
+            NominationState::Decided => true,
+            NominationState::Draft
+            | NominationState::Submitted
+            | NominationState::Returned
+            | NominationState::Rejected
+            | NominationState::Withdrawn
+            | NominationState::Annulled => false,
+        }
+    }
+
+    /// Whether it is on its way to a decision: pending for "one achievement, one award".
+    pub fn is_pending(self) -> bool {
+        match self {
+            NominationState::Submitted | NominationState::Returned => true,
+            NominationState::Draft
+            | NominationState::Rejected
+            | NominationState::Withdrawn
+            | NominationState::Decided
+            | NominationState::Annulled => false,
+        }
+    }
+
+    /// Whether it takes a place in the issuer's quota: reserved at submission, released when
+    /// rejected, withdrawn or annulled.
+    pub fn takes_quota_place(self) -> bool {
+        self.holds_award() || self.is_pending()
+    }
+
+    /// Whether nothing can happen to it any more.
+    pub fn is_final(self) -> bool {
+        match self {
+            NominationState::Rejected | NominationState::Withdrawn | NominationState::Annulled => {
+                true
+            }
+            NominationState::Draft
+            | NominationState::Submitted
+            | NominationState::Returned
+            | NominationState::Decided => false,
+        }
+    }
+
+    /// The states that satisfy `pred`, for queries.
+    pub fn those(pred: fn(NominationState) -> bool) -> Vec<NominationState> {
+        NominationState::ALL
+            .into_iter()
+            .filter(|s| pred(*s))
+            .collect()
     }
 }
 
@@ -150,7 +228,59 @@ impl FromStr for NominationState {
     }
 }
 
-/// A nomination.
+/// How far a nomination has come, and the dates its deadlines run from. Only the workflow's
+/// `apply` changes it; the store restores it as it was saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// Where it is in its life.
+    pub state: NominationState,
+    /// Optimistic-concurrency version; every change increments it.
+    pub version: i32,
+    /// Where it stands on its workflow.
+    pub position: Position,
+    /// The day it entered its current stage (the day it was drafted, for a draft).
+    pub stage_since: Date,
+    /// When its current stage should be done, if the stage has a deadline.
+    pub due_on: Option<Date>,
+    /// The day it was returned for supplement, while it is.
+    pub returned_on: Option<Date>,
+    /// Working days its current stage has been paused while returned.
+    pub paused_days: u32,
+    /// The day the issuer's office received the complete dossier: the statutory clock.
+    pub received_on: Option<Date>,
+    /// The last day of its public notice, once one is open.
+    pub notice_closes_on: Option<Date>,
+    /// Who submitted it (separation of duties).
+    pub submitted_by: Option<AccountId>,
+    /// Who last appraised it (separation of duties).
+    pub appraised_by: Option<AccountId>,
+    /// Whether something was recorded at the current stage without moving on (an appraisal
+    /// found ineligible, opinions requested, a council refusal, a delay notice): the sender can
+    /// no longer recall it.
+    pub stage_touched: bool,
+}
+
+impl Progress {
+    /// A new draft's progress.
+    pub fn draft(today: Date) -> Progress {
+        Progress {
+            state: NominationState::Draft,
+            version: 1,
+            position: Position::default(),
+            stage_since: today,
+            due_on: None,
+            returned_on: None,
+            paused_days: 0,
+            received_on: None,
+            notice_closes_on: None,
+            submitted_by: None,
+            appraised_by: None,
+            stage_touched: false,
+        }
+    }
+}
+
+/// A nomination (đề nghị khen thưởng).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nomination {
     /// Identity.
@@ -167,12 +297,121 @@ pub struct Nomination {
     pub period: Period,
     /// The citation printed on the certificate.
     pub achievement: String,
-    /// Where it is in its life.
-    pub state: NominationState,
-    /// Optimistic-concurrency version; every change increments it.
-    pub version: i32,
+    /// Regular (annual), đột xuất, thematic...: only regular awards count toward chains.
+    pub kind: CommendationKind,
+    /// The ruleset it is judged by, pinned when drafted (`None` only for rows drafted before
+    /// rulesets existed).
+    pub ruleset: Option<String>,
+    /// The workflow it goes through, pinned when drafted.
+    pub workflow: WorkflowRef,
+    /// Who drafted it.
+    pub drafted_by: AccountId,
+    /// The proposal (tờ trình) it travels in, if any.
+    pub proposal: Option<ProposalId>,
     /// The decision that awarded it, once signed.
     pub decision: Option<DecisionId>,
+    progress: Progress,
+}
+
+impl Nomination {
+    /// A new draft from a checked draft.
+    #[allow(clippy::too_many_arguments)] // one per fact fixed at drafting
+    pub fn draft(
+        checked: CheckedDraft,
+        id: NominationId,
+        proposing_unit: UnitId,
+        kind: CommendationKind,
+        ruleset: String,
+        workflow: WorkflowRef,
+        drafted_by: AccountId,
+        today: Date,
+    ) -> Nomination {
+        let draft = checked.0;
+        Nomination {
+            id,
+            nominee: draft.nominee,
+            award: draft.award,
+            issuer: draft.issuer,
+            proposing_unit,
+            period: draft.period,
+            achievement: draft.achievement,
+            kind,
+            ruleset: Some(ruleset),
+            workflow,
+            drafted_by,
+            proposal: None,
+            decision: None,
+            progress: Progress::draft(today),
+        }
+    }
+
+    /// A nomination as it was saved (for the store).
+    #[allow(clippy::too_many_arguments)] // one per stored column group
+    pub fn restore(
+        id: NominationId,
+        nominee: Nominee,
+        award: AwardKind,
+        issuer: UnitId,
+        proposing_unit: UnitId,
+        period: Period,
+        achievement: String,
+        kind: CommendationKind,
+        ruleset: Option<String>,
+        workflow: WorkflowRef,
+        drafted_by: AccountId,
+        proposal: Option<ProposalId>,
+        decision: Option<DecisionId>,
+        progress: Progress,
+    ) -> Nomination {
+        Nomination {
+            id,
+            nominee,
+            award,
+            issuer,
+            proposing_unit,
+            period,
+            achievement,
+            kind,
+            ruleset,
+            workflow,
+            drafted_by,
+            proposal,
+            decision,
+            progress,
+        }
+    }
+
+    /// How far it has come.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Where it is in its life.
+    pub fn state(&self) -> NominationState {
+        self.progress.state
+    }
+
+    /// Its optimistic-concurrency version.
+    pub fn version(&self) -> i32 {
+        self.progress.version
+    }
+
+    /// The version the store saved it at (the store sets it after a save).
+    pub fn saved_at(mut self, version: i32) -> Nomination {
+        self.progress.version = version;
+        self
+    }
+
+    /// Groups it into a proposal (only a draft or a returned one, of the same proposing unit
+    /// and issuer: the caller checks those).
+    pub fn in_proposal(mut self, proposal: ProposalId) -> Nomination {
+        self.proposal = Some(proposal);
+        self
+    }
+
+    pub(crate) fn progress_mut(&mut self) -> &mut Progress {
+        &mut self.progress
+    }
 }
 
 /// Validated content of a new nomination.
@@ -231,6 +470,29 @@ pub enum RuleViolation {
         /// The period.
         period: i32,
     },
+    /// Parts of the dossier are missing (Law 06/2022 Art 84).
+    #[error("the dossier lacks {missing:?}")]
+    DossierIncomplete {
+        /// The missing parts.
+        missing: Vec<DocumentKind>,
+    },
+    /// The public notice is still open until `closes_on` (inclusive).
+    #[error("the public notice is open until {closes_on}")]
+    NoticeStillOpen {
+        /// Its last day.
+        closes_on: Date,
+    },
+    /// Comments are taken only while a nomination is in public notice.
+    #[error("the nomination is not in public notice")]
+    NotInPublicNotice,
+    /// Consulted units have not answered and their deadline has not passed.
+    #[error("{waiting} consulted units have until {due_on} to answer")]
+    OpinionsPending {
+        /// How many are still awaited.
+        waiting: usize,
+        /// Their deadline.
+        due_on: Date,
+    },
 }
 
 impl RuleViolation {
@@ -246,6 +508,14 @@ impl RuleViolation {
             RuleViolation::CriterionNotMet { article, .. } => article.clone(),
             RuleViolation::QuotaExceeded(_) => "Cấu hình chỉ tiêu của cấp khen thưởng".into(),
             RuleViolation::NoRuleset { .. } => "Luật TĐKT 06/2022, Điều 96 (hiệu lực)".into(),
+            RuleViolation::DossierIncomplete { .. } => "Luật TĐKT 06/2022, Điều 84".into(),
+            RuleViolation::NoticeStillOpen { .. } | RuleViolation::NotInPublicNotice => {
+                "Nghị định 98/2023/NĐ-CP, Điều 46; Nghị định 152/2025/NĐ-CP, Điều 60".into()
+            }
+            RuleViolation::OpinionsPending { .. } => {
+                "Hiệp y: im lặng sau thời hạn là đồng ý (Nghị định 39/2012/NĐ-CP, quy định cũ)"
+                    .into()
+            }
         }
     }
 }
@@ -270,6 +540,25 @@ impl Explain for RuleViolation {
             RuleViolation::NoRuleset { period } => format!(
                 "Chưa có bộ quy tắc (văn bản pháp luật) áp dụng cho kỳ {period} trong Laurel."
             ),
+            RuleViolation::DossierIncomplete { missing } => format!(
+                "Hồ sơ chưa đủ thành phần, còn thiếu: {}.",
+                missing
+                    .iter()
+                    .map(|p| format!("{} ({})", p.name_vi(), p.code()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            RuleViolation::NoticeStillOpen { closes_on } => format!(
+                "Thời gian công khai lấy ý kiến chưa kết thúc: kéo dài đến hết ngày {}.",
+                crate::calendar::format_date(*closes_on)
+            ),
+            RuleViolation::NotInPublicNotice => {
+                "Đề nghị này không (hoặc không còn) trong thời gian công khai lấy ý kiến.".into()
+            }
+            RuleViolation::OpinionsPending { waiting, due_on } => format!(
+                "Còn {waiting} đơn vị được hỏi ý kiến chưa trả lời; thời hạn trả lời đến hết ngày {}.",
+                crate::calendar::format_date(*due_on)
+            ),
         }
     }
     fn message_en(&self) -> String {
@@ -287,6 +576,25 @@ impl Explain for RuleViolation {
             RuleViolation::NoRuleset { period } => {
                 format!("No ruleset (legal regime) in Laurel covers the period {period}.")
             }
+            RuleViolation::DossierIncomplete { missing } => format!(
+                "The dossier is incomplete; missing: {}.",
+                missing
+                    .iter()
+                    .map(|p| format!("{} ({})", p.name_en(), p.code()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            RuleViolation::NoticeStillOpen { closes_on } => format!(
+                "The public notice is still open, until the end of {}.",
+                crate::calendar::format_date(*closes_on)
+            ),
+            RuleViolation::NotInPublicNotice => {
+                "This nomination is not (or no longer) open for public comment.".into()
+            }
+            RuleViolation::OpinionsPending { waiting, due_on } => format!(
+                "{waiting} consulted units have not answered; they have until the end of {}.",
+                crate::calendar::format_date(*due_on)
+            ),
         }
     }
 }
@@ -315,8 +623,9 @@ impl NominationDraft {
     }
 
     /// Checks the rules that hold before any review: the award fits the nominee, and the issuer
-    /// manages the proposing unit (`proposing_path` is the path of the nominee's unit).
-    pub fn check(&self, proposing_path: &UnitPath) -> Result<(), Vec<RuleViolation>> {
+    /// manages the proposing unit (`proposing_path` is the path of the nominee's unit). Only a
+    /// checked draft becomes a nomination.
+    pub fn check(self, proposing_path: &UnitPath) -> Result<CheckedDraft, Vec<RuleViolation>> {
         let mut violations = Vec::new();
         if !self.award.recipients().contains(&self.nominee.kind()) {
             violations.push(RuleViolation::RecipientKindNotAccepted {
@@ -334,241 +643,22 @@ impl NominationDraft {
             });
         }
         if violations.is_empty() {
-            Ok(())
+            Ok(CheckedDraft(self))
         } else {
             Err(violations)
         }
     }
 }
 
-/// What someone asks a nomination to do.
+/// A draft that passed [`NominationDraft::check`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    /// Replace the citation text.
-    Edit {
-        /// The new citation, already validated.
-        achievement: String,
-    },
-    /// Submit upward (tờ trình).
-    Submit,
-    /// Withdraw, with a reason.
-    Withdraw {
-        /// Why, already validated.
-        reason: String,
-    },
-    /// Include in a signed decision.
-    Sign {
-        /// The decision being signed.
-        decision: DecisionId,
-    },
-}
+pub struct CheckedDraft(NominationDraft);
 
-/// The kind of a [`Command`], without its data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CommandKind {
-    /// [`Command::Edit`].
-    Edit,
-    /// [`Command::Submit`].
-    Submit,
-    /// [`Command::Withdraw`].
-    Withdraw,
-    /// [`Command::Sign`].
-    Sign,
-}
-
-impl CommandKind {
-    /// Every command kind.
-    pub const ALL: [CommandKind; 4] = [
-        CommandKind::Edit,
-        CommandKind::Submit,
-        CommandKind::Withdraw,
-        CommandKind::Sign,
-    ];
-
-    fn name_vi(self) -> &'static str {
-        match self {
-            CommandKind::Edit => "sửa",
-            CommandKind::Submit => "trình",
-            CommandKind::Withdraw => "rút",
-            CommandKind::Sign => "ký quyết định cho",
-        }
+impl CheckedDraft {
+    /// The checked content.
+    pub fn draft(&self) -> &NominationDraft {
+        &self.0
     }
-
-    fn name_en(self) -> &'static str {
-        match self {
-            CommandKind::Edit => "edit",
-            CommandKind::Submit => "submit",
-            CommandKind::Withdraw => "withdraw",
-            CommandKind::Sign => "sign a decision for",
-        }
-    }
-}
-
-impl Command {
-    /// The kind of this command.
-    pub fn kind(&self) -> CommandKind {
-        match self {
-            Command::Edit { .. } => CommandKind::Edit,
-            Command::Submit => CommandKind::Submit,
-            Command::Withdraw { .. } => CommandKind::Withdraw,
-            Command::Sign { .. } => CommandKind::Sign,
-        }
-    }
-}
-
-/// What happened to a nomination. Written to the audit log with the transition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    /// The citation changed.
-    Edited,
-    /// Submitted upward.
-    Submitted,
-    /// Withdrawn.
-    Withdrawn {
-        /// Why.
-        reason: String,
-    },
-    /// Included in a signed decision.
-    Decided {
-        /// The decision.
-        decision: DecisionId,
-    },
-}
-
-impl Event {
-    /// Stable name, as written in the audit log.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Event::Edited => "NOMINATION_EDITED",
-            Event::Submitted => "NOMINATION_SUBMITTED",
-            Event::Withdrawn { .. } => "NOMINATION_WITHDRAWN",
-            Event::Decided { .. } => "NOMINATION_DECIDED",
-        }
-    }
-
-    /// The reason a person gave, if any.
-    pub fn reason(&self) -> Option<&str> {
-        match self {
-            Event::Withdrawn { reason } => Some(reason),
-            Event::Edited | Event::Submitted | Event::Decided { .. } => None,
-        }
-    }
-}
-
-/// A command the nomination's state does not accept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a {from} nomination does not accept {command:?}")]
-pub struct TransitionError {
-    /// The state the nomination is in.
-    pub from: NominationState,
-    /// The command refused.
-    pub command: CommandKind,
-}
-
-impl Explain for TransitionError {
-    fn message_vi(&self) -> String {
-        format!(
-            "Không thể {} đề nghị đang ở trạng thái \"{}\".",
-            self.command.name_vi(),
-            self.from.name_vi()
-        )
-    }
-    fn message_en(&self) -> String {
-        format!(
-            "Cannot {} a nomination that is {}.",
-            self.command.name_en(),
-            self.from.name_en()
-        )
-    }
-}
-
-/// The one transition function: the next nomination and what happened, or why not.
-///
-/// Authorization, versions and eligibility are checked by the caller; this decides only what
-/// the workflow allows.
-pub fn apply(
-    nomination: &Nomination,
-    command: Command,
-) -> Result<(Nomination, Vec<Event>), TransitionError> {
-    use NominationState as S;
-    let refuse = || TransitionError {
-        from: nomination.state,
-        command: command.kind(),
-    };
-    let mut next = nomination.clone();
-    let events = match (nomination.state, &command) {
-        (S::Draft, Command::Edit { achievement }) => {
-            next.achievement = achievement.clone();
-            vec![Event::Edited]
-        }
-        (S::Draft, Command::Submit) => {
-            next.state = S::Submitted;
-            vec![Event::Submitted]
-        }
-        (S::Draft | S::Submitted, Command::Withdraw { reason }) => {
-            next.state = S::Withdrawn;
-            vec![Event::Withdrawn {
-                reason: reason.clone(),
-            }]
-        }
-        (S::Submitted, Command::Sign { decision }) => {
-            next.state = S::Decided;
-            next.decision = Some(*decision);
-            vec![Event::Decided {
-                decision: *decision,
-            }]
-        }
-        (S::Draft, Command::Sign { .. })
-        | (S::Submitted, Command::Edit { .. } | Command::Submit)
-        | (S::Withdrawn | S::Decided, _) => return Err(refuse()),
-    };
-    Ok((next, events))
-}
-
-/// Every (state, command) pair and where it leads: a snapshot test keeps it reviewable.
-pub fn transition_table() -> String {
-    use uuid::Uuid;
-    let sample = |state| Nomination {
-        id: NominationId(Uuid::nil()),
-        nominee: Nominee::Person(PersonId(Uuid::nil())),
-        award: AwardKind::GiayKhen,
-        issuer: UnitId(Uuid::nil()),
-        proposing_unit: UnitId(Uuid::nil()),
-        period: Period(2024),
-        achievement: "x".into(),
-        state,
-        version: 1,
-        decision: None,
-    };
-    let command = |kind| match kind {
-        CommandKind::Edit => Command::Edit {
-            achievement: "y".into(),
-        },
-        CommandKind::Submit => Command::Submit,
-        CommandKind::Withdraw => Command::Withdraw { reason: "r".into() },
-        CommandKind::Sign => Command::Sign {
-            decision: DecisionId(Uuid::nil()),
-        },
-    };
-    let mut out = format!("{:<10}", "");
-    for kind in CommandKind::ALL {
-        out.push_str(&format!("{:<11}", format!("{kind:?}")));
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    for state in NominationState::ALL {
-        out.push_str(&format!("{:<10}", state.code()));
-        for kind in CommandKind::ALL {
-            let cell = match apply(&sample(state), command(kind)) {
-                Ok((next, _)) => next.state.code().to_string(),
-                Err(_) => "-".to_string(),
-            };
-            out.push_str(&format!("{cell:<11}"));
-        }
-        out.truncate(out.trim_end().len());
-        out.push('\n');
-    }
-    out
 }
 
 #[cfg(test)]
@@ -576,76 +666,34 @@ mod tests {
     use super::*;
     use uuid::Uuid;
 
-    fn nomination(state: NominationState) -> Nomination {
-        Nomination {
-            id: NominationId(Uuid::from_u128(1)),
-            nominee: Nominee::Person(PersonId(Uuid::from_u128(2))),
-            award: AwardKind::GiayKhen,
-            issuer: UnitId(Uuid::from_u128(3)),
-            proposing_unit: UnitId(Uuid::from_u128(4)),
-            period: Period(2024),
-            achievement: "Hoàn thành xuất sắc nhiệm vụ năm 2024".into(),
-            state,
-            version: 1,
-            decision: None,
-        }
-    }
-
-    #[test]
-    fn the_transition_table_reads_as_a_table() {
-        insta::assert_snapshot!(transition_table());
-    }
-
-    #[test]
-    fn a_draft_is_submitted_then_decided() {
-        let (submitted, events) =
-            apply(&nomination(NominationState::Draft), Command::Submit).expect("submit");
-        assert_eq!(submitted.state, NominationState::Submitted);
-        assert_eq!(events, [Event::Submitted]);
-        let decision = DecisionId(Uuid::from_u128(9));
-        let (decided, events) = apply(&submitted, Command::Sign { decision }).expect("sign");
-        assert_eq!(decided.state, NominationState::Decided);
-        assert_eq!(decided.decision, Some(decision));
-        assert_eq!(events, [Event::Decided { decision }]);
-    }
-
-    #[test]
-    fn a_draft_cannot_be_signed_before_it_is_submitted() {
-        let err = apply(
-            &nomination(NominationState::Draft),
-            Command::Sign {
-                decision: DecisionId(Uuid::nil()),
-            },
-        )
-        .expect_err("draft");
-        assert_eq!(err.command, CommandKind::Sign);
-        assert!(err.message_vi().contains("đang soạn"));
-    }
-
-    #[test]
-    fn withdrawn_and_decided_nominations_accept_nothing() {
-        for state in [NominationState::Withdrawn, NominationState::Decided] {
-            for kind in CommandKind::ALL {
-                let cmd = match kind {
-                    CommandKind::Edit => Command::Edit {
-                        achievement: "x".into(),
-                    },
-                    CommandKind::Submit => Command::Submit,
-                    CommandKind::Withdraw => Command::Withdraw { reason: "r".into() },
-                    CommandKind::Sign => Command::Sign {
-                        decision: DecisionId(Uuid::nil()),
-                    },
-                };
-                assert!(apply(&nomination(state), cmd).is_err(), "{state} {kind:?}");
-            }
-        }
-    }
-
     #[test]
     fn state_codes_round_trip() {
         for state in NominationState::ALL {
             assert_eq!(state.code().parse(), Ok(state));
         }
+    }
+
+    #[test]
+    fn which_states_hold_an_award_or_take_a_quota_place() {
+        use NominationState::*;
+        #[rustfmt::skip]
+        let cases = [
+            // state,     holds, pending, quota, final
+            (Draft,     false, false, false, false),
+            (Submitted, false, true,  true,  false),
+            (Returned,  false, true,  true,  false),
+            (Rejected,  false, false, false, true),
+            (Withdrawn, false, false, false, true),
+            (Decided,   true,  false, true,  false),
+            (Annulled,  false, false, false, true),
+        ];
+        for (state, holds, pending, quota, fin) in cases {
+            assert_eq!(state.holds_award(), holds, "{state}");
+            assert_eq!(state.is_pending(), pending, "{state}");
+            assert_eq!(state.takes_quota_place(), quota, "{state}");
+            assert_eq!(state.is_final(), fin, "{state}");
+        }
+        assert_eq!(cases.len(), NominationState::ALL.len());
     }
 
     #[test]
@@ -668,7 +716,7 @@ mod tests {
         let person = Nominee::Person(PersonId(Uuid::from_u128(1)));
         let ok = NominationDraft::parse(person, AwardKind::GiayKhen, province, 2024, "Thành tích")
             .expect("valid");
-        assert_eq!(ok.check(&path), Ok(()));
+        assert!(ok.check(&path).is_ok());
 
         let bad = NominationDraft::parse(person, AwardKind::TapTheLdXuatSac, other, 2024, "x")
             .expect("valid fields");
@@ -684,17 +732,17 @@ mod tests {
             "Thành tích",
         )
         .expect("valid fields");
+        let by_parent = NominationDraft {
+            issuer: province,
+            ..itself.clone()
+        };
         assert_eq!(
             itself.check(&path),
             Err(vec![RuleViolation::IssuerDoesNotManageNominee {
                 issuer: dept
             }])
         );
-        let by_parent = NominationDraft {
-            issuer: province,
-            ..itself
-        };
-        assert_eq!(by_parent.check(&path), Ok(()));
+        assert!(by_parent.check(&path).is_ok());
         assert!(violations.iter().all(|v| v.article().contains("06/2022")));
     }
 
@@ -708,5 +756,18 @@ mod tests {
         assert_eq!(fields, ["period", "achievement"]);
         let huge = "a".repeat(10 * 1024 * 1024);
         assert!(NominationDraft::parse(person, AwardKind::GiayKhen, issuer, 2024, &huge).is_err());
+    }
+
+    #[test]
+    fn missing_dossier_parts_are_named_in_both_languages() {
+        let v = RuleViolation::DossierIncomplete {
+            missing: vec![DocumentKind::BienBanBinhXet],
+        };
+        assert!(
+            v.message_vi()
+                .contains("Biên bản bình xét thi đua (BIEN_BAN_BINH_XET)")
+        );
+        assert!(v.message_en().contains("BIEN_BAN_BINH_XET"));
+        assert!(v.article().contains("Điều 84"));
     }
 }

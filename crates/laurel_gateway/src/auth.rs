@@ -143,11 +143,16 @@ pub async fn authenticate(
         return Ok(Err(TokenProblem::Disabled));
     }
     let grants = store.grants(account.id).await?;
+    // Delegations to the account count on the day of the request (Asia/Ho_Chi_Minh), and only
+    // then: an expired one gives nothing (the domain decides which are in force).
+    let delegations = laurel_store::ReadReview::delegations_to(store, account.id).await?;
     Ok(Ok(Authenticated {
-        actor: Actor {
-            account: account.id,
+        actor: Actor::new(
+            account.id,
             grants,
-        },
+            &delegations,
+            laurel_domain::calendar::local_date(now),
+        ),
         account,
         token_hash: hash,
     }))

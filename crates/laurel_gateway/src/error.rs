@@ -21,8 +21,9 @@
 use async_graphql::ErrorExtensions;
 use laurel_domain::Explain;
 use laurel_domain::authz::{Denied, InvalidGrant};
-use laurel_domain::nomination::{RuleViolation, TransitionError};
+use laurel_domain::nomination::RuleViolation;
 use laurel_domain::text::InvalidInput;
+use laurel_domain::workflow::{SeparationOfDuties, TransitionError};
 use laurel_store::StoreError;
 
 use crate::auth::TokenProblem;
@@ -42,6 +43,8 @@ pub enum OpsError {
     PasswordChangeRequired,
     /// Not allowed by role or unit scope.
     Forbidden(Denied),
+    /// The same account may not propose and approve one nomination.
+    SeparationOfDuties(SeparationOfDuties),
     /// No such object.
     NotFound {
         /// What was looked for.
@@ -97,7 +100,7 @@ impl OpsError {
         match self {
             OpsError::Unauthenticated(_) | OpsError::InvalidCredentials => "UNAUTHENTICATED",
             OpsError::PasswordChangeRequired => "PASSWORD_CHANGE_REQUIRED",
-            OpsError::Forbidden(_) => "FORBIDDEN",
+            OpsError::Forbidden(_) | OpsError::SeparationOfDuties(_) => "FORBIDDEN",
             OpsError::NotFound { .. } => "NOT_FOUND",
             OpsError::Invalid(_) | OpsError::Duplicate { .. } => "VALIDATION",
             OpsError::Transition(_) => "INVALID_TRANSITION",
@@ -140,6 +143,7 @@ impl OpsError {
                 "Change your one-time password first (changePassword).".into(),
             ),
             OpsError::Forbidden(denied) => (denied.message_vi(), denied.message_en()),
+            OpsError::SeparationOfDuties(s) => (s.message_vi(), s.message_en()),
             OpsError::NotFound { entity, id } => (
                 format!("Không tìm thấy {} {id}.", entity_vi(entity)),
                 format!("No {entity} {id} was found."),
@@ -238,11 +242,17 @@ impl OpsError {
                 }
                 OpsError::Transition(e) => {
                     ext.set("state", e.from.code());
+                    ext.set("stage", e.at.code());
+                    ext.set("command", e.command.code());
+                    let accepted: Vec<async_graphql::Value> =
+                        e.accepted.iter().map(|c| c.code().into()).collect();
+                    ext.set("accepted", accepted);
                 }
                 OpsError::Unauthenticated(_)
                 | OpsError::InvalidCredentials
                 | OpsError::PasswordChangeRequired
                 | OpsError::Forbidden(_)
+                | OpsError::SeparationOfDuties(_)
                 | OpsError::NotFound { .. }
                 | OpsError::Busy(_)
                 | OpsError::Internal(_) => {}
@@ -355,6 +365,11 @@ fn entity_vi(entity: &str) -> &'static str {
         "nomination" => "đề nghị khen thưởng",
         "decision" => "quyết định",
         "certificate" => "bằng/giấy khen",
+        "proposal" => "tờ trình",
+        "document" => "tài liệu",
+        "delegation" => "ủy quyền",
+        "annulment" => "việc hủy khen thưởng",
+        "consultation" => "việc hỏi ý kiến",
         _ => "đối tượng",
     }
 }

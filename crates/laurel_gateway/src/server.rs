@@ -3,10 +3,11 @@
 //! | route | what |
 //! |---|---|
 //! | `GET /graphql` | GraphiQL, to explore and try the API |
-//! | `POST /graphql` | the GraphQL endpoint (one operation per request; no batching) |
+//! | `POST /graphql` | the GraphQL endpoint (one operation per request; no batching); uploads as GraphQL multipart requests |
 //! | `GET /healthz` | 200 while the process serves |
 //! | `GET /readyz` | 200 when the database answers, else 503 |
 //! | `GET /certificates/{id}.pdf` | a certificate's PDF (bearer token; same visibility as the certificate) |
+//! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
 
 use std::future::Future;
@@ -85,6 +86,8 @@ pub struct AppState {
     ops: Ops,
     schema: LaurelSchema,
     max_body_bytes: usize,
+    /// Largest multipart request: one document and its GraphQL document.
+    max_upload_bytes: usize,
 }
 
 impl std::fmt::Debug for AppState {
@@ -99,10 +102,15 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// The state for serving `ops`.
     pub fn new(ops: Ops, max_body_bytes: usize) -> AppState {
+        let max_upload_bytes = ops
+            .settings()
+            .max_document_bytes
+            .saturating_add(max_body_bytes);
         AppState {
             schema: schema::build(ops.clone()),
             ops,
             max_body_bytes,
+            max_upload_bytes,
         }
     }
 }
@@ -129,6 +137,7 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/certificates/:file", get(certificate_pdf))
+        .at("/documents/:id", get(document))
         .at("/verify/:code", get(verify))
         .data(state)
         .with(Tracing)
@@ -190,15 +199,28 @@ async fn session(ops: &Ops, req: &Request, now: time::OffsetDateTime) -> Result<
 
 #[handler]
 async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -> Response {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let multipart = content_type.as_deref().is_some_and(|t| {
+        t.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+    });
+    // An upload may carry one document; any other request is a GraphQL document.
+    let limit = if multipart {
+        state.max_upload_bytes
+    } else {
+        state.max_body_bytes
+    };
     let too_large = || {
         http_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
-            &format!("Yêu cầu quá lớn; tối đa {} byte.", state.max_body_bytes),
-            &format!(
-                "The request is too large; at most {} bytes.",
-                state.max_body_bytes
-            ),
+            &format!("Yêu cầu quá lớn; tối đa {limit} byte."),
+            &format!("The request is too large; at most {limit} bytes."),
         )
     };
     let declared = req
@@ -209,7 +231,7 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
     if declared.is_some_and(|len| len > DRAIN_LIMIT_BYTES) {
         return too_large();
     }
-    let bytes = match read_body(body, state.max_body_bytes).await {
+    let bytes = match read_body(body, limit).await {
         BodyRead::Complete(bytes) => bytes,
         BodyRead::TooLarge => return too_large(),
         BodyRead::Failed(e) => {
@@ -221,8 +243,23 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
             );
         }
     };
-    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+    let parsed = if multipart {
+        let options = async_graphql::http::MultipartOptions::default()
+            .max_file_size(state.ops.settings().max_document_bytes)
+            .max_num_files(1);
+        async_graphql::http::receive_body(
+            content_type.as_deref(),
+            async_graphql::futures_util::io::Cursor::new(bytes),
+            options,
+        )
+        .await
+        .map_err(|e| e.to_string())
+    } else {
+        serde_json::from_slice::<async_graphql::Request>(&bytes).map_err(|e| e.to_string())
+    };
+    let request: async_graphql::Request = match parsed {
         Ok(request) => request,
+        Err(e) if e.contains("too large") || e.contains("limit") => return too_large(),
         Err(e) => {
             return http_error(
                 StatusCode::BAD_REQUEST,
@@ -248,7 +285,9 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
 fn ops_error_response(e: &OpsError) -> Response {
     let status = match e {
         OpsError::Unauthenticated(_) | OpsError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        OpsError::PasswordChangeRequired | OpsError::Forbidden(_) => StatusCode::FORBIDDEN,
+        OpsError::PasswordChangeRequired
+        | OpsError::Forbidden(_)
+        | OpsError::SeparationOfDuties(_) => StatusCode::FORBIDDEN,
         OpsError::NotFound { .. } => StatusCode::NOT_FOUND,
         OpsError::Invalid(_) | OpsError::Duplicate { .. } => StatusCode::BAD_REQUEST,
         OpsError::Transition(_) | OpsError::Rules(_) | OpsError::Conflict { .. } => {
@@ -269,6 +308,63 @@ fn ops_error_response(e: &OpsError) -> Response {
         );
     }
     response
+}
+
+/// The signed-in caller of a plain HTTP request (same rules as GraphQL).
+async fn http_actor(
+    state: &AppState,
+    req: &Request,
+) -> Result<laurel_domain::authz::Actor, OpsError> {
+    match session(&state.ops, req, edge::now()).await? {
+        Session::SignedIn(auth) if auth.account.must_change_password => {
+            Err(OpsError::PasswordChangeRequired)
+        }
+        Session::SignedIn(auth) => Ok(auth.actor),
+        Session::Anonymous => Err(OpsError::Unauthenticated(None)),
+        Session::Refused(problem) => Err(OpsError::Unauthenticated(Some(problem))),
+    }
+}
+
+#[handler]
+async fn document(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let result = async {
+        let id: laurel_domain::ids::DocumentId = id.parse().map_err(|_| OpsError::NotFound {
+            entity: "document",
+            id: id.clone(),
+        })?;
+        let actor = http_actor(state, req).await?;
+        state.ops.document_content(&actor, id).await
+    }
+    .await;
+    match result {
+        Ok((document, content)) => {
+            // The file name as uploaded, percent-encoded for the header (RFC 5987).
+            let encoded: String = document
+                .filename
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => {
+                        char::from(b).to_string()
+                    }
+                    other => format!("%{other:02X}"),
+                })
+                .collect();
+            Response::builder()
+                .content_type(document.media_type.mime())
+                .header(header::CACHE_CONTROL, "private, no-store")
+                .header("X-Content-Type-Options", "nosniff")
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename*=UTF-8''{encoded}"),
+                )
+                .body(content)
+        }
+        Err(e) => ops_error_response(&e),
+    }
 }
 
 #[handler]

@@ -6,11 +6,13 @@ use std::str::FromStr;
 use laurel_domain::award::AwardKind;
 use laurel_domain::certificate::{CertificateStatus, VerificationCode};
 use laurel_domain::decision::{
-    Decision, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
+    Decision, DecisionKind, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
 };
+use laurel_domain::ids::ProposalId;
 use laurel_domain::ids::{AccountId, CertificateId, DecisionId, NominationId, PersonId, UnitId};
-use laurel_domain::nomination::{Nomination, NominationState, Nominee, Period};
+use laurel_domain::nomination::{Nomination, NominationState, Nominee, Period, Progress};
 use laurel_domain::org::{Person, Unit, UnitCode, UnitPath};
+use laurel_domain::workflow::{AnnulGround, Position, WorkflowRef};
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -41,7 +43,11 @@ pub(crate) fn code<T: serde::de::DeserializeOwned>(
     )
 }
 
-fn parse<T: FromStr>(entity: &'static str, id: Uuid, value: &str) -> Result<T, StoreError>
+pub(crate) fn parse<T: FromStr>(
+    entity: &'static str,
+    id: Uuid,
+    value: &str,
+) -> Result<T, StoreError>
 where
     T::Err: ToString,
 {
@@ -120,28 +126,54 @@ pub(crate) fn nomination(m: nomination::Model) -> Result<NominationRecord, Store
         }
     };
     let period = Period::new(m.period).map_err(|e| corrupt("nomination", m.id, e))?;
-    Ok(NominationRecord {
-        nomination: Nomination {
-            id: NominationId(m.id),
-            nominee,
-            award: parse::<AwardKind>("nomination", m.id, &m.award_kind)?,
-            issuer: UnitId(m.issuer_unit_id),
-            proposing_unit: UnitId(m.proposing_unit_id),
-            period,
-            achievement: m.achievement,
-            state: parse::<NominationState>("nomination", m.id, &m.state)?,
-            version: m.version,
-            decision: m.decision_id.map(DecisionId),
+    let count = |field: &str, value: i32| {
+        u32::try_from(value).map_err(|_| corrupt("nomination", m.id, format!("negative {field}")))
+    };
+    let progress = Progress {
+        state: parse::<NominationState>("nomination", m.id, &m.state)?,
+        version: m.version,
+        position: Position {
+            stage: count("stage", m.stage)? as usize,
+            level: count("level", m.level)? as usize,
         },
-        created_by: AccountId(m.created_by),
+        // Rows drafted before the workflow kept no stage date: their drafting day stands in.
+        stage_since: m
+            .stage_since
+            .unwrap_or_else(|| laurel_domain::calendar::local_date(m.created_at)),
+        due_on: m.due_on,
+        returned_on: m.returned_on,
+        paused_days: count("paused_days", m.paused_days)?,
+        received_on: m.received_on,
+        notice_closes_on: m.notice_closes_on,
+        submitted_by: m.submitted_by.map(AccountId),
+        appraised_by: m.appraised_by.map(AccountId),
+        stage_touched: m.stage_touched,
+    };
+    let nomination = Nomination::restore(
+        NominationId(m.id),
+        nominee,
+        parse::<AwardKind>("nomination", m.id, &m.award_kind)?,
+        UnitId(m.issuer_unit_id),
+        UnitId(m.proposing_unit_id),
+        period,
+        m.achievement,
+        code::<laurel_domain::rules::CommendationKind>("nomination", m.id, &m.commendation_kind)?,
+        m.ruleset_id,
+        WorkflowRef {
+            id: m.workflow_id,
+            version: u32::try_from(m.workflow_version)
+                .map_err(|_| corrupt("nomination", m.id, "negative workflow version"))?,
+        },
+        AccountId(m.created_by),
+        m.proposal_id.map(ProposalId),
+        m.decision_id.map(DecisionId),
+        progress,
+    );
+    Ok(NominationRecord {
+        nomination,
+        proposing_path: parse_path(m.id, &m.proposing_path)?,
         created_at: m.created_at,
         updated_at: m.updated_at,
-        kind: code::<laurel_domain::rules::CommendationKind>(
-            "nomination",
-            m.id,
-            &m.commendation_kind,
-        )?,
-        ruleset: m.ruleset_id,
     })
 }
 
@@ -169,6 +201,22 @@ pub(crate) fn decision(m: decision::Model) -> Result<Decision, StoreError> {
         },
         issuer_title: m.issuer_title,
         state: parse::<DecisionState>("decision", m.id, &m.state)?,
+        kind: match (m.kind.as_str(), m.annuls_decision_id, m.ground) {
+            ("AWARD", None, None) => DecisionKind::Award,
+            ("ANNULMENT", Some(annuls), Some(ground)) => DecisionKind::Annulment {
+                annuls: DecisionId(annuls),
+                ground: parse::<AnnulGround>("decision", m.id, &ground)?,
+                reason: m.reason.unwrap_or_default(),
+            },
+            (kind, _, _) => {
+                return Err(corrupt(
+                    "decision",
+                    m.id,
+                    format!("kind `{kind}` does not match its annulment columns"),
+                ));
+            }
+        },
+        acting_for: m.acting_for.map(AccountId),
     })
 }
 

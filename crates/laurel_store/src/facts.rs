@@ -371,8 +371,14 @@ pub trait ReadFacts: Conn {
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
-    /// Member counts of a collective for a year, from the people recorded in its subtree.
-    async fn member_facts(&self, unit: UnitId, year: i32) -> Result<MemberFacts, StoreError> {
+    /// Member counts of a collective for a year, from the people recorded in its subtree. A
+    /// member holds a title when a nomination for it is in one of the `held` states.
+    async fn member_facts(
+        &self,
+        unit: UnitId,
+        year: i32,
+        held: &[NominationState],
+    ) -> Result<MemberFacts, StoreError> {
         let members = Query::select()
             .column(person::Column::Id)
             .from(person::Entity)
@@ -402,7 +408,7 @@ pub trait ReadFacts: Conn {
         for m in nomination::Entity::find()
             .filter(nomination::Column::NomineePersonId.in_subquery(members.clone()))
             .filter(nomination::Column::Period.eq(year))
-            .filter(nomination::Column::State.eq(NominationState::Decided.code()))
+            .filter(nomination::Column::State.is_in(held.iter().map(|s| s.code())))
             .all(self.conn())
             .await?
         {

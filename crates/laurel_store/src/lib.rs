@@ -6,6 +6,7 @@ mod error;
 mod facts;
 mod read;
 mod records;
+mod review;
 mod write;
 
 pub mod testing;
@@ -27,7 +28,12 @@ pub use facts::{
 pub use read::Read;
 pub use records::{
     Account, AuditEntry, CertificateRecord, DecisionFilter, NewAccount, NewAuditEntry,
-    NominationFilter, NominationRecord, PageRequest, SequenceKind, SessionRecord,
+    NominationFilter, NominationRecord, PageRequest, SequenceKind, SessionRecord, Waiting,
+};
+pub use review::{
+    AnnulmentRecord, AppraisalRecord, CalendarOverride, CommentRecord, CompletedStage,
+    ConsultationRecord, CouncilOutcomeRecord, DelegationRecord, DocumentRecord, HistoryEntry,
+    NewHistoryEntry, OpinionRecord, ProposalRecord, QueueScope, ReadReview, StageStat,
 };
 pub use write::WriteTx;
 

@@ -239,12 +239,37 @@ pub trait Read: Conn {
         if let Some(award) = filter.award {
             query = query.filter(nomination::Column::AwardKind.eq(award.code()));
         }
+        if let Some(proposal) = filter.proposal {
+            query = query.filter(nomination::Column::ProposalId.eq(proposal.0));
+        }
         if let Some(after) = page.after {
             query = query.filter(nomination::Column::Id.gt(after));
         }
         query
             .order_by_asc(nomination::Column::Id)
             .limit(page.limit)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::nomination)
+            .collect()
+    }
+
+    /// Nominations under review whose public notice runs until `today` or later (the caller
+    /// checks they are at their PUBLIC_NOTICE stage).
+    async fn nominations_in_notice(
+        &self,
+        today: time::Date,
+    ) -> Result<Vec<NominationRecord>, StoreError> {
+        nomination::Entity::find()
+            .filter(
+                nomination::Column::State
+                    .eq(laurel_domain::nomination::NominationState::Submitted.code()),
+            )
+            .filter(nomination::Column::NoticeClosesOn.gte(today))
+            .order_by_asc(nomination::Column::NoticeClosesOn)
+            .order_by_asc(nomination::Column::Id)
+            .limit(500)
             .all(self.conn())
             .await?
             .into_iter()

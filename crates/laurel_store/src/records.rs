@@ -5,7 +5,7 @@ use laurel_domain::award::AwardKind;
 use laurel_domain::certificate::{CertificateStatus, VerificationCode};
 use laurel_domain::ids::{AccountId, CertificateId, DecisionId, NominationId, PersonId, UnitId};
 use laurel_domain::nomination::{Nomination, NominationState, Period};
-use laurel_domain::rules::CommendationKind;
+use laurel_domain::org::UnitPath;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -63,17 +63,23 @@ pub struct SessionRecord {
 pub struct NominationRecord {
     /// The nomination.
     pub nomination: Nomination,
-    /// Who drafted it.
-    pub created_by: AccountId,
+    /// The proposing unit's path, as stored with it: who may read it is decided from this,
+    /// without another query.
+    pub proposing_path: UnitPath,
     /// When it was drafted.
     pub created_at: OffsetDateTime,
     /// When it last changed.
     pub updated_at: OffsetDateTime,
-    /// The ruleset it is judged by (pinned when drafted; `None` only for rows drafted before
-    /// rulesets existed).
-    pub ruleset: Option<String>,
-    /// Regular (annual), đột xuất, thematic...: only regular awards count toward chains.
-    pub kind: CommendationKind,
+}
+
+/// Whom a nomination waits for: a role at a unit (at or above it for a draft or a returned
+/// nomination, exactly there otherwise). Stored with the nomination for the work queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    /// The role.
+    pub role: laurel_domain::authz::Role,
+    /// The unit.
+    pub unit: UnitId,
 }
 
 /// Which nominations to list.
@@ -89,6 +95,8 @@ pub struct NominationFilter {
     pub period: Option<Period>,
     /// Only of this award kind.
     pub award: Option<AwardKind>,
+    /// Only in this proposal.
+    pub proposal: Option<laurel_domain::ids::ProposalId>,
 }
 
 /// Which decisions to list.

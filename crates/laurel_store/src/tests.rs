@@ -8,8 +8,9 @@ use laurel_domain::decision::{
     Decision, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
 };
 use laurel_domain::ids::{AccountId, DecisionId, NominationId, PersonId, UnitId};
-use laurel_domain::nomination::{Nomination, NominationState, Nominee, Period};
+use laurel_domain::nomination::{Nomination, NominationState, Nominee, Period, Progress};
 use laurel_domain::org::{NewPerson, NewUnit, Unit};
+use laurel_domain::workflow::{Position, WorkflowRef};
 use sea_orm::ConnectionTrait;
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
@@ -63,6 +64,58 @@ async fn account(store: &Store, username: &str) -> AccountId {
     account
 }
 
+/// A nomination as the store would hold it, with `progress`.
+fn sample(
+    id: NominationId,
+    nominee: Nominee,
+    award: AwardKind,
+    unit: &Unit,
+    by: AccountId,
+    progress: Progress,
+) -> Nomination {
+    Nomination::restore(
+        id,
+        nominee,
+        award,
+        unit.id,
+        unit.id,
+        Period::new(2024).unwrap(),
+        "Hoàn thành xuất sắc nhiệm vụ".into(),
+        laurel_domain::rules::CommendationKind::ThuongXuyen,
+        Some("ND98_2023".into()),
+        WorkflowRef {
+            id: "GIAY_KHEN".into(),
+            version: 1,
+        },
+        by,
+        None,
+        None,
+        progress,
+    )
+}
+
+/// `n` with its progress replaced (the store saves whatever the domain decided).
+fn with_progress(n: &Nomination, f: impl FnOnce(&mut Progress)) -> Nomination {
+    let mut progress = n.progress().clone();
+    f(&mut progress);
+    Nomination::restore(
+        n.id,
+        n.nominee,
+        n.award,
+        n.issuer,
+        n.proposing_unit,
+        n.period,
+        n.achievement.clone(),
+        n.kind,
+        n.ruleset.clone(),
+        n.workflow.clone(),
+        n.drafted_by,
+        n.proposal,
+        n.decision,
+        progress,
+    )
+}
+
 async fn nomination(store: &Store, unit: &Unit, by: AccountId) -> Nomination {
     let tx = store.write().await.unwrap();
     let person = tx
@@ -73,28 +126,17 @@ async fn nomination(store: &Store, unit: &Unit, by: AccountId) -> Nomination {
         )
         .await
         .unwrap();
-    let nomination = Nomination {
-        id: NominationId(id()),
-        nominee: Nominee::Person(person.id),
-        award: AwardKind::GiayKhen,
-        issuer: unit.id,
-        proposing_unit: unit.id,
-        period: Period::new(2024).unwrap(),
-        achievement: "Hoàn thành xuất sắc nhiệm vụ".into(),
-        state: NominationState::Draft,
-        version: 1,
-        decision: None,
-    };
-    tx.insert_nomination(
-        &nomination,
-        &unit.path,
-        "ND98_2023",
-        laurel_domain::rules::CommendationKind::ThuongXuyen,
+    let nomination = sample(
+        NominationId(id()),
+        Nominee::Person(person.id),
+        AwardKind::GiayKhen,
+        unit,
         by,
-        NOW,
-    )
-    .await
-    .unwrap();
+        Progress::draft(date!(2025 - 01 - 05)),
+    );
+    tx.insert_nomination(&nomination, &unit.path, None, NOW)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     nomination
 }
@@ -144,17 +186,21 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     let clerk = account(&store, "clerk").await;
     let draft = nomination(&store, &root, clerk).await;
 
-    let mut submitted = draft.clone();
-    submitted.state = NominationState::Submitted;
+    let submitted = with_progress(&draft, |p| p.state = NominationState::Submitted);
     let tx = store.write().await.unwrap();
-    assert_eq!(tx.update_nomination(&submitted, 1, NOW).await.unwrap(), 2);
+    assert_eq!(
+        tx.update_nomination(&submitted, 1, None, NOW)
+            .await
+            .unwrap(),
+        2
+    );
     tx.commit().await.unwrap();
 
     let mut edited = draft.clone();
     edited.achievement = "Sửa đổi".into();
     let tx = store.write().await.unwrap();
     let err = tx
-        .update_nomination(&edited, 1, NOW)
+        .update_nomination(&edited, 1, None, NOW)
         .await
         .expect_err("stale");
     assert!(
@@ -170,9 +216,9 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     );
     drop(tx);
     let stored = store.require_nomination(draft.id).await.unwrap().nomination;
-    assert_eq!(stored.state, NominationState::Submitted);
+    assert_eq!(stored.state(), NominationState::Submitted);
     assert_eq!(stored.achievement, draft.achievement);
-    assert_eq!(stored.version, 2);
+    assert_eq!(stored.version(), 2);
 }
 
 #[tokio::test]
@@ -184,13 +230,13 @@ async fn every_state_and_award_code_round_trips() {
         .into_iter()
         .zip(AwardKind::ALL.into_iter().cycle())
     {
-        let mut n = nomination(&store, &root, clerk).await;
-        n.state = state;
+        let n = nomination(&store, &root, clerk).await;
+        let n = with_progress(&n, |p| p.state = state);
         let tx = store.write().await.unwrap();
-        tx.update_nomination(&n, 1, NOW).await.unwrap();
+        tx.update_nomination(&n, 1, None, NOW).await.unwrap();
         tx.commit().await.unwrap();
         let back = store.require_nomination(n.id).await.unwrap().nomination;
-        assert_eq!(back.state, state);
+        assert_eq!(back.state(), state);
         let _ = award;
     }
     // Awards: store one nomination per award kind and read each back.
@@ -205,28 +251,17 @@ async fn every_state_and_award_code_round_trips() {
         .unwrap();
     let mut ids = Vec::new();
     for award in AwardKind::ALL {
-        let n = Nomination {
-            id: NominationId(id()),
-            nominee: Nominee::Person(person.id),
+        let n = sample(
+            NominationId(id()),
+            Nominee::Person(person.id),
             award,
-            issuer: root.id,
-            proposing_unit: root.id,
-            period: Period::new(2024).unwrap(),
-            achievement: "x".into(),
-            state: NominationState::Draft,
-            version: 1,
-            decision: None,
-        };
-        tx.insert_nomination(
-            &n,
-            &root.path,
-            "ND98_2023",
-            laurel_domain::rules::CommendationKind::ThuongXuyen,
+            &root,
             clerk,
-            NOW,
-        )
-        .await
-        .unwrap();
+            Progress::draft(date!(2025 - 01 - 05)),
+        );
+        tx.insert_nomination(&n, &root.path, None, NOW)
+            .await
+            .unwrap();
         ids.push((n.id, award));
     }
     tx.commit().await.unwrap();
@@ -342,6 +377,8 @@ async fn a_signed_decision_is_never_edited_or_deleted_but_may_be_annulled() {
             .unwrap(),
         issuer_title: issuer.issuer_title(),
         state: DecisionState::Signed,
+        kind: laurel_domain::decision::DecisionKind::Award,
+        acting_for: None,
     };
     let tx = store.write().await.unwrap();
     tx.insert_decision(&decision, NOW).await.unwrap();
@@ -440,6 +477,8 @@ async fn issued_certificates_amounts_and_annulments_are_final() {
             .unwrap(),
         issuer_title: issuer.issuer_title(),
         state: DecisionState::Signed,
+        kind: laurel_domain::decision::DecisionKind::Award,
+        acting_for: None,
     };
     let tx = store.write().await.unwrap();
     tx.insert_decision(&decision, NOW).await.unwrap();
@@ -664,4 +703,169 @@ async fn a_recognition_claimed_by_one_award_cannot_be_claimed_by_another() {
         .await
         .expect_err("taken");
     assert!(err.is_transient(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_nominations_progress_round_trips_and_waits_for_its_party() {
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    let head = account(&store, "head").await;
+    let draft = nomination(&store, &root, clerk).await;
+    let moved = with_progress(&draft, |p| {
+        p.state = NominationState::Returned;
+        p.position = Position { stage: 2, level: 1 };
+        p.stage_since = date!(2025 - 01 - 02);
+        p.due_on = Some(date!(2025 - 01 - 09));
+        p.returned_on = Some(date!(2025 - 01 - 06));
+        p.paused_days = 3;
+        p.received_on = Some(date!(2025 - 01 - 02));
+        p.notice_closes_on = Some(date!(2025 - 01 - 16));
+        p.submitted_by = Some(head);
+        p.appraised_by = Some(clerk);
+        p.stage_touched = true;
+    });
+    let waiting = crate::Waiting {
+        role: Role::UnitHead,
+        unit: root.id,
+    };
+    let tx = store.write().await.unwrap();
+    tx.update_nomination(&moved, 1, Some(waiting), NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let back = store.require_nomination(draft.id).await.unwrap();
+    assert_eq!(back.nomination, moved.saved_at(2));
+    assert_eq!(back.proposing_path, root.path);
+    // The work queue of the head finds it; another unit's does not.
+    let queue = crate::QueueScope {
+        roles: Vec::new(),
+        proposing: vec![root.id],
+        consulted: Vec::new(),
+    };
+    let found = crate::ReadReview::work_queue(&store, &queue, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    let elsewhere = crate::QueueScope {
+        proposing: vec![UnitId(id())],
+        ..queue
+    };
+    assert!(
+        crate::ReadReview::work_queue(&store, &elsewhere, 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_history_is_append_only() {
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    let n = nomination(&store, &root, clerk).await;
+    let tx = store.write().await.unwrap();
+    tx.append_history(crate::NewHistoryEntry {
+        nomination: n.id,
+        issuer: root.id,
+        at: NOW,
+        actor: Some(clerk),
+        acting_for: None,
+        event: "NOMINATION_RETURNED",
+        from_state: NominationState::Submitted,
+        to_state: NominationState::Returned,
+        from_stage: laurel_domain::workflow::StageKind::Receive,
+        to_stage: laurel_domain::workflow::StageKind::Receive,
+        from_level: 0,
+        to_level: 0,
+        reasons: vec!["Thiếu biên bản".into(), "Sai tên".into()],
+        note: None,
+        details: serde_json::json!({"missing": ["BIEN_BAN_BINH_XET"]}),
+        completed: None,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    for sql in [
+        "UPDATE nomination_event SET event = 'FORGED'",
+        "DELETE FROM nomination_event",
+    ] {
+        let tx = store.write().await.unwrap();
+        let err = tx.tx.execute_unprepared(sql).await.expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    let history = crate::ReadReview::history_of(&store, n.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].reasons, ["Thiếu biên bản", "Sai tên"]);
+    assert_eq!(history[0].to_state, NominationState::Returned);
+}
+
+#[tokio::test]
+async fn a_savepoint_undoes_only_its_own_changes() {
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    let a = nomination(&store, &root, clerk).await;
+    let b = nomination(&store, &root, clerk).await;
+    let tx = store.write().await.unwrap();
+    let kept = tx.savepoint().await.unwrap();
+    kept.update_nomination(
+        &with_progress(&a, |p| p.state = NominationState::Submitted),
+        1,
+        None,
+        NOW,
+    )
+    .await
+    .unwrap();
+    kept.commit().await.unwrap();
+    let undone = tx.savepoint().await.unwrap();
+    undone
+        .update_nomination(
+            &with_progress(&b, |p| p.state = NominationState::Submitted),
+            1,
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    undone.rollback().await.unwrap();
+    tx.commit().await.unwrap();
+    let state = |id| {
+        let store = store.clone();
+        async move {
+            store
+                .require_nomination(id)
+                .await
+                .unwrap()
+                .nomination
+                .state()
+        }
+    };
+    assert_eq!(state(a.id).await, NominationState::Submitted);
+    assert_eq!(state(b.id).await, NominationState::Draft);
+}
+
+#[tokio::test]
+async fn a_calendar_correction_replaces_the_earlier_one() {
+    use laurel_domain::workdays::{CalendarDay, DayKind};
+    let (_db, store) = store().await;
+    let admin = account(&store, "admin").await;
+    let day = CalendarDay {
+        date: date!(2026 - 11 - 24),
+        kind: DayKind::Holiday,
+        name: "Ngày Văn hóa Việt Nam".into(),
+        confidence: laurel_domain::rules::Confidence::Confirmed,
+        source: "Bộ luật Lao động sửa đổi".into(),
+    };
+    for set in [Some(&day), None, Some(&day)] {
+        let tx = store.write().await.unwrap();
+        tx.set_calendar_day(day.date, set, admin, NOW)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let overrides = crate::ReadReview::calendar_overrides(&store).await.unwrap();
+    assert_eq!(overrides.len(), 1);
+    assert_eq!(overrides[0].day.as_ref(), Some(&day));
 }

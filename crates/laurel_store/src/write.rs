@@ -2,7 +2,7 @@
 //! with its audit entry, and becomes visible at `commit` or not at all.
 
 use laurel_domain::authz::Grant;
-use laurel_domain::decision::Decision;
+use laurel_domain::decision::{Decision, DecisionKind};
 use laurel_domain::ids::{AccountId, DecisionId, PersonId, UnitId};
 use laurel_domain::nomination::{Nomination, Nominee};
 use laurel_domain::org::{NewPerson, NewUnit, Person, Unit, UnitPath};
@@ -20,8 +20,13 @@ use crate::entity::{
     session, unit,
 };
 use crate::read::Read;
-use crate::records::{CertificateRecord, NewAccount, NewAuditEntry, SequenceKind};
+use crate::records::{CertificateRecord, NewAccount, NewAuditEntry, SequenceKind, Waiting};
 use crate::{StoreError, error::unique_as_duplicate};
+
+/// A small count (a stage index, a level) as stored.
+fn small(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
 
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up
 /// front (a deferred transaction that reads then writes can fail with SQLITE_BUSY without
@@ -36,6 +41,21 @@ impl WriteTx {
     /// Makes every change of this transaction durable and visible.
     pub async fn commit(self) -> Result<(), StoreError> {
         Ok(self.tx.commit().await?)
+    }
+
+    /// A savepoint inside this transaction: committing it keeps its changes (for the enclosing
+    /// transaction to commit or not); [`WriteTx::rollback`] undoes them alone. Bulk actions use
+    /// one per nomination, so each is applied wholly or not at all.
+    pub async fn savepoint(&self) -> Result<WriteTx, StoreError> {
+        use sea_orm::TransactionTrait;
+        Ok(WriteTx {
+            tx: self.tx.begin().await?,
+        })
+    }
+
+    /// Undoes every change of this transaction (or savepoint).
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        Ok(self.tx.rollback().await?)
     }
 
     /// Inserts a unit under its parent (which must exist) and returns it with its path.
@@ -222,22 +242,20 @@ impl WriteTx {
         Ok(result.rows_affected > 0)
     }
 
-    /// Inserts a new nomination. `proposing_path` is the path of its proposing unit; `ruleset`
-    /// the ruleset it is pinned to; `kind` its kind of commendation.
-    #[allow(clippy::too_many_arguments)] // one per column the nomination's creation sets
+    /// Inserts a new nomination (a draft, version 1). `proposing_path` is the path of its
+    /// proposing unit; `waiting` whom it waits for (see [`Waiting`]).
     pub async fn insert_nomination(
         &self,
         nomination: &Nomination,
         proposing_path: &UnitPath,
-        ruleset: &str,
-        commendation: laurel_domain::rules::CommendationKind,
-        created_by: AccountId,
+        waiting: Option<Waiting>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let (kind, person, unit) = match nomination.nominee {
             Nominee::Person(p) => ("INDIVIDUAL", Some(p.0), None),
             Nominee::Collective(u) => ("COLLECTIVE", None, Some(u.0)),
         };
+        let p = nomination.progress();
         nomination::Entity::insert(nomination::ActiveModel {
             id: Set(nomination.id.0),
             nominee_kind: Set(kind.to_string()),
@@ -249,14 +267,30 @@ impl WriteTx {
             proposing_path: Set(convert::format_path(proposing_path)),
             period: Set(nomination.period.year()),
             achievement: Set(nomination.achievement.clone()),
-            state: Set(nomination.state.code().to_string()),
-            version: Set(nomination.version),
+            state: Set(p.state.code().to_string()),
+            version: Set(p.version),
             decision_id: Set(nomination.decision.map(|d| d.0)),
-            created_by: Set(created_by.0),
+            created_by: Set(nomination.drafted_by.0),
             created_at: Set(now),
             updated_at: Set(now),
-            ruleset_id: Set(Some(ruleset.to_string())),
-            commendation_kind: Set(commendation.code().to_string()),
+            ruleset_id: Set(nomination.ruleset.clone()),
+            commendation_kind: Set(nomination.kind.code().to_string()),
+            workflow_id: Set(nomination.workflow.id.clone()),
+            workflow_version: Set(i32::try_from(nomination.workflow.version).unwrap_or(i32::MAX)),
+            stage: Set(small(p.position.stage)),
+            level: Set(small(p.position.level)),
+            stage_since: Set(Some(p.stage_since)),
+            due_on: Set(p.due_on),
+            returned_on: Set(p.returned_on),
+            paused_days: Set(i32::try_from(p.paused_days).unwrap_or(i32::MAX)),
+            received_on: Set(p.received_on),
+            notice_closes_on: Set(p.notice_closes_on),
+            submitted_by: Set(p.submitted_by.map(|a| a.0)),
+            appraised_by: Set(p.appraised_by.map(|a| a.0)),
+            stage_touched: Set(p.stage_touched),
+            proposal_id: Set(nomination.proposal.map(|id| id.0)),
+            waiting_role: Set(waiting.map(|w| w.role.code().to_string())),
+            waiting_unit_id: Set(waiting.map(|w| w.unit.0)),
         })
         .exec_without_returning(&self.tx)
         .await?;
@@ -265,21 +299,70 @@ impl WriteTx {
 
     /// Saves a changed nomination if it is still at `expected_version`; returns the new version.
     /// Anyone else's change in between makes this [`StoreError::Conflict`] and changes nothing.
+    /// Every column the workflow may change is written from the domain value; the proposal it
+    /// travels in (before and after) moves to its next version too, so a bulk action on the
+    /// proposal sees the change.
     pub async fn update_nomination(
         &self,
         next: &Nomination,
         expected_version: i32,
+        waiting: Option<Waiting>,
         now: OffsetDateTime,
     ) -> Result<i32, StoreError> {
+        let p = next.progress();
         let result = nomination::Entity::update_many()
             .col_expr(
                 nomination::Column::Achievement,
                 Expr::val(next.achievement.clone()),
             )
-            .col_expr(nomination::Column::State, Expr::val(next.state.code()))
+            .col_expr(nomination::Column::State, Expr::val(p.state.code()))
             .col_expr(
                 nomination::Column::DecisionId,
                 Expr::val(next.decision.map(|d| d.0)),
+            )
+            .col_expr(
+                nomination::Column::ProposalId,
+                Expr::val(next.proposal.map(|d| d.0)),
+            )
+            .col_expr(
+                nomination::Column::Stage,
+                Expr::val(small(p.position.stage)),
+            )
+            .col_expr(
+                nomination::Column::Level,
+                Expr::val(small(p.position.level)),
+            )
+            .col_expr(
+                nomination::Column::StageSince,
+                Expr::val(Some(p.stage_since)),
+            )
+            .col_expr(nomination::Column::DueOn, Expr::val(p.due_on))
+            .col_expr(nomination::Column::ReturnedOn, Expr::val(p.returned_on))
+            .col_expr(
+                nomination::Column::PausedDays,
+                Expr::val(i32::try_from(p.paused_days).unwrap_or(i32::MAX)),
+            )
+            .col_expr(nomination::Column::ReceivedOn, Expr::val(p.received_on))
+            .col_expr(
+                nomination::Column::NoticeClosesOn,
+                Expr::val(p.notice_closes_on),
+            )
+            .col_expr(
+                nomination::Column::SubmittedBy,
+                Expr::val(p.submitted_by.map(|a| a.0)),
+            )
+            .col_expr(
+                nomination::Column::AppraisedBy,
+                Expr::val(p.appraised_by.map(|a| a.0)),
+            )
+            .col_expr(nomination::Column::StageTouched, Expr::val(p.stage_touched))
+            .col_expr(
+                nomination::Column::WaitingRole,
+                Expr::val(waiting.map(|w| w.role.code())),
+            )
+            .col_expr(
+                nomination::Column::WaitingUnitId,
+                Expr::val(waiting.map(|w| w.unit.0)),
             )
             .col_expr(nomination::Column::UpdatedAt, Expr::val(now))
             .col_expr(
@@ -291,9 +374,13 @@ impl WriteTx {
             .exec(&self.tx)
             .await?;
         if result.rows_affected == 1 {
+            let current = self.require_nomination(next.id).await?.nomination;
+            for proposal in [current.proposal, next.proposal].into_iter().flatten() {
+                self.bump_proposal(proposal).await?;
+            }
             return Ok(expected_version + 1);
         }
-        let actual = self.require_nomination(next.id).await?.nomination.version;
+        let actual = self.require_nomination(next.id).await?.nomination.version();
         Err(StoreError::Conflict {
             entity: "nomination",
             id: next.id.to_string(),
@@ -373,6 +460,20 @@ impl WriteTx {
             title_line: Set(decision.signature.title_line.clone()),
             issuer_title: Set(decision.issuer_title.clone()),
             state: Set(decision.state.code().to_string()),
+            kind: Set(decision.kind.code().to_string()),
+            annuls_decision_id: Set(match &decision.kind {
+                DecisionKind::Award => None,
+                DecisionKind::Annulment { annuls, .. } => Some(annuls.0),
+            }),
+            ground: Set(match &decision.kind {
+                DecisionKind::Award => None,
+                DecisionKind::Annulment { ground, .. } => Some(ground.code().to_string()),
+            }),
+            reason: Set(match &decision.kind {
+                DecisionKind::Award => None,
+                DecisionKind::Annulment { reason, .. } => Some(reason.clone()),
+            }),
+            acting_for: Set(decision.acting_for.map(|a| a.0)),
         })
         .exec_without_returning(&self.tx)
         .await

@@ -62,6 +62,15 @@ pub struct RecordPriorAward {
     pub decided_on: Option<Date>,
 }
 
+/// Which members' nominations count as titles a collective's members hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberTitles {
+    /// Decided ones.
+    Decided,
+    /// Decided ones and those under review or returned.
+    DecidedOrUnderReview,
+}
+
 fn year(field: &'static str, year: i32) -> Result<i32, OpsError> {
     Period::new(year).map(|p| p.year()).map_err(|_| {
         OpsError::invalid(InvalidInput::OutOfRange {
@@ -485,15 +494,14 @@ impl Ops {
             let n = &record.nomination;
             let issuer = tx.require_unit(n.issuer).await?;
             actor.authorize(Action::AttestCriterion, &issuer.path)?;
-            if n.state != NominationState::Submitted {
-                return Err(OpsError::Transition(
-                    laurel_domain::nomination::TransitionError {
-                        from: n.state,
-                        command: laurel_domain::nomination::CommandKind::Sign,
-                    },
-                ));
+            if !n.state().is_pending() {
+                return Err(OpsError::invalid(InvalidInput::Malformed {
+                    field: "nominationId",
+                    expected_vi: "một đề nghị đang xét duyệt (đã trình, chưa có quyết định)",
+                    expected_en: "a nomination under review (submitted, not yet decided)",
+                }));
             }
-            let ruleset = self.ruleset(record.ruleset.as_deref(), n.period.year())?;
+            let ruleset = self.ruleset(n.ruleset.as_deref(), n.period.year())?;
             let attestable = ruleset
                 .award(n.award)
                 .criteria_summary()
@@ -551,7 +559,9 @@ impl Ops {
     }
 
     /// Everything the rules read about a nominee, as of a date. `excluding` is the nomination
-    /// being judged: it is not "another award" for itself.
+    /// being judged: it is not "another award" for itself. `members` says which members'
+    /// nominations count as titles held for a collective: decided ones, or (at appraisal)
+    /// also those still under review, which are decided with it or before it.
     pub async fn facts_of(
         &self,
         conn: &(impl Read + ReadFacts),
@@ -559,6 +569,7 @@ impl Ops {
         period: i32,
         as_of: Date,
         excluding: Option<NominationId>,
+        members: MemberTitles,
     ) -> Result<NomineeFacts, OpsError> {
         let mut facts = NomineeFacts::new(nominee.kind());
         if let Nominee::Person(id) = nominee {
@@ -581,12 +592,12 @@ impl Ops {
             let fact = TitleFact {
                 award: n.award,
                 year: n.period.year(),
-                kind: record.kind,
+                kind: n.kind,
             };
-            match n.state {
-                NominationState::Decided => facts.titles.push(fact),
-                NominationState::Submitted => facts.pending.push(fact),
-                NominationState::Draft | NominationState::Withdrawn => {}
+            if n.state().holds_award() {
+                facts.titles.push(fact);
+            } else if n.state().is_pending() {
+                facts.pending.push(fact);
             }
         }
         for recognition in conn.recognitions_of(nominee).await? {
@@ -627,7 +638,13 @@ impl Ops {
             .iter()
             .any(|b| b.from <= as_of && b.resolved_on.is_none_or(|resolved| resolved > as_of));
         if let Nominee::Collective(unit) = nominee {
-            facts.members = Some(conn.member_facts(unit, period).await?);
+            let held = match members {
+                MemberTitles::Decided => NominationState::those(NominationState::holds_award),
+                MemberTitles::DecidedOrUnderReview => {
+                    NominationState::those(NominationState::takes_quota_place)
+                }
+            };
+            facts.members = Some(conn.member_facts(unit, period, &held).await?);
         }
         if let Some(nomination) = excluding {
             facts.attested = conn.attestations_of(nomination).await?;
@@ -649,22 +666,53 @@ impl Ops {
         actor.authorize(Action::Read, &path)?;
         let ruleset = self.ruleset_for_period(period)?;
         let facts = self
-            .facts_of(&self.store, nominee, period, as_of, None)
+            .facts_of(
+                &self.store,
+                nominee,
+                period,
+                as_of,
+                None,
+                MemberTitles::Decided,
+            )
             .await?;
         Ok(evaluate(ruleset, award, period, as_of, &facts))
     }
 
-    /// A nomination judged by its pinned ruleset, as of a date.
+    /// A nomination judged by its pinned ruleset, as of a date, on what is decided.
     pub async fn eligibility_of(
         &self,
         conn: &(impl Read + ReadFacts),
         nomination: &laurel_store::NominationRecord,
         as_of: Date,
     ) -> Result<Eligibility, OpsError> {
+        self.judge(conn, nomination, as_of, MemberTitles::Decided)
+            .await
+    }
+
+    /// A nomination judged for appraisal: a collective's members' titles still under review
+    /// count, since they are decided with it or before it (signing judges again on what is
+    /// decided).
+    pub async fn eligibility_for_appraisal(
+        &self,
+        conn: &(impl Read + ReadFacts),
+        nomination: &laurel_store::NominationRecord,
+        as_of: Date,
+    ) -> Result<Eligibility, OpsError> {
+        self.judge(conn, nomination, as_of, MemberTitles::DecidedOrUnderReview)
+            .await
+    }
+
+    async fn judge(
+        &self,
+        conn: &(impl Read + ReadFacts),
+        nomination: &laurel_store::NominationRecord,
+        as_of: Date,
+        members: MemberTitles,
+    ) -> Result<Eligibility, OpsError> {
         let n = &nomination.nomination;
-        let ruleset = self.ruleset(nomination.ruleset.as_deref(), n.period.year())?;
+        let ruleset = self.ruleset(n.ruleset.as_deref(), n.period.year())?;
         let facts = self
-            .facts_of(conn, n.nominee, n.period.year(), as_of, Some(n.id))
+            .facts_of(conn, n.nominee, n.period.year(), as_of, Some(n.id), members)
             .await?;
         Ok(evaluate(ruleset, n.award, n.period.year(), as_of, &facts))
     }

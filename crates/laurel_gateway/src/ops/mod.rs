@@ -40,11 +40,15 @@ macro_rules! in_tx {
 
 mod certificates;
 mod decisions;
+mod delegations;
+mod documents;
 mod facts;
 mod nominations;
 mod org;
+mod proposals;
 mod reads;
 mod session;
+mod workflow;
 
 use std::sync::Arc;
 
@@ -53,6 +57,8 @@ use laurel_domain::authz::Actor;
 use laurel_domain::ids::AccountId;
 use laurel_domain::rules::Rulesets;
 use laurel_domain::text::InvalidInput;
+use laurel_domain::workdays::WorkingCalendar;
+use laurel_domain::workflow::Workflows;
 use laurel_store::{NewAuditEntry, Store};
 
 use crate::error::OpsError;
@@ -60,11 +66,14 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub use certificates::{Verification, parse_content as certificates_parse_content};
-pub use decisions::SignDecision;
+pub use decisions::{AnnulDecision, RecordRecovery, SignDecision};
+pub use documents::{Attachment, DEFAULT_MAX_DOCUMENT_BYTES, DocumentOwner};
 pub use facts::{RecordPriorAward, RecordRecognition};
 pub use nominations::CreateNomination;
 pub use org::{CreateAccount, CreatePerson, CreateUnit};
+pub use proposals::{Bulk, CreateProposal, Outcome, ProposalStatus};
 pub use session::{Bootstrapped, FIRST_ADMIN, LoggedIn, bootstrap_admin, reset_password};
+pub use workflow::{ActOn, Comment, PublicNotice, StageStatistics};
 
 /// Settings the operations need.
 #[derive(Debug, Clone)]
@@ -73,6 +82,10 @@ pub struct Settings {
     pub session_ttl: time::Duration,
     /// The public base URL (no trailing slash), printed in certificates' QR codes.
     pub public_url: String,
+    /// Where dossier documents are kept, by their SHA-256.
+    pub documents_dir: std::path::PathBuf,
+    /// Largest document accepted, in bytes.
+    pub max_document_bytes: usize,
 }
 
 /// The operations, over one store.
@@ -82,6 +95,10 @@ pub struct Ops {
     settings: Settings,
     renderer: Arc<Renderer>,
     rulesets: Arc<Rulesets>,
+    workflows: Arc<Workflows>,
+    /// The shipped working-day calendar; administrators' corrections are read from the
+    /// database in each transaction that needs the days.
+    calendar: Arc<WorkingCalendar>,
     /// Bounds concurrent password hashing (Argon2id takes ~19 MiB and a core each): a flood of
     /// logins queues here instead of exhausting memory. Protects the process, not business state.
     hashing: Arc<tokio::sync::Semaphore>,
@@ -97,6 +114,8 @@ impl Ops {
         settings: Settings,
         renderer: Arc<Renderer>,
         rulesets: Arc<Rulesets>,
+        workflows: Arc<Workflows>,
+        calendar: Arc<WorkingCalendar>,
     ) -> Ops {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Ops {
@@ -104,6 +123,8 @@ impl Ops {
             settings,
             renderer,
             rulesets,
+            workflows,
+            calendar,
             hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }
@@ -124,6 +145,11 @@ impl Ops {
     /// The rulesets (legal regimes) Laurel judges by.
     pub fn rulesets(&self) -> &Rulesets {
         &self.rulesets
+    }
+
+    /// The review workflows nominations go through.
+    pub fn workflows(&self) -> &Workflows {
+        &self.workflows
     }
 
     /// The store, for reads.

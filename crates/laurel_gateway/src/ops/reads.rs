@@ -17,10 +17,7 @@ impl Ops {
     }
 
     fn denied(unit: UnitId) -> OpsError {
-        OpsError::Forbidden(Denied {
-            action: Action::Read,
-            unit: Some(unit),
-        })
+        OpsError::Forbidden(Denied::action(Action::Read, Some(unit)))
     }
 
     /// A person, if the actor may read their unit (`None` when there is no such person).
@@ -47,10 +44,7 @@ impl Ops {
         let Some(record) = self.store.nomination(id).await? else {
             return Ok(None);
         };
-        let unit = record.nomination.proposing_unit;
-        if !self.may_read_at(actor, unit).await? {
-            return Err(Self::denied(unit));
-        }
+        self.must_read(&self.store, actor, &record).await?;
         Ok(Some(record))
     }
 
@@ -60,16 +54,14 @@ impl Ops {
         actor: &Actor,
         decision: DecisionId,
     ) -> Result<Vec<NominationRecord>, OpsError> {
-        let mut visible = Vec::new();
-        for record in self.store.nominations_of_decision(decision).await? {
-            if self
-                .may_read_at(actor, record.nomination.proposing_unit)
-                .await?
-            {
-                visible.push(record);
-            }
-        }
-        Ok(visible)
+        // Decided from the path stored with each nomination: no query per row.
+        Ok(self
+            .store
+            .nominations_of_decision(decision)
+            .await?
+            .into_iter()
+            .filter(|r| actor.authorize(Action::Read, &r.proposing_path).is_ok())
+            .collect())
     }
 
     /// A decision, if the actor may read its issuer or one of the nominations it awards.

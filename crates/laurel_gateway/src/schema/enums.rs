@@ -71,6 +71,8 @@ pub enum Role {
     UnitHead,
     /// Người ký: signs decisions for exactly one issuer.
     Signer,
+    /// Thư ký Hội đồng Thi đua - Khen thưởng: records the council's outcomes for one issuer.
+    CouncilSecretary,
 }
 
 /// Where a nomination is in its life.
@@ -79,12 +81,162 @@ pub enum Role {
 pub enum NominationState {
     /// Being drafted.
     Draft,
-    /// Submitted upward, waiting for a decision.
+    /// Submitted by the proposing unit, under review at its `stage`.
     Submitted,
-    /// Withdrawn.
+    /// Returned to the proposing unit for supplement (the deadline clock is paused).
+    Returned,
+    /// Refused with a written reason. Final.
+    Rejected,
+    /// Withdrawn. Final.
     Withdrawn,
     /// Awarded by a signed decision.
     Decided,
+    /// Its award was annulled by another decision (Law 06/2022 Art 93.2). Final.
+    Annulled,
+}
+
+/// A kind of review stage.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::workflow::StageKind")]
+pub enum StageKind {
+    /// Trình: the proposing unit's head submits.
+    Submit,
+    /// Each level between the proposing unit and the issuer endorses and forwards.
+    Endorse,
+    /// The issuer's office receives the complete dossier.
+    Receive,
+    /// The issuer's office appraises against the rules and quotas.
+    Appraise,
+    /// Posted for public comment.
+    PublicNotice,
+    /// Opinions of the units the office names (hiệp y).
+    Consult,
+    /// The council's vote.
+    Council,
+    /// The issuer's authority signs.
+    Sign,
+}
+
+/// Whose turn a stage is, on the nomination's route.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::workflow::Party")]
+pub enum Party {
+    /// The proposing unit (a role held there or above).
+    Proposer,
+    /// Each unit between the proposing unit and the issuer, bottom up.
+    EachLevelUp,
+    /// The issuer's emulation office.
+    IssuerOffice,
+    /// The issuer's council.
+    IssuerCouncil,
+    /// The issuer's signer.
+    IssuerSigner,
+}
+
+/// What can be done to a nomination.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::workflow::CommandKind")]
+pub enum CommandKind {
+    /// `updateNomination`.
+    Edit,
+    /// `submitNomination`.
+    Submit,
+    /// `resubmitNomination`.
+    Resubmit,
+    /// `recallNomination`.
+    Recall,
+    /// `withdrawNomination`.
+    Withdraw,
+    /// `endorseNomination`.
+    Endorse,
+    /// `receiveNomination`.
+    Receive,
+    /// `returnNomination`.
+    Return,
+    /// `rejectNomination`.
+    Reject,
+    /// `appraiseNomination`.
+    Appraise,
+    /// `closePublicNotice`.
+    CloseNotice,
+    /// `requestOpinions`.
+    RequestOpinions,
+    /// `giveOpinion`.
+    GiveOpinion,
+    /// `closeConsultation`.
+    CloseConsultation,
+    /// `recordCouncilOutcome`.
+    RecordCouncil,
+    /// `sendDelayNotice`.
+    NoticeDelay,
+    /// `signDecision`.
+    Sign,
+    /// `annulDecision`.
+    Annul,
+}
+
+/// A part of a dossier (Law 06/2022 Art 84).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::dossier::DocumentKind")]
+pub enum DocumentKind {
+    /// Tờ trình kèm danh sách (Mẫu 01).
+    ToTrinh,
+    /// Báo cáo thành tích.
+    BaoCaoThanhTich,
+    /// Biên bản bình xét thi đua.
+    BienBanBinhXet,
+    /// Biên bản xét khen thưởng.
+    BienBanXetKhenThuong,
+    /// Xác nhận sáng kiến, đề tài khoa học.
+    XacNhanSangKien,
+    /// Xác nhận thành tích đột xuất.
+    XacNhanDotXuat,
+    /// Another document.
+    Other,
+}
+
+/// An appraiser's verdict.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::workflow::AppraisalVerdict")]
+pub enum AppraisalVerdict {
+    /// Meets the rules: goes on.
+    Eligible,
+    /// Does not: stays at appraisal, to be returned or rejected.
+    Ineligible,
+}
+
+/// A consulted unit's answer.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::workflow::OpinionVerdict")]
+pub enum OpinionVerdict {
+    /// Đồng ý.
+    Agree,
+    /// Không đồng ý.
+    Object,
+}
+
+/// The grounds of an annulment (Law 06/2022 Art 93.2 a-d).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::workflow::AnnulGround")]
+pub enum AnnulGround {
+    /// a) Fraudulent declaration of achievements.
+    A,
+    /// b) Forged dossier or false information.
+    B,
+    /// c) Unlawful appraisal, review or proposal.
+    C,
+    /// d) A competent finding of violations in the achievement period.
+    D,
+}
+
+/// A listed day of the working-day calendar.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::workdays::DayKind")]
+pub enum DayKind {
+    /// A weekday off (holiday, compensatory day, swap).
+    Holiday,
+    /// A Saturday or Sunday worked (ngày làm bù).
+    Working,
 }
 
 /// How a decision is signed.
@@ -339,5 +491,46 @@ mod tests {
         ]
         .map(|v| v.code());
         assert_eq!(names::<super::Verdict>(), verdicts);
+        use laurel_domain::{dossier, workdays, workflow};
+        let stages: Vec<_> = workflow::StageKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(names::<super::StageKind>(), stages);
+        let commands: Vec<_> = workflow::CommandKind::ALL
+            .iter()
+            .map(|k| k.code())
+            .collect();
+        assert_eq!(names::<super::CommandKind>(), commands);
+        let documents: Vec<_> = dossier::DocumentKind::ALL
+            .iter()
+            .map(|k| k.code())
+            .collect();
+        assert_eq!(names::<super::DocumentKind>(), documents);
+        let grounds: Vec<_> = workflow::AnnulGround::ALL
+            .iter()
+            .map(|g| g.code())
+            .collect();
+        assert_eq!(names::<super::AnnulGround>(), grounds);
+        let days: Vec<_> = workdays::DayKind::ALL.iter().map(|d| d.code()).collect();
+        assert_eq!(names::<super::DayKind>(), days);
+        let parties = [
+            workflow::Party::Proposer,
+            workflow::Party::EachLevelUp,
+            workflow::Party::IssuerOffice,
+            workflow::Party::IssuerCouncil,
+            workflow::Party::IssuerSigner,
+        ]
+        .map(|p| p.code());
+        assert_eq!(names::<super::Party>(), parties);
+        let appraisal = [
+            workflow::AppraisalVerdict::Eligible,
+            workflow::AppraisalVerdict::Ineligible,
+        ]
+        .map(|v| v.code());
+        assert_eq!(names::<super::AppraisalVerdict>(), appraisal);
+        let opinions = [
+            workflow::OpinionVerdict::Agree,
+            workflow::OpinionVerdict::Object,
+        ]
+        .map(|v| v.code());
+        assert_eq!(names::<super::OpinionVerdict>(), opinions);
     }
 }

@@ -4,6 +4,7 @@
 mod enums;
 mod mutation;
 mod query;
+mod review;
 mod rules;
 mod types;
 
@@ -21,11 +22,20 @@ use time::OffsetDateTime;
 
 /// The root of every query.
 #[derive(async_graphql::MergedObject, Debug, Default)]
-pub struct Query(query::CoreQuery, rules::RulesQuery, rules::QuotaQuery);
+pub struct Query(
+    query::CoreQuery,
+    rules::RulesQuery,
+    rules::QuotaQuery,
+    review::ReviewQuery,
+);
 
 /// The root of every mutation.
 #[derive(async_graphql::MergedObject, Debug, Default)]
-pub struct Mutation(mutation::WorkflowMutation, rules::RulesMutation);
+pub struct Mutation(
+    mutation::WorkflowMutation,
+    rules::RulesMutation,
+    review::ReviewMutation,
+);
 
 use crate::auth::{Authenticated, TokenProblem};
 use crate::error::OpsError;

@@ -698,10 +698,10 @@ impl QuotaQuery {
         let issuer: UnitId = parse_id("issuerUnitId", &issuer_unit_id)?;
         let ops = ops(ctx)?;
         if !ops.may_read_at(actor(ctx)?, issuer).await? {
-            return Err(OpsError::Forbidden(laurel_domain::authz::Denied {
-                action: laurel_domain::authz::Action::Read,
-                unit: Some(issuer),
-            })
+            return Err(OpsError::Forbidden(laurel_domain::authz::Denied::action(
+                laurel_domain::authz::Action::Read,
+                Some(issuer),
+            ))
             .into());
         }
         let to_i32 = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);

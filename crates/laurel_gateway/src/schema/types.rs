@@ -249,10 +249,10 @@ impl NominationNode {
     }
     /// Optimistic-concurrency version: send it back as `expectedVersion` to change the nomination.
     async fn version(&self) -> i32 {
-        self.0.nomination.version
+        self.0.nomination.version()
     }
     async fn state(&self) -> NominationState {
-        self.0.nomination.state.into()
+        self.0.nomination.state().into()
     }
     /// The award proposed.
     async fn award_kind(&self) -> AwardKindCode {
@@ -336,7 +336,7 @@ impl NominationNode {
     }
     /// Regular (annual), đột xuất, thematic...
     async fn commendation_kind(&self) -> super::enums::CommendationKind {
-        self.0.kind.into()
+        self.0.nomination.kind.into()
     }
     /// The judgement criteria attested for it, by id.
     async fn attested_criteria(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
@@ -351,7 +351,7 @@ impl NominationNode {
     }
     /// The ruleset (legal regime) it is judged by, pinned when it was drafted.
     async fn ruleset(&self) -> Option<&str> {
-        self.0.ruleset.as_deref()
+        self.0.nomination.ruleset.as_deref()
     }
     /// How it stands against its award's criteria, judged by its pinned ruleset as of a date
     /// (default: today, Asia/Ho_Chi_Minh). Costly: it reads all the nominee's facts.
@@ -377,16 +377,192 @@ impl NominationNode {
             .map_err(OpsError::from)?
             .map(super::rules::RecipientNode))
     }
-    /// Every change, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<AuditEntryNode>> {
+    /// Every step of its life, oldest first: who, when, from which state and stage to which,
+    /// with the reasons and notes given.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<super::review::HistoryEntryNode>> {
+        use laurel_store::ReadReview;
         Ok(ops(ctx)?
             .store()
-            .audit_of(self.0.nomination.id.0)
+            .history_of(self.0.nomination.id)
             .await
             .map_err(OpsError::from)?
             .into_iter()
-            .map(AuditEntryNode)
+            .map(super::review::HistoryEntryNode)
             .collect())
+    }
+    /// The workflow it goes through, pinned when it was drafted.
+    async fn workflow_id(&self) -> &str {
+        &self.0.nomination.workflow.id
+    }
+    /// The version of its workflow.
+    async fn workflow_version(&self) -> i32 {
+        i32::try_from(self.0.nomination.workflow.version).unwrap_or(i32::MAX)
+    }
+    /// Where it stands in its review: the stage, who acts, and when it is due.
+    async fn stage(&self, ctx: &Context<'_>) -> Result<super::review::NominationStageNode> {
+        let ops = ops(ctx)?;
+        let n = &self.0.nomination;
+        let wf = ops.workflow_of(n)?;
+        let p = n.progress();
+        let stage = wf.stage(p.position.stage);
+        let issuer = ops
+            .store()
+            .unit_path(n.issuer)
+            .await
+            .map_err(OpsError::from)?;
+        let route = laurel_domain::workflow::Route::new(self.0.proposing_path.clone(), issuer)
+            .map_err(|e| OpsError::internal(e.to_string()))?;
+        let unit = laurel_domain::workflow::party_target(stage, p.position.level, &route)
+            .and_then(|(path, _)| path.unit());
+        Ok(super::review::NominationStageNode {
+            kind: stage.kind,
+            index: p.position.stage,
+            level: p.position.level,
+            party: stage.party,
+            role: stage.role,
+            unit,
+            since: p.stage_since,
+            due_on: p.due_on,
+            paused_days: p.paused_days,
+            returned: p.state == laurel_domain::nomination::NominationState::Returned,
+            today: laurel_domain::calendar::local_date(super::now(ctx)?),
+        })
+    }
+    /// The day the issuer's office received its complete dossier.
+    async fn received_on(&self) -> Option<Date> {
+        self.0.nomination.progress().received_on
+    }
+    /// The last day of its public notice, once one opened.
+    async fn notice_closes_on(&self) -> Option<Date> {
+        self.0.nomination.progress().notice_closes_on
+    }
+    /// The proposal (tờ trình) it travels in.
+    async fn proposal(&self, ctx: &Context<'_>) -> Result<Option<super::review::ProposalNode>> {
+        use laurel_store::ReadReview;
+        match self.0.nomination.proposal {
+            Some(id) => Ok(ops(ctx)?
+                .store()
+                .proposal(id)
+                .await
+                .map_err(OpsError::from)?
+                .map(super::review::ProposalNode)),
+            None => Ok(None),
+        }
+    }
+    /// Its dossier: its documents and its proposal's, and the parts reception requires.
+    async fn dossier(&self, ctx: &Context<'_>) -> Result<super::review::DossierNode> {
+        use laurel_store::ReadReview;
+        let ops = ops(ctx)?;
+        let n = &self.0.nomination;
+        let documents = ops
+            .store()
+            .dossier_of(n.id, n.proposal)
+            .await
+            .map_err(OpsError::from)?;
+        let ruleset = ops.ruleset(n.ruleset.as_deref(), n.period.year())?;
+        let required =
+            laurel_domain::dossier::required_at_reception(ruleset.award(n.award), n.kind)
+                .into_iter()
+                .collect();
+        Ok(super::review::DossierNode::new(documents, required))
+    }
+    /// Its appraisals, oldest first.
+    async fn appraisals(&self, ctx: &Context<'_>) -> Result<Vec<super::review::AppraisalNode>> {
+        use laurel_store::ReadReview;
+        Ok(ops(ctx)?
+            .store()
+            .appraisals_of(self.0.nomination.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(super::review::AppraisalNode)
+            .collect())
+    }
+    /// The units asked for their opinion, and their answers.
+    async fn consultations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::review::ConsultationNode>> {
+        use laurel_store::ReadReview;
+        Ok(ops(ctx)?
+            .store()
+            .consultations_of(self.0.nomination.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(super::review::ConsultationNode)
+            .collect())
+    }
+    /// The council's outcomes, with their figures, oldest first.
+    async fn council_outcomes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::review::CouncilOutcomeNode>> {
+        use laurel_store::ReadReview;
+        Ok(ops(ctx)?
+            .store()
+            .council_outcomes_of(self.0.nomination.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(super::review::CouncilOutcomeNode)
+            .collect())
+    }
+    /// The public comments received (the issuer's office, signer and council secretary only:
+    /// they carry the commenters' contacts).
+    async fn comments(&self, ctx: &Context<'_>) -> Result<Vec<super::review::CommentNode>> {
+        use laurel_store::ReadReview;
+        let ops = ops(ctx)?;
+        let actor = actor(ctx)?;
+        let issuer = ops
+            .store()
+            .unit_path(self.0.nomination.issuer)
+            .await
+            .map_err(OpsError::from)?;
+        let office = [
+            laurel_domain::authz::Role::Clerk,
+            laurel_domain::authz::Role::Signer,
+            laurel_domain::authz::Role::CouncilSecretary,
+        ]
+        .into_iter()
+        .any(|role| {
+            actor
+                .authorize_role(role, laurel_domain::authz::Reach::Exact, &issuer)
+                .is_some()
+        });
+        if !office {
+            return Err(OpsError::Forbidden(laurel_domain::authz::Denied::action(
+                laurel_domain::authz::Action::Read,
+                Some(self.0.nomination.issuer),
+            ))
+            .into());
+        }
+        Ok(ops
+            .store()
+            .comments_of(self.0.nomination.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(super::review::CommentNode)
+            .collect())
+    }
+    /// The annulment of its award, with the recovery it tracks.
+    async fn annulment(&self, ctx: &Context<'_>) -> Result<Option<super::review::AnnulmentNode>> {
+        use laurel_store::ReadReview;
+        Ok(ops(ctx)?
+            .store()
+            .annulment_of(self.0.nomination.id)
+            .await
+            .map_err(OpsError::from)?
+            .map(super::review::AnnulmentNode))
+    }
+    /// What you may do to it now (the rules of the stage are checked when you do it).
+    async fn available_commands(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::enums::CommandKind>> {
+        let kinds = ops(ctx)?.available_commands(actor(ctx)?, &self.0).await?;
+        Ok(super::review::command_kinds(kinds))
     }
 }
 
@@ -452,6 +628,72 @@ impl DecisionNode {
     }
     async fn state(&self) -> DecisionState {
         self.0.state.into()
+    }
+    /// AWARD, or ANNULMENT of an earlier decision.
+    async fn kind(&self) -> &'static str {
+        self.0.kind.code()
+    }
+    /// The decision an annulment annuls.
+    async fn annuls(&self, ctx: &Context<'_>) -> Result<Option<DecisionNode>> {
+        match &self.0.kind {
+            laurel_domain::decision::DecisionKind::Annulment { annuls, .. } => Ok(ops(ctx)?
+                .store()
+                .decision(*annuls)
+                .await
+                .map_err(OpsError::from)?
+                .map(DecisionNode)),
+            laurel_domain::decision::DecisionKind::Award => Ok(None),
+        }
+    }
+    /// An annulment's ground (Law 06/2022 Art 93.2).
+    async fn ground(&self) -> Option<super::enums::AnnulGround> {
+        match &self.0.kind {
+            laurel_domain::decision::DecisionKind::Annulment { ground, .. } => {
+                Some((*ground).into())
+            }
+            laurel_domain::decision::DecisionKind::Award => None,
+        }
+    }
+    /// The ground as Art 93.2 words it.
+    async fn ground_text(&self) -> Option<&'static str> {
+        match &self.0.kind {
+            laurel_domain::decision::DecisionKind::Annulment { ground, .. } => {
+                Some(ground.text_vi())
+            }
+            laurel_domain::decision::DecisionKind::Award => None,
+        }
+    }
+    /// An annulment's statement of facts.
+    async fn reason(&self) -> Option<&str> {
+        match &self.0.kind {
+            laurel_domain::decision::DecisionKind::Annulment { reason, .. } => Some(reason),
+            laurel_domain::decision::DecisionKind::Award => None,
+        }
+    }
+    /// When signed by delegation (TUQ.), whose role the signer acted by.
+    async fn acting_for_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        match self.0.acting_for {
+            Some(id) => Ok(ops(ctx)?
+                .store()
+                .account(id)
+                .await
+                .map_err(OpsError::from)?
+                .map(|a| a.display_name)),
+            None => Ok(None),
+        }
+    }
+    /// The awards of it annulled (or, for an annulment, the awards it annulled), with the
+    /// recovery each tracks.
+    async fn annulments(&self, ctx: &Context<'_>) -> Result<Vec<super::review::AnnulmentNode>> {
+        use laurel_store::ReadReview;
+        Ok(ops(ctx)?
+            .store()
+            .annulments_by_decision(self.0.id)
+            .await
+            .map_err(OpsError::from)?
+            .into_iter()
+            .map(super::review::AnnulmentNode)
+            .collect())
     }
     /// The nominations it awards that you may see.
     async fn nominations(&self, ctx: &Context<'_>) -> Result<Vec<NominationNode>> {

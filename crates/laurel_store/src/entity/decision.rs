@@ -19,6 +19,11 @@ pub struct Model {
     pub title_line: String,
     pub issuer_title: String,
     pub state: String,
+    pub kind: String,
+    pub annuls_decision_id: Option<Uuid>,
+    pub ground: Option<String>,
+    pub reason: Option<String>,
+    pub acting_for: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

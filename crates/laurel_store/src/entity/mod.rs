@@ -1,17 +1,27 @@
 //! sea-orm entities. Private to the store: nothing outside this crate sees a row type.
 
 pub(crate) mod account;
+pub(crate) mod annulment;
+pub(crate) mod appraisal;
 pub(crate) mod attestation;
 pub(crate) mod audit_log;
 pub(crate) mod award_block;
+pub(crate) mod calendar_day;
 pub(crate) mod certificate;
+pub(crate) mod consultation;
+pub(crate) mod council_outcome;
 pub(crate) mod decision;
 pub(crate) mod decision_recipient;
+pub(crate) mod delegation;
 pub(crate) mod discipline;
+pub(crate) mod document;
 pub(crate) mod nomination;
+pub(crate) mod nomination_event;
 pub(crate) mod number_sequence;
 pub(crate) mod person;
 pub(crate) mod prior_award;
+pub(crate) mod proposal;
+pub(crate) mod public_comment;
 pub(crate) mod quota;
 pub(crate) mod recognition;
 pub(crate) mod role_grant;

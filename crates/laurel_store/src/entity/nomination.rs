@@ -23,6 +23,22 @@ pub struct Model {
     pub updated_at: TimeDateTimeWithTimeZone,
     pub ruleset_id: Option<String>,
     pub commendation_kind: String,
+    pub workflow_id: String,
+    pub workflow_version: i32,
+    pub stage: i32,
+    pub level: i32,
+    pub stage_since: Option<TimeDate>,
+    pub due_on: Option<TimeDate>,
+    pub returned_on: Option<TimeDate>,
+    pub paused_days: i32,
+    pub received_on: Option<TimeDate>,
+    pub notice_closes_on: Option<TimeDate>,
+    pub submitted_by: Option<Uuid>,
+    pub appraised_by: Option<Uuid>,
+    pub stage_touched: bool,
+    pub proposal_id: Option<Uuid>,
+    pub waiting_role: Option<String>,
+    pub waiting_unit_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
