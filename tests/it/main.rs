@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod concurrency;
+mod gia_lai;
 mod rules;
 mod scenario;
 mod schema;

@@ -178,6 +178,82 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Creates a unit (as an administrator); returns its id.
+    pub async fn create_unit(
+        &self,
+        admin: &str,
+        name: &str,
+        code: &str,
+        head_title: &str,
+        parent: Option<&str>,
+    ) -> String {
+        let data = self
+            .ok(
+                Some(admin),
+                q!("create_unit"),
+                json!({ "input": { "name": name, "code": code, "headTitle": head_title, "place": "Gia Lai", "parentId": parent } }),
+            )
+            .await;
+        data["createUnit"]["unit"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Records a person (as `token`); returns their id.
+    pub async fn create_person(
+        &self,
+        token: &str,
+        full_name: &str,
+        rank: Option<&str>,
+        position: Option<&str>,
+        unit: &str,
+    ) -> String {
+        let data = self
+            .ok(
+                Some(token),
+                q!("create_person"),
+                json!({ "input": { "fullName": full_name, "rank": rank, "position": position, "unitId": unit } }),
+            )
+            .await;
+        data["createPerson"]["person"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Creates an account holding `role` at `unit` (as an administrator) and logs it in;
+    /// returns (token, account id).
+    pub async fn create_account(
+        &self,
+        admin: &str,
+        username: &str,
+        role: &str,
+        unit: &str,
+        person: Option<&str>,
+    ) -> (String, String) {
+        let created = self
+            .ok(
+                Some(admin),
+                q!("create_account"),
+                json!({ "input": { "username": username, "password": PASSWORD, "personId": person, "mustChangePassword": false } }),
+            )
+            .await;
+        let account = created["createAccount"]["account"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.ok(
+            Some(admin),
+            q!("grant_role"),
+            json!({ "input": { "accountId": account, "role": role, "unitId": unit } }),
+        )
+        .await;
+        (self.login(username, PASSWORD).await, account)
+    }
+}
+
 /// A small organisation: the provincial police with two departments, and one account per role.
 #[derive(Debug)]
 pub struct Org {
@@ -318,119 +394,70 @@ impl Org {
     /// Creates the organisation through the API.
     pub async fn create(server: &TestServer) -> Org {
         let admin = server.admin().await;
-        let unit = |name: &str, code: &str, head: &str, parent: Option<&str>| json!({ "input": { "name": name, "code": code, "headTitle": head, "place": "Gia Lai", "parentId": parent } });
-        let id = |data: &Value, path: &[&str]| {
-            let mut v = data;
-            for p in path {
-                v = &v[*p];
-            }
-            v.as_str().unwrap().to_string()
-        };
         let province = server
-            .ok(
-                Some(&admin),
-                q!("create_unit"),
-                unit("Công an tỉnh Gia Lai", "CAT", "Giám đốc", None),
-            )
+            .create_unit(&admin, "Công an tỉnh Gia Lai", "CAT", "Giám đốc", None)
             .await;
-        let province = id(&province, &["createUnit", "unit", "id"]);
         let staff = server
-            .ok(
-                Some(&admin),
-                q!("create_unit"),
-                unit("Phòng Tham mưu", "PTM", "Trưởng phòng", Some(&province)),
+            .create_unit(
+                &admin,
+                "Phòng Tham mưu",
+                "PTM",
+                "Trưởng phòng",
+                Some(&province),
             )
             .await;
-        let staff = id(&staff, &["createUnit", "unit", "id"]);
         let police = server
-            .ok(
-                Some(&admin),
-                q!("create_unit"),
-                unit(
-                    "Phòng Cảnh sát hình sự",
-                    "PC02",
-                    "Trưởng phòng",
-                    Some(&province),
-                ),
+            .create_unit(
+                &admin,
+                "Phòng Cảnh sát hình sự",
+                "PC02",
+                "Trưởng phòng",
+                Some(&province),
             )
             .await;
-        let police = id(&police, &["createUnit", "unit", "id"]);
-
-        let person = |name: String, rank: &str, position: &str, unit: &str| json!({ "input": { "fullName": name, "rank": rank, "position": position, "unitId": unit } });
         let huyen = server
-            .ok(
-                Some(&admin),
-                q!("create_person"),
-                person(
-                    nfd("Nguyễn Thị Ngọc Huyền"),
-                    "Đại úy",
-                    "Phó Trưởng phòng",
-                    &staff,
-                ),
+            .create_person(
+                &admin,
+                &nfd("Nguyễn Thị Ngọc Huyền"),
+                Some("Đại úy"),
+                Some("Phó Trưởng phòng"),
+                &staff,
             )
             .await;
-        let huyen = id(&huyen, &["createPerson", "person", "id"]);
         let other_person = server
-            .ok(
-                Some(&admin),
-                q!("create_person"),
-                person(
-                    "Rơ Mah Thị Hằng".into(),
-                    "Thượng úy",
-                    "Điều tra viên",
-                    &police,
-                ),
+            .create_person(
+                &admin,
+                "Rơ Mah Thị Hằng",
+                Some("Thượng úy"),
+                Some("Điều tra viên"),
+                &police,
             )
             .await;
-        let other_person = id(&other_person, &["createPerson", "person", "id"]);
         let deputy = server
-            .ok(
-                Some(&admin),
-                q!("create_person"),
-                person(
-                    "Nguyễn Hữu Bình".into(),
-                    "Đại tá",
-                    "Phó Giám đốc",
-                    &province,
-                ),
+            .create_person(
+                &admin,
+                "Nguyễn Hữu Bình",
+                Some("Đại tá"),
+                Some("Phó Giám đốc"),
+                &province,
             )
             .await;
-        let deputy = id(&deputy, &["createPerson", "person", "id"]);
-
-        let account = |username: &str, role: &str, unit: &str, person: Option<&str>| {
-            let username = username.to_string();
-            let role = role.to_string();
-            let unit = unit.to_string();
-            let person = person.map(str::to_string);
-            let admin = admin.clone();
-            async move {
-                let created = server
-                    .ok(
-                        Some(&admin),
-                        q!("create_account"),
-                        json!({ "input": { "username": username, "password": PASSWORD, "personId": person, "mustChangePassword": false } }),
-                    )
-                    .await;
-                let account = created["createAccount"]["account"]["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_string();
-                server
-                    .ok(
-                        Some(&admin),
-                        q!("grant_role"),
-                        json!({ "input": { "accountId": account, "role": role, "unitId": unit } }),
-                    )
-                    .await;
-                server.login(&username, PASSWORD).await
-            }
-        };
-        let clerk = account("clerk.ptm", "CLERK", &staff, None).await;
-        let head = account("head.ptm", "UNIT_HEAD", &staff, None).await;
-        let other_head = account("head.pc02", "UNIT_HEAD", &police, None).await;
-        let signer = account("pgd.binh", "SIGNER", &province, Some(&deputy)).await;
-        let office = account("tdkt.cat", "CLERK", &province, None).await;
-        let secretary = account("thuky.hd", "COUNCIL_SECRETARY", &province, None).await;
+        let account =
+            |username: &'static str, role: &'static str, unit: String, person: Option<String>| {
+                let admin = admin.clone();
+                async move {
+                    server
+                        .create_account(&admin, username, role, &unit, person.as_deref())
+                        .await
+                        .0
+                }
+            };
+        let clerk = account("clerk.ptm", "CLERK", staff.clone(), None).await;
+        let head = account("head.ptm", "UNIT_HEAD", staff.clone(), None).await;
+        let other_head = account("head.pc02", "UNIT_HEAD", police.clone(), None).await;
+        let signer = account("pgd.binh", "SIGNER", province.clone(), Some(deputy)).await;
+        let office = account("tdkt.cat", "CLERK", province.clone(), None).await;
+        let secretary = account("thuky.hd", "COUNCIL_SECRETARY", province.clone(), None).await;
         Org {
             admin,
             province,

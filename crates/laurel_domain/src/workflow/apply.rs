@@ -1117,6 +1117,7 @@ pub fn apply(
             p.submitted_by = Some(actor.account);
             let mut events = vec![Event::Submitted];
             events.extend(advance(wf, &mut next, s));
+            events.extend(endorse_own_levels(wf, &mut next, actor, s));
             events
         }
         Command::Resubmit => {
@@ -1403,6 +1404,44 @@ pub fn apply(
         events,
         authority,
     })
+}
+
+/// A head of a unit up the route who submits a nomination proposes it at their own level (a
+/// Công an huyện sending its communes' nominations in its own tờ trình): every ENDORSE level up
+/// to the highest one whose role the submitter holds there is endorsed in the same act, instead
+/// of waiting for them to endorse what they just sent.
+fn endorse_own_levels(
+    wf: &Workflow,
+    next: &mut Nomination,
+    actor: &Actor,
+    s: &Situation<'_>,
+) -> Vec<Event> {
+    let Some(stage) = wf.index_of(StageKind::Endorse) else {
+        return Vec::new();
+    };
+    let role = wf.stage(stage).role;
+    let own = (0..s.route.level_count())
+        .filter(|level| {
+            s.route
+                .level(*level)
+                .is_some_and(|path| actor.authorize_role(role, Reach::Exact, &path).is_some())
+        })
+        .max();
+    let Some(highest) = own else {
+        return Vec::new();
+    };
+    let mut events = Vec::new();
+    loop {
+        let at = next.progress().position;
+        if at.stage != stage || at.level > highest {
+            return events;
+        }
+        let Some(unit) = s.route.level(at.level).and_then(|path| path.unit()) else {
+            return events;
+        };
+        events.push(Event::Endorsed { unit, note: None });
+        events.extend(advance(wf, next, s));
+    }
 }
 
 /// Moves on to the next position (SIGN is last: signing decides it instead).

@@ -501,6 +501,46 @@ fn a_bang_khen_goes_up_every_level_through_every_stage_to_a_decision() {
 }
 
 #[test]
+fn a_head_up_the_route_who_submits_proposes_at_their_own_level() {
+    // A Công an huyện sends its commune's nomination in its own tờ trình: the district level is
+    // endorsed in the same act, and the next level waits. The province's director submitting
+    // vouches for every level up to the province.
+    let wf = workflows()
+        .for_award(AwardKind::BangKhenBoTinh, date!(2025 - 03 - 03))
+        .unwrap();
+    let p = people();
+    let mut w = World::new(AwardKind::BangKhenBoTinh);
+    let n = draft(AwardKind::BangKhenBoTinh, wf, w.today);
+    let cases: [(&Actor, StageKind, usize, &[UnitId]); 3] = [
+        (&p.head_x, StageKind::Endorse, 0, &[]),
+        (&p.head_h, StageKind::Endorse, 1, &[unit(CAH)]),
+        (&p.head_t, StageKind::Receive, 0, &[unit(CAH), unit(CAT)]),
+    ];
+    for (who, stage, level, endorsed) in cases {
+        let t = w.run(wf, &n, who, Command::Submit).unwrap();
+        let by: Vec<UnitId> = t
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Endorsed { unit, note: None } => Some(*unit),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(by, endorsed);
+        assert_eq!(
+            (stage_kind(wf, &t.next), t.next.progress().position.level),
+            (stage, level)
+        );
+    }
+    // The district head who submitted cannot endorse again at the province's level.
+    let n = w.ok(wf, &n, &p.head_h, Command::Submit);
+    assert!(matches!(
+        w.run(wf, &n, &p.head_h, Command::Endorse { note: None }),
+        Err(Refusal::Denied(_))
+    ));
+}
+
+#[test]
 fn a_return_pauses_the_clock_and_resubmission_lands_where_it_was_returned() {
     let wf = workflows()
         .for_award(AwardKind::BangKhenBoTinh, date!(2025 - 01 - 20))
@@ -1253,11 +1293,24 @@ proptest! {
                 CommandKind::NoticeDelay => Command::NoticeDelay { new_due_on: calendar().add_working_days(w.today, 5), reason: "x".into() },
                 other => sample(other),
             };
-            let who = actor_for(wf, &n, &command, &w.route, &p);
+            // Sometimes the district head submits, proposing at the district's level.
+            let who = if kind == CommandKind::Submit && days % 2 == 1 {
+                p.head_h.clone()
+            } else {
+                actor_for(wf, &n, &command, &w.route, &p)
+            };
             let before = n.progress().position;
             let Ok(t) = w.run(wf, &n, &who, command) else { continue };
             for event in &t.events {
-                if completed_at(event) {
+                if let Event::Endorsed { unit: by, .. } = event {
+                    // One submission may endorse several levels: each names its unit.
+                    let level = (0..w.route.level_count())
+                        .find(|l| w.route.level(*l).and_then(|p| p.unit()) == Some(*by));
+                    let stage = wf.index_of(StageKind::Endorse);
+                    if let (Some(level), Some(stage)) = (level, stage) {
+                        passed.insert(Position { stage, level });
+                    }
+                } else if completed_at(event) {
                     passed.insert(before);
                 }
                 if matches!(event, Event::Recalled) {
