@@ -138,3 +138,140 @@ async fn two_gateways_on_one_database_hand_out_one_gapless_sequence() {
     second.stop().await;
     first.stop().await;
 }
+
+/// The error code of a response, or "OK".
+fn outcome(body: &serde_json::Value) -> String {
+    match body.get("errors") {
+        None => "OK".to_string(),
+        Some(errors) => errors[0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("?")
+            .to_string(),
+    }
+}
+
+/// Sends the same operation through two gateways at once, as two accounts: exactly one must
+/// win and the other get `CONFLICT`. Returns the winner's body.
+async fn race(
+    servers: [&TestServer; 2],
+    query: &str,
+    input: serde_json::Value,
+    tokens: [&String; 2],
+    round: i64,
+) -> serde_json::Value {
+    let (x, y) = tokio::join!(
+        servers[0].gql(Some(tokens[0]), query, input.clone()),
+        servers[1].gql(Some(tokens[1]), query, input),
+    );
+    let mut outcomes = [outcome(&x), outcome(&y)];
+    outcomes.sort();
+    assert_eq!(outcomes, ["CONFLICT", "OK"], "round {round}: {x} / {y}");
+    if x.get("errors").is_none() { x } else { y }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_offices_two_appraisers_two_signers_on_two_gateways_each_have_one_winner() {
+    let first = TestServer::start().await;
+    let org = Org::create(&first).await;
+    let second = first.twin().await;
+    let (office2, _) = first
+        .create_account(&org.admin, "tdkt2.cat", "CLERK", &org.province, None)
+        .await;
+    let director = first
+        .create_person(
+            &org.admin,
+            "Trần Quốc Dũng",
+            Some("Đại tá"),
+            Some("Giám đốc"),
+            &org.province,
+        )
+        .await;
+    let (signer2, _) = first
+        .create_account(
+            &org.admin,
+            "gd.dung",
+            "SIGNER",
+            &org.province,
+            Some(&director),
+        )
+        .await;
+    for round in 0..4 {
+        let person = org.person(&first, &format!("Cán bộ đua {round}")).await;
+        let (id, version) = org
+            .just_submitted(&first, &person, &format!("Thành tích đua {round}"))
+            .await;
+        // Two clerks of the office receive it at once, one through each gateway.
+        let servers = [&first, &second];
+        let won = race(
+            servers,
+            q!("receive_nomination"),
+            json!({ "input": { "id": id, "expectedVersion": version } }),
+            [&org.office, &office2],
+            round,
+        )
+        .await;
+        let version = won["data"]["receiveNomination"]["nomination"]["version"].clone();
+        let won = race(
+            servers,
+            q!("appraise_nomination"),
+            json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
+            [&office2, &org.office],
+            round,
+        )
+        .await;
+        let version = won["data"]["appraiseNomination"]["nomination"]["version"].clone();
+        let voted = first
+            .ok(
+                Some(&org.secretary),
+                q!("record_council_outcome"),
+                json!({ "input": { "id": id, "expectedVersion": version, "members": 5, "present": 5, "votesFor": 5, "votesAgainst": 0 } }),
+            )
+            .await;
+        let version = voted["recordCouncilOutcome"]["nomination"]["version"].clone();
+        let won = race(
+            servers,
+            q!("sign_decision"),
+            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": version }] } }),
+            [&org.signer, &signer2],
+            round,
+        )
+        .await;
+        // The loser's number was never taken: the sequence has no gap.
+        assert_eq!(
+            won["data"]["signDecision"]["decision"]["sequence"],
+            round + 1
+        );
+        let n = first
+            .ok(
+                Some(&org.office),
+                q!("nomination_history"),
+                json!({ "id": id }),
+            )
+            .await["nomination"]
+            .clone();
+        let count = |action: &str| {
+            n["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|h| h["action"] == action)
+                .count()
+        };
+        assert_eq!(
+            [
+                count("NOMINATION_RECEIVED"),
+                count("NOMINATION_APPRAISED"),
+                count("NOMINATION_DECIDED")
+            ],
+            [1, 1, 1],
+            "one transition each: {n}"
+        );
+        assert_eq!(
+            n["appraisals"].as_array().unwrap().len(),
+            1,
+            "one appraisal row"
+        );
+    }
+    second.stop().await;
+    first.stop().await;
+}

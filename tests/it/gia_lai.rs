@@ -869,5 +869,31 @@ async fn the_gia_lai_2022_conference_goes_through_every_stage() {
         .await["verifyCertificate"]
         .clone();
     assert_eq!(verified["status"], "VALID", "{verified}");
+
+    // The province's stages, all completed on time today.
+    let today = server.today().to_string();
+    let statistics = server
+        .ok(
+            Some(&p.cat_office),
+            "query($issuer: ID!, $from: Date!, $until: Date!) { stageStatistics(issuerUnitId: $issuer, from: $from, until: $until) { stages { stage completed onTime late onTimePercent } } }",
+            json!({ "issuer": cat, "from": today, "until": today }),
+        )
+        .await;
+    let stages = statistics["stageStatistics"]["stages"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for kind in ["RECEIVE", "APPRAISE", "COUNCIL", "SIGN"] {
+        let stage = stages
+            .iter()
+            .find(|s| s["stage"] == kind)
+            .unwrap_or_else(|| panic!("{kind}: {statistics}"));
+        assert_eq!(
+            (stage["completed"].as_i64(), stage["late"].as_i64()),
+            (Some(18), Some(0)),
+            "{kind}: {stage}"
+        );
+        assert_eq!(stage["onTimePercent"], 100.0, "{stage}");
+    }
     server.stop().await;
 }

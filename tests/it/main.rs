@@ -6,6 +6,7 @@
 mod bad_input;
 mod concurrency;
 mod gia_lai;
+mod review;
 mod rules;
 mod scenario;
 mod schema;

@@ -5,6 +5,8 @@
 //! PostgreSQL server, a new database on it per test (see `laurel_store::testing`).
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)] // test harness: a panic is the report
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use laurel::{Running, ServeConfig};
@@ -31,6 +33,14 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// A clock running `ahead` seconds ahead of the system's.
+fn clock(ahead: &Arc<AtomicI64>) -> laurel_gateway::edge::Clock {
+    let ahead = Arc::clone(ahead);
+    laurel_gateway::edge::Clock::new(move || {
+        time::OffsetDateTime::now_utc() + time::Duration::seconds(ahead.load(Ordering::SeqCst))
+    })
+}
+
 /// The password every test account ends up with.
 pub const PASSWORD: &str = "mật-khẩu-thử-nghiệm-2024";
 
@@ -47,16 +57,28 @@ pub struct TestServer {
     url: String,
     documents: std::path::PathBuf,
     _documents_dir: Option<tempfile::TempDir>,
+    /// Seconds the server's clock runs ahead of the system's (shared with twins).
+    ahead: Arc<AtomicI64>,
 }
 
 impl TestServer {
     /// Starts a server on a fresh database.
     pub async fn start() -> TestServer {
+        TestServer::start_with(|_| {}).await
+    }
+
+    /// Starts a server on a fresh database, with `configure` applied to its configuration.
+    pub async fn start_with(configure: impl FnOnce(&mut ServeConfig)) -> TestServer {
         let db = TestDatabase::empty().await.unwrap();
         let documents_dir = tempfile::tempdir().unwrap();
         let documents = documents_dir.path().to_path_buf();
+        let ahead = Arc::new(AtomicI64::new(0));
         let mut config = ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap());
         config.documents_dir = documents.clone();
+        config.clock = clock(&ahead);
+        // Sessions outlive any travel in time a test makes.
+        config.session_ttl = time::Duration::days(3650);
+        configure(&mut config);
         let running = laurel::start(config).await.unwrap();
         let admin_password = running.bootstrap.as_ref().unwrap().password.clone();
         TestServer {
@@ -68,6 +90,7 @@ impl TestServer {
             db: Some(db),
             documents,
             _documents_dir: Some(documents_dir),
+            ahead,
         }
     }
 
@@ -76,6 +99,8 @@ impl TestServer {
     pub async fn twin(&self) -> TestServer {
         let mut config = ServeConfig::new(&self.url, "127.0.0.1:0".parse().unwrap());
         config.documents_dir = self.documents.clone();
+        config.clock = clock(&self.ahead);
+        config.session_ttl = time::Duration::days(3650);
         let running = laurel::start(config).await.unwrap();
         assert!(
             running.bootstrap.is_none(),
@@ -90,7 +115,22 @@ impl TestServer {
             db: None,
             documents: self.documents.clone(),
             _documents_dir: None,
+            ahead: Arc::clone(&self.ahead),
         }
+    }
+
+    /// Moves the server's clock (and its twins') `days` days forward: deadlines pass, notices
+    /// close.
+    pub fn travel(&self, days: i64) {
+        self.ahead.fetch_add(days * 86_400, Ordering::SeqCst);
+    }
+
+    /// Today in Vietnam by the server's clock.
+    pub fn today(&self) -> time::Date {
+        (time::OffsetDateTime::now_utc()
+            + time::Duration::seconds(self.ahead.load(Ordering::SeqCst)))
+        .to_offset(time::macros::offset!(+7))
+        .date()
     }
 
     /// The database URL the server uses.
@@ -281,6 +321,8 @@ pub struct Org {
     pub office: String,
     /// Secretary of the province's council: records its outcomes.
     pub secretary: String,
+    /// Account ids by username.
+    pub accounts: std::collections::BTreeMap<&'static str, String>,
 }
 
 /// The smallest file recognised as a PDF by its content.
@@ -442,22 +484,24 @@ impl Org {
                 &province,
             )
             .await;
-        let account =
-            |username: &'static str, role: &'static str, unit: String, person: Option<String>| {
-                let admin = admin.clone();
-                async move {
-                    server
-                        .create_account(&admin, username, role, &unit, person.as_deref())
-                        .await
-                        .0
-                }
-            };
-        let clerk = account("clerk.ptm", "CLERK", staff.clone(), None).await;
-        let head = account("head.ptm", "UNIT_HEAD", staff.clone(), None).await;
-        let other_head = account("head.pc02", "UNIT_HEAD", police.clone(), None).await;
-        let signer = account("pgd.binh", "SIGNER", province.clone(), Some(deputy)).await;
-        let office = account("tdkt.cat", "CLERK", province.clone(), None).await;
-        let secretary = account("thuky.hd", "COUNCIL_SECRETARY", province.clone(), None).await;
+        let mut accounts = std::collections::BTreeMap::new();
+        let mut tokens = Vec::new();
+        for (username, role, unit, person) in [
+            ("clerk.ptm", "CLERK", &staff, None),
+            ("head.ptm", "UNIT_HEAD", &staff, None),
+            ("head.pc02", "UNIT_HEAD", &police, None),
+            ("pgd.binh", "SIGNER", &province, Some(deputy.as_str())),
+            ("tdkt.cat", "CLERK", &province, None),
+            ("thuky.hd", "COUNCIL_SECRETARY", &province, None),
+        ] {
+            let (token, id) = server
+                .create_account(&admin, username, role, unit, person)
+                .await;
+            accounts.insert(username, id);
+            tokens.push(token);
+        }
+        let [clerk, head, other_head, signer, office, secretary]: [String; 6] =
+            tokens.try_into().unwrap();
         Org {
             admin,
             province,
@@ -471,6 +515,7 @@ impl Org {
             signer,
             office,
             secretary,
+            accounts,
         }
     }
 

@@ -51,6 +51,8 @@ pub struct ServeConfig {
     pub max_document_bytes: usize,
     /// An installation's own workflow definitions, added to the shipped ones.
     pub workflows_file: Option<PathBuf>,
+    /// Where requests read "now" (the system clock; tests move their own).
+    pub clock: laurel_gateway::edge::Clock,
 }
 
 impl ServeConfig {
@@ -65,6 +67,7 @@ impl ServeConfig {
             documents_dir: default_documents_dir(database_url),
             max_document_bytes: laurel_gateway::ops::DEFAULT_MAX_DOCUMENT_BYTES,
             workflows_file: None,
+            clock: laurel_gateway::edge::Clock::system(),
         }
     }
 }
@@ -177,7 +180,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         workflows,
         calendar,
     );
-    let state = AppState::new(ops, config.max_body_bytes);
+    let state = AppState::new(ops, config.max_body_bytes).with_clock(config.clock.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server::run(listener, state, async {
         let _ = stopped.await;

@@ -9,6 +9,40 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
+/// Where a server reads "now": the system clock, or one a test moves forward to see deadlines
+/// pass. Only the library API sets it; `laurel serve` always runs on the system clock.
+#[derive(Clone)]
+pub struct Clock(std::sync::Arc<dyn Fn() -> OffsetDateTime + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock(std::sync::Arc::new(now))
+    }
+
+    /// A clock reading `read`.
+    pub fn new(read: impl Fn() -> OffsetDateTime + Send + Sync + 'static) -> Clock {
+        Clock(std::sync::Arc::new(read))
+    }
+
+    /// The current instant by this clock.
+    pub fn now(&self) -> OffsetDateTime {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::system()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Clock").field(&self.now()).finish()
+    }
+}
+
 /// A new time-ordered id (UUIDv7).
 pub fn new_id() -> Uuid {
     Uuid::now_v7()

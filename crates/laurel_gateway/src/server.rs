@@ -26,7 +26,7 @@ use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, Server, ge
 use serde_json::json;
 
 use crate::auth;
-use crate::edge;
+use crate::edge::Clock;
 use crate::error::OpsError;
 use crate::ops::{Ops, Verification};
 use crate::schema::{self, LaurelSchema, RequestContext, Session};
@@ -88,6 +88,8 @@ pub struct AppState {
     max_body_bytes: usize,
     /// Largest multipart request: one document and its GraphQL document.
     max_upload_bytes: usize,
+    /// Where "now" is read.
+    clock: Clock,
 }
 
 impl std::fmt::Debug for AppState {
@@ -111,7 +113,15 @@ impl AppState {
             ops,
             max_body_bytes,
             max_upload_bytes,
+            clock: Clock::system(),
         }
+    }
+
+    /// The same state reading "now" from `clock`.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> AppState {
+        self.clock = clock;
+        self
     }
 }
 
@@ -273,7 +283,7 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
             );
         }
     };
-    let now = edge::now();
+    let now = state.clock.now();
     let session = match session(&state.ops, req, now).await {
         Ok(session) => session,
         Err(e) => return ops_error_response(&e),
@@ -315,7 +325,7 @@ async fn http_actor(
     state: &AppState,
     req: &Request,
 ) -> Result<laurel_domain::authz::Actor, OpsError> {
-    match session(&state.ops, req, edge::now()).await? {
+    match session(&state.ops, req, state.clock.now()).await? {
         Session::SignedIn(auth) if auth.account.must_change_password => {
             Err(OpsError::PasswordChangeRequired)
         }
@@ -385,7 +395,7 @@ async fn certificate_pdf(
                 entity: "certificate",
                 id: file.clone(),
             })?;
-        let now = edge::now();
+        let now = state.clock.now();
         let actor = match session(&state.ops, req, now).await? {
             Session::SignedIn(auth) if auth.account.must_change_password => {
                 return Err(OpsError::PasswordChangeRequired);
