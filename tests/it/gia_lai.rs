@@ -638,6 +638,7 @@ async fn the_gia_lai_2022_conference_goes_through_every_stage() {
 
     // ---- Giấy khen of the Giám đốc Công an tỉnh: 10 collectives and 8 officers. ----
     let mut gk_signing = Vec::new();
+    let mut last_proposal = None;
     let mut officers = Vec::new();
     for (i, d) in DISTRICTS.iter().enumerate() {
         let (district, head, clerk) = &p.districts[i];
@@ -785,13 +786,42 @@ async fn the_gia_lai_2022_conference_goes_through_every_stage() {
                 .clone();
             gk_signing.push(voted);
         }
+        last_proposal = Some(proposal_id);
     }
     assert_eq!(gk_signing.len(), 18);
+    // One decision: the first three proposals' nominations listed, the last proposal whole.
+    let last_proposal = last_proposal.unwrap();
+    let last = server
+        .ok(
+            Some(&p.cat_signer),
+            q!("proposal"),
+            json!({ "id": last_proposal }),
+        )
+        .await["proposal"]
+        .clone();
+    let in_last: Vec<&Value> = last["nominations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["id"])
+        .collect();
+    let listed: Vec<Value> = gk_signing
+        .iter()
+        .filter(|n| !in_last.contains(&&n["id"]))
+        .cloned()
+        .collect();
+    assert_eq!(listed.len(), 14);
     let signed = server
         .ok(
             Some(&p.cat_signer),
             q!("sign_decision"),
-            json!({ "input": { "nominations": targets(&gk_signing)["nominations"], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+            json!({ "input": {
+                "nominations": targets(&listed)["nominations"],
+                "proposalId": last_proposal,
+                "proposalVersion": last["version"],
+                "capacity": "KT",
+                "signerTitle": "Phó Giám đốc",
+            } }),
         )
         .await["signDecision"]["decision"]
         .clone();

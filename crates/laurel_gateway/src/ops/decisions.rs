@@ -9,11 +9,11 @@ use laurel_domain::calendar::local_date;
 use laurel_domain::decision::{
     Decision, DecisionKind, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
 };
-use laurel_domain::ids::{DecisionId, NominationId};
+use laurel_domain::ids::{DecisionId, NominationId, ProposalId};
 use laurel_domain::nomination::{NominationState, RuleViolation};
 use laurel_domain::rules::{self, Verdict};
 use laurel_domain::text::{InvalidInput, bounded_line};
-use laurel_domain::workflow::{self, AnnulGround, Command, Situation, Transition};
+use laurel_domain::workflow::{self, AnnulGround, Command, Situation, StageKind, Transition};
 use laurel_store::{
     AnnulmentRecord, DecisionRecipient, NominationRecord, Read, ReadFacts, ReadReview, WriteTx,
 };
@@ -35,6 +35,9 @@ pub const ANNUL_REASON_MAX: usize = 2000;
 pub struct SignDecision {
     /// The nominations to award, each with the version the signer saw.
     pub nominations: Vec<(NominationId, i32)>,
+    /// A proposal, at the version the signer saw: every nomination of it waiting for signature
+    /// is awarded too.
+    pub proposal: Option<(ProposalId, i32)>,
     /// How the signer signs (directly, KT., TL., TUQ.).
     pub capacity: SignerCapacity,
     /// The signer's own title, required unless signing directly ("Phó Giám đốc").
@@ -119,6 +122,33 @@ impl Ops {
 
     /// Loads the nominations of a decision in id order: each must be readable by the actor, at
     /// the version it saw, and all of one issuer.
+    /// The nominations of a proposal waiting at their SIGN stage, at their current versions;
+    /// the proposal's version is checked and moved on.
+    async fn waiting_for_signature(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        proposal: ProposalId,
+        expected_version: i32,
+    ) -> Result<Vec<(NominationId, i32)>, OpsError> {
+        let record = tx.proposal(proposal).await?.ok_or(OpsError::NotFound {
+            entity: "proposal",
+            id: proposal.to_string(),
+        })?;
+        actor.authorize(Action::Read, &record.proposing_path)?;
+        tx.claim_proposal(proposal, expected_version).await?;
+        let mut waiting = Vec::new();
+        for r in tx.nominations_of_proposal(proposal).await? {
+            let n = &r.nomination;
+            let at_sign = n.state() == NominationState::Submitted
+                && self.workflow_of(n)?.stage(n.progress().position.stage).kind == StageKind::Sign;
+            if at_sign {
+                waiting.push((n.id, n.version()));
+            }
+        }
+        Ok(waiting)
+    }
+
     async fn load_for_decision(
         &self,
         tx: &WriteTx,
@@ -198,10 +228,22 @@ impl Ops {
         input: SignDecision,
         now: OffsetDateTime,
     ) -> Result<Decision, OpsError> {
-        let items = validate_list(&input.nominations)?;
+        if input.proposal.is_none() {
+            validate_list(&input.nominations)?;
+        }
         self.printable(&[("signerTitle", input.signer_title.as_deref())])?;
         let signer_name = self.signer_name(actor).await?;
         in_tx!(self, |tx| {
+            let mut listed = input.nominations.clone();
+            if let Some((proposal, expected_version)) = input.proposal {
+                listed.extend(
+                    self.waiting_for_signature(tx, actor, proposal, expected_version)
+                        .await?
+                        .into_iter()
+                        .filter(|(id, _)| !input.nominations.iter().any(|(n, _)| n == id)),
+                );
+            }
+            let items = validate_list(&listed)?;
             let records = self.load_for_decision(tx, actor, &items).await?;
             let issuer = tx
                 .require_unit(

@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use laurel_domain::ids::{AccountId, DecisionId, NominationId};
+use laurel_domain::text::InvalidInput;
 use time::OffsetDateTime;
 
 use super::enums::{AwardKindCode, CommendationKind, Role, SignerCapacity};
@@ -193,8 +194,13 @@ pub struct WithdrawNominationInput {
 /// A decision to sign.
 #[derive(Debug, InputObject)]
 pub struct SignDecisionInput {
-    /// The submitted nominations it awards, all for one issuer.
+    /// The nominations it awards (at their SIGN stage), all for one issuer.
+    #[graphql(default)]
     pub nominations: Vec<NominationVersionInput>,
+    /// A proposal (tờ trình): every nomination of it waiting for signature is awarded too.
+    pub proposal_id: Option<ID>,
+    /// The proposal's version seen (required with `proposalId`).
+    pub proposal_version: Option<i32>,
     /// How you sign.
     #[graphql(default_with = "SignerCapacity::Direct")]
     pub capacity: SignerCapacity,
@@ -470,11 +476,24 @@ impl WorkflowMutation {
             .iter()
             .map(|n| Ok((parse_id("nominations.id", &n.id)?, n.expected_version)))
             .collect::<Result<Vec<_>, OpsError>>()?;
+        let proposal = match (&input.proposal_id, input.proposal_version) {
+            (None, None) => None,
+            (Some(id), Some(version)) => Some((parse_id("proposalId", id)?, version)),
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(OpsError::invalid(InvalidInput::Malformed {
+                    field: "proposalVersion",
+                    expected_vi: "mã tờ trình và phiên bản của nó đi cùng nhau",
+                    expected_en: "proposalId and proposalVersion go together",
+                })
+                .into());
+            }
+        };
         let decision = ops(ctx)?
             .sign_decision(
                 actor,
                 SignDecision {
                     nominations,
+                    proposal,
                     capacity: input.capacity.into(),
                     signer_title: input.signer_title,
                 },
