@@ -429,6 +429,27 @@ async fn uploads_are_checked_by_size_and_by_content_and_refusals_leave_the_dossi
     assert_eq!(mine.bytes().await.unwrap().as_ref(), PDF);
     assert_eq!(get(None).await.unwrap().status(), 401);
     assert_eq!(get(Some(&org.other_head)).await.unwrap().status(), 403);
+
+    // Once submitted, whoever acts at the current stage adds documents, and the refusal says so.
+    org.attach_dossier(&server, &id).await;
+    let n = look(&server, &org.clerk, &id).await;
+    let (query, variables) = command("SUBMIT", &n);
+    server.ok(Some(&org.head), query, variables).await;
+    let body = server
+        .upload(Some(&org.clerk), input.clone(), "to-trinh.pdf", PDF)
+        .await;
+    assert_eq!(code_of(&body), "FORBIDDEN", "{body}");
+    let message = body["errors"][0]["extensions"]["messageEn"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("add documents to") && message.contains("emulation office"),
+        "{message}"
+    );
+    let body = server
+        .upload(Some(&org.office), input.clone(), "to-trinh.pdf", PDF)
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
     server.stop().await;
 }
 

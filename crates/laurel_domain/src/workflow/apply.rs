@@ -1505,25 +1505,54 @@ pub fn waiting_for(
     }
 }
 
+/// Why documents may not be added to a nomination's dossier now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachRefusal {
+    /// Not by this actor: the error names who may.
+    Denied(Denied),
+    /// The nomination has its outcome; its dossier stays as it was.
+    Closed(NominationState),
+}
+
 /// Whether `actor` may add documents to the nomination's dossier now: the proposing unit's
 /// clerks while it is a draft or returned; whoever acts at its current stage while it is under
 /// review (each level adds its own tờ trình and minutes to the one dossier).
-pub fn may_attach(wf: &Workflow, nomination: &Nomination, actor: &Actor, route: &Route) -> bool {
+pub fn may_attach(
+    wf: &Workflow,
+    nomination: &Nomination,
+    actor: &Actor,
+    route: &Route,
+) -> Result<(), AttachRefusal> {
     let progress = nomination.progress();
     match progress.state {
         NominationState::Draft | NominationState::Returned => actor
             .authorize(Action::DraftNomination, route.proposing())
-            .is_ok(),
+            .map_err(AttachRefusal::Denied),
         NominationState::Submitted => {
             let stage = wf.stage(progress.position.stage);
-            party_target(stage, progress.position.level, route).is_some_and(|(target, reach)| {
-                actor.authorize_role(stage.role, reach, &target).is_some()
-            })
+            let target = party_target(stage, progress.position.level, route);
+            let allowed = target.as_ref().is_some_and(|(target, reach)| {
+                actor.authorize_role(stage.role, *reach, target).is_some()
+            });
+            if allowed {
+                Ok(())
+            } else {
+                Err(AttachRefusal::Denied(Denied {
+                    attempt: Attempt::Stage {
+                        role: stage.role,
+                        command_vi: "bổ sung tài liệu vào hồ sơ của",
+                        command_en: "add documents to",
+                        party_vi: stage.party.name_vi(),
+                        party_en: stage.party.name_en(),
+                    },
+                    unit: target.and_then(|(path, _)| path.unit()),
+                }))
+            }
         }
         NominationState::Rejected
         | NominationState::Withdrawn
         | NominationState::Decided
-        | NominationState::Annulled => false,
+        | NominationState::Annulled => Err(AttachRefusal::Closed(progress.state)),
     }
 }
 

@@ -18,10 +18,10 @@ pub mod route;
 mod tests;
 
 pub use apply::{
-    AnnulGround, AppraisalVerdict, Blocked, Command, CommandKind, Consultation, Duty, Event,
-    OpinionVerdict, Refusal, SeparationOfDuties, Situation, Tally, Transition, TransitionError,
-    accepted, accepts_comment, apply, available, may_attach, party_target, requirement,
-    separation_of_duties, waiting_for, who_table,
+    AnnulGround, AppraisalVerdict, AttachRefusal, Blocked, Command, CommandKind, Consultation,
+    Duty, Event, OpinionVerdict, Refusal, SeparationOfDuties, Situation, Tally, Transition,
+    TransitionError, accepted, accepts_comment, apply, available, may_attach, party_target,
+    requirement, separation_of_duties, waiting_for, who_table,
 };
 pub use definition::{
     LEGACY_ID, Party, Stage, StageKind, UnknownStageKind, Workflow, WorkflowRef, Workflows,

@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
-use laurel_domain::authz::{Action, Actor, Denied};
+use laurel_domain::authz::{Action, Actor};
 use laurel_domain::dossier::{DocumentKind, MediaType, parse_filename};
 use laurel_domain::ids::{DocumentId, NominationId, ProposalId};
 use laurel_domain::nomination::NominationState;
 use laurel_domain::text::InvalidInput;
-use laurel_domain::workflow;
+use laurel_domain::workflow::{self, AttachRefusal};
 use laurel_store::{DocumentRecord, Read, ReadReview, WriteTx};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -110,14 +110,16 @@ impl Ops {
                 self.must_read(tx, actor, &record).await?;
                 let wf = self.workflow_of(&record.nomination)?;
                 let route = self.route_of(tx, &record).await?;
-                if workflow::may_attach(wf, &record.nomination, actor, &route) {
-                    Ok(())
-                } else {
-                    Err(OpsError::Forbidden(Denied::action(
-                        Action::DraftNomination,
-                        Some(record.nomination.proposing_unit),
-                    )))
-                }
+                workflow::may_attach(wf, &record.nomination, actor, &route).map_err(|refusal| {
+                    match refusal {
+                        AttachRefusal::Denied(denied) => OpsError::Forbidden(denied),
+                        AttachRefusal::Closed(_) => OpsError::invalid(InvalidInput::Malformed {
+                            field: "nominationId",
+                            expected_vi: "một đề nghị chưa kết thúc (hồ sơ của đề nghị đã có kết quả được giữ nguyên)",
+                            expected_en: "a nomination still under way (the dossier of one with its outcome stays as it was)",
+                        }),
+                    }
+                })
             }
             DocumentOwner::Proposal(id) => {
                 let proposal = tx.proposal(id).await?.ok_or(OpsError::NotFound {
