@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod concurrency;
+mod council;
 mod gia_lai;
 mod review;
 mod rules;

@@ -304,13 +304,19 @@ pub enum Action {
     IssueCertificates,
     /// Track the recovery of an annulled award's artefact and cash (the target is the issuer).
     TrackRecovery,
+    /// Set up an issuer's council: its members' terms, quorum and own vote rules (the target is
+    /// the issuer).
+    ManageCouncil,
+    /// Run a council session: open it, record presence, recusals, written opinions, tallies
+    /// and judgements, close it (the target is the issuer). Members cast their own ballots.
+    RunCouncilSession,
     /// Read units' people, nominations, decisions and certificates (the target is the unit read).
     Read,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::ManageOrganisation,
         Action::RecordPerson,
         Action::RecordFacts,
@@ -320,6 +326,8 @@ impl Action {
         Action::WithdrawNomination,
         Action::IssueCertificates,
         Action::TrackRecovery,
+        Action::ManageCouncil,
+        Action::RunCouncilSession,
         Action::Read,
     ];
 
@@ -334,6 +342,8 @@ impl Action {
             Action::WithdrawNomination => "rút đề nghị khen thưởng",
             Action::IssueCertificates => "cấp bằng, giấy khen",
             Action::TrackRecovery => "theo dõi thu hồi hiện vật, tiền thưởng",
+            Action::ManageCouncil => "thiết lập Hội đồng Thi đua - Khen thưởng",
+            Action::RunCouncilSession => "điều hành phiên họp Hội đồng",
             Action::Read => "xem dữ liệu",
         }
     }
@@ -349,6 +359,8 @@ impl Action {
             Action::WithdrawNomination => "withdraw nominations",
             Action::IssueCertificates => "issue certificates",
             Action::TrackRecovery => "track the recovery of annulled awards",
+            Action::ManageCouncil => "set up the emulation council",
+            Action::RunCouncilSession => "run council sessions",
             Action::Read => "read data",
         }
     }
@@ -383,6 +395,8 @@ pub fn policy(action: Action) -> &'static [(Role, Reach)] {
         Action::WithdrawNomination => &[(Clerk, Subtree), (UnitHead, Subtree)],
         Action::IssueCertificates => &[(Signer, Exact), (Clerk, Subtree)],
         Action::TrackRecovery => &[(Signer, Exact), (Clerk, Exact)],
+        Action::ManageCouncil => &[(Admin, Global), (Signer, Exact)],
+        Action::RunCouncilSession => &[(CouncilSecretary, Exact)],
         Action::Read => &[
             (Admin, Global),
             (Clerk, Subtree),

@@ -84,6 +84,18 @@ id_type!(
     /// A delegation of a role.
     DelegationId
 );
+id_type!(
+    /// Hội đồng Thi đua - Khen thưởng — an issuer's emulation and commendation council.
+    CouncilId
+);
+id_type!(
+    /// A member's term on a council.
+    MembershipId
+);
+id_type!(
+    /// Phiên họp — a council session.
+    SessionId
+);
 
 #[cfg(test)]
 mod tests {

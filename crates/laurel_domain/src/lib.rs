@@ -4,6 +4,7 @@ pub mod authz;
 pub mod award;
 pub mod calendar;
 pub mod certificate;
+pub mod council;
 pub mod decision;
 pub mod dossier;
 pub mod fact;

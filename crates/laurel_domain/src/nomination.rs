@@ -493,6 +493,10 @@ pub enum RuleViolation {
         /// Their deadline.
         due_on: Date,
     },
+    /// The issuer's council votes and judges in its sessions in Laurel: its outcome is not
+    /// recorded by hand, nor its judgement criteria attested outside a session.
+    #[error("the issuer's council decides in its sessions")]
+    CouncilDecidesInSession,
 }
 
 impl RuleViolation {
@@ -515,6 +519,9 @@ impl RuleViolation {
             RuleViolation::OpinionsPending { .. } => {
                 "Hiệp y: im lặng sau thời hạn là đồng ý (Nghị định 39/2012/NĐ-CP, quy định cũ)"
                     .into()
+            }
+            RuleViolation::CouncilDecidesInSession => {
+                "Hội đồng Thi đua - Khen thưởng (Luật TĐKT 06/2022; quy chế của Hội đồng)".into()
             }
         }
     }
@@ -559,6 +566,7 @@ impl Explain for RuleViolation {
                 "Còn {waiting} đơn vị được hỏi ý kiến chưa trả lời; thời hạn trả lời đến hết ngày {}.",
                 crate::calendar::format_date(*due_on)
             ),
+            RuleViolation::CouncilDecidesInSession => "Hội đồng Thi đua - Khen thưởng của cấp này biểu quyết và đánh giá tiêu chí trong phiên họp trên hệ thống (openCouncilSession); không ghi kết quả thủ công.".into(),
         }
     }
     fn message_en(&self) -> String {
@@ -595,6 +603,7 @@ impl Explain for RuleViolation {
                 "{waiting} consulted units have not answered; they have until the end of {}.",
                 crate::calendar::format_date(*due_on)
             ),
+            RuleViolation::CouncilDecidesInSession => "This issuer's council votes and judges criteria in its sessions in Laurel (openCouncilSession); its outcome is not recorded by hand.".into(),
         }
     }
 }

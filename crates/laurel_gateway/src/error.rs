@@ -12,7 +12,7 @@
 //! | `NOT_FOUND` | no such object |
 //! | `VALIDATION` | malformed or out-of-range input, a taken unique value, an invalid GraphQL document |
 //! | `INVALID_TRANSITION` | the nomination's state does not accept this command |
-//! | `RULE_VIOLATION` | a rule of the Law refuses it; every violated rule is listed |
+//! | `RULE_VIOLATION` | a rule of the Law or of the council refuses it; every violated rule is listed |
 //! | `CONFLICT` | someone changed it first (`expectedVersion` is stale) |
 //! | `PAYLOAD_TOO_LARGE` | the HTTP body is over the limit |
 //! | `UNAVAILABLE` | the database stayed busy through every retry; nothing was changed |
@@ -21,6 +21,7 @@
 use async_graphql::ErrorExtensions;
 use laurel_domain::Explain;
 use laurel_domain::authz::{Denied, InvalidGrant};
+use laurel_domain::council::CouncilError;
 use laurel_domain::nomination::RuleViolation;
 use laurel_domain::text::InvalidInput;
 use laurel_domain::workflow::{SeparationOfDuties, TransitionError};
@@ -67,6 +68,8 @@ pub enum OpsError {
     Transition(TransitionError),
     /// Rules refuse it, every violation listed.
     Rules(Vec<RuleViolation>),
+    /// A council session refuses it (quorum, who may vote, the kind of vote).
+    Council(CouncilError),
     /// Stale `expectedVersion`.
     Conflict {
         /// The entity.
@@ -105,6 +108,23 @@ impl OpsError {
             OpsError::Invalid(_) | OpsError::Duplicate { .. } => "VALIDATION",
             OpsError::Transition(_) => "INVALID_TRANSITION",
             OpsError::Rules(_) => "RULE_VIOLATION",
+            OpsError::Council(e) => match e {
+                CouncilError::NotAMember(_) | CouncilError::NotPresent | CouncilError::Recused => {
+                    "FORBIDDEN"
+                }
+                CouncilError::EmptyAgenda
+                | CouncilError::DuplicateItem(_)
+                | CouncilError::NotOnAgenda(_) => "VALIDATION",
+                CouncilError::Closed => "INVALID_TRANSITION",
+                CouncilError::QuorumNotMet { .. }
+                | CouncilError::PresentMember
+                | CouncilError::AlreadyVoted
+                | CouncilError::AlreadyRecused
+                | CouncilError::SecretBallot
+                | CouncilError::OpenVote
+                | CouncilError::TallyRecorded
+                | CouncilError::TooManyVotes { .. } => "RULE_VIOLATION",
+            },
             OpsError::Conflict { .. } => "CONFLICT",
             OpsError::Busy(_) => "UNAVAILABLE",
             OpsError::Internal(_) => "INTERNAL",
@@ -164,6 +184,7 @@ impl OpsError {
                 format!("Another {entity} already has {field} \"{value}\"."),
             ),
             OpsError::Transition(e) => (e.message_vi(), e.message_en()),
+            OpsError::Council(e) => (e.message_vi(), e.message_en()),
             OpsError::Rules(violations) => (
                 join(violations.iter().map(Explain::message_vi)),
                 join(violations.iter().map(Explain::message_en)),
@@ -249,6 +270,7 @@ impl OpsError {
                     ext.set("accepted", accepted);
                 }
                 OpsError::Unauthenticated(_)
+                | OpsError::Council(_)
                 | OpsError::InvalidCredentials
                 | OpsError::PasswordChangeRequired
                 | OpsError::Forbidden(_)
@@ -270,6 +292,12 @@ impl From<OpsError> for async_graphql::Error {
 impl From<Denied> for OpsError {
     fn from(e: Denied) -> Self {
         OpsError::Forbidden(e)
+    }
+}
+
+impl From<CouncilError> for OpsError {
+    fn from(e: CouncilError) -> Self {
+        OpsError::Council(e)
     }
 }
 
@@ -370,6 +398,9 @@ fn entity_vi(entity: &str) -> &'static str {
         "delegation" => "ủy quyền",
         "annulment" => "việc hủy khen thưởng",
         "consultation" => "việc hỏi ý kiến",
+        "council" => "Hội đồng Thi đua - Khen thưởng",
+        "council_session" => "phiên họp Hội đồng",
+        "membership" => "nhiệm kỳ thành viên Hội đồng",
         _ => "đối tượng",
     }
 }

@@ -300,6 +300,11 @@ fn ops_error_response(e: &OpsError) -> Response {
         | OpsError::SeparationOfDuties(_) => StatusCode::FORBIDDEN,
         OpsError::NotFound { .. } => StatusCode::NOT_FOUND,
         OpsError::Invalid(_) | OpsError::Duplicate { .. } => StatusCode::BAD_REQUEST,
+        OpsError::Council(_) => match e.code() {
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "VALIDATION" => StatusCode::BAD_REQUEST,
+            _ => StatusCode::CONFLICT,
+        },
         OpsError::Transition(_) | OpsError::Rules(_) | OpsError::Conflict { .. } => {
             StatusCode::CONFLICT
         }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod convert;
+mod council;
 mod entity;
 mod error;
 mod facts;
@@ -20,6 +21,7 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
+pub use council::{CouncilRecord, CouncilSessionRecord, ItemRecord, ReadCouncil, VoteRuleRecord};
 pub use error::StoreError;
 pub use facts::{
     BlockRecord, DecisionRecipient, DisciplineRecord, PriorAwardRecord, ReadFacts,

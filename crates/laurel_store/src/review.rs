@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use laurel_domain::authz::{Delegation, Role};
 use laurel_domain::dossier::{DocumentKind, MediaType};
 use laurel_domain::ids::{
-    AccountId, DecisionId, DelegationId, DocumentId, NominationId, ProposalId, UnitId,
+    AccountId, DecisionId, DelegationId, DocumentId, NominationId, ProposalId, SessionId, UnitId,
 };
 use laurel_domain::nomination::NominationState;
 use laurel_domain::org::UnitPath;
@@ -171,6 +171,8 @@ pub struct CouncilOutcomeRecord {
     pub approved: bool,
     /// The rule applied, as text ("≥ 90% of ALL_MEMBERS").
     pub rule: String,
+    /// The council session that voted it, if it was voted in Laurel.
+    pub session: Option<SessionId>,
 }
 
 /// A public comment on a nomination in public notice.
@@ -573,9 +575,12 @@ pub trait ReadReview: Conn {
                     votes_for: count(m.votes_for),
                     votes_against: count(m.votes_against),
                     abstentions: count(m.abstentions),
+                    written_for: count(m.written_for),
+                    written_against: count(m.written_against),
                 },
                 approved: m.approved,
                 rule: m.rule,
+                session: m.session_id.map(SessionId),
             })
             .collect())
     }
@@ -1091,6 +1096,9 @@ impl WriteTx {
             abstentions: Set(n(record.tally.abstentions)),
             approved: Set(record.approved),
             rule: Set(record.rule.clone()),
+            written_for: Set(n(record.tally.written_for)),
+            written_against: Set(n(record.tally.written_against)),
+            session_id: Set(record.session.map(|s| s.0)),
             ..Default::default()
         })
         .exec_without_returning(&self.tx)

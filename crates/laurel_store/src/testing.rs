@@ -65,6 +65,81 @@ impl TestDatabase {
     }
 }
 
+/// Every row of every table, as `(table, row as text)`: what someone reading the database
+/// directly sees. Tests search it for links that must not exist (a ballot and its voter).
+/// UUIDs read as hyphenated text on PostgreSQL and as `X'…'` hex on SQLite.
+pub async fn dump_rows(store: &Store) -> Result<Vec<(String, String)>, StoreError> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = store.db.get_database_backend();
+    let text_rows = |sql: String| Statement::from_string(backend, sql);
+    let tables: Vec<String> = match store.backend() {
+        crate::Backend::Sqlite => store
+            .db
+            .query_all_raw(text_rows(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name".into(),
+            ))
+            .await?
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0))
+            .collect::<Result<_, _>>()?,
+        crate::Backend::Postgres => store
+            .db
+            .query_all_raw(text_rows(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1".into(),
+            ))
+            .await?
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0))
+            .collect::<Result<_, _>>()?,
+    };
+    let mut out = Vec::new();
+    for table in tables {
+        let sql = match store.backend() {
+            crate::Backend::Sqlite => {
+                let columns: Vec<String> = store
+                    .db
+                    .query_all_raw(text_rows(format!(
+                        "SELECT name FROM pragma_table_info('{table}')"
+                    )))
+                    .await?
+                    .iter()
+                    .map(|r| r.try_get_by_index::<String>(0))
+                    .collect::<Result<_, _>>()?;
+                let quoted: Vec<String> = columns
+                    .iter()
+                    .map(|c| format!("'{c}=' || quote(\"{c}\")"))
+                    .collect();
+                format!("SELECT {} FROM \"{table}\"", quoted.join(" || ' ' || "))
+            }
+            crate::Backend::Postgres => format!("SELECT CAST(t AS text) FROM \"{table}\" AS t"),
+        };
+        for row in store.db.query_all_raw(text_rows(sql)).await? {
+            out.push((table.clone(), row.try_get_by_index::<String>(0)?));
+        }
+    }
+    Ok(out)
+}
+
+/// One column of a table, every row, as text (`NULL`s left out).
+pub async fn column_text(
+    store: &Store,
+    table: &str,
+    column: &str,
+) -> Result<Vec<String>, StoreError> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = store.db.get_database_backend();
+    let sql = format!(
+        "SELECT CAST(\"{column}\" AS TEXT) FROM \"{table}\" WHERE \"{column}\" IS NOT NULL"
+    );
+    store
+        .db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).map_err(StoreError::from))
+        .collect()
+}
+
 /// `postgres://u@h:p/old?x=y` with the database name replaced.
 fn replace_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {

@@ -9,13 +9,14 @@ use std::str::FromStr;
 use time::Date;
 
 use crate::authz::{Action, Actor, Attempt, Authority, Denied, Reach, Role};
+use crate::council::VoteRule;
 use crate::dossier::{self, DocumentKind};
 use crate::ids::{AccountId, DecisionId, UnitId};
 use crate::message::Explain;
 use crate::nomination::{Nomination, NominationState, RuleViolation};
 use crate::org::UnitPath;
 use crate::quota::QuotaExceeded;
-use crate::rules::{AwardRule, Eligibility, Verdict, VoteBase};
+use crate::rules::{AwardRule, Eligibility, Verdict};
 use crate::text::{InvalidInput, bounded_line};
 use crate::workdays::WorkingCalendar;
 
@@ -282,47 +283,45 @@ impl FromStr for AnnulGround {
     }
 }
 
-/// The figures of a council's vote, as its secretary records them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The figures of a council's vote on one nomination: recorded by its secretary, or counted
+/// from a session's ballots. Recused members are left out of `members` and `present`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Tally {
-    /// Members of the council (its whole membership).
+    /// Members of the council (its whole membership on the session's date).
     pub members: u32,
     /// Members present.
     pub present: u32,
-    /// Votes for.
+    /// Votes for, of members present.
     pub votes_for: u32,
-    /// Votes against.
+    /// Votes against, of members present.
     pub votes_against: u32,
-    /// Abstentions.
+    /// Abstentions, of members present.
     pub abstentions: u32,
+    /// Absent members' written opinions for.
+    pub written_for: u32,
+    /// Absent members' written opinions against.
+    pub written_against: u32,
 }
 
 impl Tally {
     /// Checks the figures add up: at least one member, no more present than members, no more
-    /// votes than members present.
+    /// votes than members present, no more written opinions than members absent.
     pub fn check(&self) -> Result<(), InvalidInput> {
         let cast =
             u64::from(self.votes_for) + u64::from(self.votes_against) + u64::from(self.abstentions);
-        if self.members == 0 || self.present > self.members || cast > u64::from(self.present) {
+        let written = u64::from(self.written_for) + u64::from(self.written_against);
+        if self.members == 0
+            || self.present > self.members
+            || cast > u64::from(self.present)
+            || written > u64::from(self.members - self.present)
+        {
             return Err(InvalidInput::Malformed {
                 field: "tally",
-                expected_vi: "số thành viên ≥ 1, số có mặt ≤ số thành viên, tổng số phiếu ≤ số có mặt",
-                expected_en: "members ≥ 1, present ≤ members, and votes ≤ members present",
+                expected_vi: "số thành viên ≥ 1, số có mặt ≤ số thành viên, tổng số phiếu ≤ số có mặt, ý kiến bằng văn bản ≤ số vắng mặt",
+                expected_en: "members ≥ 1, present ≤ members, votes ≤ members present, written opinions ≤ members absent",
             });
         }
         Ok(())
-    }
-
-    /// What a threshold is taken of.
-    pub fn base(&self, base: VoteBase) -> u32 {
-        match base {
-            VoteBase::AllMembers => self.members,
-            VoteBase::Present => self.present,
-            VoteBase::Cast => self
-                .votes_for
-                .saturating_add(self.votes_against)
-                .saturating_add(self.abstentions),
-        }
     }
 }
 
@@ -663,6 +662,8 @@ pub struct Situation<'a> {
     pub quota: Option<&'a QuotaExceeded>,
     /// The units consulted at a CONSULT stage.
     pub consultations: &'a [Consultation],
+    /// How the council approves (the issuer's own rule for the award); `None`: the ruleset's.
+    pub vote_rule: Option<&'a VoteRule>,
 }
 
 /// Why a command cannot be accepted where the nomination stands.
@@ -1347,8 +1348,11 @@ pub fn apply(
         }
         Command::RecordCouncil { tally } => {
             tally.check().map_err(|e| Refusal::Invalid(vec![e]))?;
-            let rule = &s.rule.council;
-            if rule.approves(tally.votes_for, tally.base(rule.base)) {
+            let rule = s
+                .vote_rule
+                .cloned()
+                .unwrap_or_else(|| VoteRule::of(&s.rule.council));
+            if rule.approves(&tally) {
                 let mut events = vec![Event::CouncilApproved { tally }];
                 events.extend(advance(wf, &mut next, s));
                 events
@@ -1633,6 +1637,8 @@ pub(crate) fn sample(kind: CommandKind) -> Command {
                 votes_for: 1,
                 votes_against: 0,
                 abstentions: 0,
+                written_for: 0,
+                written_against: 0,
             },
         },
         CommandKind::NoticeDelay => Command::NoticeDelay {

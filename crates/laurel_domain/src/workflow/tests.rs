@@ -192,6 +192,7 @@ impl World {
             eligibility: Some(&self.eligibility),
             quota: None,
             consultations: &self.consultations,
+            vote_rule: None,
         }
     }
 
@@ -488,6 +489,8 @@ fn a_bang_khen_goes_up_every_level_through_every_stage_to_a_decision() {
         votes_for: 8,
         votes_against: 0,
         abstentions: 0,
+        written_for: 0,
+        written_against: 0,
     };
     n = w.ok(wf, &n, &p.secretary, Command::RecordCouncil { tally });
     assert_eq!(stage_kind(wf, &n), StageKind::Sign);
@@ -782,6 +785,8 @@ fn the_same_account_may_not_propose_and_approve() {
         votes_for: 5,
         votes_against: 0,
         abstentions: 0,
+        written_for: 0,
+        written_against: 0,
     };
     assert!(matches!(
         w.run(wf, &n, &everyone, Command::RecordCouncil { tally }),
@@ -847,6 +852,8 @@ fn an_acting_signer_signs_only_while_the_delegation_runs() {
         votes_for: 5,
         votes_against: 0,
         abstentions: 0,
+        written_for: 0,
+        written_against: 0,
     };
     for (who, command) in [
         (&p.head_x, Command::Submit),
@@ -1041,6 +1048,8 @@ fn the_council_threshold_decides_whether_it_goes_on() {
             votes_for,
             votes_against: 0,
             abstentions: 0,
+            written_for: 0,
+            written_against: 0,
         };
         let t = w
             .run(wf, &n, &p.secretary, Command::RecordCouncil { tally })
@@ -1057,6 +1066,8 @@ fn the_council_threshold_decides_whether_it_goes_on() {
         votes_for: 1,
         votes_against: 0,
         abstentions: 0,
+        written_for: 0,
+        written_against: 0,
     };
     assert!(matches!(
         w.run(wf, &n, &p.secretary, Command::RecordCouncil { tally: bad }),
@@ -1134,6 +1145,8 @@ fn the_authorization_matrix_has_no_leak() {
         votes_for: 5,
         votes_against: 0,
         abstentions: 0,
+        written_for: 0,
+        written_against: 0,
     };
     // One nomination at each position, with the command that moves it on there.
     let mut n = draft(AwardKind::BangKhenBoTinh, wf, w.today);
@@ -1373,6 +1386,8 @@ fn a_walk_through_every_shipped_workflow_reaches_a_decision() {
                             votes_for: 5,
                             votes_against: 0,
                             abstentions: 0,
+                            written_for: 0,
+                            written_against: 0,
                         },
                     },
                     (_, StageKind::Sign) => Command::Sign {

@@ -9,7 +9,7 @@ use laurel_domain::calendar::local_date;
 use laurel_domain::decision::{
     Decision, DecisionKind, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
 };
-use laurel_domain::ids::{DecisionId, NominationId, ProposalId};
+use laurel_domain::ids::{AccountId, DecisionId, NominationId, ProposalId};
 use laurel_domain::nomination::{NominationState, RuleViolation};
 use laurel_domain::rules::{self, Verdict};
 use laurel_domain::text::{InvalidInput, bounded_line};
@@ -102,21 +102,27 @@ fn validate_list(items: &[(NominationId, i32)]) -> Result<Vec<(NominationId, i32
 impl Ops {
     /// The signer's printed name: the linked person's rank and name, else the account's name.
     async fn signer_name(&self, actor: &Actor) -> Result<String, OpsError> {
-        let signer = self
+        self.account_name(actor.account).await
+    }
+
+    /// How a person's name is printed for an account: the linked person's rank and name, else
+    /// the account's display name.
+    pub async fn account_name(&self, account: AccountId) -> Result<String, OpsError> {
+        let found = self
             .store
-            .account(actor.account)
+            .account(account)
             .await?
             .ok_or(OpsError::NotFound {
                 entity: "account",
-                id: actor.account.to_string(),
+                id: account.to_string(),
             })?;
-        Ok(match signer.person {
+        Ok(match found.person {
             Some(person) => self
                 .store
                 .person(person)
                 .await?
-                .map_or(signer.display_name.clone(), |p| p.display_name()),
-            None => signer.display_name.clone(),
+                .map_or(found.display_name.clone(), |p| p.display_name()),
+            None => found.display_name.clone(),
         })
     }
 
@@ -209,6 +215,7 @@ impl Ops {
                 eligibility: None,
                 quota: None,
                 consultations: &[],
+                vote_rule: None,
             };
             let Transition { authority: a, .. } =
                 workflow::apply(wf, n, actor, command.clone(), &situation)?;

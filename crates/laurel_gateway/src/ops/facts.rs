@@ -4,7 +4,7 @@ use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::AwardKind;
 use laurel_domain::fact::{BlockKind, RecognitionKind};
 use laurel_domain::ids::{NominationId, PersonId, UnitId};
-use laurel_domain::nomination::{NominationState, Nominee, Period, REASON_MAX};
+use laurel_domain::nomination::{NominationState, Nominee, Period, REASON_MAX, RuleViolation};
 use laurel_domain::org::{SHORT_TEXT_MAX, UnitPath};
 use laurel_domain::quota::Quota;
 use laurel_domain::rules::{
@@ -12,6 +12,7 @@ use laurel_domain::rules::{
     RecognitionFact, Ruleset, Scope, TaskRating, TitleFact, UsedFor, evaluate,
 };
 use laurel_domain::text::{InvalidInput, bounded_line, optional_line};
+use laurel_store::ReadCouncil;
 use laurel_store::{
     BlockRecord, DisciplineRecord, PriorAwardRecord, Read, ReadFacts, RecognitionRecord, WriteTx,
 };
@@ -494,6 +495,11 @@ impl Ops {
             let n = &record.nomination;
             let issuer = tx.require_unit(n.issuer).await?;
             actor.authorize(Action::AttestCriterion, &issuer.path)?;
+            if tx.council_of_issuer(n.issuer).await?.is_some() {
+                return Err(OpsError::Rules(vec![
+                    RuleViolation::CouncilDecidesInSession,
+                ]));
+            }
             if !n.state().is_pending() {
                 return Err(OpsError::invalid(InvalidInput::Malformed {
                     field: "nominationId",

@@ -39,6 +39,7 @@ macro_rules! in_tx {
 }
 
 mod certificates;
+mod councils;
 mod decisions;
 mod delegations;
 mod documents;
@@ -66,6 +67,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub use certificates::{Verification, parse_content as certificates_parse_content};
+pub use councils::{AGENDA_MAX, ClosedItem, OpenSession};
 pub use decisions::{AnnulDecision, RecordRecovery, SignDecision};
 pub use documents::{Attachment, DEFAULT_MAX_DOCUMENT_BYTES, DocumentOwner};
 pub use facts::{RecordPriorAward, RecordRecognition};

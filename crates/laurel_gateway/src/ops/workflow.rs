@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 
 use laurel_domain::authz::{Action, Actor, Authority, Denied, Role};
 use laurel_domain::calendar::local_date;
+use laurel_domain::council::VoteRule;
 use laurel_domain::dossier::DocumentKind;
-use laurel_domain::ids::{NominationId, UnitId};
+use laurel_domain::ids::{NominationId, SessionId, UnitId};
 use laurel_domain::nomination::{Nomination, NominationState, RuleViolation};
 use laurel_domain::org::UnitPath;
 use laurel_domain::quota::QuotaExceeded;
@@ -20,7 +21,7 @@ use laurel_domain::workflow::{
 };
 use laurel_store::{
     AppraisalRecord, CommentRecord, CompletedStage, CouncilOutcomeRecord, NewHistoryEntry,
-    NominationRecord, QueueScope, Read, ReadReview, StageStat, Waiting, WriteTx,
+    NominationRecord, QueueScope, Read, ReadCouncil, ReadReview, StageStat, Waiting, WriteTx,
 };
 use serde_json::json;
 use time::{Date, OffsetDateTime};
@@ -124,10 +125,11 @@ impl Ops {
     }
 
     /// Refuses an actor who may not read the nomination: roles reaching its proposing unit
-    /// (the issuer and every level up the route included), or a unit asked for its opinion.
+    /// (the issuer and every level up the route included), a unit asked for its opinion, or a
+    /// member of a council session that has it on its agenda.
     pub(crate) async fn must_read(
         &self,
-        conn: &impl ReadReview,
+        conn: &(impl ReadReview + ReadCouncil),
         actor: &Actor,
         record: &NominationRecord,
     ) -> Result<(), OpsError> {
@@ -139,6 +141,12 @@ impl Ops {
         }
         let units: Vec<UnitId> = actor.all_grants().filter_map(|g| g.unit).collect();
         if conn.consulted_any(record.nomination.id, &units).await? {
+            return Ok(());
+        }
+        if conn
+            .sits_on_council_for(record.nomination.id, actor.account)
+            .await?
+        {
             return Ok(());
         }
         Err(OpsError::Forbidden(Denied::action(
@@ -164,6 +172,20 @@ impl Ops {
         tx: &WriteTx,
         actor: &Actor,
         on: ActOn,
+        now: OffsetDateTime,
+    ) -> Result<NominationRecord, OpsError> {
+        self.act_in_council(tx, actor, on, None, now).await
+    }
+
+    /// [`Ops::act_in`], for a council session's outcome: the vote rule its item was voted under
+    /// and the session. Without one, a council outcome is a hand-recorded one, refused when the
+    /// issuer's council sits in Laurel.
+    pub(crate) async fn act_in_council(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        on: ActOn,
+        council: Option<(&VoteRule, SessionId)>,
         now: OffsetDateTime,
     ) -> Result<NominationRecord, OpsError> {
         let record = tx.require_nomination(on.id).await?;
@@ -223,6 +245,18 @@ impl Ops {
             }
             _ => Vec::new(),
         };
+        if kind == CommandKind::RecordCouncil
+            && council.is_none()
+            && tx.council_of_issuer(current.issuer).await?.is_some()
+        {
+            return Err(OpsError::Rules(vec![
+                RuleViolation::CouncilDecidesInSession,
+            ]));
+        }
+        let vote_rule = match council {
+            Some((rule, _)) => rule.clone(),
+            None => VoteRule::of(&rule.council),
+        };
         let situation = Situation {
             today,
             calendar: &calendar,
@@ -232,6 +266,7 @@ impl Ops {
             eligibility: eligibility.as_ref(),
             quota: quota.as_ref(),
             consultations: &consultations,
+            vote_rule: Some(&vote_rule),
         };
         let transition = workflow::apply(wf, current, actor, on.command, &situation)?;
 
@@ -271,7 +306,6 @@ impl Ops {
                         .await?;
                 }
                 Event::CouncilApproved { tally } | Event::CouncilRefused { tally } => {
-                    let council = &rule.council;
                     tx.insert_council_outcome(
                         current.id,
                         &CouncilOutcomeRecord {
@@ -280,18 +314,12 @@ impl Ops {
                             tally: *tally,
                             approved: matches!(event, Event::CouncilApproved { .. }),
                             rule: format!(
-                                "{} {}% of {} ({}, {} {})",
-                                if council.strict { ">" } else { "≥" },
-                                council.threshold_percent,
-                                council.base.code(),
-                                if council.secret_ballot {
-                                    "secret ballot"
-                                } else {
-                                    "open vote"
-                                },
-                                council.confidence.code(),
-                                council.source
+                                "{} ({} {})",
+                                vote_rule.describe_en(),
+                                vote_rule.confidence.code(),
+                                vote_rule.source
                             ),
+                            session: council.map(|(_, session)| session),
                         },
                     )
                     .await?;

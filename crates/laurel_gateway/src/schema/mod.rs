@@ -1,6 +1,7 @@
 //! The GraphQL schema (async-graphql). Knows nothing of HTTP: the server hands each request a
 //! [`RequestContext`] (the instant and the caller's session) and the schema does the rest.
 
+mod council;
 mod enums;
 mod mutation;
 mod query;
@@ -27,6 +28,7 @@ pub struct Query(
     rules::RulesQuery,
     rules::QuotaQuery,
     review::ReviewQuery,
+    council::CouncilQuery,
 );
 
 /// The root of every mutation.
@@ -35,6 +37,7 @@ pub struct Mutation(
     mutation::WorkflowMutation,
     rules::RulesMutation,
     review::ReviewMutation,
+    council::CouncilMutation,
 );
 
 use crate::auth::{Authenticated, TokenProblem};

@@ -1290,6 +1290,8 @@ fn tally(input: &RecordCouncilOutcomeInput) -> Result<Tally, OpsError> {
         votes_for: count("votesFor", input.votes_for)?,
         votes_against: count("votesAgainst", input.votes_against)?,
         abstentions: count("abstentions", input.abstentions)?,
+        written_for: 0,
+        written_against: 0,
     })
 }
 

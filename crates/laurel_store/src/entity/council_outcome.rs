@@ -16,6 +16,9 @@ pub struct Model {
     pub abstentions: i32,
     pub approved: bool,
     pub rule: String,
+    pub written_for: i32,
+    pub written_against: i32,
+    pub session_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
