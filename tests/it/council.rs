@@ -10,6 +10,37 @@ fn code(error: &Value) -> &str {
     error["extensions"]["code"].as_str().unwrap_or("?")
 }
 
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of a session's minutes, as pdftotext (poppler-utils) reads it.
+async fn minutes_text(server: &TestServer, token: &str, session: &str) -> String {
+    let response = server
+        .http()
+        .get(format!(
+            "{}/council-sessions/{session}/minutes.pdf",
+            server.base
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let pdf = response.bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("minutes.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
 fn outcome(body: &Value) -> String {
     match body.get("errors") {
         None => "OK".to_string(),
@@ -522,6 +553,25 @@ async fn a_flag_fails_one_secret_ballot_and_passes_the_next_with_nothing_linking
         outcome(&cast(&server, &c.members[8].0, &session, &flag, "YES").await),
         "INVALID_TRANSITION"
     );
+    // Its minutes say so, with every diacritic.
+    let text = minutes_text(&server, &org.secretary, &session).await;
+    for expected in [
+        "BIÊN BẢN",
+        "Công an xã Nghĩa Hưng",
+        "Cờ thi đua",
+        "Từ 90% tổng số thành viên Hội đồng trở lên, bỏ phiếu kín",
+        "88,9%",
+        "KHÔNG ĐẠT",
+        "Thiếu tá Hoàng Thị Lan",
+        "có ý kiến bằng văn bản",
+        "Đại tá Nguyễn Ngọc Sơn",
+        "Có mặt 7/9",
+    ] {
+        assert!(
+            squash(&text).contains(&squash(expected)),
+            "{expected:?} not in the minutes:\n{text}"
+        );
+    }
 
     // Second session: all nine present and in favour; the council finds the unit leading.
     let second = open(&server, &org, &c, &[&flag], &[0, 1, 2, 3, 4, 5, 6, 7, 8]).await;
@@ -553,6 +603,48 @@ async fn a_flag_fails_one_secret_ballot_and_passes_the_next_with_nothing_linking
         .clone();
     assert_eq!(closed["items"][0]["approved"], true, "{closed}");
     assert_eq!(closed["items"][0]["applied"], "APPLIED");
+    let text = minutes_text(&server, &c.members[4].0, &session2).await;
+    assert!(
+        squash(&text).contains(&squash("ĐẠT")) && !squash(&text).contains("KHÔNGĐẠT"),
+        "{text}"
+    );
+    assert!(
+        squash(&text).contains(&squash("Thiếu tá Vũ Đức Anh")),
+        "the secretary signs: {text}"
+    );
+    // Both minutes went into the flag's dossier, where the next level finds them.
+    let dossier = server
+        .ok(
+            Some(&org.office),
+            q!("nomination_dossier"),
+            json!({ "id": flag }),
+        )
+        .await;
+    let minutes: Vec<&Value> = dossier["nomination"]["dossier"]["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["filename"]
+                .as_str()
+                .unwrap()
+                .starts_with("bien-ban-hop-hoi-dong")
+        })
+        .collect();
+    assert_eq!(minutes.len(), 2, "{dossier}");
+    assert!(minutes.iter().all(|d| d["kind"] == "BIEN_BAN_XET_KHEN_THUONG" && d["mediaType"] == "application/pdf"));
+    // Outsiders do not read the minutes.
+    let response = server
+        .http()
+        .get(format!(
+            "{}/council-sessions/{session2}/minutes.pdf",
+            server.base
+        ))
+        .bearer_auth(&district_clerk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
     // The voter checks their ballot with the receipt; anything else finds nothing.
     let check = |receipt: String| {
         let session2 = session2.clone();

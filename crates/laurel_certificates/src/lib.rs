@@ -20,6 +20,12 @@ use crate::world::CertificateWorld;
 /// The typst template, kept in its own file so a designer can edit it without touching Rust.
 const TEMPLATE: &str = include_str!("../templates/certificate.typ");
 
+/// The council minutes' template.
+const MINUTES_TEMPLATE: &str = include_str!("../templates/minutes.typ");
+
+/// Longest minutes accepted, in pages (a session of a few hundred nominations).
+pub const MINUTES_MAX_PAGES: usize = 200;
+
 /// Liberation Serif 2.1.5 (SIL OFL 1.1, see `fonts/LICENSE-LiberationSerif.txt`): the only fonts
 /// the renderer knows, so typst can never fall back to anything else.
 const FONTS: [(&str, &[u8]); 4] = [
@@ -43,6 +49,7 @@ const FONTS: [(&str, &[u8]); 4] = [
 
 /// Virtual paths of the three in-memory files the template world consists of.
 const TEMPLATE_PATH: &str = "/certificate.typ";
+const MINUTES_PATH: &str = "/minutes.typ";
 const DATA_PATH: &str = "/data.json";
 const QR_PATH: &str = "/qr.svg";
 
@@ -149,6 +156,7 @@ pub struct Renderer {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
     template: Source,
+    minutes: Source,
     data_id: FileId,
     qr_id: FileId,
 }
@@ -183,6 +191,7 @@ impl Renderer {
             book: LazyHash::new(book),
             fonts,
             template: Source::new(template_id, TEMPLATE.to_owned()),
+            minutes: Source::new(file_id(MINUTES_PATH)?, MINUTES_TEMPLATE.to_owned()),
             data_id: file_id(DATA_PATH)?,
             qr_id: file_id(QR_PATH)?,
         })
@@ -213,6 +222,7 @@ impl Renderer {
         let qr = qr_svg(&data.verification_url)?;
         let world = CertificateWorld {
             renderer: self,
+            main: &self.template,
             data: Bytes::from_string(json.clone()),
             qr: Bytes::from_string(qr),
         };
@@ -241,6 +251,151 @@ impl Renderer {
             diagnostics: describe_all(&world, &errors),
         })?;
         Ok((pdf, warnings))
+    }
+}
+
+impl Renderer {
+    /// Renders a council session's minutes: A4 portrait, as many pages as needed. Pure, like
+    /// [`Renderer::render`]: the same data gives the same bytes.
+    pub fn render_minutes(&self, data: &MinutesData) -> Result<Vec<u8>, RenderError> {
+        let result = self.render_minutes_inner(data);
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
+    fn render_minutes_inner(&self, data: &MinutesData) -> Result<Vec<u8>, RenderError> {
+        for (field, value) in data.printed_fields() {
+            let characters = self.unsupported_characters(value);
+            if !characters.is_empty() {
+                return Err(RenderError::UnsupportedCharacters { field, characters });
+            }
+        }
+        let json = serde_json::to_string(data).map_err(RenderError::Data)?;
+        let world = CertificateWorld {
+            renderer: self,
+            main: &self.minutes,
+            data: Bytes::from_string(json.clone()),
+            qr: Bytes::from_string(String::new()),
+        };
+        let compiled = typst::compile::<PagedDocument>(&world);
+        let document = compiled.output.map_err(|errors| RenderError::Template {
+            diagnostics: describe_all(&world, &errors),
+        })?;
+        let pages = document.pages().len();
+        if pages == 0 || pages > MINUTES_MAX_PAGES {
+            return Err(RenderError::PageCount { pages });
+        }
+        let options = PdfOptions {
+            ident: Smart::Custom(format!("laurel-minutes:{json}")),
+            timestamp: None,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
+            diagnostics: describe_all(&world, &errors),
+        })
+    }
+}
+
+/// A member as the minutes list them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinutesMember {
+    /// "Đại tá Nguyễn Ngọc Sơn".
+    pub name: String,
+    /// "Chủ tịch Hội đồng".
+    pub position: String,
+    /// "có ý kiến bằng văn bản".
+    pub note: Option<String>,
+}
+
+/// One nomination the session voted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinutesItem {
+    /// "1".
+    pub number: String,
+    /// "Công an xã Nghĩa Hưng".
+    pub nominee: String,
+    /// "Cờ thi đua của bộ, ban, ngành, tỉnh".
+    pub award: String,
+    /// The rule: "Từ 90% tổng số thành viên Hội đồng trở lên, bỏ phiếu kín".
+    pub rule: String,
+    /// The figures, as `council::explain_outcome` words them.
+    pub figures: String,
+    /// Who stepped out and why, if anyone did.
+    pub recusals: Option<String>,
+    /// "ĐẠT", "KHÔNG ĐẠT", "CHƯA BIỂU QUYẾT".
+    pub result: String,
+}
+
+/// Everything printed in a council session's minutes, as already-formatted strings. This exact
+/// JSON is stored with the closed session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinutesData {
+    /// "Công an tỉnh Gia Lai".
+    pub issuer_line: String,
+    /// "Hội đồng Thi đua - Khen thưởng".
+    pub council_name: String,
+    /// "Gia Lai, ngày 21 tháng 12 năm 2026".
+    pub place_date_line: String,
+    /// "BIÊN BẢN".
+    pub title: String,
+    /// "Họp Hội đồng Thi đua - Khen thưởng".
+    pub subtitle: String,
+    /// The opening paragraph: when, where, who chaired, what for.
+    pub opening: String,
+    /// Members present.
+    pub members_present: Vec<MinutesMember>,
+    /// Members absent.
+    pub members_absent: Vec<MinutesMember>,
+    /// "Có mặt 7/9 thành viên; đủ số lượng theo quy chế (từ 2/3 trở lên)."
+    pub quorum_line: String,
+    /// The items, in agenda order.
+    pub items: Vec<MinutesItem>,
+    /// The closing paragraph.
+    pub closing: String,
+    /// "Chủ tịch Hội đồng".
+    pub chair_title: String,
+    /// "Đại tá Nguyễn Ngọc Sơn".
+    pub chair_name: String,
+    /// "Thư ký".
+    pub secretary_title: String,
+    /// The secretary's name.
+    pub secretary_name: String,
+}
+
+impl MinutesData {
+    fn printed_fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let mut fields: Vec<(&'static str, &str)> = vec![
+            ("issuer_line", &self.issuer_line),
+            ("council_name", &self.council_name),
+            ("place_date_line", &self.place_date_line),
+            ("title", &self.title),
+            ("subtitle", &self.subtitle),
+            ("opening", &self.opening),
+            ("quorum_line", &self.quorum_line),
+            ("closing", &self.closing),
+            ("chair_title", &self.chair_title),
+            ("chair_name", &self.chair_name),
+            ("secretary_title", &self.secretary_title),
+            ("secretary_name", &self.secretary_name),
+        ];
+        for m in self.members_present.iter().chain(&self.members_absent) {
+            fields.push(("members.name", &m.name));
+            fields.push(("members.position", &m.position));
+            if let Some(note) = &m.note {
+                fields.push(("members.note", note));
+            }
+        }
+        for item in &self.items {
+            fields.push(("items.nominee", &item.nominee));
+            fields.push(("items.award", &item.award));
+            fields.push(("items.rule", &item.rule));
+            fields.push(("items.figures", &item.figures));
+            fields.push(("items.result", &item.result));
+            if let Some(r) = &item.recusals {
+                fields.push(("items.recusals", r));
+            }
+        }
+        fields.into_iter()
     }
 }
 

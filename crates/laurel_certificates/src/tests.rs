@@ -582,3 +582,123 @@ fn empty_and_multi_line_fields_still_render() {
         assert!(text.contains(line), "{line} missing:\n{text}");
     }
 }
+
+fn minutes_sample(items: usize) -> crate::MinutesData {
+    use crate::{MinutesData, MinutesItem, MinutesMember};
+    let member = |name: &str, position: &str, note: Option<&str>| MinutesMember {
+        name: name.into(),
+        position: position.into(),
+        note: note.map(Into::into),
+    };
+    MinutesData {
+        issuer_line: "Công an tỉnh Gia Lai".into(),
+        council_name: "Hội đồng Thi đua - Khen thưởng".into(),
+        place_date_line: "Gia Lai, ngày 21 tháng 12 năm 2026".into(),
+        title: "BIÊN BẢN".into(),
+        subtitle: "Họp Hội đồng Thi đua - Khen thưởng".into(),
+        opening: "Hôm nay, ngày 21/12/2026, tại Hội trường Công an tỉnh Gia Lai, Hội đồng Thi đua - Khen thưởng họp xét đề nghị khen thưởng phong trào toàn dân bảo vệ an ninh Tổ quốc, do đồng chí Đại tá Nguyễn Ngọc Sơn chủ trì.".into(),
+        members_present: vec![
+            member("Đại tá Nguyễn Ngọc Sơn", "Chủ tịch Hội đồng", None),
+            member("Thượng tá Lê Thị Thu Trang", "Ủy viên thường trực", None),
+            member("Trung tá Ksor Y Blương", "Ủy viên", None),
+        ],
+        members_absent: vec![member(
+            "Thiếu tá Hoàng Thị Lan",
+            "Ủy viên",
+            Some("có ý kiến bằng văn bản"),
+        )],
+        quorum_line: "Có mặt 3/4 thành viên; đủ số lượng theo quy chế (từ 2/3 trở lên).".into(),
+        items: (1..=items)
+            .map(|i| MinutesItem {
+                number: i.to_string(),
+                nominee: format!("Công an xã Nghĩa Hưng số {i}"),
+                award: "Cờ thi đua của bộ, ban, ngành, tỉnh".into(),
+                rule: "Từ 90% tổng số thành viên Hội đồng trở lên, bỏ phiếu kín".into(),
+                figures: "Đồng ý 3, không đồng ý 0; ý kiến bằng văn bản đồng ý 1; tỷ lệ 4/4 (100,0%).".into(),
+                recusals: (i == 1).then(|| "Đồng chí Trần Văn Hải không tham gia (trưởng đơn vị được đề nghị).".into()),
+                result: "ĐẠT".into(),
+            })
+            .collect(),
+        closing: "Phiên họp kết thúc lúc 11 giờ cùng ngày. Biên bản được thông qua tại phiên họp.".into(),
+        chair_title: "Chủ tịch Hội đồng".into(),
+        chair_name: "Đại tá Nguyễn Ngọc Sơn".into(),
+        secretary_title: "Thư ký".into(),
+        secretary_name: "Thiếu tá Vũ Đức Anh".into(),
+    }
+}
+
+#[test]
+fn minutes_print_every_diacritic_and_run_to_as_many_pages_as_needed() {
+    let data = minutes_sample(2);
+    let pdf = renderer().render_minutes(&data).expect("minutes render");
+    let text = squash(&pdftotext(&pdf, "minutes"));
+    for expected in [
+        "BIÊN BẢN",
+        "Họp Hội đồng Thi đua - Khen thưởng",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Đại tá Nguyễn Ngọc Sơn",
+        "Thiếu tá Hoàng Thị Lan",
+        "có ý kiến bằng văn bản",
+        "Công an xã Nghĩa Hưng số 2",
+        "Từ 90% tổng số thành viên Hội đồng trở lên, bỏ phiếu kín",
+        "Thiếu tá Vũ Đức Anh",
+    ] {
+        assert!(
+            text.contains(&squash(expected)),
+            "missing {expected:?} in {text}"
+        );
+    }
+    assert!(!has_combining_marks(&text), "the text layer is NFC");
+    assert_eq!(
+        renderer().render_minutes(&data).expect("again"),
+        pdf,
+        "deterministic"
+    );
+    // A long session runs over several pages, A4 portrait.
+    let long = renderer()
+        .render_minutes(&minutes_sample(60))
+        .expect("long minutes render");
+    let info = pdfinfo(&long, "long-minutes");
+    let pages: usize = info_field(&info, "Pages:").parse().expect("page count");
+    assert!(pages > 1, "{info}");
+    assert!(
+        info_field(&info, "Page size:").starts_with("595.2"),
+        "{info}"
+    );
+    // Text the fonts cannot draw is refused, naming where it is.
+    let mut bad = minutes_sample(1);
+    bad.items[0].nominee = "Đơn vị 漢字".into();
+    assert!(matches!(
+        renderer().render_minutes(&bad),
+        Err(RenderError::UnsupportedCharacters {
+            field: "items.nominee",
+            ..
+        })
+    ));
+}
+
+/// Leaves the first page of sample minutes as a PNG under the temp dir (path printed with
+/// `--nocapture`) for a human to look at; checks it is A4 portrait.
+#[test]
+fn sample_minutes_rasterise_to_an_a4_portrait_png() {
+    let pdf = renderer()
+        .render_minutes(&minutes_sample(3))
+        .expect("minutes render");
+    let dir = std::env::temp_dir().join("laurel-certificates-sample");
+    std::fs::create_dir_all(&dir).expect("create sample dir");
+    let path = dir.join("minutes.pdf");
+    std::fs::write(&path, &pdf).expect("write pdf");
+    let prefix = dir.join("minutes");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-singlefile"])
+        .arg(&path)
+        .arg(&prefix)
+        .status()
+        .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
+    assert!(status.success(), "pdftoppm failed");
+    let png = std::fs::read(prefix.with_extension("png")).expect("png written");
+    let width = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
+    let height = u32::from_be_bytes(png[20..24].try_into().expect("4 bytes"));
+    assert_eq!((width, height), (497, 702), "60 dpi A4 portrait");
+    println!("minutes PNG: {}", prefix.with_extension("png").display());
+}

@@ -1,6 +1,7 @@
 //! The minimal in-memory typst [`World`] for one render.
 //!
-//! It knows exactly three files: the template (main source), `data.json` and `qr.svg`, and the
+//! It knows exactly three files: the template (main source: the certificate's or the minutes'),
+//! `data.json` and `qr.svg`, and the
 //! embedded fonts. Everything else is refused: no filesystem, no network, no packages, no clock.
 
 use typst::diag::{FileError, FileResult};
@@ -15,6 +16,8 @@ use crate::Renderer;
 /// One certificate's world: the shared [`Renderer`] plus this certificate's two data files.
 pub(crate) struct CertificateWorld<'a> {
     pub(crate) renderer: &'a Renderer,
+    /// The template compiled: the certificate's or the minutes'.
+    pub(crate) main: &'a Source,
     /// `CertificateData` as JSON, read by the template with `json("data.json")`.
     pub(crate) data: Bytes,
     /// The verification QR code, read by the template with `image("qr.svg")`.
@@ -31,12 +34,12 @@ impl World for CertificateWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.renderer.template.id()
+        self.main.id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.renderer.template.id() {
-            Ok(self.renderer.template.clone())
+        if id == self.main.id() {
+            Ok(self.main.clone())
         } else {
             Err(not_found(id))
         }
@@ -47,8 +50,8 @@ impl World for CertificateWorld<'_> {
             Ok(self.data.clone())
         } else if id == self.renderer.qr_id {
             Ok(self.qr.clone())
-        } else if id == self.renderer.template.id() {
-            Ok(Bytes::from_string(self.renderer.template.clone()))
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.clone()))
         } else {
             Err(not_found(id))
         }

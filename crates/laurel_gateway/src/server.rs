@@ -148,6 +148,7 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/readyz", get(readyz))
         .at("/certificates/:file", get(certificate_pdf))
         .at("/documents/:id", get(document))
+        .at("/council-sessions/:id/minutes.pdf", get(minutes_pdf))
         .at("/verify/:code", get(verify))
         .data(state)
         .with(Tracing)
@@ -378,6 +379,37 @@ async fn document(
                 )
                 .body(content)
         }
+        Err(e) => ops_error_response(&e),
+    }
+}
+
+/// `GET /council-sessions/{id}/minutes.pdf`: a closed session's minutes, for whoever may see
+/// its council.
+#[handler]
+async fn minutes_pdf(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let result = async {
+        let id: laurel_domain::ids::SessionId = id.parse().map_err(|_| OpsError::NotFound {
+            entity: "council_session",
+            id: id.clone(),
+        })?;
+        let actor = http_actor(state, req).await?;
+        let pdf = state.ops.minutes_pdf(&actor, id).await?;
+        Ok::<_, OpsError>((id, pdf))
+    }
+    .await;
+    match result {
+        Ok((id, pdf)) => Response::builder()
+            .content_type("application/pdf")
+            .header(header::CACHE_CONTROL, "private, no-store")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"bien-ban-hoi-dong-{id}.pdf\""),
+            )
+            .body(pdf),
         Err(e) => ops_error_response(&e),
     }
 }

@@ -6,20 +6,25 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use data_encoding::{BASE32_NOPAD, HEXLOWER};
+use laurel_certificates::{MinutesData, MinutesItem, MinutesMember};
 use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::AwardKind;
-use laurel_domain::calendar::format_date;
+use laurel_domain::calendar::{format_date, long_date_vi};
 use laurel_domain::council::{
     Choice, CouncilError, Counts, ItemOutcome, Membership, Position, Quorum, Session, VoteRule,
-    check_term, members_on,
+    check_term, explain_outcome, members_on,
 };
-use laurel_domain::ids::{AccountId, CouncilId, MembershipId, NominationId, SessionId, UnitId};
-use laurel_domain::nomination::{NominationState, REASON_MAX};
+use laurel_domain::dossier::{DocumentKind, MediaType};
+use laurel_domain::ids::{
+    AccountId, CouncilId, DocumentId, MembershipId, NominationId, SessionId, UnitId,
+};
+use laurel_domain::nomination::{NominationState, Nominee, REASON_MAX};
 use laurel_domain::org::SHORT_TEXT_MAX;
 use laurel_domain::text::{InvalidInput, bounded_line};
 use laurel_domain::workflow::{Command, StageKind};
 use laurel_store::{
-    CouncilRecord, CouncilSessionRecord, ItemRecord, Read, ReadCouncil, VoteRuleRecord, WriteTx,
+    CouncilRecord, CouncilSessionRecord, DocumentRecord, ItemRecord, Read, ReadCouncil,
+    VoteRuleRecord, WriteTx,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -874,6 +879,36 @@ impl Ops {
                 .await?;
                 closed.push(ClosedItem { outcome, applied });
             }
+            // The minutes: frozen as data, rendered, stored once, and attached to the dossier of
+            // every nomination the session voted on.
+            let minutes = self
+                .minutes_data(tx, &record, &closed, actor.account)
+                .await?;
+            let json = serde_json::to_string(&minutes)
+                .map_err(|e| OpsError::internal(format!("minutes: {e}")))?;
+            let renderer = self.renderer.clone();
+            let pdf = crate::auth::blocking(move || renderer.render_minutes(&minutes))
+                .await?
+                .map_err(|e| OpsError::internal(format!("rendering minutes: {e}")))?;
+            let (_, sha256) = self.store_generated_document(&pdf).await?;
+            tx.set_minutes(session, &json, &sha256).await?;
+            let filename = format!("bien-ban-hop-hoi-dong-{}.pdf", record.date);
+            for item in closed.iter().filter(|c| c.outcome.approved.is_some()) {
+                tx.insert_document(&DocumentRecord {
+                    id: DocumentId(edge::new_id()),
+                    nomination: Some(item.outcome.nomination),
+                    proposal: None,
+                    kind: DocumentKind::BienBanXetKhenThuong,
+                    filename: filename.clone(),
+                    media_type: MediaType::Pdf,
+                    size_bytes: i64::try_from(pdf.len()).unwrap_or(i64::MAX),
+                    sha256: sha256.clone(),
+                    uploaded_by: actor.account,
+                    uploaded_at: now,
+                    detached_at: None,
+                })
+                .await?;
+            }
             tx.append_audit(audit(
                 now,
                 by(actor),
@@ -884,6 +919,7 @@ impl Ops {
                 Some("CLOSED"),
                 None,
                 json!({
+                    "minutesSha256": sha256,
                     "items": closed.iter().map(|c| json!({
                         "nomination": c.outcome.nomination.to_string(),
                         "approved": c.outcome.approved,
@@ -895,6 +931,162 @@ impl Ops {
             record = self.require_session(tx, session).await?;
             Ok((record, closed))
         })
+    }
+
+    /// How a nominee is printed: rank and name, or the collective's name.
+    pub(crate) async fn nominee_name(
+        &self,
+        conn: &impl Read,
+        nominee: Nominee,
+    ) -> Result<String, OpsError> {
+        Ok(match nominee {
+            Nominee::Person(p) => conn
+                .person(p)
+                .await?
+                .ok_or(OpsError::NotFound {
+                    entity: "person",
+                    id: p.to_string(),
+                })?
+                .display_name(),
+            Nominee::Collective(u) => conn.require_unit(u).await?.name,
+        })
+    }
+
+    /// The minutes of a closed session, as printed.
+    async fn minutes_data(
+        &self,
+        tx: &WriteTx,
+        record: &CouncilSessionRecord,
+        closed: &[ClosedItem],
+        closer: AccountId,
+    ) -> Result<MinutesData, OpsError> {
+        let council = self.require_council(tx, record.council).await?;
+        let issuer = tx.require_unit(record.issuer).await?;
+        let s = &record.session;
+        let mut present = Vec::new();
+        let mut absent = Vec::new();
+        let mut seats: Vec<(&AccountId, &Position)> = s.members.iter().collect();
+        seats.sort_by_key(|(_, p)| Position::ALL.iter().position(|q| q == *p));
+        for (account, position) in &seats {
+            let wrote = s.items.iter().any(|i| i.written.contains_key(account));
+            let member = MinutesMember {
+                name: self.account_name(**account).await?,
+                position: position.name_vi().to_string(),
+                note: wrote.then(|| "có ý kiến bằng văn bản".to_string()),
+            };
+            if s.present.contains(account) {
+                present.push(member);
+            } else {
+                absent.push(member);
+            }
+        }
+        let chair = seats
+            .iter()
+            .find(|(a, p)| **p == Position::Chair && s.present.contains(a))
+            .or_else(|| seats.iter().find(|(a, _)| s.present.contains(a)))
+            .map(|(a, _)| **a);
+        let chair_name = match chair {
+            Some(a) => self.account_name(a).await?,
+            None => String::new(),
+        };
+        let secretary = seats
+            .iter()
+            .find(|(a, p)| **p == Position::Secretary && s.present.contains(a))
+            .map_or(closer, |(a, _)| **a);
+        let mut items = Vec::with_capacity(closed.len());
+        for (n, (c, item)) in closed.iter().zip(&s.items).enumerate() {
+            let nomination = tx.require_nomination(item.nomination).await?.nomination;
+            let (figures, result) = match (&c.outcome.tally, c.outcome.approved) {
+                (Some(tally), Some(approved)) => (
+                    explain_outcome(&item.rule, tally, approved).0,
+                    if approved { "ĐẠT" } else { "KHÔNG ĐẠT" },
+                ),
+                _ => ("Chưa biểu quyết.".to_string(), "CHƯA BIỂU QUYẾT"),
+            };
+            let mut recusals = Vec::new();
+            for (account, reason) in &item.recused {
+                recusals.push(format!(
+                    "{} không tham gia xét ({reason})",
+                    self.account_name(*account).await?
+                ));
+            }
+            let mut rule = item.rule.describe_vi();
+            if let Some(first) = rule.get(..1) {
+                rule = first.to_uppercase() + &rule[1..];
+            }
+            items.push(MinutesItem {
+                number: (n + 1).to_string(),
+                nominee: self.nominee_name(tx, nomination.nominee).await?,
+                award: nomination.award.name_vi().to_string(),
+                rule,
+                figures,
+                recusals: (!recusals.is_empty()).then(|| recusals.join("; ") + "."),
+                result: result.to_string(),
+            });
+        }
+        let place = issuer.place.clone().unwrap_or_default();
+        let members = s.members.len();
+        Ok(MinutesData {
+            issuer_line: issuer.name.clone(),
+            council_name: "Hội đồng Thi đua - Khen thưởng".to_string(),
+            place_date_line: if place.is_empty() {
+                capitalise_first(&long_date_vi(record.date))
+            } else {
+                format!("{place}, {}", long_date_vi(record.date))
+            },
+            title: "BIÊN BẢN".to_string(),
+            subtitle: "Họp Hội đồng Thi đua - Khen thưởng".to_string(),
+            opening: format!(
+                "Hôm nay, ngày {}, tại {}, {} họp xét {} đề nghị khen thưởng{}.",
+                format_date(record.date),
+                record.place,
+                council.name,
+                s.items.len(),
+                if chair_name.is_empty() {
+                    String::new()
+                } else {
+                    format!(", do đồng chí {chair_name} chủ trì")
+                }
+            ),
+            members_present: present,
+            members_absent: absent,
+            quorum_line: format!(
+                "Có mặt {}/{members} thành viên Hội đồng; đủ số lượng để họp theo quy chế ({} {} số thành viên).",
+                s.present.len(),
+                if s.quorum.strict { "trên" } else { "từ" },
+                s.quorum.share
+            ),
+            items,
+            closing: format!(
+                "Phiên họp kết thúc ngày {}. Biên bản này ghi kết quả biểu quyết từng đề nghị và được lưu vào hồ sơ của từng đề nghị đã được xét.",
+                format_date(record.date)
+            ),
+            chair_title: "Chủ tịch Hội đồng".to_string(),
+            chair_name,
+            secretary_title: "Thư ký Hội đồng".to_string(),
+            secretary_name: self.account_name(secretary).await?,
+        })
+    }
+
+    /// The minutes PDF of a closed session the actor may see.
+    pub async fn minutes_pdf(&self, actor: &Actor, id: SessionId) -> Result<Vec<u8>, OpsError> {
+        let record = self
+            .council_session_visible(actor, id)
+            .await?
+            .ok_or(OpsError::NotFound {
+                entity: "council_session",
+                id: id.to_string(),
+            })?;
+        let json = record.minutes.ok_or(OpsError::NotFound {
+            entity: "minutes",
+            id: id.to_string(),
+        })?;
+        let data: MinutesData = serde_json::from_str(&json)
+            .map_err(|e| OpsError::internal(format!("minutes of {id}: {e}")))?;
+        let renderer = self.renderer.clone();
+        crate::auth::blocking(move || renderer.render_minutes(&data))
+            .await?
+            .map_err(|e| OpsError::internal(format!("rendering minutes: {e}")))
     }
 
     /// Councils the actor may see: those of issuers their roles reach, and those they sit on.
@@ -964,5 +1156,13 @@ impl Ops {
         day: Date,
     ) -> Result<BTreeMap<AccountId, Position>, OpsError> {
         Ok(members_on(&self.store.memberships(council).await?, day))
+    }
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
     }
 }

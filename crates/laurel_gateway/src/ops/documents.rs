@@ -146,6 +146,22 @@ impl Ops {
         }
     }
 
+    /// Stores a document Laurel made itself (council minutes), content-addressed like uploads;
+    /// returns its type and SHA-256.
+    pub(crate) async fn store_generated_document(
+        &self,
+        content: &[u8],
+    ) -> Result<(MediaType, String), OpsError> {
+        let (media_type, sha256) = self.check_document(content)?;
+        let dir = self.settings.documents_dir.clone();
+        let (hash, content) = (sha256.clone(), content.to_vec());
+        let suffix = edge::new_id().simple().to_string();
+        crate::auth::blocking(move || store_content(&dir, &hash, &content, &suffix))
+            .await?
+            .map_err(|e| OpsError::internal(format!("storing a document: {e}")))?;
+        Ok((media_type, sha256))
+    }
+
     /// Attaches a document to a nomination or a proposal.
     pub async fn attach_document(
         &self,
