@@ -544,6 +544,23 @@ async fn a_flag_fails_one_secret_ballot_and_passes_the_next_with_nothing_linking
         result["textVi"].as_str().unwrap().contains("88,9%"),
         "{result}"
     );
+    // The database itself keeps a closed session as it was.
+    let store = laurel_store::Store::connect(server.database_url())
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE council_item SET ballots = '[]'",
+        "UPDATE council_item SET approved = TRUE",
+        "UPDATE council_session SET place = 'Nơi khác'",
+        "DELETE FROM council_voter",
+        "DELETE FROM council_session",
+    ] {
+        assert!(
+            laurel_store::testing::execute(&store, sql).await.is_err(),
+            "{sql} was allowed"
+        );
+    }
+    store.close().await.unwrap();
     let n = stage(&server, &org.office, &flag).await;
     assert_eq!(
         (&n["state"], &n["stage"]["kind"]),
@@ -585,6 +602,20 @@ async fn a_flag_fails_one_secret_ballot_and_passes_the_next_with_nothing_linking
             .unwrap()
             .to_string();
     }
+    // Even while it is open, a ballot cast is never removed or changed.
+    let store = laurel_store::Store::connect(server.database_url())
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE council_item SET ballots = '[]'",
+        "UPDATE council_item SET ballots = replace(ballots, 'YES', 'NO')",
+    ] {
+        assert!(
+            laurel_store::testing::execute(&store, sql).await.is_err(),
+            "{sql} was allowed"
+        );
+    }
+    store.close().await.unwrap();
     server
         .ok(
             Some(&org.secretary),

@@ -843,21 +843,16 @@ impl WriteTx {
         Ok(result.rows_affected == 1)
     }
 
-    /// Closes a session at the expected version, with its minutes.
-    pub async fn close_council_session(
+    /// Takes an open session's row at the expected version, to close it: nothing else may
+    /// change it until this transaction ends. Its items and minutes are written next, and
+    /// [`WriteTx::mark_session_closed`] last (a closed session is final: the database refuses
+    /// any later change).
+    pub async fn claim_session_to_close(
         &self,
         id: SessionId,
         expected_version: i32,
-        by: AccountId,
-        at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let result = council_session::Entity::update_many()
-            .col_expr(
-                council_session::Column::State,
-                Expr::val(SessionState::Closed.code()),
-            )
-            .col_expr(council_session::Column::ClosedBy, Expr::val(Some(by.0)))
-            .col_expr(council_session::Column::ClosedAt, Expr::val(Some(at)))
             .col_expr(
                 council_session::Column::Version,
                 Expr::col(council_session::Column::Version).add(1),
@@ -886,7 +881,27 @@ impl WriteTx {
         })
     }
 
-    /// Stores a closed session's minutes.
+    /// Marks a session closed (after [`WriteTx::claim_session_to_close`]).
+    pub async fn mark_session_closed(
+        &self,
+        id: SessionId,
+        by: AccountId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        council_session::Entity::update_many()
+            .col_expr(
+                council_session::Column::State,
+                Expr::val(SessionState::Closed.code()),
+            )
+            .col_expr(council_session::Column::ClosedBy, Expr::val(Some(by.0)))
+            .col_expr(council_session::Column::ClosedAt, Expr::val(Some(at)))
+            .filter(council_session::Column::Id.eq(id.0))
+            .exec(&self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a session's minutes (before it is marked closed).
     pub async fn set_minutes(
         &self,
         id: SessionId,

@@ -140,6 +140,13 @@ pub async fn column_text(
         .collect()
 }
 
+/// Runs one SQL statement directly, as someone bypassing Laurel would: tests check what the
+/// database itself refuses.
+pub async fn execute(store: &Store, sql: &str) -> Result<u64, StoreError> {
+    use sea_orm::ConnectionTrait;
+    Ok(store.db.execute_unprepared(sql).await?.rows_affected())
+}
+
 /// `postgres://u@h:p/old?x=y` with the database name replaced.
 fn replace_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {

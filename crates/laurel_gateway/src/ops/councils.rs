@@ -809,8 +809,7 @@ impl Ops {
             let mut record = self.require_session(tx, session).await?;
             self.authorize_at_issuer(tx, actor, Action::RunCouncilSession, record.issuer)
                 .await?;
-            tx.close_council_session(session, expected_version, actor.account, now)
-                .await?;
+            tx.claim_session_to_close(session, expected_version).await?;
             let outcomes = record.session.close()?;
             let basis = format!(
                 "Hội đồng Thi đua - Khen thưởng, phiên họp ngày {}",
@@ -909,6 +908,7 @@ impl Ops {
                 })
                 .await?;
             }
+            tx.mark_session_closed(session, actor.account, now).await?;
             tx.append_audit(audit(
                 now,
                 by(actor),
@@ -1013,6 +1013,12 @@ impl Ops {
             let mut rule = item.rule.describe_vi();
             if let Some(first) = rule.get(..1) {
                 rule = first.to_uppercase() + &rule[1..];
+            }
+            if let (false, Some(tally)) = (recusals.is_empty(), &c.outcome.tally) {
+                recusals.push(format!(
+                    "cơ sở tính còn {} thành viên, {} có mặt",
+                    tally.members, tally.present
+                ));
             }
             items.push(MinutesItem {
                 number: (n + 1).to_string(),
