@@ -686,17 +686,14 @@ async fn a_flag_fails_one_secret_ballot_and_passes_the_next_with_nothing_linking
             server
                 .ok(
                     Some(&token),
-                    "query($s: ID!, $n: ID!, $r: String!) { verifyBallot(sessionId: $s, nominationId: $n, receipt: $r) { counted choice } }",
+                    "query($s: ID!, $n: ID!, $r: String!) { verifyBallot(sessionId: $s, nominationId: $n, receipt: $r) { counted } }",
                     json!({ "s": session2, "n": flag, "r": receipt }),
                 )
                 .await["verifyBallot"]
                 .clone()
         }
     };
-    assert_eq!(
-        check(receipt.clone()).await,
-        json!({ "counted": true, "choice": "YES" })
-    );
+    assert_eq!(check(receipt.clone()).await, json!({ "counted": true }));
     assert_eq!(
         check(receipt.to_lowercase().replace('-', "")).await["counted"],
         true
@@ -904,8 +901,59 @@ async fn an_open_vote_is_recorded_by_the_secretary_with_recusals_out_of_its_base
         .await;
     assert_eq!(code(&error), "FORBIDDEN", "{error}");
 
-    let session = open(&server, &org, &c, &[&a], &[0, 1, 2, 3, 4, 5, 6, 7]).await;
+    // A session sits today or was held in the last 30 days; thresholds and quora are above 0.
+    let tomorrow = server.today().next_day().unwrap().to_string();
+    let error = server
+        .err(
+            Some(&org.secretary),
+            q!("open_council_session"),
+            json!({ "input": { "councilId": c.id, "date": tomorrow, "place": "Hội trường", "agenda": [a], "present": c.members.iter().map(|m| &m.1).collect::<Vec<_>>() } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&error), error["extensions"]["field"].as_str()),
+        ("VALIDATION", Some("date"))
+    );
+    let error = server
+        .err(
+            Some(&org.admin),
+            q!("set_council_vote_rule"),
+            json!({ "input": { "councilId": c.id, "awardKind": "GIAY_KHEN", "threshold": "0%", "base": "PRESENT", "strict": false, "secretBallot": false, "source": "x" } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&error), error["extensions"]["field"].as_str()),
+        ("VALIDATION", Some("threshold"))
+    );
+    let third = org.person(&server, "Nay Blum").await;
+    let b = appraised(
+        &server,
+        &org,
+        &org.clerk,
+        &org.head,
+        json!({ "nomineePersonId": third }),
+        "GIAY_KHEN",
+    )
+    .await;
+    let session = open(&server, &org, &c, &[&a, &b], &[0, 1, 2, 3, 4, 5, 6, 7]).await;
     let s = session["id"].as_str().unwrap().to_string();
+    // b is voted, then withdrawn by its unit before the session closes: the vote is recorded,
+    // not applied.
+    server
+        .ok(
+            Some(&org.secretary),
+            "mutation($input: RecordCouncilTallyInput!) { recordCouncilTally(input: $input) { session { id } } }",
+            json!({ "input": { "sessionId": s, "nominationId": b, "yes": 8, "no": 0 } }),
+        )
+        .await;
+    let v = stage(&server, &org.office, &b).await["version"].clone();
+    server
+        .ok(
+            Some(&org.head),
+            q!("withdraw_nomination"),
+            json!({ "input": { "id": b, "expectedVersion": v, "reason": "Cá nhân chuyển công tác" } }),
+        )
+        .await;
     // Member 2 heads Phòng Tham mưu, the nominee's unit: they step out of this item.
     server
         .ok(
@@ -956,6 +1004,24 @@ async fn an_open_vote_is_recorded_by_the_secretary_with_recusals_out_of_its_base
         stage(&server, &org.office, &a).await["stage"]["kind"],
         "SIGN"
     );
+    assert!(
+        closed["items"][1]["applied"]
+            .as_str()
+            .unwrap()
+            .starts_with("NOT_APPLIED"),
+        "{closed}"
+    );
+    assert_eq!(stage(&server, &org.office, &b).await["state"], "WITHDRAWN");
+    // Closed is closed.
+    let version = session_version(&server, &org.secretary, &s).await;
+    let error = server
+        .err(
+            Some(&org.secretary),
+            q!("close_council_session"),
+            json!({ "input": { "sessionId": s, "expectedVersion": version } }),
+        )
+        .await;
+    assert_eq!(code(&error), "INVALID_TRANSITION", "{error}");
     let view = server
         .ok(Some(&org.office), q!("council_session"), json!({ "id": s }))
         .await["councilSession"]

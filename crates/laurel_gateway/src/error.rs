@@ -114,7 +114,10 @@ impl OpsError {
                 }
                 CouncilError::EmptyAgenda
                 | CouncilError::DuplicateItem(_)
-                | CouncilError::NotOnAgenda(_) => "VALIDATION",
+                | CouncilError::NotOnAgenda(_)
+                | CouncilError::EmptyTally
+                | CouncilError::WrittenAbstention
+                | CouncilError::NoMembers => "VALIDATION",
                 CouncilError::Closed => "INVALID_TRANSITION",
                 CouncilError::QuorumNotMet { .. }
                 | CouncilError::PresentMember
@@ -401,6 +404,7 @@ fn entity_vi(entity: &str) -> &'static str {
         "council" => "Hội đồng Thi đua - Khen thưởng",
         "council_session" => "phiên họp Hội đồng",
         "membership" => "nhiệm kỳ thành viên Hội đồng",
+        "minutes" => "biên bản họp Hội đồng",
         _ => "đối tượng",
     }
 }

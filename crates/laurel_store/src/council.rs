@@ -11,7 +11,9 @@ use laurel_domain::ids::{AccountId, CouncilId, MembershipId, NominationId, Sessi
 use laurel_domain::rules::{Confidence, VoteBase};
 use laurel_domain::workflow::Tally;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -770,6 +772,17 @@ impl WriteTx {
             .exec(&self.tx)
             .await?;
         Ok(result.rows_affected > 0)
+    }
+
+    /// Locks nominations' rows until commit (PostgreSQL; SQLite's write transaction already
+    /// serialises), so two sessions opened at once cannot both take the same nomination.
+    pub async fn lock_nominations(&self, ids: &[NominationId]) -> Result<(), StoreError> {
+        crate::entity::nomination::Entity::find()
+            .filter(crate::entity::nomination::Column::Id.is_in(ids.iter().map(|n| n.0)))
+            .lock_exclusive()
+            .all(&self.tx)
+            .await?;
+        Ok(())
     }
 
     /// Records a new session and its items.

@@ -216,6 +216,11 @@ impl Share {
         }
     }
 
+    /// Whether it is more than nothing (a threshold or quorum of 0 would approve anything).
+    pub fn is_positive(self) -> bool {
+        self.num > 0
+    }
+
     /// The numerator.
     pub fn num(self) -> u32 {
         self.num
@@ -338,7 +343,7 @@ impl VoteRule {
     }
 
     /// Whether written opinions count under this rule.
-    fn counts_written(&self) -> bool {
+    pub fn counts_written(&self) -> bool {
         self.written_opinions && self.base != VoteBase::Present
     }
 

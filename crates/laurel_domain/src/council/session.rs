@@ -237,6 +237,15 @@ pub enum CouncilError {
     /// The tally of this item was recorded already.
     #[error("the tally of this item was recorded already")]
     TallyRecorded,
+    /// A tally without a single vote.
+    #[error("a tally needs at least one vote")]
+    EmptyTally,
+    /// A written opinion is for or against.
+    #[error("a written opinion is for or against")]
+    WrittenAbstention,
+    /// The council has no members on the session's date.
+    #[error("the council has no members on that date")]
+    NoMembers,
     /// More votes than members present and not recused.
     #[error("{votes} votes but only {eligible} members present may vote")]
     TooManyVotes {
@@ -293,6 +302,13 @@ impl Explain for CouncilError {
             CouncilError::TooManyVotes { votes, eligible } => format!(
                 "Tổng số phiếu ({votes}) vượt quá số thành viên có mặt được biểu quyết ({eligible})."
             ),
+            CouncilError::EmptyTally => "Kết quả biểu quyết cần ít nhất một phiếu.".into(),
+            CouncilError::WrittenAbstention => {
+                "Ý kiến bằng văn bản phải là đồng ý hoặc không đồng ý.".into()
+            }
+            CouncilError::NoMembers => {
+                "Hội đồng chưa có thành viên nào trong nhiệm kỳ vào ngày họp.".into()
+            }
         }
     }
 
@@ -336,6 +352,11 @@ impl Explain for CouncilError {
             CouncilError::TooManyVotes { votes, eligible } => format!(
                 "The tally has {votes} votes but only {eligible} members present may vote."
             ),
+            CouncilError::EmptyTally => "A tally needs at least one vote.".into(),
+            CouncilError::WrittenAbstention => "A written opinion is for or against.".into(),
+            CouncilError::NoMembers => {
+                "The council has no member whose term covers the session's date.".into()
+            }
         }
     }
 }
@@ -357,6 +378,9 @@ impl Session {
             if !seen.insert(*nomination) {
                 return Err(CouncilError::DuplicateItem(*nomination));
             }
+        }
+        if members.is_empty() {
+            return Err(CouncilError::NoMembers);
         }
         if let Some(stranger) = present.iter().find(|a| !members.contains_key(a)) {
             return Err(CouncilError::NotAMember(*stranger));
@@ -417,6 +441,10 @@ impl Session {
         if item.recused.contains_key(&account) {
             return Err(CouncilError::AlreadyRecused);
         }
+        // A recusal after the tally would change the base the votes were counted against.
+        if item.recorded.is_some() {
+            return Err(CouncilError::TallyRecorded);
+        }
         item.recused.insert(account, reason);
         Ok(())
     }
@@ -431,6 +459,9 @@ impl Session {
         self.member(account)?;
         if self.present.contains(&account) {
             return Err(CouncilError::PresentMember);
+        }
+        if choice == Choice::Abstain {
+            return Err(CouncilError::WrittenAbstention);
         }
         let item = self.open_item(nomination)?;
         if item.recused.contains_key(&account) {
@@ -468,6 +499,9 @@ impl Session {
                 votes: counts.total(),
                 eligible,
             });
+        }
+        if counts.total() == 0 {
+            return Err(CouncilError::EmptyTally);
         }
         item.recorded = Some(counts);
         Ok(())
@@ -580,7 +614,7 @@ pub fn explain_outcome(rule: &VoteRule, tally: &Tally, approved: bool) -> (Strin
             "; ý kiến bằng văn bản: {} đồng ý, {} không đồng ý{}",
             tally.written_for,
             tally.written_against,
-            if votes_for > tally.votes_for {
+            if rule.counts_written() {
                 " (được tính)"
             } else {
                 " (không tính theo quy tắc này)"
@@ -594,7 +628,7 @@ pub fn explain_outcome(rule: &VoteRule, tally: &Tally, approved: bool) -> (Strin
             "; written opinions: {} for, {} against{}",
             tally.written_for,
             tally.written_against,
-            if votes_for > tally.votes_for {
+            if rule.counts_written() {
                 " (counted)"
             } else {
                 " (not counted under this rule)"

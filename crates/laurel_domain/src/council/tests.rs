@@ -446,3 +446,42 @@ proptest! {
         prop_assert_eq!(in_order.items[0].counts().map(Counts::total), Some(n as u32));
     }
 }
+
+#[test]
+fn no_recusal_after_the_tally_no_empty_tally_no_written_abstention() {
+    let open = rule("50%", VoteBase::Present, true, false);
+    let mut s = session(9, 8, open);
+    assert_eq!(
+        s.record_tally(nomination(1), Counts::default()),
+        Err(CouncilError::EmptyTally)
+    );
+    assert_eq!(
+        s.written_opinion(nomination(1), account(9), Choice::Abstain),
+        Err(CouncilError::WrittenAbstention)
+    );
+    s.record_tally(
+        nomination(1),
+        Counts {
+            yes: 5,
+            no: 0,
+            abstain: 0,
+        },
+    )
+    .unwrap();
+    // Recusing a member now would change the base the votes were counted against.
+    assert_eq!(
+        s.recuse(nomination(1), account(8), "x".into()),
+        Err(CouncilError::TallyRecorded)
+    );
+    let members = BTreeMap::new();
+    assert_eq!(
+        Session::open(
+            members,
+            BTreeSet::new(),
+            Quorum::default(),
+            vec![(nomination(1), rule("50%", VoteBase::Present, true, false))]
+        ),
+        Err(CouncilError::NoMembers)
+    );
+    assert!(!"0/3".parse::<Share>().unwrap().is_positive());
+}

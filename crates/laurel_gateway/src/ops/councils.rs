@@ -9,7 +9,7 @@ use data_encoding::{BASE32_NOPAD, HEXLOWER};
 use laurel_certificates::{MinutesData, MinutesItem, MinutesMember};
 use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::AwardKind;
-use laurel_domain::calendar::{format_date, long_date_vi};
+use laurel_domain::calendar::{format_date, local_date, long_date_vi};
 use laurel_domain::council::{
     Choice, CouncilError, Counts, ItemOutcome, Membership, Position, Quorum, Session, VoteRule,
     check_term, explain_outcome, members_on,
@@ -23,7 +23,7 @@ use laurel_domain::org::SHORT_TEXT_MAX;
 use laurel_domain::text::{InvalidInput, bounded_line};
 use laurel_domain::workflow::{Command, StageKind};
 use laurel_store::{
-    CouncilRecord, CouncilSessionRecord, DocumentRecord, ItemRecord, Read, ReadCouncil,
+    CouncilRecord, CouncilSessionRecord, DocumentRecord, ItemRecord, Read, ReadCouncil, ReadReview,
     VoteRuleRecord, WriteTx,
 };
 use serde_json::json;
@@ -311,6 +311,17 @@ impl Ops {
                     expected_en: "a last day on or after the term's first day",
                 }));
             }
+            let ended = Membership {
+                until: Some(until),
+                ..term.clone()
+            };
+            check_term(&ended, &tx.memberships(council).await?).map_err(|_| {
+                OpsError::invalid(InvalidInput::Malformed {
+                    field: "until",
+                    expected_vi: "một nhiệm kỳ không trùng thời gian với nhiệm kỳ khác của cùng tài khoản",
+                    expected_en: "a term that does not overlap the account's other terms",
+                })
+            })?;
             tx.end_membership(id, until).await?;
             tx.append_audit(audit(
                 now,
@@ -447,10 +458,21 @@ impl Ops {
                 actual: input.agenda.len() as i64,
             }));
         }
+        let today = local_date(now);
+        if input.date > today || input.date < today - time::Duration::days(SESSION_DATE_WINDOW_DAYS)
+        {
+            return Err(OpsError::invalid(InvalidInput::Malformed {
+                field: "date",
+                expected_vi: "ngày họp không sau hôm nay và không quá 30 ngày trước",
+                expected_en: "a session date no later than today and at most 30 days ago",
+            }));
+        }
         in_tx!(self, |tx| {
             let council = self.require_council(tx, input.council).await?;
             self.authorize_at_issuer(tx, actor, Action::RunCouncilSession, council.issuer)
                 .await?;
+            // Taken first: a concurrent opening with the same nomination waits, then sees it.
+            tx.lock_nominations(&input.agenda).await?;
             let mut agenda = Vec::with_capacity(input.agenda.len());
             for id in &input.agenda {
                 let record = tx.require_nomination(*id).await?;
@@ -485,7 +507,11 @@ impl Ops {
             }
             let members = members_on(&tx.memberships(council.id).await?, input.date);
             let present: BTreeSet<AccountId> = input.present.iter().copied().collect();
-            let session = Session::open(members, present, council.quorum, agenda)?;
+            let session =
+                Session::open(members, present, council.quorum, agenda).map_err(|e| match e {
+                    CouncilError::NotAMember(_) => not_a_member("present"),
+                    other => other.into(),
+                })?;
             let record = CouncilSessionRecord {
                 id: SessionId(edge::new_id()),
                 council: council.id,
@@ -576,6 +602,7 @@ impl Ops {
         now: OffsetDateTime,
     ) -> Result<CouncilSessionRecord, OpsError> {
         let reason = bounded_line("reason", reason, REASON_MAX)?;
+        self.printable(&[("reason", Some(&reason))])?;
         let member = member.unwrap_or(actor.account);
         in_tx!(self, |tx| {
             let current = self.require_session(tx, session).await?;
@@ -585,7 +612,13 @@ impl Ops {
             }
             let (record, ()) = self
                 .in_open_session(tx, session, nomination, |s, _| {
-                    Ok(s.recuse(nomination, member, reason.clone())?)
+                    s.recuse(nomination, member, reason.clone())
+                        .map_err(|e| match e {
+                            CouncilError::NotAMember(_) if member != actor.account => {
+                                not_a_member("memberAccountId")
+                            }
+                            other => other.into(),
+                        })
                 })
                 .await?;
             tx.append_audit(audit(
@@ -620,9 +653,18 @@ impl Ops {
                 .await?;
             let (record, ()) = self
                 .in_open_session(tx, session, nomination, |s, _| {
-                    Ok(s.written_opinion(nomination, member, choice)?)
+                    s.written_opinion(nomination, member, choice)
+                        .map_err(|e| match e {
+                            CouncilError::NotAMember(_) => not_a_member("memberAccountId"),
+                            other => other.into(),
+                        })
                 })
                 .await?;
+            let secret = record
+                .session
+                .items
+                .iter()
+                .any(|i| i.nomination == nomination && i.rule.secret_ballot);
             tx.append_audit(audit(
                 now,
                 by(actor),
@@ -632,7 +674,12 @@ impl Ops {
                 None,
                 None,
                 None,
-                json!({ "nomination": nomination.to_string(), "member": member.to_string(), "choice": choice.code() }),
+                // A secret vote's written opinions are counted, never shown one by one.
+                if secret {
+                    json!({ "nomination": nomination.to_string(), "member": member.to_string() })
+                } else {
+                    json!({ "nomination": nomination.to_string(), "member": member.to_string(), "choice": choice.code() })
+                },
             ))
             .await?;
             Ok(record)
@@ -774,25 +821,31 @@ impl Ops {
         })
     }
 
-    /// What a receipt's ballot says, if it is in the count of the item: its holder checks
-    /// their vote was counted as cast.
+    /// Whether a receipt's ballot is in the count of the item: its holder checks their vote was
+    /// counted. What it says is never shown (a receipt must not prove a vote to anyone else).
     pub async fn verify_ballot(
         &self,
+        actor: &Actor,
         session: SessionId,
         nomination: NominationId,
         receipt: &str,
-    ) -> Result<Option<Choice>, OpsError> {
-        let record = self.require_session(&self.store, session).await?;
+    ) -> Result<bool, OpsError> {
+        let record =
+            self.council_session_visible(actor, session)
+                .await?
+                .ok_or(OpsError::NotFound {
+                    entity: "council_session",
+                    id: session.to_string(),
+                })?;
         let Some(item_id) = record.item_id(nomination) else {
-            return Ok(None);
+            return Ok(false);
         };
         let hash = receipt_hash(item_id, receipt);
         Ok(record
             .session
             .items
             .iter()
-            .find(|i| i.nomination == nomination)
-            .and_then(|i| i.ballots.get(&hash).copied()))
+            .any(|i| i.nomination == nomination && i.ballots.contains_key(&hash)))
     }
 
     /// Closes a session (the secretary): each voted item is approved or not by its rule, and its
@@ -809,6 +862,9 @@ impl Ops {
             let mut record = self.require_session(tx, session).await?;
             self.authorize_at_issuer(tx, actor, Action::RunCouncilSession, record.issuer)
                 .await?;
+            if record.session.state == laurel_domain::council::SessionState::Closed {
+                return Err(CouncilError::Closed.into());
+            }
             tx.claim_session_to_close(session, expected_version).await?;
             let outcomes = record.session.close()?;
             let basis = format!(
@@ -820,7 +876,14 @@ impl Ops {
                 let item_id = record
                     .item_id(item.nomination)
                     .ok_or(OpsError::internal("an agenda item vanished"))?;
+                let left = self
+                    .left_council_since(tx, item.nomination, record.opened_at)
+                    .await?;
                 let applied = match (&outcome.tally, outcome.approved) {
+                    (Some(_), Some(_)) if left => Err(
+                        "the nomination left its COUNCIL stage after the session opened"
+                            .to_string(),
+                    ),
                     (Some(tally), Some(approved)) => {
                         let current = tx.require_nomination(item.nomination).await?;
                         let savepoint = tx.savepoint().await?;
@@ -855,11 +918,21 @@ impl Ops {
                                 savepoint.commit().await?;
                                 Ok(())
                             }
-                            Err(e @ (OpsError::Busy(_) | OpsError::Internal(_))) => return Err(e),
-                            Err(e) => {
+                            // No longer at its COUNCIL stage (withdrawn meanwhile): recorded, not
+                            // applied.
+                            Err(e @ OpsError::Transition(_)) => {
                                 savepoint.rollback().await?;
                                 Err(e.messages().1)
                             }
+                            // Changed under us: the whole closing runs again.
+                            Err(OpsError::Conflict { entity, id, .. }) => {
+                                return Err(OpsError::Busy(format!(
+                                    "{entity} {id} changed while closing"
+                                )));
+                            }
+                            // Anything else (the closer may not record this outcome): nothing is
+                            // closed, and the closer is told why.
+                            Err(e) => return Err(e),
                         }
                     }
                     _ => Ok(()),
@@ -888,7 +961,7 @@ impl Ops {
             let renderer = self.renderer.clone();
             let pdf = crate::auth::blocking(move || renderer.render_minutes(&minutes))
                 .await?
-                .map_err(|e| OpsError::internal(format!("rendering minutes: {e}")))?;
+                .map_err(minutes_error)?;
             let (_, sha256) = self.store_generated_document(&pdf).await?;
             tx.set_minutes(session, &json, &sha256).await?;
             let filename = format!("bien-ban-hop-hoi-dong-{}.pdf", record.date);
@@ -931,6 +1004,21 @@ impl Ops {
             record = self.require_session(tx, session).await?;
             Ok((record, closed))
         })
+    }
+
+    /// Whether a nomination left its COUNCIL stage (returned, withdrawn…) after `since`: a vote
+    /// taken before is not applied to what came back.
+    async fn left_council_since(
+        &self,
+        tx: &WriteTx,
+        nomination: NominationId,
+        since: OffsetDateTime,
+    ) -> Result<bool, OpsError> {
+        Ok(tx.history_of(nomination).await?.iter().any(|h| {
+            h.at > since
+                && h.from_stage == StageKind::Council
+                && (h.to_stage != StageKind::Council || h.to_state != NominationState::Submitted)
+        }))
     }
 
     /// How a nominee is printed: rank and name, or the collective's name.
@@ -1149,9 +1237,16 @@ impl Ops {
         let Some(record) = self.store.council_session(id).await? else {
             return Ok(None);
         };
-        match self.council_visible(actor, record.council).await? {
-            Some(_) => Ok(Some(record)),
-            None => Ok(None),
+        let path = self.store.unit_path(record.issuer).await?;
+        if actor.authorize(Action::Read, &path).is_ok()
+            || record.session.members.contains_key(&actor.account)
+        {
+            Ok(Some(record))
+        } else {
+            Err(OpsError::Forbidden(laurel_domain::authz::Denied::action(
+                Action::Read,
+                Some(record.issuer),
+            )))
         }
     }
 
@@ -1170,5 +1265,31 @@ fn capitalise_first(s: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
         None => String::new(),
+    }
+}
+
+/// Days back a session may be dated (a session recorded after it sat) [U].
+pub const SESSION_DATE_WINDOW_DAYS: i64 = 30;
+
+fn not_a_member(field: &'static str) -> OpsError {
+    OpsError::invalid(InvalidInput::Malformed {
+        field,
+        expected_vi: "thành viên Hội đồng trong nhiệm kỳ vào ngày họp",
+        expected_en: "members of the council whose term covers the session's date",
+    })
+}
+
+/// Minutes that cannot be printed are the data's fault, not ours.
+fn minutes_error(e: laurel_certificates::RenderError) -> OpsError {
+    match e {
+        laurel_certificates::RenderError::UnsupportedCharacters { .. }
+        | laurel_certificates::RenderError::PageCount { .. } => {
+            OpsError::invalid(InvalidInput::Malformed {
+                field: "minutes",
+                expected_vi: "biên bản in được (chữ tiếng Việt, không quá 200 trang)",
+                expected_en: "minutes that print (Vietnamese text, at most 200 pages)",
+            })
+        }
+        other => OpsError::internal(format!("rendering minutes: {other}")),
     }
 }

@@ -58,13 +58,16 @@ pub enum CouncilSessionState {
 }
 
 fn share(field: &'static str, text: &str) -> Result<Share, OpsError> {
-    text.parse().map_err(|_| {
-        OpsError::invalid(InvalidInput::Malformed {
-            field,
-            expected_vi: "một tỷ lệ dạng phân số (2/3) hoặc phần trăm (90%)",
-            expected_en: "a share written as a fraction (2/3) or a percentage (90%)",
+    text.parse()
+        .ok()
+        .filter(|s: &Share| s.is_positive())
+        .ok_or_else(|| {
+            OpsError::invalid(InvalidInput::Malformed {
+                field,
+                expected_vi: "một tỷ lệ lớn hơn 0, dạng phân số (2/3) hoặc phần trăm (90%)",
+                expected_en: "a share above 0, written as a fraction (2/3) or a percentage (90%)",
+            })
         })
-    })
 }
 
 fn count(field: &'static str, v: i32) -> Result<u32, OpsError> {
@@ -276,7 +279,9 @@ pub struct Recusal {
 pub struct WrittenOpinion {
     pub account_id: ID,
     pub name: String,
-    pub choice: BallotChoice,
+    /// For an open vote; on a secret vote, written opinions are only counted (the result
+    /// shows how many were for and against), never shown one by one.
+    pub choice: Option<BallotChoice>,
 }
 
 /// One nomination on a session's agenda.
@@ -326,7 +331,7 @@ impl CouncilItemNode {
             out.push(WrittenOpinion {
                 account_id: ID(account.to_string()),
                 name: ops(ctx)?.account_name(*account).await?,
-                choice: (*choice).into(),
+                choice: (!self.item.rule.secret_ballot).then(|| (*choice).into()),
             });
         }
         Ok(out)
@@ -499,13 +504,12 @@ impl CouncilSessionNode {
     }
 }
 
-/// What a receipt's ballot says.
+/// Whether a receipt's ballot is counted.
 #[derive(SimpleObject, Debug)]
 pub struct BallotVerification {
-    /// Whether a ballot with this receipt is in the item's count.
+    /// Whether a ballot with this receipt is in the item's count. What it says is never shown:
+    /// a receipt must not prove a vote to anyone else.
     pub counted: bool,
-    /// What it says.
-    pub choice: Option<BallotChoice>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,8 +553,8 @@ impl CouncilQuery {
             .map(CouncilSessionNode))
     }
 
-    /// Checks a secret ballot by the receipt its voter was given: whether it is in the count,
-    /// and what it says. Nothing else leads to a ballot.
+    /// Checks a secret ballot by the receipt its voter was given: whether it is in the count.
+    /// Nothing else leads to a ballot.
     async fn verify_ballot(
         &self,
         ctx: &Context<'_>,
@@ -558,16 +562,13 @@ impl CouncilQuery {
         nomination_id: ID,
         receipt: String,
     ) -> Result<BallotVerification> {
-        actor(ctx)?;
+        let actor = actor(ctx)?;
         let session: SessionId = parse_id("sessionId", &session_id)?;
         let nomination: NominationId = parse_id("nominationId", &nomination_id)?;
-        let choice = ops(ctx)?
-            .verify_ballot(session, nomination, &receipt)
+        let counted = ops(ctx)?
+            .verify_ballot(actor, session, nomination, &receipt)
             .await?;
-        Ok(BallotVerification {
-            counted: choice.is_some(),
-            choice: choice.map(Into::into),
-        })
+        Ok(BallotVerification { counted })
     }
 }
 
