@@ -11,6 +11,7 @@ mod m20261123_000003_add_attestations_and_kinds;
 mod m20261130_000001_add_review_workflow;
 mod m20261130_000002_add_councils;
 mod m20261130_000003_council_finality;
+mod m20261130_000004_chain_audit_log;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_add_review_workflow::Migration),
             Box::new(m20261130_000002_add_councils::Migration),
             Box::new(m20261130_000003_council_finality::Migration),
+            Box::new(m20261130_000004_chain_audit_log::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! `LAUREL_TEST_DATABASE_URL` names a server; `.ci/run` does both.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+mod audit;
 mod bad_input;
 mod concurrency;
 mod council;

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod audit;
 pub mod authz;
 pub mod award;
 pub mod calendar;

@@ -252,5 +252,9 @@ pub(crate) fn audit(m: audit_log::Model) -> Result<AuditEntry, StoreError> {
         to_state: m.to_state,
         reason: m.reason,
         details,
+        chain: m.chain,
+        seq: m.seq,
+        prev_hash: m.prev_hash,
+        hash: m.hash,
     })
 }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod audit;
 mod convert;
 mod council;
 mod entity;
@@ -21,6 +22,7 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
+pub use audit::{AuditProblem, AuditReport, Checkpoint};
 pub use council::{CouncilRecord, CouncilSessionRecord, ItemRecord, ReadCouncil, VoteRuleRecord};
 pub use error::StoreError;
 pub use facts::{
@@ -29,7 +31,7 @@ pub use facts::{
 };
 pub use read::Read;
 pub use records::{
-    Account, AuditEntry, CertificateRecord, DecisionFilter, NewAccount, NewAuditEntry,
+    Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NewAccount, NewAuditEntry,
     NominationFilter, NominationRecord, PageRequest, SequenceKind, SessionRecord, Waiting,
 };
 pub use review::{

@@ -18,8 +18,8 @@ use crate::entity::{
     account, audit_log, certificate, decision, nomination, person, role_grant, session, unit,
 };
 use crate::records::{
-    Account, AuditEntry, CertificateRecord, DecisionFilter, NominationFilter, NominationRecord,
-    PageRequest, SessionRecord,
+    Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NominationFilter,
+    NominationRecord, PageRequest, SessionRecord,
 };
 use crate::{StoreError, sealed::Conn};
 
@@ -429,12 +429,31 @@ pub trait Read: Conn {
     /// The whole audit log, a page at a time, oldest first.
     async fn audit_log(
         &self,
+        filter: &AuditQuery,
         after: Option<i64>,
         limit: u64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut query = audit_log::Entity::find();
         if let Some(after) = after {
             query = query.filter(audit_log::Column::Id.gt(after));
+        }
+        if let Some(entity) = &filter.entity {
+            query = query.filter(audit_log::Column::Entity.eq(entity.clone()));
+        }
+        if let Some(id) = filter.entity_id {
+            query = query.filter(audit_log::Column::EntityId.eq(id));
+        }
+        if let Some(actor) = filter.actor {
+            query = query.filter(audit_log::Column::ActorAccountId.eq(actor.0));
+        }
+        if let Some(action) = &filter.action {
+            query = query.filter(audit_log::Column::Action.eq(action.clone()));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(audit_log::Column::At.gte(from));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(audit_log::Column::At.lt(until));
         }
         query
             .order_by_asc(audit_log::Column::Id)

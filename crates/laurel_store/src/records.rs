@@ -208,4 +208,29 @@ pub struct AuditEntry {
     pub reason: Option<String>,
     /// Details, as JSON.
     pub details: serde_json::Value,
+    /// Its hash chain (the aggregate it belongs to).
+    pub chain: String,
+    /// Its place in the chain, from 1.
+    pub seq: i64,
+    /// The hash of the row before it in the chain ("" for the first).
+    pub prev_hash: String,
+    /// Its hash (`laurel_domain::audit::row_hash`).
+    pub hash: String,
+}
+
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only of this kind of entity.
+    pub entity: Option<String>,
+    /// Only of this entity.
+    pub entity_id: Option<Uuid>,
+    /// Only by this account.
+    pub actor: Option<AccountId>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// At or after.
+    pub from: Option<OffsetDateTime>,
+    /// Before.
+    pub until: Option<OffsetDateTime>,
 }

@@ -140,6 +140,19 @@ pub async fn column_text(
         .collect()
 }
 
+/// The first column of every row a SELECT returns, as text.
+pub async fn select_text(store: &Store, sql: &str) -> Result<Vec<String>, StoreError> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = store.db.get_database_backend();
+    store
+        .db
+        .query_all_raw(Statement::from_string(backend, sql.to_string()))
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).map_err(StoreError::from))
+        .collect()
+}
+
 /// Runs one SQL statement directly, as someone bypassing Laurel would: tests check what the
 /// database itself refuses.
 pub async fn execute(store: &Store, sql: &str) -> Result<u64, StoreError> {

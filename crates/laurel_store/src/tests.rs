@@ -869,3 +869,66 @@ async fn a_calendar_correction_replaces_the_earlier_one() {
     assert_eq!(overrides.len(), 1);
     assert_eq!(overrides[0].day.as_ref(), Some(&day));
 }
+
+#[tokio::test]
+async fn rows_written_before_the_chains_are_chained_in_order_by_the_migration() {
+    use laurel_migrations::{Migrator, MigratorTrait};
+    use sea_orm::sea_query::{Alias, Query};
+    let db = TestDatabase::empty().await.unwrap();
+    let store = Store::connect(&db.url).await.unwrap();
+    let migrations = Migrator::migrations();
+    let before = migrations
+        .iter()
+        .position(|m| m.name() == "m20261130_000004_chain_audit_log")
+        .unwrap();
+    Migrator::up(&store.db, Some(u32::try_from(before).unwrap()))
+        .await
+        .unwrap();
+    // Three rows the old way: two for one nomination, one for another.
+    let (a, b) = (id(), id());
+    for (entity_id, action, minute) in [
+        (a, "NOMINATION_CREATED", 1),
+        (b, "NOMINATION_CREATED", 2),
+        (a, "NOMINATION_SUBMITTED", 3),
+    ] {
+        let at = NOW + time::Duration::minutes(minute) + time::Duration::nanoseconds(123_456_789);
+        let insert = Query::insert()
+            .into_table(Alias::new("audit_log"))
+            .columns(["at", "entity", "entity_id", "action", "details"].map(Alias::new))
+            .values_panic([
+                at.into(),
+                "nomination".into(),
+                entity_id.into(),
+                action.into(),
+                "{}".into(),
+            ])
+            .to_owned();
+        store.db.execute(&insert).await.unwrap();
+    }
+    store.migrate().await.unwrap();
+    let report = store.verify_audit().await.unwrap();
+    assert_eq!((report.rows, report.chains), (3, 2));
+    assert_eq!(report.problems, []);
+    // New rows continue the chains.
+    let tx = store.write().await.unwrap();
+    tx.append_audit(NewAuditEntry {
+        at: NOW + time::Duration::minutes(4),
+        actor: None,
+        entity: "nomination",
+        entity_id: a,
+        action: "NOMINATION_RECEIVED",
+        from_state: Some("SUBMITTED".into()),
+        to_state: Some("SUBMITTED".into()),
+        reason: None,
+        details: serde_json::json!({ "stage": "RECEIVE" }),
+    })
+    .await
+    .unwrap();
+    tx.create_checkpoint(NOW + time::Duration::minutes(5))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let report = store.verify_audit().await.unwrap();
+    assert_eq!((report.rows, report.chains, report.checkpoints), (4, 2, 1));
+    assert_eq!(report.problems, []);
+}

@@ -16,11 +16,10 @@ use uuid::Uuid;
 
 use crate::convert;
 use crate::entity::{
-    account, audit_log, certificate, decision, nomination, number_sequence, person, role_grant,
-    session, unit,
+    account, certificate, decision, nomination, number_sequence, person, role_grant, session, unit,
 };
 use crate::read::Read;
-use crate::records::{CertificateRecord, NewAccount, NewAuditEntry, SequenceKind, Waiting};
+use crate::records::{CertificateRecord, NewAccount, SequenceKind, Waiting};
 use crate::{StoreError, error::unique_as_duplicate};
 
 /// A small count (a stage index, a level) as stored.
@@ -536,25 +535,6 @@ impl WriteTx {
                 &record.nomination.to_string(),
             )
         })?;
-        Ok(())
-    }
-
-    /// Appends an entry to the audit log (which the database keeps append-only).
-    pub async fn append_audit(&self, entry: NewAuditEntry) -> Result<(), StoreError> {
-        audit_log::Entity::insert(audit_log::ActiveModel {
-            at: Set(entry.at),
-            actor_account_id: Set(entry.actor.map(|a| a.0)),
-            entity: Set(entry.entity.to_string()),
-            entity_id: Set(entry.entity_id),
-            action: Set(entry.action.to_string()),
-            from_state: Set(entry.from_state),
-            to_state: Set(entry.to_state),
-            reason: Set(entry.reason),
-            details: Set(entry.details.to_string()),
-            ..Default::default()
-        })
-        .exec_without_returning(&self.tx)
-        .await?;
         Ok(())
     }
 }

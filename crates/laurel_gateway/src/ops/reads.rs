@@ -48,6 +48,48 @@ impl Ops {
         Ok(Some(record))
     }
 
+    /// Refuses a non-administrator's audit query unless it asks for one aggregate they may read:
+    /// a nomination, a decision, a proposal or a council session.
+    pub async fn may_read_audit_of(
+        &self,
+        actor: &Actor,
+        query: &laurel_store::AuditQuery,
+    ) -> Result<(), OpsError> {
+        let denied = || {
+            OpsError::Forbidden(laurel_domain::authz::Denied::action(
+                Action::ManageOrganisation,
+                None,
+            ))
+        };
+        let (Some(entity), Some(id)) = (query.entity.as_deref(), query.entity_id) else {
+            return Err(denied());
+        };
+        let readable = match entity {
+            "nomination" => self
+                .readable_nomination(actor, NominationId(id))
+                .await
+                .map(|n| n.is_some()),
+            "decision" => self
+                .readable_decision(actor, DecisionId(id))
+                .await
+                .map(|d| d.is_some()),
+            "proposal" => self
+                .readable_proposal(actor, laurel_domain::ids::ProposalId(id))
+                .await
+                .map(|p| p.is_some()),
+            "council_session" => self
+                .council_session_visible(actor, laurel_domain::ids::SessionId(id))
+                .await
+                .map(|s| s.is_some()),
+            _ => Ok(false),
+        };
+        match readable {
+            Ok(true) => Ok(()),
+            Ok(false) | Err(OpsError::Forbidden(_)) => Err(denied()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The nominations a decision awards that the actor may read.
     pub async fn readable_nominations_of_decision(
         &self,

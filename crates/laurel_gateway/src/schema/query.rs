@@ -292,20 +292,51 @@ impl CoreQuery {
             .map(VerificationNode::from))
     }
 
-    /// The whole audit log, oldest first (administrators only).
+    /// The audit log, oldest first, filtered. Administrators read all of it; anyone else reads
+    /// the entries of one nomination, decision, proposal or council session they may read
+    /// (`filter: {entity, entityId}`).
     #[graphql(
         complexity = "first.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX) as usize * child_complexity"
     )]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
+        filter: Option<AuditFilterInput>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, AuditEntryNode>> {
         let actor = actor(ctx)?;
-        actor
+        let filter = filter.unwrap_or_default();
+        let query = laurel_store::AuditQuery {
+            entity: filter.entity.clone(),
+            entity_id: filter
+                .entity_id
+                .as_ref()
+                .map(|id| {
+                    uuid::Uuid::parse_str(id.as_str()).map_err(|_| {
+                        OpsError::invalid(laurel_domain::text::InvalidInput::Malformed {
+                            field: "entityId",
+                            expected_vi: "mã định danh phải là UUID",
+                            expected_en: "ids are UUIDs",
+                        })
+                    })
+                })
+                .transpose()?,
+            actor: filter
+                .actor_id
+                .as_ref()
+                .map(|id| parse_id("actorId", id))
+                .transpose()?,
+            action: filter.action.clone(),
+            from: filter.from,
+            until: filter.until,
+        };
+        if actor
             .authorize(Action::ManageOrganisation, &Default::default())
-            .map_err(OpsError::from)?;
+            .is_err()
+        {
+            ops(ctx)?.may_read_audit_of(actor, &query).await?;
+        }
         let first_n = first.unwrap_or(PAGE_DEFAULT);
         let (_, first) = page(Some(first_n), None)?;
         let after_id = after
@@ -314,7 +345,7 @@ impl CoreQuery {
             .transpose()?;
         let rows = ops(ctx)?
             .store()
-            .audit_log(after_id, first as u64 + 1)
+            .audit_log(&query, after_id, first as u64 + 1)
             .await
             .map_err(OpsError::from)?;
         Ok(connection(
@@ -325,4 +356,20 @@ impl CoreQuery {
             AuditEntryNode,
         ))
     }
+}
+
+/// Which audit entries to list.
+#[derive(async_graphql::InputObject, Debug, Default)]
+pub struct AuditFilterInput {
+    /// "nomination", "decision", "proposal", "council_session", "council", "unit", "account"…
+    pub entity: Option<String>,
+    pub entity_id: Option<ID>,
+    /// Only what this account did.
+    pub actor_id: Option<ID>,
+    /// Only this action, e.g. "NOMINATION_SUBMITTED".
+    pub action: Option<String>,
+    /// At or after.
+    pub from: Option<time::OffsetDateTime>,
+    /// Before.
+    pub until: Option<time::OffsetDateTime>,
 }

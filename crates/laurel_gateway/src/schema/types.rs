@@ -901,4 +901,20 @@ impl AuditEntryNode {
     async fn details(&self) -> String {
         self.0.details.to_string()
     }
+    /// Its hash chain: the aggregate it belongs to ("nomination:<id>").
+    async fn chain(&self) -> &str {
+        &self.0.chain
+    }
+    /// Its place in the chain, from 1.
+    async fn seq(&self) -> i64 {
+        self.0.seq
+    }
+    /// The hash of the entry before it in the chain ("" for the first).
+    async fn prev_hash(&self) -> &str {
+        &self.0.prev_hash
+    }
+    /// Its hash: SHA-256 over its content and `prevHash` (`laurel audit verify` recomputes it).
+    async fn hash(&self) -> &str {
+        &self.0.hash
+    }
 }

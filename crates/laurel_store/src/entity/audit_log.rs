@@ -15,6 +15,10 @@ pub struct Model {
     pub to_state: Option<String>,
     pub reason: Option<String>,
     pub details: String,
+    pub chain: String,
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

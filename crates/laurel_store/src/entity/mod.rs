@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod annulment;
 pub(crate) mod appraisal;
 pub(crate) mod attestation;
+pub(crate) mod audit_checkpoint;
 pub(crate) mod audit_log;
 pub(crate) mod award_block;
 pub(crate) mod calendar_day;

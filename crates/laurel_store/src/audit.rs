@@ -1,0 +1,319 @@
+//! The audit log: appending an entry to its aggregate's hash chain, checkpoints that seal
+//! every chain's head, and verification that names the first row that does not hold.
+
+use laurel_domain::audit::{AuditRow, Head, chain_of, checkpoint_hash, row_hash};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr, Statement,
+};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use crate::entity::{audit_checkpoint, audit_log};
+use crate::records::NewAuditEntry;
+use crate::{Store, StoreError, WriteTx};
+
+/// Rows read at once while verifying.
+const PAGE: u64 = 5_000;
+
+fn micros(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
+}
+
+fn content(m: &audit_log::Model) -> AuditRow<'_> {
+    AuditRow {
+        chain: &m.chain,
+        seq: m.seq,
+        at_micros: micros(m.at),
+        actor: m.actor_account_id,
+        entity: &m.entity,
+        entity_id: m.entity_id,
+        action: &m.action,
+        from_state: m.from_state.as_deref(),
+        to_state: m.to_state.as_deref(),
+        reason: m.reason.as_deref(),
+        details: &m.details,
+    }
+}
+
+/// A checkpoint: every chain's head sealed at once, chained to the one before.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Checkpoint {
+    /// Its number.
+    pub id: i64,
+    /// When it was made.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// How many chains it seals.
+    pub chains: i64,
+    /// How many audit rows they hold.
+    pub rows: i64,
+    /// The previous checkpoint's hash ("" for the first).
+    pub prev_hash: String,
+    /// Its hash.
+    pub hash: String,
+}
+
+/// Something in the audit log that does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditProblem {
+    /// `audit_log` or `audit_checkpoint`.
+    pub table: &'static str,
+    /// The row's id.
+    pub id: i64,
+    /// Its chain (for an audit row).
+    pub chain: String,
+    /// What differs.
+    pub what: String,
+}
+
+/// What verification found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditReport {
+    /// Rows read.
+    pub rows: u64,
+    /// Chains walked.
+    pub chains: u64,
+    /// Checkpoints checked.
+    pub checkpoints: u64,
+    /// The first problem of each chain, then of the checkpoints, in order.
+    pub problems: Vec<AuditProblem>,
+}
+
+impl WriteTx {
+    /// Appends an entry to the audit log, at the end of its aggregate's hash chain. Two
+    /// transactions appending to one chain at once: the second is refused by the chain's unique
+    /// (chain, seq) index and retried whole ([`StoreError::Busy`]).
+    pub async fn append_audit(&self, entry: NewAuditEntry) -> Result<(), StoreError> {
+        let chain = chain_of(entry.entity, entry.entity_id);
+        let head = audit_log::Entity::find()
+            .filter(audit_log::Column::Chain.eq(chain.clone()))
+            .order_by_desc(audit_log::Column::Seq)
+            .limit(1)
+            .one(&self.tx)
+            .await?;
+        let (seq, prev) = head.map_or((1, String::new()), |h| (h.seq + 1, h.hash));
+        let details = entry.details.to_string();
+        let hash = row_hash(
+            &prev,
+            &AuditRow {
+                chain: &chain,
+                seq,
+                at_micros: micros(entry.at),
+                actor: entry.actor.map(|a| a.0),
+                entity: entry.entity,
+                entity_id: entry.entity_id,
+                action: entry.action,
+                from_state: entry.from_state.as_deref(),
+                to_state: entry.to_state.as_deref(),
+                reason: entry.reason.as_deref(),
+                details: &details,
+            },
+        );
+        audit_log::Entity::insert(audit_log::ActiveModel {
+            at: Set(entry.at),
+            actor_account_id: Set(entry.actor.map(|a| a.0)),
+            entity: Set(entry.entity.to_string()),
+            entity_id: Set(entry.entity_id),
+            action: Set(entry.action.to_string()),
+            from_state: Set(entry.from_state),
+            to_state: Set(entry.to_state),
+            reason: Set(entry.reason),
+            details: Set(details),
+            chain: Set(chain),
+            seq: Set(seq),
+            prev_hash: Set(prev),
+            hash: Set(hash),
+            ..Default::default()
+        })
+        .exec_without_returning(&self.tx)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Busy(e),
+            _ => e.into(),
+        })?;
+        Ok(())
+    }
+
+    /// Seals every chain's head in a new checkpoint, chained to the last one.
+    pub async fn create_checkpoint(&self, at: OffsetDateTime) -> Result<Checkpoint, StoreError> {
+        let backend = self.tx.get_database_backend();
+        let heads: Vec<Head> = self
+            .tx
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT chain, seq, hash FROM audit_log WHERE (chain, seq) IN \
+                 (SELECT chain, MAX(seq) FROM audit_log GROUP BY chain) ORDER BY chain",
+            ))
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(Head {
+                    chain: r.try_get("", "chain")?,
+                    seq: r.try_get("", "seq")?,
+                    hash: r.try_get("", "hash")?,
+                })
+            })
+            .collect::<Result<_, sea_orm::DbErr>>()?;
+        let prev = audit_checkpoint::Entity::find()
+            .order_by_desc(audit_checkpoint::Column::Id)
+            .one(&self.tx)
+            .await?
+            .map(|c| c.hash)
+            .unwrap_or_default();
+        let hash = checkpoint_hash(&prev, &heads);
+        let rows: i64 = heads.iter().map(|h| h.seq).sum();
+        let chains = i64::try_from(heads.len()).unwrap_or(i64::MAX);
+        let heads_json = Value::Array(
+            heads
+                .iter()
+                .map(|h| json!([h.chain, h.seq, h.hash]))
+                .collect(),
+        )
+        .to_string();
+        let inserted = audit_checkpoint::Entity::insert(audit_checkpoint::ActiveModel {
+            at: Set(at),
+            chains: Set(chains),
+            row_count: Set(rows),
+            heads: Set(heads_json),
+            prev_hash: Set(prev.clone()),
+            hash: Set(hash.clone()),
+            ..Default::default()
+        })
+        .exec(&self.tx)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Busy(e),
+            _ => e.into(),
+        })?;
+        Ok(Checkpoint {
+            id: inserted.last_insert_id,
+            at,
+            chains,
+            rows,
+            prev_hash: prev,
+            hash,
+        })
+    }
+}
+
+impl Store {
+    /// Walks every chain and every checkpoint: each row's hash recomputed from its content and
+    /// the row before it, places without gaps, each row in the chain of its entity, each
+    /// checkpoint's hash and every head it sealed still there as it was.
+    pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        let mut report = AuditReport::default();
+        let mut offset = 0;
+        // (chain, expected next seq, previous hash, already reported)
+        let mut current: Option<(String, i64, String, bool)> = None;
+        loop {
+            let page = audit_log::Entity::find()
+                .order_by_asc(audit_log::Column::Chain)
+                .order_by_asc(audit_log::Column::Seq)
+                .offset(offset)
+                .limit(PAGE)
+                .all(&self.db)
+                .await?;
+            if page.is_empty() {
+                break;
+            }
+            offset += page.len() as u64;
+            for m in &page {
+                report.rows += 1;
+                let fresh = current.as_ref().is_none_or(|(c, ..)| *c != m.chain);
+                if fresh {
+                    report.chains += 1;
+                    current = Some((m.chain.clone(), 1, String::new(), false));
+                }
+                let Some((_, expected, prev, reported)) = current.as_mut() else {
+                    continue;
+                };
+                let problem = if m.chain != chain_of(&m.entity, m.entity_id) {
+                    Some(format!(
+                        "belongs to chain {} but is filed in {}",
+                        chain_of(&m.entity, m.entity_id),
+                        m.chain
+                    ))
+                } else if m.seq != *expected {
+                    Some(format!(
+                        "is at place {} where {} was expected: rows missing or reordered",
+                        m.seq, expected
+                    ))
+                } else if m.prev_hash != *prev {
+                    Some("does not follow the row before it (prev_hash differs)".to_string())
+                } else if row_hash(prev, &content(m)) != m.hash {
+                    Some("its content no longer matches its hash: it was edited".to_string())
+                } else {
+                    None
+                };
+                if let (Some(what), false) = (problem, *reported) {
+                    report.problems.push(AuditProblem {
+                        table: "audit_log",
+                        id: m.id,
+                        chain: m.chain.clone(),
+                        what,
+                    });
+                    *reported = true;
+                }
+                *expected = m.seq + 1;
+                *prev = m.hash.clone();
+            }
+        }
+        self.verify_checkpoints(&mut report).await?;
+        Ok(report)
+    }
+
+    async fn verify_checkpoints(&self, report: &mut AuditReport) -> Result<(), StoreError> {
+        let checkpoints = audit_checkpoint::Entity::find()
+            .order_by_asc(audit_checkpoint::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut prev = String::new();
+        for c in checkpoints {
+            report.checkpoints += 1;
+            let heads: Vec<Head> = serde_json::from_str::<Value>(&c.heads)
+                .ok()
+                .and_then(|v| v.as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|h| {
+                    Some(Head {
+                        chain: h.get(0)?.as_str()?.to_string(),
+                        seq: h.get(1)?.as_i64()?,
+                        hash: h.get(2)?.as_str()?.to_string(),
+                    })
+                })
+                .collect();
+            let mut problem = |what: String| {
+                report.problems.push(AuditProblem {
+                    table: "audit_checkpoint",
+                    id: c.id,
+                    chain: String::new(),
+                    what,
+                });
+            };
+            if c.prev_hash != prev {
+                problem("does not follow the checkpoint before it".to_string());
+            } else if checkpoint_hash(&prev, &heads) != c.hash {
+                problem("its sealed heads no longer match its hash".to_string());
+            } else {
+                for head in &heads {
+                    let row = audit_log::Entity::find()
+                        .filter(audit_log::Column::Chain.eq(head.chain.clone()))
+                        .filter(audit_log::Column::Seq.eq(head.seq))
+                        .one(&self.db)
+                        .await?;
+                    if row.as_ref().map(|r| r.hash.as_str()) != Some(head.hash.as_str()) {
+                        problem(format!(
+                            "sealed row {} of chain {} is missing or changed",
+                            head.seq, head.chain
+                        ));
+                        break;
+                    }
+                }
+            }
+            prev = c.hash;
+        }
+        Ok(())
+    }
+}
