@@ -95,7 +95,7 @@ async fn the_audit_log_verifies_after_real_work_and_names_an_edited_row() {
         "{out}"
     );
     store.close().await.unwrap();
-    server.stop().await;
+    server.stop_unchecked().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -114,7 +114,7 @@ async fn a_deleted_or_reordered_row_is_named() {
     assert!(result.is_err(), "{out}");
     assert!(out.contains("rows missing or reordered"), "{out}");
     store.close().await.unwrap();
-    server.stop().await;
+    server.stop_unchecked().await;
 
     // Two rows of one chain swapped.
     let (server, _org, _) = worked().await;
@@ -140,7 +140,7 @@ async fn a_deleted_or_reordered_row_is_named() {
     assert!(result.is_err(), "{out}");
     assert!(out.contains("BAD audit_log row"), "{out}");
     store.close().await.unwrap();
-    server.stop().await;
+    server.stop_unchecked().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -167,7 +167,7 @@ async fn a_checkpoint_catches_a_row_deleted_from_the_end_of_a_chain() {
         "{out}"
     );
     store.close().await.unwrap();
-    server.stop().await;
+    server.stop_unchecked().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -209,8 +209,18 @@ impl TestServer {
         token
     }
 
-    /// Stops the server (the database stays until the last handle on it is dropped).
-    pub async fn stop(mut self) {
+    /// Stops the server (the database stays until the last handle on it is dropped). Before it
+    /// does, the database of a test's own server is checked: every nomination's events fold back
+    /// into its stored row, and the audit log verifies.
+    pub async fn stop(self) {
+        if self.db.is_some() {
+            check_history(&self.url).await;
+        }
+        self.stop_unchecked().await;
+    }
+
+    /// Stops the server without checking its history (for tests that tamper with it).
+    pub async fn stop_unchecked(mut self) {
         if let Some(running) = self.running.take() {
             running.stop().await.unwrap();
         }
@@ -604,4 +614,34 @@ impl Org {
                 .unwrap(),
         )
     }
+}
+
+/// Every nomination's events, read back from the audit log, fold into the nomination as
+/// stored; and every audit chain verifies.
+pub async fn check_history(url: &str) {
+    use laurel_domain::events::{Kind, NominationEvent, fold_nomination};
+    use laurel_store::Read;
+    let store = laurel_store::Store::connect(url).await.unwrap();
+    for id in laurel_store::testing::nomination_ids(&store).await.unwrap() {
+        let stored = store.nomination(id).await.unwrap().unwrap().nomination;
+        let events: Vec<NominationEvent> = store
+            .audit_of(id.0)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.entity == "nomination" && Kind::from_code(&e.action).is_none())
+            .map(|e| {
+                serde_json::from_value(e.details.clone())
+                    .unwrap_or_else(|err| panic!("{} of {id}: {err}", e.action))
+            })
+            .collect();
+        assert_eq!(
+            fold_nomination(&events).as_ref(),
+            Some(&stored),
+            "the events of nomination {id} do not fold into it"
+        );
+    }
+    let report = store.verify_audit().await.unwrap();
+    assert_eq!(report.problems, [], "the audit log does not verify");
+    store.close().await.unwrap();
 }

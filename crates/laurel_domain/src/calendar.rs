@@ -74,3 +74,47 @@ mod tests {
         }
     }
 }
+
+/// Dates in machine-readable payloads (events, webhooks): ISO 8601, `2026-11-30`. For
+/// `#[serde(with = "crate::calendar::iso_date")]` (and `iso_date::option`).
+pub mod iso_date {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use time::Date;
+    use time::macros::format_description;
+
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+        format_description!("[year]-[month]-[day]");
+
+    /// Writes `2026-11-30`.
+    pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+        let text = date.format(FORMAT).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+
+    /// Reads `2026-11-30`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        Date::parse(&text, FORMAT).map_err(D::Error::custom)
+    }
+
+    /// The same for `Option<Date>` (`null` when absent).
+    pub mod option {
+        use super::*;
+
+        /// Writes `2026-11-30` or `null`.
+        pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            match date {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads `2026-11-30` or `null` (also inside internally tagged enums, where serde
+        /// hands a `null` over as a unit).
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|text| Date::parse(&text, FORMAT).map_err(D::Error::custom))
+                .transpose()
+        }
+    }
+}

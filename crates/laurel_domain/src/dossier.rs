@@ -9,7 +9,10 @@ use crate::rules::{AwardRule, CommendationKind, DossierPart};
 use crate::text::{InvalidInput, bounded_line};
 
 /// What a document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DocumentKind {
     /// Tờ trình / văn bản đề nghị kèm danh sách (Mẫu 01).
     ToTrinh,

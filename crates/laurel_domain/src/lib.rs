@@ -8,6 +8,7 @@ pub mod certificate;
 pub mod council;
 pub mod decision;
 pub mod dossier;
+pub mod events;
 pub mod fact;
 pub mod ids;
 pub mod message;

@@ -25,7 +25,8 @@ pub const ACHIEVEMENT_MAX: usize = 2000;
 pub const REASON_MAX: usize = 2000;
 
 /// Who is nominated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Nominee {
     /// Cá nhân.
     Person(PersonId),
@@ -52,7 +53,10 @@ impl Nominee {
 }
 
 /// The period (year) the achievement belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Period(i32);
 
 impl Period {
@@ -85,7 +89,10 @@ impl Period {
 /// workflow.
 ///
 /// Persisted as its code: renaming a variant is a migration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum NominationState {
     /// Being drafted by the unit's clerk.
     Draft,
@@ -230,7 +237,8 @@ impl FromStr for NominationState {
 
 /// How far a nomination has come, and the dates its deadlines run from. Only the workflow's
 /// `apply` changes it; the store restores it as it was saved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// Where it is in its life.
     pub state: NominationState,
@@ -239,16 +247,21 @@ pub struct Progress {
     /// Where it stands on its workflow.
     pub position: Position,
     /// The day it entered its current stage (the day it was drafted, for a draft).
+    #[serde(with = "crate::calendar::iso_date")]
     pub stage_since: Date,
     /// When its current stage should be done, if the stage has a deadline.
+    #[serde(with = "crate::calendar::iso_date::option")]
     pub due_on: Option<Date>,
     /// The day it was returned for supplement, while it is.
+    #[serde(with = "crate::calendar::iso_date::option")]
     pub returned_on: Option<Date>,
     /// Working days its current stage has been paused while returned.
     pub paused_days: u32,
     /// The day the issuer's office received the complete dossier: the statutory clock.
+    #[serde(with = "crate::calendar::iso_date::option")]
     pub received_on: Option<Date>,
     /// The last day of its public notice, once one is open.
+    #[serde(with = "crate::calendar::iso_date::option")]
     pub notice_closes_on: Option<Date>,
     /// Who submitted it (separation of duties).
     pub submitted_by: Option<AccountId>,
@@ -281,7 +294,8 @@ impl Progress {
 }
 
 /// A nomination (đề nghị khen thưởng).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Nomination {
     /// Identity.
     pub id: NominationId,

@@ -9,8 +9,9 @@ use sea_orm::{
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use crate::entity::{audit_checkpoint, audit_log};
-use crate::records::NewAuditEntry;
+use laurel_domain::events::Recorded;
+
+use crate::entity::{audit_checkpoint, audit_log, outbox};
 use crate::{Store, StoreError, WriteTx};
 
 /// Rows read at once while verifying.
@@ -81,11 +82,14 @@ pub struct AuditReport {
 }
 
 impl WriteTx {
-    /// Appends an entry to the audit log, at the end of its aggregate's hash chain. Two
-    /// transactions appending to one chain at once: the second is refused by the chain's unique
-    /// (chain, seq) index and retried whole ([`StoreError::Busy`]).
-    pub async fn append_audit(&self, entry: NewAuditEntry) -> Result<(), StoreError> {
-        let chain = chain_of(entry.entity, entry.entity_id);
+    /// Records an event: its audit row, at the end of its aggregate's hash chain, and its outbox
+    /// row (what webhooks, subscriptions and notifications are fed from), both in this
+    /// transaction. The only way anything is audited. Returns the audit row's id (the event's
+    /// id). Two transactions appending to one chain at once: the second is refused by the
+    /// chain's unique (chain, seq) index and retried whole ([`StoreError::Busy`]).
+    pub async fn record(&self, recorded: &Recorded) -> Result<i64, StoreError> {
+        let fields = recorded.event.audit_fields();
+        let chain = chain_of(fields.entity, fields.entity_id);
         let head = audit_log::Entity::find()
             .filter(audit_log::Column::Chain.eq(chain.clone()))
             .order_by_desc(audit_log::Column::Seq)
@@ -93,45 +97,86 @@ impl WriteTx {
             .one(&self.tx)
             .await?;
         let (seq, prev) = head.map_or((1, String::new()), |h| (h.seq + 1, h.hash));
-        let details = entry.details.to_string();
+        let details = fields.details.to_string();
+        let actor = recorded.actor.map(|a| a.0);
         let hash = row_hash(
             &prev,
             &AuditRow {
                 chain: &chain,
                 seq,
-                at_micros: micros(entry.at),
-                actor: entry.actor.map(|a| a.0),
-                entity: entry.entity,
-                entity_id: entry.entity_id,
-                action: entry.action,
-                from_state: entry.from_state.as_deref(),
-                to_state: entry.to_state.as_deref(),
-                reason: entry.reason.as_deref(),
+                at_micros: micros(recorded.at),
+                actor,
+                entity: fields.entity,
+                entity_id: fields.entity_id,
+                action: fields.action,
+                from_state: fields.from_state.as_deref(),
+                to_state: fields.to_state.as_deref(),
+                reason: fields.reason.as_deref(),
                 details: &details,
             },
         );
-        audit_log::Entity::insert(audit_log::ActiveModel {
-            at: Set(entry.at),
-            actor_account_id: Set(entry.actor.map(|a| a.0)),
-            entity: Set(entry.entity.to_string()),
-            entity_id: Set(entry.entity_id),
-            action: Set(entry.action.to_string()),
-            from_state: Set(entry.from_state),
-            to_state: Set(entry.to_state),
-            reason: Set(entry.reason),
+        let busy = |e: sea_orm::DbErr| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Busy(e),
+            _ => e.into(),
+        };
+        let inserted = audit_log::Entity::insert(audit_log::ActiveModel {
+            at: Set(recorded.at),
+            actor_account_id: Set(actor),
+            entity: Set(fields.entity.to_string()),
+            entity_id: Set(fields.entity_id),
+            action: Set(fields.action.to_string()),
+            from_state: Set(fields.from_state.clone()),
+            to_state: Set(fields.to_state.clone()),
+            reason: Set(fields.reason.clone()),
             details: Set(details),
-            chain: Set(chain),
+            chain: Set(chain.clone()),
             seq: Set(seq),
             prev_hash: Set(prev),
             hash: Set(hash),
             ..Default::default()
         })
-        .exec_without_returning(&self.tx)
+        .exec(&self.tx)
         .await
-        .map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Busy(e),
-            _ => e.into(),
-        })?;
+        .map_err(busy)?;
+        let id = inserted.last_insert_id;
+        let payload = json!({
+            "id": id,
+            "kind": fields.action,
+            "at": recorded.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "actor": actor,
+            "entity": fields.entity,
+            "entityId": fields.entity_id,
+            "chain": chain,
+            "seq": seq,
+            "scope": recorded.scope.ids(),
+            "fromState": fields.from_state,
+            "toState": fields.to_state,
+            "reason": fields.reason,
+            "data": fields.details,
+        });
+        outbox::Entity::insert(outbox::ActiveModel {
+            audit_id: Set(id),
+            at: Set(recorded.at),
+            kind: Set(fields.action.to_string()),
+            entity: Set(fields.entity.to_string()),
+            entity_id: Set(fields.entity_id),
+            chain: Set(chain),
+            scope: Set(crate::convert::format_path(&recorded.scope)),
+            actor_account_id: Set(actor),
+            payload: Set(payload.to_string()),
+            fanned_out: Set(false),
+            ..Default::default()
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(id)
+    }
+
+    /// Records several events, in order.
+    pub async fn record_all(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        for e in events {
+            self.record(e).await?;
+        }
         Ok(())
     }
 

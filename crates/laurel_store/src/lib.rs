@@ -31,7 +31,7 @@ pub use facts::{
 };
 pub use read::Read;
 pub use records::{
-    Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NewAccount, NewAuditEntry,
+    Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NewAccount,
     NominationFilter, NominationRecord, PageRequest, SequenceKind, SessionRecord, Waiting,
 };
 pub use review::{

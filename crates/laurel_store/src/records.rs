@@ -162,29 +162,6 @@ pub struct CertificateRecord {
     pub issued_by: AccountId,
 }
 
-/// One audit-log entry to append.
-#[derive(Debug, Clone)]
-pub struct NewAuditEntry {
-    /// When.
-    pub at: OffsetDateTime,
-    /// Who (`None` for the system itself, e.g. the first administrator).
-    pub actor: Option<AccountId>,
-    /// What kind of thing changed: "nomination", "decision", "unit", ...
-    pub entity: &'static str,
-    /// Which one.
-    pub entity_id: Uuid,
-    /// What happened, e.g. "NOMINATION_SUBMITTED".
-    pub action: &'static str,
-    /// The state before, for state changes.
-    pub from_state: Option<String>,
-    /// The state after.
-    pub to_state: Option<String>,
-    /// The reason a person gave.
-    pub reason: Option<String>,
-    /// Anything else worth keeping, as JSON.
-    pub details: serde_json::Value,
-}
-
 /// One audit-log entry as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {

@@ -177,6 +177,20 @@ fn replace_database(url: &str, name: &str) -> String {
     }
 }
 
+/// The ids of every nomination, oldest first.
+pub async fn nomination_ids(
+    store: &Store,
+) -> Result<Vec<laurel_domain::ids::NominationId>, StoreError> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    Ok(crate::entity::nomination::Entity::find()
+        .order_by_asc(crate::entity::nomination::Column::CreatedAt)
+        .all(&store.db)
+        .await?
+        .into_iter()
+        .map(|m| laurel_domain::ids::NominationId(m.id))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database;

@@ -17,7 +17,8 @@ use time::macros::{date, datetime};
 use uuid::Uuid;
 
 use crate::testing::TestDatabase;
-use crate::{NewAccount, NewAuditEntry, Read, SequenceKind, Store, StoreError};
+use crate::{NewAccount, Read, SequenceKind, Store, StoreError};
+use laurel_domain::events::{DomainEvent, Kind, Recorded, Subject};
 
 const NOW: OffsetDateTime = datetime!(2025-01-05 02:00 UTC);
 
@@ -329,16 +330,15 @@ async fn the_audit_log_is_append_only() {
     let (_db, store) = store().await;
     let entity = id();
     let tx = store.write().await.unwrap();
-    tx.append_audit(NewAuditEntry {
+    tx.record(&Recorded {
         at: NOW,
         actor: None,
-        entity: "nomination",
-        entity_id: entity,
-        action: "NOMINATION_SUBMITTED",
-        from_state: Some("DRAFT".into()),
-        to_state: Some("SUBMITTED".into()),
-        reason: None,
-        details: serde_json::json!({"k": "v"}),
+        scope: Default::default(),
+        event: DomainEvent::other(
+            Subject::Nomination(laurel_domain::ids::NominationId(entity)),
+            Kind::PublicCommentReceived,
+            serde_json::json!({"k": "v"}),
+        ),
     })
     .await
     .unwrap();
@@ -354,7 +354,7 @@ async fn the_audit_log_is_append_only() {
     }
     let trail = store.audit_of(entity).await.unwrap();
     assert_eq!(trail.len(), 1);
-    assert_eq!(trail[0].action, "NOMINATION_SUBMITTED");
+    assert_eq!(trail[0].action, "PUBLIC_COMMENT_RECEIVED");
     assert_eq!(trail[0].details, serde_json::json!({"k": "v"}));
 }
 
@@ -911,16 +911,18 @@ async fn rows_written_before_the_chains_are_chained_in_order_by_the_migration() 
     assert_eq!(report.problems, []);
     // New rows continue the chains.
     let tx = store.write().await.unwrap();
-    tx.append_audit(NewAuditEntry {
+    tx.record(&Recorded {
         at: NOW + time::Duration::minutes(4),
         actor: None,
-        entity: "nomination",
-        entity_id: a,
-        action: "NOMINATION_RECEIVED",
-        from_state: Some("SUBMITTED".into()),
-        to_state: Some("SUBMITTED".into()),
-        reason: None,
-        details: serde_json::json!({ "stage": "RECEIVE" }),
+        scope: Default::default(),
+        event: DomainEvent::Other(
+            laurel_domain::events::Change::new(
+                Subject::Nomination(laurel_domain::ids::NominationId(a)),
+                Kind::DocumentAttached,
+                serde_json::json!({ "stage": "RECEIVE" }),
+            )
+            .states(Some("SUBMITTED"), Some("SUBMITTED")),
+        ),
     })
     .await
     .unwrap();

@@ -174,7 +174,10 @@ impl fmt::Display for CommandKind {
 }
 
 /// The appraiser's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AppraisalVerdict {
     /// Meets the rules: goes on.
     Eligible,
@@ -193,7 +196,10 @@ impl AppraisalVerdict {
 }
 
 /// A consulted unit's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OpinionVerdict {
     /// Đồng ý.
     Agree,
@@ -212,7 +218,10 @@ impl OpinionVerdict {
 }
 
 /// The grounds on which an award decision is annulled (Law 06/2022 Art 93.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AnnulGround {
     /// a) Gian dối trong việc kê khai thành tích.
     A,
@@ -285,7 +294,8 @@ impl FromStr for AnnulGround {
 
 /// The figures of a council's vote on one nomination: recorded by its secretary, or counted
 /// from a session's ballots. Recused members are left out of `members` and `present`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Tally {
     /// Members of the council (its whole membership on the session's date).
     pub members: u32,
@@ -455,10 +465,18 @@ impl Command {
 
 /// What happened to a nomination, in the past tense. Written to its history and the audit log
 /// with the transition.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(
+    tag = "event",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
 pub enum Event {
     /// The citation changed.
-    Edited,
+    Edited {
+        /// The new citation.
+        achievement: String,
+    },
     /// Submitted by the proposing unit.
     Submitted,
     /// Sent back to the stage that returned it, after `paused_days` working days.
@@ -504,6 +522,7 @@ pub enum Event {
     /// A public notice opened.
     NoticeOpened {
         /// Its last day.
+        #[serde(with = "crate::calendar::iso_date")]
         closes_on: Date,
     },
     /// The public notice ended.
@@ -513,6 +532,7 @@ pub enum Event {
         /// The units.
         units: Vec<UnitId>,
         /// Their deadline.
+        #[serde(with = "crate::calendar::iso_date")]
         due_on: Date,
     },
     /// A unit gave its opinion.
@@ -543,8 +563,10 @@ pub enum Event {
     /// A late stage sent the proposing unit a new expected date.
     DelayNoticed {
         /// The date it was due.
+        #[serde(with = "crate::calendar::iso_date::option")]
         previous_due_on: Option<Date>,
         /// The new date.
+        #[serde(with = "crate::calendar::iso_date")]
         new_due_on: Date,
         /// Why.
         reason: String,
@@ -567,7 +589,7 @@ impl Event {
     /// Stable name, as written in the history and the audit log.
     pub fn name(&self) -> &'static str {
         match self {
-            Event::Edited => "NOMINATION_EDITED",
+            Event::Edited { .. } => "NOMINATION_EDITED",
             Event::Submitted => "NOMINATION_SUBMITTED",
             Event::Resubmitted { .. } => "NOMINATION_RESUBMITTED",
             Event::Recalled => "NOMINATION_RECALLED",
@@ -597,7 +619,7 @@ impl Event {
             | Event::Rejected { reason }
             | Event::DelayNoticed { reason, .. } => vec![reason.clone()],
             Event::Returned { reasons, .. } => reasons.clone(),
-            Event::Edited
+            Event::Edited { .. }
             | Event::Submitted
             | Event::Resubmitted { .. }
             | Event::Recalled
@@ -622,7 +644,7 @@ impl Event {
             Event::Endorsed { note, .. } => note.as_deref(),
             Event::Appraised { notes, .. } => Some(notes),
             Event::OpinionGiven { text, .. } => Some(text),
-            Event::Edited
+            Event::Edited { .. }
             | Event::Submitted
             | Event::Resubmitted { .. }
             | Event::Recalled
@@ -1104,8 +1126,8 @@ pub fn apply(
     let today = s.today;
     let events = match command {
         Command::Edit { achievement } => {
-            next.achievement = achievement;
-            vec![Event::Edited]
+            next.achievement = achievement.clone();
+            vec![Event::Edited { achievement }]
         }
         Command::Submit => {
             if let Some(exceeded) = s.quota {

@@ -201,7 +201,9 @@ pub struct Stage {
 }
 
 /// A nomination's pin: the definition and version it started under.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct WorkflowRef {
     /// The definition's id.
     pub id: String,

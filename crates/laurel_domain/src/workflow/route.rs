@@ -66,7 +66,19 @@ impl Route {
 
 /// Where a nomination stands: a stage of its workflow and, at an ENDORSE stage, the level on
 /// its route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Position {
     /// Index of the stage in the workflow.
     pub stage: usize,

@@ -1406,3 +1406,92 @@ fn a_walk_through_every_shipped_workflow_reaches_a_decision() {
         }
     }
 }
+
+#[test]
+fn a_nominations_events_fold_back_into_it_through_their_audit_details() {
+    use crate::events::{DomainEvent, NominationEvent, fold_nomination};
+    let wf = workflows()
+        .for_award(AwardKind::BangKhenBoTinh, date!(2025 - 03 - 03))
+        .unwrap();
+    let p = people();
+    let mut w = World::new(AwardKind::BangKhenBoTinh);
+    let mut n = draft(AwardKind::BangKhenBoTinh, wf, w.today);
+    let mut log = vec![NominationEvent::Drafted {
+        nomination: Box::new(n.clone()),
+    }];
+    let tally = Tally {
+        members: 9,
+        present: 8,
+        votes_for: 8,
+        ..Tally::default()
+    };
+    let steps = [
+        (
+            &p.clerk_x,
+            Command::Edit {
+                achievement: "Thành tích đã sửa".into(),
+            },
+        ),
+        (&p.head_x, Command::Submit),
+        (&p.head_h, Command::Endorse { note: None }),
+        (&p.head_t, Command::Endorse { note: None }),
+        (&p.office, Command::Receive),
+        (
+            &p.office2,
+            Command::Appraise {
+                verdict: AppraisalVerdict::Eligible,
+                notes: "Đủ điều kiện".into(),
+            },
+        ),
+        (&p.secretary, Command::RecordCouncil { tally }),
+        (
+            &p.signer,
+            Command::Sign {
+                decision: DecisionId(Uuid::from_u128(500)),
+            },
+        ),
+    ];
+    for (i, (who, command)) in steps.into_iter().enumerate() {
+        if i == 1 {
+            // Grouped into a proposal before it is submitted, as the store saves it.
+            let version = n.version() + 1;
+            n = n
+                .in_proposal(crate::ids::ProposalId(Uuid::from_u128(600)))
+                .saved_at(version);
+            log.push(NominationEvent::Grouped {
+                id: n.id,
+                proposal: crate::ids::ProposalId(Uuid::from_u128(600)),
+                number: None,
+                version,
+            });
+        }
+        let t = w.run(wf, &n, who, command).unwrap();
+        let next = t.next.clone().saved_at(n.version() + 1);
+        for event in t.events {
+            log.push(NominationEvent::Moved {
+                id: n.id,
+                event,
+                before: n.progress().clone(),
+                after: next.progress().clone(),
+                from_stage: stage_kind(wf, &n),
+                to_stage: stage_kind(wf, &next),
+                acting_for: None,
+            });
+        }
+        n = next;
+    }
+    // What the audit log keeps is what folds.
+    let stored: Vec<NominationEvent> = log
+        .iter()
+        .map(|e| {
+            let details = DomainEvent::Nomination(e.clone()).audit_fields().details;
+            serde_json::from_value(details).unwrap()
+        })
+        .collect();
+    assert_eq!(stored, log);
+    assert_eq!(fold_nomination(&stored), Some(n.clone()));
+    assert_eq!(n.state(), NominationState::Decided);
+    assert_eq!(n.achievement, "Thành tích đã sửa");
+    // A stream that does not start with the drafting folds to nothing.
+    assert_eq!(fold_nomination(&stored[1..]), None);
+}

@@ -17,9 +17,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use super::{Ops, audit, by};
+use super::{Ops, by, everywhere, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
 
 /// What the public learns when verifying a certificate: enough to check the paper in hand.
 #[derive(Debug, Clone)]
@@ -110,21 +111,21 @@ impl Ops {
                     issued_by: actor.account,
                 };
                 tx.insert_certificate(&certificate).await?;
-                tx.append_audit(audit(
+                tx.record(&recorded(
                     now,
                     by(actor),
-                    "certificate",
-                    certificate.id.0,
-                    "CERTIFICATE_ISSUED",
-                    None,
-                    Some(certificate.status.code()),
-                    None,
-                    json!({
-                        "decision": decision.number.to_string(),
-                        "nomination": nomination.id.to_string(),
-                        "goldenBookNo": golden_book_no,
-                        "contentSha256": certificate.content_sha256,
-                    }),
+                    everywhere(),
+                    Change::new(
+                        Subject::Certificate(certificate.id),
+                        Kind::CertificateIssued,
+                        json!({
+                            "decision": decision.number.to_string(),
+                            "nomination": nomination.id.to_string(),
+                            "goldenBookNo": golden_book_no,
+                            "contentSha256": certificate.content_sha256,
+                        }),
+                    )
+                    .states(None, Some(certificate.status.code())),
                 ))
                 .await?;
             }

@@ -31,9 +31,10 @@ use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
 use super::workflow::ActOn;
-use super::{Ops, audit, by};
+use super::{Ops, by, everywhere, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
 
 /// Most nominations on one session's agenda.
 pub const AGENDA_MAX: usize = 500;
@@ -152,21 +153,20 @@ impl Ops {
                 version: 1,
             };
             tx.insert_council(&record).await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "council",
-                record.id.0,
-                "COUNCIL_CREATED",
-                None,
-                None,
-                None,
-                json!({
-                    "issuer": issuer.to_string(),
-                    "name": record.name,
-                    "quorum": record.quorum.share.to_string(),
-                    "quorumStrict": record.quorum.strict,
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Council(record.id),
+                    Kind::CouncilCreated,
+                    json!({
+                        "issuer": issuer.to_string(),
+                        "name": record.name,
+                        "quorum": record.quorum.share.to_string(),
+                        "quorumStrict": record.quorum.strict,
+                    }),
+                ),
             ))
             .await?;
             Ok(record)
@@ -195,22 +195,12 @@ impl Ops {
             let quorum = quorum.unwrap_or(council.quorum);
             tx.update_council(id, expected_version, &name, quorum)
                 .await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "council",
-                id.0,
-                "COUNCIL_UPDATED",
-                None,
-                None,
-                None,
-                json!({
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Council(id), Kind::CouncilUpdated, json!({
                     "name": name,
                     "quorum": quorum.share.to_string(),
                     "quorumStrict": quorum.strict,
                     "previous": { "name": council.name, "quorum": council.quorum.share.to_string(), "quorumStrict": council.quorum.strict },
-                }),
-            ))
+                }))))
             .await?;
             self.require_council(tx, id).await
         })
@@ -266,22 +256,21 @@ impl Ops {
             })?;
             tx.insert_membership(council, &term, actor.account, now)
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "council",
-                council.0,
-                "COUNCIL_MEMBER_ADDED",
-                None,
-                None,
-                None,
-                json!({
-                    "membership": term.id.to_string(),
-                    "account": account.to_string(),
-                    "position": position.code(),
-                    "from": from.to_string(),
-                    "until": until.map(|d| d.to_string()),
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Council(council),
+                    Kind::CouncilMemberAdded,
+                    json!({
+                        "membership": term.id.to_string(),
+                        "account": account.to_string(),
+                        "position": position.code(),
+                        "from": from.to_string(),
+                        "until": until.map(|d| d.to_string()),
+                    }),
+                ),
             ))
             .await?;
             Ok(term)
@@ -323,17 +312,7 @@ impl Ops {
                 })
             })?;
             tx.end_membership(id, until).await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "council",
-                council.0,
-                "COUNCIL_MEMBERSHIP_ENDED",
-                None,
-                None,
-                None,
-                json!({ "membership": id.to_string(), "until": until.to_string(), "previous": term.until.map(|d| d.to_string()) }),
-            ))
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Council(council), Kind::CouncilMembershipEnded, json!({ "membership": id.to_string(), "until": until.to_string(), "previous": term.until.map(|d| d.to_string()) }))))
             .await?;
             Ok(Membership {
                 until: Some(until),
@@ -361,22 +340,21 @@ impl Ops {
                 .await?;
             tx.set_vote_rule(council, award, &rule, actor.account, now)
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "council",
-                council.0,
-                "COUNCIL_VOTE_RULE_SET",
-                None,
-                None,
-                None,
-                json!({
-                    "award": award.code(),
-                    "rule": rule.describe_en(),
-                    "threshold": rule.threshold.to_string(),
-                    "writtenOpinions": rule.written_opinions,
-                    "source": rule.source,
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Council(council),
+                    Kind::CouncilVoteRuleSet,
+                    json!({
+                        "award": award.code(),
+                        "rule": rule.describe_en(),
+                        "threshold": rule.threshold.to_string(),
+                        "writtenOpinions": rule.written_opinions,
+                        "source": rule.source,
+                    }),
+                ),
             ))
             .await?;
             Ok(VoteRuleRecord {
@@ -402,16 +380,15 @@ impl Ops {
                 .await?;
             let removed = tx.clear_vote_rule(council, award).await?;
             if removed {
-                tx.append_audit(audit(
+                tx.record(&recorded(
                     now,
                     by(actor),
-                    "council",
-                    council.0,
-                    "COUNCIL_VOTE_RULE_CLEARED",
-                    None,
-                    None,
-                    None,
-                    json!({ "award": award.code() }),
+                    everywhere(),
+                    Change::new(
+                        Subject::Council(council),
+                        Kind::CouncilVoteRuleCleared,
+                        json!({ "award": award.code() }),
+                    ),
                 ))
                 .await?;
             }
@@ -539,24 +516,14 @@ impl Ops {
                 version: 1,
             };
             tx.insert_council_session(&record).await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "council_session",
-                record.id.0,
-                "COUNCIL_SESSION_OPENED",
-                None,
-                Some("OPEN"),
-                None,
-                json!({
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::CouncilSession(record.id), Kind::CouncilSessionOpened, json!({
                     "council": council.id.to_string(),
                     "date": input.date.to_string(),
                     "place": place,
                     "members": record.session.members.len(),
                     "present": record.session.present.iter().map(ToString::to_string).collect::<Vec<_>>(),
                     "agenda": input.agenda.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                }),
-            ))
+                })).states(None, Some("OPEN"))))
             .await?;
             Ok(record)
         })
@@ -621,16 +588,16 @@ impl Ops {
                         })
                 })
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "council_session",
-                session.0,
-                "COUNCIL_RECUSAL_DECLARED",
-                None,
-                None,
-                Some(&reason),
-                json!({ "nomination": nomination.to_string(), "member": member.to_string() }),
+                everywhere(),
+                Change::new(
+                    Subject::CouncilSession(session),
+                    Kind::CouncilRecusalDeclared,
+                    json!({ "nomination": nomination.to_string(), "member": member.to_string() }),
+                )
+                .reason(Some(&reason)),
             ))
             .await?;
             Ok(record)
@@ -665,22 +632,20 @@ impl Ops {
                 .items
                 .iter()
                 .any(|i| i.nomination == nomination && i.rule.secret_ballot);
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "council_session",
-                session.0,
-                "COUNCIL_WRITTEN_OPINION_RECORDED",
-                None,
-                None,
-                None,
+                everywhere(),
+                Change::new(
+                Subject::CouncilSession(session),
+                Kind::CouncilWrittenOpinionRecorded,
                 // A secret vote's written opinions are counted, never shown one by one.
                 if secret {
                     json!({ "nomination": nomination.to_string(), "member": member.to_string() })
                 } else {
                     json!({ "nomination": nomination.to_string(), "member": member.to_string(), "choice": choice.code() })
                 },
-            ))
+            )))
             .await?;
             Ok(record)
         })
@@ -704,17 +669,7 @@ impl Ops {
                     Ok(s.record_tally(nomination, counts)?)
                 })
                 .await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "council_session",
-                session.0,
-                "COUNCIL_TALLY_RECORDED",
-                None,
-                None,
-                None,
-                json!({ "nomination": nomination.to_string(), "yes": counts.yes, "no": counts.no, "abstain": counts.abstain }),
-            ))
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::CouncilSession(session), Kind::CouncilTallyRecorded, json!({ "nomination": nomination.to_string(), "yes": counts.yes, "no": counts.no, "abstain": counts.abstain }))))
             .await?;
             Ok(record)
         })
@@ -757,16 +712,15 @@ impl Ops {
                     Ok(s.judge(nomination, chosen.clone())?)
                 })
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "council_session",
-                session.0,
-                "COUNCIL_JUDGEMENT_RECORDED",
-                None,
-                None,
-                None,
-                json!({ "nomination": nomination.to_string(), "criteria": chosen }),
+                everywhere(),
+                Change::new(
+                    Subject::CouncilSession(session),
+                    Kind::CouncilJudgementRecorded,
+                    json!({ "nomination": nomination.to_string(), "criteria": chosen }),
+                ),
             ))
             .await?;
             Ok(saved)
@@ -805,16 +759,15 @@ impl Ops {
                     other => other.into(),
                 })?;
             // Who voted, never what or with which receipt.
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "council_session",
-                session.0,
-                "COUNCIL_BALLOT_CAST",
-                None,
-                None,
-                None,
-                json!({ "nomination": nomination.to_string() }),
+                everywhere(),
+                Change::new(
+                    Subject::CouncilSession(session),
+                    Kind::CouncilBallotCast,
+                    json!({ "nomination": nomination.to_string() }),
+                ),
             ))
             .await?;
             Ok(receipt.clone())
@@ -982,23 +935,23 @@ impl Ops {
                 .await?;
             }
             tx.mark_session_closed(session, actor.account, now).await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "council_session",
-                session.0,
-                "COUNCIL_SESSION_CLOSED",
-                Some("OPEN"),
-                Some("CLOSED"),
-                None,
-                json!({
-                    "minutesSha256": sha256,
-                    "items": closed.iter().map(|c| json!({
-                        "nomination": c.outcome.nomination.to_string(),
-                        "approved": c.outcome.approved,
-                        "applied": c.applied.is_ok(),
-                    })).collect::<Vec<_>>(),
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::CouncilSession(session),
+                    Kind::CouncilSessionClosed,
+                    json!({
+                        "minutesSha256": sha256,
+                        "items": closed.iter().map(|c| json!({
+                            "nomination": c.outcome.nomination.to_string(),
+                            "approved": c.outcome.approved,
+                            "applied": c.applied.is_ok(),
+                        })).collect::<Vec<_>>(),
+                    }),
+                )
+                .states(Some("OPEN"), Some("CLOSED")),
             ))
             .await?;
             record = self.require_session(tx, session).await?;

@@ -21,9 +21,10 @@ use serde_json::json;
 use time::{Date, OffsetDateTime};
 
 use super::workflow::ActOn;
-use super::{Ops, audit, by};
+use super::{Ops, by, everywhere, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
 
 /// Most nominations one decision may list.
 pub const DECISION_MAX_NOMINATIONS: usize = 1000;
@@ -404,16 +405,7 @@ impl Ops {
                 })
                 .await?;
             }
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "decision",
-                decision.id.0,
-                "DECISION_SIGNED",
-                None,
-                Some(decision.state.code()),
-                None,
-                json!({
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Decision(decision.id), Kind::DecisionSigned, json!({
                     "number": decision.number.to_string(),
                     "kind": decision.kind.code(),
                     "signedOn": decision.signed_on.to_string(),
@@ -426,8 +418,7 @@ impl Ops {
                         .filter(|(_, ids)| !ids.is_empty())
                         .map(|(nomination, ids)| (nomination.to_string(), json!(ids)))
                         .collect::<serde_json::Map<_, _>>(),
-                }),
-            ))
+                })).states(None, Some(decision.state.code()))))
             .await?;
             Ok(decision)
         })
@@ -556,38 +547,18 @@ impl Ops {
                 .await?
                 .iter()
                 .any(|r| r.nomination.state().holds_award());
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "decision",
-                annulment.id.0,
-                "DECISION_SIGNED",
-                None,
-                Some(annulment.state.code()),
-                Some(&reason),
-                json!({
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Decision(annulment.id), Kind::DecisionSigned, json!({
                     "number": annulment.number.to_string(),
                     "kind": annulment.kind.code(),
                     "annuls": original.id.to_string(),
                     "ground": input.ground.code(),
                     "nominations": items.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>(),
                     "certificatesAnnulled": certificates,
-                }),
-            ))
+                })).states(None, Some(annulment.state.code())).reason(Some(&reason))))
             .await?;
             if !still_awarded {
                 tx.annul_decision_row(original.id).await?;
-                tx.append_audit(audit(
-                    now,
-                    by(actor),
-                    "decision",
-                    original.id.0,
-                    "DECISION_ANNULLED",
-                    Some(DecisionState::Signed.code()),
-                    Some(DecisionState::Annulled.code()),
-                    Some(&reason),
-                    json!({ "by": annulment.id.to_string(), "number": annulment.number.to_string() }),
-                ))
+                tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Decision(original.id), Kind::DecisionAnnulled, json!({ "by": annulment.id.to_string(), "number": annulment.number.to_string() })).states(Some(DecisionState::Signed.code()), Some(DecisionState::Annulled.code())).reason(Some(&reason))))
                 .await?;
             }
             Ok(annulment)
@@ -628,21 +599,20 @@ impl Ops {
                 ..current.clone()
             };
             let version = tx.record_recovery(&next, input.expected_version).await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "annulment",
-                input.nomination.0,
-                "RECOVERY_RECORDED",
-                None,
-                None,
-                None,
-                json!({
-                    "artefactReturnedOn": next.artefact_returned_on.map(|d| d.to_string()),
-                    "cashRecoveredVnd": next.cash_recovered_vnd,
-                    "cashRecoveredOn": next.cash_recovered_on.map(|d| d.to_string()),
-                    "amountVnd": next.amount_vnd,
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Annulment(input.nomination),
+                    Kind::RecoveryRecorded,
+                    json!({
+                        "artefactReturnedOn": next.artefact_returned_on.map(|d| d.to_string()),
+                        "cashRecoveredVnd": next.cash_recovered_vnd,
+                        "cashRecoveredOn": next.cash_recovered_on.map(|d| d.to_string()),
+                        "amountVnd": next.amount_vnd,
+                    }),
+                ),
             ))
             .await?;
             Ok(AnnulmentRecord { version, ..next })

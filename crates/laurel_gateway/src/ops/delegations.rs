@@ -12,9 +12,10 @@ use laurel_store::{DelegationRecord, Read, ReadReview};
 use serde_json::json;
 use time::{Date, OffsetDateTime};
 
-use super::{Ops, audit, by, everywhere};
+use super::{Ops, by, everywhere, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
 
 impl Ops {
     /// Delegates `role` at `unit` to another account from `from` to `until` (inclusive). The
@@ -96,23 +97,23 @@ impl Ops {
             };
             tx.insert_delegation(&record).await?;
             let d = &record.delegation;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "delegation",
-                record.id.0,
-                "ROLE_DELEGATED",
-                None,
-                Some("ACTIVE"),
-                None,
-                json!({
-                    "role": d.role.code(),
-                    "unit": d.unit.to_string(),
-                    "delegator": d.delegator.to_string(),
-                    "delegate": d.delegate.to_string(),
-                    "from": d.from.to_string(),
-                    "until": d.until.to_string(),
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Delegation(record.id),
+                    Kind::RoleDelegated,
+                    json!({
+                        "role": d.role.code(),
+                        "unit": d.unit.to_string(),
+                        "delegator": d.delegator.to_string(),
+                        "delegate": d.delegate.to_string(),
+                        "from": d.from.to_string(),
+                        "until": d.until.to_string(),
+                    }),
+                )
+                .states(None, Some("ACTIVE")),
             ))
             .await?;
             Ok(record.clone())
@@ -141,16 +142,12 @@ impl Ops {
                     expected_en: "a delegation not yet revoked",
                 }));
             }
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "delegation",
-                id.0,
-                "DELEGATION_REVOKED",
-                Some("ACTIVE"),
-                Some("REVOKED"),
-                None,
-                json!({}),
+                everywhere(),
+                Change::new(Subject::Delegation(id), Kind::DelegationRevoked, json!({}))
+                    .states(Some("ACTIVE"), Some("REVOKED")),
             ))
             .await?;
             Ok(DelegationRecord {
@@ -223,21 +220,21 @@ impl Ops {
         in_tx!(self, |tx| {
             tx.set_calendar_day(date, day.as_ref(), actor.account, now)
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "calendar",
-                uuid::Uuid::nil(),
-                "CALENDAR_DAY_SET",
-                None,
-                day.as_ref().map(|d| d.kind.code()),
-                None,
-                json!({
-                    "date": date.to_string(),
-                    "name": day.as_ref().map(|d| d.name.clone()),
-                    "source": day.as_ref().map(|d| d.source.clone()),
-                    "today": local_date(now).to_string(),
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Calendar,
+                    Kind::CalendarDaySet,
+                    json!({
+                        "date": date.to_string(),
+                        "name": day.as_ref().map(|d| d.name.clone()),
+                        "source": day.as_ref().map(|d| d.source.clone()),
+                        "today": local_date(now).to_string(),
+                    }),
+                )
+                .states(None, day.as_ref().map(|d| d.kind.code())),
             ))
             .await?;
             Ok(day.clone())

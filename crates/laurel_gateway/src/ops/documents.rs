@@ -16,9 +16,11 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use super::{Ops, audit, by};
+use super::{Ops, by, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
+use laurel_domain::org::UnitPath;
 
 /// Default largest document: 20 MiB (a scanned report of a few dozen pages).
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
@@ -97,20 +99,23 @@ impl Ops {
         Ok((media_type, HEXLOWER.encode(&Sha256::digest(content))))
     }
 
-    /// Whether the actor may change the documents of `owner` now.
+    /// Whether the actor may change the documents of `owner` now; the owner's proposing path
+    /// when they may.
     async fn authorize_attach(
         &self,
         tx: &WriteTx,
         actor: &Actor,
         owner: DocumentOwner,
-    ) -> Result<(), OpsError> {
+    ) -> Result<UnitPath, OpsError> {
         match owner {
             DocumentOwner::Nomination(id) => {
                 let record = tx.require_nomination(id).await?;
                 self.must_read(tx, actor, &record).await?;
                 let wf = self.workflow_of(&record.nomination)?;
                 let route = self.route_of(tx, &record).await?;
-                workflow::may_attach(wf, &record.nomination, actor, &route).map_err(|refusal| {
+                workflow::may_attach(wf, &record.nomination, actor, &route)
+                    .map(|()| record.proposing_path.clone())
+                    .map_err(|refusal| {
                     match refusal {
                         AttachRefusal::Denied(denied) => OpsError::Forbidden(denied),
                         AttachRefusal::Closed(_) => OpsError::invalid(InvalidInput::Malformed {
@@ -134,7 +139,7 @@ impl Ops {
                     )
                 });
                 if open {
-                    Ok(())
+                    Ok(proposal.proposing_path.clone())
                 } else {
                     Err(OpsError::invalid(InvalidInput::Malformed {
                         field: "proposalId",
@@ -181,7 +186,7 @@ impl Ops {
         let owner = attachment.owner;
         let kind = attachment.kind;
         in_tx!(self, |tx| {
-            self.authorize_attach(tx, actor, owner).await?;
+            let scope = self.authorize_attach(tx, actor, owner).await?;
             let record = DocumentRecord {
                 id: DocumentId(edge::new_id()),
                 nomination: match owner {
@@ -202,24 +207,22 @@ impl Ops {
                 detached_at: None,
             };
             tx.insert_document(&record).await?;
-            let (entity, entity_id) = owner_key(owner);
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                entity,
-                entity_id,
-                "DOCUMENT_ATTACHED",
-                None,
-                None,
-                None,
-                json!({
-                    "document": record.id.to_string(),
-                    "kind": kind.code(),
-                    "filename": record.filename,
-                    "mediaType": media_type.mime(),
-                    "sizeBytes": size,
-                    "sha256": record.sha256,
-                }),
+                scope,
+                Change::new(
+                    subject_of(owner),
+                    Kind::DocumentAttached,
+                    json!({
+                        "document": record.id.to_string(),
+                        "kind": kind.code(),
+                        "filename": record.filename,
+                        "mediaType": media_type.mime(),
+                        "sizeBytes": size,
+                        "sha256": record.sha256,
+                    }),
+                ),
             ))
             .await?;
             Ok(record.clone())
@@ -245,7 +248,7 @@ impl Ops {
                 (None, Some(p)) => DocumentOwner::Proposal(p),
                 (None, None) => return Err(OpsError::internal("a document without owner")),
             };
-            self.authorize_attach(tx, actor, owner).await?;
+            let scope = self.authorize_attach(tx, actor, owner).await?;
             if let DocumentOwner::Nomination(n) = owner {
                 let state = tx.require_nomination(n).await?.nomination.state();
                 let proposer_side =
@@ -265,17 +268,15 @@ impl Ops {
                     expected_en: "a document still in the dossier",
                 }));
             }
-            let (entity, entity_id) = owner_key(owner);
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                entity,
-                entity_id,
-                "DOCUMENT_DETACHED",
-                None,
-                None,
-                None,
-                json!({ "document": id.to_string(), "kind": document.kind.code() }),
+                scope,
+                Change::new(
+                    subject_of(owner),
+                    Kind::DocumentDetached,
+                    json!({ "document": id.to_string(), "kind": document.kind.code() }),
+                ),
             ))
             .await?;
             Ok(DocumentRecord {
@@ -339,9 +340,9 @@ impl Ops {
     }
 }
 
-fn owner_key(owner: DocumentOwner) -> (&'static str, uuid::Uuid) {
+fn subject_of(owner: DocumentOwner) -> Subject {
     match owner {
-        DocumentOwner::Nomination(id) => ("nomination", id.0),
-        DocumentOwner::Proposal(id) => ("proposal", id.0),
+        DocumentOwner::Nomination(id) => Subject::Nomination(id),
+        DocumentOwner::Proposal(id) => Subject::Proposal(id),
     }
 }

@@ -20,9 +20,10 @@ use serde_json::json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{Ops, audit, by};
+use super::{Ops, by, everywhere, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
 
 /// Longest initiative or research title.
 const TITLE_MAX: usize = 500;
@@ -132,16 +133,16 @@ impl Ops {
             let previous = tx
                 .upsert_rating(nominee, rating_year, rating, actor.account, now)
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "nominee",
-                nominee.uuid(),
-                "RATING_RECORDED",
-                previous.map(|p| p.code()),
-                Some(rating.code()),
-                None,
-                json!({ "year": rating_year }),
+                everywhere(),
+                Change::new(
+                    Subject::Nominee(nominee.uuid()),
+                    Kind::RatingRecorded,
+                    json!({ "year": rating_year }),
+                )
+                .states(previous.map(|p| p.code()), Some(rating.code())),
             ))
             .await?;
             Ok(RatingFact {
@@ -187,24 +188,14 @@ impl Ops {
         in_tx!(self, |tx| {
             self.authorize_facts(tx, actor, record.nominee).await?;
             tx.insert_recognition(&record, actor.account, now).await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "nominee",
-                record.nominee.uuid(),
-                "RECOGNITION_RECORDED",
-                None,
-                None,
-                None,
-                json!({
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Nominee(record.nominee.uuid()), Kind::RecognitionRecorded, json!({
                     "id": record.id,
                     "kind": record.kind.code(),
                     "scope": record.scope.code(),
                     "year": record.year,
                     "title": record.title,
                     "usedFor": record.prior_use.map(|u| json!({ "award": u.award.code(), "year": u.year })),
-                }),
-            ))
+                }))))
             .await?;
             Ok(record.clone())
         })
@@ -240,17 +231,7 @@ impl Ops {
         in_tx!(self, |tx| {
             self.authorize_facts(tx, actor, nominee).await?;
             tx.insert_discipline(&record, actor.account, now).await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "nominee",
-                nominee.uuid(),
-                "DISCIPLINE_RECORDED",
-                None,
-                None,
-                None,
-                json!({ "id": record.id, "level": level.code(), "from": from.to_string(), "to": to.map(|d| d.to_string()) }),
-            ))
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Nominee(nominee.uuid()), Kind::DisciplineRecorded, json!({ "id": record.id, "level": level.code(), "from": from.to_string(), "to": to.map(|d| d.to_string()) }))))
             .await?;
             Ok(record.clone())
         })
@@ -278,16 +259,17 @@ impl Ops {
         in_tx!(self, |tx| {
             self.authorize_facts(tx, actor, nominee).await?;
             tx.insert_block(&record, actor.account, now).await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "block",
-                record.id,
-                "BLOCK_RECORDED",
-                None,
-                Some("PENDING"),
-                Some(&record.reason),
-                json!({ "kind": kind.code(), "nominee": nominee.uuid() }),
+                everywhere(),
+                Change::new(
+                    Subject::Block(record.id),
+                    Kind::BlockRecorded,
+                    json!({ "kind": kind.code(), "nominee": nominee.uuid() }),
+                )
+                .states(None, Some("PENDING"))
+                .reason(Some(&record.reason)),
             ))
             .await?;
             Ok(record.clone())
@@ -328,16 +310,16 @@ impl Ops {
                 }));
             }
             tx.resolve_block(id, expected_version, resolved_on).await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "block",
-                id,
-                "BLOCK_RESOLVED",
-                Some("PENDING"),
-                Some("RESOLVED"),
-                None,
-                json!({ "resolvedOn": resolved_on.to_string() }),
+                everywhere(),
+                Change::new(
+                    Subject::Block(id),
+                    Kind::BlockResolved,
+                    json!({ "resolvedOn": resolved_on.to_string() }),
+                )
+                .states(Some("PENDING"), Some("RESOLVED")),
             ))
             .await?;
             tx.block(id)
@@ -377,17 +359,7 @@ impl Ops {
         in_tx!(self, |tx| {
             self.authorize_facts(tx, actor, record.nominee).await?;
             tx.insert_prior_award(&record, actor.account, now).await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "nominee",
-                record.nominee.uuid(),
-                "PRIOR_AWARD_RECORDED",
-                None,
-                None,
-                None,
-                json!({ "id": record.id, "award": record.award.code(), "year": record.year, "kind": record.kind.code() }),
-            ))
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Nominee(record.nominee.uuid()), Kind::PriorAwardRecorded, json!({ "id": record.id, "award": record.award.code(), "year": record.year, "kind": record.kind.code() }))))
             .await?;
             Ok(record.clone())
         })
@@ -422,25 +394,24 @@ impl Ops {
             let previous = tx
                 .set_quota(issuer, award, period, quota, actor.account, now)
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "unit",
-                issuer.0,
-                if quota.is_some() {
-                    "QUOTA_SET"
-                } else {
-                    "QUOTA_REMOVED"
-                },
-                None,
-                None,
-                None,
-                json!({
-                    "award": award.code(),
-                    "period": period,
-                    "quota": describe(quota),
-                    "previous": describe(previous),
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Quota(issuer),
+                    if quota.is_some() {
+                        Kind::QuotaSet
+                    } else {
+                        Kind::QuotaRemoved
+                    },
+                    json!({
+                        "award": award.code(),
+                        "period": period,
+                        "quota": describe(quota),
+                        "previous": describe(previous),
+                    }),
+                ),
             ))
             .await?;
             Ok(())
@@ -459,19 +430,18 @@ impl Ops {
             let path = self.nominee_path(tx, Nominee::Person(person)).await?;
             actor.authorize(Action::RecordFacts, &path)?;
             let previous = tx.set_recruited_on(person, recruited_on).await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "person",
-                person.0,
-                "RECRUITMENT_RECORDED",
-                None,
-                None,
-                None,
-                json!({
-                    "recruitedOn": recruited_on.to_string(),
-                    "previous": previous.map(|d| d.to_string()),
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Person(person),
+                    Kind::RecruitmentRecorded,
+                    json!({
+                        "recruitedOn": recruited_on.to_string(),
+                        "previous": previous.map(|d| d.to_string()),
+                    }),
+                ),
             ))
             .await?;
             Ok(())
@@ -526,16 +496,16 @@ impl Ops {
                 .insert_attestation(nomination, criterion, &basis, actor.account, now)
                 .await?;
             if added {
-                tx.append_audit(audit(
+                tx.record(&recorded(
                     now,
                     by(actor),
-                    "nomination",
-                    nomination.0,
-                    "CRITERION_ATTESTED",
-                    None,
-                    None,
-                    Some(&basis),
-                    json!({ "criterion": criterion }),
+                    everywhere(),
+                    Change::new(
+                        Subject::Nomination(nomination),
+                        Kind::CriterionAttested,
+                        json!({ "criterion": criterion }),
+                    )
+                    .reason(Some(&basis)),
                 ))
                 .await?;
             }

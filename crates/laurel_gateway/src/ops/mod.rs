@@ -55,16 +55,16 @@ use std::sync::Arc;
 
 use laurel_certificates::Renderer;
 use laurel_domain::authz::Actor;
+use laurel_domain::events::{DomainEvent, Recorded};
 use laurel_domain::ids::AccountId;
 use laurel_domain::rules::Rulesets;
 use laurel_domain::text::InvalidInput;
 use laurel_domain::workdays::WorkingCalendar;
 use laurel_domain::workflow::Workflows;
-use laurel_store::{NewAuditEntry, Store};
+use laurel_store::Store;
 
 use crate::error::OpsError;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 pub use certificates::{Verification, parse_content as certificates_parse_content};
 pub use councils::{AGENDA_MAX, ClosedItem, OpenSession};
@@ -184,29 +184,18 @@ impl Ops {
     }
 }
 
-/// An audit entry for a change made by `actor`.
-#[allow(clippy::too_many_arguments)] // one argument per audit column reads better than a builder here
-fn audit(
+/// An event recorded at `at`, by `actor`, concerning the units under `scope`.
+fn recorded(
     at: OffsetDateTime,
     actor: Option<AccountId>,
-    entity: &'static str,
-    entity_id: Uuid,
-    action: &'static str,
-    from_state: Option<&str>,
-    to_state: Option<&str>,
-    reason: Option<&str>,
-    details: serde_json::Value,
-) -> NewAuditEntry {
-    NewAuditEntry {
+    scope: laurel_domain::org::UnitPath,
+    event: impl Into<DomainEvent>,
+) -> Recorded {
+    Recorded {
         at,
         actor,
-        entity,
-        entity_id,
-        action,
-        from_state: from_state.map(str::to_string),
-        to_state: to_state.map(str::to_string),
-        reason: reason.map(str::to_string),
-        details,
+        scope,
+        event: event.into(),
     }
 }
 

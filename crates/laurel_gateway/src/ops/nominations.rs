@@ -16,9 +16,10 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::workflow::ActOn;
-use super::{Ops, audit, by};
+use super::{Ops, by, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::NominationEvent;
 
 /// Input of [`Ops::create_nomination`], as typed.
 #[derive(Debug, Clone)]
@@ -106,23 +107,13 @@ impl Ops {
                 completed: None,
             })
             .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "nomination",
-                nomination.id.0,
-                "NOMINATION_CREATED",
-                None,
-                Some(nomination.state().code()),
-                None,
-                json!({
-                    "award": nomination.award.code(),
-                    "issuer": nomination.issuer.to_string(),
-                    "period": nomination.period.year(),
-                    "ruleset": ruleset.id,
-                    "workflow": nomination.workflow.to_string(),
-                    "kind": input.kind.code(),
-                }),
+                path.clone(),
+                NominationEvent::Drafted {
+                    nomination: Box::new(nomination.clone()),
+                },
             ))
             .await?;
             Ok(tx.require_nomination(nomination.id).await?)

@@ -8,10 +8,11 @@ use laurel_store::{Account, NewAccount, Read};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{Ops, audit, by, everywhere};
+use super::{Ops, by, everywhere, recorded};
 use crate::auth;
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
 
 /// Input of [`Ops::create_unit`], as typed.
 #[derive(Debug, Clone)]
@@ -83,17 +84,7 @@ impl Ops {
             let unit = tx
                 .insert_unit(UnitId(edge::new_id()), new.clone(), now)
                 .await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "unit",
-                unit.id.0,
-                "UNIT_CREATED",
-                None,
-                None,
-                None,
-                json!({ "code": unit.code.as_str(), "name": unit.name, "parent": unit.parent.map(|p| p.to_string()) }),
-            ))
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Unit(unit.id), Kind::UnitCreated, json!({ "code": unit.code.as_str(), "name": unit.name, "parent": unit.parent.map(|p| p.to_string()) }))))
             .await?;
             Ok(unit)
         })
@@ -124,20 +115,19 @@ impl Ops {
             let person = tx
                 .insert_person(PersonId(edge::new_id()), new.clone(), now)
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "person",
-                person.id.0,
-                "PERSON_CREATED",
-                None,
-                None,
-                None,
-                json!({
-                    "fullName": person.full_name,
-                    "unit": person.unit.to_string(),
-                    "recruitedOn": person.recruited_on.map(|d| d.to_string()),
-                }),
+                everywhere(),
+                Change::new(
+                    Subject::Person(person.id),
+                    Kind::PersonCreated,
+                    json!({
+                        "fullName": person.full_name,
+                        "unit": person.unit.to_string(),
+                        "recruitedOn": person.recruited_on.map(|d| d.to_string()),
+                    }),
+                ),
             ))
             .await?;
             Ok(person)
@@ -193,17 +183,7 @@ impl Ops {
                 now,
             )
             .await?;
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "account",
-                id.0,
-                "ACCOUNT_CREATED",
-                None,
-                None,
-                None,
-                json!({ "username": username, "person": person.as_ref().map(|p| p.id.to_string()) }),
-            ))
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Account(id), Kind::AccountCreated, json!({ "username": username, "person": person.as_ref().map(|p| p.id.to_string()) }))))
             .await?;
             tx.account(id)
                 .await?
@@ -233,16 +213,15 @@ impl Ops {
             }
             let granted = tx.insert_grant(edge::new_id(), account, grant, now).await?;
             if granted {
-                tx.append_audit(audit(
+                tx.record(&recorded(
                     now,
                     by(actor),
-                    "account",
-                    account.0,
-                    "ROLE_GRANTED",
-                    None,
-                    None,
-                    None,
-                    json!({ "role": role.code(), "unit": unit.map(|u| u.to_string()) }),
+                    everywhere(),
+                    Change::new(
+                        Subject::Account(account),
+                        Kind::RoleGranted,
+                        json!({ "role": role.code(), "unit": unit.map(|u| u.to_string()) }),
+                    ),
                 ))
                 .await?;
             }

@@ -15,9 +15,10 @@ use serde_json::json;
 use time::{Date, OffsetDateTime};
 
 use super::workflow::ActOn;
-use super::{Ops, audit, by};
+use super::{Ops, by, everywhere, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, NominationEvent, Subject};
 
 /// Most nominations in one proposal or one bulk action.
 pub const BULK_MAX: usize = 1000;
@@ -179,12 +180,25 @@ impl Ops {
                 let wf = self.workflow_of(n)?;
                 let route = self.route_of(tx, &record).await?;
                 let next = n.clone().in_proposal(proposal.id);
-                tx.update_nomination(
-                    &next,
-                    *expected,
-                    super::workflow::waiting(wf, &next, &route),
+                let version = tx
+                    .update_nomination(
+                        &next,
+                        *expected,
+                        super::workflow::waiting(wf, &next, &route),
+                        now,
+                    )
+                    .await?;
+                tx.record(&recorded(
                     now,
-                )
+                    by(actor),
+                    record.proposing_path.clone(),
+                    NominationEvent::Grouped {
+                        id: n.id,
+                        proposal: proposal.id,
+                        number: proposal.number.clone(),
+                        version,
+                    },
+                ))
                 .await?;
                 let stage = wf.stage(n.progress().position.stage).kind;
                 let level = u32::try_from(n.progress().position.level).unwrap_or(u32::MAX);
@@ -208,22 +222,12 @@ impl Ops {
                 })
                 .await?;
             }
-            tx.append_audit(audit(
-                now,
-                by(actor),
-                "proposal",
-                proposal.id.0,
-                "PROPOSAL_CREATED",
-                None,
-                None,
-                None,
-                json!({
+            tx.record(&recorded(now, by(actor), everywhere(), Change::new(Subject::Proposal(proposal.id), Kind::ProposalCreated, json!({
                     "number": proposal.number,
                     "proposingUnit": proposal.proposing_unit.to_string(),
                     "issuer": proposal.issuer.to_string(),
                     "nominations": sorted.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>(),
-                }),
-            ))
+                }))))
             .await?;
             tx.proposal(proposal.id)
                 .await?

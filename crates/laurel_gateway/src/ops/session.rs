@@ -6,10 +6,11 @@ use laurel_store::{Account, NewAccount, Read, Store, StoreError};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{Ops, audit};
+use super::{Ops, everywhere, recorded};
 use crate::auth::{self, Authenticated};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
 
 /// A successful login.
 #[derive(Debug, Clone)]
@@ -74,16 +75,15 @@ impl Ops {
                 expires_at,
             )
             .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 Some(account_id),
-                "account",
-                account_id.0,
-                "SESSION_STARTED",
-                None,
-                None,
-                None,
-                json!({ "expiresAt": expires_at.unix_timestamp() }),
+                everywhere(),
+                Change::new(
+                    Subject::Account(account_id),
+                    Kind::SessionStarted,
+                    json!({ "expiresAt": expires_at.unix_timestamp() }),
+                ),
             ))
             .await?;
             Ok(())
@@ -104,16 +104,15 @@ impl Ops {
         in_tx!(self, |tx| {
             let ended = tx.revoke_session(&auth.token_hash, now).await?;
             if ended {
-                tx.append_audit(audit(
+                tx.record(&recorded(
                     now,
                     Some(auth.account.id),
-                    "account",
-                    auth.account.id.0,
-                    "SESSION_ENDED",
-                    None,
-                    None,
-                    None,
-                    json!({}),
+                    everywhere(),
+                    Change::new(
+                        Subject::Account(auth.account.id),
+                        Kind::SessionEnded,
+                        json!({}),
+                    ),
                 ))
                 .await?;
             }
@@ -162,16 +161,11 @@ impl Ops {
             // Anyone else holding a session of this account is logged out.
             tx.revoke_sessions_of(id, Some(&auth.token_hash), now)
                 .await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 Some(id),
-                "account",
-                id.0,
-                "PASSWORD_CHANGED",
-                None,
-                None,
-                None,
-                json!({}),
+                everywhere(),
+                Change::new(Subject::Account(id), Kind::PasswordChanged, json!({})),
             ))
             .await?;
             Ok(())
@@ -218,16 +212,16 @@ pub async fn bootstrap_admin(
     }
     let admin = Grant::new(Role::Admin, None)?;
     tx.insert_grant(edge::new_id(), id, admin, now).await?;
-    tx.append_audit(audit(
+    tx.record(&recorded(
         now,
         None,
-        "account",
-        id.0,
-        "ACCOUNT_CREATED",
-        None,
-        None,
-        Some("first start on an empty database"),
-        json!({ "username": FIRST_ADMIN, "roles": ["ADMIN"] }),
+        everywhere(),
+        Change::new(
+            Subject::Account(id),
+            Kind::AccountCreated,
+            json!({ "username": FIRST_ADMIN, "roles": ["ADMIN"] }),
+        )
+        .reason(Some("first start on an empty database")),
     ))
     .await?;
     tx.commit().await?;
@@ -259,16 +253,12 @@ pub async fn reset_password(
     let tx = store.write().await?;
     tx.set_password(account.id, hash, true).await?;
     tx.revoke_sessions_of(account.id, None, now).await?;
-    tx.append_audit(audit(
+    tx.record(&recorded(
         now,
         None,
-        "account",
-        account.id.0,
-        "PASSWORD_RESET",
-        None,
-        None,
-        Some("laurel admin reset-password"),
-        json!({}),
+        everywhere(),
+        Change::new(Subject::Account(account.id), Kind::PasswordReset, json!({}))
+            .reason(Some("laurel admin reset-password")),
     ))
     .await?;
     tx.commit().await?;

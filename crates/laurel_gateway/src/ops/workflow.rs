@@ -26,9 +26,10 @@ use laurel_store::{
 use serde_json::json;
 use time::{Date, OffsetDateTime};
 
-use super::{Ops, audit, by};
+use super::{Ops, by, recorded};
 use crate::edge;
 use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, NominationEvent, Subject};
 
 /// A command on one nomination at the version its sender saw.
 #[derive(Debug, Clone)]
@@ -336,6 +337,7 @@ impl Ops {
             &next,
             &transition.events,
             &calendar,
+            &record.proposing_path,
             now,
         )
         .await?;
@@ -371,6 +373,7 @@ impl Ops {
         after: &Nomination,
         events: &[Event],
         calendar: &WorkingCalendar,
+        scope: &UnitPath,
         now: OffsetDateTime,
     ) -> Result<(), OpsError> {
         let today = local_date(now);
@@ -412,26 +415,19 @@ impl Ops {
                 completed: completion.take(),
             })
             .await?;
-            let mut audit_details = details;
-            if let serde_json::Value::Object(map) = &mut audit_details {
-                map.insert("version".into(), json!(a.version));
-                map.insert("fromStage".into(), json!(from_stage.code()));
-                map.insert("toStage".into(), json!(to_stage.code()));
-                if let Some(f) = acting_for {
-                    map.insert("actingFor".into(), json!(f.to_string()));
-                }
-            }
-            let reason = (!reasons.is_empty()).then(|| reasons.join("; "));
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 by(actor),
-                "nomination",
-                before.id.0,
-                event.name(),
-                Some(b.state.code()),
-                Some(a.state.code()),
-                reason.as_deref(),
-                audit_details,
+                scope.clone(),
+                NominationEvent::Moved {
+                    id: before.id,
+                    event: event.clone(),
+                    before: b.clone(),
+                    after: a.clone(),
+                    from_stage,
+                    to_stage,
+                    acting_for,
+                },
             ))
             .await?;
         }
@@ -472,16 +468,15 @@ impl Ops {
                 comment: text.clone(),
             };
             tx.insert_comment(&comment).await?;
-            tx.append_audit(audit(
+            tx.record(&recorded(
                 now,
                 None,
-                "nomination",
-                id.0,
-                "PUBLIC_COMMENT_RECEIVED",
-                None,
-                None,
-                None,
-                json!({ "comment": comment.id }),
+                record.proposing_path.clone(),
+                Change::new(
+                    Subject::Nomination(id),
+                    Kind::PublicCommentReceived,
+                    json!({ "comment": comment.id }),
+                ),
             ))
             .await?;
             Ok(comment.clone())
@@ -630,7 +625,7 @@ fn event_details(event: &Event, after: &Nomination) -> serde_json::Value {
         })
     };
     match event {
-        Event::Edited
+        Event::Edited { .. }
         | Event::Submitted
         | Event::Recalled
         | Event::Withdrawn { .. }

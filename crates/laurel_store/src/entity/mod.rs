@@ -25,6 +25,7 @@ pub(crate) mod document;
 pub(crate) mod nomination;
 pub(crate) mod nomination_event;
 pub(crate) mod number_sequence;
+pub(crate) mod outbox;
 pub(crate) mod person;
 pub(crate) mod prior_award;
 pub(crate) mod proposal;
