@@ -8,6 +8,7 @@ mod bad_input;
 mod concurrency;
 mod council;
 mod gia_lai;
+mod operations;
 mod review;
 mod rules;
 mod scenario;

@@ -138,6 +138,12 @@ impl TestServer {
         &self.url
     }
 
+    /// The store the server runs on (the same pool: closing it cuts the server off its
+    /// database).
+    pub fn store(&self) -> &laurel_store::Store {
+        &self.running.as_ref().unwrap().store
+    }
+
     /// The HTTP client.
     pub fn http(&self) -> &reqwest::Client {
         &self.client

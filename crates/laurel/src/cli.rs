@@ -11,12 +11,18 @@ use laurel_domain::rules::{self, Rulesets};
 use laurel_store::Store;
 use time::Date;
 
-use crate::{DEFAULT_DATABASE_URL, DEFAULT_LISTEN, ServeConfig, database_url, redact, start};
+use crate::{
+    DEFAULT_DATABASE_URL, DEFAULT_LISTEN, LogFormat, ServeConfig, database_url, redact, start,
+};
 
 /// Laurel: awards and commendation workflow (thi đua, khen thưởng).
 #[derive(Debug, Parser)]
 #[command(name = "laurel", version, about)]
 pub struct Cli {
+    /// How log lines are written to standard error: `text` for people, `json` (one object per
+    /// line) for log collectors.
+    #[arg(long, global = true, env = "LAUREL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -56,6 +62,11 @@ pub enum Command {
         /// `crates/laurel_domain/rulesets/workflows.toml`), added to the shipped ones.
         #[arg(long, env = "LAUREL_WORKFLOWS")]
         workflows: Option<PathBuf>,
+        /// Serve Prometheus metrics at GET /metrics (unauthenticated: keep it on an internal
+        /// network). `--metrics false` turns it off.
+        #[arg(long, env = "LAUREL_METRICS", default_value_t = true, action = clap::ArgAction::Set,
+              value_parser = clap::builder::BoolishValueParser::new())]
+        metrics: bool,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -159,6 +170,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             documents_dir,
             max_document_mb,
             workflows,
+            metrics,
         } => {
             let url = database_url(&db.database_url);
             let mut config = ServeConfig::new(&url, listen);
@@ -172,11 +184,15 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                 .unwrap_or(usize::MAX)
                 .saturating_mul(1024 * 1024);
             config.workflows_file = workflows;
+            config.metrics = metrics;
             let documents = config.documents_dir.display().to_string();
             let running = start(config).await?;
             let base = format!("http://{}", running.addr);
             writeln!(out, "Laurel is serving on {base}")?;
             writeln!(out, "  GraphiQL (try the API): {base}/graphql")?;
+            if metrics {
+                writeln!(out, "  Metrics (Prometheus; keep internal): {base}/metrics")?;
+            }
             writeln!(out, "  Database: {} (migrations applied)", redact(&url))?;
             writeln!(out, "  Documents: {documents}")?;
             if !public_url_given {

@@ -22,6 +22,42 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://laurel.db?mode=rwc";
 /// The default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
+/// The log filter when `LAUREL_LOG` is unset or invalid.
+pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn,sea_orm=warn";
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line, with the spans it happened in (a request's carries its
+    /// `request_id`).
+    Json,
+}
+
+/// The log subscriber `laurel` installs: `filter` in tracing's `EnvFilter` syntax (else
+/// [`DEFAULT_LOG_FILTER`]), lines in `format`, written to `writer`.
+pub fn log_subscriber<W>(
+    format: LogFormat,
+    filter: Option<&str>,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use tracing_subscriber::EnvFilter;
+    let filter = filter
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new(DEFAULT_LOG_FILTER));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    match format {
+        LogFormat::Text => Box::new(builder.finish()),
+        LogFormat::Json => Box::new(builder.json().finish()),
+    }
+}
+
 /// Turns what a person typed into a database URL: a plain file path means a SQLite file
 /// (created if missing).
 pub fn database_url(raw: &str) -> String {
@@ -53,6 +89,8 @@ pub struct ServeConfig {
     pub workflows_file: Option<PathBuf>,
     /// Where requests read "now" (the system clock; tests move their own).
     pub clock: laurel_gateway::edge::Clock,
+    /// Whether `GET /metrics` is served (unauthenticated: keep it on an internal network).
+    pub metrics: bool,
 }
 
 impl ServeConfig {
@@ -68,6 +106,7 @@ impl ServeConfig {
             max_document_bytes: laurel_gateway::ops::DEFAULT_MAX_DOCUMENT_BYTES,
             workflows_file: None,
             clock: laurel_gateway::edge::Clock::system(),
+            metrics: true,
         }
     }
 }
@@ -180,7 +219,9 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         workflows,
         calendar,
     );
-    let state = AppState::new(ops, config.max_body_bytes).with_clock(config.clock.clone());
+    let state = AppState::new(ops, config.max_body_bytes)
+        .with_clock(config.clock.clone())
+        .serve_metrics(config.metrics);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server::run(listener, state, async {
         let _ = stopped.await;

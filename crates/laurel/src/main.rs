@@ -4,17 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use laurel::cli::{Cli, run};
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LAUREL_LOG").unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn")
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let filter = std::env::var("LAUREL_LOG").ok();
+    laurel::log_subscriber(cli.log_format, filter.as_deref(), std::io::stderr).init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod edge;
 pub mod error;
+pub mod metrics;
 pub mod ops;
 pub mod schema;
 pub mod server;

@@ -5,13 +5,22 @@
 //! | `GET /graphql` | GraphiQL, to explore and try the API |
 //! | `POST /graphql` | the GraphQL endpoint (one operation per request; no batching); uploads as GraphQL multipart requests |
 //! | `GET /healthz` | 200 while the process serves |
-//! | `GET /readyz` | 200 when the database answers, else 503 |
+//! | `GET /readyz` | 200 `ready` when the database answers `SELECT 1` within 2 s, else 503 and the reason |
+//! | `GET /metrics` | Prometheus metrics, OpenMetrics text (unauthenticated: keep it on an internal network; off with `--metrics false`) |
 //! | `GET /certificates/{id}.pdf` | a certificate's PDF (bearer token; same visibility as the certificate) |
 //! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
+//!
+//! Every request runs in a tracing span carrying its request id: the client's `X-Request-Id`
+//! when it is 1 to 64 characters of `[A-Za-z0-9._-]`, else a new UUIDv7. The id is returned in
+//! the response's `X-Request-Id`, errors included. poem's `Tracing` logs one line per request at
+//! INFO inside that span. Routes other than `POST /graphql` are counted by their template in
+//! `laurel_http_requests_total`; GraphQL requests are counted by the schema's metrics extension
+//! (see [`crate::metrics`]), or here when refused before the schema runs.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_poem::GraphQLResponse;
@@ -22,12 +31,17 @@ use poem::http::{StatusCode, header};
 use poem::listener::TcpAcceptor;
 use poem::middleware::Tracing;
 use poem::web::{Data, Html, Json, Path};
-use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
+use poem::{
+    Body, Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route, Server, get,
+    handler,
+};
 use serde_json::json;
+use tracing::Instrument as _;
 
 use crate::auth;
 use crate::edge::Clock;
 use crate::error::OpsError;
+use crate::metrics::{self, Metrics};
 use crate::ops::{Ops, Verification};
 use crate::schema::{self, LaurelSchema, RequestContext, Session};
 
@@ -90,6 +104,10 @@ pub struct AppState {
     max_upload_bytes: usize,
     /// Where "now" is read.
     clock: Clock,
+    /// What is counted, for `GET /metrics`.
+    metrics: Arc<Metrics>,
+    /// Whether `GET /metrics` is served.
+    serve_metrics: bool,
 }
 
 impl std::fmt::Debug for AppState {
@@ -108,13 +126,28 @@ impl AppState {
             .settings()
             .max_document_bytes
             .saturating_add(max_body_bytes);
+        let metrics = Arc::new(Metrics::new());
         AppState {
-            schema: schema::build(ops.clone()),
+            schema: schema::build(ops.clone(), &metrics),
             ops,
             max_body_bytes,
             max_upload_bytes,
             clock: Clock::system(),
+            metrics,
+            serve_metrics: true,
         }
+    }
+
+    /// The same state, serving `GET /metrics` or not (the metrics are counted either way).
+    #[must_use]
+    pub fn serve_metrics(mut self, serve: bool) -> AppState {
+        self.serve_metrics = serve;
+        self
+    }
+
+    /// The server's metrics: clone it to count from elsewhere (a background task).
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 
     /// The same state reading "now" from `clock`.
@@ -142,16 +175,132 @@ pub async fn run(
 }
 
 fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
-    Route::new()
-        .at("/graphql", get(graphiql).post(graphql))
-        .at("/healthz", get(healthz))
-        .at("/readyz", get(readyz))
-        .at("/certificates/:file", get(certificate_pdf))
-        .at("/documents/:id", get(document))
-        .at("/council-sessions/:id/minutes.pdf", get(minutes_pdf))
-        .at("/verify/:code", get(verify))
-        .data(state)
-        .with(Tracing)
+    let counted = |route: &'static str| Counted {
+        route,
+        metrics: Arc::clone(&state.metrics),
+    };
+    let mut routes = Route::new()
+        // POST is counted by GraphQL operation, GET (GraphiQL) here.
+        .at(
+            "/graphql",
+            get(graphiql.with(counted("/graphql"))).post(graphql),
+        )
+        .at("/healthz", get(healthz).with(counted("/healthz")))
+        .at("/readyz", get(readyz).with(counted("/readyz")))
+        .at(
+            "/certificates/:file",
+            get(certificate_pdf).with(counted("/certificates/{id}.pdf")),
+        )
+        .at(
+            "/documents/:id",
+            get(document).with(counted("/documents/{id}")),
+        )
+        .at(
+            "/council-sessions/:id/minutes.pdf",
+            get(minutes_pdf).with(counted("/council-sessions/{id}/minutes.pdf")),
+        )
+        .at("/verify/:code", get(verify).with(counted("/verify/{code}")));
+    if state.serve_metrics {
+        routes = routes.at("/metrics", get(metrics_text).with(counted("/metrics")));
+    }
+    routes.data(state).with(Tracing).with(RequestIds)
+}
+
+/// The response header carrying a request's id.
+const X_REQUEST_ID: &str = "x-request-id";
+
+/// An incoming request id is kept when it is 1 to 64 characters of `[A-Za-z0-9._-]`.
+fn sane_request_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Gives every request an id (the client's if sane, else a new one), runs it in a span carrying
+/// the id, and returns the id in `X-Request-Id`, on errors too.
+struct RequestIds;
+
+impl<E: Endpoint> Middleware<E> for RequestIds {
+    type Output = RequestIdsEndpoint<E>;
+
+    fn transform(&self, inner: E) -> RequestIdsEndpoint<E> {
+        RequestIdsEndpoint { inner }
+    }
+}
+
+struct RequestIdsEndpoint<E> {
+    inner: E,
+}
+
+impl<E: Endpoint> Endpoint for RequestIdsEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let id = req
+            .headers()
+            .get(X_REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .filter(|id| sane_request_id(id))
+            .map_or_else(|| crate::edge::new_id().to_string(), str::to_owned);
+        // At ERROR level so that the span, and the id, are there whatever the log filter lets
+        // through.
+        let span = tracing::error_span!("request", request_id = %id);
+        let mut response = self.inner.get_response(req).instrument(span).await;
+        if let Ok(value) = header::HeaderValue::from_str(&id) {
+            response.headers_mut().insert(X_REQUEST_ID, value);
+        }
+        Ok(response)
+    }
+}
+
+/// Counts a route's answers in `laurel_http_requests_total` under its template.
+struct Counted {
+    route: &'static str,
+    metrics: Arc<Metrics>,
+}
+
+impl<E: Endpoint> Middleware<E> for Counted {
+    type Output = CountedEndpoint<E>;
+
+    fn transform(&self, inner: E) -> CountedEndpoint<E> {
+        CountedEndpoint {
+            inner,
+            route: self.route,
+            metrics: Arc::clone(&self.metrics),
+        }
+    }
+}
+
+struct CountedEndpoint<E> {
+    inner: E,
+    route: &'static str,
+    metrics: Arc<Metrics>,
+}
+
+impl<E: Endpoint> Endpoint for CountedEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let response = self.inner.get_response(req).await;
+        self.metrics
+            .http_request(self.route, response.status().as_u16());
+        Ok(response)
+    }
+}
+
+#[handler]
+fn metrics_text(Data(state): Data<&Arc<AppState>>) -> Response {
+    match state.metrics.render(state.ops.store()) {
+        Ok(text) => Response::builder()
+            .content_type(metrics::CONTENT_TYPE)
+            .header(header::CACHE_CONTROL, "no-store")
+            .body(text),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering the metrics");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 #[handler]
@@ -169,11 +318,23 @@ fn healthz() -> &'static str {
     "ok"
 }
 
+/// How long `/readyz` waits for the database.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
 #[handler]
 async fn readyz(Data(state): Data<&Arc<AppState>>) -> Response {
-    match state.ops.store().ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    match tokio::time::timeout(READY_TIMEOUT, state.ops.store().ping()).await {
+        Ok(Ok(())) => "ready".into_response(),
+        // The store logs why at WARN.
+        Ok(Err(_)) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+        Err(_) => {
+            tracing::warn!(timeout = ?READY_TIMEOUT, "database ping timed out");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database did not answer within 2 s",
+            )
+                .into_response()
+        }
     }
 }
 
@@ -208,8 +369,41 @@ async fn session(ops: &Ops, req: &Request, now: time::OffsetDateTime) -> Result<
     })
 }
 
+/// A GraphQL request answered before the schema ran (the schema counts the others).
+struct Refused {
+    /// The request's `operationName`, when it was read.
+    operation: Option<String>,
+    code: &'static str,
+    response: Response,
+}
+
+impl Refused {
+    fn before_reading(code: &'static str, response: Response) -> Refused {
+        Refused {
+            operation: None,
+            code,
+            response,
+        }
+    }
+}
+
 #[handler]
 async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -> Response {
+    let started = Instant::now();
+    match execute_graphql(req, body, state).await {
+        Ok(response) => response,
+        Err(refused) => {
+            state.metrics.graphql_request(
+                refused.operation.as_deref(),
+                refused.code,
+                started.elapsed(),
+            );
+            refused.response
+        }
+    }
+}
+
+async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<Response, Refused> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -227,11 +421,14 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
         state.max_body_bytes
     };
     let too_large = || {
-        http_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
+        Refused::before_reading(
             "PAYLOAD_TOO_LARGE",
-            &format!("Yêu cầu quá lớn; tối đa {limit} byte."),
-            &format!("The request is too large; at most {limit} bytes."),
+            http_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                &format!("Yêu cầu quá lớn; tối đa {limit} byte."),
+                &format!("The request is too large; at most {limit} bytes."),
+            ),
         )
     };
     let declared = req
@@ -240,18 +437,21 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > DRAIN_LIMIT_BYTES) {
-        return too_large();
+        return Err(too_large());
     }
     let bytes = match read_body(body, limit).await {
         BodyRead::Complete(bytes) => bytes,
-        BodyRead::TooLarge => return too_large(),
+        BodyRead::TooLarge => return Err(too_large()),
         BodyRead::Failed(e) => {
-            return http_error(
-                StatusCode::BAD_REQUEST,
+            return Err(Refused::before_reading(
                 "VALIDATION",
-                &format!("Không đọc được nội dung yêu cầu: {e}"),
-                &format!("Could not read the request body: {e}"),
-            );
+                http_error(
+                    StatusCode::BAD_REQUEST,
+                    "VALIDATION",
+                    &format!("Không đọc được nội dung yêu cầu: {e}"),
+                    &format!("Could not read the request body: {e}"),
+                ),
+            ));
         }
     };
     let parsed = if multipart {
@@ -270,27 +470,36 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
     };
     let request: async_graphql::Request = match parsed {
         Ok(request) => request,
-        Err(e) if e.contains("too large") || e.contains("limit") => return too_large(),
+        Err(e) if e.contains("too large") || e.contains("limit") => return Err(too_large()),
         Err(e) => {
-            return http_error(
-                StatusCode::BAD_REQUEST,
+            return Err(Refused::before_reading(
                 "VALIDATION",
-                &format!(
-                    "Nội dung phải là một yêu cầu GraphQL dạng JSON (không hỗ trợ gửi theo lô): {e}"
+                http_error(
+                    StatusCode::BAD_REQUEST,
+                    "VALIDATION",
+                    &format!(
+                        "Nội dung phải là một yêu cầu GraphQL dạng JSON (không hỗ trợ gửi theo lô): {e}"
+                    ),
+                    &format!(
+                        "The body must be one GraphQL request as JSON (batches are not supported): {e}"
+                    ),
                 ),
-                &format!(
-                    "The body must be one GraphQL request as JSON (batches are not supported): {e}"
-                ),
-            );
+            ));
         }
     };
     let now = state.clock.now();
     let session = match session(&state.ops, req, now).await {
         Ok(session) => session,
-        Err(e) => return ops_error_response(&e),
+        Err(e) => {
+            return Err(Refused {
+                operation: request.operation_name.clone(),
+                code: e.code(),
+                response: ops_error_response(&e),
+            });
+        }
     };
     let request = request.data(RequestContext { now, session });
-    GraphQLResponse(state.schema.execute(request).await).into_response()
+    Ok(GraphQLResponse(state.schema.execute(request).await).into_response())
 }
 
 fn ops_error_response(e: &OpsError) -> Response {
@@ -451,6 +660,7 @@ async fn certificate_pdf(
                     id: id.to_string(),
                 })?;
         let pdf = state.ops.render_certificate(&certificate).await?;
+        state.metrics.certificate_rendered();
         Ok::<_, OpsError>((certificate, pdf))
     }
     .await;
@@ -624,7 +834,32 @@ fn not_found_page(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, sane_request_id};
+
+    #[test]
+    fn request_ids_are_kept_only_when_short_and_plain() {
+        for kept in [
+            "abc-123",
+            "a",
+            "01a22bf5-3eec-7263-844a-4d93ade04b3f",
+            "x.y_z",
+        ] {
+            assert!(sane_request_id(kept), "{kept}");
+        }
+        let long = "a".repeat(65);
+        for refused in [
+            "",
+            "has space",
+            "semi;colon",
+            "a/b",
+            "ü",
+            "line\nbreak",
+            &long,
+        ] {
+            assert!(!sane_request_id(refused), "{refused}");
+        }
+        assert!(sane_request_id(&"a".repeat(64)));
+    }
 
     #[test]
     fn html_special_characters_are_escaped() {

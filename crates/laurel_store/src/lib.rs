@@ -18,8 +18,8 @@ use std::time::Duration;
 use laurel_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbBackend, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 pub use audit::{AuditProblem, AuditReport, Checkpoint};
@@ -151,6 +151,35 @@ impl Store {
     pub async fn close(self) -> Result<(), StoreError> {
         Ok(self.db.close().await?)
     }
+
+    /// The pool's connections right now, for metrics.
+    pub fn pool_status(&self) -> PoolStatus {
+        fn of<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> PoolStatus {
+            let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+            PoolStatus {
+                in_use: pool.size().saturating_sub(idle),
+                idle,
+            }
+        }
+        match &self.db.inner {
+            DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
+                of(self.db.get_sqlite_connection_pool())
+            }
+            DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+                of(self.db.get_postgres_connection_pool())
+            }
+            DatabaseConnectionType::Disconnected => PoolStatus::default(),
+        }
+    }
+}
+
+/// How many of a pool's open connections are lent out and how many wait idle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections lent to a query or transaction.
+    pub in_use: u32,
+    /// Open connections waiting in the pool.
+    pub idle: u32,
 }
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ pub struct Mutation(
 
 use crate::auth::{Authenticated, TokenProblem};
 use crate::error::OpsError;
+use crate::metrics::Metrics;
 use crate::ops::Ops;
 
 /// The schema type.
@@ -73,26 +74,33 @@ pub enum Session {
     Refused(TokenProblem),
 }
 
-fn builder(ops: Option<Ops>) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn builder(
+    ops: Option<Ops>,
+    metrics: Option<&Arc<Metrics>>,
+) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .disable_suggestions()
-        .extension(ErrorCodes);
+        .disable_suggestions();
+    // The first extension registered is the outermost: metrics see the codes ErrorCodes gives.
+    if let Some(metrics) = metrics {
+        builder = builder.extension(metrics.extension());
+    }
+    builder = builder.extension(ErrorCodes);
     match ops {
         Some(ops) => builder.data(ops),
         None => builder,
     }
 }
 
-/// The schema, serving `ops`.
-pub fn build(ops: Ops) -> LaurelSchema {
-    builder(Some(ops)).finish()
+/// The schema, serving `ops`, counting its requests in `metrics`.
+pub fn build(ops: Ops, metrics: &Arc<Metrics>) -> LaurelSchema {
+    builder(Some(ops), Some(metrics)).finish()
 }
 
 /// The SDL of the schema, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    builder(None).finish().sdl_with_options(
+    builder(None, None).finish().sdl_with_options(
         SDLExportOptions::new()
             .sorted_fields()
             .sorted_arguments()
