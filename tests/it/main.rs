@@ -13,3 +13,4 @@ mod review;
 mod rules;
 mod scenario;
 mod schema;
+mod webhooks;

@@ -91,6 +91,8 @@ pub struct ServeConfig {
     pub clock: laurel_gateway::edge::Clock,
     /// Whether `GET /metrics` is served (unauthenticated: keep it on an internal network).
     pub metrics: bool,
+    /// How webhook deliveries are paced and retried (its clock is replaced by `clock`).
+    pub webhooks: laurel_gateway::dispatch::DispatchConfig,
 }
 
 impl ServeConfig {
@@ -107,6 +109,7 @@ impl ServeConfig {
             workflows_file: None,
             clock: laurel_gateway::edge::Clock::system(),
             metrics: true,
+            webhooks: laurel_gateway::dispatch::DispatchConfig::default(),
         }
     }
 }
@@ -136,6 +139,7 @@ pub struct Running {
     pub store: Store,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    dispatcher: laurel_gateway::dispatch::Dispatcher,
 }
 
 impl Running {
@@ -143,6 +147,7 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(());
         self.task.await.context("server task")??;
+        self.dispatcher.stop().await;
         Ok(())
     }
 
@@ -222,6 +227,14 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     let state = AppState::new(ops, config.max_body_bytes)
         .with_clock(config.clock.clone())
         .serve_metrics(config.metrics);
+    let dispatcher = laurel_gateway::dispatch::Dispatcher::start(
+        store.clone(),
+        std::sync::Arc::clone(state.metrics()),
+        laurel_gateway::dispatch::DispatchConfig {
+            clock: config.clock.clone(),
+            ..config.webhooks.clone()
+        },
+    );
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server::run(listener, state, async {
         let _ = stopped.await;
@@ -232,6 +245,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         store,
         shutdown,
         task,
+        dispatcher,
     })
 }
 

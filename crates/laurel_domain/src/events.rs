@@ -107,6 +107,13 @@ impl NominationEvent {
     }
 }
 
+/// Whether `name` is the name of an event Laurel records (what webhooks may subscribe to).
+pub fn is_event_name(name: &str) -> bool {
+    ["NOMINATION_CREATED", "NOMINATION_GROUPED"].contains(&name)
+        || workflow::Event::NAMES.contains(&name)
+        || Kind::from_code(name).is_some()
+}
+
 /// Folds a nomination's events, oldest first, into the nomination they leave behind; `None`
 /// when the first is not its drafting or an event belongs to another nomination.
 pub fn fold_nomination<'a>(
@@ -177,6 +184,8 @@ pub enum Subject {
     Document(DocumentId),
     /// The working calendar.
     Calendar,
+    /// A webhook endpoint.
+    Webhook(Uuid),
 }
 
 impl Subject {
@@ -199,6 +208,7 @@ impl Subject {
             Subject::Delegation(_) => "delegation",
             Subject::Document(_) => "document",
             Subject::Calendar => "calendar",
+            Subject::Webhook(_) => "webhook",
         }
     }
 
@@ -206,7 +216,7 @@ impl Subject {
     pub fn id(self) -> Uuid {
         match self {
             Subject::Nomination(id) | Subject::Annulment(id) => id.0,
-            Subject::Nominee(id) | Subject::Block(id) => id,
+            Subject::Nominee(id) | Subject::Block(id) | Subject::Webhook(id) => id,
             Subject::Proposal(id) => id.0,
             Subject::Decision(id) => id.0,
             Subject::Certificate(id) => id.0,
@@ -334,6 +344,14 @@ kinds! {
     SessionStarted => "SESSION_STARTED",
     /// Someone logged out.
     SessionEnded => "SESSION_ENDED",
+    /// A webhook endpoint was registered.
+    WebhookRegistered => "WEBHOOK_REGISTERED",
+    /// A webhook endpoint's deliveries were turned on.
+    WebhookEnabled => "WEBHOOK_ENABLED",
+    /// A webhook endpoint's deliveries were turned off.
+    WebhookDisabled => "WEBHOOK_DISABLED",
+    /// A delivery was put back in the queue by an administrator.
+    WebhookRedeliveryRequested => "WEBHOOK_REDELIVERY_REQUESTED",
 }
 
 /// A change to anything but a nomination's row.

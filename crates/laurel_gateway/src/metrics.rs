@@ -10,6 +10,8 @@
 //! | `laurel_http_requests_total` | counter | `route` (the template, e.g. `/certificates/{id}.pdf`), `status` |
 //! | `laurel_db_pool_connections` | gauge, read at scrape time | `state` (`in_use`, `idle`) |
 //! | `laurel_certificates_rendered_total` | counter | |
+//! | `laurel_outbox_backlog` | gauge, set by the dispatcher | `state` (`unfanned` events, `pending` and `parked` deliveries) |
+//! | `laurel_webhook_attempts_total` | counter | `outcome` (`delivered`, `failed`, `parked`) |
 //!
 //! Label values are bounded: an operation is named by the GraphQL operation's name, else the
 //! first root field of an anonymous operation, else `anonymous`; a name that is not
@@ -75,6 +77,11 @@ struct PoolLabels {
     state: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
+}
+
 /// Laurel's metrics and the registry that renders them.
 ///
 /// To add a metric: a field here, one `registry.register…` line in [`Metrics::new`], then
@@ -91,6 +98,8 @@ pub struct Metrics {
     http_requests: Family<HttpLabels, Counter>,
     db_pool: Family<PoolLabels, Gauge>,
     certificates_rendered: Counter,
+    outbox_backlog: Family<PoolLabels, Gauge>,
+    webhook_attempts: Family<OutcomeLabels, Counter>,
     /// Operation names counted apart so far (at most [`MAX_OPERATIONS`]).
     operations: Mutex<HashSet<String>>,
 }
@@ -145,6 +154,18 @@ impl Metrics {
             "Certificate PDFs rendered and served",
             certificates_rendered.clone(),
         );
+        let outbox_backlog = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "outbox_backlog",
+            "Events not yet fanned out to webhooks, and webhook deliveries pending or parked",
+            outbox_backlog.clone(),
+        );
+        let webhook_attempts = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "webhook_attempts",
+            "Webhook delivery attempts by this process, by outcome",
+            webhook_attempts.clone(),
+        );
         Metrics {
             registry,
             graphql_requests,
@@ -152,6 +173,8 @@ impl Metrics {
             http_requests,
             db_pool,
             certificates_rendered,
+            outbox_backlog,
+            webhook_attempts,
             operations: Mutex::new(HashSet::new()),
         }
     }
@@ -191,6 +214,26 @@ impl Metrics {
     /// Counts one certificate PDF rendered and served.
     pub fn certificate_rendered(&self) {
         self.certificates_rendered.inc();
+    }
+
+    /// The outbox's backlog, as the dispatcher last read it.
+    pub fn outbox_backlog(&self, unfanned: u64, pending: u64, parked: u64) {
+        for (state, n) in [
+            ("unfanned", unfanned),
+            ("pending", pending),
+            ("parked", parked),
+        ] {
+            self.outbox_backlog
+                .get_or_create(&PoolLabels { state })
+                .set(i64::try_from(n).unwrap_or(i64::MAX));
+        }
+    }
+
+    /// A webhook delivery attempt: `delivered`, `failed` (to be retried) or `parked`.
+    pub fn webhook_attempt(&self, outcome: &'static str) {
+        self.webhook_attempts
+            .get_or_create(&OutcomeLabels { outcome })
+            .inc();
     }
 
     /// Reads the values taken at scrape time.

@@ -9,6 +9,7 @@ mod facts;
 mod read;
 mod records;
 mod review;
+mod webhooks;
 mod write;
 
 pub mod testing;
@@ -38,6 +39,9 @@ pub use review::{
     AnnulmentRecord, AppraisalRecord, CalendarOverride, CommentRecord, CompletedStage,
     ConsultationRecord, CouncilOutcomeRecord, DelegationRecord, DocumentRecord, HistoryEntry,
     NewHistoryEntry, OpinionRecord, ProposalRecord, QueueScope, ReadReview, StageStat,
+};
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, DeliveryStatus, WebhookDelivery, WebhookEndpoint,
 };
 pub use write::WriteTx;
 

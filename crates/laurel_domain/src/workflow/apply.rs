@@ -586,6 +586,30 @@ pub enum Event {
 }
 
 impl Event {
+    /// Every stable name [`Event::name`] gives.
+    pub const NAMES: &'static [&'static str] = &[
+        "NOMINATION_EDITED",
+        "NOMINATION_SUBMITTED",
+        "NOMINATION_RESUBMITTED",
+        "NOMINATION_RECALLED",
+        "NOMINATION_WITHDRAWN",
+        "NOMINATION_ENDORSED",
+        "NOMINATION_RECEIVED",
+        "NOMINATION_RETURNED",
+        "NOMINATION_REJECTED",
+        "NOMINATION_APPRAISED",
+        "PUBLIC_NOTICE_OPENED",
+        "PUBLIC_NOTICE_CLOSED",
+        "OPINIONS_REQUESTED",
+        "OPINION_GIVEN",
+        "CONSULTATION_CLOSED",
+        "COUNCIL_APPROVED",
+        "COUNCIL_REFUSED",
+        "DELAY_NOTICED",
+        "NOMINATION_DECIDED",
+        "NOMINATION_ANNULLED",
+    ];
+
     /// Stable name, as written in the history and the audit log.
     pub fn name(&self) -> &'static str {
         match self {

@@ -1489,6 +1489,13 @@ fn a_nominations_events_fold_back_into_it_through_their_audit_details() {
         })
         .collect();
     assert_eq!(stored, log);
+    for e in &stored {
+        assert!(
+            crate::events::is_event_name(e.name()),
+            "{} is not listed",
+            e.name()
+        );
+    }
     assert_eq!(fold_nomination(&stored), Some(n.clone()));
     assert_eq!(n.state(), NominationState::Decided);
     assert_eq!(n.achievement, "Thành tích đã sửa");

@@ -49,6 +49,7 @@ mod org;
 mod proposals;
 mod reads;
 mod session;
+mod webhooks;
 mod workflow;
 
 use std::sync::Arc;
@@ -75,6 +76,7 @@ pub use nominations::CreateNomination;
 pub use org::{CreateAccount, CreatePerson, CreateUnit};
 pub use proposals::{Bulk, CreateProposal, Outcome, ProposalStatus};
 pub use session::{Bootstrapped, FIRST_ADMIN, LoggedIn, bootstrap_admin, reset_password};
+pub use webhooks::NewWebhook;
 pub use workflow::{ActOn, Comment, PublicNotice, StageStatistics};
 
 /// Settings the operations need.

@@ -8,6 +8,7 @@ mod query;
 mod review;
 mod rules;
 mod types;
+mod webhooks;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub struct Query(
     rules::QuotaQuery,
     review::ReviewQuery,
     council::CouncilQuery,
+    webhooks::WebhookQuery,
 );
 
 /// The root of every mutation.
@@ -38,6 +40,7 @@ pub struct Mutation(
     rules::RulesMutation,
     review::ReviewMutation,
     council::CouncilMutation,
+    webhooks::WebhookMutation,
 );
 
 use crate::auth::{Authenticated, TokenProblem};

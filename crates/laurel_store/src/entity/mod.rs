@@ -36,3 +36,5 @@ pub(crate) mod role_grant;
 pub(crate) mod session;
 pub(crate) mod task_rating;
 pub(crate) mod unit;
+pub(crate) mod webhook_delivery;
+pub(crate) mod webhook_endpoint;
