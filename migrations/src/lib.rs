@@ -13,6 +13,7 @@ mod m20261130_000002_add_councils;
 mod m20261130_000003_council_finality;
 mod m20261130_000004_chain_audit_log;
 mod m20261130_000005_outbox_and_webhooks;
+mod m20261130_000006_idempotency_keys;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_council_finality::Migration),
             Box::new(m20261130_000004_chain_audit_log::Migration),
             Box::new(m20261130_000005_outbox_and_webhooks::Migration),
+            Box::new(m20261130_000006_idempotency_keys::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod bad_input;
 mod concurrency;
 mod council;
 mod gia_lai;
+mod idempotency;
 mod operations;
 mod review;
 mod rules;

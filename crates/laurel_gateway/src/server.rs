@@ -26,7 +26,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_poem::GraphQLResponse;
 use laurel_domain::Explain;
 use laurel_domain::ids::CertificateId;
-use laurel_store::Read;
+use laurel_store::{Read, Reservation};
 use poem::http::{StatusCode, header};
 use poem::listener::TcpAcceptor;
 use poem::middleware::Tracing;
@@ -454,6 +454,11 @@ async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<
             ));
         }
     };
+    // What a repeat with the same Idempotency-Key must match.
+    let fingerprint = req
+        .headers()
+        .contains_key("Idempotency-Key")
+        .then(|| sha256_hex(&bytes));
     let parsed = if multipart {
         let options = async_graphql::http::MultipartOptions::default()
             .max_file_size(state.ops.settings().max_document_bytes)
@@ -498,8 +503,141 @@ async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<
             });
         }
     };
+    let idempotency = match idempotency_key(req) {
+        Ok(None) => None,
+        Ok(Some(key)) => match &session {
+            Session::SignedIn(auth) => Some((
+                auth.account.id.0,
+                key,
+                fingerprint.clone().unwrap_or_default(),
+            )),
+            _ => {
+                let e = OpsError::Unauthenticated(None);
+                return Err(Refused {
+                    operation: request.operation_name.clone(),
+                    code: e.code(),
+                    response: ops_error_response(&e),
+                });
+            }
+        },
+        Err(MalformedKey) => {
+            return Err(Refused {
+                operation: request.operation_name.clone(),
+                code: "VALIDATION",
+                response: http_error(
+                    StatusCode::BAD_REQUEST,
+                    "VALIDATION",
+                    "Idempotency-Key phải gồm 1–128 ký tự chữ, số, '-', '_', '.', ':'.",
+                    "Idempotency-Key must be 1–128 letters, digits, '-', '_', '.' or ':'.",
+                ),
+            });
+        }
+    };
+    let operation = request.operation_name.clone();
     let request = request.data(RequestContext { now, session });
-    Ok(GraphQLResponse(state.schema.execute(request).await).into_response())
+    let Some((account, key, sha)) = idempotency else {
+        return Ok(GraphQLResponse(state.schema.execute(request).await).into_response());
+    };
+    // The key is reserved in the database before the request runs: a copy racing this one, in
+    // this process or another, waits for the first answer and gets it.
+    let store = state.ops.store();
+    let mut waited = Duration::ZERO;
+    loop {
+        let stale_before = now - IDEMPOTENCY_STALE;
+        let reservation = store
+            .reserve_idempotency(account, &key, &sha, state.clock.now(), stale_before)
+            .await
+            .map_err(|e| {
+                let e = OpsError::from(e);
+                Refused {
+                    operation: operation.clone(),
+                    code: e.code(),
+                    response: ops_error_response(&e),
+                }
+            })?;
+        let refuse = |vi: &str, en: &str| Refused {
+            operation: operation.clone(),
+            code: "CONFLICT",
+            response: http_error(StatusCode::CONFLICT, "CONFLICT", vi, en),
+        };
+        match reservation {
+            Reservation::Reserved => break,
+            Reservation::Replay(body) => return Ok(json_response(body, true)),
+            Reservation::Mismatch => {
+                return Err(refuse(
+                    "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.",
+                    "This Idempotency-Key was already used for a different request.",
+                ));
+            }
+            Reservation::InProgress if waited < IDEMPOTENCY_WAIT => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                waited += Duration::from_millis(50);
+            }
+            Reservation::InProgress => {
+                return Err(refuse(
+                    "Yêu cầu đầu tiên với khóa Idempotency-Key này vẫn đang chạy; hãy thử lại sau.",
+                    "The first request with this Idempotency-Key is still running; try again later.",
+                ));
+            }
+        }
+    }
+    let response = state.schema.execute(request).await;
+    let body = serde_json::to_string(&response).unwrap_or_else(|e| {
+        json!({ "errors": [{ "message": e.to_string(), "extensions": { "code": "INTERNAL" } }] })
+            .to_string()
+    });
+    if let Err(e) = store
+        .complete_idempotency(account, &key, &body, state.clock.now())
+        .await
+    {
+        // The change is made; only the replay is lost. A repeat waits, then runs again (and
+        // meets the version it changed: a CONFLICT, never a second change).
+        tracing::warn!(error = %e, "could not record an idempotent answer");
+    }
+    Ok(json_response(body, false))
+}
+
+/// How long a repeat waits for the first request with its key.
+const IDEMPOTENCY_WAIT: Duration = Duration::from_secs(15);
+/// A reservation whose request never answered (its process died) is taken over after this.
+const IDEMPOTENCY_STALE: time::Duration = time::Duration::minutes(2);
+
+/// An `Idempotency-Key` header that is not 1–128 of `[A-Za-z0-9-_.:]`.
+struct MalformedKey;
+
+/// The request's `Idempotency-Key`, if any.
+fn idempotency_key(req: &Request) -> Result<Option<String>, MalformedKey> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(key)
+            if (1..=128).contains(&key.len())
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b)) =>
+        {
+            Ok(Some(key.to_owned()))
+        }
+        _ => Err(MalformedKey),
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A GraphQL answer as JSON; `replayed` when it is the stored answer to an earlier request.
+fn json_response(body: String, replayed: bool) -> Response {
+    let mut builder = Response::builder().content_type("application/json");
+    if replayed {
+        builder = builder.header("Idempotent-Replayed", "true");
+    }
+    builder.body(body)
 }
 
 fn ops_error_response(e: &OpsError) -> Response {

@@ -6,6 +6,7 @@ mod council;
 mod entity;
 mod error;
 mod facts;
+mod idempotency;
 mod read;
 mod records;
 mod review;
@@ -30,6 +31,7 @@ pub use facts::{
     BlockRecord, DecisionRecipient, DisciplineRecord, PriorAwardRecord, ReadFacts,
     RecognitionRecord,
 };
+pub use idempotency::Reservation;
 pub use read::Read;
 pub use records::{
     Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NewAccount,

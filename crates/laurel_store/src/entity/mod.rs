@@ -22,6 +22,7 @@ pub(crate) mod decision_recipient;
 pub(crate) mod delegation;
 pub(crate) mod discipline;
 pub(crate) mod document;
+pub(crate) mod idempotency_key;
 pub(crate) mod nomination;
 pub(crate) mod nomination_event;
 pub(crate) mod number_sequence;
