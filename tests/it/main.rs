@@ -9,6 +9,7 @@ mod concurrency;
 mod council;
 mod gia_lai;
 mod idempotency;
+mod live;
 mod operations;
 mod review;
 mod rules;

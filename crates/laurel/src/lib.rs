@@ -230,6 +230,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     let dispatcher = laurel_gateway::dispatch::Dispatcher::start(
         store.clone(),
         std::sync::Arc::clone(state.metrics()),
+        std::sync::Arc::clone(state.feed()),
         laurel_gateway::dispatch::DispatchConfig {
             clock: config.clock.clone(),
             ..config.webhooks.clone()

@@ -22,6 +22,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
 use crate::edge::{self, Clock};
+use crate::feed::EventFeed;
 use crate::metrics::Metrics;
 
 /// The header carrying a delivery's signature.
@@ -99,10 +100,17 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    /// Starts one on `store`.
-    pub fn start(store: Store, metrics: Arc<Metrics>, config: DispatchConfig) -> Dispatcher {
+    /// Starts one on `store`, publishing every new outbox event to `feed`.
+    pub fn start(
+        store: Store,
+        metrics: Arc<Metrics>,
+        feed: Arc<EventFeed>,
+        config: DispatchConfig,
+    ) -> Dispatcher {
         let (stop, mut stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
+            // Live subscribers hear what is committed from now on.
+            let mut last = store.outbox_last_id().await.unwrap_or(0);
             let client = match reqwest::Client::builder()
                 .timeout(config.timeout)
                 .user_agent("Laurel-Webhooks/1")
@@ -119,6 +127,15 @@ impl Dispatcher {
                 tokio::select! {
                     _ = &mut stopped => break,
                     () = tokio::time::sleep(config.poll) => {}
+                }
+                match store.outbox_after(last, 1_000).await {
+                    Ok(events) => {
+                        if let Some(e) = events.last() {
+                            last = e.id;
+                        }
+                        feed.publish(events);
+                    }
+                    Err(e) => tracing::debug!(error = %e, "reading the outbox failed"),
                 }
                 if let Err(e) = tick(&store, &client, &metrics, &config).await {
                     tracing::debug!(error = %e, "dispatch round failed; trying again");

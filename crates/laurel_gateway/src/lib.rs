@@ -4,6 +4,7 @@ pub mod auth;
 pub mod dispatch;
 pub mod edge;
 pub mod error;
+pub mod feed;
 pub mod metrics;
 pub mod ops;
 pub mod schema;

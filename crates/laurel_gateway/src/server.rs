@@ -6,6 +6,7 @@
 //! | `POST /graphql` | the GraphQL endpoint (one operation per request; no batching); uploads as GraphQL multipart requests |
 //! | `GET /healthz` | 200 while the process serves |
 //! | `GET /readyz` | 200 `ready` when the database answers `SELECT 1` within 2 s, else 503 and the reason |
+//! | `GET /graphql/ws` | GraphQL subscriptions over WebSocket (graphql-transport-ws or graphql-ws; the token in `connection_init`'s payload) |
 //! | `GET /metrics` | Prometheus metrics, OpenMetrics text (unauthenticated: keep it on an internal network; off with `--metrics false`) |
 //! | `GET /certificates/{id}.pdf` | a certificate's PDF (bearer token; same visibility as the certificate) |
 //! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
@@ -23,13 +24,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_poem::GraphQLResponse;
+use async_graphql_poem::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use laurel_domain::Explain;
 use laurel_domain::ids::CertificateId;
 use laurel_store::{Read, Reservation};
 use poem::http::{StatusCode, header};
 use poem::listener::TcpAcceptor;
 use poem::middleware::Tracing;
+use poem::web::websocket::WebSocket;
 use poem::web::{Data, Html, Json, Path};
 use poem::{
     Body, Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route, Server, get,
@@ -41,6 +43,7 @@ use tracing::Instrument as _;
 use crate::auth;
 use crate::edge::Clock;
 use crate::error::OpsError;
+use crate::feed::EventFeed;
 use crate::metrics::{self, Metrics};
 use crate::ops::{Ops, Verification};
 use crate::schema::{self, LaurelSchema, RequestContext, Session};
@@ -108,6 +111,8 @@ pub struct AppState {
     metrics: Arc<Metrics>,
     /// Whether `GET /metrics` is served.
     serve_metrics: bool,
+    /// Live events for subscriptions (fed by the dispatcher).
+    feed: Arc<EventFeed>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -127,8 +132,10 @@ impl AppState {
             .max_document_bytes
             .saturating_add(max_body_bytes);
         let metrics = Arc::new(Metrics::new());
+        let feed = Arc::new(EventFeed::new());
         AppState {
-            schema: schema::build(ops.clone(), &metrics),
+            schema: schema::build(ops.clone(), &metrics, Arc::clone(&feed)),
+            feed,
             ops,
             max_body_bytes,
             max_upload_bytes,
@@ -143,6 +150,11 @@ impl AppState {
     pub fn serve_metrics(mut self, serve: bool) -> AppState {
         self.serve_metrics = serve;
         self
+    }
+
+    /// The live event feed: the dispatcher publishes to it.
+    pub fn feed(&self) -> &Arc<EventFeed> {
+        &self.feed
     }
 
     /// The server's metrics: clone it to count from elsewhere (a background task).
@@ -185,6 +197,7 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
             "/graphql",
             get(graphiql.with(counted("/graphql"))).post(graphql),
         )
+        .at("/graphql/ws", get(graphql_ws).with(counted("/graphql/ws")))
         .at("/healthz", get(healthz).with(counted("/healthz")))
         .at("/readyz", get(readyz).with(counted("/readyz")))
         .at(
@@ -308,6 +321,7 @@ fn graphiql() -> Html<String> {
     Html(
         GraphiQLSource::build()
             .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
             .title("Laurel — GraphQL")
             .finish(),
     )
@@ -385,6 +399,52 @@ impl Refused {
             response,
         }
     }
+}
+
+/// GraphQL subscriptions over WebSocket (graphql-transport-ws or graphql-ws). The bearer token
+/// comes in the `connection_init` payload: `{"token": "…"}` (or `{"Authorization": "Bearer …"}`).
+#[handler]
+async fn graphql_ws(
+    protocol: GraphQLProtocol,
+    websocket: WebSocket,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let schema = state.schema.clone();
+    let state = Arc::clone(state);
+    websocket
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload: serde_json::Value| async move {
+                    let token = payload
+                        .get("token")
+                        .and_then(|t| t.as_str())
+                        .or_else(|| {
+                            payload
+                                .get("Authorization")
+                                .and_then(|t| t.as_str())
+                                .and_then(|t| t.strip_prefix("Bearer "))
+                        })
+                        .map(str::trim)
+                        .map(str::to_owned);
+                    let now = state.clock.now();
+                    let session = match token {
+                        None => Session::Anonymous,
+                        Some(token) => match auth::authenticate(state.ops.store(), &token, now)
+                            .await
+                            .map_err(async_graphql::Error::from)?
+                        {
+                            Ok(authenticated) => Session::SignedIn(Box::new(authenticated)),
+                            Err(problem) => Session::Refused(problem),
+                        },
+                    };
+                    let mut data = async_graphql::Data::default();
+                    data.insert(RequestContext { now, session });
+                    Ok(data)
+                })
+                .serve()
+        })
+        .into_response()
 }
 
 #[handler]

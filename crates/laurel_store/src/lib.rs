@@ -43,7 +43,7 @@ pub use review::{
     NewHistoryEntry, OpinionRecord, ProposalRecord, QueueScope, ReadReview, StageStat,
 };
 pub use webhooks::{
-    AttemptOutcome, ClaimedDelivery, DeliveryStatus, WebhookDelivery, WebhookEndpoint,
+    AttemptOutcome, ClaimedDelivery, DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint,
 };
 pub use write::WriteTx;
 

@@ -553,3 +553,66 @@ impl Store {
         Ok((unfanned, pending, parked))
     }
 }
+
+/// An event as the outbox keeps it, for live subscribers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    /// Its place in the outbox.
+    pub id: i64,
+    /// The event's id (its audit row).
+    pub event_id: i64,
+    /// When it happened.
+    pub at: OffsetDateTime,
+    /// What happened.
+    pub kind: String,
+    /// What it concerns.
+    pub entity: String,
+    /// Which one.
+    pub entity_id: Uuid,
+    /// The units it concerns.
+    pub scope: laurel_domain::org::UnitPath,
+    /// Who did it.
+    pub actor: Option<Uuid>,
+    /// The JSON sent to webhooks.
+    pub payload: String,
+}
+
+impl Store {
+    /// The last outbox row's id (0 when empty).
+    pub async fn outbox_last_id(&self) -> Result<i64, StoreError> {
+        Ok(outbox::Entity::find()
+            .order_by_desc(outbox::Column::Id)
+            .one(&self.db)
+            .await?
+            .map_or(0, |o| o.id))
+    }
+
+    /// Outbox rows after `after`, oldest first.
+    pub async fn outbox_after(
+        &self,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<OutboxEvent>, StoreError> {
+        outbox::Entity::find()
+            .filter(outbox::Column::Id.gt(after))
+            .order_by_asc(outbox::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|o| {
+                Ok(OutboxEvent {
+                    scope: crate::convert::parse_path(o.entity_id, &o.scope)?,
+                    id: o.id,
+                    event_id: o.audit_id,
+                    at: o.at,
+                    kind: o.kind,
+                    entity: o.entity,
+                    entity_id: o.entity_id,
+                    actor: o.actor_account_id,
+                    payload: o.payload,
+                })
+            })
+            .collect()
+    }
+}

@@ -3,6 +3,7 @@
 
 mod council;
 mod enums;
+mod live;
 mod mutation;
 mod query;
 mod review;
@@ -14,9 +15,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
-use async_graphql::{
-    Context, EmptySubscription, ID, Response, SDLExportOptions, Schema, SchemaBuilder,
-};
+use async_graphql::{Context, ID, Response, SDLExportOptions, Schema, SchemaBuilder};
 use laurel_domain::authz::Actor;
 use laurel_domain::ids::MalformedId;
 use laurel_domain::text::InvalidInput;
@@ -45,11 +44,12 @@ pub struct Mutation(
 
 use crate::auth::{Authenticated, TokenProblem};
 use crate::error::OpsError;
+use crate::feed::EventFeed;
 use crate::metrics::Metrics;
 use crate::ops::Ops;
 
 /// The schema type.
-pub type LaurelSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type LaurelSchema = Schema<Query, Mutation, live::Subscription>;
 
 /// Deepest query accepted: deep enough for GraphiQL's introspection query (depth 13 with its
 /// seven nested `ofType`), shallow enough to stop pathological nesting.
@@ -80,8 +80,9 @@ pub enum Session {
 fn builder(
     ops: Option<Ops>,
     metrics: Option<&Arc<Metrics>>,
-) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    feed: Option<Arc<EventFeed>>,
+) -> SchemaBuilder<Query, Mutation, live::Subscription> {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), live::Subscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .disable_suggestions();
@@ -90,20 +91,24 @@ fn builder(
         builder = builder.extension(metrics.extension());
     }
     builder = builder.extension(ErrorCodes);
+    if let Some(feed) = feed {
+        builder = builder.data(feed);
+    }
     match ops {
         Some(ops) => builder.data(ops),
         None => builder,
     }
 }
 
-/// The schema, serving `ops`, counting its requests in `metrics`.
-pub fn build(ops: Ops, metrics: &Arc<Metrics>) -> LaurelSchema {
-    builder(Some(ops), Some(metrics)).finish()
+/// The schema, serving `ops`, counting its requests in `metrics`, its subscriptions fed by
+/// `feed`.
+pub fn build(ops: Ops, metrics: &Arc<Metrics>, feed: Arc<EventFeed>) -> LaurelSchema {
+    builder(Some(ops), Some(metrics), Some(feed)).finish()
 }
 
 /// The SDL of the schema, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    builder(None, None).finish().sdl_with_options(
+    builder(None, None, None).finish().sdl_with_options(
         SDLExportOptions::new()
             .sorted_fields()
             .sorted_arguments()

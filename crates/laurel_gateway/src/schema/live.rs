@@ -1,0 +1,113 @@
+//! Live events over WebSocket (`/graphql/ws`, graphql-transport-ws or graphql-ws): the events
+//! of the nominations the caller may read, as they are committed by any gateway process.
+//! Authorized like queries: each event is shown only if its nomination is readable by the
+//! caller when it arrives.
+
+use std::sync::Arc;
+
+use async_graphql::futures_util::{Stream, stream};
+use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
+use laurel_domain::authz::Actor;
+use laurel_domain::ids::{NominationId, UnitId};
+use laurel_store::OutboxEvent;
+use time::OffsetDateTime;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{actor, ops, parse_id};
+use crate::feed::EventFeed;
+use crate::ops::Ops;
+
+/// Something that happened to a nomination.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct NominationEvent {
+    /// The event's id (its audit entry).
+    pub id: ID,
+    /// What happened, e.g. NOMINATION_SUBMITTED.
+    pub kind: String,
+    /// The nomination.
+    pub nomination_id: ID,
+    /// When.
+    pub at: OffsetDateTime,
+    /// Who did it.
+    pub actor_id: Option<ID>,
+    /// The whole event as webhooks receive it (JSON).
+    pub payload: String,
+}
+
+fn node(e: &OutboxEvent) -> NominationEvent {
+    NominationEvent {
+        id: ID(e.event_id.to_string()),
+        kind: e.kind.clone(),
+        nomination_id: ID(e.entity_id.to_string()),
+        at: e.at,
+        actor_id: e.actor.map(|a| ID(a.to_string())),
+        payload: e.payload.clone(),
+    }
+}
+
+struct Listener {
+    rx: tokio::sync::broadcast::Receiver<Arc<OutboxEvent>>,
+    ops: Ops,
+    actor: Actor,
+    kinds: Option<Vec<String>>,
+    unit: Option<UnitId>,
+}
+
+impl Listener {
+    /// The next event this listener may see.
+    async fn next(&mut self) -> Option<NominationEvent> {
+        loop {
+            let e = match self.rx.recv().await {
+                Ok(e) => e,
+                // Fell behind: the missed events stay in the audit log.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            };
+            if e.entity != "nomination"
+                || self.kinds.as_ref().is_some_and(|k| !k.contains(&e.kind))
+                || self.unit.is_some_and(|u| !e.scope.contains(u))
+            {
+                continue;
+            }
+            if let Ok(Some(_)) = self
+                .ops
+                .readable_nomination(&self.actor, NominationId(e.entity_id))
+                .await
+            {
+                return Some(node(&e));
+            }
+        }
+    }
+}
+
+/// The root of every subscription.
+#[derive(Debug, Default)]
+pub struct Subscription;
+
+#[Subscription]
+impl Subscription {
+    /// The events of the nominations you may read, as they are committed: optionally only
+    /// these `kinds` (e.g. ["NOMINATION_SUBMITTED"]) and only about this unit's subtree.
+    async fn nomination_events(
+        &self,
+        ctx: &Context<'_>,
+        kinds: Option<Vec<String>>,
+        unit_id: Option<ID>,
+    ) -> Result<impl Stream<Item = NominationEvent>> {
+        let unit = unit_id
+            .as_ref()
+            .map(|u| parse_id::<UnitId>("unitId", u))
+            .transpose()?;
+        let listener = Listener {
+            rx: ctx.data::<Arc<EventFeed>>()?.subscribe(),
+            ops: ops(ctx)?.clone(),
+            actor: actor(ctx)?.clone(),
+            kinds,
+            unit,
+        };
+        Ok(stream::unfold(listener, |mut l| async move {
+            let next = l.next().await?;
+            Some((next, l))
+        }))
+    }
+}

@@ -1,0 +1,111 @@
+//! Subscriptions over WebSocket: a subscriber sees the events of the nominations it may read,
+//! and none of the others.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use laurel_tests::{Org, TestServer};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a graphql-transport-ws connection as `token` and subscribes to `query`.
+async fn subscribe(server: &TestServer, token: &str, query: &str) -> Socket {
+    let mut request = format!("{}/graphql/ws", server.base.replace("http://", "ws://"))
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let send = |v: Value| Message::Text(v.to_string().into());
+    socket
+        .send(send(
+            json!({ "type": "connection_init", "payload": { "token": token } }),
+        ))
+        .await
+        .unwrap();
+    let ack = next_json(&mut socket, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    socket
+        .send(send(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }),
+        ))
+        .await
+        .unwrap();
+    socket
+}
+
+/// The next JSON message within `wait`, if any.
+async fn next_json(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(wait, socket.next()).await {
+            Err(_) => return None,
+            Ok(Some(Ok(Message::Text(text)))) => return Some(serde_json::from_str(&text).unwrap()),
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => {}
+            Ok(other) => panic!("unexpected: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_sees_the_events_of_its_scope_and_none_outside_it() {
+    let server = TestServer::start_with(|c| c.webhooks.poll = Duration::from_millis(50)).await;
+    let org = Org::create(&server).await;
+    let query = "subscription { nominationEvents { id kind nominationId actorId payload } }";
+    // The head of Phòng Tham mưu reads its nominations; the head of PC02 does not.
+    let mut inside = subscribe(&server, &org.head, query).await;
+    let mut outside = subscribe(&server, &org.other_head, query).await;
+    // Only submissions, and only under Phòng Tham mưu.
+    let mut filtered = subscribe(
+        &server,
+        &org.head,
+        &format!(
+            "subscription {{ nominationEvents(kinds: [\"NOMINATION_SUBMITTED\"], unitId: \"{}\") {{ kind nominationId }} }}",
+            org.staff
+        ),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let (id, _) = org
+        .draft(&server, &org.huyen, "Thành tích theo dõi trực tiếp")
+        .await;
+    let event = next_json(&mut inside, Duration::from_secs(10))
+        .await
+        .expect("the head of the unit hears of the draft");
+    assert_eq!(event["type"], "next", "{event}");
+    let data = &event["payload"]["data"]["nominationEvents"];
+    assert_eq!(data["kind"], "NOMINATION_CREATED");
+    assert_eq!(data["nominationId"], id.as_str());
+    assert_eq!(data["actorId"], org.accounts["clerk.ptm"].as_str());
+    let payload: Value = serde_json::from_str(data["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["entityId"], id.as_str());
+    // A draft is not a submission.
+    assert_eq!(
+        next_json(&mut filtered, Duration::from_millis(500)).await,
+        None
+    );
+    // A submission reaches the filtered subscription.
+    let someone = org.person(&server, "Lê Văn Nộp").await;
+    let (submitted, _) = org
+        .just_submitted(&server, &someone, "Thành tích được trình")
+        .await;
+    let event = next_json(&mut filtered, Duration::from_secs(10))
+        .await
+        .expect("the submission is heard");
+    let data = &event["payload"]["data"]["nominationEvents"];
+    assert_eq!(data["kind"], "NOMINATION_SUBMITTED", "{event}");
+    assert_eq!(data["nominationId"], submitted.as_str());
+    // Nothing reaches the head of another unit.
+    assert_eq!(
+        next_json(&mut outside, Duration::from_millis(1000)).await,
+        None
+    );
+    server.stop().await;
+}
