@@ -91,6 +91,14 @@ async fn a_subscriber_sees_the_events_of_its_scope_and_none_outside_it() {
         next_json(&mut filtered, Duration::from_millis(500)).await,
         None
     );
+    // The province's office hears its queue change when the submission arrives.
+    let mut office_queue = subscribe(
+        &server,
+        &org.office,
+        "subscription { workQueueChanged { nominationId kind inQueue } }",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
     // A submission reaches the filtered subscription.
     let someone = org.person(&server, "Lê Văn Nộp").await;
     let (submitted, _) = org
@@ -102,6 +110,26 @@ async fn a_subscriber_sees_the_events_of_its_scope_and_none_outside_it() {
     let data = &event["payload"]["data"]["nominationEvents"];
     assert_eq!(data["kind"], "NOMINATION_SUBMITTED", "{event}");
     assert_eq!(data["nominationId"], submitted.as_str());
+    let change = loop {
+        let event = next_json(&mut office_queue, Duration::from_secs(10))
+            .await
+            .expect("the office's queue changed");
+        let change = event["payload"]["data"]["workQueueChanged"].clone();
+        if change["nominationId"] == submitted.as_str() && change["inQueue"] == true {
+            break change;
+        }
+    };
+    // The queue is read when an event arrives: the change shows with the event that revealed
+    // it (the submission, or an event of the same nomination just before it).
+    assert!(
+        [
+            "NOMINATION_SUBMITTED",
+            "DOCUMENT_ATTACHED",
+            "NOMINATION_CREATED"
+        ]
+        .contains(&change["kind"].as_str().unwrap()),
+        "{change}"
+    );
     // Nothing reaches the head of another unit.
     assert_eq!(
         next_json(&mut outside, Duration::from_millis(1000)).await,

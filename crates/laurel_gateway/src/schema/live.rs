@@ -55,7 +55,7 @@ struct Listener {
 
 impl Listener {
     /// The next event this listener may see.
-    async fn next(&mut self) -> Option<NominationEvent> {
+    async fn next(&mut self) -> Option<Arc<OutboxEvent>> {
         loop {
             let e = match self.rx.recv().await {
                 Ok(e) => e,
@@ -74,7 +74,7 @@ impl Listener {
                 .readable_nomination(&self.actor, NominationId(e.entity_id))
                 .await
             {
-                return Some(node(&e));
+                return Some(e);
             }
         }
     }
@@ -107,7 +107,78 @@ impl Subscription {
         };
         Ok(stream::unfold(listener, |mut l| async move {
             let next = l.next().await?;
-            Some((next, l))
+            Some((node(&next), l))
         }))
     }
+
+    /// Changes to your work queue (what waits for you), as they are committed: a nomination
+    /// that arrived (`inQueue: true`), changed while there, or left it (`inQueue: false`).
+    /// A hint to read `workQueue` again.
+    async fn work_queue_changed(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = WorkQueueChange>> {
+        let ops = ops(ctx)?.clone();
+        let actor = actor(ctx)?.clone();
+        let mine = queue_of(&ops, &actor).await?;
+        let listener = Listener {
+            rx: ctx.data::<Arc<EventFeed>>()?.subscribe(),
+            ops,
+            actor,
+            kinds: None,
+            unit: None,
+        };
+        Ok(stream::unfold(
+            (listener, mine),
+            |(mut l, mut mine)| async move {
+                loop {
+                    let e = l.next().await?;
+                    let Ok(now) = queue_of(&l.ops, &l.actor).await else {
+                        continue;
+                    };
+                    let in_queue = now.contains(&e.entity_id);
+                    let was = mine.contains(&e.entity_id);
+                    mine = now;
+                    if in_queue || was {
+                        let change = WorkQueueChange {
+                            nomination_id: ID(e.entity_id.to_string()),
+                            kind: e.kind.clone(),
+                            at: e.at,
+                            in_queue,
+                        };
+                        return Some((change, (l, mine)));
+                    }
+                }
+            },
+        ))
+    }
+}
+
+/// Most queue entries compared per event.
+const QUEUE_MAX: u64 = 1_000;
+
+async fn queue_of(
+    ops: &Ops,
+    actor: &Actor,
+) -> Result<std::collections::HashSet<uuid::Uuid>, crate::error::OpsError> {
+    Ok(ops
+        .work_queue(actor, 0, QUEUE_MAX)
+        .await?
+        .into_iter()
+        .map(|r| r.nomination.id.0)
+        .collect())
+}
+
+/// A change to the caller's work queue.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct WorkQueueChange {
+    /// The nomination.
+    pub nomination_id: ID,
+    /// The event that revealed the change, e.g. NOMINATION_SUBMITTED (the queue is read when
+    /// an event arrives, so it may be one just before the change).
+    pub kind: String,
+    /// When that event happened.
+    pub at: OffsetDateTime,
+    /// Whether it waits for you now.
+    pub in_queue: bool,
 }
