@@ -264,3 +264,48 @@ async fn audit_log_filters_and_is_scoped_by_role() {
     assert_eq!(future["auditLog"]["edges"].as_array().unwrap().len(), 0);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_checkpoint_proves_the_log_only_grew_and_its_deletion_is_caught() {
+    let (server, _org, _) = worked().await;
+    let url = server.database_url().to_string();
+    let (printed, result) =
+        laurel(&["laurel", "audit", "checkpoint", "--database-url", &url]).await;
+    result.unwrap();
+    let kept: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let hash = kept["hash"].as_str().unwrap().to_owned();
+    let args = [
+        "laurel",
+        "audit",
+        "verify",
+        "--database-url",
+        &url,
+        "--checkpoint",
+        &hash,
+    ];
+    let (out, result) = laurel(&args).await;
+    assert!(result.is_ok(), "{out}");
+    assert!(
+        out.contains(&format!("Kept checkpoint {hash} is in the log")),
+        "{out}"
+    );
+
+    // Someone removes the checkpoint (and so could rewrite what it sealed): the kept hash says so.
+    let store = laurel_store::Store::connect(&url).await.unwrap();
+    let lift = if url.starts_with("postgres") {
+        "ALTER TABLE audit_checkpoint DISABLE TRIGGER audit_checkpoint_append_only"
+    } else {
+        "DROP TRIGGER IF EXISTS audit_checkpoint_no_delete"
+    };
+    laurel_store::testing::execute(&store, lift).await.unwrap();
+    laurel_store::testing::execute(&store, "DELETE FROM audit_checkpoint")
+        .await
+        .unwrap();
+    let (out, result) = verify(&url).await;
+    assert!(result.is_ok(), "without the kept hash nothing shows: {out}");
+    let (out, result) = laurel(&args).await;
+    assert!(result.is_err(), "{out}");
+    assert!(out.contains("is not in the log"), "{out}");
+    store.close().await.unwrap();
+    server.stop_unchecked().await;
+}

@@ -137,6 +137,10 @@ pub enum AuditCommand {
     Verify {
         #[command(flatten)]
         db: DatabaseArgs,
+        /// The `hash` of a checkpoint printed earlier and kept outside Laurel: it must still be
+        /// in the log (repeatable).
+        #[arg(long = "checkpoint", value_name = "HASH")]
+        checkpoints: Vec<String>,
     },
     /// Seal every chain's head in a new checkpoint and print it (JSON) for safekeeping outside
     /// Laurel: a later verification proves the log only grew since.
@@ -255,10 +259,22 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Verify { db },
+            command: AuditCommand::Verify { db, checkpoints },
         } => {
             let store = connect_migrated(&db.database_url).await?;
-            let report = store.verify_audit().await?;
+            let mut report = store.verify_audit().await?;
+            for hash in &checkpoints {
+                if !store.has_checkpoint(hash).await? {
+                    report.problems.push(laurel_store::AuditProblem {
+                        table: "audit_checkpoint",
+                        id: 0,
+                        chain: String::new(),
+                        what: format!(
+                            "the kept checkpoint {hash} is not in the log: the log was rewritten since"
+                        ),
+                    });
+                }
+            }
             writeln!(
                 out,
                 "Audit log: {} rows in {} chains, {} checkpoints.",
@@ -266,6 +282,12 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             )?;
             if report.problems.is_empty() {
                 writeln!(out, "Every chain and checkpoint verifies.")?;
+                for hash in &checkpoints {
+                    writeln!(
+                        out,
+                        "Kept checkpoint {hash} is in the log: it only grew since."
+                    )?;
+                }
                 return Ok(());
             }
             for p in &report.problems {

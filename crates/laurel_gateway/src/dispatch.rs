@@ -17,7 +17,6 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use laurel_store::{AttemptOutcome, ClaimedDelivery, Store};
 use sha2::Sha256;
-use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
@@ -222,7 +221,8 @@ async fn attempt(
     client: &reqwest::Client,
     d: &ClaimedDelivery,
 ) -> Result<i32, (Option<i32>, String)> {
-    let t = OffsetDateTime::now_utc().unix_timestamp();
+    // Wall-clock time: receivers compare it with their own clocks.
+    let t = edge::now().unix_timestamp();
     let response = client
         .post(&d.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")

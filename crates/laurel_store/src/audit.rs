@@ -243,6 +243,15 @@ impl WriteTx {
 }
 
 impl Store {
+    /// Whether a checkpoint with this hash is in the log (one printed earlier and kept outside).
+    pub async fn has_checkpoint(&self, hash: &str) -> Result<bool, StoreError> {
+        Ok(audit_checkpoint::Entity::find()
+            .filter(audit_checkpoint::Column::Hash.eq(hash.trim().to_ascii_lowercase()))
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
     /// Walks every chain and every checkpoint: each row's hash recomputed from its content and
     /// the row before it, places without gaps, each row in the chain of its entity, each
     /// checkpoint's hash and every head it sealed still there as it was.
