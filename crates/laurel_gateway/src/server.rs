@@ -685,10 +685,7 @@ fn idempotency_key(req: &Request) -> Result<Option<String>, MalformedKey> {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    data_encoding::HEXLOWER.encode(&Sha256::digest(bytes))
 }
 
 /// A GraphQL answer as JSON; `replayed` when it is the stored answer to an earlier request.

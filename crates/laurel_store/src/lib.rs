@@ -44,6 +44,7 @@ pub use review::{
 };
 pub use webhooks::{
     AttemptOutcome, ClaimedDelivery, DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint,
+    scope_text,
 };
 pub use write::WriteTx;
 

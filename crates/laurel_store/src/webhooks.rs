@@ -46,6 +46,12 @@ pub struct WebhookEndpoint {
     pub version: i32,
 }
 
+/// The text of a scope path as endpoints and outbox rows store it: `/a/b/` (`/` for the whole
+/// organisation), so that "under this unit" is a prefix test.
+pub fn scope_text(path: &laurel_domain::org::UnitPath) -> String {
+    crate::convert::format_path(path)
+}
+
 impl WebhookEndpoint {
     /// Whether an event of `kind` concerning the units under `scope` goes to this endpoint.
     pub fn wants(&self, kind: &str, scope: &str) -> bool {

@@ -6,7 +6,7 @@ use laurel_domain::authz::{Action, Actor};
 use laurel_domain::events::{Change, Kind, Subject, is_event_name};
 use laurel_domain::ids::UnitId;
 use laurel_domain::text::InvalidInput;
-use laurel_store::{Read, WebhookDelivery, WebhookEndpoint};
+use laurel_store::{Read, WebhookDelivery, WebhookEndpoint, scope_text};
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -107,15 +107,9 @@ impl Ops {
             let (scope_unit, scope_path) = match input.unit {
                 Some(unit) => {
                     tx.require_unit(unit).await?;
-                    let path = tx.unit_path(unit).await?;
-                    let text = path.ids().iter().fold(String::from("/"), |mut out, id| {
-                        out.push_str(&id.to_string());
-                        out.push('/');
-                        out
-                    });
-                    (Some(unit.0), text)
+                    (Some(unit.0), scope_text(&tx.unit_path(unit).await?))
                 }
-                None => (None, "/".to_owned()),
+                None => (None, scope_text(&everywhere())),
             };
             let endpoint = WebhookEndpoint {
                 id: edge::new_id(),

@@ -164,6 +164,18 @@ pub(crate) fn parse_id<T: FromStr<Err = MalformedId>>(
     })
 }
 
+/// Parses a GraphQL `ID` that is a plain UUID (not a domain id type), naming the input field
+/// when it is malformed.
+pub(crate) fn parse_uuid(field: &'static str, id: &ID) -> Result<uuid::Uuid, OpsError> {
+    uuid::Uuid::parse_str(id.as_str()).map_err(|_| {
+        OpsError::invalid(InvalidInput::Malformed {
+            field,
+            expected_vi: "mã định danh phải là UUID",
+            expected_en: "ids are UUIDs",
+        })
+    })
+}
+
 /// Gives every error a stable `extensions.code`: errors raised by resolvers already carry one;
 /// errors raised by async-graphql itself (syntax, unknown fields or enum values, missing
 /// arguments, depth and complexity limits) get `VALIDATION`, a Vietnamese `message`, and the

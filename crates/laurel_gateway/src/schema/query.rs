@@ -312,15 +312,7 @@ impl CoreQuery {
             entity_id: filter
                 .entity_id
                 .as_ref()
-                .map(|id| {
-                    uuid::Uuid::parse_str(id.as_str()).map_err(|_| {
-                        OpsError::invalid(laurel_domain::text::InvalidInput::Malformed {
-                            field: "entityId",
-                            expected_vi: "mã định danh phải là UUID",
-                            expected_en: "ids are UUIDs",
-                        })
-                    })
-                })
+                .map(|id| super::parse_uuid("entityId", id))
                 .transpose()?,
             actor: filter
                 .actor_id

@@ -12,7 +12,6 @@ use laurel_store::{
     BlockRecord, DecisionRecipient, DisciplineRecord, PriorAwardRecord, RecognitionRecord,
 };
 use time::Date;
-use uuid::Uuid;
 
 use super::enums::{
     AwardKindCode, BlockKind, CommendationKind, Confidence, DisciplineLevel, RecognitionKind,
@@ -40,16 +39,6 @@ pub(crate) fn nominee_of(person: Option<&ID>, unit: Option<&ID>) -> Result<Nomin
             expected_en: "give exactly one of nomineePersonId and nomineeUnitId",
         })),
     }
-}
-
-fn uuid(field: &'static str, id: &ID) -> Result<Uuid, OpsError> {
-    Uuid::parse_str(id.as_str()).map_err(|_| {
-        OpsError::invalid(InvalidInput::Malformed {
-            field,
-            expected_vi: "mã định danh phải là UUID",
-            expected_en: "ids are UUIDs",
-        })
-    })
 }
 
 fn coefficient(thousandths: u32) -> f64 {
@@ -847,7 +836,7 @@ impl RulesMutation {
         ctx: &Context<'_>,
         input: ResolveBlockInput,
     ) -> Result<BlockPayload> {
-        let id = uuid("id", &input.id)?;
+        let id = super::parse_uuid("id", &input.id)?;
         let record = ops(ctx)?
             .resolve_block(
                 actor(ctx)?,

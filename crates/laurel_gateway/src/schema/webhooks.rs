@@ -8,22 +8,12 @@ use laurel_domain::text::InvalidInput;
 use laurel_store::{DeliveryStatus, WebhookDelivery, WebhookEndpoint};
 use time::OffsetDateTime;
 
-use super::{actor, now, ops, parse_id};
+use super::{actor, now, ops, parse_id, parse_uuid};
 use crate::error::OpsError;
 use crate::ops::NewWebhook;
 
 const DELIVERIES_DEFAULT: i32 = 50;
 const DELIVERIES_MAX: i32 = 200;
-
-fn uuid_of(field: &'static str, id: &ID) -> Result<uuid::Uuid, OpsError> {
-    uuid::Uuid::parse_str(id.as_str()).map_err(|_| {
-        OpsError::invalid(InvalidInput::Malformed {
-            field,
-            expected_vi: "mã định danh phải là UUID",
-            expected_en: "ids are UUIDs",
-        })
-    })
-}
 
 /// A registered webhook endpoint (its secret is shown once, at registration).
 #[derive(Debug, Clone)]
@@ -170,7 +160,7 @@ impl WebhookQuery {
         first: Option<i32>,
         before: Option<ID>,
     ) -> Result<Vec<DeliveryNode>> {
-        let endpoint = uuid_of("endpointId", &endpoint_id)?;
+        let endpoint = parse_uuid("endpointId", &endpoint_id)?;
         let first = first.unwrap_or(DELIVERIES_DEFAULT);
         if !(1..=DELIVERIES_MAX).contains(&first) {
             return Err(OpsError::invalid(InvalidInput::Malformed {
@@ -251,7 +241,7 @@ impl WebhookMutation {
         enabled: bool,
         expected_version: i32,
     ) -> Result<WebhookNode> {
-        let id = uuid_of("id", &id)?;
+        let id = parse_uuid("id", &id)?;
         Ok(WebhookNode(
             ops(ctx)?
                 .set_webhook_enabled(actor(ctx)?, id, enabled, expected_version, now(ctx)?)
