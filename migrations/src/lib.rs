@@ -14,6 +14,7 @@ mod m20261130_000003_council_finality;
 mod m20261130_000004_chain_audit_log;
 mod m20261130_000005_outbox_and_webhooks;
 mod m20261130_000006_idempotency_keys;
+mod m20261130_000007_notifications;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_chain_audit_log::Migration),
             Box::new(m20261130_000005_outbox_and_webhooks::Migration),
             Box::new(m20261130_000006_idempotency_keys::Migration),
+            Box::new(m20261130_000007_notifications::Migration),
         ]
     }
 }

@@ -13,6 +13,12 @@ type Socket =
 
 /// Opens a graphql-transport-ws connection as `token` and subscribes to `query`.
 async fn subscribe(server: &TestServer, token: &str, query: &str) -> Socket {
+    subscribe_with(server, json!({ "token": token }), query).await
+}
+
+/// Opens a graphql-transport-ws connection with `init` as its `connection_init` payload and
+/// subscribes to `query`.
+async fn subscribe_with(server: &TestServer, init: Value, query: &str) -> Socket {
     let mut request = format!("{}/graphql/ws", server.base.replace("http://", "ws://"))
         .into_client_request()
         .unwrap();
@@ -23,9 +29,7 @@ async fn subscribe(server: &TestServer, token: &str, query: &str) -> Socket {
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
     let send = |v: Value| Message::Text(v.to_string().into());
     socket
-        .send(send(
-            json!({ "type": "connection_init", "payload": { "token": token } }),
-        ))
+        .send(send(json!({ "type": "connection_init", "payload": init })))
         .await
         .unwrap();
     let ack = next_json(&mut socket, Duration::from_secs(5))
@@ -59,7 +63,13 @@ async fn a_subscriber_sees_the_events_of_its_scope_and_none_outside_it() {
     let org = Org::create(&server).await;
     let query = "subscription { nominationEvents { id kind nominationId actorId payload } }";
     // The head of Phòng Tham mưu reads its nominations; the head of PC02 does not.
-    let mut inside = subscribe(&server, &org.head, query).await;
+    // As GraphiQL connects: the headers of its Headers tab are the connection's payload.
+    let mut inside = subscribe_with(
+        &server,
+        json!({ "authorization": format!("Bearer {}", org.head) }),
+        query,
+    )
+    .await;
     let mut outside = subscribe(&server, &org.other_head, query).await;
     // Only submissions, and only under Phòng Tham mưu.
     let mut filtered = subscribe(

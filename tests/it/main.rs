@@ -12,6 +12,7 @@ mod council;
 mod gia_lai;
 mod idempotency;
 mod live;
+mod notifications;
 mod operations;
 mod review;
 mod rules;

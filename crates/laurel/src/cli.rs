@@ -67,6 +67,24 @@ pub enum Command {
         #[arg(long, env = "LAUREL_METRICS", default_value_t = true, action = clap::ArgAction::Set,
               value_parser = clap::builder::BoolishValueParser::new())]
         metrics: bool,
+        /// Send e-mail notifications through this SMTP server (off when absent):
+        /// `smtp://host:25`, `smtp://user:password@host:587?tls=required` (STARTTLS) or
+        /// `smtps://user:password@host:465`.
+        #[arg(long, env = "LAUREL_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of notifications.
+        #[arg(
+            long,
+            env = "LAUREL_MAIL_FROM",
+            default_value = "Laurel <laurel@localhost>"
+        )]
+        mail_from: String,
+        /// The hour (0-23, Asia/Ho_Chi_Minh) the daily digest goes out to accounts that chose it.
+        #[arg(long, env = "LAUREL_DIGEST_HOUR", default_value_t = 7)]
+        digest_hour: u8,
+        /// How many days before a stage's due date "due soon" is sent.
+        #[arg(long, env = "LAUREL_DUE_SOON_DAYS", default_value_t = 2)]
+        due_soon_days: u32,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -175,6 +193,10 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             max_document_mb,
             workflows,
             metrics,
+            smtp_url,
+            mail_from,
+            digest_hour,
+            due_soon_days,
         } => {
             let url = database_url(&db.database_url);
             let mut config = ServeConfig::new(&url, listen);
@@ -189,6 +211,13 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                 .saturating_mul(1024 * 1024);
             config.workflows_file = workflows;
             config.metrics = metrics;
+            let mail_to = smtp_url.as_deref().map(redact);
+            config.mail = smtp_url.map(|smtp| {
+                let mut mail = laurel_gateway::notify::MailConfig::new(&smtp, &mail_from);
+                mail.digest_hour = digest_hour;
+                mail.due_soon_days = due_soon_days;
+                mail
+            });
             let documents = config.documents_dir.display().to_string();
             let running = start(config).await?;
             let base = format!("http://{}", running.addr);
@@ -199,6 +228,16 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             }
             writeln!(out, "  Database: {} (migrations applied)", redact(&url))?;
             writeln!(out, "  Documents: {documents}")?;
+            match mail_to {
+                Some(smtp) => writeln!(
+                    out,
+                    "  E-mail notifications: on, through {smtp} (accounts set their address with setNotificationPreferences)"
+                )?,
+                None => writeln!(
+                    out,
+                    "  E-mail notifications: off (--smtp-url turns them on)"
+                )?,
+            }
             if !public_url_given {
                 writeln!(
                     out,

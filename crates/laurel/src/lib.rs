@@ -93,6 +93,9 @@ pub struct ServeConfig {
     pub metrics: bool,
     /// How webhook deliveries are paced and retried (its clock is replaced by `clock`).
     pub webhooks: laurel_gateway::dispatch::DispatchConfig,
+    /// E-mail notifications: off when `None` (its clock is replaced by `clock`, its console
+    /// URL by the public URL).
+    pub mail: Option<laurel_gateway::notify::MailConfig>,
 }
 
 impl ServeConfig {
@@ -110,6 +113,7 @@ impl ServeConfig {
             clock: laurel_gateway::edge::Clock::system(),
             metrics: true,
             webhooks: laurel_gateway::dispatch::DispatchConfig::default(),
+            mail: None,
         }
     }
 }
@@ -140,6 +144,7 @@ pub struct Running {
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     dispatcher: laurel_gateway::dispatch::Dispatcher,
+    notifier: Option<laurel_gateway::notify::Notifier>,
 }
 
 impl Running {
@@ -148,6 +153,9 @@ impl Running {
         let _ = self.shutdown.send(());
         self.task.await.context("server task")??;
         self.dispatcher.stop().await;
+        if let Some(n) = self.notifier {
+            n.stop().await;
+        }
         Ok(())
     }
 
@@ -207,12 +215,13 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
             config.documents_dir.display()
         )
     })?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
     let settings = Settings {
         session_ttl: config.session_ttl,
-        public_url: config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{addr}")),
+        public_url: public_url.clone(),
         documents_dir: config.documents_dir.clone(),
         max_document_bytes: config.max_document_bytes,
     };
@@ -227,6 +236,21 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     let state = AppState::new(ops, config.max_body_bytes)
         .with_clock(config.clock.clone())
         .serve_metrics(config.metrics);
+    let notifier = match &config.mail {
+        Some(mail) => Some(
+            laurel_gateway::notify::Notifier::start(
+                store.clone(),
+                std::sync::Arc::clone(state.metrics()),
+                laurel_gateway::notify::MailConfig {
+                    clock: config.clock.clone(),
+                    console_url: format!("{}/", public_url.trim_end_matches('/')),
+                    ..mail.clone()
+                },
+            )
+            .context("starting e-mail notifications")?,
+        ),
+        None => None,
+    };
     let dispatcher = laurel_gateway::dispatch::Dispatcher::start(
         store.clone(),
         std::sync::Arc::clone(state.metrics()),
@@ -247,6 +271,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         shutdown,
         task,
         dispatcher,
+        notifier,
     })
 }
 

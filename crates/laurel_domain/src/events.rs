@@ -326,6 +326,8 @@ kinds! {
     PersonCreated => "PERSON_CREATED",
     /// An account was created.
     AccountCreated => "ACCOUNT_CREATED",
+    /// An account's e-mail address or notification mode changed.
+    NotificationPreferencesChanged => "NOTIFICATION_PREFERENCES_CHANGED",
     /// An issuer's quota was removed.
     QuotaRemoved => "QUOTA_REMOVED",
     /// A role was granted.

@@ -13,6 +13,7 @@ pub mod fact;
 pub mod ids;
 pub mod message;
 pub mod nomination;
+pub mod notification;
 pub mod org;
 pub mod quota;
 pub mod rules;

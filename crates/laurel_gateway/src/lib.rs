@@ -6,6 +6,7 @@ pub mod edge;
 pub mod error;
 pub mod feed;
 pub mod metrics;
+pub mod notify;
 pub mod ops;
 pub mod schema;
 pub mod server;

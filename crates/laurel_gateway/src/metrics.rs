@@ -12,6 +12,8 @@
 //! | `laurel_certificates_rendered_total` | counter | |
 //! | `laurel_outbox_backlog` | gauge, set by the dispatcher | `state` (`unfanned` events, `pending` and `parked` deliveries) |
 //! | `laurel_webhook_attempts_total` | counter | `outcome` (`delivered`, `failed`, `parked`) |
+//! | `laurel_notifications_total` | counter | `outcome` (`sent`, `failed`, `given_up`, `dropped`), one per notification |
+//! | `laurel_notification_backlog` | gauge, set by the notifier | `state` (`pending`, `given_up`) |
 //!
 //! Label values are bounded: an operation is named by the GraphQL operation's name, else the
 //! first root field of an anonymous operation, else `anonymous`; a name that is not
@@ -100,6 +102,8 @@ pub struct Metrics {
     certificates_rendered: Counter,
     outbox_backlog: Family<PoolLabels, Gauge>,
     webhook_attempts: Family<OutcomeLabels, Counter>,
+    notifications: Family<OutcomeLabels, Counter>,
+    notification_backlog: Family<PoolLabels, Gauge>,
     /// Operation names counted apart so far (at most [`MAX_OPERATIONS`]).
     operations: Mutex<HashSet<String>>,
 }
@@ -166,6 +170,18 @@ impl Metrics {
             "Webhook delivery attempts by this process, by outcome",
             webhook_attempts.clone(),
         );
+        let notifications = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "notifications",
+            "E-mail notifications handled by this process, by outcome",
+            notifications.clone(),
+        );
+        let notification_backlog = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "notification_backlog",
+            "E-mail notifications waiting to be sent, and those given up on",
+            notification_backlog.clone(),
+        );
         Metrics {
             registry,
             graphql_requests,
@@ -175,6 +191,8 @@ impl Metrics {
             certificates_rendered,
             outbox_backlog,
             webhook_attempts,
+            notifications,
+            notification_backlog,
             operations: Mutex::new(HashSet::new()),
         }
     }
@@ -224,6 +242,23 @@ impl Metrics {
             ("parked", parked),
         ] {
             self.outbox_backlog
+                .get_or_create(&PoolLabels { state })
+                .set(i64::try_from(n).unwrap_or(i64::MAX));
+        }
+    }
+
+    /// `n` notifications came to `outcome`: `sent`, `failed` (to be retried), `given_up` or
+    /// `dropped` (the account opted out or has no address).
+    pub fn notifications(&self, outcome: &'static str, n: usize) {
+        self.notifications
+            .get_or_create(&OutcomeLabels { outcome })
+            .inc_by(u64::try_from(n).unwrap_or(u64::MAX));
+    }
+
+    /// The notifications' backlog, as the notifier last read it.
+    pub fn notification_backlog(&self, pending: u64, given_up: u64) {
+        for (state, n) in [("pending", pending), ("given_up", given_up)] {
+            self.notification_backlog
                 .get_or_create(&PoolLabels { state })
                 .set(i64::try_from(n).unwrap_or(i64::MAX));
         }

@@ -416,17 +416,7 @@ async fn graphql_ws(
         .on_upgrade(move |stream| {
             GraphQLWebSocket::new(stream, schema, protocol)
                 .on_connection_init(move |payload: serde_json::Value| async move {
-                    let token = payload
-                        .get("token")
-                        .and_then(|t| t.as_str())
-                        .or_else(|| {
-                            payload
-                                .get("Authorization")
-                                .and_then(|t| t.as_str())
-                                .and_then(|t| t.strip_prefix("Bearer "))
-                        })
-                        .map(str::trim)
-                        .map(str::to_owned);
+                    let token = connection_token(&payload);
                     let now = state.clock.now();
                     let session = match token {
                         None => Session::Anonymous,
@@ -445,6 +435,25 @@ async fn graphql_ws(
                 .serve()
         })
         .into_response()
+}
+
+/// The bearer token of a subscription's `connection_init` payload: `{"token": "…"}`, or the
+/// headers GraphiQL sends from its Headers tab, `{"Authorization": "Bearer …"}` (any case).
+fn connection_token(payload: &serde_json::Value) -> Option<String> {
+    let direct = payload.get("token").and_then(|t| t.as_str());
+    let header = || {
+        payload.as_object()?.iter().find_map(|(k, v)| {
+            let value = v.as_str()?.trim();
+            let (scheme, token) = value.split_once(' ')?;
+            (k.eq_ignore_ascii_case("authorization") && scheme.eq_ignore_ascii_case("bearer"))
+                .then_some(token)
+        })
+    };
+    direct
+        .or_else(header)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 #[handler]
@@ -1029,7 +1038,24 @@ fn not_found_page(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, sane_request_id};
+    use super::{connection_token, escape, sane_request_id};
+    use serde_json::json;
+
+    #[test]
+    fn subscriptions_take_the_token_as_graphql_ws_clients_and_graphiql_send_it() {
+        let cases = [
+            (json!({ "token": " t1 " }), Some("t1")),
+            (json!({ "Authorization": "Bearer t2" }), Some("t2")),
+            (json!({ "authorization": "bearer t3" }), Some("t3")),
+            (json!({ "authorization": "Basic dXNlcjpwYXNz" }), None),
+            (json!({ "token": "" }), None),
+            (json!({}), None),
+            (json!(null), None),
+        ];
+        for (payload, expected) in cases {
+            assert_eq!(connection_token(&payload).as_deref(), expected, "{payload}");
+        }
+    }
 
     #[test]
     fn request_ids_are_kept_only_when_short_and_plain() {

@@ -165,6 +165,7 @@ impl WriteTx {
             actor_account_id: Set(actor),
             payload: Set(payload.to_string()),
             fanned_out: Set(false),
+            notified: Set(false),
             ..Default::default()
         })
         .exec_without_returning(&self.tx)

@@ -97,8 +97,16 @@ pub(crate) fn person(m: person::Model) -> Person {
     }
 }
 
-pub(crate) fn account(m: account::Model) -> Account {
-    Account {
+pub(crate) fn account(m: account::Model) -> Result<Account, StoreError> {
+    let notify_mode =
+        laurel_domain::notification::Mode::from_code(&m.notify_mode).ok_or_else(|| {
+            StoreError::Corrupt {
+                entity: "account",
+                id: m.id.to_string(),
+                detail: format!("unknown notification mode `{}`", m.notify_mode),
+            }
+        })?;
+    Ok(Account {
         id: AccountId(m.id),
         username: m.username,
         display_name: m.display_name,
@@ -106,7 +114,9 @@ pub(crate) fn account(m: account::Model) -> Account {
         must_change_password: m.must_change_password,
         disabled: m.disabled,
         created_at: m.created_at,
-    }
+        email: m.email,
+        notify_mode,
+    })
 }
 
 pub(crate) fn nomination(m: nomination::Model) -> Result<NominationRecord, StoreError> {

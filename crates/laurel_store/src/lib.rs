@@ -7,6 +7,7 @@ mod entity;
 mod error;
 mod facts;
 mod idempotency;
+mod notifications;
 mod read;
 mod records;
 mod review;
@@ -32,6 +33,9 @@ pub use facts::{
     RecognitionRecord,
 };
 pub use idempotency::Reservation;
+pub use notifications::{
+    ClaimedNotification, MailOutcome, NotificationRecord, NotificationStatus, NotifyClock,
+};
 pub use read::Read;
 pub use records::{
     Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NewAccount,

@@ -131,10 +131,11 @@ pub trait Read: Conn {
 
     /// An account by id.
     async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
-        Ok(account::Entity::find_by_id(id.0)
+        account::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
-            .map(convert::account))
+            .map(convert::account)
+            .transpose()
     }
 
     /// An account and its password hash, by login name.
@@ -142,14 +143,15 @@ pub trait Read: Conn {
         &self,
         username: &str,
     ) -> Result<Option<(Account, String)>, StoreError> {
-        Ok(account::Entity::find()
+        account::Entity::find()
             .filter(account::Column::Username.eq(username))
             .one(self.conn())
             .await?
             .map(|m| {
                 let hash = m.password_hash.clone();
-                (convert::account(m), hash)
-            }))
+                Ok((convert::account(m)?, hash))
+            })
+            .transpose()
     }
 
     /// How many accounts exist (zero means a fresh installation).

@@ -26,6 +26,10 @@ pub struct Account {
     pub disabled: bool,
     /// When it was created.
     pub created_at: OffsetDateTime,
+    /// Where notifications go, if given.
+    pub email: Option<String>,
+    /// How it hears of its work.
+    pub notify_mode: laurel_domain::notification::Mode,
 }
 
 /// A new account to insert.
@@ -43,6 +47,8 @@ pub struct NewAccount {
     pub person: Option<PersonId>,
     /// Force a password change at first use.
     pub must_change_password: bool,
+    /// Where notifications go (already validated).
+    pub email: Option<String>,
 }
 
 /// A login session (the bearer token itself is never stored, only its SHA-256).

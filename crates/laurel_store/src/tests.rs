@@ -56,6 +56,7 @@ async fn account(store: &Store, username: &str) -> AccountId {
             display_name: username.into(),
             person: None,
             must_change_password: false,
+            email: None,
         },
         NOW,
     )
@@ -438,6 +439,7 @@ async fn usernames_are_unique() {
                 display_name: "x".into(),
                 person: None,
                 must_change_password: false,
+                email: None,
             },
             NOW,
         )

@@ -140,6 +140,10 @@ impl WriteTx {
             disabled: Set(false),
             version: Set(1),
             created_at: Set(now),
+            email: Set(new.email),
+            notify_mode: Set(laurel_domain::notification::Mode::Immediate
+                .code()
+                .to_owned()),
         })
         .exec_without_returning(&self.tx)
         .await

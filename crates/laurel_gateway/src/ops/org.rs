@@ -57,6 +57,8 @@ pub struct CreateAccount {
     pub person: Option<PersonId>,
     /// Whether the password must be changed at first login (default: yes).
     pub must_change_password: bool,
+    /// Where its notifications go.
+    pub email: Option<String>,
 }
 
 impl Ops {
@@ -149,14 +151,24 @@ impl Ops {
             .as_deref()
             .map(|d| bounded_line("displayName", d, SHORT_TEXT_MAX))
             .transpose();
-        let (username, password, display_name) = match (username, password, display_name) {
-            (Ok(u), Ok(p), Ok(d)) => (u, p, d),
-            (u, p, d) => {
-                return Err(OpsError::Invalid(
-                    [u.err(), p.err(), d.err()].into_iter().flatten().collect(),
-                ));
-            }
-        };
+        let email = input
+            .email
+            .as_deref()
+            .map(super::parse_email)
+            .transpose()
+            .map(Option::flatten);
+        let (username, password, display_name, email) =
+            match (username, password, display_name, email) {
+                (Ok(u), Ok(p), Ok(d), Ok(e)) => (u, p, d, e),
+                (u, p, d, e) => {
+                    return Err(OpsError::Invalid(
+                        [u.err(), p.err(), d.err(), e.err()]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ));
+                }
+            };
         let person = match input.person {
             Some(id) => Some(self.store.person(id).await?.ok_or(OpsError::NotFound {
                 entity: "person",
@@ -179,6 +191,7 @@ impl Ops {
                     display_name: display_name.clone(),
                     person: person.as_ref().map(|p| p.id),
                     must_change_password: input.must_change_password,
+                    email: email.clone(),
                 },
                 now,
             )

@@ -202,6 +202,7 @@ pub async fn bootstrap_admin(
                 display_name: "Quản trị hệ thống".into(),
                 person: None,
                 must_change_password: true,
+                email: None,
             },
             now,
         )

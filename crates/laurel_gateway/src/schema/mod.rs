@@ -5,6 +5,7 @@ mod council;
 mod enums;
 mod live;
 mod mutation;
+mod notifications;
 mod query;
 mod review;
 mod rules;
@@ -30,6 +31,7 @@ pub struct Query(
     review::ReviewQuery,
     council::CouncilQuery,
     webhooks::WebhookQuery,
+    notifications::NotificationQuery,
 );
 
 /// The root of every mutation.
@@ -40,6 +42,7 @@ pub struct Mutation(
     review::ReviewMutation,
     council::CouncilMutation,
     webhooks::WebhookMutation,
+    notifications::NotificationMutation,
 );
 
 use crate::auth::{Authenticated, TokenProblem};

@@ -112,6 +112,8 @@ pub struct CreateAccountInput {
     /// Whether the password must be changed at first login.
     #[graphql(default = true)]
     pub must_change_password: bool,
+    /// Where its notifications go (e-mail, when the server sends mail).
+    pub email: Option<String>,
 }
 
 #[derive(Debug, SimpleObject)]
@@ -346,6 +348,7 @@ impl WorkflowMutation {
                     display_name: input.display_name,
                     person,
                     must_change_password: input.must_change_password,
+                    email: input.email,
                 },
                 now(ctx)?,
             )

@@ -146,6 +146,14 @@ impl RoleGrantNode {
 #[derive(Debug, Clone)]
 pub struct AccountNode(pub Account);
 
+impl AccountNode {
+    /// Whether the caller is this account or an administrator.
+    fn own_or_admin(&self, ctx: &Context<'_>) -> Result<bool, OpsError> {
+        let auth = super::signed_in(ctx)?;
+        Ok(auth.account.id == self.0.id || auth.actor.has_role(laurel_domain::authz::Role::Admin))
+    }
+}
+
 #[Object(name = "Account")]
 impl AccountNode {
     async fn id(&self) -> ID {
@@ -166,6 +174,20 @@ impl AccountNode {
     }
     async fn created_at(&self) -> OffsetDateTime {
         self.0.created_at
+    }
+    /// Where its notifications go (shown to the account itself and to administrators).
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self
+            .own_or_admin(ctx)?
+            .then_some(self.0.email.as_deref())
+            .flatten())
+    }
+    /// How it hears of its work (shown to the account itself and to administrators).
+    async fn notification_mode(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::notifications::NotificationMode>> {
+        Ok(self.own_or_admin(ctx)?.then(|| self.0.notify_mode.into()))
     }
     /// The person this account belongs to (your own, or one you may read).
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<PersonNode>> {

@@ -14,6 +14,8 @@ pub struct Model {
     pub disabled: bool,
     pub version: i32,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub email: Option<String>,
+    pub notify_mode: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

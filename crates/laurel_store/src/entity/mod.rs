@@ -25,6 +25,7 @@ pub(crate) mod document;
 pub(crate) mod idempotency_key;
 pub(crate) mod nomination;
 pub(crate) mod nomination_event;
+pub(crate) mod notification;
 pub(crate) mod number_sequence;
 pub(crate) mod outbox;
 pub(crate) mod person;

@@ -16,6 +16,7 @@ pub struct Model {
     pub actor_account_id: Option<Uuid>,
     pub payload: String,
     pub fanned_out: bool,
+    pub notified: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
