@@ -96,5 +96,31 @@ async fn the_same_mutation_sent_twice_at_once_with_one_key_takes_effect_once() {
     assert_eq!(malformed.0, 400);
     assert_eq!(malformed.2["errors"][0]["extensions"]["code"], "VALIDATION");
     assert_eq!(people_named(&server, "Sai Khóa").await, 0);
+
+    // Metrics name every one of them by its operation, replays too.
+    let metrics = server
+        .http()
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let requests = |outcome: &str| -> f64 {
+        metrics
+            .lines()
+            .find(|l| {
+                l.starts_with("laurel_graphql_requests_total{")
+                    && l.contains("operation=\"CreatePerson\"")
+                    && l.contains(&format!("outcome=\"{outcome}\""))
+            })
+            .and_then(|l| l.rsplit(' ').next())
+            .map_or(0.0, |v| v.parse().unwrap())
+    };
+    assert_eq!(requests("replayed"), 2.0, "{metrics}");
+    assert_eq!(requests("CONFLICT"), 1.0, "{metrics}");
+    assert_eq!(requests("UNAUTHENTICATED"), 1.0, "{metrics}");
+    assert_eq!(requests("VALIDATION"), 1.0, "{metrics}");
     server.stop().await;
 }

@@ -14,6 +14,7 @@ mod idempotency;
 mod live;
 mod notifications;
 mod operations;
+mod reads;
 mod review;
 mod rules;
 mod scenario;

@@ -5,7 +5,7 @@
 //!
 //! | metric | type | labels |
 //! |---|---|---|
-//! | `laurel_graphql_requests_total` | counter | `operation`, `outcome` (`ok` or the first error's `extensions.code`) |
+//! | `laurel_graphql_requests_total` | counter | `operation`, `outcome` (`ok`, `replayed`, or the first error's `extensions.code`) |
 //! | `laurel_graphql_request_duration_seconds` | histogram | `operation` |
 //! | `laurel_http_requests_total` | counter | `route` (the template, e.g. `/certificates/{id}.pdf`), `status` |
 //! | `laurel_db_pool_connections` | gauge, read at scrape time | `state` (`in_use`, `idle`) |
@@ -320,6 +320,15 @@ fn is_label(value: &str) -> bool {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && value.len() <= 64
+}
+
+/// How a request is labelled when the server answers it without running it (refused before
+/// execution, or replayed for an `Idempotency-Key`): as the schema's extension would.
+pub fn operation_name(query: &str, requested: Option<&str>) -> Option<String> {
+    async_graphql::parser::parse_query(query)
+        .ok()
+        .and_then(|document| operation_of(&document, requested))
+        .or_else(|| requested.map(str::to_owned))
 }
 
 /// The operation a document runs: the one `requested` names, the only named one, or the first

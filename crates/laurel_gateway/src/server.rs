@@ -430,6 +430,7 @@ async fn graphql_ws(
                     };
                     let mut data = async_graphql::Data::default();
                     data.insert(RequestContext { now, session });
+                    data.insert(crate::schema::loaders::loaders(&state.ops));
                     Ok(data)
                 })
                 .serve()
@@ -459,7 +460,7 @@ fn connection_token(payload: &serde_json::Value) -> Option<String> {
 #[handler]
 async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -> Response {
     let started = Instant::now();
-    match execute_graphql(req, body, state).await {
+    match execute_graphql(req, body, state, started).await {
         Ok(response) => response,
         Err(refused) => {
             state.metrics.graphql_request(
@@ -472,7 +473,12 @@ async fn graphql(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -
     }
 }
 
-async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<Response, Refused> {
+async fn execute_graphql(
+    req: &Request,
+    body: Body,
+    state: &AppState,
+    started: Instant,
+) -> Result<Response, Refused> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -566,7 +572,7 @@ async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<
         Ok(session) => session,
         Err(e) => {
             return Err(Refused {
-                operation: request.operation_name.clone(),
+                operation: label(&request),
                 code: e.code(),
                 response: ops_error_response(&e),
             });
@@ -583,7 +589,7 @@ async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<
             _ => {
                 let e = OpsError::Unauthenticated(None);
                 return Err(Refused {
-                    operation: request.operation_name.clone(),
+                    operation: label(&request),
                     code: e.code(),
                     response: ops_error_response(&e),
                 });
@@ -591,7 +597,7 @@ async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<
         },
         Err(MalformedKey) => {
             return Err(Refused {
-                operation: request.operation_name.clone(),
+                operation: label(&request),
                 code: "VALIDATION",
                 response: http_error(
                     StatusCode::BAD_REQUEST,
@@ -602,8 +608,10 @@ async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<
             });
         }
     };
-    let operation = request.operation_name.clone();
-    let request = request.data(RequestContext { now, session });
+    let operation = idempotency.as_ref().and_then(|_| label(&request));
+    let request = request
+        .data(RequestContext { now, session })
+        .data(crate::schema::loaders::loaders(&state.ops));
     let Some((account, key, sha)) = idempotency else {
         return Ok(GraphQLResponse(state.schema.execute(request).await).into_response());
     };
@@ -631,7 +639,12 @@ async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<
         };
         match reservation {
             Reservation::Reserved => break,
-            Reservation::Replay(body) => return Ok(json_response(body, true)),
+            Reservation::Replay(body) => {
+                state
+                    .metrics
+                    .graphql_request(operation.as_deref(), "replayed", started.elapsed());
+                return Ok(json_response(body, true));
+            }
             Reservation::Mismatch => {
                 return Err(refuse(
                     "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.",
@@ -664,6 +677,11 @@ async fn execute_graphql(req: &Request, body: Body, state: &AppState) -> Result<
         tracing::warn!(error = %e, "could not record an idempotent answer");
     }
     Ok(json_response(body, false))
+}
+
+/// The metrics label of a request answered outside the schema.
+fn label(request: &async_graphql::Request) -> Option<String> {
+    crate::metrics::operation_name(&request.query, request.operation_name.as_deref())
 }
 
 /// How long a repeat waits for the first request with its key.

@@ -152,6 +152,20 @@ fn nominee_filter<C: ColumnTrait>(kind_col: C, id_col: C, nominee: Nominee) -> C
     Condition::all().add(kind_col.eq(kind)).add(id_col.eq(id))
 }
 
+/// Rows of any of `nominees` (none: no rows).
+fn nominees_filter<C: ColumnTrait + Copy>(
+    kind_col: C,
+    id_col: C,
+    nominees: &[Nominee],
+) -> Condition {
+    nominees
+        .iter()
+        .fold(Condition::any(), |any, n| {
+            any.add(nominee_filter(kind_col, id_col, *n))
+        })
+        .add_option((nominees.is_empty()).then(|| Expr::val(1).eq(0)))
+}
+
 pub(crate) fn period_key(period: Option<i32>) -> String {
     period.map_or_else(|| "*".to_string(), |p| p.to_string())
 }
@@ -161,21 +175,37 @@ pub(crate) fn period_key(period: Option<i32>) -> String {
 pub trait ReadFacts: Conn {
     /// Task ratings of a nominee, by year.
     async fn ratings_of(&self, nominee: Nominee) -> Result<Vec<RatingFact>, StoreError> {
+        Ok(self
+            .ratings_of_many(&[nominee])
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    /// Task ratings of several nominees, by year, in one statement.
+    async fn ratings_of_many(
+        &self,
+        nominees: &[Nominee],
+    ) -> Result<Vec<(Nominee, RatingFact)>, StoreError> {
         task_rating::Entity::find()
-            .filter(nominee_filter(
+            .filter(nominees_filter(
                 task_rating::Column::NomineeKind,
                 task_rating::Column::NomineeId,
-                nominee,
+                nominees,
             ))
             .order_by_asc(task_rating::Column::Year)
             .all(self.conn())
             .await?
             .into_iter()
             .map(|m| {
-                Ok(RatingFact {
-                    year: m.year,
-                    rating: code::<TaskRating>("task_rating", m.id, &m.rating)?,
-                })
+                Ok((
+                    nominee_from("task_rating", m.id, &m.nominee_kind, m.nominee_id)?,
+                    RatingFact {
+                        year: m.year,
+                        rating: code::<TaskRating>("task_rating", m.id, &m.rating)?,
+                    },
+                ))
             })
             .collect()
     }
@@ -185,11 +215,19 @@ pub trait ReadFacts: Conn {
         &self,
         nominee: Nominee,
     ) -> Result<Vec<RecognitionRecord>, StoreError> {
+        self.recognitions_of_many(&[nominee]).await
+    }
+
+    /// Initiatives and research of several nominees, in one statement.
+    async fn recognitions_of_many(
+        &self,
+        nominees: &[Nominee],
+    ) -> Result<Vec<RecognitionRecord>, StoreError> {
         recognition::Entity::find()
-            .filter(nominee_filter(
+            .filter(nominees_filter(
                 recognition::Column::NomineeKind,
                 recognition::Column::NomineeId,
-                nominee,
+                nominees,
             ))
             .order_by_asc(recognition::Column::Year)
             .order_by_asc(recognition::Column::Id)
@@ -223,11 +261,19 @@ pub trait ReadFacts: Conn {
 
     /// Disciplinary measures of a nominee.
     async fn disciplines_of(&self, nominee: Nominee) -> Result<Vec<DisciplineRecord>, StoreError> {
+        self.disciplines_of_many(&[nominee]).await
+    }
+
+    /// Disciplinary measures of several nominees, in one statement.
+    async fn disciplines_of_many(
+        &self,
+        nominees: &[Nominee],
+    ) -> Result<Vec<DisciplineRecord>, StoreError> {
         discipline::Entity::find()
-            .filter(nominee_filter(
+            .filter(nominees_filter(
                 discipline::Column::NomineeKind,
                 discipline::Column::NomineeId,
-                nominee,
+                nominees,
             ))
             .order_by_asc(discipline::Column::FromDate)
             .all(self.conn())
@@ -248,11 +294,16 @@ pub trait ReadFacts: Conn {
 
     /// Blocks of a nominee, pending or resolved.
     async fn blocks_of(&self, nominee: Nominee) -> Result<Vec<BlockRecord>, StoreError> {
+        self.blocks_of_many(&[nominee]).await
+    }
+
+    /// Blocks of several nominees, in one statement.
+    async fn blocks_of_many(&self, nominees: &[Nominee]) -> Result<Vec<BlockRecord>, StoreError> {
         award_block::Entity::find()
-            .filter(nominee_filter(
+            .filter(nominees_filter(
                 award_block::Column::NomineeKind,
                 award_block::Column::NomineeId,
-                nominee,
+                nominees,
             ))
             .order_by_asc(award_block::Column::FromDate)
             .all(self.conn())
@@ -273,11 +324,19 @@ pub trait ReadFacts: Conn {
 
     /// Awards given before Laurel, recorded for a nominee.
     async fn prior_awards_of(&self, nominee: Nominee) -> Result<Vec<PriorAwardRecord>, StoreError> {
+        self.prior_awards_of_many(&[nominee]).await
+    }
+
+    /// Awards given before Laurel, of several nominees, in one statement.
+    async fn prior_awards_of_many(
+        &self,
+        nominees: &[Nominee],
+    ) -> Result<Vec<PriorAwardRecord>, StoreError> {
         prior_award::Entity::find()
-            .filter(nominee_filter(
+            .filter(nominees_filter(
                 prior_award::Column::NomineeKind,
                 prior_award::Column::NomineeId,
-                nominee,
+                nominees,
             ))
             .order_by_asc(prior_award::Column::Year)
             .all(self.conn())
@@ -344,12 +403,25 @@ pub trait ReadFacts: Conn {
         &self,
         nomination: NominationId,
     ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        Ok(self
+            .attestations_of_many(&[nomination])
+            .await?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect())
+    }
+
+    /// The criteria attested for several nominations, in one statement.
+    async fn attestations_of_many(
+        &self,
+        nominations: &[NominationId],
+    ) -> Result<Vec<(NominationId, String)>, StoreError> {
         Ok(attestation::Entity::find()
-            .filter(attestation::Column::NominationId.eq(nomination.0))
+            .filter(attestation::Column::NominationId.is_in(nominations.iter().map(|n| n.0)))
             .all(self.conn())
             .await?
             .into_iter()
-            .map(|m| m.criterion_id)
+            .map(|m| (NominationId(m.nomination_id), m.criterion_id))
             .collect())
     }
 
@@ -483,12 +555,21 @@ pub trait ReadFacts: Conn {
         &self,
         nomination: NominationId,
     ) -> Result<Option<DecisionRecipient>, StoreError> {
+        Ok(self.recipients_of_many(&[nomination]).await?.pop())
+    }
+
+    /// What decisions gave several nominations, in one statement.
+    async fn recipients_of_many(
+        &self,
+        nominations: &[NominationId],
+    ) -> Result<Vec<DecisionRecipient>, StoreError> {
         decision_recipient::Entity::find()
-            .filter(decision_recipient::Column::NominationId.eq(nomination.0))
-            .one(self.conn())
+            .filter(decision_recipient::Column::NominationId.is_in(nominations.iter().map(|n| n.0)))
+            .all(self.conn())
             .await?
+            .into_iter()
             .map(recipient)
-            .transpose()
+            .collect()
     }
 }
 

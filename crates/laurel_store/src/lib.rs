@@ -74,6 +74,8 @@ pub enum Backend {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    /// Statements run through this pool (and its transactions) since it connected.
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl sealed::Conn for Store {
@@ -118,12 +120,21 @@ impl Store {
                     .foreign_keys(true)
                     .create_if_missing(true)
             });
-        let db = Database::connect(options).await?;
+        let mut db = Database::connect(options).await?;
         let backend = match db.get_database_backend() {
             DbBackend::Postgres => Backend::Postgres,
             _ => backend,
         };
-        Ok(Store { db, backend })
+        let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = std::sync::Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        Ok(Store {
+            db,
+            backend,
+            statements,
+        })
     }
 
     /// The engine behind this store.
@@ -161,6 +172,12 @@ impl Store {
     /// Closes the pool.
     pub async fn close(self) -> Result<(), StoreError> {
         Ok(self.db.close().await?)
+    }
+
+    /// How many SQL statements this pool (and its transactions) has run since it connected:
+    /// for metrics, and for tests that hold reads to a bounded number of statements.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The pool's connections right now, for metrics.

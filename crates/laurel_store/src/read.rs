@@ -208,6 +208,56 @@ pub trait Read: Conn {
             .transpose()
     }
 
+    /// Nominations by id, in one statement (missing ones are left out).
+    async fn nominations_by_ids(
+        &self,
+        ids: &[NominationId],
+    ) -> Result<Vec<NominationRecord>, StoreError> {
+        nomination::Entity::find()
+            .filter(nomination::Column::Id.is_in(ids.iter().map(|i| i.0)))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::nomination)
+            .collect()
+    }
+
+    /// People by id, in one statement.
+    async fn persons_by_ids(&self, ids: &[PersonId]) -> Result<Vec<Person>, StoreError> {
+        Ok(person::Entity::find()
+            .filter(person::Column::Id.is_in(ids.iter().map(|i| i.0)))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::person)
+            .collect())
+    }
+
+    /// Decisions by id, in one statement.
+    async fn decisions_by_ids(&self, ids: &[DecisionId]) -> Result<Vec<Decision>, StoreError> {
+        decision::Entity::find()
+            .filter(decision::Column::Id.is_in(ids.iter().map(|i| i.0)))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::decision)
+            .collect()
+    }
+
+    /// The certificates of several nominations, in one statement.
+    async fn certificates_of_nominations(
+        &self,
+        ids: &[NominationId],
+    ) -> Result<Vec<CertificateRecord>, StoreError> {
+        certificate::Entity::find()
+            .filter(certificate::Column::NominationId.is_in(ids.iter().map(|i| i.0)))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::certificate)
+            .collect()
+    }
+
     /// A nomination that must exist.
     async fn require_nomination(&self, id: NominationId) -> Result<NominationRecord, StoreError> {
         self.nomination(id).await?.ok_or(StoreError::NotFound {
@@ -284,13 +334,29 @@ pub trait Read: Conn {
         &self,
         nominee: laurel_domain::nomination::Nominee,
     ) -> Result<Vec<NominationRecord>, StoreError> {
+        self.nominations_of_nominees(&[nominee]).await
+    }
+
+    /// Every nomination of several nominees, in one statement.
+    async fn nominations_of_nominees(
+        &self,
+        nominees: &[laurel_domain::nomination::Nominee],
+    ) -> Result<Vec<NominationRecord>, StoreError> {
         use laurel_domain::nomination::Nominee;
-        let condition = match nominee {
-            Nominee::Person(p) => nomination::Column::NomineePersonId.eq(p.0),
-            Nominee::Collective(u) => nomination::Column::NomineeUnitId.eq(u.0),
-        };
+        let people = nominees.iter().filter_map(|n| match n {
+            Nominee::Person(p) => Some(p.0),
+            Nominee::Collective(_) => None,
+        });
+        let units = nominees.iter().filter_map(|n| match n {
+            Nominee::Collective(u) => Some(u.0),
+            Nominee::Person(_) => None,
+        });
         nomination::Entity::find()
-            .filter(condition)
+            .filter(
+                Condition::any()
+                    .add(nomination::Column::NomineePersonId.is_in(people))
+                    .add(nomination::Column::NomineeUnitId.is_in(units)),
+            )
             .order_by_asc(nomination::Column::Id)
             .all(self.conn())
             .await?

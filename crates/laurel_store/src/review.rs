@@ -16,8 +16,8 @@ use laurel_domain::workdays::{CalendarDay, DayKind};
 use laurel_domain::workflow::{AppraisalVerdict, OpinionVerdict, StageKind, Tally};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -850,50 +850,9 @@ pub trait ReadReview: Conn {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<NominationRecord>, StoreError> {
-        let mut any = Condition::any();
-        for (role, unit) in &scope.roles {
-            any = any.add(
-                Condition::all()
-                    .add(nomination::Column::State.eq(NominationState::Submitted.code()))
-                    .add(nomination::Column::WaitingRole.eq(role.code()))
-                    .add(nomination::Column::WaitingUnitId.eq(unit.0)),
-            );
-        }
-        if !scope.proposing.is_empty() {
-            any = any.add(
-                Condition::all()
-                    .add(nomination::Column::State.is_in([
-                        NominationState::Draft.code(),
-                        NominationState::Returned.code(),
-                    ]))
-                    .add(
-                        nomination::Column::ProposingUnitId
-                            .is_in(scope.proposing.iter().map(|u| u.0)),
-                    ),
-            );
-        }
-        if !scope.consulted.is_empty() {
-            any = any.add(
-                Condition::all()
-                    .add(nomination::Column::State.eq(NominationState::Submitted.code()))
-                    .add(
-                        nomination::Column::Id.in_subquery(
-                            Query::select()
-                                .column(consultation::Column::NominationId)
-                                .from(consultation::Entity)
-                                .and_where(
-                                    consultation::Column::UnitId
-                                        .is_in(scope.consulted.iter().map(|u| u.0)),
-                                )
-                                .and_where(consultation::Column::AnsweredOn.is_null())
-                                .to_owned(),
-                        ),
-                    ),
-            );
-        }
-        if any.is_empty() {
+        let Some(any) = queue_condition(scope) else {
             return Ok(Vec::new());
-        }
+        };
         nomination::Entity::find()
             .filter(any)
             .order_by_with_nulls(
@@ -909,6 +868,23 @@ pub trait ReadReview: Conn {
             .into_iter()
             .map(convert::nomination)
             .collect()
+    }
+
+    /// Whether one nomination is in an account's work queue (as [`Self::work_queue`] decides).
+    async fn in_work_queue(
+        &self,
+        scope: &QueueScope,
+        id: NominationId,
+    ) -> Result<bool, StoreError> {
+        let Some(any) = queue_condition(scope) else {
+            return Ok(false);
+        };
+        Ok(nomination::Entity::find()
+            .filter(nomination::Column::Id.eq(id.0))
+            .filter(any)
+            .count(self.conn())
+            .await?
+            > 0)
     }
 
     /// How each stage kept its deadlines for an issuer, over the stages completed in
@@ -1400,4 +1376,49 @@ impl WriteTx {
             .await?;
         Ok(result.rows_affected > 0)
     }
+}
+
+/// The condition a work queue selects nominations by; `None` when the scope is empty.
+fn queue_condition(scope: &QueueScope) -> Option<Condition> {
+    let mut any = Condition::any();
+    for (role, unit) in &scope.roles {
+        any = any.add(
+            Condition::all()
+                .add(nomination::Column::State.eq(NominationState::Submitted.code()))
+                .add(nomination::Column::WaitingRole.eq(role.code()))
+                .add(nomination::Column::WaitingUnitId.eq(unit.0)),
+        );
+    }
+    if !scope.proposing.is_empty() {
+        any = any.add(
+            Condition::all()
+                .add(nomination::Column::State.is_in([
+                    NominationState::Draft.code(),
+                    NominationState::Returned.code(),
+                ]))
+                .add(
+                    nomination::Column::ProposingUnitId.is_in(scope.proposing.iter().map(|u| u.0)),
+                ),
+        );
+    }
+    if !scope.consulted.is_empty() {
+        any = any.add(
+            Condition::all()
+                .add(nomination::Column::State.eq(NominationState::Submitted.code()))
+                .add(
+                    nomination::Column::Id.in_subquery(
+                        Query::select()
+                            .column(consultation::Column::NominationId)
+                            .from(consultation::Entity)
+                            .and_where(
+                                consultation::Column::UnitId
+                                    .is_in(scope.consulted.iter().map(|u| u.0)),
+                            )
+                            .and_where(consultation::Column::AnsweredOn.is_null())
+                            .to_owned(),
+                    ),
+                ),
+        );
+    }
+    (!any.is_empty()).then_some(any)
 }

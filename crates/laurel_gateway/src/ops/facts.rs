@@ -534,10 +534,7 @@ impl Ops {
         }
     }
 
-    /// Everything the rules read about a nominee, as of a date. `excluding` is the nomination
-    /// being judged: it is not "another award" for itself. `members` says which members'
-    /// nominations count as titles held for a collective: decided ones, or (at appraisal)
-    /// also those still under review, which are decided with it or before it.
+    /// Everything the facts of one nominee are made of (see [`Ops::fact_sources`]), assembled.
     pub async fn facts_of(
         &self,
         conn: &(impl Read + ReadFacts),
@@ -547,20 +544,82 @@ impl Ops {
         excluding: Option<NominationId>,
         members: MemberTitles,
     ) -> Result<NomineeFacts, OpsError> {
+        let sources = Self::fact_sources(conn, &[nominee], excluding.as_slice()).await?;
+        Self::facts_from(conn, &sources, nominee, period, as_of, excluding, members).await
+    }
+
+    /// The facts of several nominees, read in nine statements whatever their number: the
+    /// people (recruitment), ratings, nominations, prior awards, recognitions, discipline,
+    /// blocks, and the criteria attested for `nominations`.
+    pub async fn fact_sources(
+        conn: &(impl Read + ReadFacts),
+        nominees: &[Nominee],
+        nominations: &[NominationId],
+    ) -> Result<FactSources, OpsError> {
+        let people: Vec<PersonId> = nominees
+            .iter()
+            .filter_map(|n| match n {
+                Nominee::Person(p) => Some(*p),
+                Nominee::Collective(_) => None,
+            })
+            .collect();
+        let mut s = FactSources::default();
+        for p in conn.persons_by_ids(&people).await? {
+            s.recruited.insert(p.id, p.recruited_on);
+        }
+        for (n, r) in conn.ratings_of_many(nominees).await? {
+            s.of(n).ratings.push(r);
+        }
+        for r in conn.nominations_of_nominees(nominees).await? {
+            s.of(r.nomination.nominee).nominations.push(r);
+        }
+        for p in conn.prior_awards_of_many(nominees).await? {
+            s.of(p.nominee).prior.push(p);
+        }
+        for r in conn.recognitions_of_many(nominees).await? {
+            s.of(r.nominee).recognitions.push(r);
+        }
+        for d in conn.disciplines_of_many(nominees).await? {
+            s.of(d.nominee).disciplines.push(d);
+        }
+        for b in conn.blocks_of_many(nominees).await? {
+            s.of(b.nominee).blocks.push(b);
+        }
+        if !nominations.is_empty() {
+            for (n, criterion) in conn.attestations_of_many(nominations).await? {
+                s.attested.entry(n).or_default().insert(criterion);
+            }
+        }
+        Ok(s)
+    }
+
+    /// One nominee's facts from what [`Ops::fact_sources`] read. A collective's members'
+    /// facts take four more statements.
+    pub async fn facts_from(
+        conn: &(impl Read + ReadFacts),
+        sources: &FactSources,
+        nominee: Nominee,
+        period: i32,
+        as_of: Date,
+        excluding: Option<NominationId>,
+        members: MemberTitles,
+    ) -> Result<NomineeFacts, OpsError> {
+        let empty = NomineeSources::default();
+        let src = sources.by_nominee.get(&nominee).unwrap_or(&empty);
         let mut facts = NomineeFacts::new(nominee.kind());
         if let Nominee::Person(id) = nominee {
-            facts.recruited_on = conn.person(id).await?.and_then(|p| p.recruited_on);
+            facts.recruited_on = sources.recruited.get(&id).copied().flatten();
         }
-        facts.ratings = conn.ratings_of(nominee).await?;
-        let nominations = conn.nominations_of_nominee(nominee).await?;
-        for prior in conn.prior_awards_of(nominee).await? {
+        facts.ratings = src.ratings.clone();
+        let nominations = &src.nominations;
+        for prior in &src.prior {
             facts.titles.push(TitleFact {
                 award: prior.award,
                 year: prior.year,
                 kind: prior.kind,
             });
         }
-        for record in &nominations {
+        for record in nominations {
             let n = &record.nomination;
             if Some(n.id) == excluding {
                 continue;
@@ -576,7 +635,7 @@ impl Ops {
                 facts.pending.push(fact);
             }
         }
-        for recognition in conn.recognitions_of(nominee).await? {
+        for recognition in &src.recognitions {
             let used_for = match recognition.used_by {
                 Some(used) => nominations
                     .iter()
@@ -598,19 +657,17 @@ impl Ops {
                 RecognitionKind::Research => facts.research.push(fact),
             }
         }
-        facts.discipline = conn
-            .disciplines_of(nominee)
-            .await?
-            .into_iter()
+        facts.discipline = src
+            .disciplines
+            .iter()
             .map(|d| DisciplineFact {
                 level: d.level,
                 from: d.from,
                 to: d.to,
             })
             .collect();
-        facts.blocked = conn
-            .blocks_of(nominee)
-            .await?
+        facts.blocked = src
+            .blocks
             .iter()
             .any(|b| b.from <= as_of && b.resolved_on.is_none_or(|resolved| resolved > as_of));
         if let Nominee::Collective(unit) = nominee {
@@ -623,7 +680,11 @@ impl Ops {
             facts.members = Some(conn.member_facts(unit, period, &held).await?);
         }
         if let Some(nomination) = excluding {
-            facts.attested = conn.attestations_of(nomination).await?;
+            facts.attested = sources
+                .attested
+                .get(&nomination)
+                .cloned()
+                .unwrap_or_default();
         }
         Ok(facts)
     }
@@ -691,5 +752,60 @@ impl Ops {
             .facts_of(conn, n.nominee, n.period.year(), as_of, Some(n.id), members)
             .await?;
         Ok(evaluate(ruleset, n.award, n.period.year(), as_of, &facts))
+    }
+
+    /// Several nominations judged by their pinned rulesets, as of a date, on what is decided,
+    /// reading the facts of all their nominees at once (see [`Ops::fact_sources`]).
+    pub async fn eligibility_of_many(
+        &self,
+        conn: &(impl Read + ReadFacts),
+        nominations: &[laurel_store::NominationRecord],
+        as_of: Date,
+    ) -> Result<Vec<Eligibility>, OpsError> {
+        let nominees: Vec<Nominee> = nominations.iter().map(|r| r.nomination.nominee).collect();
+        let ids: Vec<NominationId> = nominations.iter().map(|r| r.nomination.id).collect();
+        let sources = Self::fact_sources(conn, &nominees, &ids).await?;
+        let mut out = Vec::with_capacity(nominations.len());
+        for record in nominations {
+            let n = &record.nomination;
+            let ruleset = self.ruleset(n.ruleset.as_deref(), n.period.year())?;
+            let facts = Self::facts_from(
+                conn,
+                &sources,
+                n.nominee,
+                n.period.year(),
+                as_of,
+                Some(n.id),
+                MemberTitles::Decided,
+            )
+            .await?;
+            out.push(evaluate(ruleset, n.award, n.period.year(), as_of, &facts));
+        }
+        Ok(out)
+    }
+}
+
+/// The facts of several nominees as read from the database, by nominee (see
+/// [`Ops::fact_sources`]).
+#[derive(Debug, Default)]
+pub struct FactSources {
+    recruited: std::collections::HashMap<PersonId, Option<Date>>,
+    by_nominee: std::collections::HashMap<Nominee, NomineeSources>,
+    attested: std::collections::HashMap<NominationId, std::collections::BTreeSet<String>>,
+}
+
+#[derive(Debug, Default)]
+struct NomineeSources {
+    ratings: Vec<RatingFact>,
+    nominations: Vec<laurel_store::NominationRecord>,
+    prior: Vec<PriorAwardRecord>,
+    recognitions: Vec<RecognitionRecord>,
+    disciplines: Vec<DisciplineRecord>,
+    blocks: Vec<BlockRecord>,
+}
+
+impl FactSources {
+    fn of(&mut self, nominee: Nominee) -> &mut NomineeSources {
+        self.by_nominee.entry(nominee).or_default()
     }
 }

@@ -505,18 +505,15 @@ impl Ops {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<NominationRecord>, OpsError> {
-        let mut scope = QueueScope::default();
-        for grant in actor.all_grants() {
-            let Some(unit) = grant.unit else { continue };
-            scope.roles.push((grant.role, unit));
-            if matches!(grant.role, Role::Clerk | Role::UnitHead) {
-                scope.proposing.push(unit);
-            }
-            if grant.role == Role::UnitHead {
-                scope.consulted.push(unit);
-            }
-        }
-        Ok(self.store.work_queue(&scope, offset, limit).await?)
+        Ok(self
+            .store
+            .work_queue(&queue_scope(actor), offset, limit)
+            .await?)
+    }
+
+    /// Whether one nomination waits for the actor (is in its work queue).
+    pub async fn in_work_queue(&self, actor: &Actor, id: NominationId) -> Result<bool, OpsError> {
+        Ok(self.store.in_work_queue(&queue_scope(actor), id).await?)
     }
 
     /// How each stage of an issuer kept its deadlines between two days (inclusive), for the
@@ -665,4 +662,20 @@ fn event_details(event: &Event, after: &Nomination) -> serde_json::Value {
             "decision": after.decision.map(|d| d.to_string()),
         }),
     }
+}
+
+/// The roles and units whose work the actor's queue shows.
+fn queue_scope(actor: &Actor) -> QueueScope {
+    let mut scope = QueueScope::default();
+    for grant in actor.all_grants() {
+        let Some(unit) = grant.unit else { continue };
+        scope.roles.push((grant.role, unit));
+        if matches!(grant.role, Role::Clerk | Role::UnitHead) {
+            scope.proposing.push(unit);
+        }
+        if grant.role == Role::UnitHead {
+            scope.consulted.push(unit);
+        }
+    }
+    scope
 }

@@ -133,12 +133,22 @@ impl Subscription {
             |(mut l, mut mine)| async move {
                 loop {
                     let e = l.next().await?;
-                    let Ok(now) = queue_of(&l.ops, &l.actor).await else {
+                    if e.entity != "nomination" {
+                        continue;
+                    }
+                    // One indexed lookup per event, not the whole queue again.
+                    let Ok(in_queue) = l
+                        .ops
+                        .in_work_queue(&l.actor, NominationId(e.entity_id))
+                        .await
+                    else {
                         continue;
                     };
-                    let in_queue = now.contains(&e.entity_id);
-                    let was = mine.contains(&e.entity_id);
-                    mine = now;
+                    let was = if in_queue {
+                        !mine.insert(e.entity_id)
+                    } else {
+                        mine.remove(&e.entity_id)
+                    };
                     if in_queue || was {
                         let change = WorkQueueChange {
                             nomination_id: ID(e.entity_id.to_string()),
@@ -154,7 +164,7 @@ impl Subscription {
     }
 }
 
-/// Most queue entries compared per event.
+/// Most queue entries read when subscribing.
 const QUEUE_MAX: u64 = 1_000;
 
 async fn queue_of(

@@ -4,6 +4,7 @@
 mod council;
 mod enums;
 mod live;
+pub mod loaders;
 mod mutation;
 mod notifications;
 mod query;

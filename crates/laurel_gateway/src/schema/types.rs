@@ -15,10 +15,12 @@ use super::enums::{
     AwardForm, AwardKindCode, CertificateStatus, DecisionState, NominationState, RecipientKind,
     Role, SignerCapacity,
 };
+use super::loaders::{CertificateOf, EligibilityOf, RewardOf, load};
 use super::{actor, ops};
 use crate::error::OpsError;
 use crate::ops::Verification;
 use crate::ops::certificates_parse_content;
+use laurel_domain::ids::UnitId;
 
 /// A unit (đơn vị) of the organisation tree.
 #[derive(Debug, Clone)]
@@ -294,60 +296,35 @@ impl NominationNode {
     }
     /// Who is nominated.
     async fn nominee(&self, ctx: &Context<'_>) -> Result<NomineeNode> {
-        let store = ops(ctx)?.store();
         Ok(match self.0.nomination.nominee {
-            Nominee::Person(id) => NomineeNode::Person(PersonNode(
-                store
-                    .person(id)
-                    .await
-                    .map_err(OpsError::from)?
-                    .ok_or(OpsError::NotFound {
-                        entity: "person",
-                        id: id.to_string(),
-                    })?,
-            )),
-            Nominee::Collective(id) => NomineeNode::Unit(UnitNode(
-                store.require_unit(id).await.map_err(OpsError::from)?,
-            )),
+            Nominee::Person(id) => NomineeNode::Person(PersonNode(load(ctx, id).await?.ok_or(
+                OpsError::NotFound {
+                    entity: "person",
+                    id: id.to_string(),
+                },
+            )?)),
+            Nominee::Collective(id) => NomineeNode::Unit(UnitNode(unit(ctx, id).await?)),
         })
     }
     /// The unit whose head's office issues the award.
     async fn issuer(&self, ctx: &Context<'_>) -> Result<UnitNode> {
-        let unit = ops(ctx)?
-            .store()
-            .require_unit(self.0.nomination.issuer)
-            .await
-            .map_err(OpsError::from)?;
-        Ok(UnitNode(unit))
+        Ok(UnitNode(unit(ctx, self.0.nomination.issuer).await?))
     }
     /// The unit that proposes.
     async fn proposing_unit(&self, ctx: &Context<'_>) -> Result<UnitNode> {
-        let unit = ops(ctx)?
-            .store()
-            .require_unit(self.0.nomination.proposing_unit)
-            .await
-            .map_err(OpsError::from)?;
-        Ok(UnitNode(unit))
+        Ok(UnitNode(unit(ctx, self.0.nomination.proposing_unit).await?))
     }
     /// The decision that awarded it.
     async fn decision(&self, ctx: &Context<'_>) -> Result<Option<DecisionNode>> {
         match self.0.nomination.decision {
-            Some(id) => Ok(ops(ctx)?
-                .store()
-                .decision(id)
-                .await
-                .map_err(OpsError::from)?
-                .map(DecisionNode)),
+            Some(id) => Ok(load(ctx, id).await?.map(DecisionNode)),
             None => Ok(None),
         }
     }
     /// Its certificate, once issued.
     async fn certificate(&self, ctx: &Context<'_>) -> Result<Option<CertificateNode>> {
-        Ok(ops(ctx)?
-            .store()
-            .certificate_of_nomination(self.0.nomination.id)
-            .await
-            .map_err(OpsError::from)?
+        Ok(load(ctx, CertificateOf(self.0.nomination.id))
+            .await?
             .map(CertificateNode))
     }
     async fn created_at(&self) -> OffsetDateTime {
@@ -383,20 +360,19 @@ impl NominationNode {
         ctx: &Context<'_>,
         as_of: Option<Date>,
     ) -> Result<super::rules::EligibilityNode> {
-        let ops = ops(ctx)?;
         let as_of = as_of.unwrap_or(laurel_domain::calendar::local_date(super::now(ctx)?));
-        Ok(super::rules::EligibilityNode(
-            ops.eligibility_of(ops.store(), &self.0, as_of).await?,
-        ))
+        let judged = load(ctx, EligibilityOf(self.0.nomination.id, as_of))
+            .await?
+            .ok_or(OpsError::NotFound {
+                entity: "nomination",
+                id: self.0.nomination.id.to_string(),
+            })?;
+        Ok(super::rules::EligibilityNode(judged))
     }
     /// The cash reward its decision gives, once decided.
     async fn reward(&self, ctx: &Context<'_>) -> Result<Option<super::rules::RecipientNode>> {
-        use laurel_store::ReadFacts;
-        Ok(ops(ctx)?
-            .store()
-            .recipient_of(self.0.nomination.id)
-            .await
-            .map_err(OpsError::from)?
+        Ok(load(ctx, RewardOf(self.0.nomination.id))
+            .await?
             .map(super::rules::RecipientNode))
     }
     /// Every step of its life, oldest first: who, when, from which state and stage to which,
@@ -427,11 +403,7 @@ impl NominationNode {
         let wf = ops.workflow_of(n)?;
         let p = n.progress();
         let stage = wf.stage(p.position.stage);
-        let issuer = ops
-            .store()
-            .unit_path(n.issuer)
-            .await
-            .map_err(OpsError::from)?;
+        let issuer = unit(ctx, n.issuer).await?.path;
         let route = laurel_domain::workflow::Route::new(self.0.proposing_path.clone(), issuer)
             .map_err(|e| OpsError::internal(e.to_string()))?;
         let unit = laurel_domain::workflow::party_target(stage, p.position.level, &route)
@@ -939,4 +911,12 @@ impl AuditEntryNode {
     async fn hash(&self) -> &str {
         &self.0.hash
     }
+}
+
+/// A unit that must exist, through the request's loader.
+async fn unit(ctx: &Context<'_>, id: UnitId) -> Result<Unit> {
+    Ok(load(ctx, id).await?.ok_or(OpsError::NotFound {
+        entity: "unit",
+        id: id.to_string(),
+    })?)
 }
