@@ -15,6 +15,7 @@ mod m20261130_000004_chain_audit_log;
 mod m20261130_000005_outbox_and_webhooks;
 mod m20261130_000006_idempotency_keys;
 mod m20261130_000007_notifications;
+mod m20261130_000008_signed_certificates;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_outbox_and_webhooks::Migration),
             Box::new(m20261130_000006_idempotency_keys::Migration),
             Box::new(m20261130_000007_notifications::Migration),
+            Box::new(m20261130_000008_signed_certificates::Migration),
         ]
     }
 }

@@ -19,4 +19,5 @@ mod review;
 mod rules;
 mod scenario;
 mod schema;
+mod signed;
 mod webhooks;

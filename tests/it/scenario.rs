@@ -369,6 +369,7 @@ async fn the_server_restarted_on_the_same_database_creates_no_second_admin_and_k
     let documents = tempfile::tempdir().unwrap();
     let mut config = laurel::ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap());
     config.documents_dir = documents.path().to_path_buf();
+    config.key_secret_file = documents.path().join("key-secret");
     let first = laurel::start(config.clone()).await.unwrap();
     assert!(first.bootstrap.is_some());
     first.stop().await.unwrap();

@@ -77,6 +77,7 @@ impl TestServer {
         let ahead = Arc::new(AtomicI64::new(0));
         let mut config = ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap());
         config.documents_dir = documents.clone();
+        config.key_secret_file = documents.join("key-secret");
         config.clock = clock(&ahead);
         // Sessions outlive any travel in time a test makes.
         config.session_ttl = time::Duration::days(3650);
@@ -101,6 +102,7 @@ impl TestServer {
     pub async fn twin(&self) -> TestServer {
         let mut config = ServeConfig::new(&self.url, "127.0.0.1:0".parse().unwrap());
         config.documents_dir = self.documents.clone();
+        config.key_secret_file = self.documents.join("key-secret");
         config.clock = clock(&self.ahead);
         config.session_ttl = time::Duration::days(3650);
         let running = laurel::start(config).await.unwrap();

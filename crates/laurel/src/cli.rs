@@ -67,6 +67,11 @@ pub enum Command {
         #[arg(long, env = "LAUREL_METRICS", default_value_t = true, action = clap::ArgAction::Set,
               value_parser = clap::builder::BoolishValueParser::new())]
         metrics: bool,
+        /// The file holding the secret that seals issuers' signing keys (made on first start;
+        /// back it up apart from the database; every process on one database needs the same).
+        /// Default: beside the SQLite file as `<file>.key-secret`, or `laurel-key-secret`.
+        #[arg(long, env = "LAUREL_KEY_SECRET_FILE")]
+        key_secret_file: Option<PathBuf>,
         /// Send e-mail notifications through this SMTP server (off when absent):
         /// `smtp://host:25`, `smtp://user:password@host:587?tls=required` (STARTTLS) or
         /// `smtps://user:password@host:465`.
@@ -103,6 +108,25 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL), as checked in at schema.graphql.
     Schema,
+    /// Check a certificate without the database: a PDF (`--file`) by the proof it carries, or a
+    /// code (`--code`) as a Laurel server publishes it, against the issuers' published keys.
+    /// Prints the checks as JSON; fails unless the certificate is genuine (and, when a server
+    /// was asked, not annulled).
+    Verify {
+        /// A certificate PDF printed by Laurel.
+        #[arg(long, conflicts_with = "code", required_unless_present = "code")]
+        file: Option<PathBuf>,
+        /// The code printed under the QR code.
+        #[arg(long, requires = "url")]
+        code: Option<String>,
+        /// The Laurel server whose keys (and, for a code, whose record) to check against,
+        /// e.g. https://thiduakhenthuong.gialai.gov.vn.
+        #[arg(long, required_unless_present = "keys")]
+        url: Option<String>,
+        /// A saved copy of the key set (`/.well-known/laurel-keys.json`) instead of the server's.
+        #[arg(long)]
+        keys: Option<PathBuf>,
+    },
     /// Check a nominee against an award's criteria, offline, from a JSON case file
     /// (format: docs/rules.md). Prints the verdict and one line per criterion, as JSON.
     Eligibility {
@@ -193,6 +217,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             max_document_mb,
             workflows,
             metrics,
+            key_secret_file,
             smtp_url,
             mail_from,
             digest_hour,
@@ -211,6 +236,9 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                 .saturating_mul(1024 * 1024);
             config.workflows_file = workflows;
             config.metrics = metrics;
+            if let Some(file) = key_secret_file {
+                config.key_secret_file = file;
+            }
             let mail_to = smtp_url.as_deref().map(redact);
             config.mail = smtp_url.map(|smtp| {
                 let mut mail = laurel_gateway::notify::MailConfig::new(&smtp, &mail_from);
@@ -358,6 +386,12 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             writeln!(out, "{}", serde_json::to_string_pretty(&checkpoint)?)?;
             Ok(())
         }
+        Command::Verify {
+            file,
+            code,
+            url,
+            keys,
+        } => verify(out, file, code, url, keys).await,
         Command::Schema => {
             write!(out, "{}", laurel_gateway::schema::sdl())?;
             Ok(())
@@ -436,4 +470,115 @@ async fn connect_migrated(url: &str) -> anyhow::Result<Store> {
         .with_context(|| format!("connecting to {}", redact(&url)))?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// `laurel verify`: checks a certificate's signature against the published key set.
+async fn verify(
+    out: &mut (dyn Write + Send),
+    file: Option<PathBuf>,
+    code: Option<String>,
+    url: Option<String>,
+    keys: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use laurel_gateway::keys::{KeySet, Proof};
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()?;
+    let base = url.as_deref().map(|u| u.trim_end_matches('/').to_owned());
+    let key_set: KeySet = match (&keys, &base) {
+        (Some(path), _) => serde_json::from_slice(
+            &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+        )
+        .with_context(|| format!("{} is not a Laurel key set", path.display()))?,
+        (None, Some(base)) => client
+            .get(format!("{base}/.well-known/laurel-keys.json"))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
+            .context("the server's key set is not a Laurel key set")?,
+        (None, None) => anyhow::bail!("give --url or --keys"),
+    };
+    // The record, when a server was asked: it says whether the award was annulled since.
+    let record = |code: String| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            let Some(base) = base else {
+                return Ok::<_, anyhow::Error>(None);
+            };
+            let response = client
+                .get(format!("{base}/verify/{code}"))
+                .header("accept", "application/json")
+                .send()
+                .await?;
+            if response.status() == reqwest::StatusCode::NOT_FOUND {
+                return Ok(Some(serde_json::json!({ "status": "NOT_FOUND" })));
+            }
+            Ok(Some(
+                response
+                    .error_for_status()?
+                    .json::<serde_json::Value>()
+                    .await?,
+            ))
+        }
+    };
+    let (proof, online) = match (file, code) {
+        (Some(path), _) => {
+            let pdf =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let proof = Proof::find_in(&pdf).with_context(|| {
+                format!(
+                    "{} carries no Laurel proof (not printed by Laurel, or altered)",
+                    path.display()
+                )
+            })?;
+            let online = record(proof.code.clone()).await?;
+            (proof, online)
+        }
+        (None, Some(code)) => {
+            let online = record(code.clone()).await?.unwrap_or_default();
+            let proof: Proof =
+                serde_json::from_value(online["proof"].clone()).with_context(|| {
+                    format!("the server has no signed certificate with the code {code}")
+                })?;
+            (proof, Some(online))
+        }
+        (None, None) => anyhow::bail!("give --file or --code"),
+    };
+    let content: serde_json::Value =
+        serde_json::from_str(&proof.content).context("the proof's content is not JSON")?;
+    let issuer = content["issuer_title"].as_str().unwrap_or_default();
+    let check = key_set.check(&proof, issuer);
+    let status = online
+        .as_ref()
+        .and_then(|o| o["status"].as_str().map(str::to_owned));
+    let report = serde_json::json!({
+        "code": proof.code,
+        "recipientName": content["recipient_name"],
+        "awardTitle": content["award_title"],
+        "issuerTitle": issuer,
+        "decision": content["decision_line"],
+        "keyId": proof.kid,
+        "checks": {
+            "signatureValid": check.signature_valid,
+            "keyBelongsToIssuer": check.key_belongs_to_issuer,
+            "notAnnulled": status.as_deref().map(|s| s == "VALID"),
+        },
+        "status": status,
+    });
+    writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    if !(check.signature_valid && check.key_belongs_to_issuer) {
+        anyhow::bail!(
+            "the certificate is not genuine: its signature does not verify against the issuer's published keys"
+        );
+    }
+    if status.as_deref().is_some_and(|s| s != "VALID") {
+        anyhow::bail!(
+            "the certificate is genuine but its status is {}",
+            status.unwrap_or_default()
+        );
+    }
+    Ok(())
 }

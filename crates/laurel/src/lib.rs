@@ -93,6 +93,8 @@ pub struct ServeConfig {
     pub metrics: bool,
     /// How webhook deliveries are paced and retried (its clock is replaced by `clock`).
     pub webhooks: laurel_gateway::dispatch::DispatchConfig,
+    /// The file holding the secret that seals issuers' signing keys (made on first start).
+    pub key_secret_file: PathBuf,
     /// E-mail notifications: off when `None` (its clock is replaced by `clock`, its console
     /// URL by the public URL).
     pub mail: Option<laurel_gateway::notify::MailConfig>,
@@ -108,6 +110,7 @@ impl ServeConfig {
             session_ttl: time::Duration::hours(12),
             max_body_bytes: server::DEFAULT_MAX_BODY_BYTES,
             documents_dir: default_documents_dir(database_url),
+            key_secret_file: default_key_secret_file(database_url),
             max_document_bytes: laurel_gateway::ops::DEFAULT_MAX_DOCUMENT_BYTES,
             workflows_file: None,
             clock: laurel_gateway::edge::Clock::system(),
@@ -115,6 +118,19 @@ impl ServeConfig {
             webhooks: laurel_gateway::dispatch::DispatchConfig::default(),
             mail: None,
         }
+    }
+}
+
+/// Where the key secret goes by default: beside a SQLite database file (`laurel.db` →
+/// `laurel.db.key-secret`), else `laurel-key-secret` in the working directory.
+pub fn default_key_secret_file(database_url: &str) -> PathBuf {
+    let documents = default_documents_dir(database_url);
+    match documents
+        .to_str()
+        .and_then(|d| d.strip_suffix(".documents"))
+    {
+        Some(db) => PathBuf::from(format!("{db}.key-secret")),
+        None => PathBuf::from("laurel-key-secret"),
     }
 }
 
@@ -224,6 +240,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         public_url: public_url.clone(),
         documents_dir: config.documents_dir.clone(),
         max_document_bytes: config.max_document_bytes,
+        key_secret: laurel_gateway::keys::KeySecret::load_or_create(&config.key_secret_file)
+            .context("reading the key secret that seals signing keys")?,
     };
     let ops = Ops::new(
         store.clone(),

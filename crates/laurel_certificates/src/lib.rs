@@ -203,22 +203,44 @@ impl Renderer {
     /// no creation date and its document id is derived from the data). No filesystem or
     /// network access.
     pub fn render(&self, data: &CertificateData) -> Result<Vec<u8>, RenderError> {
-        self.render_with_warnings(data).map(|(pdf, _)| pdf)
+        self.render_with_warnings(data, None).map(|(pdf, _)| pdf)
+    }
+
+    /// [`Renderer::render`] with one ASCII keyword in the PDF's metadata (the certificate's
+    /// signed proof, read back by `laurel verify --file`). Pure, like `render`.
+    pub fn render_with_keyword(
+        &self,
+        data: &CertificateData,
+        keyword: Option<&str>,
+    ) -> Result<Vec<u8>, RenderError> {
+        self.render_with_warnings(data, keyword).map(|(pdf, _)| pdf)
     }
 
     /// [`Renderer::render`], also returning typst's warnings (e.g. an unknown font family).
     pub(crate) fn render_with_warnings(
         &self,
         data: &CertificateData,
+        keyword: Option<&str>,
     ) -> Result<(Vec<u8>, Vec<String>), RenderError> {
-        let result = self.render_inner(data);
+        let result = self.render_inner(data, keyword);
         typst::comemo::evict(CACHE_MAX_AGE);
         result
     }
 
-    fn render_inner(&self, data: &CertificateData) -> Result<(Vec<u8>, Vec<String>), RenderError> {
+    fn render_inner(
+        &self,
+        data: &CertificateData,
+        keyword: Option<&str>,
+    ) -> Result<(Vec<u8>, Vec<String>), RenderError> {
         self.check_coverage(data)?;
-        let json = serde_json::to_string(data).map_err(RenderError::Data)?;
+        let mut value = serde_json::to_value(data).map_err(RenderError::Data)?;
+        if let (Some(keyword), Some(object)) = (keyword, value.as_object_mut()) {
+            object.insert(
+                "proof".into(),
+                serde_json::Value::String(keyword.to_owned()),
+            );
+        }
+        let json = serde_json::to_string(&value).map_err(RenderError::Data)?;
         let qr = qr_svg(&data.verification_url)?;
         let world = CertificateWorld {
             renderer: self,

@@ -66,7 +66,7 @@ fn printed_fields(data: &CertificateData) -> Vec<(&'static str, &str)> {
 
 fn render(data: &CertificateData) -> Vec<u8> {
     let (pdf, warnings) = renderer()
-        .render_with_warnings(data)
+        .render_with_warnings(data, None)
         .expect("certificate renders");
     assert!(warnings.is_empty(), "typst warnings: {warnings:#?}");
     pdf
@@ -701,4 +701,23 @@ fn sample_minutes_rasterise_to_an_a4_portrait_png() {
     let height = u32::from_be_bytes(png[20..24].try_into().expect("4 bytes"));
     assert_eq!((width, height), (497, 702), "60 dpi A4 portrait");
     println!("minutes PNG: {}", prefix.with_extension("png").display());
+}
+
+#[test]
+fn a_keyword_is_carried_in_the_pdf_as_plain_ascii() {
+    let keyword = "LAUREL-PROOF:v1:eyJjb2RlIjoiQUJDRCJ9_-0123456789";
+    let pdf = renderer()
+        .render_with_keyword(&sample(), Some(keyword))
+        .expect("renders");
+    assert!(
+        pdf.windows(keyword.len()).any(|w| w == keyword.as_bytes()),
+        "the keyword is readable in the PDF's bytes"
+    );
+    // Without it, the same bytes as before.
+    assert_eq!(
+        renderer()
+            .render_with_keyword(&sample(), None)
+            .expect("renders"),
+        renderer().render(&sample()).expect("renders")
+    );
 }

@@ -326,6 +326,10 @@ kinds! {
     PersonCreated => "PERSON_CREATED",
     /// An account was created.
     AccountCreated => "ACCOUNT_CREATED",
+    /// An issuer's signing key was made.
+    SigningKeyCreated => "SIGNING_KEY_CREATED",
+    /// An issuer's signing key was retired (it keeps verifying what it signed).
+    SigningKeyRetired => "SIGNING_KEY_RETIRED",
     /// An account's e-mail address or notification mode changed.
     NotificationPreferencesChanged => "NOTIFICATION_PREFERENCES_CHANGED",
     /// An issuer's quota was removed.

@@ -5,6 +5,7 @@ pub mod dispatch;
 pub mod edge;
 pub mod error;
 pub mod feed;
+pub mod keys;
 pub mod metrics;
 pub mod notify;
 pub mod ops;

@@ -212,7 +212,11 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
             "/council-sessions/:id/minutes.pdf",
             get(minutes_pdf).with(counted("/council-sessions/{id}/minutes.pdf")),
         )
-        .at("/verify/:code", get(verify).with(counted("/verify/{code}")));
+        .at("/verify/:code", get(verify).with(counted("/verify/{code}")))
+        .at(
+            "/.well-known/laurel-keys.json",
+            get(key_set).with(counted("/.well-known/laurel-keys.json")),
+        );
     if state.serve_metrics {
         routes = routes.at("/metrics", get(metrics_text).with(counted("/metrics")));
     }
@@ -965,13 +969,46 @@ fn verification_json(v: &Verification) -> serde_json::Value {
         "code": v.code,
         "status": v.status.code(),
         "recipientName": v.recipient_name,
+        "recipientUnit": v.recipient_detail,
         "awardTitle": v.award_title,
         "issuerTitle": v.issuer_title,
         "decisionNumber": v.decision_number,
         "decisionDate": v.decision_date,
         "goldenBookNumber": v.golden_book_number,
         "contentSha256": v.content_sha256,
+        "keyId": v.key_id,
+        "checks": {
+            "codeKnown": v.checks.code_known,
+            "signatureValid": v.checks.signature_valid,
+            "keyBelongsToIssuer": v.checks.key_belongs_to_issuer,
+            "notAnnulled": v.checks.not_annulled,
+        },
+        // What was signed and the signature: check it against /.well-known/laurel-keys.json.
+        "proof": v.proof,
+        "annulledBy": v.annulled.as_ref().map(|a| json!({
+            "decisionNumber": a.decision_number,
+            "decisionDate": a.decision_date,
+            "ground": a.ground,
+            "groundText": a.ground_vi,
+        })),
     })
+}
+
+/// The issuers' public keys, retired ones included, as a JWK set: what `laurel verify` and any
+/// outside verifier check signatures against.
+#[handler]
+async fn key_set(Data(state): Data<&Arc<AppState>>) -> Response {
+    match state.ops.key_set().await {
+        Ok(set) => {
+            let mut response = Json(set).into_response();
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("public, max-age=300"),
+            );
+            response
+        }
+        Err(e) => ops_error_response(&e),
+    }
 }
 
 /// Escapes text for HTML.
@@ -1025,7 +1062,7 @@ fn verification_page(v: &Verification) -> String {
         )
     };
     let body = format!(
-        "<h1 class=\"{class}\">{vi}<br><span class=\"en\">{en}</span></h1><dl>{}{}{}{}{}{}{}</dl>\
+        "<h1 id=\"status\" class=\"{class}\">{vi}<br><span class=\"en\">{en}</span></h1><dl>{}{}{}{}{}{}{}</dl>\
          <p class=\"en\">SHA-256: <code>{}</code></p>",
         row("Mã xác thực", "Code", &v.code),
         row("Người nhận", "Recipient", &v.recipient_name),
@@ -1040,6 +1077,59 @@ fn verification_page(v: &Verification) -> String {
         ),
         escape(&v.content_sha256),
     );
+    let unit = v
+        .recipient_detail
+        .as_deref()
+        .map(|d| row("Đơn vị", "Unit", d))
+        .unwrap_or_default();
+    let annulled = v
+        .annulled
+        .as_ref()
+        .map(|a| {
+            format!(
+                "<p class=\"annulled\" id=\"annulled-by\">Bị hủy bỏ theo Quyết định số {} ngày {}: {}. \
+                 <span class=\"en\">Annulled by decision {} of {} (Law 06/2022 Art 93.2 ground {}).</span></p>",
+                escape(&a.decision_number),
+                escape(&a.decision_date),
+                escape(&a.ground_vi),
+                escape(&a.decision_number),
+                escape(&a.decision_date),
+                escape(&a.ground),
+            )
+        })
+        .unwrap_or_default();
+    let check = |ok: Option<bool>, vi: &str, en: &str| {
+        let (mark, class) = match ok {
+            Some(true) => ("✓", "valid"),
+            Some(false) => ("✗", "annulled"),
+            None => ("–", "en"),
+        };
+        format!("<li class=\"{class}\">{mark} {vi} <span class=\"en\">{en}</span></li>")
+    };
+    let checks = format!(
+        "<h2>Kiểm tra <span class=\"en\">Checks</span></h2><ul id=\"checks\">{}{}{}{}</ul>",
+        check(
+            Some(v.checks.code_known),
+            "Mã do Laurel cấp",
+            "Code issued by Laurel"
+        ),
+        check(
+            v.checks.signature_valid,
+            "Chữ ký số của cơ quan cấp hợp lệ",
+            "The issuer's digital signature is valid"
+        ),
+        check(
+            v.checks.key_belongs_to_issuer,
+            "Khóa ký thuộc về cơ quan cấp",
+            "The signing key belongs to the issuer"
+        ),
+        check(
+            Some(v.checks.not_annulled),
+            "Chưa bị hủy bỏ",
+            "Not annulled"
+        ),
+    );
+    let body = body.replacen("</dl>", &format!("{unit}</dl>{annulled}{checks}"), 1);
     page(&format!("{vi} · {en}"), &body)
 }
 

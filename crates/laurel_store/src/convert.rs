@@ -242,6 +242,8 @@ pub(crate) fn certificate(m: certificate::Model) -> Result<CertificateRecord, St
         content_sha256: m.content_sha256,
         issued_at: m.issued_at,
         issued_by: AccountId(m.issued_by),
+        key_id: m.key_id,
+        signature: m.signature,
     })
 }
 

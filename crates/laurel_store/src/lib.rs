@@ -7,6 +7,7 @@ mod entity;
 mod error;
 mod facts;
 mod idempotency;
+mod keys;
 mod notifications;
 mod read;
 mod records;
@@ -33,6 +34,7 @@ pub use facts::{
     RecognitionRecord,
 };
 pub use idempotency::Reservation;
+pub use keys::SigningKeyRecord;
 pub use notifications::{
     ClaimedNotification, MailOutcome, NotificationRecord, NotificationStatus, NotifyClock,
 };

@@ -166,6 +166,10 @@ pub struct CertificateRecord {
     pub issued_at: OffsetDateTime,
     /// Who issued it.
     pub issued_by: AccountId,
+    /// The issuer's key that signed it (none for certificates issued before signing began).
+    pub key_id: Option<String>,
+    /// The Ed25519 signature over its code and content, base64url.
+    pub signature: Option<String>,
 }
 
 /// One audit-log entry as stored.

@@ -505,6 +505,8 @@ async fn issued_certificates_amounts_and_annulments_are_final() {
         content_sha256: "0".repeat(64),
         issued_at: NOW,
         issued_by: signer,
+        key_id: None,
+        signature: None,
     })
     .await
     .unwrap();

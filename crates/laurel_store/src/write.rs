@@ -528,6 +528,8 @@ impl WriteTx {
             content_sha256: Set(record.content_sha256.clone()),
             issued_at: Set(record.issued_at),
             issued_by: Set(record.issued_by.0),
+            key_id: Set(record.key_id.clone()),
+            signature: Set(record.signature.clone()),
         })
         .exec_without_returning(&self.tx)
         .await

@@ -12,7 +12,7 @@ use laurel_domain::ids::{CertificateId, DecisionId, UnitId};
 use laurel_domain::nomination::{Nomination, Nominee};
 use laurel_domain::org::Unit;
 use laurel_domain::text::InvalidInput;
-use laurel_store::{CertificateRecord, Read, SequenceKind, WriteTx};
+use laurel_store::{CertificateRecord, Read, SequenceKind, SigningKeyRecord, WriteTx};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -43,6 +43,42 @@ pub struct Verification {
     pub golden_book_number: i32,
     /// SHA-256 of the frozen content.
     pub content_sha256: String,
+    /// The recipient's position and units, as printed.
+    pub recipient_detail: Option<String>,
+    /// The checks made, one by one.
+    pub checks: Checks,
+    /// The decision that annulled it, when it was.
+    pub annulled: Option<Annulled>,
+    /// The key that signed it.
+    pub key_id: Option<String>,
+    /// What was signed, and the signature, for anyone to check against the published keys.
+    pub proof: Option<crate::keys::Proof>,
+}
+
+/// The checks behind a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checks {
+    /// The code is one Laurel issued.
+    pub code_known: bool,
+    /// The signature is the key's over the code and content (`None`: issued before signing).
+    pub signature_valid: Option<bool>,
+    /// The key is the issuer's own (`None`: issued before signing).
+    pub key_belongs_to_issuer: Option<bool>,
+    /// Neither the certificate nor its decision was annulled.
+    pub not_annulled: bool,
+}
+
+/// The annulment of a certificate's award.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annulled {
+    /// The annulling decision's number.
+    pub decision_number: String,
+    /// Its date, dd/mm/yyyy.
+    pub decision_date: String,
+    /// The ground (Law 06/2022 Art 93.2), in Vietnamese.
+    pub ground_vi: String,
+    /// The ground's letter.
+    pub ground: String,
 }
 
 impl Ops {
@@ -71,6 +107,7 @@ impl Ops {
                     expected_en: "the decision was annulled; no certificates are issued",
                 }));
             }
+            let key = self.issuer_key(tx, actor, &issuer, now).await?;
             let done: Vec<_> = tx
                 .certificates_of_decision(decision.id)
                 .await?
@@ -98,6 +135,13 @@ impl Ops {
                 })?;
                 let content = serde_json::to_string(&data)
                     .map_err(|e| OpsError::internal(format!("certificate JSON: {e}")))?;
+                let signature = crate::keys::sign(
+                    &self.settings.key_secret,
+                    &key.id,
+                    &key.sealed_private_key,
+                    &crate::keys::signed_message(code.as_str(), &content),
+                )
+                .map_err(|e| OpsError::internal(e.to_string()))?;
                 let certificate = CertificateRecord {
                     id: CertificateId(edge::new_id()),
                     decision: decision.id,
@@ -109,6 +153,8 @@ impl Ops {
                     content,
                     issued_at: now,
                     issued_by: actor.account,
+                    key_id: Some(key.id.clone()),
+                    signature: Some(signature),
                 };
                 tx.insert_certificate(&certificate).await?;
                 tx.record(&recorded(
@@ -130,6 +176,128 @@ impl Ops {
                 .await?;
             }
             Ok(tx.certificates_of_decision(decision.id).await?)
+        })
+    }
+
+    /// The issuer's signing key in force, made (and audited) on first use.
+    async fn issuer_key(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        issuer: &Unit,
+        now: OffsetDateTime,
+    ) -> Result<SigningKeyRecord, OpsError> {
+        let newest = tx.newest_signing_key(issuer.id).await?;
+        match newest {
+            Some(key) if key.retired_at.is_none() => Ok(key),
+            other => {
+                let generation = other.map_or(1, |k| k.generation + 1);
+                self.new_key(tx, actor, issuer, generation, now).await
+            }
+        }
+    }
+
+    async fn new_key(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        issuer: &Unit,
+        generation: i32,
+        now: OffsetDateTime,
+    ) -> Result<SigningKeyRecord, OpsError> {
+        let made = crate::keys::generate(&self.settings.key_secret, edge::random_bytes())
+            .map_err(|e| OpsError::internal(e.to_string()))?;
+        let key = SigningKeyRecord {
+            id: made.id,
+            issuer: issuer.id,
+            generation,
+            algorithm: crate::keys::ALGORITHM.to_owned(),
+            public_key: made.public_key,
+            sealed_private_key: made.sealed,
+            created_at: now,
+            retired_at: None,
+        };
+        tx.insert_signing_key(&key).await?;
+        tx.record(&recorded(
+            now,
+            by(actor),
+            issuer.path.clone(),
+            Change::new(
+                Subject::Unit(issuer.id),
+                Kind::SigningKeyCreated,
+                json!({ "keyId": key.id, "generation": generation, "publicKey": key.public_key }),
+            ),
+        ))
+        .await?;
+        Ok(key)
+    }
+
+    /// Retires an issuer's key and makes its next one (administrators). Certificates signed
+    /// with the old key keep verifying; new ones are signed with the new key.
+    pub async fn rotate_signing_key(
+        &self,
+        actor: &Actor,
+        issuer: UnitId,
+        now: OffsetDateTime,
+    ) -> Result<SigningKeyRecord, OpsError> {
+        actor.authorize(Action::ManageOrganisation, &everywhere())?;
+        in_tx!(self, |tx| {
+            let issuer = tx.require_unit(issuer).await?;
+            let newest = tx.newest_signing_key(issuer.id).await?;
+            let generation = newest.as_ref().map_or(1, |k| k.generation + 1);
+            if let Some(old) = newest.filter(|k| k.retired_at.is_none()) {
+                tx.retire_signing_key(&old.id, now).await?;
+                tx.record(&recorded(
+                    now,
+                    by(actor),
+                    issuer.path.clone(),
+                    Change::new(
+                        Subject::Unit(issuer.id),
+                        Kind::SigningKeyRetired,
+                        json!({ "keyId": old.id, "generation": old.generation }),
+                    ),
+                ))
+                .await?;
+            }
+            self.new_key(tx, actor, &issuer, generation, now).await
+        })
+    }
+
+    /// The published key set: every issuer's keys, retired ones included.
+    pub async fn key_set(&self) -> Result<crate::keys::KeySet, OpsError> {
+        let keys = self.store.signing_keys().await?;
+        let issuers: Vec<UnitId> = keys.iter().map(|k| k.issuer).collect();
+        let units: BTreeMap<UnitId, Unit> = self
+            .store
+            .units_by_ids(&issuers)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let rfc3339 = |t: OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
+        Ok(crate::keys::KeySet {
+            keys: keys
+                .into_iter()
+                .map(|k| {
+                    let unit = units.get(&k.issuer);
+                    crate::keys::PublishedKey {
+                        kty: "OKP".into(),
+                        crv: crate::keys::ALGORITHM.into(),
+                        x: k.public_key,
+                        kid: k.id,
+                        use_: "sig".into(),
+                        issuer_code: unit.map(|u| u.code.as_str().to_owned()).unwrap_or_default(),
+                        issuer_title: unit
+                            .map(|u| u.issuer_title().to_uppercase())
+                            .unwrap_or_default(),
+                        created_at: rfc3339(k.created_at),
+                        retired_at: k.retired_at.map(rfc3339),
+                    }
+                })
+                .collect(),
         })
     }
 
@@ -216,7 +384,46 @@ impl Ops {
             DecisionState::Annulled => CertificateStatus::Annulled,
             DecisionState::Signed => certificate.status,
         };
+        let key = match &certificate.key_id {
+            Some(kid) => self.store.signing_key(kid).await?,
+            None => None,
+        };
+        let signature_valid = certificate.signature.as_ref().map(|sig| {
+            key.as_ref().is_some_and(|k| {
+                crate::keys::verify(
+                    &k.public_key,
+                    &crate::keys::signed_message(certificate.code.as_str(), &certificate.content),
+                    sig,
+                )
+            })
+        });
+        let key_belongs_to_issuer = certificate
+            .key_id
+            .as_ref()
+            .map(|_| key.as_ref().is_some_and(|k| k.issuer == decision.issuer));
+        let annulled = match status {
+            CertificateStatus::Valid => None,
+            CertificateStatus::Annulled => self.annulment_of(&certificate, &decision).await?,
+        };
         Ok(Some(Verification {
+            recipient_detail: data.recipient_detail.clone(),
+            checks: Checks {
+                code_known: true,
+                signature_valid,
+                key_belongs_to_issuer,
+                not_annulled: status == CertificateStatus::Valid,
+            },
+            annulled,
+            key_id: certificate.key_id.clone(),
+            proof: match (&certificate.key_id, &certificate.signature) {
+                (Some(kid), Some(sig)) => Some(crate::keys::Proof {
+                    code: certificate.code.as_str().to_owned(),
+                    content: certificate.content.clone(),
+                    kid: kid.clone(),
+                    sig: sig.clone(),
+                }),
+                _ => None,
+            },
             code: code.grouped(),
             status,
             recipient_name: data.recipient_name,
@@ -226,6 +433,36 @@ impl Ops {
             decision_date: format_date(decision.signed_on),
             golden_book_number: certificate.golden_book_no,
             content_sha256: certificate.content_sha256,
+        }))
+    }
+
+    /// The decision that annulled a certificate's award: the annulment of its nomination, or
+    /// the annulment of its whole decision.
+    async fn annulment_of(
+        &self,
+        certificate: &CertificateRecord,
+        decision: &Decision,
+    ) -> Result<Option<Annulled>, OpsError> {
+        use laurel_store::ReadReview;
+        let annulling = match self.store.annulment_of(certificate.nomination).await? {
+            Some(a) => self.store.decision(a.annulment).await?,
+            None => None,
+        };
+        let Some(annulling) = annulling else {
+            let _ = decision;
+            return Ok(None);
+        };
+        let (ground, ground_vi) = match &annulling.kind {
+            laurel_domain::decision::DecisionKind::Annulment { ground, .. } => {
+                (ground.code().to_owned(), ground.text_vi().to_owned())
+            }
+            laurel_domain::decision::DecisionKind::Award => (String::new(), String::new()),
+        };
+        Ok(Some(Annulled {
+            decision_number: annulling.number.to_string(),
+            decision_date: format_date(annulling.signed_on),
+            ground_vi,
+            ground,
         }))
     }
 
@@ -245,8 +482,20 @@ impl Ops {
     ) -> Result<Vec<u8>, OpsError> {
         let mut data = parse_content(certificate)?;
         data.verification_url = self.verify_url(&certificate.code);
+        let proof = match (&certificate.key_id, &certificate.signature) {
+            (Some(kid), Some(sig)) => Some(
+                crate::keys::Proof {
+                    code: certificate.code.as_str().to_owned(),
+                    content: certificate.content.clone(),
+                    kid: kid.clone(),
+                    sig: sig.clone(),
+                }
+                .keyword(),
+            ),
+            _ => None,
+        };
         let renderer = self.renderer.clone();
-        tokio::task::spawn_blocking(move || renderer.render(&data))
+        tokio::task::spawn_blocking(move || renderer.render_with_keyword(&data, proof.as_deref()))
             .await
             .map_err(|e| OpsError::internal(format!("render task: {e}")))?
             .map_err(|e| OpsError::internal(format!("render: {e}")))

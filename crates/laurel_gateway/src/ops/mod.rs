@@ -68,7 +68,9 @@ use laurel_store::Store;
 use crate::error::OpsError;
 use time::OffsetDateTime;
 
-pub use certificates::{Verification, parse_content as certificates_parse_content};
+pub use certificates::{
+    Annulled, Checks, Verification, parse_content as certificates_parse_content,
+};
 pub use councils::{AGENDA_MAX, ClosedItem, OpenSession};
 pub use decisions::{AnnulDecision, RecordRecovery, SignDecision};
 pub use documents::{Attachment, DEFAULT_MAX_DOCUMENT_BYTES, DocumentOwner};
@@ -92,6 +94,8 @@ pub struct Settings {
     pub documents_dir: std::path::PathBuf,
     /// Largest document accepted, in bytes.
     pub max_document_bytes: usize,
+    /// The secret that seals issuers' private signing keys.
+    pub key_secret: crate::keys::KeySecret,
 }
 
 /// The operations, over one store.

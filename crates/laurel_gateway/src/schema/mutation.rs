@@ -2,7 +2,7 @@
 //! nomination take its `expectedVersion`; a stale one is refused with `CONFLICT`.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use laurel_domain::ids::{AccountId, DecisionId, NominationId};
+use laurel_domain::ids::{AccountId, DecisionId, NominationId, UnitId};
 use laurel_domain::text::InvalidInput;
 use time::OffsetDateTime;
 
@@ -230,6 +230,17 @@ pub struct IssueCertificatesPayload {
 
 #[Object]
 impl WorkflowMutation {
+    /// Retires an issuer's signing key and makes its next one (ADMIN). Certificates signed
+    /// with the old key keep verifying; new ones are signed with the new key.
+    async fn rotate_signing_key(&self, ctx: &Context<'_>, unit_id: ID) -> Result<SigningKeyNode> {
+        let unit = parse_id::<UnitId>("unitId", &unit_id)?;
+        Ok(SigningKeyNode(
+            ops(ctx)?
+                .rotate_signing_key(actor(ctx)?, unit, now(ctx)?)
+                .await?,
+        ))
+    }
+
     /// Logs in and returns a bearer token.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<LoginPayload> {
         let logged_in = ops(ctx)?
@@ -526,5 +537,32 @@ impl WorkflowMutation {
             decision: DecisionNode(decision),
             certificates: certificates.into_iter().map(CertificateNode).collect(),
         })
+    }
+}
+
+/// An issuer's signing key (its private half never leaves the server).
+#[derive(Debug, Clone)]
+pub struct SigningKeyNode(pub laurel_store::SigningKeyRecord);
+
+#[Object(name = "SigningKey")]
+impl SigningKeyNode {
+    /// Its id, as recorded on the certificates it signs.
+    async fn id(&self) -> &str {
+        &self.0.id
+    }
+    /// 1 for an issuer's first key, one more at each rotation.
+    async fn generation(&self) -> i32 {
+        self.0.generation
+    }
+    /// `Ed25519`.
+    async fn algorithm(&self) -> &str {
+        &self.0.algorithm
+    }
+    /// The public key, base64url.
+    async fn public_key(&self) -> &str {
+        &self.0.public_key
+    }
+    async fn created_at(&self) -> time::OffsetDateTime {
+        self.0.created_at
     }
 }

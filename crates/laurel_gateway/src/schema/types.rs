@@ -823,11 +823,60 @@ pub struct VerificationNode {
     pub golden_book_number: i32,
     /// SHA-256 of the frozen printed content.
     pub content_sha256: String,
+    /// The recipient's position and units, as printed.
+    pub recipient_unit: Option<String>,
+    /// The checks made.
+    pub checks: VerificationChecks,
+    /// The decision that annulled it, when it was.
+    pub annulled_by: Option<AnnulledBy>,
+    /// The id of the issuer's key that signed it (see `/.well-known/laurel-keys.json`).
+    pub key_id: Option<String>,
+}
+
+/// The checks behind a verification, one by one.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct VerificationChecks {
+    /// The code is one Laurel issued.
+    pub code_known: bool,
+    /// The issuer's signature over the code and content is valid (null: issued before
+    /// certificates were signed).
+    pub signature_valid: Option<bool>,
+    /// The signing key is the issuer's own (null: issued before certificates were signed).
+    pub key_belongs_to_issuer: Option<bool>,
+    /// Neither the certificate nor its decision was annulled.
+    pub not_annulled: bool,
+}
+
+/// The decision that annulled an award.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct AnnulledBy {
+    /// Its number.
+    pub decision_number: String,
+    /// Its date, dd/mm/yyyy.
+    pub decision_date: String,
+    /// The ground's letter (Law 06/2022 Art 93.2: A–D).
+    pub ground: String,
+    /// The ground, as the law words it.
+    pub ground_text: String,
 }
 
 impl From<Verification> for VerificationNode {
     fn from(v: Verification) -> Self {
         VerificationNode {
+            recipient_unit: v.recipient_detail,
+            checks: VerificationChecks {
+                code_known: v.checks.code_known,
+                signature_valid: v.checks.signature_valid,
+                key_belongs_to_issuer: v.checks.key_belongs_to_issuer,
+                not_annulled: v.checks.not_annulled,
+            },
+            annulled_by: v.annulled.map(|a| AnnulledBy {
+                decision_number: a.decision_number,
+                decision_date: a.decision_date,
+                ground: a.ground,
+                ground_text: a.ground_vi,
+            }),
+            key_id: v.key_id,
             code: v.code,
             status: v.status.into(),
             recipient_name: v.recipient_name,

@@ -15,6 +15,8 @@ pub struct Model {
     pub content_sha256: String,
     pub issued_at: TimeDateTimeWithTimeZone,
     pub issued_by: Uuid,
+    pub key_id: Option<String>,
+    pub signature: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -36,6 +36,7 @@ pub(crate) mod quota;
 pub(crate) mod recognition;
 pub(crate) mod role_grant;
 pub(crate) mod session;
+pub(crate) mod signing_key;
 pub(crate) mod task_rating;
 pub(crate) mod unit;
 pub(crate) mod webhook_delivery;

@@ -1,0 +1,279 @@
+//! Signed certificates: each issuer signs with its own Ed25519 key; `/verify/{code}` shows each
+//! check; the PDF carries its proof, so `laurel verify --file` checks it offline against the
+//! published keys; tampering, a stranger's key and an annulment are all caught; a rotated key
+//! keeps verifying what it signed.
+
+use laurel_gateway::keys::{KeySet, Proof};
+use laurel_tests::{Org, TestServer, q};
+use serde_json::{Value, json};
+
+async fn laurel(args: &[&str]) -> (String, Result<(), String>) {
+    use clap::Parser;
+    let cli = laurel::cli::Cli::try_parse_from(args).unwrap();
+    let mut out = Vec::new();
+    let result = laurel::cli::run(cli, &mut out)
+        .await
+        .map_err(|e| format!("{e:#}"));
+    (String::from_utf8(out).unwrap(), result)
+}
+
+/// Signs a decision for one new nomination and issues its certificate; returns (nomination,
+/// decision id, certificate).
+async fn certified(server: &TestServer, org: &Org, name: &str) -> (String, String, Value) {
+    let person = org.person(server, name).await;
+    let (id, version) = org
+        .submitted_for(server, &person, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
+        .await;
+    let decision = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": version }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await["signDecision"]["decision"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let issued = server
+        .ok(
+            Some(&org.office),
+            q!("issue_certificates"),
+            json!({ "decisionId": decision }),
+        )
+        .await;
+    let certificate = issued["issueCertificates"]["certificates"][0].clone();
+    (id, decision, certificate)
+}
+
+async fn verify_json(server: &TestServer, code: &str) -> Value {
+    server
+        .http()
+        .get(format!("{}/verify/{code}", server.base))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn pdf(server: &TestServer, token: &str, certificate: &Value) -> Vec<u8> {
+    let url = certificate["pdfUrl"].as_str().unwrap();
+    let url = if url.starts_with("http") {
+        url.to_owned()
+    } else {
+        format!("{}{url}", server.base)
+    };
+    let response = server
+        .http()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_are_signed_and_verify_online_and_offline() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let (nomination, decision, certificate) = certified(&server, &org, "Đặng Quốc Bảo").await;
+    let code = certificate["code"].as_str().unwrap().replace('-', "");
+
+    // The issuer's key is published.
+    let keys: KeySet = server
+        .http()
+        .get(format!("{}/.well-known/laurel-keys.json", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(keys.keys.len(), 1);
+    assert_eq!(keys.keys[0].issuer_code, "CAT");
+    assert_eq!(keys.keys[0].crv, "Ed25519");
+    assert_eq!(keys.keys[0].issuer_title, "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI");
+
+    // Online: every check passes, and the answer names nothing but what the paper says.
+    let online = verify_json(&server, &code).await;
+    assert_eq!(online["status"], "VALID", "{online}");
+    assert_eq!(
+        online["checks"],
+        json!({ "codeKnown": true, "signatureValid": true, "keyBelongsToIssuer": true, "notAnnulled": true })
+    );
+    assert_eq!(online["keyId"], json!(keys.keys[0].kid));
+    assert_eq!(online["recipientName"], "Đặng Quốc Bảo");
+    let text = online.to_string();
+    assert!(
+        !text.contains(&nomination) && !text.contains(&decision),
+        "{text}"
+    );
+
+    // Offline: the PDF carries its proof; checked against the published keys.
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = pdf(&server, &org.office, &certificate).await;
+    let file = dir.path().join("giay-khen.pdf");
+    std::fs::write(&file, &bytes).unwrap();
+    let keys_file = dir.path().join("keys.json");
+    std::fs::write(&keys_file, serde_json::to_vec(&keys).unwrap()).unwrap();
+    let file_arg = file.to_str().unwrap();
+    let keys_arg = keys_file.to_str().unwrap();
+    let (out, result) = laurel(&["laurel", "verify", "--file", file_arg, "--keys", keys_arg]).await;
+    assert_eq!(result, Ok(()), "{out}");
+    assert!(out.contains("\"signatureValid\": true"), "{out}");
+    // And against the server, which also says it is not annulled; and by its code alone.
+    let (out, result) = laurel(&[
+        "laurel",
+        "verify",
+        "--file",
+        file_arg,
+        "--url",
+        &server.base,
+    ])
+    .await;
+    assert_eq!(result, Ok(()), "{out}");
+    assert!(out.contains("\"notAnnulled\": true"), "{out}");
+    let (out, result) = laurel(&["laurel", "verify", "--code", &code, "--url", &server.base]).await;
+    assert_eq!(result, Ok(()), "{out}");
+
+    // Tampering: another name in the content, or another signature, fails.
+    let proof = Proof::find_in(&bytes).unwrap();
+    let mut content: Value = serde_json::from_str(&proof.content).unwrap();
+    content["recipient_name"] = json!("Đặng Quốc Báo");
+    let flipped = if proof.sig.starts_with('A') { "B" } else { "A" };
+    for forged in [
+        Proof {
+            content: content.to_string(),
+            ..proof.clone()
+        },
+        Proof {
+            sig: format!("{flipped}{}", &proof.sig[1..]),
+            ..proof.clone()
+        },
+    ] {
+        assert_ne!(forged, proof);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        assert!(text.contains(&proof.keyword()));
+        let altered: Vec<u8> = replace(
+            &bytes,
+            proof.keyword().as_bytes(),
+            forged.keyword().as_bytes(),
+        );
+        std::fs::write(&file, &altered).unwrap();
+        let (out, result) =
+            laurel(&["laurel", "verify", "--file", file_arg, "--keys", keys_arg]).await;
+        assert!(result.unwrap_err().contains("not genuine"), "{out}");
+    }
+    // A key set without the issuer's key (a stranger's): fails.
+    std::fs::write(&file, &bytes).unwrap();
+    let mut stranger = keys.clone();
+    stranger.keys[0].x = laurel_gateway::keys::generate(
+        &laurel_gateway::keys::KeySecret::from_bytes([1; 32]),
+        [2; 32],
+    )
+    .unwrap()
+    .public_key;
+    std::fs::write(&keys_file, serde_json::to_vec(&stranger).unwrap()).unwrap();
+    let (out, result) = laurel(&["laurel", "verify", "--file", file_arg, "--keys", keys_arg]).await;
+    assert!(result.is_err(), "{out}");
+
+    // A rotation: the old certificate still verifies; the next one is signed by the new key.
+    let rotated = server
+        .ok(
+            Some(&org.admin),
+            q!("rotate_signing_key"),
+            json!({ "unitId": org.province }),
+        )
+        .await["rotateSigningKey"]
+        .clone();
+    assert_eq!(rotated["generation"], 2);
+    assert_eq!(
+        verify_json(&server, &code).await["checks"]["signatureValid"],
+        true
+    );
+    let (_, _, second) = certified(&server, &org, "Lê Thị Vệ").await;
+    let second_code = second["code"].as_str().unwrap().replace('-', "");
+    let second_online = verify_json(&server, &second_code).await;
+    assert_eq!(second_online["keyId"], rotated["id"], "{second_online}");
+    assert_eq!(second_online["checks"]["signatureValid"], true);
+    let (out, result) = laurel(&[
+        "laurel",
+        "verify",
+        "--file",
+        file_arg,
+        "--url",
+        &server.base,
+    ])
+    .await;
+    assert_eq!(result, Ok(()), "{out}");
+
+    // Annulled: still genuine, but the page and the command say it was annulled, and by what.
+    let n = server
+        .ok(
+            Some(&org.signer),
+            q!("nomination"),
+            json!({ "id": nomination }),
+        )
+        .await;
+    server
+        .ok(
+            Some(&org.signer),
+            q!("annul_decision"),
+            json!({ "input": {
+                "decisionId": decision,
+                "ground": "B",
+                "reason": "Hồ sơ kê khai không đúng sự thật",
+                "nominations": [{ "id": nomination, "expectedVersion": n["nomination"]["version"] }],
+                "capacity": "KT",
+                "signerTitle": "Phó Giám đốc",
+            } }),
+        )
+        .await;
+    let annulled = verify_json(&server, &code).await;
+    assert_eq!(annulled["status"], "ANNULLED", "{annulled}");
+    assert_eq!(annulled["checks"]["notAnnulled"], false);
+    assert_eq!(annulled["checks"]["signatureValid"], true);
+    assert_eq!(annulled["annulledBy"]["ground"], "B");
+    assert!(
+        annulled["annulledBy"]["decisionNumber"]
+            .as_str()
+            .unwrap()
+            .contains("QĐ-CAT")
+    );
+    let html = server
+        .http()
+        .get(format!("{}/verify/{code}", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"annulled-by\""), "{html}");
+    let (out, result) = laurel(&[
+        "laurel",
+        "verify",
+        "--file",
+        file_arg,
+        "--url",
+        &server.base,
+    ])
+    .await;
+    assert!(result.unwrap_err().contains("ANNULLED"), "{out}");
+    server.stop().await;
+}
+
+fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = haystack
+        .windows(from.len())
+        .position(|w| w == from)
+        .unwrap();
+    let mut out = haystack[..at].to_vec();
+    out.extend_from_slice(to);
+    out.extend_from_slice(&haystack[at + from.len()..]);
+    out
+}
