@@ -9,6 +9,7 @@ mod audit;
 mod bad_input;
 mod concurrency;
 mod council;
+mod decision_pdf;
 mod gia_lai;
 mod idempotency;
 mod live;

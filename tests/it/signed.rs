@@ -112,6 +112,10 @@ async fn certificates_are_signed_and_verify_online_and_offline() {
         !text.contains(&nomination) && !text.contains(&decision),
         "{text}"
     );
+    // A person opening the QR code's page in a browser reads that it is valid.
+    if let Some(status) = status_in_browser(&server, &code).await {
+        assert_eq!(status, "valid");
+    }
 
     // Offline: the PDF carries its proof; checked against the published keys.
     let dir = tempfile::tempdir().unwrap();
@@ -254,6 +258,9 @@ async fn certificates_are_signed_and_verify_online_and_offline() {
         .await
         .unwrap();
     assert!(html.contains("id=\"annulled-by\""), "{html}");
+    if let Some(status) = status_in_browser(&server, &code).await {
+        assert_eq!(status, "annulled");
+    }
     let (out, result) = laurel(&[
         "laurel",
         "verify",
@@ -265,6 +272,65 @@ async fn certificates_are_signed_and_verify_online_and_offline() {
     .await;
     assert!(result.unwrap_err().contains("ANNULLED"), "{out}");
     server.stop().await;
+}
+
+/// The class of the status heading of `/verify/{code}` as headless Chromium renders the page
+/// (`valid` or `annulled`); `None` when Chromium is not installed outside CI (`.ci/run`
+/// installs it, and there its absence fails the test).
+async fn status_in_browser(server: &TestServer, code: &str) -> Option<String> {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(chromium) = chromium else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have Debian's chromium for the browser test"
+        );
+        eprintln!("chromium is not installed: the browser check is skipped outside CI");
+        return None;
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("{}/verify/{code}", server.base);
+    let mut command = std::process::Command::new(chromium);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            &url,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    // The server answers on this runtime's other thread while Chromium loads the page.
+    let dom = tokio::task::spawn_blocking(move || {
+        let child = command.spawn().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(child.wait_with_output()));
+        let output = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("chromium answers within a minute")
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    })
+    .await
+    .unwrap();
+    let at = dom
+        .find("id=\"status\"")
+        .unwrap_or_else(|| panic!("no status heading in what Chromium rendered: {dom}"));
+    let class = dom[at..]
+        .split("class=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    Some(class)
 }
 
 fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {

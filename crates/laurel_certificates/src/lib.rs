@@ -23,6 +23,10 @@ const TEMPLATE: &str = include_str!("../templates/certificate.typ");
 /// The council minutes' template.
 const MINUTES_TEMPLATE: &str = include_str!("../templates/minutes.typ");
 
+/// The decision's template (Quyết định khen thưởng, Decree 30/2020 layout).
+const DECISION_TEMPLATE: &str = include_str!("../templates/decision.typ");
+const DECISION_PATH: &str = "/decision.typ";
+
 /// Longest minutes accepted, in pages (a session of a few hundred nominations).
 pub const MINUTES_MAX_PAGES: usize = 200;
 
@@ -157,6 +161,7 @@ pub struct Renderer {
     fonts: Vec<Font>,
     template: Source,
     minutes: Source,
+    decision: Source,
     data_id: FileId,
     qr_id: FileId,
 }
@@ -192,6 +197,7 @@ impl Renderer {
             fonts,
             template: Source::new(template_id, TEMPLATE.to_owned()),
             minutes: Source::new(file_id(MINUTES_PATH)?, MINUTES_TEMPLATE.to_owned()),
+            decision: Source::new(file_id(DECISION_PATH)?, DECISION_TEMPLATE.to_owned()),
             data_id: file_id(DATA_PATH)?,
             qr_id: file_id(QR_PATH)?,
         })
@@ -315,6 +321,147 @@ impl Renderer {
         typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
             diagnostics: describe_all(&world, &errors),
         })
+    }
+}
+
+impl Renderer {
+    /// Renders a decision (quyết định khen thưởng, or one annulling awards) with its list of
+    /// recipients as an appendix: A4 portrait, as many pages as needed. Pure, like
+    /// [`Renderer::render`]; text the fonts cannot draw is refused.
+    pub fn render_decision(&self, data: &DecisionDocument) -> Result<Vec<u8>, RenderError> {
+        let result = self.render_decision_inner(data);
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
+    fn render_decision_inner(&self, data: &DecisionDocument) -> Result<Vec<u8>, RenderError> {
+        for (field, value) in data.printed_fields() {
+            let characters = self.unsupported_characters(value);
+            if !characters.is_empty() {
+                return Err(RenderError::UnsupportedCharacters { field, characters });
+            }
+        }
+        let json = serde_json::to_string(data).map_err(RenderError::Data)?;
+        let world = CertificateWorld {
+            renderer: self,
+            main: &self.decision,
+            data: Bytes::from_string(json.clone()),
+            qr: Bytes::from_string(String::new()),
+        };
+        let compiled = typst::compile::<PagedDocument>(&world);
+        let document = compiled.output.map_err(|errors| RenderError::Template {
+            diagnostics: describe_all(&world, &errors),
+        })?;
+        let pages = document.pages().len();
+        if pages == 0 || pages > DECISION_MAX_PAGES {
+            return Err(RenderError::PageCount { pages });
+        }
+        let options = PdfOptions {
+            ident: Smart::Custom(format!("laurel-decision:{json}")),
+            timestamp: None,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
+            diagnostics: describe_all(&world, &errors),
+        })
+    }
+}
+
+/// Longest decision accepted, in pages (a decision of a few thousand recipients).
+const DECISION_MAX_PAGES: usize = 400;
+
+/// Everything printed in a decision, as already-formatted strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionDocument {
+    /// The body above the issuer, if any ("BỘ CÔNG AN").
+    pub parent_line: Option<String>,
+    /// The issuer ("CÔNG AN TỈNH GIA LAI").
+    pub issuer_line: String,
+    /// "Số: 12/QĐ-CAT".
+    pub number_line: String,
+    /// "Gia Lai, ngày 05 tháng 01 năm 2025".
+    pub place_date_line: String,
+    /// "Về việc tặng Giấy khen".
+    pub subject: String,
+    /// "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI".
+    pub authority: String,
+    /// The "Căn cứ …;" and "Xét đề nghị …" lines, in order.
+    pub bases: Vec<String>,
+    /// The articles: ("Điều 1.", text), …
+    pub articles: Vec<DecisionArticle>,
+    /// "Nơi nhận:" lines.
+    pub recipients_of_copies: Vec<String>,
+    /// "KT. GIÁM ĐỐC".
+    pub capacity_line: Option<String>,
+    /// "PHÓ GIÁM ĐỐC".
+    pub title_line: String,
+    /// The signer's name.
+    pub signer_name: String,
+    /// "DANH SÁCH … (Kèm theo Quyết định số …)".
+    pub appendix_title: String,
+    /// The appendix's subtitle.
+    pub appendix_subtitle: String,
+    /// One row per recipient.
+    pub rows: Vec<DecisionRow>,
+    /// "Tổng cộng: 12.340.000 đồng".
+    pub total_line: Option<String>,
+}
+
+/// One article of a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionArticle {
+    /// "Điều 1."
+    pub label: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// One recipient in a decision's appendix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionRow {
+    /// "1".
+    pub number: String,
+    /// The recipient as printed.
+    pub name: String,
+    /// Position and unit.
+    pub detail: String,
+    /// The award.
+    pub award: String,
+    /// "702.000", or "" for none.
+    pub amount: String,
+}
+
+impl DecisionDocument {
+    fn printed_fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let mut fields: Vec<(&'static str, &str)> = vec![
+            ("issuer_line", &self.issuer_line),
+            ("number_line", &self.number_line),
+            ("place_date_line", &self.place_date_line),
+            ("subject", &self.subject),
+            ("authority", &self.authority),
+            ("title_line", &self.title_line),
+            ("signer_name", &self.signer_name),
+            ("appendix_title", &self.appendix_title),
+            ("appendix_subtitle", &self.appendix_subtitle),
+        ];
+        fields.extend(self.parent_line.as_deref().map(|p| ("parent_line", p)));
+        fields.extend(self.capacity_line.as_deref().map(|c| ("capacity_line", c)));
+        fields.extend(self.total_line.as_deref().map(|t| ("total_line", t)));
+        fields.extend(self.bases.iter().map(|b| ("bases", b.as_str())));
+        fields.extend(
+            self.recipients_of_copies
+                .iter()
+                .map(|b| ("recipients_of_copies", b.as_str())),
+        );
+        for a in &self.articles {
+            fields.push(("articles.text", &a.text));
+        }
+        for r in &self.rows {
+            fields.push(("rows.name", &r.name));
+            fields.push(("rows.detail", &r.detail));
+            fields.push(("rows.award", &r.award));
+        }
+        fields.into_iter()
     }
 }
 

@@ -205,6 +205,10 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
             get(certificate_pdf).with(counted("/certificates/{id}.pdf")),
         )
         .at(
+            "/decisions/:file",
+            get(decision_pdf).with(counted("/decisions/{id}.pdf")),
+        )
+        .at(
             "/documents/:id",
             get(document).with(counted("/documents/{id}")),
         )
@@ -901,6 +905,52 @@ async fn certificate_pdf(
                     "inline; filename=\"certificate-{}.pdf\"",
                     certificate.code.as_str()
                 ),
+            )
+            .body(pdf),
+        Err(e) => ops_error_response(&e),
+    }
+}
+
+/// `GET /decisions/{id}.pdf`: the decision as a document, for whoever may read it.
+#[handler]
+async fn decision_pdf(
+    req: &Request,
+    Path(file): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let result = async {
+        let not_found = || OpsError::NotFound {
+            entity: "decision",
+            id: file.clone(),
+        };
+        let id: laurel_domain::ids::DecisionId = file
+            .strip_suffix(".pdf")
+            .ok_or_else(not_found)?
+            .parse()
+            .map_err(|_| not_found())?;
+        let now = state.clock.now();
+        let actor = match session(&state.ops, req, now).await? {
+            Session::SignedIn(auth) if auth.account.must_change_password => {
+                return Err(OpsError::PasswordChangeRequired);
+            }
+            Session::SignedIn(auth) => auth.actor,
+            Session::Anonymous => return Err(OpsError::Unauthenticated(None)),
+            Session::Refused(problem) => return Err(OpsError::Unauthenticated(Some(problem))),
+        };
+        state
+            .ops
+            .decision_pdf(&actor, id)
+            .await?
+            .ok_or_else(not_found)
+    }
+    .await;
+    match result {
+        Ok(pdf) => Response::builder()
+            .content_type("application/pdf")
+            .header(header::CACHE_CONTROL, "private, no-store")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"quyet-dinh-{}\"", file),
             )
             .body(pdf),
         Err(e) => ops_error_response(&e),

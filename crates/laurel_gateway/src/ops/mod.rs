@@ -40,6 +40,7 @@ macro_rules! in_tx {
 
 mod certificates;
 mod councils;
+mod decision_pdf;
 mod decisions;
 mod delegations;
 mod documents;

@@ -566,6 +566,11 @@ pub struct DecisionNode(pub Decision);
 
 #[Object(name = "Decision")]
 impl DecisionNode {
+    /// The decision as a document (A4 PDF, Decree 30/2020 layout, recipients appended), for
+    /// whoever may read the decision (send the same bearer token).
+    async fn pdf_url(&self) -> String {
+        format!("/decisions/{}.pdf", self.0.id)
+    }
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }

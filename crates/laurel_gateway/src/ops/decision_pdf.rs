@@ -1,0 +1,391 @@
+//! A decision as the document people sign and file: the Quyết định khen thưởng (or the one
+//! annulling awards) in the Decree 30/2020 layout, with its recipients as an appendix.
+//!
+//! Everything printed comes from the signed decision and what it decided; the legal bases are
+//! the pinned ruleset's. Rendering happens off the async executor.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use laurel_certificates::{DecisionArticle, DecisionDocument, DecisionRow};
+use laurel_domain::award::AwardKind;
+use laurel_domain::decision::{Decision, DecisionKind};
+use laurel_domain::ids::{DecisionId, NominationId};
+use laurel_domain::nomination::Nominee;
+use laurel_domain::org::Unit;
+use laurel_store::{NominationRecord, Read, ReadFacts, ReadReview};
+
+use super::Ops;
+use crate::error::OpsError;
+
+/// "1234567" → "1.234.567", as amounts are printed in Vietnam.
+pub fn vnd(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if amount < 0 { format!("-{out}") } else { out }
+}
+
+/// "2 tập thể và 5 cá nhân", "1 cá nhân".
+fn counted(collectives: usize, people: usize) -> String {
+    match (collectives, people) {
+        (0, p) => format!("{p} cá nhân"),
+        (c, 0) => format!("{c} tập thể"),
+        (c, p) => format!("{c} tập thể và {p} cá nhân"),
+    }
+}
+
+impl Ops {
+    /// The decision's PDF, for whoever may read the decision; `None` when there is none.
+    pub async fn decision_pdf(
+        &self,
+        actor: &laurel_domain::authz::Actor,
+        id: DecisionId,
+    ) -> Result<Option<Vec<u8>>, OpsError> {
+        let Some(decision) = self.readable_decision(actor, id).await? else {
+            return Ok(None);
+        };
+        let document = self.decision_document(&decision).await?;
+        let renderer = self.renderer.clone();
+        let pdf = tokio::task::spawn_blocking(move || renderer.render_decision(&document))
+            .await
+            .map_err(|e| OpsError::internal(format!("render task: {e}")))?
+            .map_err(|e| OpsError::internal(format!("render: {e}")))?;
+        Ok(Some(pdf))
+    }
+
+    /// What a decision's document says.
+    pub async fn decision_document(
+        &self,
+        decision: &Decision,
+    ) -> Result<DecisionDocument, OpsError> {
+        let issuer = self.store.require_unit(decision.issuer).await?;
+        let parent = match issuer.parent {
+            Some(p) => self.store.unit(p).await?,
+            None => None,
+        };
+        // What the decision awards, or the awards it annuls.
+        let (nominations, annulled): (Vec<NominationRecord>, Option<Decision>) = match &decision
+            .kind
+        {
+            DecisionKind::Award => (self.store.nominations_of_decision(decision.id).await?, None),
+            DecisionKind::Annulment { annuls, .. } => {
+                let ids: Vec<NominationId> = self
+                    .store
+                    .annulments_by_decision(decision.id)
+                    .await?
+                    .into_iter()
+                    .map(|a| a.nomination)
+                    .collect();
+                (
+                    self.store.nominations_by_ids(&ids).await?,
+                    self.store.decision(*annuls).await?,
+                )
+            }
+        };
+        let cash_decision = annulled.as_ref().map_or(decision.id, |d| d.id);
+        let amounts: BTreeMap<NominationId, i64> = self
+            .store
+            .decision_recipients(cash_decision)
+            .await?
+            .into_iter()
+            .map(|r| (r.nomination, r.amount_vnd))
+            .collect();
+        let awards: BTreeSet<AwardKind> = nominations.iter().map(|r| r.nomination.award).collect();
+        let award_names = awards
+            .iter()
+            .map(|a| a.name_vi())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = self.rows(&nominations, &amounts).await?;
+        let total: i64 = nominations
+            .iter()
+            .filter_map(|r| amounts.get(&r.nomination.id))
+            .sum();
+        let people = nominations
+            .iter()
+            .filter(|r| matches!(r.nomination.nominee, Nominee::Person(_)))
+            .count();
+        let who = counted(nominations.len() - people, people);
+
+        let mut bases: Vec<String> = match nominations.first() {
+            Some(first) => {
+                let n = &first.nomination;
+                self.ruleset(n.ruleset.as_deref(), n.period.year())?
+                    .legal_bases
+                    .iter()
+                    .map(|b| format!("Căn cứ {b};"))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        bases.push(format!(
+            "Căn cứ chức năng, nhiệm vụ, quyền hạn của {};",
+            issuer.name
+        ));
+        let mut council = false;
+        for record in &nominations {
+            if !self
+                .store
+                .council_outcomes_of(record.nomination.id)
+                .await?
+                .is_empty()
+            {
+                council = true;
+                break;
+            }
+        }
+        if council {
+            bases.push(format!(
+                "Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng {};",
+                issuer.name
+            ));
+        }
+        bases.push(self.proposals_line(&nominations).await?);
+
+        let place_date_line = decision.place_date_line(issuer.place.as_deref());
+        let authority = decision.issuer_title.clone();
+        let (subject, articles, appendix_title) = match (&decision.kind, &annulled) {
+            (DecisionKind::Annulment { ground, reason, .. }, annulled) => {
+                let reference = annulled
+                    .as_ref()
+                    .map(Decision::reference_line)
+                    .unwrap_or_default();
+                (
+                    "Về việc hủy bỏ quyết định khen thưởng".to_owned(),
+                    vec![
+                        DecisionArticle {
+                            label: "Điều 1.".into(),
+                            text: format!(
+                                "Hủy bỏ hình thức {award_names} đã tặng cho {who} tại {reference} (có danh sách kèm theo), \
+                                 vì: {} (điểm {} khoản 2 Điều 93 Luật Thi đua, khen thưởng). {reason}",
+                                ground.text_vi(),
+                                ground.code().to_lowercase(),
+                            ),
+                        },
+                        DecisionArticle {
+                            label: "Điều 2.".into(),
+                            text: format!(
+                                "Các tập thể, cá nhân có tên tại Điều 1 nộp lại hiện vật khen thưởng và số tiền thưởng đã nhận, tổng cộng {} đồng, \
+                                 về Quỹ thi đua, khen thưởng của {}.",
+                                vnd(total),
+                                issuer.name
+                            ),
+                        },
+                        execution_article(),
+                    ],
+                    "DANH SÁCH TẬP THỂ, CÁ NHÂN BỊ HỦY BỎ HÌNH THỨC KHEN THƯỞNG".to_owned(),
+                )
+            }
+            (DecisionKind::Award, _) => {
+                let subject = if awards.len() == 1 {
+                    format!("Về việc tặng {award_names}")
+                } else {
+                    "Về việc khen thưởng".to_owned()
+                };
+                let achievements: BTreeSet<&str> = nominations
+                    .iter()
+                    .map(|r| r.nomination.achievement.as_str())
+                    .collect();
+                let because = match (achievements.len(), achievements.first()) {
+                    (1, Some(a)) => format!("vì đã có thành tích: {a}"),
+                    _ => "vì đã có thành tích như nêu trong danh sách kèm theo".to_owned(),
+                };
+                let cash = if total > 0 {
+                    format!(
+                        "Tiền thưởng kèm theo thực hiện theo quy định hiện hành: tổng cộng {} đồng (có danh sách kèm theo), chi từ Quỹ thi đua, khen thưởng của {}.",
+                        vnd(total),
+                        issuer.name
+                    )
+                } else {
+                    format!(
+                        "Kinh phí khen thưởng chi từ Quỹ thi đua, khen thưởng của {}.",
+                        issuer.name
+                    )
+                };
+                (
+                    subject,
+                    vec![
+                        DecisionArticle {
+                            label: "Điều 1.".into(),
+                            text: format!(
+                                "Tặng {award_names} cho {who} (có danh sách kèm theo), {because}."
+                            ),
+                        },
+                        DecisionArticle {
+                            label: "Điều 2.".into(),
+                            text: cash,
+                        },
+                        execution_article(),
+                    ],
+                    format!(
+                        "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG {}",
+                        award_names.to_uppercase()
+                    ),
+                )
+            }
+        };
+        Ok(DecisionDocument {
+            parent_line: parent.map(|p| p.name),
+            issuer_line: issuer.name.clone(),
+            number_line: format!("Số: {}", decision.number),
+            place_date_line,
+            subject,
+            authority,
+            bases,
+            articles,
+            recipients_of_copies: vec![
+                "Như Điều 3;".into(),
+                format!("Lưu: VT, {}.", issuer.code.as_str()),
+            ],
+            capacity_line: decision.signature.capacity_line.clone(),
+            title_line: decision.signature.title_line.clone(),
+            signer_name: decision.signature.name.clone(),
+            appendix_title,
+            appendix_subtitle: format!("(Kèm theo {})", decision.reference_line()),
+            total_line: (total > 0).then(|| format!("Tổng cộng: {} đồng", vnd(total))),
+            rows,
+        })
+    }
+
+    /// One appendix row per nomination: the recipient, position and unit, award and cash.
+    async fn rows(
+        &self,
+        nominations: &[NominationRecord],
+        amounts: &BTreeMap<NominationId, i64>,
+    ) -> Result<Vec<DecisionRow>, OpsError> {
+        let people: Vec<_> = nominations
+            .iter()
+            .filter_map(|r| match r.nomination.nominee {
+                Nominee::Person(p) => Some(p),
+                Nominee::Collective(_) => None,
+            })
+            .collect();
+        let people: BTreeMap<_, _> = self
+            .store
+            .persons_by_ids(&people)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let mut unit_ids: Vec<_> = people.values().map(|p| p.unit).collect();
+        for r in nominations {
+            if let Nominee::Collective(u) = r.nomination.nominee {
+                unit_ids.push(u);
+            }
+            unit_ids.push(r.nomination.proposing_unit);
+        }
+        let mut units: BTreeMap<_, Unit> = self
+            .store
+            .units_by_ids(&unit_ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let parents: Vec<_> = units.values().filter_map(|u| u.parent).collect();
+        for u in self.store.units_by_ids(&parents).await? {
+            units.insert(u.id, u);
+        }
+        let name_of = |id| {
+            units
+                .get(&id)
+                .map(|u: &Unit| u.name.clone())
+                .unwrap_or_default()
+        };
+        Ok(nominations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let n = &r.nomination;
+                let (name, detail) = match n.nominee {
+                    Nominee::Person(p) => match people.get(&p) {
+                        Some(person) => {
+                            let mut parts: Vec<String> = person.position.iter().cloned().collect();
+                            parts.push(name_of(person.unit));
+                            (person.display_name(), parts.join(", "))
+                        }
+                        None => (String::new(), String::new()),
+                    },
+                    Nominee::Collective(u) => {
+                        let parent = units.get(&u).and_then(|unit| unit.parent);
+                        (name_of(u), parent.map(name_of).unwrap_or_default())
+                    }
+                };
+                DecisionRow {
+                    number: (i + 1).to_string(),
+                    name,
+                    detail,
+                    award: n.award.name_vi().to_owned(),
+                    amount: amounts.get(&n.id).map(|a| vnd(*a)).unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+
+    /// "Xét đề nghị của Trưởng phòng … tại Tờ trình số …": the proposing units and their
+    /// proposals' numbers, as far as they were recorded.
+    async fn proposals_line(&self, nominations: &[NominationRecord]) -> Result<String, OpsError> {
+        let unit_ids: BTreeSet<_> = nominations
+            .iter()
+            .map(|r| r.nomination.proposing_unit)
+            .collect();
+        let units: Vec<String> = self
+            .store
+            .units_by_ids(&unit_ids.into_iter().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|u| u.issuer_title())
+            .collect();
+        let mut numbers = BTreeSet::new();
+        let proposals: BTreeSet<_> = nominations
+            .iter()
+            .filter_map(|r| r.nomination.proposal)
+            .collect();
+        for p in proposals {
+            if let Some(number) = self.store.proposal(p).await?.and_then(|p| p.number) {
+                numbers.insert(number);
+            }
+        }
+        let numbers: Vec<String> = numbers.into_iter().collect();
+        Ok(if numbers.is_empty() {
+            format!("Xét đề nghị của {}.", units.join(", "))
+        } else {
+            format!(
+                "Xét đề nghị của {} tại Tờ trình số {}.",
+                units.join(", "),
+                numbers.join(", ")
+            )
+        })
+    }
+}
+
+fn execution_article() -> DecisionArticle {
+    DecisionArticle {
+        label: "Điều 3.".into(),
+        text: "Quyết định có hiệu lực kể từ ngày ký. Thủ trưởng các đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_grouped_by_thousands_with_dots() {
+        let cases = [
+            (0, "0"),
+            (702_000, "702.000"),
+            (12_340_000, "12.340.000"),
+            (-5_000, "-5.000"),
+        ];
+        for (amount, printed) in cases {
+            assert_eq!(vnd(amount), printed);
+        }
+        assert_eq!(counted(2, 5), "2 tập thể và 5 cá nhân");
+        assert_eq!(counted(0, 1), "1 cá nhân");
+    }
+}

@@ -1,0 +1,138 @@
+//! The decision as a document: `GET /decisions/{id}.pdf` prints the Quyết định khen thưởng in the
+//! Decree 30/2020 layout with its recipients and cash appended, and an annulling decision cites
+//! the one it annuls and the ground. Names given in NFD come out in NFC.
+
+use laurel_tests::{Org, TestServer, q};
+use serde_json::json;
+use unicode_normalization::UnicodeNormalization;
+
+/// The text of a decision's PDF, as pdftotext (poppler-utils) reads it, in NFC.
+async fn decision_text(server: &TestServer, token: &str, decision: &str) -> String {
+    let response = server
+        .http()
+        .get(format!("{}/decisions/{decision}.pdf", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let pdf = response.bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("decision.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    // Whitespace as laid out does not matter; the words and their diacritics do.
+    text.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_decision_and_its_annulment_print_as_documents() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // Nguyễn Thị Ngọc Huyền was created from an NFD name.
+    let (huyen, v1) = org
+        .submitted(&server, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
+        .await;
+    let bao = org.person(&server, "Đặng Quốc Bảo").await;
+    let (bao, v2) = org
+        .submitted_for(&server, &bao, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
+        .await;
+    let signed = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": [{ "id": huyen, "expectedVersion": v1 }, { "id": bao, "expectedVersion": v2 }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await["signDecision"]["decision"]
+        .clone();
+    let decision = signed["id"].as_str().unwrap();
+    let text = decision_text(&server, &org.office, decision).await;
+    for expected in [
+        "CÔNG AN TỈNH GIA LAI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        &format!("Số: {}", signed["number"].as_str().unwrap()),
+        "QUYẾT ĐỊNH",
+        "Về việc tặng Giấy khen",
+        "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI",
+        "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
+        "Căn cứ chức năng, nhiệm vụ, quyền hạn của Công an tỉnh Gia Lai;",
+        "Xét đề nghị của Trưởng phòng Phòng Tham mưu",
+        "Điều 1. Tặng Giấy khen cho 2 cá nhân (có danh sách kèm theo)",
+        "Điều 2.",
+        "Quỹ thi đua, khen thưởng của Công an tỉnh Gia Lai",
+        "Điều 3. Quyết định có hiệu lực kể từ ngày ký.",
+        "Nơi nhận:",
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        "Nguyễn Hữu Bình",
+        "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG GIẤY KHEN",
+        "Nguyễn Thị Ngọc Huyền",
+        "Đặng Quốc Bảo",
+        "Tổng cộng:",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+
+    // Annulled for one of them: the new decision cites the first and the ground.
+    let n = server
+        .ok(Some(&org.signer), q!("nomination"), json!({ "id": bao }))
+        .await;
+    let annulment = server
+        .ok(
+            Some(&org.signer),
+            q!("annul_decision"),
+            json!({ "input": {
+                "decisionId": decision,
+                "ground": "B",
+                "reason": "Hồ sơ kê khai không đúng sự thật.",
+                "nominations": [{ "id": bao, "expectedVersion": n["nomination"]["version"] }],
+                "capacity": "KT",
+                "signerTitle": "Phó Giám đốc",
+            } }),
+        )
+        .await["annulDecision"]["decision"]
+        .clone();
+    let text = decision_text(&server, &org.office, annulment["id"].as_str().unwrap()).await;
+    for expected in [
+        "Về việc hủy bỏ quyết định khen thưởng",
+        "Điều 1. Hủy bỏ hình thức Giấy khen đã tặng cho 1 cá nhân tại Quyết định số",
+        "điểm b khoản 2 Điều 93 Luật Thi đua, khen thưởng",
+        "Hồ sơ kê khai không đúng sự thật.",
+        "DANH SÁCH TẬP THỂ, CÁ NHÂN BỊ HỦY BỎ HÌNH THỨC KHEN THƯỞNG",
+        "Đặng Quốc Bảo",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(!text.contains("Nguyễn Thị Ngọc Huyền"), "{text}");
+
+    // Someone of another unit, who may read neither the issuer nor these nominations: refused.
+    let refused = server
+        .http()
+        .get(format!("{}/decisions/{decision}.pdf", server.base))
+        .bearer_auth(&org.other_head)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let anonymous = server
+        .http()
+        .get(format!("{}/decisions/{decision}.pdf", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    server.stop().await;
+}
