@@ -7,6 +7,7 @@
 
 mod audit;
 mod bad_input;
+mod bench;
 mod concurrency;
 mod council;
 mod decision_pdf;

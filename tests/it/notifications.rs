@@ -328,5 +328,22 @@ async fn overdue_stages_and_decisions_are_told_once() {
         by_admin["setNotificationPreferences"]["notificationMode"],
         "DIGEST"
     );
+    // New work for the office now waits for the morning digest…
+    let before = count_to(&mails, OFFICE);
+    let someone = org.person(&server, "Lê Thị Vệ").await;
+    org.just_submitted(&server, &someone, "Thành tích chờ bản tin")
+        .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(count_to(&mails, OFFICE), before);
+    // …until the office chooses to hear at once: then it goes out.
+    prefer(&server, &org.office, OFFICE, "IMMEDIATE").await;
+    let got = mails_to(&mails, OFFICE, before + 1).await;
+    assert!(
+        got.last()
+            .unwrap()
+            .subject
+            .starts_with("[Laurel] Hồ sơ chờ đồng chí xử lý"),
+        "{got:?}"
+    );
     server.stop().await;
 }

@@ -108,6 +108,20 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL), as checked in at schema.graphql.
     Schema,
+    /// Measure Laurel on this machine: prepares its own data on a fresh database, runs
+    /// requests over HTTP, and prints a table with each figure beside a baseline measured in the
+    /// same run (see BENCHMARKS.md).
+    Bench {
+        /// An empty database to run on (default: a fresh SQLite file in a temporary directory).
+        #[arg(long, env = "LAUREL_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Concurrent clients to measure at, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,16")]
+        clients: Vec<usize>,
+    },
     /// Check a certificate without the database: a PDF (`--file`) by the proof it carries, or a
     /// code (`--code`) as a Laurel server publishes it, against the issuers' published keys.
     /// Prints the checks as JSON; fails unless the certificate is genuine (and, when a server
@@ -392,6 +406,21 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             url,
             keys,
         } => verify(out, file, code, url, keys).await,
+        Command::Bench {
+            database_url,
+            seconds,
+            clients,
+        } => {
+            crate::bench::run(
+                crate::bench::BenchOptions {
+                    database_url,
+                    seconds,
+                    clients,
+                },
+                out,
+            )
+            .await
+        }
         Command::Schema => {
             write!(out, "{}", laurel_gateway::schema::sdl())?;
             Ok(())
@@ -539,10 +568,16 @@ async fn verify(
         }
         (None, Some(code)) => {
             let online = record(code.clone()).await?.unwrap_or_default();
-            let proof: Proof =
-                serde_json::from_value(online["proof"].clone()).with_context(|| {
-                    format!("the server has no signed certificate with the code {code}")
-                })?;
+            if online["status"] == "NOT_FOUND" {
+                anyhow::bail!("no certificate has the code {code}");
+            }
+            if online["proof"].is_null() {
+                anyhow::bail!(
+                    "the certificate {code} was issued before certificates were signed: only the server's record vouches for it"
+                );
+            }
+            let proof: Proof = serde_json::from_value(online["proof"].clone())
+                .context("the server's proof is not a Laurel proof")?;
             (proof, Some(online))
         }
         (None, None) => anyhow::bail!("give --file or --code"),
@@ -554,14 +589,21 @@ async fn verify(
     let status = online
         .as_ref()
         .and_then(|o| o["status"].as_str().map(str::to_owned));
+    let grouped = proof
+        .code
+        .parse::<laurel_domain::certificate::VerificationCode>()
+        .map(|c| c.grouped())
+        .unwrap_or_else(|_| proof.code.clone());
     let report = serde_json::json!({
-        "code": proof.code,
+        "code": grouped,
         "recipientName": content["recipient_name"],
         "awardTitle": content["award_title"],
         "issuerTitle": issuer,
         "decision": content["decision_line"],
         "keyId": proof.kid,
         "checks": {
+            // Offline, only the server's record could say; null then.
+            "codeKnown": status.as_deref().map(|s| s != "NOT_FOUND"),
             "signatureValid": check.signature_valid,
             "keyBelongsToIssuer": check.key_belongs_to_issuer,
             "notAnnulled": status.as_deref().map(|s| s == "VALID"),

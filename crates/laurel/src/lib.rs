@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod bench;
 pub mod cli;
 
 use std::net::SocketAddr;
@@ -261,7 +262,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
                 std::sync::Arc::clone(state.metrics()),
                 laurel_gateway::notify::MailConfig {
                     clock: config.clock.clone(),
-                    console_url: format!("{}/", public_url.trim_end_matches('/')),
+                    // Until the web console lands, people act in GraphiQL.
+                    console_url: format!("{}/graphql", public_url.trim_end_matches('/')),
                     ..mail.clone()
                 },
             )

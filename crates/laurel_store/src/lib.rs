@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod audit;
+mod bench;
 mod convert;
 mod council;
 mod entity;

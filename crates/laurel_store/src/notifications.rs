@@ -183,6 +183,20 @@ impl WriteTx {
             .filter(account::Column::Id.eq(account_id))
             .exec(&self.tx)
             .await?;
+        // Switched to hearing at once: what waited for the digest goes out now.
+        if mode == Some(Mode::Immediate) {
+            notification::Entity::update_many()
+                .col_expr(notification::Column::Digest, Expr::value(false))
+                .col_expr(
+                    notification::Column::NextAttemptAt,
+                    Expr::col(notification::Column::CreatedAt),
+                )
+                .filter(notification::Column::AccountId.eq(account_id))
+                .filter(notification::Column::Status.eq(NotificationStatus::Pending.code()))
+                .filter(notification::Column::Digest.eq(true))
+                .exec(&self.tx)
+                .await?;
+        }
         account::Entity::find_by_id(account_id)
             .one(&self.tx)
             .await?

@@ -192,7 +192,7 @@ impl Ops {
                     .map(|r| r.nomination.achievement.as_str())
                     .collect();
                 let because = match (achievements.len(), achievements.first()) {
-                    (1, Some(a)) => format!("vì đã có thành tích: {a}"),
+                    (1, Some(a)) => because_of(a),
                     _ => "vì đã có thành tích như nêu trong danh sách kèm theo".to_owned(),
                 };
                 let cash = if total > 0 {
@@ -338,7 +338,7 @@ impl Ops {
             .units_by_ids(&unit_ids.into_iter().collect::<Vec<_>>())
             .await?
             .into_iter()
-            .map(|u| u.issuer_title())
+            .map(|u| u.name)
             .collect();
         let mut numbers = BTreeSet::new();
         let proposals: BTreeSet<_> = nominations
@@ -360,6 +360,28 @@ impl Ops {
                 numbers.join(", ")
             )
         })
+    }
+}
+
+/// "vì đã có thành tích: …", without saying "thành tích" twice when the citation already
+/// begins with it ("Đã có thành tích xuất sắc …").
+fn because_of(achievement: &str) -> String {
+    let trimmed = achievement.trim_end_matches('.');
+    let lower = trimmed.to_lowercase();
+    if ["đã có thành tích", "có thành tích"]
+        .iter()
+        .any(|lead| lower.starts_with(lead))
+    {
+        return format!("vì {}", lower_first(trimmed));
+    }
+    format!("vì đã có thành tích: {trimmed}")
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -386,6 +408,14 @@ mod tests {
             assert_eq!(vnd(amount), printed);
         }
         assert_eq!(counted(2, 5), "2 tập thể và 5 cá nhân");
+        assert_eq!(
+            because_of("Đã có thành tích xuất sắc trong phong trào."),
+            "vì đã có thành tích xuất sắc trong phong trào"
+        );
+        assert_eq!(
+            because_of("Hoàn thành xuất sắc nhiệm vụ năm 2026"),
+            "vì đã có thành tích: Hoàn thành xuất sắc nhiệm vụ năm 2026"
+        );
         assert_eq!(counted(0, 1), "1 cá nhân");
     }
 }

@@ -1,0 +1,34 @@
+//! `laurel bench` runs end to end: it prepares its own data, measures every figure without a
+//! single error, and prints each beside its baseline with a ratio. (What the figures are on
+//! this machine is in BENCHMARKS.md: speed is measured there, never asserted here.)
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bench_prints_each_figure_beside_its_baseline() {
+    use clap::Parser;
+    let cli = laurel::cli::Cli::try_parse_from([
+        "laurel",
+        "bench",
+        "--seconds",
+        "0.3",
+        "--clients",
+        "1,4",
+    ])
+    .unwrap();
+    let mut out = Vec::new();
+    laurel::cli::run(cli, &mut out).await.unwrap();
+    let table = String::from_utf8(out).unwrap();
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| l.contains("GraphQL") || l.contains("nominations(") || l.contains("signed in"))
+        .filter(|l| !l.starts_with("what"))
+        .collect();
+    // Three figures per client count, and the eligibility one.
+    assert_eq!(rows.len(), 7, "{table}");
+    for row in rows {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        let ratio: f64 = cells.last().unwrap().parse().unwrap();
+        assert!(ratio > 0.0, "no ratio in: {row}");
+        // The errors column, counted from the right: ratio, base/s, the baseline's words…
+        assert!(row.contains(" 0  "), "errors in: {row}\n{table}");
+    }
+}
