@@ -27,18 +27,7 @@ async fn minutes_text(server: &TestServer, token: &str, session: &str) -> String
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let pdf = response.bytes().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("minutes.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed");
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
+    laurel_tests::pdf_text(&response.bytes().await.unwrap())
 }
 
 fn outcome(body: &Value) -> String {

@@ -17,18 +17,7 @@ async fn decision_text(server: &TestServer, token: &str, decision: &str) -> Stri
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/pdf");
-    let pdf = response.bytes().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("decision.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed");
-    assert!(output.status.success());
-    let text = String::from_utf8(output.stdout).unwrap();
+    let text = laurel_tests::pdf_text(&response.bytes().await.unwrap());
     // Whitespace as laid out does not matter; the words and their diacritics do.
     text.nfc()
         .collect::<String>()

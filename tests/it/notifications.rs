@@ -125,14 +125,12 @@ const HEAD: &str = "truong.phong.ptm@congan.gialai.gov.vn";
 const QUIET: &str = "khong.nhan@congan.gialai.gov.vn";
 const DIGEST: &str = "ban.tin@congan.gialai.gov.vn";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_people_whose_turn_it_is_hear_of_it_by_email() {
+/// A server sending mail from `from` to an SMTP sink, polling fast, with its organisation; the
+/// office and the clerk have addresses and hear at once.
+async fn mailing(from: &str) -> (TestServer, Arc<Mutex<Vec<Mail>>>, Org) {
     let (smtp, mails) = smtp_sink().await;
     let server = TestServer::start_with(|c| {
-        let mut mail = laurel_gateway::notify::MailConfig::new(
-            &smtp,
-            "Phòng Thi đua <thidua@congan.gialai.gov.vn>",
-        );
+        let mut mail = laurel_gateway::notify::MailConfig::new(&smtp, from);
         mail.poll = Duration::from_millis(50);
         mail.sweep_every = Duration::ZERO;
         c.mail = Some(mail);
@@ -141,6 +139,12 @@ async fn the_people_whose_turn_it_is_hear_of_it_by_email() {
     let org = Org::create(&server).await;
     prefer(&server, &org.office, OFFICE, "IMMEDIATE").await;
     prefer(&server, &org.clerk, CLERK, "IMMEDIATE").await;
+    (server, mails, org)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_people_whose_turn_it_is_hear_of_it_by_email() {
+    let (server, mails, org) = mailing("Phòng Thi đua <thidua@congan.gialai.gov.vn>").await;
     let me = prefer(&server, &org.head, HEAD, "IMMEDIATE").await;
     assert_eq!(me["email"], HEAD);
     assert_eq!(me["notificationMode"], "IMMEDIATE");
@@ -244,18 +248,7 @@ async fn the_people_whose_turn_it_is_hear_of_it_by_email() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overdue_stages_and_decisions_are_told_once() {
-    let (smtp, mails) = smtp_sink().await;
-    let server = TestServer::start_with(|c| {
-        let mut mail =
-            laurel_gateway::notify::MailConfig::new(&smtp, "laurel@congan.gialai.gov.vn");
-        mail.poll = Duration::from_millis(50);
-        mail.sweep_every = Duration::ZERO;
-        c.mail = Some(mail);
-    })
-    .await;
-    let org = Org::create(&server).await;
-    prefer(&server, &org.office, OFFICE, "IMMEDIATE").await;
-    prefer(&server, &org.clerk, CLERK, "IMMEDIATE").await;
+    let (server, mails, org) = mailing("laurel@congan.gialai.gov.vn").await;
     prefer(&server, &org.head, HEAD, "IMMEDIATE").await;
     let (id, _) = org
         .just_submitted(&server, &org.huyen, "Phá án xuất sắc")

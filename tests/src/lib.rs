@@ -447,6 +447,21 @@ impl Org {
 }
 
 /// `s` in Unicode NFD, as macOS keyboards produce it.
+/// The text of a PDF as pdftotext (poppler-utils) reads it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
 pub fn nfd(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.nfd().collect()

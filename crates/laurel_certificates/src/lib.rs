@@ -292,16 +292,35 @@ impl Renderer {
     }
 
     fn render_minutes_inner(&self, data: &MinutesData) -> Result<Vec<u8>, RenderError> {
-        for (field, value) in data.printed_fields() {
+        let json = serde_json::to_string(data).map_err(RenderError::Data)?;
+        self.render_pages(
+            &self.minutes,
+            data.printed_fields(),
+            json,
+            "laurel-minutes",
+            MINUTES_MAX_PAGES,
+        )
+    }
+
+    /// Renders a many-page document from its template and data: refuses text the fonts cannot
+    /// draw, compiles, checks the page count, and writes a PDF whose id derives from the data.
+    fn render_pages<'a>(
+        &self,
+        main: &Source,
+        fields: impl Iterator<Item = (&'static str, &'a str)>,
+        json: String,
+        ident: &str,
+        max_pages: usize,
+    ) -> Result<Vec<u8>, RenderError> {
+        for (field, value) in fields {
             let characters = self.unsupported_characters(value);
             if !characters.is_empty() {
                 return Err(RenderError::UnsupportedCharacters { field, characters });
             }
         }
-        let json = serde_json::to_string(data).map_err(RenderError::Data)?;
         let world = CertificateWorld {
             renderer: self,
-            main: &self.minutes,
+            main,
             data: Bytes::from_string(json.clone()),
             qr: Bytes::from_string(String::new()),
         };
@@ -310,11 +329,11 @@ impl Renderer {
             diagnostics: describe_all(&world, &errors),
         })?;
         let pages = document.pages().len();
-        if pages == 0 || pages > MINUTES_MAX_PAGES {
+        if pages == 0 || pages > max_pages {
             return Err(RenderError::PageCount { pages });
         }
         let options = PdfOptions {
-            ident: Smart::Custom(format!("laurel-minutes:{json}")),
+            ident: Smart::Custom(format!("{ident}:{json}")),
             timestamp: None,
             ..PdfOptions::default()
         };
@@ -335,35 +354,14 @@ impl Renderer {
     }
 
     fn render_decision_inner(&self, data: &DecisionDocument) -> Result<Vec<u8>, RenderError> {
-        for (field, value) in data.printed_fields() {
-            let characters = self.unsupported_characters(value);
-            if !characters.is_empty() {
-                return Err(RenderError::UnsupportedCharacters { field, characters });
-            }
-        }
         let json = serde_json::to_string(data).map_err(RenderError::Data)?;
-        let world = CertificateWorld {
-            renderer: self,
-            main: &self.decision,
-            data: Bytes::from_string(json.clone()),
-            qr: Bytes::from_string(String::new()),
-        };
-        let compiled = typst::compile::<PagedDocument>(&world);
-        let document = compiled.output.map_err(|errors| RenderError::Template {
-            diagnostics: describe_all(&world, &errors),
-        })?;
-        let pages = document.pages().len();
-        if pages == 0 || pages > DECISION_MAX_PAGES {
-            return Err(RenderError::PageCount { pages });
-        }
-        let options = PdfOptions {
-            ident: Smart::Custom(format!("laurel-decision:{json}")),
-            timestamp: None,
-            ..PdfOptions::default()
-        };
-        typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
-            diagnostics: describe_all(&world, &errors),
-        })
+        self.render_pages(
+            &self.decision,
+            data.printed_fields(),
+            json,
+            "laurel-decision",
+            DECISION_MAX_PAGES,
+        )
     }
 }
 

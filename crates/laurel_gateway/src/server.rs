@@ -871,15 +871,7 @@ async fn certificate_pdf(
                 entity: "certificate",
                 id: file.clone(),
             })?;
-        let now = state.clock.now();
-        let actor = match session(&state.ops, req, now).await? {
-            Session::SignedIn(auth) if auth.account.must_change_password => {
-                return Err(OpsError::PasswordChangeRequired);
-            }
-            Session::SignedIn(auth) => auth.actor,
-            Session::Anonymous => return Err(OpsError::Unauthenticated(None)),
-            Session::Refused(problem) => return Err(OpsError::Unauthenticated(Some(problem))),
-        };
+        let actor = http_actor(state, req).await?;
         let certificate =
             state
                 .ops
@@ -928,15 +920,7 @@ async fn decision_pdf(
             .ok_or_else(not_found)?
             .parse()
             .map_err(|_| not_found())?;
-        let now = state.clock.now();
-        let actor = match session(&state.ops, req, now).await? {
-            Session::SignedIn(auth) if auth.account.must_change_password => {
-                return Err(OpsError::PasswordChangeRequired);
-            }
-            Session::SignedIn(auth) => auth.actor,
-            Session::Anonymous => return Err(OpsError::Unauthenticated(None)),
-            Session::Refused(problem) => return Err(OpsError::Unauthenticated(Some(problem))),
-        };
+        let actor = http_actor(state, req).await?;
         state
             .ops
             .decision_pdf(&actor, id)
