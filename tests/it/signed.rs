@@ -343,3 +343,47 @@ fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&haystack[at + from.len()..]);
     out
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_are_limited_per_client() {
+    let server = TestServer::start().await;
+    let mut statuses = Vec::new();
+    for _ in 0..laurel_gateway::server::VERIFY_PER_MINUTE + 5 {
+        let response = server
+            .http()
+            .get(format!("{}/verify/ABCDEFGHJKMNPQRS", server.base))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+        if response.status() == 429 {
+            assert_eq!(response.headers()["retry-after"], "60");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["status"], "RATE_LIMITED");
+            assert!(
+                body["messageVi"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Tra cứu quá nhiều lần")
+            );
+            assert!(
+                body["messageEn"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Too many lookups")
+            );
+        }
+    }
+    // An unknown code answers 404 (or 400 when it cannot be a code) until the client's minute
+    // is used up; then 429.
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert!(limited >= 4, "{statuses:?}");
+    assert!(
+        statuses[..laurel_gateway::server::VERIFY_PER_MINUTE as usize - 5]
+            .iter()
+            .all(|s| *s != 429),
+        "{statuses:?}"
+    );
+    server.stop().await;
+}

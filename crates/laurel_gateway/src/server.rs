@@ -113,7 +113,12 @@ pub struct AppState {
     serve_metrics: bool,
     /// Live events for subscriptions (fed by the dispatcher).
     feed: Arc<EventFeed>,
+    /// Public verification lookups per client address (a code cannot be guessed by trying).
+    verify_limits: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
 }
+
+/// Verification lookups a client may make per minute (and at once).
+pub const VERIFY_PER_MINUTE: u32 = 60;
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -133,7 +138,10 @@ impl AppState {
             .saturating_add(max_body_bytes);
         let metrics = Arc::new(Metrics::new());
         let feed = Arc::new(EventFeed::new());
+        let per_minute =
+            std::num::NonZeroU32::new(VERIFY_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN);
         AppState {
+            verify_limits: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
             schema: schema::build(ops.clone(), &metrics, Arc::clone(&feed)),
             feed,
             ops,
@@ -903,6 +911,12 @@ async fn certificate_pdf(
     }
 }
 
+/// The client's address as the connection shows it (behind a reverse proxy: the proxy's, so
+/// the limit is then shared; put the limit in the proxy too).
+fn client_ip(req: &Request) -> Option<std::net::IpAddr> {
+    req.remote_addr().as_socket_addr().map(|a| a.ip())
+}
+
 /// `GET /decisions/{id}.pdf`: the decision as a document, for whoever may read it.
 #[handler]
 async fn decision_pdf(
@@ -955,6 +969,40 @@ async fn verify(
     Data(state): Data<&Arc<AppState>>,
 ) -> Response {
     let json = wants_json(req);
+    if let Some(client) = client_ip(req) {
+        // The state of clients not seen for a while is dropped now and then.
+        if state.verify_limits.len() > 10_000 {
+            state.verify_limits.retain_recent();
+        }
+        if state.verify_limits.check_key(&client).is_err() {
+            let vi = format!(
+                "Tra cứu quá nhiều lần; mỗi địa chỉ được tra {VERIFY_PER_MINUTE} lần mỗi phút. Hãy thử lại sau ít phút."
+            );
+            let en = format!(
+                "Too many lookups; each address may make {VERIFY_PER_MINUTE} a minute. Try again in a minute."
+            );
+            let mut response = if json {
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Json(json!({ "status": "RATE_LIMITED", "messageVi": vi, "messageEn": en })),
+                )
+                    .into_response()
+            } else {
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Html(page(
+                        "Tra cứu quá nhiều · Too many lookups",
+                        &format!("<p>{}</p><p class=\"en\">{}</p>", escape(&vi), escape(&en)),
+                    )),
+                )
+                    .into_response()
+            };
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+            return response;
+        }
+    }
     let mut response = verify_response(&state.ops, &code, json).await;
     // The answer depends on Accept, and a certificate's status can change (annulment).
     let headers = response.headers_mut();
