@@ -214,3 +214,37 @@ impl Extension for ErrorCodes {
         response
     }
 }
+
+/// Default and largest page of a newest-first log (webhook deliveries, notifications).
+pub(crate) const LOG_PAGE_DEFAULT: i32 = 50;
+pub(crate) const LOG_PAGE_MAX: i32 = 200;
+
+/// The `first` and `before` of a newest-first log paged by row id: how many rows (1 to 200,
+/// default 50) and the id to page back from, which must be one of `what`'s ids.
+pub(crate) fn log_page(
+    first: Option<i32>,
+    before: Option<&ID>,
+    what_vi: &'static str,
+    what_en: &'static str,
+) -> Result<(u64, Option<i64>), OpsError> {
+    let first = first.unwrap_or(LOG_PAGE_DEFAULT);
+    if !(1..=LOG_PAGE_MAX).contains(&first) {
+        return Err(OpsError::invalid(InvalidInput::Malformed {
+            field: "first",
+            expected_vi: "từ 1 đến 200",
+            expected_en: "1 to 200",
+        }));
+    }
+    let before = before
+        .map(|b| {
+            b.parse::<i64>().map_err(|_| {
+                OpsError::invalid(InvalidInput::Malformed {
+                    field: "before",
+                    expected_vi: what_vi,
+                    expected_en: what_en,
+                })
+            })
+        })
+        .transpose()?;
+    Ok((u64::try_from(first).unwrap_or(50), before))
+}

@@ -3,16 +3,13 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use laurel_domain::ids::AccountId;
-use laurel_domain::text::InvalidInput;
 use laurel_store::NotificationRecord;
 use time::OffsetDateTime;
 
 use super::types::AccountNode;
 use super::{actor, now, ops, parse_id};
-use crate::error::OpsError;
 
-const NOTIFICATIONS_DEFAULT: i32 = 50;
-const NOTIFICATIONS_MAX: i32 = 200;
+use super::{LOG_PAGE_DEFAULT as NOTIFICATIONS_DEFAULT, LOG_PAGE_MAX as NOTIFICATIONS_MAX};
 
 /// How an account hears of its work by e-mail.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -137,28 +134,14 @@ impl NotificationQuery {
         first: Option<i32>,
         before: Option<ID>,
     ) -> Result<Vec<NotificationNode>> {
-        let first = first.unwrap_or(NOTIFICATIONS_DEFAULT);
-        if !(1..=NOTIFICATIONS_MAX).contains(&first) {
-            return Err(OpsError::invalid(InvalidInput::Malformed {
-                field: "first",
-                expected_vi: "từ 1 đến 200",
-                expected_en: "1 to 200",
-            })
-            .into());
-        }
-        let before = before
-            .map(|b| {
-                b.parse::<i64>().map_err(|_| {
-                    OpsError::invalid(InvalidInput::Malformed {
-                        field: "before",
-                        expected_vi: "mã một thông báo",
-                        expected_en: "a notification id",
-                    })
-                })
-            })
-            .transpose()?;
+        let (first, before) = super::log_page(
+            first,
+            before.as_ref(),
+            "mã một thông báo",
+            "a notification id",
+        )?;
         Ok(ops(ctx)?
-            .my_notifications(actor(ctx)?, before, u64::try_from(first).unwrap_or(50))
+            .my_notifications(actor(ctx)?, before, first)
             .await?
             .into_iter()
             .map(NotificationNode)

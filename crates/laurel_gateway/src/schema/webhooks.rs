@@ -12,8 +12,7 @@ use super::{actor, now, ops, parse_id, parse_uuid};
 use crate::error::OpsError;
 use crate::ops::NewWebhook;
 
-const DELIVERIES_DEFAULT: i32 = 50;
-const DELIVERIES_MAX: i32 = 200;
+use super::{LOG_PAGE_DEFAULT as DELIVERIES_DEFAULT, LOG_PAGE_MAX as DELIVERIES_MAX};
 
 /// A registered webhook endpoint (its secret is shown once, at registration).
 #[derive(Debug, Clone)]
@@ -161,33 +160,10 @@ impl WebhookQuery {
         before: Option<ID>,
     ) -> Result<Vec<DeliveryNode>> {
         let endpoint = parse_uuid("endpointId", &endpoint_id)?;
-        let first = first.unwrap_or(DELIVERIES_DEFAULT);
-        if !(1..=DELIVERIES_MAX).contains(&first) {
-            return Err(OpsError::invalid(InvalidInput::Malformed {
-                field: "first",
-                expected_vi: "từ 1 đến 200",
-                expected_en: "1 to 200",
-            })
-            .into());
-        }
-        let before = before
-            .map(|b| {
-                b.parse::<i64>().map_err(|_| {
-                    OpsError::invalid(InvalidInput::Malformed {
-                        field: "before",
-                        expected_vi: "mã một lần gửi",
-                        expected_en: "a delivery id",
-                    })
-                })
-            })
-            .transpose()?;
+        let (first, before) =
+            super::log_page(first, before.as_ref(), "mã một lần gửi", "a delivery id")?;
         Ok(ops(ctx)?
-            .webhook_deliveries(
-                actor(ctx)?,
-                endpoint,
-                before,
-                u64::try_from(first).unwrap_or(50),
-            )
+            .webhook_deliveries(actor(ctx)?, endpoint, before, first)
             .await?
             .into_iter()
             .map(DeliveryNode)
