@@ -107,21 +107,32 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
     }
     assert!(!text.contains("Nguyễn Thị Ngọc Huyền"), "{text}");
 
-    // Someone of another unit, who may read neither the issuer nor these nominations: refused.
-    let refused = server
+    // Its certificates print only once issued.
+    let print = format!("{}/decisions/{decision}/certificates.pdf", server.base);
+    let early = server
         .http()
-        .get(format!("{}/decisions/{decision}.pdf", server.base))
-        .bearer_auth(&org.other_head)
+        .get(&print)
+        .bearer_auth(&org.office)
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), 403);
-    let anonymous = server
-        .http()
-        .get(format!("{}/decisions/{decision}.pdf", server.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(anonymous.status(), 401);
+    assert_eq!(early.status(), 400);
+    let said = early.text().await.unwrap();
+    assert!(said.contains("issueCertificates"), "{said}");
+
+    // Someone of another unit, who may read neither the issuer nor these nominations: refused,
+    // the decision and its certificates alike; and nobody without logging in.
+    for url in [format!("{}/decisions/{decision}.pdf", server.base), print] {
+        let refused = server
+            .http()
+            .get(&url)
+            .bearer_auth(&org.other_head)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{url}");
+        let anonymous = server.http().get(&url).send().await.unwrap();
+        assert_eq!(anonymous.status(), 401, "{url}");
+    }
     server.stop().await;
 }

@@ -108,6 +108,23 @@ struct People {
     districts: Vec<(String, String, String)>,
 }
 
+/// `GET /decisions/{id}/certificates.pdf` as `token`.
+async fn print_all(server: &TestServer, token: &str, decision: &str) -> Vec<u8> {
+    let response = server
+        .http()
+        .get(format!(
+            "{}/decisions/{decision}/certificates.pdf",
+            server.base
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    response.bytes().await.unwrap().to_vec()
+}
+
 fn s(v: &Value) -> String {
     v.as_str()
         .unwrap_or_else(|| panic!("not a string: {v}"))
@@ -594,6 +611,40 @@ async fn the_gia_lai_2022_conference_goes_through_every_stage() {
     assert_eq!(decided.len(), 10);
     assert!(decided.iter().all(|n| n["state"] == "DECIDED"));
 
+    // The ministry's office prints the ten Bằng khen at once, each on 400 × 300 mm.
+    let bk_decision = s(&signed["id"]);
+    let issued = server
+        .ok(
+            Some(&p.bca_signer),
+            q!("issue_certificates"),
+            json!({ "decisionId": bk_decision }),
+        )
+        .await["issueCertificates"]["certificates"]
+        .clone();
+    let issued = issued.as_array().unwrap();
+    assert_eq!(issued.len(), 10);
+    let print = print_all(&server, &p.bca_office, &bk_decision).await;
+    assert_eq!(laurel_tests::pdf_page_sizes(&print), vec![(400, 300); 10]);
+    for (page, certificate) in issued.iter().enumerate() {
+        let text = laurel_tests::pdf_page_text(&print, page + 1);
+        for expected in ["BẰNG KHEN", "BỘ TRƯỞNG BỘ CÔNG AN", "Số sổ vàng"] {
+            assert!(
+                text.contains(expected),
+                "page {}: {expected}:\n{text}",
+                page + 1
+            );
+        }
+        let name = s(&certificate["recipientName"]);
+        assert!(
+            text.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(&name),
+            "page {} should be {name}:\n{text}",
+            page + 1
+        );
+    }
+
     // Ia Dêr's history tells its whole story, in order.
     let story = nomination(&server, ig_clerk, &ia_der).await;
     let actions: Vec<String> = story["history"]
@@ -883,6 +934,45 @@ async fn the_gia_lai_2022_conference_goes_through_every_stage() {
         .await["verifyCertificate"]
         .clone();
     assert_eq!(verified["status"], "ANNULLED", "{verified}");
+    // Printing the first decision now gives the seventeen certificates still in force, on A4.
+    let print = print_all(&server, &p.cat_office, &gk_decision).await;
+    assert_eq!(laurel_tests::pdf_page_sizes(&print), vec![(297, 210); 17]);
+    let printed = laurel_tests::pdf_text(&print);
+    assert!(!printed.contains("Đinh Văn Hùng"), "annulled, not printed");
+    assert!(printed.contains("Siu Thị Hơ"), "{printed}");
+    // The same, offline, from the database.
+    let file = tempfile::tempdir().unwrap();
+    let out = file.path().join("giay-khen.pdf");
+    let args = [
+        "laurel",
+        "print",
+        "--database-url",
+        server.database_url(),
+        "--decision",
+        &gk_decision,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let cli = <laurel::cli::Cli as clap::Parser>::try_parse_from(args).unwrap();
+    let mut said = Vec::new();
+    laurel::cli::run(cli, &mut said).await.unwrap();
+    let said = String::from_utf8(said).unwrap();
+    assert!(
+        said.starts_with("Printed 17 certificate(s) of decision 1/QĐ-CAT to "),
+        "{said}"
+    );
+    let offline = std::fs::read(&out).unwrap();
+    assert_eq!(laurel_tests::pdf_page_sizes(&offline).len(), 17);
+    assert_eq!(laurel_tests::pdf_text(&offline), printed);
+    // A district's clerk prints the certificates of its own district only.
+    let (_, _, pleiku_clerk) = &p.districts[1];
+    let own = print_all(&server, pleiku_clerk, &gk_decision).await;
+    let pages = laurel_tests::pdf_page_sizes(&own).len();
+    assert!((1..17).contains(&pages), "{pages}");
+    for page in 1..=pages {
+        let text = laurel_tests::pdf_page_text(&own, page);
+        assert!(text.contains("Pleiku"), "page {page}:\n{text}");
+    }
     let others = officers
         .iter()
         .find(|(name, _)| *name == "Siu Thị Hơ")

@@ -462,6 +462,50 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// Each page's size of a PDF in whole millimetres, as pdfinfo (poppler-utils) reads it.
+pub fn pdf_page_sizes(pdf: &[u8]) -> Vec<(u32, u32)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdfinfo")
+        .args(["-f", "1", "-l", "100000"])
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (poppler-utils) must be installed");
+    assert!(output.status.success());
+    let mm = |pt: &str| (pt.parse::<f64>().unwrap() * 25.4 / 72.0).round() as u32;
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| line.starts_with("Page ") && line.contains(" size: "))
+        .map(|line| {
+            let words: Vec<&str> = line
+                .split(": ")
+                .nth(1)
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            (mm(words[0]), mm(words[2]))
+        })
+        .collect()
+}
+
+/// The text of one page of a PDF (from 1), as pdftotext reads it.
+pub fn pdf_page_text(pdf: &[u8], page: usize) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let page = page.to_string();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-f", &page, "-l", &page])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
 pub fn nfd(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.nfd().collect()

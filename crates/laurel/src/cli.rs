@@ -141,6 +141,27 @@ pub enum Command {
         #[arg(long)]
         keys: Option<PathBuf>,
     },
+    /// Print every valid certificate of a signed decision into one PDF, one per page in
+    /// golden-book order, straight from the database (no server, no account: whoever runs it
+    /// holds the database). Issue the certificates first (`issueCertificates`).
+    Print {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The decision's id (`signDecision` returns it; `decisions` lists them).
+        #[arg(long)]
+        decision: laurel_domain::ids::DecisionId,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+        /// The public base URL the QR codes point at, as the server's `--public-url` (default:
+        /// where `laurel serve` listens by default).
+        #[arg(
+            long,
+            env = "LAUREL_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
     /// Check a nominee against an award's criteria, offline, from a JSON case file
     /// (format: docs/rules.md). Prints the verdict and one line per criterion, as JSON.
     Eligibility {
@@ -406,6 +427,12 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             url,
             keys,
         } => verify(out, file, code, url, keys).await,
+        Command::Print {
+            db,
+            decision,
+            out: file,
+            public_url,
+        } => print(out, &db.database_url, decision, &file, &public_url).await,
         Command::Bench {
             database_url,
             seconds,
@@ -499,6 +526,53 @@ async fn connect_migrated(url: &str) -> anyhow::Result<Store> {
         .with_context(|| format!("connecting to {}", redact(&url)))?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// `laurel print`: a decision's certificates as one PDF, progress on standard error.
+async fn print(
+    out: &mut (dyn Write + Send),
+    database_url: &str,
+    decision: laurel_domain::ids::DecisionId,
+    file: &std::path::Path,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    let store = connect_migrated(database_url).await?;
+    let renderer = std::sync::Arc::new(laurel_certificates::Renderer::new()?);
+    let started = std::time::Instant::now();
+    let tenth = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let total = laurel_store::Read::certificates_of_decision(&store, decision)
+        .await?
+        .iter()
+        .filter(|c| c.status == laurel_domain::certificate::CertificateStatus::Valid)
+        .count()
+        .max(1);
+    let progress: laurel_gateway::ops::Progress = std::sync::Arc::new(move |done| {
+        let decile = done * 10 / total;
+        if tenth.fetch_max(decile, std::sync::atomic::Ordering::Relaxed) < decile {
+            eprintln!("  laid out {done}/{total}");
+        }
+    });
+    let printed =
+        laurel_gateway::ops::print_offline(&store, &renderer, public_url, decision, progress)
+            .await
+            .map_err(|e| {
+                let (vi, en) = e.messages();
+                anyhow::anyhow!("{en} / {vi}")
+            })?
+            .ok_or_else(|| {
+                anyhow::anyhow!("no decision {decision} / không có quyết định {decision}")
+            })?;
+    std::fs::write(file, &printed.pdf).with_context(|| format!("writing {}", file.display()))?;
+    writeln!(
+        out,
+        "Printed {} certificate(s) of decision {} to {} ({} KiB) in {:.1} s.",
+        printed.count,
+        printed.decision_number,
+        file.display(),
+        printed.pdf.len().div_ceil(1024),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
 }
 
 /// `laurel verify`: checks a certificate's signature against the published key set.

@@ -65,7 +65,8 @@ const CACHE_MAX_AGE: usize = 10;
 /// Everything printed on one certificate, as already-formatted strings (the caller formats dates
 /// as dd/mm/yyyy etc.). This exact JSON is stored as the certificate's frozen content.
 ///
-/// Strings should be NFC-normalised by the caller: the PDF's text layer reproduces them as given.
+/// Strings are printed NFC-normalised (the renderer normalises them), so the PDF's text layer reads
+/// back precomposed letters whatever the input's form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateData {
     /// Who awards, e.g. "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI" (printed red, as given).
@@ -95,6 +96,56 @@ pub struct CertificateData {
     pub verification_code: String,
     /// e.g. "http://127.0.0.1:8080/verify/7KQ2M9XD4TPAWJ3C", encoded in the QR code.
     pub verification_url: String,
+    /// Which certificate this is: its paper, frame and wording. Content frozen before forms
+    /// existed reads as a Giấy khen, which is what it was printed as.
+    #[serde(default)]
+    pub form: CertificateForm,
+    /// e.g. "Năm 2025": the period of a title or a flag, printed under the award.
+    #[serde(default)]
+    pub period_line: Option<String>,
+}
+
+/// The certificates Laurel prints, each one layout of `templates/certificate.typ` (paper size,
+/// frame, emblem mark and the word above the award). Codes are stable: they are stored in
+/// every certificate's frozen content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CertificateForm {
+    /// Giấy khen: A4 landscape.
+    #[default]
+    GiayKhen,
+    /// Bằng khen of a ministry or province: 400 × 300 mm (Decree 50/2006 Art 28).
+    BangKhen,
+    /// Bằng khen of the Prime Minister: 450 × 350 mm (Decree 50/2006 Art 28).
+    BangKhenThuTuong,
+    /// A grassroots title ("TẶNG DANH HIỆU"): A4 landscape.
+    DanhHieuCoSo,
+    /// A higher title ("TẶNG DANH HIỆU"): A3 landscape.
+    DanhHieu,
+    /// The certificate handed over with a Cờ thi đua: A3 landscape.
+    CoThiDua,
+}
+
+impl CertificateForm {
+    /// Every form, in the order the tests and the calibration sheets list them.
+    pub const ALL: [CertificateForm; 6] = [
+        CertificateForm::GiayKhen,
+        CertificateForm::BangKhen,
+        CertificateForm::BangKhenThuTuong,
+        CertificateForm::DanhHieuCoSo,
+        CertificateForm::DanhHieu,
+        CertificateForm::CoThiDua,
+    ];
+
+    /// Paper size in millimetres (width, height), as the template lays it out.
+    pub fn paper_mm(self) -> (u32, u32) {
+        match self {
+            CertificateForm::GiayKhen | CertificateForm::DanhHieuCoSo => (297, 210),
+            CertificateForm::BangKhen => (400, 300),
+            CertificateForm::BangKhenThuTuong => (450, 350),
+            CertificateForm::DanhHieu | CertificateForm::CoThiDua => (420, 297),
+        }
+    }
 }
 
 /// Why a certificate could not be rendered.
@@ -141,6 +192,15 @@ pub enum RenderError {
     PageCount {
         /// Number of pages produced.
         pages: usize,
+    },
+    /// One certificate of a batch could not be rendered.
+    #[error("certificate {} of the batch: {source}", index + 1)]
+    InBatch {
+        /// Its position in the batch, from 0.
+        index: usize,
+        /// Why.
+        #[source]
+        source: Box<RenderError>,
     },
     /// Typst could not export the laid-out certificate to PDF.
     #[error("PDF export failed: {diagnostics}")]
@@ -238,8 +298,33 @@ impl Renderer {
         data: &CertificateData,
         keyword: Option<&str>,
     ) -> Result<(Vec<u8>, Vec<String>), RenderError> {
+        let compiled = self.compile_certificate(data, keyword)?;
+        let options = PdfOptions {
+            // Stable document id: krilla hashes this string into the PDF's /ID and XMP ids.
+            ident: Smart::Custom(format!("laurel-certificate:{}", compiled.json)),
+            timestamp: None,
+            ..PdfOptions::default()
+        };
+        let pdf =
+            typst_pdf::pdf(&compiled.document, &options).map_err(|errors| RenderError::Pdf {
+                diagnostics: errors
+                    .iter()
+                    .map(|e| e.message.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            })?;
+        Ok((pdf, compiled.warnings))
+    }
+
+    /// Lays one certificate out (not yet a PDF): refuses text the fonts cannot draw, compiles
+    /// the template against the NFC-normalised data, and checks it is exactly one page.
+    fn compile_certificate(
+        &self,
+        data: &CertificateData,
+        keyword: Option<&str>,
+    ) -> Result<Compiled, RenderError> {
         self.check_coverage(data)?;
-        let mut value = serde_json::to_value(data).map_err(RenderError::Data)?;
+        let mut value = nfc_json(serde_json::to_value(data).map_err(RenderError::Data)?);
         if let (Some(keyword), Some(object)) = (keyword, value.as_object_mut()) {
             object.insert(
                 "proof".into(),
@@ -268,17 +353,145 @@ impl Renderer {
         if pages != 1 {
             return Err(RenderError::PageCount { pages });
         }
+        Ok(Compiled {
+            document,
+            warnings,
+            json,
+        })
+    }
 
+    /// Renders many certificates as one print-ready PDF, one page each, in the order given:
+    /// what an office prints for a decision. The certificates are laid out in parallel on every
+    /// core (`std::thread::scope`), then written as one PDF, so fonts are embedded once.
+    /// `progress` is called with the number laid out so far, from the rendering threads.
+    ///
+    /// Pure, like [`Renderer::render`]: the same list gives the same bytes. The single-
+    /// certificate PDFs' signed proofs are not repeated in the batch's metadata: the batch is
+    /// for printing; each printed QR code leads to its own verification.
+    pub fn render_batch(
+        &self,
+        certificates: &[CertificateData],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<u8>, RenderError> {
+        let result = self.render_batch_inner(certificates, progress);
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
+    fn render_batch_inner(
+        &self,
+        certificates: &[CertificateData],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<u8>, RenderError> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        if certificates.is_empty() {
+            return Err(RenderError::PageCount { pages: 0 });
+        }
+        let workers = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(certificates.len());
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        type Laid = Result<Vec<(usize, typst_layout::Page, String)>, RenderError>;
+        let laid_out: Vec<Laid> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| -> Laid {
+                        let mut mine = Vec::new();
+                        loop {
+                            let index = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(data) = certificates.get(index) else {
+                                return Ok(mine);
+                            };
+                            let compiled =
+                                self.compile_certificate(data, None).map_err(|source| {
+                                    // Stop the other workers early.
+                                    next.store(certificates.len(), Ordering::Relaxed);
+                                    RenderError::InBatch {
+                                        index,
+                                        source: Box::new(source),
+                                    }
+                                })?;
+                            let page = compiled.document.pages()[0].clone();
+                            mine.push((index, page, compiled.json));
+                            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                            if mine.len() % EVICT_EVERY == 0 {
+                                typst::comemo::evict(CACHE_MAX_AGE);
+                            }
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        let mut pages = Vec::with_capacity(certificates.len());
+        for worker in laid_out {
+            pages.extend(worker?);
+        }
+        pages.sort_by_key(|(index, _, _)| *index);
+        let mut ident = Fnv1a::default();
+        for (_, _, json) in &pages {
+            ident.update(json);
+        }
+        let info = typst::model::DocumentInfo {
+            title: Some(format!("{} giấy chứng nhận", pages.len()).into()),
+            date: Smart::Custom(None),
+            ..Default::default()
+        };
+        let document =
+            PagedDocument::new(pages.into_iter().map(|(_, page, _)| page).collect(), info);
         let options = PdfOptions {
-            // Stable document id: krilla hashes this string into the PDF's /ID and XMP ids.
-            ident: Smart::Custom(format!("laurel-certificate:{json}")),
+            ident: Smart::Custom(format!("laurel-certificates:{}", ident.finish())),
             timestamp: None,
             ..PdfOptions::default()
         };
-        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
-            diagnostics: describe_all(&world, &errors),
-        })?;
-        Ok((pdf, warnings))
+        typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
+            diagnostics: errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+    }
+}
+
+/// A batch worker drops typst's stale memoised results after this many certificates, so a
+/// 10,000-certificate batch does not hold them all.
+const EVICT_EVERY: usize = 64;
+
+/// One certificate laid out.
+struct Compiled {
+    document: PagedDocument,
+    warnings: Vec<String>,
+    /// The data as the template read it (NFC, with the proof).
+    json: String,
+}
+
+/// A deterministic digest of the batch's data, for the PDF's document id (FNV-1a, 64 bits:
+/// an id, not a security measure).
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    fn update(&mut self, text: &str) {
+        for byte in text.bytes().chain([0]) {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> String {
+        format!("{:016x}", self.0)
     }
 }
 
@@ -292,7 +505,7 @@ impl Renderer {
     }
 
     fn render_minutes_inner(&self, data: &MinutesData) -> Result<Vec<u8>, RenderError> {
-        let json = serde_json::to_string(data).map_err(RenderError::Data)?;
+        let json = nfc_json_string(data)?;
         self.render_pages(
             &self.minutes,
             data.printed_fields(),
@@ -354,7 +567,7 @@ impl Renderer {
     }
 
     fn render_decision_inner(&self, data: &DecisionDocument) -> Result<Vec<u8>, RenderError> {
-        let json = serde_json::to_string(data).map_err(RenderError::Data)?;
+        let json = nfc_json_string(data)?;
         self.render_pages(
             &self.decision,
             data.printed_fields(),
@@ -618,10 +831,35 @@ impl CertificateData {
             ("signer_title", Some(&self.signer_title)),
             ("signer_name", Some(&self.signer_name)),
             ("verification_code", Some(&self.verification_code)),
+            ("period_line", self.period_line.as_ref()),
         ]
         .into_iter()
         .filter_map(|(field, value)| Some((field, value?.as_str())))
     }
+}
+
+/// Every string in `value`, NFC-normalised: a name typed as "e + combining marks" prints, and
+/// reads back from the PDF's text, as the precomposed letter.
+fn nfc_json(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    use unicode_normalization::UnicodeNormalization;
+    match value {
+        Value::String(s) => Value::String(s.nfc().collect()),
+        Value::Array(items) => Value::Array(items.into_iter().map(nfc_json).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, value)| (key, nfc_json(value)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// `data` as JSON with every string NFC-normalised.
+fn nfc_json_string(data: &impl Serialize) -> Result<String, RenderError> {
+    let value = nfc_json(serde_json::to_value(data).map_err(RenderError::Data)?);
+    serde_json::to_string(&value).map_err(RenderError::Data)
 }
 
 fn file_id(path: &'static str) -> Result<FileId, RenderError> {

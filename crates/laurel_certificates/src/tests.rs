@@ -38,6 +38,8 @@ fn sample() -> CertificateData {
         signer_name: "Nguyễn Văn Bình".into(),
         verification_code: "7KQ2-M9XD-4TPA-WJ3C".into(),
         verification_url: "http://127.0.0.1:8080/verify/7KQ2M9XD4TPAWJ3C".into(),
+        form: CertificateForm::GiayKhen,
+        period_line: None,
     }
 }
 
@@ -60,6 +62,9 @@ fn printed_fields(data: &CertificateData) -> Vec<(&'static str, &str)> {
     }
     if let Some(capacity) = &data.signer_capacity_line {
         fields.push(("signer_capacity_line", capacity));
+    }
+    if let Some(period) = &data.period_line {
+        fields.push(("period_line", period));
     }
     fields
 }
@@ -442,6 +447,8 @@ fn certificate_data_json_field_names_are_stable() {
         "signer_name",
         "verification_code",
         "verification_url",
+        "form",
+        "period_line",
     ];
     expected.sort_unstable();
     let mut keys = keys;
@@ -720,4 +727,281 @@ fn a_keyword_is_carried_in_the_pdf_as_plain_ascii() {
             .expect("renders"),
         renderer().render(&sample()).expect("renders")
     );
+}
+
+/// A certificate of each form as an office would issue it.
+fn sample_of(form: CertificateForm) -> CertificateData {
+    let base = sample();
+    let (issuer, award, period) = match form {
+        CertificateForm::GiayKhen => (base.issuer_title.as_str(), "GIẤY KHEN", None),
+        CertificateForm::BangKhen => ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH GIA LAI", "BẰNG KHEN", None),
+        CertificateForm::BangKhenThuTuong => ("THỦ TƯỚNG CHÍNH PHỦ", "BẰNG KHEN", None),
+        CertificateForm::DanhHieuCoSo => (
+            base.issuer_title.as_str(),
+            "CHIẾN SĨ THI ĐUA CƠ SỞ",
+            Some("Năm 2024"),
+        ),
+        CertificateForm::DanhHieu => ("BỘ TRƯỞNG BỘ CÔNG AN", "CHIẾN SĨ THI ĐUA", Some("Năm 2024")),
+        CertificateForm::CoThiDua => ("BỘ TRƯỞNG BỘ CÔNG AN", "CỜ THI ĐUA", Some("Năm 2024")),
+    };
+    CertificateData {
+        issuer_title: issuer.into(),
+        award_title: award.into(),
+        period_line: period.map(Into::into),
+        form,
+        ..base
+    }
+}
+
+/// What each form prints besides its data.
+fn fixed_words(form: CertificateForm) -> &'static [&'static str] {
+    match form {
+        CertificateForm::GiayKhen | CertificateForm::BangKhen | CertificateForm::CoThiDua => {
+            &["TẶNG"]
+        }
+        CertificateForm::BangKhenThuTuong => &["TẶNG", "NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        CertificateForm::DanhHieuCoSo | CertificateForm::DanhHieu => &["TẶNG DANH HIỆU"],
+    }
+}
+
+fn nfd(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().collect()
+}
+
+/// A pdfinfo page size ("1133.86 x 850.394 pts") in whole millimetres.
+fn page_mm(size: &str) -> (u32, u32) {
+    let points: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let mm = |pt: f64| (pt * 25.4 / 72.0).round() as u32;
+    (mm(points[0]), mm(points[1]))
+}
+
+/// The issue's names with stacked diacritics.
+const NAMES: [&str; 4] = [
+    "Nguyễn Thị Ngọc Huyền",
+    "Đặng Quốc Bảo",
+    "Lê Thị Vệ",
+    "Công an phường Diên Hồng",
+];
+
+/// `domain-vn.md` §4.6 (Decree 50/2006 Art 28): every form prints quốc hiệu, the issuer, "Tặng",
+/// the award and the recipient, the decision and golden-book numbers, place and date and the
+/// signer, on its own paper; names typed in NFD read back from the PDF in NFC.
+#[test]
+fn every_form_prints_every_field_in_nfc_on_its_own_paper() {
+    for form in CertificateForm::ALL {
+        let (width_mm, height_mm) = form.paper_mm();
+        for name in NAMES {
+            for given in [name.to_owned(), nfd(name)] {
+                let data = CertificateData {
+                    recipient_name: given.clone(),
+                    achievement: format!("{name} đã có thành tích xuất sắc"),
+                    ..sample_of(form)
+                };
+                let pdf = render(&data);
+                let info = pdfinfo(&pdf, "form");
+                assert_eq!(info_field(&info, "Pages:"), "1", "{form:?}: {info}");
+                let size = info_field(&info, "Page size:");
+                assert_eq!(
+                    page_mm(size),
+                    (width_mm, height_mm),
+                    "{form:?} paper: {size}"
+                );
+                let text = pdftotext(&pdf, "form");
+                let expected = CertificateData {
+                    recipient_name: name.into(),
+                    ..data
+                };
+                assert_fields_extracted(&expected, &text);
+                for word in fixed_words(form) {
+                    assert!(text.contains(word), "{form:?}: {word:?} missing:\n{text}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_300_character_citation_and_a_long_collective_name_fit_every_form() {
+    let citation: String = "Đã có thành tích xuất sắc trong phong trào thi đua Toàn dân bảo vệ an \
+        ninh Tổ quốc, góp phần giữ vững an ninh chính trị, bảo đảm trật tự, an toàn xã hội trên \
+        địa bàn; tích cực tham gia xây dựng, nhân rộng mô hình tự quản về an ninh, trật tự ở khu \
+        dân cư, phát hiện, tố giác tội phạm và vận động quần chúng chấp hành pháp luật năm 2024"
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        citation.chars().count() >= 300,
+        "{}",
+        citation.chars().count()
+    );
+    for form in CertificateForm::ALL {
+        let data = CertificateData {
+            recipient_name: "Tổ dân phố số 7, phường Diên Hồng, thành phố Pleiku, tỉnh Gia Lai \
+                             (Tổ tự quản về an ninh, trật tự)"
+                .into(),
+            achievement: citation.clone(),
+            ..sample_of(form)
+        };
+        let pdf = render(&data);
+        let text = pdftotext(&pdf, "long");
+        assert_fields_extracted(&data, &text);
+        // Every word lies inside the page.
+        let (_, height_mm) = form.paper_mm();
+        let height_pt = f64::from(height_mm) * 72.0 / 25.4;
+        for (word, top, bottom) in word_boxes(&pdf, "long") {
+            assert!(
+                top >= 0.0 && bottom <= height_pt,
+                "{form:?}: {word} at {top}..{bottom} of {height_pt}"
+            );
+        }
+    }
+}
+
+/// The first page of each form, rasterised at 20 dpi, against the PNG checked in under
+/// `snapshots/`: a change to the layout fails here until a person has looked at the new image
+/// (written beside the old one as `*.new.png`) and accepted it with `LAUREL_UPDATE_SNAPSHOTS=1`.
+#[test]
+fn each_form_looks_as_reviewed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    let update = std::env::var_os("LAUREL_UPDATE_SNAPSHOTS").is_some();
+    let mut changed = Vec::new();
+    for form in CertificateForm::ALL {
+        let pdf = render(&sample_of(form));
+        let file = PdfFile::new(&pdf, "snapshot");
+        let prefix = file.dir.join("page");
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-r", "20", "-singlefile"])
+            .arg(&file.path)
+            .arg(&prefix)
+            .status()
+            .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
+        assert!(status.success(), "pdftoppm failed");
+        let png = std::fs::read(prefix.with_extension("png")).expect("png written");
+        let name = format!("certificate-{}", serde_json::to_value(form).expect("code"))
+            .replace('"', "")
+            .to_lowercase();
+        let reviewed = dir.join(format!("{name}.png"));
+        let new = dir.join(format!("{name}.new.png"));
+        std::fs::create_dir_all(&dir).expect("snapshots dir");
+        if update {
+            std::fs::write(&reviewed, &png).expect("write snapshot");
+            let _ = std::fs::remove_file(&new);
+            continue;
+        }
+        let same = std::fs::read(&reviewed)
+            .map(|old| differing_pixels(&old, &png) == Some(0))
+            .unwrap_or(false);
+        if same {
+            let _ = std::fs::remove_file(&new);
+        } else {
+            std::fs::write(&new, &png).expect("write new snapshot");
+            changed.push(new.display().to_string());
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "the layout changed; look at {changed:#?} and, if right, accept with \
+         LAUREL_UPDATE_SNAPSHOTS=1 cargo test -p laurel_certificates each_form_looks_as_reviewed"
+    );
+}
+
+/// How many pixels differ noticeably (any channel by more than 16 of 255) between two PNGs of
+/// the same size; `None` when the sizes differ.
+fn differing_pixels(a: &[u8], b: &[u8]) -> Option<usize> {
+    let decode = |bytes: &[u8]| {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .expect("valid PNG");
+        let mut buffer = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut buffer).expect("PNG frame");
+        buffer.truncate(info.buffer_size());
+        (info.width, info.height, info.color_type, buffer)
+    };
+    let (a, b) = (decode(a), decode(b));
+    if (a.0, a.1, a.2) != (b.0, b.1, b.2) {
+        return None;
+    }
+    let channels = a.2.samples();
+    Some(
+        a.3.chunks(channels)
+            .zip(b.3.chunks(channels))
+            .filter(|(p, q)| p.iter().zip(q.iter()).any(|(x, y)| x.abs_diff(*y) > 16))
+            .count(),
+    )
+}
+
+/// A decision's certificates print as one PDF: one page each, in order, each on its own paper,
+/// the same bytes every time; progress counts up to the total.
+#[test]
+fn a_batch_prints_every_certificate_on_its_own_page_in_order() {
+    let batch: Vec<CertificateData> = CertificateForm::ALL
+        .iter()
+        .zip(NAMES.iter().cycle())
+        .enumerate()
+        .map(|(i, (form, name))| CertificateData {
+            recipient_name: nfd(name),
+            golden_book_line: format!("Số sổ vàng: {}", i + 1),
+            ..sample_of(*form)
+        })
+        .collect();
+    let seen = AtomicUsize::new(0);
+    let pdf = renderer()
+        .render_batch(&batch, &|done| {
+            seen.fetch_max(done, Ordering::Relaxed);
+        })
+        .expect("batch renders");
+    assert_eq!(seen.load(Ordering::Relaxed), batch.len());
+    let again = renderer()
+        .render_batch(&batch, &|_| {})
+        .expect("batch renders");
+    assert!(pdf == again, "same batch, different bytes");
+
+    let file = PdfFile::new(&pdf, "batch");
+    let info = poppler("pdfinfo", &["-f", "1", "-l", "99"], &file.path);
+    assert_eq!(
+        info_field(&info, "Pages:"),
+        batch.len().to_string(),
+        "{info}"
+    );
+    for (page, data) in batch.iter().enumerate() {
+        let n = (page + 1).to_string();
+        let size = info_field(&info, &format!("Page {n:>4} size:"));
+        assert_eq!(page_mm(size), data.form.paper_mm(), "page {n}: {size}");
+        let text = poppler(
+            "pdftotext",
+            &["-enc", "UTF-8", "-layout", "-f", &n, "-l", &n],
+            &file.path,
+        );
+        let expected = CertificateData {
+            recipient_name: NAMES[page % NAMES.len()].into(),
+            ..data.clone()
+        };
+        assert_fields_extracted(&expected, &text);
+    }
+}
+
+#[test]
+fn a_batch_names_the_certificate_it_cannot_print() {
+    let mut batch = vec![sample(), sample(), sample()];
+    batch[1].recipient_name = "Nguyễn 🏅".into();
+    let err = renderer()
+        .render_batch(&batch, &|_| {})
+        .expect_err("an emoji cannot be printed");
+    assert!(
+        matches!(&err, RenderError::InBatch { index: 1, source }
+            if matches!(**source, RenderError::UnsupportedCharacters { field: "recipient_name", .. })),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with("certificate 2 of the batch"),
+        "{err}"
+    );
+    assert!(matches!(
+        renderer().render_batch(&[], &|_| {}),
+        Err(RenderError::PageCount { pages: 0 })
+    ));
 }

@@ -227,6 +227,107 @@ impl AwardKind {
     }
 }
 
+/// Which certificate (bằng, giấy chứng nhận) an award is printed on. Each is one template of the
+/// renderer, laid out per Decree 50/2006 Art 28 (continued by Decree 85/2014; `domain-vn.md`
+/// §4.6). The codes are stable: they are stored in every certificate's frozen content.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CertificateForm {
+    /// Giấy khen (Art 75).
+    GiayKhen,
+    /// Bằng khen of a ministry, branch or province (Art 74).
+    BangKhen,
+    /// Bằng khen of the Prime Minister (Art 73).
+    BangKhenThuTuong,
+    /// A grassroots title: Lao động tiên tiến / Chiến sĩ tiên tiến where issued, Chiến sĩ thi đua
+    /// cơ sở, Tập thể lao động tiên tiến / Đơn vị tiên tiến.
+    DanhHieuCoSo,
+    /// A higher title: Chiến sĩ thi đua bộ-tỉnh / toàn quốc, Tập thể lao động xuất sắc / Đơn vị
+    /// quyết thắng.
+    DanhHieu,
+    /// The certificate handed over with a Cờ thi đua.
+    CoThiDua,
+}
+
+impl CertificateForm {
+    /// Every certificate form.
+    pub const ALL: [CertificateForm; 6] = [
+        CertificateForm::GiayKhen,
+        CertificateForm::BangKhen,
+        CertificateForm::BangKhenThuTuong,
+        CertificateForm::DanhHieuCoSo,
+        CertificateForm::DanhHieu,
+        CertificateForm::CoThiDua,
+    ];
+
+    /// Stable code, e.g. `BANG_KHEN_THU_TUONG`.
+    pub fn code(self) -> &'static str {
+        match self {
+            CertificateForm::GiayKhen => "GIAY_KHEN",
+            CertificateForm::BangKhen => "BANG_KHEN",
+            CertificateForm::BangKhenThuTuong => "BANG_KHEN_THU_TUONG",
+            CertificateForm::DanhHieuCoSo => "DANH_HIEU_CO_SO",
+            CertificateForm::DanhHieu => "DANH_HIEU",
+            CertificateForm::CoThiDua => "CO_THI_DUA",
+        }
+    }
+
+    /// What the office calls it.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            CertificateForm::GiayKhen => "Giấy khen",
+            CertificateForm::BangKhen => "Bằng khen (bộ, ban, ngành, tỉnh)",
+            CertificateForm::BangKhenThuTuong => "Bằng khen của Thủ tướng Chính phủ",
+            CertificateForm::DanhHieuCoSo => "Giấy chứng nhận danh hiệu (cơ sở)",
+            CertificateForm::DanhHieu => "Bằng chứng nhận danh hiệu",
+            CertificateForm::CoThiDua => "Bằng kèm Cờ thi đua",
+        }
+    }
+}
+
+/// A certificate form code that Laurel does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown certificate form `{code}`")]
+pub struct UnknownCertificateForm {
+    /// The code received, cut to 64 characters.
+    pub code: String,
+}
+
+impl FromStr for CertificateForm {
+    type Err = UnknownCertificateForm;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CertificateForm::ALL
+            .into_iter()
+            .find(|form| form.code() == s)
+            .ok_or_else(|| UnknownCertificateForm {
+                code: s.chars().take(64).collect(),
+            })
+    }
+}
+
+impl AwardKind {
+    /// The certificate the award is printed on.
+    pub fn certificate_form(self) -> CertificateForm {
+        match self {
+            AwardKind::GiayKhen => CertificateForm::GiayKhen,
+            AwardKind::BangKhenBoTinh => CertificateForm::BangKhen,
+            AwardKind::BangKhenThuTuong => CertificateForm::BangKhenThuTuong,
+            AwardKind::LaoDongTienTien
+            | AwardKind::ChienSiTienTien
+            | AwardKind::CstdCoSo
+            | AwardKind::TapTheLdTienTien
+            | AwardKind::DonViTienTien => CertificateForm::DanhHieuCoSo,
+            AwardKind::CstdBoTinh
+            | AwardKind::CstdToanQuoc
+            | AwardKind::TapTheLdXuatSac
+            | AwardKind::DonViQuyetThang => CertificateForm::DanhHieu,
+            AwardKind::CoThiDuaBoTinh | AwardKind::CoThiDuaChinhPhu => CertificateForm::CoThiDua,
+        }
+    }
+}
+
 impl fmt::Display for AwardKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -263,6 +364,21 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), AwardKind::ALL.len());
+    }
+
+    #[test]
+    fn every_certificate_form_prints_some_award_and_its_code_round_trips() {
+        for form in CertificateForm::ALL {
+            assert_eq!(form.code().parse::<CertificateForm>(), Ok(form));
+            assert_eq!(
+                serde_json::to_string(&form).expect("serialise"),
+                format!("\"{}\"", form.code())
+            );
+            assert!(
+                AwardKind::ALL.iter().any(|k| k.certificate_form() == form),
+                "{form:?} is printed for no award"
+            );
+        }
     }
 
     #[test]

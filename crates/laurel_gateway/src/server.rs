@@ -9,6 +9,8 @@
 //! | `GET /graphql/ws` | GraphQL subscriptions over WebSocket (graphql-transport-ws or graphql-ws; the token in `connection_init`'s payload) |
 //! | `GET /metrics` | Prometheus metrics, OpenMetrics text (unauthenticated: keep it on an internal network; off with `--metrics false`) |
 //! | `GET /certificates/{id}.pdf` | a certificate's PDF (bearer token; same visibility as the certificate) |
+//! | `GET /decisions/{id}.pdf` | a decision as a document (bearer token; whoever may read the decision) |
+//! | `GET /decisions/{id}/certificates.pdf` | all valid certificates of a decision the caller may read, one per page, print-ready |
 //! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
 //!
@@ -215,6 +217,10 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at(
             "/decisions/:file",
             get(decision_pdf).with(counted("/decisions/{id}.pdf")),
+        )
+        .at(
+            "/decisions/:id/certificates.pdf",
+            get(certificates_pdf).with(counted("/decisions/{id}/certificates.pdf")),
         )
         .at(
             "/documents/:id",
@@ -951,6 +957,42 @@ async fn decision_pdf(
                 format!("inline; filename=\"quyet-dinh-{}\"", file),
             )
             .body(pdf),
+        Err(e) => ops_error_response(&e),
+    }
+}
+
+/// `GET /decisions/{id}/certificates.pdf`: every valid certificate of a decision the caller may
+/// read, one page each in golden-book order, as one PDF for the printer.
+#[handler]
+async fn certificates_pdf(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let result = async {
+        let not_found = || OpsError::NotFound {
+            entity: "decision",
+            id: id.clone(),
+        };
+        let decision: laurel_domain::ids::DecisionId = id.parse().map_err(|_| not_found())?;
+        let actor = http_actor(state, req).await?;
+        state
+            .ops
+            .print_certificates(&actor, decision, Arc::new(|_| {}))
+            .await?
+            .ok_or_else(not_found)
+    }
+    .await;
+    match result {
+        Ok(print) => Response::builder()
+            .content_type("application/pdf")
+            .header(header::CACHE_CONTROL, "private, no-store")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"certificates-{id}.pdf\""),
+            )
+            .header("X-Certificate-Count", print.count)
+            .body(print.pdf),
         Err(e) => ops_error_response(&e),
     }
 }

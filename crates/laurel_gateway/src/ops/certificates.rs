@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use data_encoding::HEXLOWER;
 use laurel_certificates::CertificateData;
 use laurel_domain::authz::{Action, Actor};
+use laurel_domain::award::{AwardForm, CertificateForm};
 use laurel_domain::calendar::format_date;
 use laurel_domain::certificate::{CertificateStatus, VerificationCode};
 use laurel_domain::decision::{Decision, DecisionState};
@@ -365,6 +366,11 @@ impl Ops {
             // the PDF is rendered (`verify_url`), so setting `--public-url` later fixes the QR
             // codes of certificates already issued. The code itself is what is frozen.
             verification_url: String::new(),
+            form: certificate_form(nomination.award.certificate_form()),
+            // A title or a flag is for a year; a Bằng khen or Giấy khen names its period in
+            // the achievement, as offices word it.
+            period_line: (nomination.award.form() == AwardForm::Title)
+                .then(|| format!("Năm {}", nomination.period.year())),
         })
     }
 
@@ -468,11 +474,7 @@ impl Ops {
 
     /// The public verification page of a code, as encoded in the certificate's QR code.
     pub fn verify_url(&self, code: &VerificationCode) -> String {
-        format!(
-            "{}/verify/{}",
-            self.settings.public_url.trim_end_matches('/'),
-            code.as_str()
-        )
+        verify_url(&self.settings.public_url, code)
     }
 
     /// Renders a certificate's PDF from its frozen content.
@@ -499,6 +501,175 @@ impl Ops {
             .await
             .map_err(|e| OpsError::internal(format!("render task: {e}")))?
             .map_err(|e| OpsError::internal(format!("render: {e}")))
+    }
+}
+
+/// A decision's certificates as one print-ready PDF.
+#[derive(Debug)]
+pub struct PrintOut {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// How many certificates it holds.
+    pub count: usize,
+    /// The decision's number, for the file name ("12/QĐ-CAT").
+    pub decision_number: String,
+}
+
+/// Called with the number of certificates laid out so far.
+pub type Progress = std::sync::Arc<dyn Fn(usize) + Send + Sync>;
+
+impl Ops {
+    /// The valid certificates of a decision the actor may print, in golden-book order: all of
+    /// them for whoever may read at the issuer, else those of the nominations the actor may
+    /// read. `None` when there is no such decision.
+    pub async fn printable_certificates(
+        &self,
+        actor: &Actor,
+        id: DecisionId,
+    ) -> Result<Option<(Decision, Vec<CertificateRecord>)>, OpsError> {
+        let Some(decision) = self.readable_decision(actor, id).await? else {
+            return Ok(None);
+        };
+        if decision.state != DecisionState::Signed {
+            return Err(OpsError::invalid(InvalidInput::Malformed {
+                field: "decisionId",
+                expected_vi: "quyết định đã bị hủy bỏ, không in bằng/giấy khen",
+                expected_en: "the decision was annulled; its certificates are not printed",
+            }));
+        }
+        let mut certificates = self.store.certificates_of_decision(id).await?;
+        certificates.retain(|c| c.status == CertificateStatus::Valid);
+        if !self.may_read_at(actor, decision.issuer).await? {
+            let readable: Vec<_> = self
+                .readable_nominations_of_decision(actor, id)
+                .await?
+                .into_iter()
+                .map(|r| r.nomination.id)
+                .collect();
+            certificates.retain(|c| readable.contains(&c.nomination));
+        }
+        if certificates.is_empty() {
+            return Err(OpsError::invalid(InvalidInput::Malformed {
+                field: "decisionId",
+                expected_vi: "quyết định chưa có bằng/giấy khen nào được cấp (cấp bằng trước: \
+                              issueCertificates)",
+                expected_en: "no certificates have been issued for this decision yet (issue \
+                              them first: issueCertificates)",
+            }));
+        }
+        Ok(Some((decision, certificates)))
+    }
+
+    /// All the certificates the actor may print of a decision, as one PDF, laid out on every
+    /// core off the async executor. `None` when there is no such decision.
+    pub async fn print_certificates(
+        &self,
+        actor: &Actor,
+        id: DecisionId,
+        progress: Progress,
+    ) -> Result<Option<PrintOut>, OpsError> {
+        let Some((decision, certificates)) = self.printable_certificates(actor, id).await? else {
+            return Ok(None);
+        };
+        self.render_print(&decision, &certificates, progress)
+            .await
+            .map(Some)
+    }
+
+    /// Renders the given certificates of a decision as one PDF.
+    pub async fn render_print(
+        &self,
+        decision: &Decision,
+        certificates: &[CertificateRecord],
+        progress: Progress,
+    ) -> Result<PrintOut, OpsError> {
+        render_print(
+            &self.renderer,
+            &self.settings.public_url,
+            decision,
+            certificates,
+            progress,
+        )
+        .await
+    }
+}
+
+/// For `laurel print`, run by whoever holds the database (no account, no server): every valid
+/// certificate of a decision as one PDF, with QR codes pointing at `public_url`. `None` when
+/// there is no such decision.
+pub async fn print_offline(
+    store: &laurel_store::Store,
+    renderer: &std::sync::Arc<laurel_certificates::Renderer>,
+    public_url: &str,
+    id: DecisionId,
+    progress: Progress,
+) -> Result<Option<PrintOut>, OpsError> {
+    let Some(decision) = store.decision(id).await? else {
+        return Ok(None);
+    };
+    let mut certificates = store.certificates_of_decision(id).await?;
+    certificates.retain(|c| c.status == CertificateStatus::Valid);
+    if decision.state != DecisionState::Signed || certificates.is_empty() {
+        return Err(OpsError::invalid(InvalidInput::Malformed {
+            field: "decision",
+            expected_vi: "một quyết định còn hiệu lực đã được cấp bằng/giấy khen \
+                          (issueCertificates)",
+            expected_en: "a decision in force whose certificates were issued (issueCertificates)",
+        }));
+    }
+    render_print(renderer, public_url, &decision, &certificates, progress)
+        .await
+        .map(Some)
+}
+
+async fn render_print(
+    renderer: &std::sync::Arc<laurel_certificates::Renderer>,
+    public_url: &str,
+    decision: &Decision,
+    certificates: &[CertificateRecord],
+    progress: Progress,
+) -> Result<PrintOut, OpsError> {
+    let batch = certificates
+        .iter()
+        .map(|c| {
+            let mut data = parse_content(c)?;
+            data.verification_url = verify_url(public_url, &c.code);
+            Ok(data)
+        })
+        .collect::<Result<Vec<_>, OpsError>>()?;
+    let count = batch.len();
+    let renderer = renderer.clone();
+    let pdf =
+        tokio::task::spawn_blocking(move || renderer.render_batch(&batch, &|done| progress(done)))
+            .await
+            .map_err(|e| OpsError::internal(format!("render task: {e}")))?
+            .map_err(|e| OpsError::internal(format!("render: {e}")))?;
+    Ok(PrintOut {
+        pdf,
+        count,
+        decision_number: decision.number.to_string(),
+    })
+}
+
+/// A certificate's verification address under a deployment's public URL.
+fn verify_url(public_url: &str, code: &VerificationCode) -> String {
+    format!(
+        "{}/verify/{}",
+        public_url.trim_end_matches('/'),
+        code.as_str()
+    )
+}
+
+/// The renderer's layout for a certificate form.
+fn certificate_form(form: CertificateForm) -> laurel_certificates::CertificateForm {
+    use laurel_certificates::CertificateForm as Layout;
+    match form {
+        CertificateForm::GiayKhen => Layout::GiayKhen,
+        CertificateForm::BangKhen => Layout::BangKhen,
+        CertificateForm::BangKhenThuTuong => Layout::BangKhenThuTuong,
+        CertificateForm::DanhHieuCoSo => Layout::DanhHieuCoSo,
+        CertificateForm::DanhHieu => Layout::DanhHieu,
+        CertificateForm::CoThiDua => Layout::CoThiDua,
     }
 }
 

@@ -70,7 +70,8 @@ use crate::error::OpsError;
 use time::OffsetDateTime;
 
 pub use certificates::{
-    Annulled, Checks, Verification, parse_content as certificates_parse_content,
+    Annulled, Checks, PrintOut, Progress, Verification,
+    parse_content as certificates_parse_content, print_offline,
 };
 pub use councils::{AGENDA_MAX, ClosedItem, OpenSession};
 pub use decisions::{AnnulDecision, RecordRecovery, SignDecision};

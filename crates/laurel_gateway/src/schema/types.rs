@@ -571,6 +571,11 @@ impl DecisionNode {
     async fn pdf_url(&self) -> String {
         format!("/decisions/{}.pdf", self.0.id)
     }
+    /// All its valid certificates you may read, one per page in golden-book order, as one PDF
+    /// for the printer (send the same bearer token). Issue them first (`issueCertificates`).
+    async fn certificates_pdf_url(&self) -> String {
+        format!("/decisions/{}/certificates.pdf", self.0.id)
+    }
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
