@@ -16,6 +16,7 @@ mod m20261130_000005_outbox_and_webhooks;
 mod m20261130_000006_idempotency_keys;
 mod m20261130_000007_notifications;
 mod m20261130_000008_signed_certificates;
+mod m20261130_000009_blank_layouts;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_idempotency_keys::Migration),
             Box::new(m20261130_000007_notifications::Migration),
             Box::new(m20261130_000008_signed_certificates::Migration),
+            Box::new(m20261130_000009_blank_layouts::Migration),
         ]
     }
 }

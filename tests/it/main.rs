@@ -8,6 +8,7 @@
 mod audit;
 mod bad_input;
 mod bench;
+mod blanks;
 mod concurrency;
 mod council;
 mod decision_pdf;

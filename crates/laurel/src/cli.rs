@@ -161,6 +161,10 @@ pub enum Command {
             default_value = "http://127.0.0.1:8080"
         )]
         public_url: String,
+        /// Only the certificates' data, placed on the issuer's pre-printed blanks (phôi) by its
+        /// calibration (`setBlankLayout`; Laurel's standard layout where it has none).
+        #[arg(long)]
+        blank: bool,
     },
     /// Check a nominee against an award's criteria, offline, from a JSON case file
     /// (format: docs/rules.md). Prints the verdict and one line per criterion, as JSON.
@@ -432,7 +436,8 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             decision,
             out: file,
             public_url,
-        } => print(out, &db.database_url, decision, &file, &public_url).await,
+            blank,
+        } => print(out, &db.database_url, decision, &file, &public_url, blank).await,
         Command::Bench {
             database_url,
             seconds,
@@ -535,6 +540,7 @@ async fn print(
     decision: laurel_domain::ids::DecisionId,
     file: &std::path::Path,
     public_url: &str,
+    on_blanks: bool,
 ) -> anyhow::Result<()> {
     let store = connect_migrated(database_url).await?;
     let renderer = std::sync::Arc::new(laurel_certificates::Renderer::new()?);
@@ -552,22 +558,22 @@ async fn print(
             eprintln!("  laid out {done}/{total}");
         }
     });
-    let printed =
-        laurel_gateway::ops::print_offline(&store, &renderer, public_url, decision, progress)
-            .await
-            .map_err(|e| {
-                let (vi, en) = e.messages();
-                anyhow::anyhow!("{en} / {vi}")
-            })?
-            .ok_or_else(|| {
-                anyhow::anyhow!("no decision {decision} / không có quyết định {decision}")
-            })?;
+    let printed = laurel_gateway::ops::print_offline(
+        &store, &renderer, public_url, decision, on_blanks, progress,
+    )
+    .await
+    .map_err(|e| {
+        let (vi, en) = e.messages();
+        anyhow::anyhow!("{en} / {vi}")
+    })?
+    .ok_or_else(|| anyhow::anyhow!("no decision {decision} / không có quyết định {decision}"))?;
     std::fs::write(file, &printed.pdf).with_context(|| format!("writing {}", file.display()))?;
     writeln!(
         out,
-        "Printed {} certificate(s) of decision {} to {} ({} KiB) in {:.1} s.",
+        "Printed {} certificate(s) of decision {}{} to {} ({} KiB) in {:.1} s.",
         printed.count,
         printed.decision_number,
+        if on_blanks { " on blanks" } else { "" },
         file.display(),
         printed.pdf.len().div_ceil(1024),
         started.elapsed().as_secs_f64()

@@ -1,6 +1,9 @@
 #![doc = include_str!("../README.md")]
 
+mod blank;
 mod world;
+
+pub use blank::{Align, BlankField, BlankLayout, BlankQr, Field, Ink, LayoutProblem};
 
 use std::fmt;
 
@@ -26,6 +29,16 @@ const MINUTES_TEMPLATE: &str = include_str!("../templates/minutes.typ");
 /// The decision's template (Quyết định khen thưởng, Decree 30/2020 layout).
 const DECISION_TEMPLATE: &str = include_str!("../templates/decision.typ");
 const DECISION_PATH: &str = "/decision.typ";
+
+/// Certificates on an office's pre-printed blanks (phôi), and the blanks' calibration sheet.
+const BLANK_TEMPLATE: &str = include_str!("../templates/blank.typ");
+const BLANK_PATH: &str = "/blank.typ";
+const CALIBRATION_TEMPLATE: &str = include_str!("../templates/calibration.typ");
+const CALIBRATION_PATH: &str = "/calibration.typ";
+
+/// The text-fitting helpers the certificate and blank templates import.
+const FIT_MODULE: &str = include_str!("../templates/fit.typ");
+const FIT_PATH: &str = "/fit.typ";
 
 /// Longest minutes accepted, in pages (a session of a few hundred nominations).
 pub const MINUTES_MAX_PAGES: usize = 200;
@@ -222,6 +235,10 @@ pub struct Renderer {
     template: Source,
     minutes: Source,
     decision: Source,
+    blank: Source,
+    calibration: Source,
+    /// `fit.typ`, importable from every template.
+    fit: Source,
     data_id: FileId,
     qr_id: FileId,
 }
@@ -258,6 +275,9 @@ impl Renderer {
             template: Source::new(template_id, TEMPLATE.to_owned()),
             minutes: Source::new(file_id(MINUTES_PATH)?, MINUTES_TEMPLATE.to_owned()),
             decision: Source::new(file_id(DECISION_PATH)?, DECISION_TEMPLATE.to_owned()),
+            blank: Source::new(file_id(BLANK_PATH)?, BLANK_TEMPLATE.to_owned()),
+            calibration: Source::new(file_id(CALIBRATION_PATH)?, CALIBRATION_TEMPLATE.to_owned()),
+            fit: Source::new(file_id(FIT_PATH)?, FIT_MODULE.to_owned()),
             data_id: file_id(DATA_PATH)?,
             qr_id: file_id(QR_PATH)?,
         })
@@ -298,7 +318,7 @@ impl Renderer {
         data: &CertificateData,
         keyword: Option<&str>,
     ) -> Result<(Vec<u8>, Vec<String>), RenderError> {
-        let compiled = self.compile_certificate(data, keyword)?;
+        let compiled = self.compile_certificate(data, keyword, None)?;
         let options = PdfOptions {
             // Stable document id: krilla hashes this string into the PDF's /ID and XMP ids.
             ident: Smart::Custom(format!("laurel-certificate:{}", compiled.json)),
@@ -322,20 +342,33 @@ impl Renderer {
         &self,
         data: &CertificateData,
         keyword: Option<&str>,
+        blank: Option<&BlankLayout>,
     ) -> Result<Compiled, RenderError> {
         self.check_coverage(data)?;
         let mut value = nfc_json(serde_json::to_value(data).map_err(RenderError::Data)?);
-        if let (Some(keyword), Some(object)) = (keyword, value.as_object_mut()) {
-            object.insert(
-                "proof".into(),
-                serde_json::Value::String(keyword.to_owned()),
-            );
+        if let Some(object) = value.as_object_mut() {
+            if let Some(keyword) = keyword {
+                object.insert(
+                    "proof".into(),
+                    serde_json::Value::String(keyword.to_owned()),
+                );
+            }
+            if let Some(layout) = blank {
+                object.insert(
+                    "blank_layout".into(),
+                    serde_json::to_value(layout).map_err(RenderError::Data)?,
+                );
+            }
         }
         let json = serde_json::to_string(&value).map_err(RenderError::Data)?;
         let qr = qr_svg(&data.verification_url)?;
         let world = CertificateWorld {
             renderer: self,
-            main: &self.template,
+            main: if blank.is_some() {
+                &self.blank
+            } else {
+                &self.template
+            },
             data: Bytes::from_string(json.clone()),
             qr: Bytes::from_string(qr),
         };
@@ -373,14 +406,94 @@ impl Renderer {
         certificates: &[CertificateData],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<u8>, RenderError> {
-        let result = self.render_batch_inner(certificates, progress);
+        let result = self.render_batch_inner(certificates, &|_| None, progress);
         typst::comemo::evict(CACHE_MAX_AGE);
         result
     }
 
-    fn render_batch_inner(
+    /// [`Renderer::render_batch`] on pre-printed blanks: each certificate's data placed by the
+    /// layout of its form (the form's [`BlankLayout::standard`] when `layouts` has none).
+    pub fn render_batch_on_blanks(
         &self,
         certificates: &[CertificateData],
+        layouts: &std::collections::HashMap<CertificateForm, BlankLayout>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<u8>, RenderError> {
+        let standard: std::collections::HashMap<CertificateForm, BlankLayout> =
+            CertificateForm::ALL
+                .into_iter()
+                .map(|form| (form, BlankLayout::standard(form)))
+                .collect();
+        let result = self.render_batch_inner(
+            certificates,
+            &|form| layouts.get(&form).or_else(|| standard.get(&form)),
+            progress,
+        );
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
+    /// One certificate on a pre-printed blank: only its data, where `layout` puts it, on an
+    /// empty page of the blank's size. Pure, like [`Renderer::render`]; the keyword carries
+    /// the signed proof as in [`Renderer::render_with_keyword`].
+    pub fn render_on_blank(
+        &self,
+        data: &CertificateData,
+        layout: &BlankLayout,
+        keyword: Option<&str>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let result = self
+            .compile_certificate(data, keyword, Some(layout))
+            .and_then(|compiled| {
+                self.export(
+                    &compiled.document,
+                    format!("laurel-blank:{}", compiled.json),
+                )
+            });
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
+    /// The calibration sheet of a blank layout: a millimetre grid of the sheet's size with
+    /// each field's box drawn and named, and `title` and `lines` (the instructions) in the
+    /// middle. Pure.
+    pub fn render_calibration_sheet(
+        &self,
+        layout: &BlankLayout,
+        title: &str,
+        lines: &[String],
+    ) -> Result<Vec<u8>, RenderError> {
+        let json = nfc_json_string(&serde_json::json!({
+            "blank_layout": layout,
+            "title": title,
+            "lines": lines,
+        }))?;
+        let fields =
+            std::iter::once(("title", title)).chain(lines.iter().map(|l| ("lines", l.as_str())));
+        let result = self.render_pages(&self.calibration, fields, json, "laurel-calibration", 1);
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
+    fn export(&self, document: &PagedDocument, ident: String) -> Result<Vec<u8>, RenderError> {
+        let options = PdfOptions {
+            ident: Smart::Custom(ident),
+            timestamp: None,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(document, &options).map_err(|errors| RenderError::Pdf {
+            diagnostics: errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+    }
+
+    fn render_batch_inner<'l>(
+        &self,
+        certificates: &[CertificateData],
+        blank: &(dyn Fn(CertificateForm) -> Option<&'l BlankLayout> + Sync),
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<u8>, RenderError> {
         use std::sync::atomic::{AtomicUsize, Ordering};
@@ -403,15 +516,16 @@ impl Renderer {
                             let Some(data) = certificates.get(index) else {
                                 return Ok(mine);
                             };
-                            let compiled =
-                                self.compile_certificate(data, None).map_err(|source| {
-                                    // Stop the other workers early.
-                                    next.store(certificates.len(), Ordering::Relaxed);
-                                    RenderError::InBatch {
-                                        index,
-                                        source: Box::new(source),
-                                    }
-                                })?;
+                            let compiled = self
+                                .compile_certificate(data, None, blank(data.form))
+                                .map_err(|source| {
+                                // Stop the other workers early.
+                                next.store(certificates.len(), Ordering::Relaxed);
+                                RenderError::InBatch {
+                                    index,
+                                    source: Box::new(source),
+                                }
+                            })?;
                             let page = compiled.document.pages()[0].clone();
                             mine.push((index, page, compiled.json));
                             progress(done.fetch_add(1, Ordering::Relaxed) + 1);
@@ -446,18 +560,7 @@ impl Renderer {
         };
         let document =
             PagedDocument::new(pages.into_iter().map(|(_, page, _)| page).collect(), info);
-        let options = PdfOptions {
-            ident: Smart::Custom(format!("laurel-certificates:{}", ident.finish())),
-            timestamp: None,
-            ..PdfOptions::default()
-        };
-        typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
-            diagnostics: errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        })
+        self.export(&document, format!("laurel-certificates:{}", ident.finish()))
     }
 }
 

@@ -1005,3 +1005,242 @@ fn a_batch_names_the_certificate_it_cannot_print() {
         Err(RenderError::PageCount { pages: 0 })
     ));
 }
+
+/// Word rectangles from `pdftotext -bbox`, in millimetres from the top-left corner:
+/// (word, xMin, yMin, xMax, yMax).
+fn word_rects_mm(pdf: &[u8]) -> Vec<(String, f64, f64, f64, f64)> {
+    let file = PdfFile::new(pdf, "rects");
+    let html = poppler("pdftotext", &["-enc", "UTF-8", "-bbox"], &file.path);
+    let attr = |tag: &str, key: &str| -> f64 {
+        let start = tag.find(&format!("{key}=\"")).expect("bbox attribute") + key.len() + 2;
+        let len = tag[start..].find('"').expect("attribute end");
+        tag[start..start + len].parse::<f64>().expect("number") * 25.4 / 72.0
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|chunk| {
+            let (tag, rest) = chunk.split_once('>').expect("word tag");
+            let word = rest.split("</word>").next().expect("word text");
+            (
+                word.to_owned(),
+                attr(tag, "xMin"),
+                attr(tag, "yMin"),
+                attr(tag, "xMax"),
+                attr(tag, "yMax"),
+            )
+        })
+        .collect()
+}
+
+/// The value a blank field prints.
+fn field_value(data: &CertificateData, field: Field) -> Option<&str> {
+    match field {
+        Field::IssuerTitle => Some(&data.issuer_title),
+        Field::AwardTitle => Some(&data.award_title),
+        Field::PeriodLine => data.period_line.as_deref(),
+        Field::RecipientName => Some(&data.recipient_name),
+        Field::RecipientDetail => data.recipient_detail.as_deref(),
+        Field::Achievement => Some(&data.achievement),
+        Field::DecisionLine => Some(&data.decision_line),
+        Field::GoldenBookLine => Some(&data.golden_book_line),
+        Field::PlaceDateLine => Some(&data.place_date_line),
+        Field::SignerCapacityLine => data.signer_capacity_line.as_deref(),
+        Field::SignerTitle => Some(&data.signer_title),
+        Field::SignerName => Some(&data.signer_name),
+        Field::VerificationCode => Some(&data.verification_code),
+    }
+}
+
+/// On a blank, each field prints inside the box its layout gives it, on a page of the blank's
+/// size, and nothing the blank already carries (the award's name, quốc hiệu, "TẶNG").
+#[test]
+fn on_a_blank_every_field_prints_inside_its_box() {
+    for form in CertificateForm::ALL {
+        let layout = BlankLayout::standard(form);
+        assert_eq!(layout.problems(), vec![], "{form:?}");
+        let data = CertificateData {
+            recipient_name: nfd("Nguyễn Thị Ngọc Huyền"),
+            ..sample_of(form)
+        };
+        let pdf = renderer()
+            .render_on_blank(&data, &layout, None)
+            .expect("renders on a blank");
+        let info = pdfinfo(&pdf, "blank");
+        assert_eq!(
+            page_mm(info_field(&info, "Page size:")),
+            form.paper_mm(),
+            "{form:?}"
+        );
+        let text = pdftotext(&pdf, "blank");
+        assert!(!has_combining_marks(&text), "{text}");
+        for absent in ["CỘNG HÒA", "TẶNG", &data.award_title] {
+            assert!(
+                !text.contains(absent),
+                "{form:?}: {absent} printed:\n{text}"
+            );
+        }
+        let rects = word_rects_mm(&pdf);
+        for placed in &layout.fields {
+            let Some(value) = field_value(&data, placed.field) else {
+                continue;
+            };
+            let value = if placed.field == Field::RecipientName {
+                "Nguyễn Thị Ngọc Huyền"
+            } else {
+                value
+            };
+            let bottom = placed.y_mm + placed.height_mm.unwrap_or(placed.size_pt * 0.353 * 1.6);
+            for word in value.split_whitespace() {
+                let found = rects.iter().any(|(w, x0, y0, x1, y1)| {
+                    w == word
+                        && *x0 >= placed.x_mm - 0.5
+                        && *x1 <= placed.x_mm + placed.width_mm + 0.5
+                        && *y0 >= placed.y_mm - 0.5
+                        && *y1 <= bottom + 0.5
+                });
+                assert!(
+                    found,
+                    "{form:?}: {word:?} of {:?} not inside its box {placed:?}",
+                    placed.field
+                );
+            }
+        }
+    }
+}
+
+/// A calibration moves what it places: shifting a field moves its words by as much.
+#[test]
+fn a_calibration_moves_its_fields() {
+    let form = CertificateForm::BangKhen;
+    let standard = BlankLayout::standard(form);
+    let mut moved = standard.clone();
+    for f in &mut moved.fields {
+        if f.field == Field::SignerName {
+            f.x_mm -= 12.0;
+            f.y_mm += 7.5;
+        }
+    }
+    let data = sample_of(form);
+    let at = |layout: &BlankLayout| {
+        let pdf = renderer()
+            .render_on_blank(&data, layout, None)
+            .expect("renders");
+        let rects = word_rects_mm(&pdf);
+        let (_, x, y, _, _) = rects
+            .into_iter()
+            .find(|(w, ..)| w == "Bình")
+            .expect("the signer's name");
+        (x, y)
+    };
+    let (x0, y0) = at(&standard);
+    let (x1, y1) = at(&moved);
+    assert!(((x0 - x1) - 12.0).abs() < 0.2, "{x0} → {x1}");
+    assert!(((y1 - y0) - 7.5).abs() < 0.2, "{y0} → {y1}");
+    // Batches use the calibration of each certificate's form, the standard one otherwise.
+    let layouts = std::collections::HashMap::from([(form, moved.clone())]);
+    let batch = renderer()
+        .render_batch_on_blanks(&[data.clone(), sample()], &layouts, &|_| {})
+        .expect("batch on blanks");
+    let file = PdfFile::new(&batch, "blanks");
+    let info = poppler("pdfinfo", &["-f", "1", "-l", "2"], &file.path);
+    assert_eq!(page_mm(info_field(&info, "Page    1 size:")), (400, 300));
+    assert_eq!(page_mm(info_field(&info, "Page    2 size:")), (297, 210));
+}
+
+/// The calibration sheet: the blank's size, a numbered millimetre grid, every box named.
+#[test]
+fn a_calibration_sheet_names_every_box_on_a_numbered_grid() {
+    for form in CertificateForm::ALL {
+        let layout = BlankLayout::standard(form);
+        let lines = vec![
+            "In tờ này lên một phôi trống và đo độ lệch.".to_owned(),
+            "Print this on an empty blank and measure the offsets.".to_owned(),
+        ];
+        let pdf = renderer()
+            .render_calibration_sheet(&layout, "Tờ căn chỉnh phôi Bằng khen", &lines)
+            .expect("renders");
+        let info = pdfinfo(&pdf, "calibration");
+        assert_eq!(info_field(&info, "Pages:"), "1");
+        assert_eq!(page_mm(info_field(&info, "Page size:")), form.paper_mm());
+        let text = pdftotext(&pdf, "calibration");
+        for f in &layout.fields {
+            let name = serde_json::to_value(f.field).expect("name");
+            let name = name.as_str().expect("string");
+            assert!(text.contains(name), "{form:?}: {name} missing:\n{text}");
+        }
+        let numbers: Vec<&str> = text.split_whitespace().collect();
+        for mark in ["10", "100", "200"] {
+            assert!(
+                numbers.contains(&mark),
+                "{form:?}: grid mark {mark} missing"
+            );
+        }
+        assert!(text.contains("Tờ căn chỉnh phôi Bằng khen"), "{text}");
+        assert!(squash(&text).contains(&squash(&lines[1])), "{text}");
+    }
+}
+
+/// A layout that cannot print says why, field by field.
+#[test]
+fn a_layout_off_the_sheet_or_out_of_range_is_refused_with_its_reasons() {
+    let standard = BlankLayout::standard(CertificateForm::GiayKhen);
+    let with = |change: &dyn Fn(&mut BlankLayout)| {
+        let mut layout = standard.clone();
+        change(&mut layout);
+        layout.problems()
+    };
+    let name = |layout: &mut BlankLayout| -> usize {
+        layout
+            .fields
+            .iter()
+            .position(|f| f.field == Field::RecipientName)
+            .expect("name placed")
+    };
+    type Change<'a> = &'a dyn Fn(&mut BlankLayout);
+    let cases: [(&str, Change, Vec<LayoutProblem>); 6] = [
+        ("as standard", &|_| {}, vec![]),
+        (
+            "sheet too small",
+            &|l| l.width_mm = 20.0,
+            vec![LayoutProblem::Sheet],
+        ),
+        (
+            "box past the right edge",
+            &|l| {
+                let i = name(l);
+                l.fields[i].x_mm = 250.0;
+            },
+            vec![LayoutProblem::OffTheSheet(Field::RecipientName)],
+        ),
+        (
+            "text too large",
+            &|l| {
+                let i = name(l);
+                l.fields[i].size_pt = 300.0;
+            },
+            vec![LayoutProblem::Size(Field::RecipientName)],
+        ),
+        (
+            "a field twice",
+            &|l| {
+                let i = name(l);
+                let copy = l.fields[i].clone();
+                l.fields.push(copy);
+            },
+            vec![LayoutProblem::Twice(Field::RecipientName)],
+        ),
+        (
+            "QR off the sheet",
+            &|l| l.qr.as_mut().expect("qr").y_mm = 200.0,
+            vec![LayoutProblem::Qr],
+        ),
+    ];
+    for (case, change, expected) in cases {
+        let got = with(change);
+        // Each expected reason is named (300 pt also runs off the bottom, say).
+        assert_eq!(got.is_empty(), expected.is_empty(), "{case}: {got:?}");
+        for problem in expected {
+            assert!(got.contains(&problem), "{case}: {problem:?} not in {got:?}");
+        }
+    }
+}

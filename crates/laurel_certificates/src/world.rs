@@ -1,6 +1,7 @@
 //! The minimal in-memory typst [`World`] for one render.
 //!
-//! It knows exactly three files: the template (main source: the certificate's or the minutes'),
+//! It knows exactly four files: the template (main source: the certificate's, the blank's, the
+//! calibration sheet's, the decision's or the minutes'), the helpers it may import (`fit.typ`),
 //! `data.json` and `qr.svg`, and the
 //! embedded fonts. Everything else is refused: no filesystem, no network, no packages, no clock.
 
@@ -40,6 +41,8 @@ impl World for CertificateWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
             Ok(self.main.clone())
+        } else if id == self.renderer.fit.id() {
+            Ok(self.renderer.fit.clone())
         } else {
             Err(not_found(id))
         }
@@ -52,6 +55,8 @@ impl World for CertificateWorld<'_> {
             Ok(self.qr.clone())
         } else if id == self.main.id() {
             Ok(Bytes::from_string(self.main.clone()))
+        } else if id == self.renderer.fit.id() {
+            Ok(Bytes::from_string(self.renderer.fit.clone()))
         } else {
             Err(not_found(id))
         }

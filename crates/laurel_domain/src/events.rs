@@ -330,6 +330,8 @@ kinds! {
     SigningKeyCreated => "SIGNING_KEY_CREATED",
     /// An issuer's signing key was retired (it keeps verifying what it signed).
     SigningKeyRetired => "SIGNING_KEY_RETIRED",
+    /// An issuer's calibration for printing a form on its pre-printed blanks was set.
+    BlankLayoutSet => "BLANK_LAYOUT_SET",
     /// An account's e-mail address or notification mode changed.
     NotificationPreferencesChanged => "NOTIFICATION_PREFERENCES_CHANGED",
     /// An issuer's quota was removed.

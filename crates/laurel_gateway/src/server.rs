@@ -8,9 +8,10 @@
 //! | `GET /readyz` | 200 `ready` when the database answers `SELECT 1` within 2 s, else 503 and the reason |
 //! | `GET /graphql/ws` | GraphQL subscriptions over WebSocket (graphql-transport-ws or graphql-ws; the token in `connection_init`'s payload) |
 //! | `GET /metrics` | Prometheus metrics, OpenMetrics text (unauthenticated: keep it on an internal network; off with `--metrics false`) |
-//! | `GET /certificates/{id}.pdf` | a certificate's PDF (bearer token; same visibility as the certificate) |
+//! | `GET /certificates/{id}.pdf` | a certificate's PDF (bearer token; same visibility as the certificate); `?blank=true`: only its data, placed on the issuer's pre-printed blank |
 //! | `GET /decisions/{id}.pdf` | a decision as a document (bearer token; whoever may read the decision) |
-//! | `GET /decisions/{id}/certificates.pdf` | all valid certificates of a decision the caller may read, one per page, print-ready |
+//! | `GET /decisions/{id}/certificates.pdf` | all valid certificates of a decision the caller may read, one per page, print-ready; `?blank=true` on the issuer's blanks |
+//! | `GET /units/{id}/blanks/{form}/calibration.pdf` | the calibration sheet of an issuer's blank of a certificate form |
 //! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
 //!
@@ -34,7 +35,7 @@ use poem::http::{StatusCode, header};
 use poem::listener::TcpAcceptor;
 use poem::middleware::Tracing;
 use poem::web::websocket::WebSocket;
-use poem::web::{Data, Html, Json, Path};
+use poem::web::{Data, Html, Json, Path, Query};
 use poem::{
     Body, Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route, Server, get,
     handler,
@@ -217,6 +218,10 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at(
             "/decisions/:file",
             get(decision_pdf).with(counted("/decisions/{id}.pdf")),
+        )
+        .at(
+            "/units/:unit/blanks/:form/calibration.pdf",
+            get(calibration_pdf).with(counted("/units/{id}/blanks/{form}/calibration.pdf")),
         )
         .at(
             "/decisions/:id/certificates.pdf",
@@ -871,6 +876,7 @@ async fn minutes_pdf(
 async fn certificate_pdf(
     req: &Request,
     Path(file): Path<String>,
+    Query(print): Query<PrintOptions>,
     Data(state): Data<&Arc<AppState>>,
 ) -> Response {
     let result = async {
@@ -895,7 +901,10 @@ async fn certificate_pdf(
                     entity: "certificate",
                     id: id.to_string(),
                 })?;
-        let pdf = state.ops.render_certificate(&certificate).await?;
+        let pdf = state
+            .ops
+            .render_certificate(&certificate, print.blank)
+            .await?;
         state.metrics.certificate_rendered();
         Ok::<_, OpsError>((certificate, pdf))
     }
@@ -961,12 +970,59 @@ async fn decision_pdf(
     }
 }
 
+/// How a certificate is printed: whole (the default), or only its data placed on the issuer's
+/// pre-printed blank (`?blank=true`).
+#[derive(Debug, Default, serde::Deserialize)]
+struct PrintOptions {
+    #[serde(default)]
+    blank: bool,
+}
+
+/// `GET /units/{id}/blanks/{form}/calibration.pdf`: the calibration sheet of an issuer's blank
+/// of a form (a millimetre grid with each field's box), for whoever may read at the issuer.
+#[handler]
+async fn calibration_pdf(
+    req: &Request,
+    Path((unit, form)): Path<(String, String)>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let result = async {
+        let issuer: laurel_domain::ids::UnitId = unit.parse().map_err(|_| OpsError::NotFound {
+            entity: "unit",
+            id: unit.clone(),
+        })?;
+        let form: laurel_domain::award::CertificateForm =
+            form.parse().map_err(|_| OpsError::NotFound {
+                entity: "certificate form",
+                id: form.clone(),
+            })?;
+        let actor = http_actor(state, req).await?;
+        state.ops.calibration_sheet(&actor, issuer, form).await
+    }
+    .await;
+    match result {
+        Ok(pdf) => Response::builder()
+            .content_type("application/pdf")
+            .header(header::CACHE_CONTROL, "private, no-store")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"calibration-{}.pdf\"",
+                    form.to_lowercase()
+                ),
+            )
+            .body(pdf),
+        Err(e) => ops_error_response(&e),
+    }
+}
+
 /// `GET /decisions/{id}/certificates.pdf`: every valid certificate of a decision the caller may
 /// read, one page each in golden-book order, as one PDF for the printer.
 #[handler]
 async fn certificates_pdf(
     req: &Request,
     Path(id): Path<String>,
+    Query(print): Query<PrintOptions>,
     Data(state): Data<&Arc<AppState>>,
 ) -> Response {
     let result = async {
@@ -978,7 +1034,7 @@ async fn certificates_pdf(
         let actor = http_actor(state, req).await?;
         state
             .ops
-            .print_certificates(&actor, decision, Arc::new(|_| {}))
+            .print_certificates(&actor, decision, print.blank, Arc::new(|_| {}))
             .await?
             .ok_or_else(not_found)
     }

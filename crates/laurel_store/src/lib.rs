@@ -2,6 +2,7 @@
 
 mod audit;
 mod bench;
+mod blanks;
 mod convert;
 mod council;
 mod entity;
@@ -28,6 +29,7 @@ use sea_orm::{
 };
 
 pub use audit::{AuditProblem, AuditReport, Checkpoint};
+pub use blanks::BlankLayoutRecord;
 pub use council::{CouncilRecord, CouncilSessionRecord, ItemRecord, ReadCouncil, VoteRuleRecord};
 pub use error::StoreError;
 pub use facts::{

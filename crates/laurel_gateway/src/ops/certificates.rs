@@ -366,7 +366,7 @@ impl Ops {
             // the PDF is rendered (`verify_url`), so setting `--public-url` later fixes the QR
             // codes of certificates already issued. The code itself is what is frozen.
             verification_url: String::new(),
-            form: certificate_form(nomination.award.certificate_form()),
+            form: layout_form(nomination.award.certificate_form()),
             // A title or a flag is for a year; a Bằng khen or Giấy khen names its period in
             // the achievement, as offices word it.
             period_line: (nomination.award.form() == AwardForm::Title)
@@ -477,10 +477,12 @@ impl Ops {
         verify_url(&self.settings.public_url, code)
     }
 
-    /// Renders a certificate's PDF from its frozen content.
+    /// Renders a certificate's PDF from its frozen content: the whole certificate, or only its
+    /// data placed on the issuer's pre-printed blank (`on_blank`).
     pub async fn render_certificate(
         &self,
         certificate: &CertificateRecord,
+        on_blank: bool,
     ) -> Result<Vec<u8>, OpsError> {
         let mut data = parse_content(certificate)?;
         data.verification_url = self.verify_url(&certificate.code);
@@ -496,11 +498,27 @@ impl Ops {
             ),
             _ => None,
         };
+        let blank = match on_blank {
+            true => {
+                let issuer = self
+                    .store
+                    .decision(certificate.decision)
+                    .await?
+                    .map(|d| d.issuer);
+                let issuer = issuer.ok_or(OpsError::internal("certificate without decision"))?;
+                let mut layouts = super::blanks::blank_layouts_of(&self.store, issuer).await?;
+                layouts.remove(&data.form)
+            }
+            false => None,
+        };
         let renderer = self.renderer.clone();
-        tokio::task::spawn_blocking(move || renderer.render_with_keyword(&data, proof.as_deref()))
-            .await
-            .map_err(|e| OpsError::internal(format!("render task: {e}")))?
-            .map_err(|e| OpsError::internal(format!("render: {e}")))
+        tokio::task::spawn_blocking(move || match blank {
+            Some(layout) => renderer.render_on_blank(&data, &layout, proof.as_deref()),
+            None => renderer.render_with_keyword(&data, proof.as_deref()),
+        })
+        .await
+        .map_err(|e| OpsError::internal(format!("render task: {e}")))?
+        .map_err(|e| OpsError::internal(format!("render: {e}")))
     }
 }
 
@@ -566,12 +584,17 @@ impl Ops {
         &self,
         actor: &Actor,
         id: DecisionId,
+        on_blanks: bool,
         progress: Progress,
     ) -> Result<Option<PrintOut>, OpsError> {
         let Some((decision, certificates)) = self.printable_certificates(actor, id).await? else {
             return Ok(None);
         };
-        self.render_print(&decision, &certificates, progress)
+        let blanks = match on_blanks {
+            true => Some(super::blanks::blank_layouts_of(&self.store, decision.issuer).await?),
+            false => None,
+        };
+        self.render_print(&decision, &certificates, blanks, progress)
             .await
             .map(Some)
     }
@@ -581,6 +604,7 @@ impl Ops {
         &self,
         decision: &Decision,
         certificates: &[CertificateRecord],
+        blanks: Option<Blanks>,
         progress: Progress,
     ) -> Result<PrintOut, OpsError> {
         render_print(
@@ -588,6 +612,7 @@ impl Ops {
             &self.settings.public_url,
             decision,
             certificates,
+            blanks,
             progress,
         )
         .await
@@ -602,6 +627,7 @@ pub async fn print_offline(
     renderer: &std::sync::Arc<laurel_certificates::Renderer>,
     public_url: &str,
     id: DecisionId,
+    on_blanks: bool,
     progress: Progress,
 ) -> Result<Option<PrintOut>, OpsError> {
     let Some(decision) = store.decision(id).await? else {
@@ -617,16 +643,34 @@ pub async fn print_offline(
             expected_en: "a decision in force whose certificates were issued (issueCertificates)",
         }));
     }
-    render_print(renderer, public_url, &decision, &certificates, progress)
-        .await
-        .map(Some)
+    let blanks = match on_blanks {
+        true => Some(super::blanks::blank_layouts_of(store, decision.issuer).await?),
+        false => None,
+    };
+    render_print(
+        renderer,
+        public_url,
+        &decision,
+        &certificates,
+        blanks,
+        progress,
+    )
+    .await
+    .map(Some)
 }
+
+/// Each form's layout on an issuer's blanks.
+pub type Blanks = std::collections::HashMap<
+    laurel_certificates::CertificateForm,
+    laurel_certificates::BlankLayout,
+>;
 
 async fn render_print(
     renderer: &std::sync::Arc<laurel_certificates::Renderer>,
     public_url: &str,
     decision: &Decision,
     certificates: &[CertificateRecord],
+    blanks: Option<Blanks>,
     progress: Progress,
 ) -> Result<PrintOut, OpsError> {
     let batch = certificates
@@ -639,11 +683,13 @@ async fn render_print(
         .collect::<Result<Vec<_>, OpsError>>()?;
     let count = batch.len();
     let renderer = renderer.clone();
-    let pdf =
-        tokio::task::spawn_blocking(move || renderer.render_batch(&batch, &|done| progress(done)))
-            .await
-            .map_err(|e| OpsError::internal(format!("render task: {e}")))?
-            .map_err(|e| OpsError::internal(format!("render: {e}")))?;
+    let pdf = tokio::task::spawn_blocking(move || match blanks {
+        Some(layouts) => renderer.render_batch_on_blanks(&batch, &layouts, &|done| progress(done)),
+        None => renderer.render_batch(&batch, &|done| progress(done)),
+    })
+    .await
+    .map_err(|e| OpsError::internal(format!("render task: {e}")))?
+    .map_err(|e| OpsError::internal(format!("render: {e}")))?;
     Ok(PrintOut {
         pdf,
         count,
@@ -661,7 +707,7 @@ fn verify_url(public_url: &str, code: &VerificationCode) -> String {
 }
 
 /// The renderer's layout for a certificate form.
-fn certificate_form(form: CertificateForm) -> laurel_certificates::CertificateForm {
+pub(crate) fn layout_form(form: CertificateForm) -> laurel_certificates::CertificateForm {
     use laurel_certificates::CertificateForm as Layout;
     match form {
         CertificateForm::GiayKhen => Layout::GiayKhen,

@@ -38,6 +38,7 @@ macro_rules! in_tx {
     }};
 }
 
+mod blanks;
 mod certificates;
 mod councils;
 mod decision_pdf;
@@ -69,6 +70,7 @@ use laurel_store::Store;
 use crate::error::OpsError;
 use time::OffsetDateTime;
 
+pub use blanks::{BlankLayoutView, blank_layouts_of};
 pub use certificates::{
     Annulled, Checks, PrintOut, Progress, Verification,
     parse_content as certificates_parse_content, print_offline,

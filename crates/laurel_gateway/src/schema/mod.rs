@@ -1,6 +1,7 @@
 //! The GraphQL schema (async-graphql). Knows nothing of HTTP: the server hands each request a
 //! [`RequestContext`] (the instant and the caller's session) and the schema does the rest.
 
+mod blanks;
 mod council;
 mod enums;
 mod live;
@@ -33,6 +34,7 @@ pub struct Query(
     council::CouncilQuery,
     webhooks::WebhookQuery,
     notifications::NotificationQuery,
+    blanks::BlankQuery,
 );
 
 /// The root of every mutation.
@@ -44,6 +46,7 @@ pub struct Mutation(
     council::CouncilMutation,
     webhooks::WebhookMutation,
     notifications::NotificationMutation,
+    blanks::BlankMutation,
 );
 
 use crate::auth::{Authenticated, TokenProblem};

@@ -7,6 +7,7 @@ pub(crate) mod attestation;
 pub(crate) mod audit_checkpoint;
 pub(crate) mod audit_log;
 pub(crate) mod award_block;
+pub(crate) mod blank_layout;
 pub(crate) mod calendar_day;
 pub(crate) mod certificate;
 pub(crate) mod consultation;

@@ -1,0 +1,292 @@
+//! Printing on pre-printed blanks (phôi) in GraphQL: an issuer's calibration of each
+//! certificate form, read and set. Thin: each field parses its input and calls one operation.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use laurel_certificates::{BlankField, BlankLayout, BlankQr};
+use laurel_domain::ids::UnitId;
+use time::OffsetDateTime;
+
+use super::{actor, now, ops, parse_id};
+use crate::ops::BlankLayoutView;
+
+/// Which certificate a form of award is printed on (its paper and layout).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_domain::award::CertificateForm")]
+pub enum CertificateForm {
+    /// Giấy khen: A4.
+    GiayKhen,
+    /// Bằng khen of a ministry or province: 400 × 300 mm.
+    BangKhen,
+    /// Bằng khen of the Prime Minister: 450 × 350 mm.
+    BangKhenThuTuong,
+    /// A grassroots title (LĐTT, CSTT, CSTĐCS, TTLĐTT, ĐVTT): A4.
+    DanhHieuCoSo,
+    /// A higher title (CSTĐ bộ/tỉnh, CSTĐTQ, TTLĐXS, ĐVQT): A3.
+    DanhHieu,
+    /// The certificate handed over with a Cờ thi đua: A3.
+    CoThiDua,
+}
+
+/// A printable field of a certificate.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_certificates::Field")]
+pub enum BlankFieldName {
+    /// "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI".
+    IssuerTitle,
+    /// "GIẤY KHEN" (most blanks carry it already).
+    AwardTitle,
+    /// "Năm 2024", for titles and flags.
+    PeriodLine,
+    /// The recipient.
+    RecipientName,
+    /// Position and unit.
+    RecipientDetail,
+    /// The achievement (give it a height: it wraps and shrinks to fit).
+    Achievement,
+    /// "Quyết định số … ngày …".
+    DecisionLine,
+    /// "Số sổ vàng: …".
+    GoldenBookLine,
+    /// "Gia Lai, ngày … tháng … năm …".
+    PlaceDateLine,
+    /// "KT. GIÁM ĐỐC".
+    SignerCapacityLine,
+    /// "PHÓ GIÁM ĐỐC".
+    SignerTitle,
+    /// The signer's name.
+    SignerName,
+    /// The code printed under the QR code.
+    VerificationCode,
+}
+
+/// Alignment of a field in its box.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_certificates::Align")]
+pub enum BlankAlign {
+    /// Left.
+    Left,
+    /// Centre.
+    Center,
+    /// Right.
+    Right,
+}
+
+/// Ink of a field.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_certificates::Ink")]
+pub enum BlankInk {
+    /// Black.
+    Black,
+    /// The certificates' red.
+    Red,
+}
+
+/// One field's box on a blank, in millimetres from the sheet's top-left corner.
+#[derive(SimpleObject, InputObject, Debug, Clone)]
+#[graphql(name = "BlankField", input_name = "BlankFieldInput")]
+pub struct BlankFieldBox {
+    /// Which field.
+    pub field: BlankFieldName,
+    /// From the sheet's left edge to the box's.
+    pub x_mm: f64,
+    /// From the sheet's top edge to the box's.
+    pub y_mm: f64,
+    /// The box's width: the text is aligned in it and shrinks to stay inside.
+    pub width_mm: f64,
+    /// For the achievement: the box's height (the text wraps and shrinks to fit). Absent: one
+    /// line.
+    pub height_mm: Option<f64>,
+    /// Text size in points.
+    pub size_pt: f64,
+    /// Bold.
+    #[graphql(default)]
+    pub bold: bool,
+    /// Italic.
+    #[graphql(default)]
+    pub italic: bool,
+    /// Alignment in the box.
+    #[graphql(default_with = "BlankAlign::Center")]
+    pub align: BlankAlign,
+    /// Ink.
+    #[graphql(default_with = "BlankInk::Black")]
+    pub color: BlankInk,
+}
+
+/// The QR code's square on a blank.
+#[derive(SimpleObject, InputObject, Debug, Clone)]
+#[graphql(name = "BlankQr", input_name = "BlankQrInput")]
+pub struct BlankQrBox {
+    /// From the sheet's left edge.
+    pub x_mm: f64,
+    /// From the sheet's top edge.
+    pub y_mm: f64,
+    /// Side of the square (15 mm and more scan well).
+    pub size_mm: f64,
+}
+
+/// An issuer's calibration of one certificate form's pre-printed blank: where each field of
+/// the certificate goes. Fields not listed are not printed (the blank carries them).
+#[derive(Debug, Clone)]
+pub struct BlankLayoutNode(pub BlankLayoutView);
+
+#[Object(name = "BlankLayout")]
+impl BlankLayoutNode {
+    /// The issuing unit whose blanks these are.
+    async fn issuer_unit_id(&self) -> ID {
+        ID(self.0.issuer.to_string())
+    }
+    /// The certificate form.
+    async fn form(&self) -> CertificateForm {
+        self.0.form.into()
+    }
+    /// The sheet's width, mm.
+    async fn width_mm(&self) -> f64 {
+        self.0.layout.width_mm
+    }
+    /// The sheet's height, mm.
+    async fn height_mm(&self) -> f64 {
+        self.0.layout.height_mm
+    }
+    /// Each field's box.
+    async fn fields(&self) -> Vec<BlankFieldBox> {
+        self.0.layout.fields.iter().map(field_box).collect()
+    }
+    /// The QR code's square, when printed.
+    async fn qr(&self) -> Option<BlankQrBox> {
+        self.0.layout.qr.as_ref().map(|q| BlankQrBox {
+            x_mm: q.x_mm,
+            y_mm: q.y_mm,
+            size_mm: q.size_mm,
+        })
+    }
+    /// 0 while the issuer uses Laurel's standard layout; one more at each change. Send it back
+    /// as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When it was last set.
+    async fn updated_at(&self) -> Option<OffsetDateTime> {
+        self.0.updated_at
+    }
+    /// The calibration sheet to print on a blank and measure (send the same bearer token).
+    async fn calibration_url(&self) -> String {
+        format!(
+            "/units/{}/blanks/{}/calibration.pdf",
+            self.0.issuer,
+            self.0.form.code()
+        )
+    }
+}
+
+fn field_box(f: &BlankField) -> BlankFieldBox {
+    BlankFieldBox {
+        field: f.field.into(),
+        x_mm: f.x_mm,
+        y_mm: f.y_mm,
+        width_mm: f.width_mm,
+        height_mm: f.height_mm,
+        size_pt: f.size_pt,
+        bold: f.bold,
+        italic: f.italic,
+        align: f.align.into(),
+        color: f.color.into(),
+    }
+}
+
+/// An issuer's calibration of a form's blank.
+#[derive(InputObject, Debug)]
+pub struct SetBlankLayoutInput {
+    /// The issuing unit.
+    pub issuer_unit_id: ID,
+    /// The certificate form.
+    pub form: CertificateForm,
+    /// The sheet's width, mm (50–1200).
+    pub width_mm: f64,
+    /// The sheet's height, mm (50–1200).
+    pub height_mm: f64,
+    /// Each field's box; each field at most once.
+    pub fields: Vec<BlankFieldBox>,
+    /// The QR code's square; absent: no QR code printed.
+    pub qr: Option<BlankQrBox>,
+    /// The `version` read (0 when none was set yet).
+    pub expected_version: i32,
+}
+
+/// Blank calibrations, read.
+#[derive(Debug, Default)]
+pub struct BlankQuery;
+
+#[Object]
+impl BlankQuery {
+    /// An issuer's calibration of a form's blank, or Laurel's standard layout (version 0)
+    /// while it has none; for whoever may read at the issuer.
+    async fn blank_layout(
+        &self,
+        ctx: &Context<'_>,
+        issuer_unit_id: ID,
+        form: CertificateForm,
+    ) -> Result<BlankLayoutNode> {
+        let issuer = parse_id::<UnitId>("issuerUnitId", &issuer_unit_id)?;
+        Ok(BlankLayoutNode(
+            ops(ctx)?
+                .blank_layout(actor(ctx)?, issuer, form.into())
+                .await?,
+        ))
+    }
+}
+
+/// Blank calibrations, set.
+#[derive(Debug, Default)]
+pub struct BlankMutation;
+
+#[Object]
+impl BlankMutation {
+    /// Sets an issuer's calibration of a form's pre-printed blank (whoever issues its
+    /// certificates): print the calibration sheet on a blank, measure, correct, set. Every
+    /// box must lie on the sheet; the change is audited (BLANK_LAYOUT_SET). Then print with
+    /// `?blank=true` on a certificate's or a decision's PDF address.
+    async fn set_blank_layout(
+        &self,
+        ctx: &Context<'_>,
+        input: SetBlankLayoutInput,
+    ) -> Result<BlankLayoutNode> {
+        let issuer = parse_id::<UnitId>("issuerUnitId", &input.issuer_unit_id)?;
+        let layout = BlankLayout {
+            width_mm: input.width_mm,
+            height_mm: input.height_mm,
+            fields: input
+                .fields
+                .into_iter()
+                .map(|f| BlankField {
+                    field: f.field.into(),
+                    x_mm: f.x_mm,
+                    y_mm: f.y_mm,
+                    width_mm: f.width_mm,
+                    height_mm: f.height_mm,
+                    size_pt: f.size_pt,
+                    bold: f.bold,
+                    italic: f.italic,
+                    align: f.align.into(),
+                    color: f.color.into(),
+                })
+                .collect(),
+            qr: input.qr.map(|q| BlankQr {
+                x_mm: q.x_mm,
+                y_mm: q.y_mm,
+                size_mm: q.size_mm,
+            }),
+        };
+        Ok(BlankLayoutNode(
+            ops(ctx)?
+                .set_blank_layout(
+                    actor(ctx)?,
+                    issuer,
+                    input.form.into(),
+                    layout,
+                    input.expected_version,
+                    now(ctx)?,
+                )
+                .await?,
+        ))
+    }
+}
