@@ -30,30 +30,8 @@ async fn pdf(server: &TestServer, token: &str, path: &str) -> Vec<u8> {
 async fn an_office_calibrates_its_blanks_and_prints_on_them() {
     let server = TestServer::start().await;
     let org = Org::create(&server).await;
-    let (id, version) = org
-        .submitted(&server, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
-        .await;
-    let decision = server
-        .ok(
-            Some(&org.signer),
-            q!("sign_decision"),
-            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": version }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
-        )
-        .await["signDecision"]["decision"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let issued = server
-        .ok(
-            Some(&org.office),
-            q!("issue_certificates"),
-            json!({ "decisionId": decision }),
-        )
-        .await;
-    let certificate = issued["issueCertificates"]["certificates"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, decision, certificate) = org.certified(&server, "Nguyễn Thị Ngọc Huyền").await;
+    let certificate = certificate["id"].as_str().unwrap().to_owned();
 
     // Before any calibration: Laurel's standard layout of an A4 Giấy khen, version 0.
     let vars = json!({ "unit": org.province, "form": "GIAY_KHEN" });

@@ -17,34 +17,6 @@ async fn laurel(args: &[&str]) -> (String, Result<(), String>) {
     (String::from_utf8(out).unwrap(), result)
 }
 
-/// Signs a decision for one new nomination and issues its certificate; returns (nomination,
-/// decision id, certificate).
-async fn certified(server: &TestServer, org: &Org, name: &str) -> (String, String, Value) {
-    let person = org.person(server, name).await;
-    let (id, version) = org
-        .submitted_for(server, &person, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
-        .await;
-    let decision = server
-        .ok(
-            Some(&org.signer),
-            q!("sign_decision"),
-            json!({ "input": { "nominations": [{ "id": id, "expectedVersion": version }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
-        )
-        .await["signDecision"]["decision"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let issued = server
-        .ok(
-            Some(&org.office),
-            q!("issue_certificates"),
-            json!({ "decisionId": decision }),
-        )
-        .await;
-    let certificate = issued["issueCertificates"]["certificates"][0].clone();
-    (id, decision, certificate)
-}
-
 async fn verify_json(server: &TestServer, code: &str) -> Value {
     server
         .http()
@@ -80,7 +52,7 @@ async fn pdf(server: &TestServer, token: &str, certificate: &Value) -> Vec<u8> {
 async fn certificates_are_signed_and_verify_online_and_offline() {
     let server = TestServer::start().await;
     let org = Org::create(&server).await;
-    let (nomination, decision, certificate) = certified(&server, &org, "Đặng Quốc Bảo").await;
+    let (nomination, decision, certificate) = org.certified(&server, "Đặng Quốc Bảo").await;
     let code = certificate["code"].as_str().unwrap().replace('-', "");
 
     // The issuer's key is published.
@@ -199,7 +171,7 @@ async fn certificates_are_signed_and_verify_online_and_offline() {
         verify_json(&server, &code).await["checks"]["signatureValid"],
         true
     );
-    let (_, _, second) = certified(&server, &org, "Lê Thị Vệ").await;
+    let (_, _, second) = org.certified(&server, "Lê Thị Vệ").await;
     let second_code = second["code"].as_str().unwrap().replace('-', "");
     let second_online = verify_json(&server, &second_code).await;
     assert_eq!(second_online["keyId"], rotated["id"], "{second_online}");

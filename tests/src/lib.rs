@@ -659,6 +659,34 @@ impl Org {
         (id, version)
     }
 
+    /// Records `name` in Phòng Tham mưu, takes a Giấy khen for them to a signed decision and
+    /// issues its certificate; returns (nomination id, decision id, certificate).
+    pub async fn certified(&self, server: &TestServer, name: &str) -> (String, String, Value) {
+        let person = self.person(server, name).await;
+        let (id, version) = self
+            .submitted_for(server, &person, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
+            .await;
+        let decision = server
+            .ok(
+                Some(&self.signer),
+                q!("sign_decision"),
+                json!({ "input": { "nominations": [{ "id": id, "expectedVersion": version }], "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+            )
+            .await["signDecision"]["decision"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let issued = server
+            .ok(
+                Some(&self.office),
+                q!("issue_certificates"),
+                json!({ "decisionId": decision }),
+            )
+            .await;
+        let certificate = issued["issueCertificates"]["certificates"][0].clone();
+        (id, decision, certificate)
+    }
+
     /// Drafts a Giấy khen for `person`, attaches its dossier and submits it; returns (id,
     /// version), the nomination waiting for the province's office.
     pub async fn just_submitted(

@@ -860,14 +860,7 @@ async fn minutes_pdf(
     }
     .await;
     match result {
-        Ok((id, pdf)) => Response::builder()
-            .content_type("application/pdf")
-            .header(header::CACHE_CONTROL, "private, no-store")
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"bien-ban-hoi-dong-{id}.pdf\""),
-            )
-            .body(pdf),
+        Ok((id, pdf)) => pdf_response(pdf, &format!("bien-ban-hoi-dong-{id}.pdf")),
         Err(e) => ops_error_response(&e),
     }
 }
@@ -910,18 +903,10 @@ async fn certificate_pdf(
     }
     .await;
     match result {
-        Ok((certificate, pdf)) => Response::builder()
-            .content_type("application/pdf")
-            // A certificate names a person: never kept by shared caches.
-            .header(header::CACHE_CONTROL, "private, no-store")
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "inline; filename=\"certificate-{}.pdf\"",
-                    certificate.code.as_str()
-                ),
-            )
-            .body(pdf),
+        Ok((certificate, pdf)) => pdf_response(
+            pdf,
+            &format!("certificate-{}.pdf", certificate.code.as_str()),
+        ),
         Err(e) => ops_error_response(&e),
     }
 }
@@ -958,14 +943,7 @@ async fn decision_pdf(
     }
     .await;
     match result {
-        Ok(pdf) => Response::builder()
-            .content_type("application/pdf")
-            .header(header::CACHE_CONTROL, "private, no-store")
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"quyet-dinh-{}\"", file),
-            )
-            .body(pdf),
+        Ok(pdf) => pdf_response(pdf, &format!("quyet-dinh-{file}")),
         Err(e) => ops_error_response(&e),
     }
 }
@@ -1001,17 +979,7 @@ async fn calibration_pdf(
     }
     .await;
     match result {
-        Ok(pdf) => Response::builder()
-            .content_type("application/pdf")
-            .header(header::CACHE_CONTROL, "private, no-store")
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "inline; filename=\"calibration-{}.pdf\"",
-                    form.to_lowercase()
-                ),
-            )
-            .body(pdf),
+        Ok(pdf) => pdf_response(pdf, &format!("calibration-{}.pdf", form.to_lowercase())),
         Err(e) => ops_error_response(&e),
     }
 }
@@ -1040,17 +1008,29 @@ async fn certificates_pdf(
     }
     .await;
     match result {
-        Ok(print) => Response::builder()
-            .content_type("application/pdf")
-            .header(header::CACHE_CONTROL, "private, no-store")
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"certificates-{id}.pdf\""),
-            )
-            .header("X-Certificate-Count", print.count)
-            .body(print.pdf),
+        Ok(print) => {
+            let count = print.count;
+            let mut response = pdf_response(print.pdf, &format!("certificates-{id}.pdf"));
+            response
+                .headers_mut()
+                .insert("X-Certificate-Count", count.into());
+            response
+        }
         Err(e) => ops_error_response(&e),
     }
+}
+
+/// A PDF shown inline under `filename`. Every PDF Laurel serves names people: never kept by
+/// shared caches.
+fn pdf_response(pdf: Vec<u8>, filename: &str) -> Response {
+    Response::builder()
+        .content_type("application/pdf")
+        .header(header::CACHE_CONTROL, "private, no-store")
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{filename}\""),
+        )
+        .body(pdf)
 }
 
 fn wants_json(req: &Request) -> bool {
