@@ -12,6 +12,10 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
         "0.3",
         "--clients",
         "1,4",
+        "--recipients",
+        "5",
+        "--batch",
+        "20",
     ])
     .unwrap();
     let mut out = Vec::new();
@@ -19,11 +23,16 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
     let table = String::from_utf8(out).unwrap();
     let rows: Vec<&str> = table
         .lines()
-        .filter(|l| l.contains("GraphQL") || l.contains("nominations(") || l.contains("signed in"))
+        .filter(|l| {
+            ["GraphQL", "nominations(", "signed in", "certificates"]
+                .iter()
+                .any(|w| l.contains(w))
+        })
         .filter(|l| !l.starts_with("what"))
         .collect();
-    // Three figures per client count, and the eligibility one.
-    assert_eq!(rows.len(), 7, "{table}");
+    // Four figures per client count; eligibility; the decision's print; the big batch and
+    // the reads during it.
+    assert_eq!(rows.len(), 12, "{table}");
     for row in rows {
         let cells: Vec<&str> = row.split_whitespace().collect();
         let ratio: f64 = cells.last().unwrap().parse().unwrap();

@@ -25,6 +25,10 @@ pub struct BenchOptions {
     pub seconds: f64,
     /// The concurrent client counts to measure writes and reads at.
     pub clients: Vec<usize>,
+    /// Recipients of the decision the bench takes through the workflow and prints.
+    pub recipients: usize,
+    /// Certificates in the largest batch laid out in-process (0: none).
+    pub batch: usize,
 }
 
 /// One measurement.
@@ -58,15 +62,25 @@ where
     F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
+    let deadline = Instant::now() + duration;
+    measure_while(clients, move || Instant::now() < deadline, op).await
+}
+
+/// Runs `op` from `clients` concurrent tasks as long as `going()` says so.
+async fn measure_while<G, F, Fut>(clients: usize, going: G, op: F) -> Stats
+where
+    G: Fn() -> bool + Clone + Send + 'static,
+    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
     let started = Instant::now();
-    let deadline = started + duration;
     let mut tasks = tokio::task::JoinSet::new();
     for client in 0..clients {
-        let op = op.clone();
+        let (op, going) = (op.clone(), going.clone());
         tasks.spawn(async move {
             let mut stats = Stats::default();
             let mut i = 0;
-            while Instant::now() < deadline {
+            while going() {
                 let t = Instant::now();
                 let ok = op(client, i).await;
                 stats.latencies.push(t.elapsed());
@@ -244,6 +258,240 @@ async fn create_person(gql: &Gql, token: &str, unit: &str, i: usize) -> anyhow::
 const CREATE_PERSON: &str =
     "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }";
 
+/// A multipart GraphQL upload of a one-page PDF into a proposal's dossier.
+async fn attach_to_proposal(
+    gql: &Gql,
+    token: &str,
+    proposal: &str,
+    kind: &str,
+) -> anyhow::Result<()> {
+    let operations = json!({
+        "query": "mutation($input: AttachDocumentInput!) { attachDocument(input: $input) { document { id } } }",
+        "variables": { "input": { "proposalId": proposal, "kind": kind, "file": null } },
+    });
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(pdf.to_vec()).file_name(format!("{kind}.pdf")),
+        );
+    let body: Value = gql
+        .http
+        .post(&gql.url)
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    if let Some(errors) = body.get("errors") {
+        anyhow::bail!("attaching {kind}: {errors}");
+    }
+    Ok(())
+}
+
+/// A signed decision of `n` Giấy khen with its certificates issued, made the way an office
+/// does: the clerk drafts and groups them in a proposal with its shared dossier, the unit head
+/// submits, the province's office receives and appraises them in bulk, the council's secretary
+/// records each outcome, the signer signs the proposal, the office issues the certificates.
+/// Returns (decision id, certificate ids).
+async fn decided(gql: &Gql, p: &Prepared, n: usize) -> anyhow::Result<(String, Vec<String>)> {
+    let login = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }";
+    let signer_person = create_person(gql, &p.admin, &p.province, usize::MAX).await?;
+    let mut tokens = Vec::new();
+    for (username, role, unit, person) in [
+        ("head.ptm", "UNIT_HEAD", &p.staff, None),
+        ("tdkt.cat", "CLERK", &p.province, None),
+        ("thuky.cat", "COUNCIL_SECRETARY", &p.province, None),
+        ("giamdoc.cat", "SIGNER", &p.province, Some(&signer_person)),
+    ] {
+        let account = gql
+            .call(
+                Some(&p.admin),
+                "mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } } }",
+                json!({ "input": { "username": username, "password": PASSWORD, "mustChangePassword": false, "personId": person } }),
+            )
+            .await?["createAccount"]["account"]["id"]
+            .as_str()
+            .context("no account")?
+            .to_owned();
+        gql.call(
+            Some(&p.admin),
+            "mutation($input: GrantRoleInput!) { grantRole(input: $input) { granted } }",
+            json!({ "input": { "accountId": account, "role": role, "unitId": unit } }),
+        )
+        .await?;
+        tokens.push(
+            gql.call(None, login, json!({ "u": username, "p": PASSWORD }))
+                .await?["login"]["token"]
+                .as_str()
+                .context("no token")?
+                .to_owned(),
+        );
+    }
+    let [head, office, secretary, signer]: [String; 4] = tokens
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("four accounts"))?;
+    let mut drafted = Vec::new();
+    for i in 0..n {
+        let person = create_person(gql, &p.clerk, &p.staff, 1_000_000 + i).await?;
+        let id = gql
+            .call(
+                Some(&p.clerk),
+                "mutation($input: CreateNominationInput!) { createNomination(input: $input) { nomination { id version } } }",
+                json!({ "input": { "nomineePersonId": person, "awardKind": "GIAY_KHEN", "issuerUnitId": p.province, "period": 2025, "achievement": "Hoàn thành xuất sắc nhiệm vụ năm 2025, tích cực tham gia phong trào Toàn dân bảo vệ an ninh Tổ quốc" } }),
+            )
+            .await?["createNomination"]["nomination"]["id"]
+            .as_str()
+            .context("no nomination")?
+            .to_owned();
+        drafted.push(json!({ "id": id, "expectedVersion": 1 }));
+    }
+    let proposal = gql
+        .call(
+            Some(&p.clerk),
+            "mutation($input: CreateProposalInput!) { createProposal(input: $input) { proposal { id nominations { dossier { missing } } } } }",
+            json!({ "input": { "issuerUnitId": p.province, "proposingUnitId": p.staff, "nominations": drafted, "number": "1/TTr-PTM" } }),
+        )
+        .await?["createProposal"]["proposal"]
+        .clone();
+    let proposal_id = proposal["id"].as_str().context("no proposal")?.to_owned();
+    let missing: Vec<String> = proposal["nominations"][0]["dossier"]["missing"]
+        .as_array()
+        .context("no dossier")?
+        .iter()
+        .filter_map(|k| k.as_str().map(str::to_owned))
+        .collect();
+    for kind in &missing {
+        attach_to_proposal(gql, &p.clerk, &proposal_id, kind).await?;
+    }
+    let version = |gql: &Gql, token: String| {
+        let (gql, id) = (gql.clone(), proposal_id.clone());
+        async move {
+            let data = gql
+                .call(
+                    Some(&token),
+                    "query($id: ID!) { proposal(id: $id) { version nominations { id version } } }",
+                    json!({ "id": id }),
+                )
+                .await?;
+            anyhow::Ok(data["proposal"].clone())
+        }
+    };
+    let bulk = |name: &'static str, field: &'static str, token: String, extra: Value| {
+        let gql = gql.clone();
+        let id = proposal_id.clone();
+        async move {
+            let seen = version(&gql, token.clone()).await?;
+            let target = json!({ "proposalId": id, "expectedVersion": seen["version"] });
+            let (query, variables) = if extra.is_null() {
+                (
+                    format!(
+                        "mutation($t: BulkTargetInput!) {{ {field}(target: $t) {{ failed results {{ messageEn }} }} }}"
+                    ),
+                    json!({ "t": target }),
+                )
+            } else {
+                let mut input = extra;
+                input["target"] = target;
+                (
+                    format!(
+                        "mutation($i: {name}!) {{ {field}(input: $i) {{ failed results {{ messageEn }} }} }}"
+                    ),
+                    json!({ "i": input }),
+                )
+            };
+            let done = gql.call(Some(&token), &query, variables).await?;
+            if done[field]["failed"].as_i64() != Some(0) {
+                anyhow::bail!("{field}: {}", done[field]);
+            }
+            anyhow::Ok(())
+        }
+    };
+    bulk("", "submitNominations", head, Value::Null).await?;
+    bulk("", "receiveNominations", office.clone(), Value::Null).await?;
+    bulk(
+        "AppraiseNominationsInput",
+        "appraiseNominations",
+        office.clone(),
+        json!({ "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" }),
+    )
+    .await?;
+    let seen = version(gql, office.clone()).await?;
+    for n in seen["nominations"].as_array().context("no nominations")? {
+        gql.call(
+            Some(&secretary),
+            "mutation($input: RecordCouncilOutcomeInput!) { recordCouncilOutcome(input: $input) { nomination { id } } }",
+            json!({ "input": { "id": n["id"], "expectedVersion": n["version"], "members": 7, "present": 7, "votesFor": 7, "votesAgainst": 0 } }),
+        )
+        .await?;
+    }
+    let seen = version(gql, office.clone()).await?;
+    let decision = gql
+        .call(
+            Some(&signer),
+            "mutation($input: SignDecisionInput!) { signDecision(input: $input) { decision { id } } }",
+            json!({ "input": { "proposalId": proposal_id, "proposalVersion": seen["version"], "capacity": "DIRECT", "signerTitle": "Giám đốc" } }),
+        )
+        .await?["signDecision"]["decision"]["id"]
+        .as_str()
+        .context("no decision")?
+        .to_owned();
+    let issued = gql
+        .call(
+            Some(&office),
+            "mutation($d: ID!) { issueCertificates(input: {decisionId: $d}) { certificates { id } } }",
+            json!({ "d": decision }),
+        )
+        .await?;
+    let certificates = issued["issueCertificates"]["certificates"]
+        .as_array()
+        .context("no certificates")?
+        .iter()
+        .filter_map(|c| c["id"].as_str().map(str::to_owned))
+        .collect();
+    Ok((decision, certificates))
+}
+
+/// A realistic certificate's data, numbered.
+fn certificate_data(i: usize) -> laurel_certificates::CertificateData {
+    laurel_certificates::CertificateData {
+        issuer_title: "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI".into(),
+        award_title: "GIẤY KHEN".into(),
+        recipient_name: format!("Đại úy Nguyễn Thị Ngọc Huyền {i}"),
+        recipient_detail: Some("Phó Trưởng phòng, Phòng Tham mưu, Công an tỉnh Gia Lai".into()),
+        achievement:
+            "Đã có thành tích xuất sắc trong phong trào Toàn dân bảo vệ an ninh Tổ quốc năm 2025"
+                .into(),
+        decision_line: "Quyết định số 12/QĐ-CAT ngày 05/01/2026".into(),
+        golden_book_line: format!("Số sổ vàng: {}", i + 1),
+        place_date_line: "Gia Lai, ngày 05 tháng 01 năm 2026".into(),
+        signer_capacity_line: Some("KT. GIÁM ĐỐC".into()),
+        signer_title: "PHÓ GIÁM ĐỐC".into(),
+        signer_name: "Nguyễn Văn Bình".into(),
+        verification_code: "7KQ2-M9XD-4TPA-WJ3C".into(),
+        verification_url: format!(
+            "https://thiduakhenthuong.gialai.gov.vn/verify/7KQ2M9XD4TPA{i:04}"
+        ),
+        form: laurel_certificates::CertificateForm::GiayKhen,
+        period_line: None,
+    }
+}
+
+/// typst's own time for one certificate on one core, in this process: pages per second.
+fn single_page_rate(renderer: &laurel_certificates::Renderer, for_at_least: Duration) -> f64 {
+    let started = Instant::now();
+    let mut n = 0usize;
+    while started.elapsed() < for_at_least || n < 5 {
+        std::hint::black_box(renderer.render(&certificate_data(n)).ok());
+        n += 1;
+    }
+    n as f64 / started.elapsed().as_secs_f64()
+}
+
 const PAGE: &str = "query { nominations(first: 50) { edges { node { id state nominee { ... on Person { fullName } } issuer { name } proposingUnit { name } decision { number } certificate { code } reward { amountVnd } eligibility { verdict } stage { kind dueOn } } } } }";
 
 /// One row of the table.
@@ -286,8 +534,19 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
     };
     writeln!(out, "Preparing data on {} …", crate::redact(&url))?;
     let p = prepare(&gql, &bootstrap, 60).await?;
+    writeln!(
+        out,
+        "Taking a decision of {} Giấy khen through the workflow …",
+        options.recipients
+    )?;
+    let (decision, certificates) = decided(&gql, &p, options.recipients.max(1)).await?;
     let duration = Duration::from_secs_f64(options.seconds.max(0.2));
     let mut rows = Vec::new();
+    let renderer = std::sync::Arc::new(laurel_certificates::Renderer::new()?);
+    let single = {
+        let (renderer, d) = (renderer.clone(), duration);
+        tokio::task::spawn_blocking(move || single_page_rate(&renderer, d)).await?
+    };
 
     for &clients in &options.clients {
         // The framework's own ceiling: the trivial query, anonymous.
@@ -360,6 +619,113 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
                 .map_or(0.0, |r| r.stats.rate()),
             stats: page,
         });
+        // A certificate's PDF, rendered from its frozen content on each request.
+        let (http, base, token, ids) = (
+            gql.http.clone(),
+            format!("http://{}", running.addr),
+            p.admin.clone(),
+            certificates.clone(),
+        );
+        let pdfs = measure(clients, duration, move |c, i| {
+            let (http, base, token) = (http.clone(), base.clone(), token.clone());
+            let id = ids[(c * 7919 + i) % ids.len()].clone();
+            async move {
+                match http
+                    .get(format!("{base}/certificates/{id}.pdf"))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                }
+            }
+        })
+        .await;
+        rows.push(Row {
+            what: "GET /certificates/{id}.pdf".into(),
+            clients,
+            baseline: "typst: one certificate, one core".into(),
+            baseline_rate: single,
+            stats: pdfs,
+        });
+    }
+
+    // The whole decision as one print PDF, over HTTP: against each page rendered on its own,
+    // one after another.
+    let (http, url, token) = (
+        gql.http.clone(),
+        format!(
+            "http://{}/decisions/{decision}/certificates.pdf",
+            running.addr
+        ),
+        p.admin.clone(),
+    );
+    let print = measure(1, duration, move |_, _| {
+        let (http, url, token) = (http.clone(), url.clone(), token.clone());
+        async move {
+            match http.get(url).bearer_auth(token).send().await {
+                Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                _ => false,
+            }
+        }
+    })
+    .await;
+    rows.push(Row {
+        what: format!("print {} certificates (GET)", certificates.len()),
+        clients: 1,
+        baseline: format!("{} single renders, one after another", certificates.len()),
+        baseline_rate: single / certificates.len() as f64,
+        stats: print,
+    });
+    // A batch as large as a big conference, laid out in-process, while a reader pages through
+    // nominations (its p99 is the row after).
+    if options.batch > 0 {
+        let data: Vec<_> = (0..options.batch).map(certificate_data).collect();
+        let batch_renderer = renderer.clone();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let finished = done.clone();
+        let batch = tokio::task::spawn_blocking(move || {
+            let t = Instant::now();
+            let pdf = batch_renderer.render_batch(&data, &|_| {});
+            finished.store(true, std::sync::atomic::Ordering::Relaxed);
+            (pdf.map(|b| b.len()), t.elapsed())
+        });
+        let (g, token) = (gql.clone(), p.admin.clone());
+        let reads = measure_while(
+            1,
+            move || !done.load(std::sync::atomic::Ordering::Relaxed),
+            move |_, _| {
+                let (g, token) = (g.clone(), token.clone());
+                async move { g.ok(Some(&token), PAGE, json!({})).await }
+            },
+        )
+        .await;
+        let (size, took) = batch.await?;
+        size.map_err(|e| anyhow::anyhow!("batch: {e}"))?;
+        let quiet = rows
+            .iter()
+            .find(|r| r.clients == 1 && r.what.starts_with("nominations(first: 50)"))
+            .map_or(0.0, |r| r.stats.rate());
+        rows.push(Row {
+            what: format!("render_batch {} certificates", options.batch),
+            clients: 1,
+            baseline: format!("{} single renders, one after another", options.batch),
+            baseline_rate: single / options.batch as f64,
+            stats: Stats {
+                ops: 1,
+                errors: 0,
+                elapsed: took,
+                latencies: vec![took],
+            },
+        });
+        rows.push(Row {
+            what: "nominations(first: 50) during that batch".into(),
+            clients: 1,
+            baseline: "nominations(first: 50), nested fields".into(),
+            baseline_rate: quiet,
+            stats: reads,
+        });
     }
 
     // Eligibility: through GraphQL, against the domain's own evaluation on this machine.
@@ -402,7 +768,6 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
         baseline_rate: domain,
         stats: checked,
     });
-    let _ = (&p.province, &p.admin);
 
     writeln!(out)?;
     writeln!(

@@ -121,6 +121,13 @@ pub enum Command {
         /// Concurrent clients to measure at, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "1,16")]
         clients: Vec<usize>,
+        /// Recipients of the decision taken through the workflow, whose certificates are
+        /// fetched one by one and printed as one PDF.
+        #[arg(long, default_value_t = 1000)]
+        recipients: usize,
+        /// Certificates in a batch laid out in-process while nominations are read (0: none).
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
     },
     /// Check a certificate without the database: a PDF (`--file`) by the proof it carries, or a
     /// code (`--code`) as a Laurel server publishes it, against the issuers' published keys.
@@ -442,12 +449,16 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             database_url,
             seconds,
             clients,
+            recipients,
+            batch,
         } => {
             crate::bench::run(
                 crate::bench::BenchOptions {
                     database_url,
                     seconds,
                     clients,
+                    recipients,
+                    batch,
                 },
                 out,
             )
