@@ -17,6 +17,7 @@ mod m20261130_000006_idempotency_keys;
 mod m20261130_000007_notifications;
 mod m20261130_000008_signed_certificates;
 mod m20261130_000009_blank_layouts;
+mod m20261130_000010_print_jobs;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_notifications::Migration),
             Box::new(m20261130_000008_signed_certificates::Migration),
             Box::new(m20261130_000009_blank_layouts::Migration),
+            Box::new(m20261130_000010_print_jobs::Migration),
         ]
     }
 }

@@ -8,7 +8,6 @@
 mod audit;
 mod bad_input;
 mod bench;
-mod blanks;
 mod concurrency;
 mod council;
 mod decision_pdf;
@@ -17,6 +16,7 @@ mod idempotency;
 mod live;
 mod notifications;
 mod operations;
+mod printing;
 mod reads;
 mod review;
 mod rules;

@@ -11,6 +11,7 @@
 //! | `GET /certificates/{id}.pdf` | a certificate's PDF (bearer token; same visibility as the certificate); `?blank=true`: only its data, placed on the issuer's pre-printed blank |
 //! | `GET /decisions/{id}.pdf` | a decision as a document (bearer token; whoever may read the decision) |
 //! | `GET /decisions/{id}/certificates.pdf` | all valid certificates of a decision the caller may read, one per page, print-ready; `?blank=true` on the issuer's blanks |
+//! | `GET /print-jobs/{id}.pdf` | a finished print job's PDF (bearer token; whoever started it) |
 //! | `GET /units/{id}/blanks/{form}/calibration.pdf` | the calibration sheet of an issuer's blank of a certificate form |
 //! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
@@ -218,6 +219,10 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at(
             "/decisions/:file",
             get(decision_pdf).with(counted("/decisions/{id}.pdf")),
+        )
+        .at(
+            "/print-jobs/:file",
+            get(print_job_pdf).with(counted("/print-jobs/{id}.pdf")),
         )
         .at(
             "/units/:unit/blanks/:form/calibration.pdf",
@@ -944,6 +949,37 @@ async fn decision_pdf(
     .await;
     match result {
         Ok(pdf) => pdf_response(pdf, &format!("quyet-dinh-{file}")),
+        Err(e) => ops_error_response(&e),
+    }
+}
+
+/// `GET /print-jobs/{id}.pdf`: a finished print job's PDF, for whoever started it.
+#[handler]
+async fn print_job_pdf(
+    req: &Request,
+    Path(file): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let result = async {
+        let not_found = || OpsError::NotFound {
+            entity: "print job",
+            id: file.clone(),
+        };
+        let id: uuid::Uuid = file
+            .strip_suffix(".pdf")
+            .ok_or_else(not_found)?
+            .parse()
+            .map_err(|_| not_found())?;
+        let actor = http_actor(state, req).await?;
+        state
+            .ops
+            .print_job_pdf(&actor, id, crate::edge::now())
+            .await?
+            .ok_or_else(not_found)
+    }
+    .await;
+    match result {
+        Ok((job, pdf)) => pdf_response(pdf, &format!("certificates-{}.pdf", job.decision)),
         Err(e) => ops_error_response(&e),
     }
 }

@@ -11,6 +11,7 @@ mod facts;
 mod idempotency;
 mod keys;
 mod notifications;
+mod print_jobs;
 mod read;
 mod records;
 mod review;
@@ -41,6 +42,7 @@ pub use keys::SigningKeyRecord;
 pub use notifications::{
     ClaimedNotification, MailOutcome, NotificationRecord, NotificationStatus, NotifyClock,
 };
+pub use print_jobs::{PrintJobRecord, PrintJobState};
 pub use read::Read;
 pub use records::{
     Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NewAccount,

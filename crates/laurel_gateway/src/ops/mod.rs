@@ -49,6 +49,7 @@ mod facts;
 mod nominations;
 mod notifications;
 mod org;
+mod print_jobs;
 mod proposals;
 mod reads;
 mod session;

@@ -1,13 +1,13 @@
 //! The GraphQL schema (async-graphql). Knows nothing of HTTP: the server hands each request a
 //! [`RequestContext`] (the instant and the caller's session) and the schema does the rest.
 
-mod blanks;
 mod council;
 mod enums;
 mod live;
 pub mod loaders;
 mod mutation;
 mod notifications;
+mod printing;
 mod query;
 mod review;
 mod rules;
@@ -34,7 +34,7 @@ pub struct Query(
     council::CouncilQuery,
     webhooks::WebhookQuery,
     notifications::NotificationQuery,
-    blanks::BlankQuery,
+    printing::PrintQuery,
 );
 
 /// The root of every mutation.
@@ -46,7 +46,7 @@ pub struct Mutation(
     council::CouncilMutation,
     webhooks::WebhookMutation,
     notifications::NotificationMutation,
-    blanks::BlankMutation,
+    printing::PrintMutation,
 );
 
 use crate::auth::{Authenticated, TokenProblem};

@@ -30,6 +30,7 @@ pub(crate) mod notification;
 pub(crate) mod number_sequence;
 pub(crate) mod outbox;
 pub(crate) mod person;
+pub(crate) mod print_job;
 pub(crate) mod prior_award;
 pub(crate) mod proposal;
 pub(crate) mod public_comment;

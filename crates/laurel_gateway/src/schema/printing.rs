@@ -1,11 +1,14 @@
-//! Printing on pre-printed blanks (phôi) in GraphQL: an issuer's calibration of each
-//! certificate form, read and set. Thin: each field parses its input and calls one operation.
+//! Printing in GraphQL: print jobs (a decision's certificates rendered in the background with
+//! a progress figure), and an issuer's calibration of its pre-printed blanks (phôi) for each
+//! certificate form. Thin: each field parses its input and calls one operation.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use laurel_certificates::{BlankField, BlankLayout, BlankQr};
-use laurel_domain::ids::UnitId;
+use laurel_domain::ids::{DecisionId, UnitId};
+use laurel_store::{PrintJobRecord, Read};
 use time::OffsetDateTime;
 
+use super::types::DecisionNode;
 use super::{actor, now, ops, parse_id};
 use crate::ops::BlankLayoutView;
 
@@ -212,12 +215,107 @@ pub struct SetBlankLayoutInput {
     pub expected_version: i32,
 }
 
-/// Blank calibrations, read.
+/// Where a print job stands.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "laurel_store::PrintJobState")]
+pub enum PrintJobState {
+    /// Accepted, not yet started.
+    Queued,
+    /// Being laid out: see `done` of `total`.
+    Running,
+    /// The PDF is ready at `downloadUrl`.
+    Done,
+    /// It failed: see `error`.
+    Failed,
+}
+
+/// A decision's certificates being printed as one PDF in the background.
+#[derive(Debug, Clone)]
+pub struct PrintJobNode(pub PrintJobRecord);
+
+#[Object(name = "PrintJob")]
+impl PrintJobNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The decision whose certificates are printed.
+    async fn decision(&self, ctx: &Context<'_>) -> Result<DecisionNode> {
+        let decision = ops(ctx)?
+            .store()
+            .decision(self.0.decision)
+            .await
+            .map_err(crate::error::OpsError::from)?
+            .ok_or_else(|| async_graphql::Error::new("decision not found"))?;
+        Ok(DecisionNode(decision))
+    }
+    /// Only the data, on the issuer's pre-printed blanks.
+    async fn blank(&self) -> bool {
+        self.0.on_blanks
+    }
+    async fn state(&self) -> PrintJobState {
+        self.0.state.into()
+    }
+    /// Certificates to lay out.
+    async fn total(&self) -> i32 {
+        self.0.total
+    }
+    /// Certificates laid out so far.
+    async fn done(&self) -> i32 {
+        self.0.done
+    }
+    /// `done` of `total`, 0–100.
+    async fn percent(&self) -> f64 {
+        if self.0.total == 0 {
+            100.0
+        } else {
+            (f64::from(self.0.done) * 1000.0 / f64::from(self.0.total)).round() / 10.0
+        }
+    }
+    /// Why it failed.
+    async fn error(&self) -> Option<&str> {
+        self.0.error.as_deref()
+    }
+    /// Where to download the PDF once done (send the same bearer token; kept a day).
+    async fn download_url(&self) -> Option<String> {
+        (self.0.state == laurel_store::PrintJobState::Done && self.0.has_pdf)
+            .then(|| format!("/print-jobs/{}.pdf", self.0.id))
+    }
+    async fn created_at(&self) -> OffsetDateTime {
+        self.0.created_at
+    }
+    async fn finished_at(&self) -> Option<OffsetDateTime> {
+        self.0.finished_at
+    }
+}
+
+/// A decision's certificates to print.
+#[derive(InputObject, Debug)]
+pub struct PrintCertificatesInput {
+    /// The signed decision.
+    pub decision_id: ID,
+    /// Only the data, placed on the issuer's pre-printed blanks.
+    #[graphql(default)]
+    pub blank: bool,
+}
+
+/// Printing and blank calibrations, read.
 #[derive(Debug, Default)]
-pub struct BlankQuery;
+pub struct PrintQuery;
 
 #[Object]
-impl BlankQuery {
+impl PrintQuery {
+    /// A print job you started (administrators: any), with its progress. Poll it until
+    /// `state` is DONE, then download `downloadUrl`.
+    async fn print_job(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PrintJobNode>> {
+        let Ok(id) = id.parse::<uuid::Uuid>() else {
+            return Ok(None);
+        };
+        Ok(ops(ctx)?
+            .print_job(actor(ctx)?, id, now(ctx)?)
+            .await?
+            .map(PrintJobNode))
+    }
+
     /// An issuer's calibration of a form's blank, or Laurel's standard layout (version 0)
     /// while it has none; for whoever may read at the issuer.
     async fn blank_layout(
@@ -235,12 +333,28 @@ impl BlankQuery {
     }
 }
 
-/// Blank calibrations, set.
+/// Printing and blank calibrations, set.
 #[derive(Debug, Default)]
-pub struct BlankMutation;
+pub struct PrintMutation;
 
 #[Object]
-impl BlankMutation {
+impl PrintMutation {
+    /// Prints every valid certificate of a decision you may read as one PDF, in the
+    /// background (what `Decision.certificatesPdfUrl` gives at once, for decisions too big to
+    /// wait for): poll `printJob(id)` for its progress, then download its `downloadUrl`.
+    async fn print_certificates(
+        &self,
+        ctx: &Context<'_>,
+        input: PrintCertificatesInput,
+    ) -> Result<PrintJobNode> {
+        let decision = parse_id::<DecisionId>("decisionId", &input.decision_id)?;
+        Ok(PrintJobNode(
+            ops(ctx)?
+                .start_print_job(actor(ctx)?, decision, input.blank, now(ctx)?)
+                .await?,
+        ))
+    }
+
     /// Sets an issuer's calibration of a form's pre-printed blank (whoever issues its
     /// certificates): print the calibration sheet on a blank, measure, correct, set. Every
     /// box must lie on the sheet; the change is audited (BLANK_LAYOUT_SET). Then print with

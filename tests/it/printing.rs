@@ -210,3 +210,140 @@ async fn an_office_calibrates_its_blanks_and_prints_on_them() {
     assert_eq!(unknown.status(), 404);
     server.stop().await;
 }
+
+const PRINT: &str = "mutation($d: ID!) { printCertificates(input: {decisionId: $d}) { id state total done blank decision { number } } }";
+const JOB: &str = "query($id: ID!) { printJob(id: $id) { id state total done percent error downloadUrl finishedAt } }";
+
+/// Polls a print job until it is finished; returns it.
+async fn finished(server: &TestServer, token: &str, id: &str) -> Value {
+    for _ in 0..600 {
+        let job = server.ok(Some(token), JOB, json!({ "id": id })).await["printJob"].clone();
+        if job["state"] == "DONE" || job["state"] == "FAILED" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("print job {id} did not finish");
+}
+
+/// A big decision prints in the background: the client polls the progress and downloads the
+/// PDF; only its requester sees it; a job whose process stopped is taken up again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_print_job_reports_progress_and_survives_its_process() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let mut targets = Vec::new();
+    for name in ["Đặng Quốc Bảo", "Lê Thị Vệ", "Nguyễn Thị Ngọc Huyền"] {
+        let person = org.person(&server, name).await;
+        let (id, version) = org
+            .submitted_for(&server, &person, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
+            .await;
+        targets.push(json!({ "id": id, "expectedVersion": version }));
+    }
+    let decision = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": targets, "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await["signDecision"]["decision"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Not before the certificates are issued.
+    let early = server
+        .err(Some(&org.office), PRINT, json!({ "d": decision }))
+        .await;
+    assert_eq!(early["extensions"]["code"], "VALIDATION", "{early}");
+    server
+        .ok(
+            Some(&org.office),
+            q!("issue_certificates"),
+            json!({ "decisionId": decision }),
+        )
+        .await;
+
+    let job = server
+        .ok(Some(&org.office), PRINT, json!({ "d": decision }))
+        .await["printCertificates"]
+        .clone();
+    assert_eq!(
+        (job["total"].as_i64(), job["blank"].as_bool()),
+        (Some(3), Some(false)),
+        "{job}"
+    );
+    assert_eq!(job["decision"]["number"], "1/QĐ-CAT");
+    let id = job["id"].as_str().unwrap().to_owned();
+    let done = finished(&server, &org.office, &id).await;
+    assert_eq!(done["state"], "DONE", "{done}");
+    assert_eq!(
+        (done["done"].as_i64(), done["percent"].as_f64()),
+        (Some(3), Some(100.0))
+    );
+    let url = done["downloadUrl"].as_str().unwrap().to_owned();
+    assert_eq!(url, format!("/print-jobs/{id}.pdf"));
+    let print = pdf(&server, &org.office, &url).await;
+    assert_eq!(laurel_tests::pdf_page_sizes(&print), vec![(297, 210); 3]);
+    let text = laurel_tests::pdf_text(&print);
+    for name in ["Đặng Quốc Bảo", "Lê Thị Vệ", "Nguyễn Thị Ngọc Huyền"] {
+        assert!(text.contains(name), "{name}:\n{text}");
+    }
+    // Someone else's job is not theirs to see or download.
+    let other = server
+        .err(Some(&org.other_head), JOB, json!({ "id": id }))
+        .await;
+    assert_eq!(other["extensions"]["code"], "FORBIDDEN", "{other}");
+    assert_eq!(get(&server, &org.other_head, &url).await.status(), 403);
+    assert!(
+        server
+            .ok(Some(&org.office), JOB, json!({ "id": "no-such-job" }))
+            .await["printJob"]
+            .is_null()
+    );
+
+    // A process took a job and stopped (its lease lapsed, nothing laid out): the next poll,
+    // from any process, takes it up again and finishes it.
+    let store = server.store();
+    let stalled = uuid::Uuid::now_v7();
+    let now = time::OffsetDateTime::now_utc();
+    let account = laurel_domain::ids::AccountId(
+        uuid::Uuid::parse_str(org.accounts["tdkt.cat"].as_str()).unwrap(),
+    );
+    store
+        .insert_print_job(
+            &laurel_store::PrintJobRecord {
+                id: stalled,
+                decision: laurel_domain::ids::DecisionId(uuid::Uuid::parse_str(&decision).unwrap()),
+                requested_by: account,
+                on_blanks: false,
+                state: laurel_store::PrintJobState::Queued,
+                total: 3,
+                done: 0,
+                error: None,
+                created_at: now,
+                finished_at: None,
+                lease_until: None,
+                has_pdf: false,
+            },
+            now - time::Duration::days(1),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_print_job(stalled, now, now - time::Duration::seconds(1))
+            .await
+            .unwrap()
+    );
+    let twin = server.twin().await;
+    let resumed = finished(&twin, &org.office, &stalled.to_string()).await;
+    assert_eq!(resumed["state"], "DONE", "{resumed}");
+    assert_eq!(
+        laurel_tests::pdf_text(
+            &pdf(&twin, &org.office, &format!("/print-jobs/{stalled}.pdf")).await
+        ),
+        text
+    );
+    twin.stop().await;
+    server.stop().await;
+}
