@@ -18,6 +18,7 @@ mod m20261130_000007_notifications;
 mod m20261130_000008_signed_certificates;
 mod m20261130_000009_blank_layouts;
 mod m20261130_000010_print_jobs;
+mod m20261130_000011_certificate_templates;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_signed_certificates::Migration),
             Box::new(m20261130_000009_blank_layouts::Migration),
             Box::new(m20261130_000010_print_jobs::Migration),
+            Box::new(m20261130_000011_certificate_templates::Migration),
         ]
     }
 }

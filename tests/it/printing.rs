@@ -347,3 +347,164 @@ async fn a_print_job_reports_progress_and_survives_its_process() {
     twin.stop().await;
     server.stop().await;
 }
+
+const SET_TEMPLATE: &str = "mutation($input: SetCertificateTemplateInput!) { setCertificateTemplate(input: $input) { form version sha256 updatedAt } }";
+
+/// `setCertificateTemplate` as a GraphQL multipart upload of `source`.
+async fn upload_template(server: &TestServer, token: &str, input: Value, source: &str) -> Value {
+    let operations = json!({ "query": SET_TEMPLATE, "variables": { "input": input } });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(source.as_bytes().to_vec()).file_name("mau.typ"),
+        );
+    server
+        .http()
+        .post(format!("{}/graphql", server.base))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// An issuer's own template: refused with typst's own message when it does not render a full
+/// sample on one page; used for that issuer's certificates once set; removed, Laurel's again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issuer_template_is_checked_then_used_then_removed() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let (_, decision, certificate) = org.certified(&server, "Lê Thị Vệ").await;
+    let certificate = certificate["id"].as_str().unwrap().to_owned();
+    let input = |expected: i64| json!({ "issuerUnitId": org.province, "form": "GIAY_KHEN", "file": null, "expectedVersion": expected });
+
+    // A typo: typst's message, with its line and column.
+    let broken = upload_template(
+        &server,
+        &org.admin,
+        input(0),
+        "#let d = json(\"data.json\")\n#text(d.recipient_nam)\n",
+    )
+    .await;
+    let error = &broken["errors"][0]["extensions"];
+    assert_eq!(error["code"], "VALIDATION", "{broken}");
+    assert_eq!(error["field"], "file", "{broken}");
+    let message = error["messageEn"].as_str().unwrap();
+    assert!(message.contains("custom.typ:2:"), "{message}");
+    assert!(message.contains("recipient_nam"), "{message}");
+    assert!(
+        error["messageVi"]
+            .as_str()
+            .unwrap()
+            .starts_with("Mẫu file không dựng được"),
+        "{broken}"
+    );
+    // Two pages for one certificate: refused.
+    let spilling = upload_template(
+        &server,
+        &org.admin,
+        input(0),
+        "#let d = json(\"data.json\")\n#d.recipient_name\n#pagebreak()\n#d.achievement\n",
+    )
+    .await;
+    let message = spilling["errors"][0]["extensions"]["messageEn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("exactly one page"), "{message}");
+    // Only administrators.
+    let forbidden = upload_template(&server, &org.office, input(0), TEMPLATE).await;
+    assert_eq!(
+        forbidden["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{forbidden}"
+    );
+
+    let set = upload_template(&server, &org.admin, input(0), TEMPLATE).await;
+    assert!(set.get("errors").is_none(), "{set}");
+    assert_eq!(set["data"]["setCertificateTemplate"]["version"], 1);
+    let listed = server
+        .ok(
+            Some(&org.office),
+            "query($u: ID!) { certificateTemplates(issuerUnitId: $u) { form version source } }",
+            json!({ "u": org.province }),
+        )
+        .await;
+    assert_eq!(listed["certificateTemplates"][0]["source"], TEMPLATE);
+    // The issuer's certificates now print with it, one by one and all at once.
+    let text = laurel_tests::pdf_text(
+        &pdf(
+            &server,
+            &org.office,
+            &format!("/certificates/{certificate}.pdf"),
+        )
+        .await,
+    );
+    assert!(text.contains("MẪU RIÊNG CỦA CÔNG AN TỈNH"), "{text}");
+    assert!(text.contains("Lê Thị Vệ"), "{text}");
+    assert!(!text.contains("CỘNG HÒA"), "{text}");
+    let batch = pdf(
+        &server,
+        &org.office,
+        &format!("/decisions/{decision}/certificates.pdf"),
+    )
+    .await;
+    assert_eq!(laurel_tests::pdf_text(&batch), text);
+
+    // Someone who read version 0 is told to reload.
+    let stale = upload_template(&server, &org.admin, input(0), TEMPLATE).await;
+    assert_eq!(
+        stale["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{stale}"
+    );
+    let removed = server
+        .ok(Some(&org.admin), "mutation($i: RemoveCertificateTemplateInput!) { removeCertificateTemplate(input: $i) }", json!({ "i": { "issuerUnitId": org.province, "form": "GIAY_KHEN", "expectedVersion": 1 } }))
+        .await;
+    assert_eq!(removed["removeCertificateTemplate"], true);
+    let text = laurel_tests::pdf_text(
+        &pdf(
+            &server,
+            &org.office,
+            &format!("/certificates/{certificate}.pdf"),
+        )
+        .await,
+    );
+    assert!(
+        text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "{text}"
+    );
+    for action in ["CERTIFICATE_TEMPLATE_SET", "CERTIFICATE_TEMPLATE_REMOVED"] {
+        let audit = server
+            .ok(
+                Some(&org.admin),
+                q!("audit_log"),
+                json!({ "filter": { "action": action } }),
+            )
+            .await;
+        assert_eq!(
+            audit["auditLog"]["edges"].as_array().unwrap().len(),
+            1,
+            "{action}: {audit}"
+        );
+    }
+    server.stop().await;
+}
+
+/// An issuer's own Giấy khen: a plain A4 page with its heading, the recipient and the QR code.
+const TEMPLATE: &str = r##"#import "fit.typ": fit-line
+#let d = json("data.json")
+#set page(paper: "a4", flipped: true, margin: 20mm)
+#set text(font: "Liberation Serif", fallback: false, lang: "vi", size: 14pt)
+#set align(center)
+#text(size: 20pt, weight: "bold")[MẪU RIÊNG CỦA CÔNG AN TỈNH]
+#v(8mm)
+#fit-line((max: 28pt, min: 14pt), (s, t) => text(size: s, weight: "bold", t), d.recipient_name)
+#v(4mm)
+#par(d.achievement)
+#v(1fr)
+#grid(columns: (1fr, 1fr), align(left)[#d.decision_line \ #d.golden_book_line \ #image("qr.svg", width: 22mm)], [#d.place_date_line \ #strong(d.signer_title) \ #v(25mm) #strong(d.signer_name)])
+"##;

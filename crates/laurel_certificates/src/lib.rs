@@ -36,6 +36,9 @@ const BLANK_PATH: &str = "/blank.typ";
 const CALIBRATION_TEMPLATE: &str = include_str!("../templates/calibration.typ");
 const CALIBRATION_PATH: &str = "/calibration.typ";
 
+/// Where an issuer's own template sits (beside `fit.typ`, which it may import).
+const CUSTOM_PATH: &str = "/custom.typ";
+
 /// The text-fitting helpers the certificate and blank templates import.
 const FIT_MODULE: &str = include_str!("../templates/fit.typ");
 const FIT_PATH: &str = "/fit.typ";
@@ -318,7 +321,7 @@ impl Renderer {
         data: &CertificateData,
         keyword: Option<&str>,
     ) -> Result<(Vec<u8>, Vec<String>), RenderError> {
-        let compiled = self.compile_certificate(data, keyword, None)?;
+        let compiled = self.compile_certificate(data, keyword, Layout::Standard)?;
         let options = PdfOptions {
             // Stable document id: krilla hashes this string into the PDF's /ID and XMP ids.
             ident: Smart::Custom(format!("laurel-certificate:{}", compiled.json)),
@@ -342,7 +345,7 @@ impl Renderer {
         &self,
         data: &CertificateData,
         keyword: Option<&str>,
-        blank: Option<&BlankLayout>,
+        layout: Layout<'_>,
     ) -> Result<Compiled, RenderError> {
         self.check_coverage(data)?;
         let mut value = nfc_json(serde_json::to_value(data).map_err(RenderError::Data)?);
@@ -353,7 +356,7 @@ impl Renderer {
                     serde_json::Value::String(keyword.to_owned()),
                 );
             }
-            if let Some(layout) = blank {
+            if let Layout::Blank(layout) = layout {
                 object.insert(
                     "blank_layout".into(),
                     serde_json::to_value(layout).map_err(RenderError::Data)?,
@@ -364,10 +367,10 @@ impl Renderer {
         let qr = qr_svg(&data.verification_url)?;
         let world = CertificateWorld {
             renderer: self,
-            main: if blank.is_some() {
-                &self.blank
-            } else {
-                &self.template
+            main: match layout {
+                Layout::Standard => &self.template,
+                Layout::Blank(_) => &self.blank,
+                Layout::Custom(template) => &template.source,
             },
             data: Bytes::from_string(json.clone()),
             qr: Bytes::from_string(qr),
@@ -406,7 +409,7 @@ impl Renderer {
         certificates: &[CertificateData],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<u8>, RenderError> {
-        let result = self.render_batch_inner(certificates, &|_| None, progress);
+        let result = self.render_batch_inner(certificates, &|_| Layout::Standard, progress);
         typst::comemo::evict(CACHE_MAX_AGE);
         result
     }
@@ -426,7 +429,12 @@ impl Renderer {
                 .collect();
         let result = self.render_batch_inner(
             certificates,
-            &|form| layouts.get(&form).or_else(|| standard.get(&form)),
+            &|form| {
+                layouts
+                    .get(&form)
+                    .or_else(|| standard.get(&form))
+                    .map_or(Layout::Standard, Layout::Blank)
+            },
             progress,
         );
         typst::comemo::evict(CACHE_MAX_AGE);
@@ -443,7 +451,7 @@ impl Renderer {
         keyword: Option<&str>,
     ) -> Result<Vec<u8>, RenderError> {
         let result = self
-            .compile_certificate(data, keyword, Some(layout))
+            .compile_certificate(data, keyword, Layout::Blank(layout))
             .and_then(|compiled| {
                 self.export(
                     &compiled.document,
@@ -493,7 +501,7 @@ impl Renderer {
     fn render_batch_inner<'l>(
         &self,
         certificates: &[CertificateData],
-        blank: &(dyn Fn(CertificateForm) -> Option<&'l BlankLayout> + Sync),
+        layout_of: &(dyn Fn(CertificateForm) -> Layout<'l> + Sync),
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<u8>, RenderError> {
         use std::sync::atomic::{AtomicUsize, Ordering};
@@ -517,15 +525,15 @@ impl Renderer {
                                 return Ok(mine);
                             };
                             let compiled = self
-                                .compile_certificate(data, None, blank(data.form))
+                                .compile_certificate(data, None, layout_of(data.form))
                                 .map_err(|source| {
-                                // Stop the other workers early.
-                                next.store(certificates.len(), Ordering::Relaxed);
-                                RenderError::InBatch {
-                                    index,
-                                    source: Box::new(source),
-                                }
-                            })?;
+                                    // Stop the other workers early.
+                                    next.store(certificates.len(), Ordering::Relaxed);
+                                    RenderError::InBatch {
+                                        index,
+                                        source: Box::new(source),
+                                    }
+                                })?;
                             let page = compiled.document.pages()[0].clone();
                             mine.push((index, page, compiled.json));
                             progress(done.fetch_add(1, Ordering::Relaxed) + 1);
@@ -561,6 +569,140 @@ impl Renderer {
         let document =
             PagedDocument::new(pages.into_iter().map(|(_, page, _)| page).collect(), info);
         self.export(&document, format!("laurel-certificates:{}", ident.finish()))
+    }
+}
+
+/// Which template lays a certificate out.
+#[derive(Debug, Clone, Copy)]
+pub enum Layout<'a> {
+    /// The full certificate (`templates/certificate.typ`).
+    Standard,
+    /// Only the data, on a pre-printed blank.
+    Blank(&'a BlankLayout),
+    /// An issuer's own template.
+    Custom(&'a CustomTemplate),
+}
+
+/// An issuer's own certificate template (typst source), checked by
+/// [`Renderer::custom_template`]: it renders a full sample of its form on exactly one page.
+/// It reads the same `data.json` and `qr.svg` as the standard template and may
+/// `#import "fit.typ"`; it has no other files, no packages and no clock.
+#[derive(Debug, Clone)]
+pub struct CustomTemplate {
+    source: Source,
+}
+
+impl Renderer {
+    /// Checks an issuer's template for a form by rendering a sample certificate of that form
+    /// with every field filled (a 300-character citation, a long name, a deputy's capacity):
+    /// the template must compile and give exactly one page. The error is typst's own message,
+    /// with its line and column in the template.
+    pub fn custom_template(
+        &self,
+        text: &str,
+        form: CertificateForm,
+    ) -> Result<CustomTemplate, RenderError> {
+        let template = CustomTemplate {
+            source: Source::new(file_id(CUSTOM_PATH)?, text.to_owned()),
+        };
+        let checked = self
+            .compile_certificate(
+                &CertificateData::sample(form),
+                None,
+                Layout::Custom(&template),
+            )
+            .map(|_| ());
+        typst::comemo::evict(CACHE_MAX_AGE);
+        checked.map(|()| template)
+    }
+
+    /// A template checked when it was stored (by [`Renderer::custom_template`]), read back.
+    pub fn stored_template(&self, text: &str) -> Result<CustomTemplate, RenderError> {
+        Ok(CustomTemplate {
+            source: Source::new(file_id(CUSTOM_PATH)?, text.to_owned()),
+        })
+    }
+
+    /// [`Renderer::render_batch`] with each certificate laid out as `layout_of` its form says:
+    /// the standard template, a blank's layout or an issuer's own template.
+    pub fn render_batch_with<'l>(
+        &self,
+        certificates: &[CertificateData],
+        layout_of: &(dyn Fn(CertificateForm) -> Layout<'l> + Sync),
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<u8>, RenderError> {
+        let result = self.render_batch_inner(certificates, layout_of, progress);
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
+    /// A certificate laid out by an issuer's own template. Pure, like [`Renderer::render`].
+    pub fn render_custom(
+        &self,
+        template: &CustomTemplate,
+        data: &CertificateData,
+        keyword: Option<&str>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let result = self
+            .compile_certificate(data, keyword, Layout::Custom(template))
+            .and_then(|compiled| {
+                self.export(
+                    &compiled.document,
+                    format!("laurel-custom:{}", compiled.json),
+                )
+            });
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+}
+
+impl CertificateData {
+    /// A certificate of `form` with every field filled and long: what a template must be able
+    /// to print (a 300-character citation, a long collective name, a deputy's capacity).
+    pub fn sample(form: CertificateForm) -> CertificateData {
+        let (issuer, award, period) = match form {
+            CertificateForm::GiayKhen => ("GIÁM ĐỐC CÔNG AN TỈNH GIA LAI", "GIẤY KHEN", None),
+            CertificateForm::BangKhen => {
+                ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH GIA LAI", "BẰNG KHEN", None)
+            }
+            CertificateForm::BangKhenThuTuong => ("THỦ TƯỚNG CHÍNH PHỦ", "BẰNG KHEN", None),
+            CertificateForm::DanhHieuCoSo => (
+                "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI",
+                "CHIẾN SĨ THI ĐUA CƠ SỞ",
+                Some("Năm 2025"),
+            ),
+            CertificateForm::DanhHieu => {
+                ("BỘ TRƯỞNG BỘ CÔNG AN", "CHIẾN SĨ THI ĐUA", Some("Năm 2025"))
+            }
+            CertificateForm::CoThiDua => ("BỘ TRƯỞNG BỘ CÔNG AN", "CỜ THI ĐUA", Some("Năm 2025")),
+        };
+        CertificateData {
+            issuer_title: issuer.into(),
+            award_title: award.into(),
+            recipient_name: "Tổ dân phố số 7, phường Diên Hồng, thành phố Pleiku, tỉnh Gia Lai \
+                             (Tổ tự quản về an ninh, trật tự)"
+                .into(),
+            recipient_detail: Some(
+                "Công an phường Diên Hồng, Công an thành phố Pleiku, Công an tỉnh Gia Lai".into(),
+            ),
+            achievement: "Đã có thành tích xuất sắc trong phong trào thi đua Toàn dân bảo vệ an \
+                          ninh Tổ quốc, góp phần giữ vững an ninh chính trị, bảo đảm trật tự, an \
+                          toàn xã hội trên địa bàn; tích cực tham gia xây dựng, nhân rộng mô hình \
+                          tự quản về an ninh, trật tự ở khu dân cư, phát hiện, tố giác tội phạm và \
+                          vận động quần chúng chấp hành pháp luật năm 2025"
+                .into(),
+            decision_line: "Quyết định số 1234/QĐ-UBND ngày 31/12/2025".into(),
+            golden_book_line: "Số sổ vàng: 1234".into(),
+            place_date_line: "Gia Lai, ngày 31 tháng 12 năm 2025".into(),
+            signer_capacity_line: Some("KT. CHỦ TỊCH".into()),
+            signer_title: "PHÓ CHỦ TỊCH THƯỜNG TRỰC".into(),
+            signer_name: "Nguyễn Thị Ngọc Huyền".into(),
+            verification_code: "7KQ2-M9XD-4TPA-WJ3C".into(),
+            verification_url: "https://thiduakhenthuong.gialai.gov.vn/verify/7KQ2M9XD4TPAWJ3C"
+                .into(),
+            form,
+            period_line: period.map(Into::into),
+        }
     }
 }
 

@@ -332,6 +332,10 @@ kinds! {
     SigningKeyRetired => "SIGNING_KEY_RETIRED",
     /// An issuer's calibration for printing a form on its pre-printed blanks was set.
     BlankLayoutSet => "BLANK_LAYOUT_SET",
+    /// An issuer's own certificate template for a form was set.
+    CertificateTemplateSet => "CERTIFICATE_TEMPLATE_SET",
+    /// An issuer's own certificate template was removed (the standard one prints again).
+    CertificateTemplateRemoved => "CERTIFICATE_TEMPLATE_REMOVED",
     /// An account's e-mail address or notification mode changed.
     NotificationPreferencesChanged => "NOTIFICATION_PREFERENCES_CHANGED",
     /// An issuer's quota was removed.

@@ -57,6 +57,14 @@ pub enum InvalidInput {
         /// The value received.
         actual: i64,
     },
+    /// A document template that does not render; the renderer's own message says why.
+    #[error("{field} does not render: {diagnostics}")]
+    Unrenderable {
+        /// The input field, as named in the API.
+        field: &'static str,
+        /// The renderer's diagnostics, with their line and column.
+        diagnostics: String,
+    },
 }
 
 impl InvalidInput {
@@ -67,7 +75,8 @@ impl InvalidInput {
             | InvalidInput::TooLong { field, .. }
             | InvalidInput::Malformed { field, .. }
             | InvalidInput::Unprintable { field, .. }
-            | InvalidInput::OutOfRange { field, .. } => field,
+            | InvalidInput::OutOfRange { field, .. }
+            | InvalidInput::Unrenderable { field, .. } => field,
         }
     }
 }
@@ -91,6 +100,9 @@ impl Explain for InvalidInput {
                 max,
                 actual,
             } => format!("Trường {field} phải trong khoảng {min}–{max}, nhận được {actual}."),
+            InvalidInput::Unrenderable { field, diagnostics } => {
+                format!("Mẫu {field} không dựng được bằng/giấy khen mẫu: {diagnostics}")
+            }
         }
     }
 
@@ -112,6 +124,9 @@ impl Explain for InvalidInput {
                 max,
                 actual,
             } => format!("{field} must be between {min} and {max}, got {actual}."),
+            InvalidInput::Unrenderable { field, diagnostics } => {
+                format!("{field} does not render a sample certificate: {diagnostics}")
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ mod print_jobs;
 mod read;
 mod records;
 mod review;
+mod templates;
 mod webhooks;
 mod write;
 
@@ -53,6 +54,7 @@ pub use review::{
     ConsultationRecord, CouncilOutcomeRecord, DelegationRecord, DocumentRecord, HistoryEntry,
     NewHistoryEntry, OpinionRecord, ProposalRecord, QueueScope, ReadReview, StageStat,
 };
+pub use templates::TemplateRecord;
 pub use webhooks::{
     AttemptOutcome, ClaimedDelivery, DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint,
     scope_text,

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use laurel_certificates::{BlankLayout, LayoutProblem};
+use laurel_certificates::{BlankLayout, CustomTemplate, Layout, LayoutProblem, Renderer};
 use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::CertificateForm;
 use laurel_domain::events::{Change, Kind, Subject};
@@ -160,26 +160,64 @@ impl Ops {
     }
 }
 
-/// Every form's layout of an issuer's blanks, as the batch renderer takes them: its
-/// calibration where it set one, the standard layout elsewhere.
-pub async fn blank_layouts_of(
-    store: &laurel_store::Store,
-    issuer: UnitId,
-) -> Result<HashMap<laurel_certificates::CertificateForm, BlankLayout>, OpsError> {
-    let mut layouts: HashMap<_, _> = CertificateForm::ALL
-        .into_iter()
-        .map(|form| {
-            let form = layout_form(form);
-            (form, BlankLayout::standard(form))
+/// How an issuer's certificates print, form by form: on its blanks by its calibrations (the
+/// standard layout where it set none), or else by its own templates where it set them.
+#[derive(Debug)]
+pub struct IssuerLayouts {
+    blanks: Option<HashMap<laurel_certificates::CertificateForm, BlankLayout>>,
+    templates: HashMap<laurel_certificates::CertificateForm, CustomTemplate>,
+}
+
+impl IssuerLayouts {
+    /// Reads what the issuer set.
+    pub async fn load(
+        store: &laurel_store::Store,
+        renderer: &Renderer,
+        issuer: UnitId,
+        on_blanks: bool,
+    ) -> Result<IssuerLayouts, OpsError> {
+        if on_blanks {
+            let mut layouts: HashMap<_, _> = CertificateForm::ALL
+                .into_iter()
+                .map(|form| {
+                    let form = layout_form(form);
+                    (form, BlankLayout::standard(form))
+                })
+                .collect();
+            for record in store.blank_layouts(issuer).await? {
+                let layout = serde_json::from_str(&record.layout).map_err(|e| {
+                    OpsError::internal(format!("blank layout {issuer}/{}: {e}", record.form.code()))
+                })?;
+                layouts.insert(layout_form(record.form), layout);
+            }
+            return Ok(IssuerLayouts {
+                blanks: Some(layouts),
+                templates: HashMap::new(),
+            });
+        }
+        let mut templates = HashMap::new();
+        for record in store.certificate_templates(issuer).await? {
+            let template = renderer
+                .stored_template(&record.source)
+                .map_err(|e| OpsError::internal(format!("stored template: {e}")))?;
+            templates.insert(layout_form(record.form), template);
+        }
+        Ok(IssuerLayouts {
+            blanks: None,
+            templates,
         })
-        .collect();
-    for record in store.blank_layouts(issuer).await? {
-        let layout = serde_json::from_str(&record.layout).map_err(|e| {
-            OpsError::internal(format!("blank layout {issuer}/{}: {e}", record.form.code()))
-        })?;
-        layouts.insert(layout_form(record.form), layout);
     }
-    Ok(layouts)
+
+    /// The layout of a form.
+    pub fn layout(&self, form: laurel_certificates::CertificateForm) -> Layout<'_> {
+        match &self.blanks {
+            Some(blanks) => blanks.get(&form).map_or(Layout::Standard, Layout::Blank),
+            None => self
+                .templates
+                .get(&form)
+                .map_or(Layout::Standard, Layout::Custom),
+        }
+    }
 }
 
 /// A layout problem, in the API's words.

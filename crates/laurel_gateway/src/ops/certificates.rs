@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use data_encoding::HEXLOWER;
-use laurel_certificates::CertificateData;
+use laurel_certificates::{CertificateData, Layout};
 use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::{AwardForm, CertificateForm};
 use laurel_domain::calendar::format_date;
@@ -18,6 +18,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use super::blanks::IssuerLayouts;
 use super::{Ops, by, everywhere, recorded};
 use crate::edge;
 use crate::error::OpsError;
@@ -498,23 +499,18 @@ impl Ops {
             ),
             _ => None,
         };
-        let blank = match on_blank {
-            true => {
-                let issuer = self
-                    .store
-                    .decision(certificate.decision)
-                    .await?
-                    .map(|d| d.issuer);
-                let issuer = issuer.ok_or(OpsError::internal("certificate without decision"))?;
-                let mut layouts = super::blanks::blank_layouts_of(&self.store, issuer).await?;
-                layouts.remove(&data.form)
-            }
-            false => None,
-        };
+        let issuer = self
+            .store
+            .decision(certificate.decision)
+            .await?
+            .map(|d| d.issuer)
+            .ok_or(OpsError::internal("certificate without decision"))?;
+        let layouts = IssuerLayouts::load(&self.store, &self.renderer, issuer, on_blank).await?;
         let renderer = self.renderer.clone();
-        tokio::task::spawn_blocking(move || match blank {
-            Some(layout) => renderer.render_on_blank(&data, &layout, proof.as_deref()),
-            None => renderer.render_with_keyword(&data, proof.as_deref()),
+        tokio::task::spawn_blocking(move || match layouts.layout(data.form) {
+            Layout::Blank(layout) => renderer.render_on_blank(&data, layout, proof.as_deref()),
+            Layout::Custom(template) => renderer.render_custom(template, &data, proof.as_deref()),
+            Layout::Standard => renderer.render_with_keyword(&data, proof.as_deref()),
         })
         .await
         .map_err(|e| OpsError::internal(format!("render task: {e}")))?
@@ -590,11 +586,9 @@ impl Ops {
         let Some((decision, certificates)) = self.printable_certificates(actor, id).await? else {
             return Ok(None);
         };
-        let blanks = match on_blanks {
-            true => Some(super::blanks::blank_layouts_of(&self.store, decision.issuer).await?),
-            false => None,
-        };
-        self.render_print(&decision, &certificates, blanks, progress)
+        let layouts =
+            IssuerLayouts::load(&self.store, &self.renderer, decision.issuer, on_blanks).await?;
+        self.render_print(&decision, &certificates, layouts, progress)
             .await
             .map(Some)
     }
@@ -604,7 +598,7 @@ impl Ops {
         &self,
         decision: &Decision,
         certificates: &[CertificateRecord],
-        blanks: Option<Blanks>,
+        layouts: IssuerLayouts,
         progress: Progress,
     ) -> Result<PrintOut, OpsError> {
         render_print(
@@ -612,7 +606,7 @@ impl Ops {
             &self.settings.public_url,
             decision,
             certificates,
-            blanks,
+            layouts,
             progress,
         )
         .await
@@ -643,34 +637,25 @@ pub async fn print_offline(
             expected_en: "a decision in force whose certificates were issued (issueCertificates)",
         }));
     }
-    let blanks = match on_blanks {
-        true => Some(super::blanks::blank_layouts_of(store, decision.issuer).await?),
-        false => None,
-    };
+    let layouts = IssuerLayouts::load(store, renderer, decision.issuer, on_blanks).await?;
     render_print(
         renderer,
         public_url,
         &decision,
         &certificates,
-        blanks,
+        layouts,
         progress,
     )
     .await
     .map(Some)
 }
 
-/// Each form's layout on an issuer's blanks.
-pub type Blanks = std::collections::HashMap<
-    laurel_certificates::CertificateForm,
-    laurel_certificates::BlankLayout,
->;
-
 async fn render_print(
     renderer: &std::sync::Arc<laurel_certificates::Renderer>,
     public_url: &str,
     decision: &Decision,
     certificates: &[CertificateRecord],
-    blanks: Option<Blanks>,
+    layouts: IssuerLayouts,
     progress: Progress,
 ) -> Result<PrintOut, OpsError> {
     let batch = certificates
@@ -683,9 +668,8 @@ async fn render_print(
         .collect::<Result<Vec<_>, OpsError>>()?;
     let count = batch.len();
     let renderer = renderer.clone();
-    let pdf = tokio::task::spawn_blocking(move || match blanks {
-        Some(layouts) => renderer.render_batch_on_blanks(&batch, &layouts, &|done| progress(done)),
-        None => renderer.render_batch(&batch, &|done| progress(done)),
+    let pdf = tokio::task::spawn_blocking(move || {
+        renderer.render_batch_with(&batch, &|form| layouts.layout(form), &|done| progress(done))
     })
     .await
     .map_err(|e| OpsError::internal(format!("render task: {e}")))?

@@ -53,6 +53,7 @@ mod print_jobs;
 mod proposals;
 mod reads;
 mod session;
+mod templates;
 mod webhooks;
 mod workflow;
 
@@ -71,7 +72,7 @@ use laurel_store::Store;
 use crate::error::OpsError;
 use time::OffsetDateTime;
 
-pub use blanks::{BlankLayoutView, blank_layouts_of};
+pub use blanks::{BlankLayoutView, IssuerLayouts};
 pub use certificates::{
     Annulled, Checks, PrintOut, Progress, Verification,
     parse_content as certificates_parse_content, print_offline,

@@ -2,10 +2,10 @@
 //! a progress figure), and an issuer's calibration of its pre-printed blanks (phôi) for each
 //! certificate form. Thin: each field parses its input and calls one operation.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject, Upload};
 use laurel_certificates::{BlankField, BlankLayout, BlankQr};
 use laurel_domain::ids::{DecisionId, UnitId};
-use laurel_store::{PrintJobRecord, Read};
+use laurel_store::{PrintJobRecord, Read, TemplateRecord};
 use time::OffsetDateTime;
 
 use super::types::DecisionNode;
@@ -288,6 +288,61 @@ impl PrintJobNode {
     }
 }
 
+/// An issuer's own certificate template for a form (typst), used instead of Laurel's.
+#[derive(Debug, Clone)]
+pub struct CertificateTemplateNode(pub TemplateRecord);
+
+#[Object(name = "CertificateTemplate")]
+impl CertificateTemplateNode {
+    async fn issuer_unit_id(&self) -> ID {
+        ID(self.0.issuer.to_string())
+    }
+    async fn form(&self) -> CertificateForm {
+        self.0.form.into()
+    }
+    /// SHA-256 of the source.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+    /// Send it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.0.updated_at
+    }
+    /// The typst source.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+}
+
+/// An issuer's own template for a form (ADMIN).
+#[derive(InputObject)]
+pub struct SetCertificateTemplateInput {
+    /// The issuing unit.
+    pub issuer_unit_id: ID,
+    /// The certificate form.
+    pub form: CertificateForm,
+    /// The typst file (GraphQL multipart upload, UTF-8, at most 256 KiB). It reads the
+    /// certificate's fields with `json("data.json")` and its QR code with `image("qr.svg")`,
+    /// and may `#import "fit.typ"`; see `crates/laurel_certificates/templates/certificate.typ`.
+    pub file: Upload,
+    /// The template's `version` read (0: none yet).
+    pub expected_version: i32,
+}
+
+/// An issuer's own template to remove (ADMIN).
+#[derive(InputObject, Debug)]
+pub struct RemoveCertificateTemplateInput {
+    /// The issuing unit.
+    pub issuer_unit_id: ID,
+    /// The certificate form.
+    pub form: CertificateForm,
+    /// The template's `version` read.
+    pub expected_version: i32,
+}
+
 /// A decision's certificates to print.
 #[derive(InputObject, Debug)]
 pub struct PrintCertificatesInput {
@@ -304,6 +359,21 @@ pub struct PrintQuery;
 
 #[Object]
 impl PrintQuery {
+    /// An issuer's own certificate templates, for whoever may read at the issuer.
+    async fn certificate_templates(
+        &self,
+        ctx: &Context<'_>,
+        issuer_unit_id: ID,
+    ) -> Result<Vec<CertificateTemplateNode>> {
+        let issuer = parse_id::<UnitId>("issuerUnitId", &issuer_unit_id)?;
+        Ok(ops(ctx)?
+            .certificate_templates(actor(ctx)?, issuer)
+            .await?
+            .into_iter()
+            .map(CertificateTemplateNode)
+            .collect())
+    }
+
     /// A print job you started (administrators: any), with its progress. Poll it until
     /// `state` is DONE, then download `downloadUrl`.
     async fn print_job(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PrintJobNode>> {
@@ -339,6 +409,58 @@ pub struct PrintMutation;
 
 #[Object]
 impl PrintMutation {
+    /// Sets an issuer's own template for a certificate form (ADMIN). Laurel first renders a
+    /// sample certificate of that form with every field filled (a 300-character citation, a
+    /// long name); a template that fails or gives other than one page is refused with typst's
+    /// own message (VALIDATION). Audited (CERTIFICATE_TEMPLATE_SET, with its SHA-256).
+    async fn set_certificate_template(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCertificateTemplateInput,
+    ) -> Result<CertificateTemplateNode> {
+        let issuer = parse_id::<UnitId>("issuerUnitId", &input.issuer_unit_id)?;
+        let upload = input.file.value(ctx).map_err(|_| {
+            crate::error::OpsError::invalid(laurel_domain::text::InvalidInput::Malformed {
+                field: "file",
+                expected_vi: "một tệp gửi kèm theo chuẩn GraphQL multipart",
+                expected_en: "a file sent as a GraphQL multipart upload",
+            })
+        })?;
+        let set = ops(ctx)?
+            .set_certificate_template(
+                actor(ctx)?,
+                issuer,
+                input.form.into(),
+                Some(upload.content.to_vec()),
+                input.expected_version,
+                now(ctx)?,
+            )
+            .await?
+            .ok_or_else(|| async_graphql::Error::new("template not set"))?;
+        Ok(CertificateTemplateNode(set))
+    }
+
+    /// Removes an issuer's own template for a form (ADMIN): Laurel's prints again. Audited
+    /// (CERTIFICATE_TEMPLATE_REMOVED).
+    async fn remove_certificate_template(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveCertificateTemplateInput,
+    ) -> Result<bool> {
+        let issuer = parse_id::<UnitId>("issuerUnitId", &input.issuer_unit_id)?;
+        ops(ctx)?
+            .set_certificate_template(
+                actor(ctx)?,
+                issuer,
+                input.form.into(),
+                None,
+                input.expected_version,
+                now(ctx)?,
+            )
+            .await?;
+        Ok(true)
+    }
+
     /// Prints every valid certificate of a decision you may read as one PDF, in the
     /// background (what `Decision.certificatesPdfUrl` gives at once, for decisions too big to
     /// wait for): poll `printJob(id)` for its progress, then download its `downloadUrl`.
