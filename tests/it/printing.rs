@@ -288,12 +288,14 @@ async fn a_print_job_reports_progress_and_survives_its_process() {
     for name in ["Đặng Quốc Bảo", "Lê Thị Vệ", "Nguyễn Thị Ngọc Huyền"] {
         assert!(text.contains(name), "{name}:\n{text}");
     }
-    // Someone else's job is not theirs to see or download.
-    let other = server
-        .err(Some(&org.other_head), JOB, json!({ "id": id }))
-        .await;
-    assert_eq!(other["extensions"]["code"], "FORBIDDEN", "{other}");
-    assert_eq!(get(&server, &org.other_head, &url).await.status(), 403);
+    // Someone else's job is not theirs to know of or download.
+    assert!(
+        server
+            .ok(Some(&org.other_head), JOB, json!({ "id": id }))
+            .await["printJob"]
+            .is_null()
+    );
+    assert_eq!(get(&server, &org.other_head, &url).await.status(), 404);
     assert!(
         server
             .ok(Some(&org.office), JOB, json!({ "id": "no-such-job" }))
@@ -454,6 +456,28 @@ async fn an_issuer_template_is_checked_then_used_then_removed() {
     )
     .await;
     assert_eq!(laurel_tests::pdf_text(&batch), text);
+    // The template does not mention the proof; the PDF carries it all the same.
+    let single = pdf(
+        &server,
+        &org.office,
+        &format!("/certificates/{certificate}.pdf"),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mau-rieng.pdf");
+    std::fs::write(&file, &single).unwrap();
+    let base = server.base.clone();
+    let args = [
+        "laurel",
+        "verify",
+        "--file",
+        file.to_str().unwrap(),
+        "--url",
+        &base,
+    ];
+    let cli = <laurel::cli::Cli as clap::Parser>::try_parse_from(args).unwrap();
+    let mut said = Vec::new();
+    laurel::cli::run(cli, &mut said).await.unwrap();
 
     // Someone who read version 0 is told to reload.
     let stale = upload_template(&server, &org.admin, input(0), TEMPLATE).await;

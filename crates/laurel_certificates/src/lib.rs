@@ -389,6 +389,10 @@ impl Renderer {
         if pages != 1 {
             return Err(RenderError::PageCount { pages });
         }
+        // The signed proof is in the metadata whatever the template says, so an issuer's own
+        // template cannot lose it (`laurel verify --file` reads it there).
+        let mut document = document;
+        document.info_mut().keywords = keyword.map(|k| vec![k.into()]).unwrap_or_default();
         Ok(Compiled {
             document,
             warnings,
@@ -562,7 +566,7 @@ impl Renderer {
             ident.update(json);
         }
         let info = typst::model::DocumentInfo {
-            title: Some(format!("{} giấy chứng nhận", pages.len()).into()),
+            title: Some(format!("{} bằng, giấy khen", pages.len()).into()),
             date: Smart::Custom(None),
             ..Default::default()
         };

@@ -405,6 +405,10 @@ fn entity_vi(entity: &str) -> &'static str {
         "council_session" => "phiên họp Hội đồng",
         "membership" => "nhiệm kỳ thành viên Hội đồng",
         "minutes" => "biên bản họp Hội đồng",
+        "blank layout" => "bố cục in trên phôi",
+        "certificate template" => "mẫu bằng/giấy khen",
+        "print job" => "lệnh in",
+        "certificate form" => "loại bằng/giấy khen",
         _ => "đối tượng",
     }
 }

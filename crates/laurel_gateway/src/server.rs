@@ -878,17 +878,7 @@ async fn certificate_pdf(
     Data(state): Data<&Arc<AppState>>,
 ) -> Response {
     let result = async {
-        let id: CertificateId = file
-            .strip_suffix(".pdf")
-            .ok_or(OpsError::NotFound {
-                entity: "certificate",
-                id: file.clone(),
-            })?
-            .parse()
-            .map_err(|_| OpsError::NotFound {
-                entity: "certificate",
-                id: file.clone(),
-            })?;
+        let id: CertificateId = id_of_pdf(&file, "certificate")?;
         let actor = http_actor(state, req).await?;
         let certificate =
             state
@@ -934,11 +924,7 @@ async fn decision_pdf(
             entity: "decision",
             id: file.clone(),
         };
-        let id: laurel_domain::ids::DecisionId = file
-            .strip_suffix(".pdf")
-            .ok_or_else(not_found)?
-            .parse()
-            .map_err(|_| not_found())?;
+        let id: laurel_domain::ids::DecisionId = id_of_pdf(&file, "decision")?;
         let actor = http_actor(state, req).await?;
         state
             .ops
@@ -965,11 +951,7 @@ async fn print_job_pdf(
             entity: "print job",
             id: file.clone(),
         };
-        let id: uuid::Uuid = file
-            .strip_suffix(".pdf")
-            .ok_or_else(not_found)?
-            .parse()
-            .map_err(|_| not_found())?;
+        let id: uuid::Uuid = id_of_pdf(&file, "print job")?;
         let actor = http_actor(state, req).await?;
         state
             .ops
@@ -1054,6 +1036,16 @@ async fn certificates_pdf(
         }
         Err(e) => ops_error_response(&e),
     }
+}
+
+/// The id in a `{id}.pdf` path segment; anything else is not found.
+fn id_of_pdf<T: std::str::FromStr>(file: &str, entity: &'static str) -> Result<T, OpsError> {
+    file.strip_suffix(".pdf")
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| OpsError::NotFound {
+            entity,
+            id: file.to_owned(),
+        })
 }
 
 /// A PDF shown inline under `filename`. Every PDF Laurel serves names people: never kept by

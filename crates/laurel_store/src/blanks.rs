@@ -100,7 +100,7 @@ impl WriteTx {
             let actual = current().await?;
             if actual != 0 {
                 return Err(StoreError::Conflict {
-                    entity: "blank_layout",
+                    entity: "blank layout",
                     id: id(),
                     expected: 0,
                     actual,
@@ -141,7 +141,7 @@ impl WriteTx {
             Ok(expected_version + 1)
         } else {
             Err(StoreError::Conflict {
-                entity: "blank_layout",
+                entity: "blank layout",
                 id: id(),
                 expected: expected_version,
                 actual: current().await?,

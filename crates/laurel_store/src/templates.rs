@@ -86,7 +86,7 @@ impl WriteTx {
         let actual = self.template_version(issuer, form).await?;
         if actual != expected {
             return Err(StoreError::Conflict {
-                entity: "certificate_template",
+                entity: "certificate template",
                 id: format!("{}/{}", issuer.0, form.code()),
                 expected,
                 actual,
