@@ -89,16 +89,18 @@ pub enum MailSetupError {
     Hour(u8),
 }
 
-/// The first instant at local hour `hour` (Asia/Ho_Chi_Minh) strictly after `now`.
+/// The first instant at local hour `hour` (Asia/Ho_Chi_Minh) strictly after `now`, in UTC (it
+/// is stored and compared with other instants, which SQLite does as text).
 pub fn next_digest(now: OffsetDateTime, hour: u8) -> OffsetDateTime {
     let local = now.to_offset(VIETNAM);
     let at = Time::from_hms(hour.min(23), 0, 0).unwrap_or(Time::MIDNIGHT);
     let today = local.date().with_time(at).assume_offset(VIETNAM);
-    if today > local {
+    let next = if today > local {
         today
     } else {
         today + time::Duration::days(1)
-    }
+    };
+    next.to_offset(time::UtcOffset::UTC)
 }
 
 /// A running notifier.
@@ -341,7 +343,10 @@ mod tests {
             ),
         ];
         for (now, expected) in cases {
-            assert_eq!(next_digest(now, 7), expected, "{now}");
+            let next = next_digest(now, 7);
+            assert_eq!(next, expected, "{now}");
+            // Stored and compared with UTC instants (SQLite compares the text).
+            assert_eq!(next.offset(), time::UtcOffset::UTC, "{now}");
         }
     }
 }

@@ -895,6 +895,12 @@ pub trait ReadReview: Conn {
         from: OffsetDateTime,
         until: OffsetDateTime,
     ) -> Result<Vec<StageStat>, StoreError> {
+        // Timestamps are stored in UTC; SQLite compares them as text, so the bounds must be in
+        // UTC too (Vietnam's midnight is 17:00 UTC the day before).
+        let (from, until) = (
+            from.to_offset(time::UtcOffset::UTC),
+            until.to_offset(time::UtcOffset::UTC),
+        );
         let rows = nomination_event::Entity::find()
             .filter(nomination_event::Column::IssuerUnitId.eq(issuer.0))
             .filter(nomination_event::Column::CompletedStage.is_not_null())
