@@ -56,9 +56,7 @@ impl Ops {
             Some(record) => BlankLayoutView {
                 issuer,
                 form,
-                layout: serde_json::from_str(&record.layout).map_err(|e| {
-                    OpsError::internal(format!("blank layout {issuer}/{}: {e}", form.code()))
-                })?,
+                layout: parse_layout(&record)?,
                 version: record.version,
                 updated_at: Some(record.updated_at),
             },
@@ -185,10 +183,7 @@ impl IssuerLayouts {
                 })
                 .collect();
             for record in store.blank_layouts(issuer).await? {
-                let layout = serde_json::from_str(&record.layout).map_err(|e| {
-                    OpsError::internal(format!("blank layout {issuer}/{}: {e}", record.form.code()))
-                })?;
-                layouts.insert(layout_form(record.form), layout);
+                layouts.insert(layout_form(record.form), parse_layout(&record)?);
             }
             return Ok(IssuerLayouts {
                 blanks: Some(layouts),
@@ -218,6 +213,17 @@ impl IssuerLayouts {
                 .map_or(Layout::Standard, Layout::Custom),
         }
     }
+}
+
+/// A stored calibration, read back.
+fn parse_layout(record: &laurel_store::BlankLayoutRecord) -> Result<BlankLayout, OpsError> {
+    serde_json::from_str(&record.layout).map_err(|e| {
+        OpsError::internal(format!(
+            "blank layout {}/{}: {e}",
+            record.issuer,
+            record.form.code()
+        ))
+    })
 }
 
 /// A layout problem, in the API's words.
