@@ -76,24 +76,7 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
     }
 
     // Annulled for one of them: the new decision cites the first and the ground.
-    let n = server
-        .ok(Some(&org.signer), q!("nomination"), json!({ "id": bao }))
-        .await;
-    let annulment = server
-        .ok(
-            Some(&org.signer),
-            q!("annul_decision"),
-            json!({ "input": {
-                "decisionId": decision,
-                "ground": "B",
-                "reason": "Hồ sơ kê khai không đúng sự thật.",
-                "nominations": [{ "id": bao, "expectedVersion": n["nomination"]["version"] }],
-                "capacity": "KT",
-                "signerTitle": "Phó Giám đốc",
-            } }),
-        )
-        .await["annulDecision"]["decision"]
-        .clone();
+    let annulment = org.annul(&server, decision, &bao).await["decision"].clone();
     let text = decision_text(&server, &org.office, annulment["id"].as_str().unwrap()).await;
     for expected in [
         "Về việc hủy bỏ quyết định khen thưởng",

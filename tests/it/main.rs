@@ -10,6 +10,7 @@ mod bad_input;
 mod bench;
 mod concurrency;
 mod council;
+mod credentials;
 mod decision_pdf;
 mod gia_lai;
 mod idempotency;

@@ -188,27 +188,7 @@ async fn certificates_are_signed_and_verify_online_and_offline() {
     assert_eq!(result, Ok(()), "{out}");
 
     // Annulled: still genuine, but the page and the command say it was annulled, and by what.
-    let n = server
-        .ok(
-            Some(&org.signer),
-            q!("nomination"),
-            json!({ "id": nomination }),
-        )
-        .await;
-    server
-        .ok(
-            Some(&org.signer),
-            q!("annul_decision"),
-            json!({ "input": {
-                "decisionId": decision,
-                "ground": "B",
-                "reason": "Hồ sơ kê khai không đúng sự thật",
-                "nominations": [{ "id": nomination, "expectedVersion": n["nomination"]["version"] }],
-                "capacity": "KT",
-                "signerTitle": "Phó Giám đốc",
-            } }),
-        )
-        .await;
+    org.annul(&server, &decision, &nomination).await;
     let annulled = verify_json(&server, &code).await;
     assert_eq!(annulled["status"], "ANNULLED", "{annulled}");
     assert_eq!(annulled["checks"]["notAnnulled"], false);

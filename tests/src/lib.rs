@@ -687,6 +687,33 @@ impl Org {
         (id, decision, certificate)
     }
 
+    /// The signer annuls one nomination of `decision` on ground B (Law 06/2022 Art 93.2.b:
+    /// false declarations); returns the `annulDecision` answer.
+    pub async fn annul(&self, server: &TestServer, decision: &str, nomination: &str) -> Value {
+        let n = server
+            .ok(
+                Some(&self.signer),
+                q!("nomination"),
+                json!({ "id": nomination }),
+            )
+            .await;
+        server
+            .ok(
+                Some(&self.signer),
+                q!("annul_decision"),
+                json!({ "input": {
+                    "decisionId": decision,
+                    "ground": "B",
+                    "reason": "Hồ sơ kê khai không đúng sự thật.",
+                    "nominations": [{ "id": nomination, "expectedVersion": n["nomination"]["version"] }],
+                    "capacity": "KT",
+                    "signerTitle": "Phó Giám đốc",
+                } }),
+            )
+            .await["annulDecision"]
+            .clone()
+    }
+
     /// Drafts a Giấy khen for `person`, attaches its dossier and submits it; returns (id,
     /// version), the nomination waiting for the province's office.
     pub async fn just_submitted(

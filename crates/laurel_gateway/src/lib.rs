@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod auth;
+pub mod credentials;
 pub mod dispatch;
 pub mod edge;
 pub mod error;

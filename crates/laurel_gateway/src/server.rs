@@ -15,6 +15,8 @@
 //! | `GET /units/{id}/blanks/{form}/calibration.pdf` | the calibration sheet of an issuer's blank of a certificate form |
 //! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
+//! | `GET /credentials/{code}.jwt` | the certificate as an Open Badges 3.0 credential, signed (public, limited like `/verify`) |
+//! | `GET /issuers/{id}`, `…/keys/{kid}`, `…/achievements/{award}`, `…/status/{year}` | an issuer's OB 3.0 profile, public keys (JWK), awards and revocation lists (public; see [`crate::credentials`]) |
 //!
 //! Every request runs in a tracing span carrying its request id: the client's `X-Request-Id`
 //! when it is 1 to 64 characters of `[A-Za-z0-9._-]`, else a new UUIDv7. The id is returned in
@@ -45,6 +47,8 @@ use serde_json::json;
 use tracing::Instrument as _;
 
 use crate::auth;
+
+mod credentials;
 use crate::edge::Clock;
 use crate::error::OpsError;
 use crate::feed::EventFeed;
@@ -241,6 +245,26 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
             get(minutes_pdf).with(counted("/council-sessions/{id}/minutes.pdf")),
         )
         .at("/verify/:code", get(verify).with(counted("/verify/{code}")))
+        .at(
+            "/credentials/:file",
+            get(credentials::credential).with(counted("/credentials/{code}.jwt")),
+        )
+        .at(
+            "/issuers/:unit",
+            get(credentials::profile).with(counted("/issuers/{id}")),
+        )
+        .at(
+            "/issuers/:unit/keys/:kid",
+            get(credentials::key).with(counted("/issuers/{id}/keys/{kid}")),
+        )
+        .at(
+            "/issuers/:unit/achievements/:award",
+            get(credentials::achievement).with(counted("/issuers/{id}/achievements/{award}")),
+        )
+        .at(
+            "/issuers/:unit/status/:year",
+            get(credentials::status_list).with(counted("/issuers/{id}/status/{year}")),
+        )
         .at(
             "/.well-known/laurel-keys.json",
             get(key_set).with(counted("/.well-known/laurel-keys.json")),
@@ -1068,13 +1092,9 @@ fn wants_json(req: &Request) -> bool {
         .is_some_and(|accept| accept.contains("application/json"))
 }
 
-#[handler]
-async fn verify(
-    req: &Request,
-    Path(code): Path<String>,
-    Data(state): Data<&Arc<AppState>>,
-) -> Response {
-    let json = wants_json(req);
+/// The per-client limit on lookups by code (`/verify`, `/credentials`): `Some(429)` when this
+/// client is over it.
+pub(crate) fn throttled(req: &Request, state: &AppState, json: bool) -> Option<Response> {
     if let Some(client) = client_ip(req) {
         // The state of clients not seen for a while is dropped now and then.
         if state.verify_limits.len() > 10_000 {
@@ -1106,8 +1126,21 @@ async fn verify(
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
-            return response;
+            return Some(response);
         }
+    }
+    None
+}
+
+#[handler]
+async fn verify(
+    req: &Request,
+    Path(code): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let json = wants_json(req);
+    if let Some(refused) = throttled(req, state, json) {
+        return refused;
     }
     let mut response = verify_response(&state.ops, &code, json).await;
     // The answer depends on Accept, and a certificate's status can change (annulment).
@@ -1165,6 +1198,7 @@ fn verification_json(v: &Verification) -> serde_json::Value {
         "goldenBookNumber": v.golden_book_number,
         "contentSha256": v.content_sha256,
         "keyId": v.key_id,
+        "credentialUrl": v.credential_url,
         "checks": {
             "codeKnown": v.checks.code_known,
             "signatureValid": v.checks.signature_valid,
@@ -1317,7 +1351,22 @@ fn verification_page(v: &Verification) -> String {
             "Not annulled"
         ),
     );
-    let body = body.replacen("</dl>", &format!("{unit}</dl>{annulled}{checks}"), 1);
+    let credential = v
+        .credential_url
+        .as_deref()
+        .map(|url| {
+            format!(
+                "<p><a id=\"credential\" href=\"{}\">Tải chứng nhận số (Open Badges 3.0)</a> \
+                 <span class=\"en\">Download as a verifiable credential (Open Badges 3.0)</span></p>",
+                escape(url)
+            )
+        })
+        .unwrap_or_default();
+    let body = body.replacen(
+        "</dl>",
+        &format!("{unit}</dl>{annulled}{checks}{credential}"),
+        1,
+    );
     page(&format!("{vi} · {en}"), &body)
 }
 

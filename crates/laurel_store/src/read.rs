@@ -469,6 +469,56 @@ pub trait Read: Conn {
             .collect()
     }
 
+    /// The status list of an issuer's certificates of a year (W3C Bitstring Status List, one
+    /// bit per golden-book number, which the issuer's sequence makes unique in the year): the
+    /// highest number issued (`None` when none was) and the numbers annulled, by their own
+    /// annulment or their whole decision's. Two statements, whatever the list's size.
+    async fn certificate_status_list(
+        &self,
+        issuer: UnitId,
+        year: i32,
+    ) -> Result<(Option<i32>, Vec<i32>), StoreError> {
+        let decisions = |annulled_only: bool| {
+            let mut query = Query::select();
+            query
+                .column(decision::Column::Id)
+                .from(decision::Entity)
+                .and_where(decision::Column::IssuerUnitId.eq(issuer.0))
+                .and_where(decision::Column::Year.eq(year));
+            if annulled_only {
+                query.and_where(
+                    decision::Column::State
+                        .eq(laurel_domain::decision::DecisionState::Annulled.code()),
+                );
+            }
+            query.to_owned()
+        };
+        let highest: Option<Option<i32>> = certificate::Entity::find()
+            .select_only()
+            .column_as(certificate::Column::GoldenBookNo.max(), "highest")
+            .filter(certificate::Column::DecisionId.in_subquery(decisions(false)))
+            .into_tuple()
+            .one(self.conn())
+            .await?;
+        let annulled: Vec<i32> = certificate::Entity::find()
+            .select_only()
+            .column(certificate::Column::GoldenBookNo)
+            .filter(certificate::Column::DecisionId.in_subquery(decisions(false)))
+            .filter(
+                Condition::any()
+                    .add(
+                        certificate::Column::Status
+                            .eq(laurel_domain::certificate::CertificateStatus::Annulled.code()),
+                    )
+                    .add(certificate::Column::DecisionId.in_subquery(decisions(true))),
+            )
+            .order_by_asc(certificate::Column::GoldenBookNo)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        Ok((highest.flatten(), annulled))
+    }
+
     /// The certificate issued for a nomination, if any.
     async fn certificate_of_nomination(
         &self,

@@ -55,6 +55,8 @@ pub struct Verification {
     pub key_id: Option<String>,
     /// What was signed, and the signature, for anyone to check against the published keys.
     pub proof: Option<crate::keys::Proof>,
+    /// The certificate as a signed Open Badges 3.0 credential (`None`: issued before signing).
+    pub credential_url: Option<String>,
 }
 
 /// The checks behind a verification.
@@ -422,6 +424,10 @@ impl Ops {
             },
             annulled,
             key_id: certificate.key_id.clone(),
+            credential_url: certificate
+                .key_id
+                .as_ref()
+                .map(|_| self.credential_url(&certificate.code)),
             proof: match (&certificate.key_id, &certificate.signature) {
                 (Some(kid), Some(sig)) => Some(crate::keys::Proof {
                     code: certificate.code.as_str().to_owned(),
@@ -476,6 +482,15 @@ impl Ops {
     /// The public verification page of a code, as encoded in the certificate's QR code.
     pub fn verify_url(&self, code: &VerificationCode) -> String {
         verify_url(&self.settings.public_url, code)
+    }
+
+    /// Where a certificate is downloaded as a signed Open Badges 3.0 credential.
+    pub fn credential_url(&self, code: &VerificationCode) -> String {
+        format!(
+            "{}/credentials/{}.jwt",
+            self.settings.public_url.trim_end_matches('/'),
+            code.as_str()
+        )
     }
 
     /// Renders a certificate's PDF from its frozen content: the whole certificate, or only its

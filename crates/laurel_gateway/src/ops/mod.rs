@@ -41,6 +41,7 @@ macro_rules! in_tx {
 mod blanks;
 mod certificates;
 mod councils;
+mod credentials;
 mod decision_pdf;
 mod decisions;
 mod delegations;

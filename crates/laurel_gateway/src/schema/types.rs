@@ -790,6 +790,16 @@ impl CertificateNode {
     async fn verify_url(&self, ctx: &Context<'_>) -> Result<String> {
         Ok(ops(ctx)?.verify_url(&self.0.code))
     }
+    /// The certificate as a signed Open Badges 3.0 credential (a JWT, public like the
+    /// verification page); none for certificates issued before signing.
+    async fn credential_url(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let ops = ops(ctx)?;
+        Ok(self
+            .0
+            .key_id
+            .as_ref()
+            .map(|_| ops.credential_url(&self.0.code)))
+    }
     async fn decision(&self, ctx: &Context<'_>) -> Result<DecisionNode> {
         Ok(DecisionNode(
             ops(ctx)?
@@ -841,6 +851,9 @@ pub struct VerificationNode {
     pub annulled_by: Option<AnnulledBy>,
     /// The id of the issuer's key that signed it (see `/.well-known/laurel-keys.json`).
     pub key_id: Option<String>,
+    /// The certificate as a signed Open Badges 3.0 credential (a JWT), for wallets and
+    /// verifiers abroad; none for certificates issued before signing.
+    pub credential_url: Option<String>,
 }
 
 /// The checks behind a verification, one by one.
@@ -887,6 +900,7 @@ impl From<Verification> for VerificationNode {
                 ground_text: a.ground_vi,
             }),
             key_id: v.key_id,
+            credential_url: v.credential_url,
             code: v.code,
             status: v.status.into(),
             recipient_name: v.recipient_name,
