@@ -19,6 +19,7 @@ mod m20261130_000008_signed_certificates;
 mod m20261130_000009_blank_layouts;
 mod m20261130_000010_print_jobs;
 mod m20261130_000011_certificate_templates;
+mod m20261130_000012_movements;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_blank_layouts::Migration),
             Box::new(m20261130_000010_print_jobs::Migration),
             Box::new(m20261130_000011_certificate_templates::Migration),
+            Box::new(m20261130_000012_movements::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod decision_pdf;
 mod gia_lai;
 mod idempotency;
 mod live;
+mod movements;
 mod notifications;
 mod operations;
 mod printing;

@@ -310,13 +310,16 @@ pub enum Action {
     /// Run a council session: open it, record presence, recusals, written opinions, tallies
     /// and judgements, close it (the target is the issuer). Members cast their own ballots.
     RunCouncilSession,
+    /// Launch an emulation movement (the target is the launching unit): its emulation office's
+    /// clerk or its signer.
+    LaunchMovement,
     /// Read units' people, nominations, decisions and certificates (the target is the unit read).
     Read,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::ManageOrganisation,
         Action::RecordPerson,
         Action::RecordFacts,
@@ -328,6 +331,7 @@ impl Action {
         Action::TrackRecovery,
         Action::ManageCouncil,
         Action::RunCouncilSession,
+        Action::LaunchMovement,
         Action::Read,
     ];
 
@@ -344,6 +348,7 @@ impl Action {
             Action::TrackRecovery => "theo dõi thu hồi hiện vật, tiền thưởng",
             Action::ManageCouncil => "thiết lập Hội đồng Thi đua - Khen thưởng",
             Action::RunCouncilSession => "điều hành phiên họp Hội đồng",
+            Action::LaunchMovement => "phát động phong trào thi đua",
             Action::Read => "xem dữ liệu",
         }
     }
@@ -361,6 +366,7 @@ impl Action {
             Action::TrackRecovery => "track the recovery of annulled awards",
             Action::ManageCouncil => "set up the emulation council",
             Action::RunCouncilSession => "run council sessions",
+            Action::LaunchMovement => "launch emulation movements",
             Action::Read => "read data",
         }
     }
@@ -397,6 +403,7 @@ pub fn policy(action: Action) -> &'static [(Role, Reach)] {
         Action::TrackRecovery => &[(Signer, Exact), (Clerk, Exact)],
         Action::ManageCouncil => &[(Admin, Global), (Signer, Exact)],
         Action::RunCouncilSession => &[(CouncilSecretary, Exact)],
+        Action::LaunchMovement => &[(Signer, Exact), (Clerk, Exact)],
         Action::Read => &[
             (Admin, Global),
             (Clerk, Subtree),

@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::ids::{
-    AccountId, CertificateId, CouncilId, DecisionId, DelegationId, DocumentId, NominationId,
-    PersonId, ProposalId, SessionId, UnitId,
+    AccountId, CertificateId, CouncilId, DecisionId, DelegationId, DocumentId, MovementId,
+    NominationId, PersonId, ProposalId, SessionId, UnitId,
 };
 use crate::nomination::{Nomination, Progress};
 use crate::org::UnitPath;
@@ -186,6 +186,8 @@ pub enum Subject {
     Calendar,
     /// A webhook endpoint.
     Webhook(Uuid),
+    /// An emulation movement.
+    Movement(MovementId),
 }
 
 impl Subject {
@@ -209,6 +211,7 @@ impl Subject {
             Subject::Document(_) => "document",
             Subject::Calendar => "calendar",
             Subject::Webhook(_) => "webhook",
+            Subject::Movement(_) => "movement",
         }
     }
 
@@ -228,6 +231,7 @@ impl Subject {
             Subject::Delegation(id) => id.0,
             Subject::Document(id) => id.0,
             Subject::Calendar => Uuid::nil(),
+            Subject::Movement(id) => id.0,
         }
     }
 }
@@ -276,6 +280,8 @@ kinds! {
     RecoveryRecorded => "RECOVERY_RECORDED",
     /// A certificate was issued.
     CertificateIssued => "CERTIFICATE_ISSUED",
+    /// An emulation movement was launched.
+    MovementLaunched => "MOVEMENT_LAUNCHED",
     /// A council was set up.
     CouncilCreated => "COUNCIL_CREATED",
     /// A council was renamed or its quorum changed.

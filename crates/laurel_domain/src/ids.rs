@@ -77,6 +77,10 @@ id_type!(
     ProposalId
 );
 id_type!(
+    /// Phong trào thi đua — an emulation movement.
+    MovementId
+);
+id_type!(
     /// A document of a dossier.
     DocumentId
 );

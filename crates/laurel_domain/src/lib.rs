@@ -12,6 +12,7 @@ pub mod events;
 pub mod fact;
 pub mod ids;
 pub mod message;
+pub mod movement;
 pub mod nomination;
 pub mod notification;
 pub mod org;

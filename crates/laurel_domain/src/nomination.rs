@@ -10,7 +10,7 @@ use time::Date;
 
 use crate::award::{AwardKind, RecipientKind};
 use crate::dossier::DocumentKind;
-use crate::ids::{AccountId, DecisionId, NominationId, PersonId, ProposalId, UnitId};
+use crate::ids::{AccountId, DecisionId, MovementId, NominationId, PersonId, ProposalId, UnitId};
 use crate::message::Explain;
 use crate::org::UnitPath;
 use crate::quota::QuotaExceeded;
@@ -324,6 +324,9 @@ pub struct Nomination {
     pub proposal: Option<ProposalId>,
     /// The decision that awarded it, once signed.
     pub decision: Option<DecisionId>,
+    /// The emulation movement it was made in, if any (fixed at drafting).
+    #[serde(default)]
+    pub movement: Option<MovementId>,
     progress: Progress,
 }
 
@@ -355,8 +358,16 @@ impl Nomination {
             drafted_by,
             proposal: None,
             decision: None,
+            movement: None,
             progress: Progress::draft(today),
         }
+    }
+
+    /// The same nomination, made in `movement` (the caller checked that the movement admits
+    /// it: [`crate::movement::Movement::admits`]).
+    pub fn in_movement(mut self, movement: Option<MovementId>) -> Nomination {
+        self.movement = movement;
+        self
     }
 
     /// A nomination as it was saved (for the store).
@@ -391,6 +402,7 @@ impl Nomination {
             drafted_by,
             proposal,
             decision,
+            movement: None,
             progress,
         }
     }

@@ -22,6 +22,7 @@ use async_graphql::ErrorExtensions;
 use laurel_domain::Explain;
 use laurel_domain::authz::{Denied, InvalidGrant};
 use laurel_domain::council::CouncilError;
+use laurel_domain::movement::MovementRefusal;
 use laurel_domain::nomination::RuleViolation;
 use laurel_domain::text::InvalidInput;
 use laurel_domain::workflow::{SeparationOfDuties, TransitionError};
@@ -70,6 +71,8 @@ pub enum OpsError {
     Rules(Vec<RuleViolation>),
     /// A council session refuses it (quorum, who may vote, the kind of vote).
     Council(CouncilError),
+    /// An emulation movement refuses the nomination (window, participants, awards, period).
+    Movement(MovementRefusal),
     /// Stale `expectedVersion`.
     Conflict {
         /// The entity.
@@ -107,7 +110,7 @@ impl OpsError {
             OpsError::NotFound { .. } => "NOT_FOUND",
             OpsError::Invalid(_) | OpsError::Duplicate { .. } => "VALIDATION",
             OpsError::Transition(_) => "INVALID_TRANSITION",
-            OpsError::Rules(_) => "RULE_VIOLATION",
+            OpsError::Rules(_) | OpsError::Movement(_) => "RULE_VIOLATION",
             OpsError::Council(e) => match e {
                 CouncilError::NotAMember(_) | CouncilError::NotPresent | CouncilError::Recused => {
                     "FORBIDDEN"
@@ -188,6 +191,7 @@ impl OpsError {
             ),
             OpsError::Transition(e) => (e.message_vi(), e.message_en()),
             OpsError::Council(e) => (e.message_vi(), e.message_en()),
+            OpsError::Movement(e) => (e.message_vi(), e.message_en()),
             OpsError::Rules(violations) => (
                 join(violations.iter().map(Explain::message_vi)),
                 join(violations.iter().map(Explain::message_en)),
@@ -271,6 +275,10 @@ impl OpsError {
                     let accepted: Vec<async_graphql::Value> =
                         e.accepted.iter().map(|c| c.code().into()).collect();
                     ext.set("accepted", accepted);
+                }
+                OpsError::Movement(refusal) => {
+                    ext.set("field", "movementId");
+                    ext.set("reason", refusal.code());
                 }
                 OpsError::Unauthenticated(_)
                 | OpsError::Council(_)

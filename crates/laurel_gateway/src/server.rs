@@ -793,9 +793,10 @@ fn ops_error_response(e: &OpsError) -> Response {
             "VALIDATION" => StatusCode::BAD_REQUEST,
             _ => StatusCode::CONFLICT,
         },
-        OpsError::Transition(_) | OpsError::Rules(_) | OpsError::Conflict { .. } => {
-            StatusCode::CONFLICT
-        }
+        OpsError::Transition(_)
+        | OpsError::Rules(_)
+        | OpsError::Movement(_)
+        | OpsError::Conflict { .. } => StatusCode::CONFLICT,
         OpsError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
         OpsError::Internal(detail) => {
             tracing::error!(%detail, "internal error");

@@ -9,7 +9,9 @@ use laurel_domain::decision::{
     Decision, DecisionKind, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
 };
 use laurel_domain::ids::ProposalId;
-use laurel_domain::ids::{AccountId, CertificateId, DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::ids::{
+    AccountId, CertificateId, DecisionId, MovementId, NominationId, PersonId, UnitId,
+};
 use laurel_domain::nomination::{Nomination, NominationState, Nominee, Period, Progress};
 use laurel_domain::org::{Person, Unit, UnitCode, UnitPath};
 use laurel_domain::workflow::{AnnulGround, Position, WorkflowRef};
@@ -19,7 +21,7 @@ use crate::StoreError;
 use crate::entity::{account, audit_log, certificate, decision, nomination, person, unit};
 use crate::records::{Account, AuditEntry, CertificateRecord, NominationRecord};
 
-fn corrupt(entity: &'static str, id: Uuid, detail: impl ToString) -> StoreError {
+pub(crate) fn corrupt(entity: &'static str, id: Uuid, detail: impl ToString) -> StoreError {
     StoreError::Corrupt {
         entity,
         id: id.to_string(),
@@ -178,7 +180,8 @@ pub(crate) fn nomination(m: nomination::Model) -> Result<NominationRecord, Store
         m.proposal_id.map(ProposalId),
         m.decision_id.map(DecisionId),
         progress,
-    );
+    )
+    .in_movement(m.movement_id.map(MovementId));
     Ok(NominationRecord {
         nomination,
         proposing_path: parse_path(m.id, &m.proposing_path)?,

@@ -10,6 +10,7 @@ mod error;
 mod facts;
 mod idempotency;
 mod keys;
+mod movements;
 mod notifications;
 mod print_jobs;
 mod read;
@@ -40,6 +41,7 @@ pub use facts::{
 };
 pub use idempotency::Reservation;
 pub use keys::SigningKeyRecord;
+pub use movements::ReadMovements;
 pub use notifications::{
     ClaimedNotification, MailOutcome, NotificationRecord, NotificationStatus, NotifyClock,
 };

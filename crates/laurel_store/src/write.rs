@@ -294,6 +294,7 @@ impl WriteTx {
             proposal_id: Set(nomination.proposal.map(|id| id.0)),
             waiting_role: Set(waiting.map(|w| w.role.code().to_string())),
             waiting_unit_id: Set(waiting.map(|w| w.unit.0)),
+            movement_id: Set(nomination.movement.map(|m| m.0)),
         })
         .exec_without_returning(&self.tx)
         .await?;

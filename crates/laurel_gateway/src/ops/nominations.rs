@@ -4,14 +4,14 @@
 use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::AwardKind;
 use laurel_domain::calendar::local_date;
-use laurel_domain::ids::{NominationId, UnitId};
+use laurel_domain::ids::{MovementId, NominationId, UnitId};
 use laurel_domain::nomination::{
     ACHIEVEMENT_MAX, Nomination, NominationDraft, Nominee, REASON_MAX,
 };
 use laurel_domain::rules::{CommendationKind, Eligibility};
 use laurel_domain::text::bounded_line;
 use laurel_domain::workflow::Command;
-use laurel_store::{NominationRecord, Read, Waiting};
+use laurel_store::{NominationRecord, Read, ReadMovements, Waiting};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -34,8 +34,10 @@ pub struct CreateNomination {
     pub period: i32,
     /// The citation.
     pub achievement: String,
-    /// Regular (annual), đột xuất, thematic...
-    pub kind: CommendationKind,
+    /// Regular (annual), đột xuất, thematic...; `None`: the movement's kind, or regular.
+    pub kind: Option<CommendationKind>,
+    /// The movement it is made in.
+    pub movement: Option<MovementId>,
 }
 
 impl Ops {
@@ -71,17 +73,30 @@ impl Ops {
             actor.authorize(Action::DraftNomination, &path)?;
             tx.require_unit(draft.issuer).await?;
             let checked = draft.clone().check(&path)?;
+            let kind = match input.movement {
+                None => input.kind.unwrap_or_default(),
+                Some(id) => {
+                    let movement = tx.movement(id).await?.ok_or(OpsError::NotFound {
+                        entity: "movement",
+                        id: id.to_string(),
+                    })?;
+                    movement
+                        .admits(&path, draft.award, draft.period.year(), input.kind, today)
+                        .map_err(OpsError::Movement)?
+                }
+            };
             let ruleset = self.ruleset_for_period(draft.period.year())?;
             let nomination = Nomination::draft(
                 checked,
                 NominationId(edge::new_id()),
                 proposing_unit,
-                input.kind,
+                kind,
                 ruleset.id.clone(),
                 workflow.reference(),
                 actor.account,
                 today,
-            );
+            )
+            .in_movement(input.movement);
             let waiting = Waiting {
                 role: workflow.stage(0).role,
                 unit: proposing_unit,

@@ -11,10 +11,11 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use laurel_domain::decision::Decision;
-use laurel_domain::ids::{DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::ids::{DecisionId, MovementId, NominationId, PersonId, UnitId};
+use laurel_domain::movement::Movement;
 use laurel_domain::org::{Person, Unit};
 use laurel_domain::rules::Eligibility;
-use laurel_store::{CertificateRecord, DecisionRecipient, Read, ReadFacts};
+use laurel_store::{CertificateRecord, DecisionRecipient, Read, ReadFacts, ReadMovements};
 use time::Date;
 
 use crate::error::OpsError;
@@ -71,6 +72,21 @@ impl Loader<DecisionId> for Batch {
             .await
             .map_err(failed)?;
         Ok(decisions.into_iter().map(|d| (d.id, d)).collect())
+    }
+}
+
+impl Loader<MovementId> for Batch {
+    type Value = Movement;
+    type Error = BatchError;
+
+    async fn load(&self, keys: &[MovementId]) -> Result<HashMap<MovementId, Movement>, BatchError> {
+        let movements = self
+            .0
+            .store()
+            .movements_by_ids(keys)
+            .await
+            .map_err(failed)?;
+        Ok(movements.into_iter().map(|m| (m.id, m)).collect())
     }
 }
 

@@ -5,6 +5,7 @@ mod council;
 mod enums;
 mod live;
 pub mod loaders;
+mod movements;
 mod mutation;
 mod notifications;
 mod printing;
@@ -35,6 +36,7 @@ pub struct Query(
     webhooks::WebhookQuery,
     notifications::NotificationQuery,
     printing::PrintQuery,
+    movements::MovementQuery,
 );
 
 /// The root of every mutation.
@@ -47,6 +49,7 @@ pub struct Mutation(
     webhooks::WebhookMutation,
     notifications::NotificationMutation,
     printing::PrintMutation,
+    movements::MovementMutation,
 );
 
 use crate::auth::{Authenticated, TokenProblem};

@@ -152,8 +152,11 @@ pub struct CreateNominationInput {
     /// The citation printed on the certificate (1-2000 characters).
     pub achievement: String,
     /// Regular (annual), đột xuất, thematic...: only regular awards count toward later chains.
-    #[graphql(default_with = "CommendationKind::ThuongXuyen")]
-    pub commendation_kind: CommendationKind,
+    /// Absent: the movement's kind, or THUONG_XUYEN outside a movement.
+    pub commendation_kind: Option<CommendationKind>,
+    /// The emulation movement it is made in: it must be open, and the nominee's unit must
+    /// take part, for an award and a year the movement covers.
+    pub movement_id: Option<ID>,
 }
 
 #[derive(Debug, SimpleObject)]
@@ -412,7 +415,12 @@ impl WorkflowMutation {
                     issuer,
                     period: input.period,
                     achievement: input.achievement,
-                    kind: input.commendation_kind.into(),
+                    kind: input.commendation_kind.map(Into::into),
+                    movement: input
+                        .movement_id
+                        .as_ref()
+                        .map(|id| parse_id("movementId", id))
+                        .transpose()?,
                 },
                 now(ctx)?,
             )

@@ -314,6 +314,13 @@ impl NominationNode {
     async fn proposing_unit(&self, ctx: &Context<'_>) -> Result<UnitNode> {
         Ok(UnitNode(unit(ctx, self.0.nomination.proposing_unit).await?))
     }
+    /// The emulation movement it was made in.
+    async fn movement(&self, ctx: &Context<'_>) -> Result<Option<super::movements::MovementNode>> {
+        match self.0.nomination.movement {
+            Some(id) => Ok(load(ctx, id).await?.map(super::movements::MovementNode)),
+            None => Ok(None),
+        }
+    }
     /// The decision that awarded it.
     async fn decision(&self, ctx: &Context<'_>) -> Result<Option<DecisionNode>> {
         match self.0.nomination.decision {
@@ -987,7 +994,7 @@ impl AuditEntryNode {
 }
 
 /// A unit that must exist, through the request's loader.
-async fn unit(ctx: &Context<'_>, id: UnitId) -> Result<Unit> {
+pub(crate) async fn unit(ctx: &Context<'_>, id: UnitId) -> Result<Unit> {
     Ok(load(ctx, id).await?.ok_or(OpsError::NotFound {
         entity: "unit",
         id: id.to_string(),

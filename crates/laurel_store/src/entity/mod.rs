@@ -25,6 +25,7 @@ pub(crate) mod delegation;
 pub(crate) mod discipline;
 pub(crate) mod document;
 pub(crate) mod idempotency_key;
+pub(crate) mod movement;
 pub(crate) mod nomination;
 pub(crate) mod nomination_event;
 pub(crate) mod notification;

@@ -39,6 +39,7 @@ pub struct Model {
     pub proposal_id: Option<Uuid>,
     pub waiting_role: Option<String>,
     pub waiting_unit_id: Option<Uuid>,
+    pub movement_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

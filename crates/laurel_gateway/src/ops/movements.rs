@@ -1,0 +1,158 @@
+//! Emulation movements: launching one, and reading those an actor may see.
+
+use laurel_domain::authz::{Action, Actor};
+use laurel_domain::award::AwardKind;
+use laurel_domain::events::{Change, Kind, Subject};
+use laurel_domain::ids::{MovementId, UnitId};
+use laurel_domain::movement::{Movement, MovementDraft};
+use laurel_domain::org::UnitPath;
+use laurel_domain::rules::CommendationKind;
+use laurel_store::{Read, ReadMovements};
+use serde_json::json;
+use time::{Date, OffsetDateTime};
+
+use super::{Ops, by, recorded};
+use crate::edge;
+use crate::error::OpsError;
+
+/// Input of [`Ops::launch_movement`], as typed.
+#[derive(Debug, Clone)]
+pub struct LaunchMovement {
+    /// The launching unit.
+    pub unit: UnitId,
+    /// Its name.
+    pub name: String,
+    /// The kind of commendation its nominations are.
+    pub kind: CommendationKind,
+    /// First year of its period.
+    pub from_year: i32,
+    /// Last year (the first when absent).
+    pub to_year: Option<i32>,
+    /// What it is about.
+    pub theme: Option<String>,
+    /// Participating units (each with its subtree); the launching unit when empty.
+    pub participants: Vec<UnitId>,
+    /// The awards it leads to; any when empty.
+    pub offerings: Vec<AwardKind>,
+    /// First day of the nomination window.
+    pub opens_on: Date,
+    /// Last day of the nomination window.
+    pub closes_on: Date,
+}
+
+impl Ops {
+    /// Launches a movement (the launching unit's emulation clerk or signer): checked whole,
+    /// stored and audited in one transaction.
+    pub async fn launch_movement(
+        &self,
+        actor: &Actor,
+        input: LaunchMovement,
+        now: OffsetDateTime,
+    ) -> Result<Movement, OpsError> {
+        in_tx!(self, |tx| {
+            let launcher = tx.require_unit(input.unit).await?;
+            actor.authorize(Action::LaunchMovement, &launcher.path)?;
+            let participants = if input.participants.is_empty() {
+                vec![launcher.id]
+            } else {
+                input.participants.clone()
+            };
+            let mut paths = Vec::with_capacity(participants.len());
+            for unit in &participants {
+                paths.push(tx.unit_path(*unit).await?);
+            }
+            let movement = MovementDraft {
+                launched_by: launcher.id,
+                name: input.name.clone(),
+                kind: input.kind,
+                from_year: input.from_year,
+                to_year: input.to_year.unwrap_or(input.from_year),
+                theme: input.theme.clone(),
+                participants,
+                offerings: input.offerings.clone(),
+                opens_on: input.opens_on,
+                closes_on: input.closes_on,
+            }
+            .check(MovementId(edge::new_id()), &paths)
+            .map_err(OpsError::Invalid)?;
+            self.printable(&[
+                ("name", Some(movement.name.as_str())),
+                ("theme", movement.theme.as_deref()),
+            ])?;
+            tx.insert_movement(&movement, now, actor.account).await?;
+            tx.record(&recorded(
+                now,
+                by(actor),
+                launcher.path.clone(),
+                Change::new(
+                    Subject::Movement(movement.id),
+                    Kind::MovementLaunched,
+                    json!({
+                        "name": movement.name,
+                        "kind": movement.kind.code(),
+                        "fromYear": movement.from_year,
+                        "toYear": movement.to_year,
+                        "participants": movement.participants.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                        "offerings": movement.offerings.iter().map(|a| a.code()).collect::<Vec<_>>(),
+                        "opensOn": movement.opens_on.to_string(),
+                        "closesOn": movement.closes_on.to_string(),
+                    }),
+                ),
+            ))
+            .await?;
+            Ok(movement)
+        })
+    }
+
+    /// The paths of the units the actor's roles sit at; `None` for an administrator.
+    async fn role_paths(&self, actor: &Actor) -> Result<Option<Vec<UnitPath>>, OpsError> {
+        let Some(roots) = actor.readable_roots() else {
+            return Ok(None);
+        };
+        Ok(Some(
+            self.store
+                .units_by_ids(&roots)
+                .await?
+                .into_iter()
+                .map(|u| u.path)
+                .collect(),
+        ))
+    }
+
+    /// The movements the actor sees (launched at, above or below the units of their roles),
+    /// latest period first.
+    pub async fn movements(&self, actor: &Actor) -> Result<Vec<Movement>, OpsError> {
+        let roots = self.role_paths(actor).await?;
+        let all = self.store.movements().await?;
+        let launchers: Vec<UnitId> = all.iter().map(|m| m.launched_by).collect();
+        let paths: std::collections::BTreeMap<UnitId, UnitPath> = self
+            .store
+            .units_by_ids(&launchers)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.path))
+            .collect();
+        Ok(all
+            .into_iter()
+            .filter(|m| {
+                paths
+                    .get(&m.launched_by)
+                    .is_some_and(|p| Movement::visible_from(roots.as_deref(), p))
+            })
+            .collect())
+    }
+
+    /// One movement, if the actor sees it.
+    pub async fn movement(
+        &self,
+        actor: &Actor,
+        id: MovementId,
+    ) -> Result<Option<Movement>, OpsError> {
+        let Some(movement) = self.store.movement(id).await? else {
+            return Ok(None);
+        };
+        let launcher = self.store.unit_path(movement.launched_by).await?;
+        let roots = self.role_paths(actor).await?;
+        Ok(Movement::visible_from(roots.as_deref(), &launcher).then_some(movement))
+    }
+}

@@ -1,0 +1,109 @@
+//! Emulation movements: one row each, its participants and offerings as JSON arrays.
+
+use laurel_domain::award::AwardKind;
+use laurel_domain::ids::{AccountId, MovementId, UnitId};
+use laurel_domain::movement::Movement;
+use laurel_domain::rules::CommendationKind;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::convert::{code, corrupt};
+use crate::entity::movement;
+use crate::sealed::Conn;
+use crate::{StoreError, WriteTx};
+
+fn record(m: movement::Model) -> Result<Movement, StoreError> {
+    let participants: Vec<Uuid> = serde_json::from_str(&m.participants)
+        .map_err(|e| corrupt("movement", m.id, format!("participants: {e}")))?;
+    let offerings: Vec<String> = serde_json::from_str(&m.offerings)
+        .map_err(|e| corrupt("movement", m.id, format!("offerings: {e}")))?;
+    Ok(Movement {
+        id: MovementId(m.id),
+        launched_by: UnitId(m.launched_by_unit_id),
+        kind: code::<CommendationKind>("movement", m.id, &m.kind)?,
+        name: m.name,
+        from_year: m.from_year,
+        to_year: m.to_year,
+        theme: m.theme,
+        participants: participants.into_iter().map(UnitId).collect(),
+        offerings: offerings
+            .iter()
+            .map(|o| code::<AwardKind>("movement", m.id, o))
+            .collect::<Result<_, _>>()?,
+        opens_on: m.opens_on,
+        closes_on: m.closes_on,
+    })
+}
+
+/// Reads of movements, on the pool and in transactions alike.
+#[allow(async_fn_in_trait)] // implemented only by Store and WriteTx; callers know the concrete type
+pub trait ReadMovements: Conn {
+    /// A movement by id.
+    async fn movement(&self, id: MovementId) -> Result<Option<Movement>, StoreError> {
+        movement::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .map(record)
+            .transpose()
+    }
+
+    /// Several movements, in one statement.
+    async fn movements_by_ids(&self, ids: &[MovementId]) -> Result<Vec<Movement>, StoreError> {
+        movement::Entity::find()
+            .filter(movement::Column::Id.is_in(ids.iter().map(|i| i.0)))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(record)
+            .collect()
+    }
+
+    /// Every movement, latest period first. Organisations launch a few a year: the caller
+    /// filters what an actor may see.
+    async fn movements(&self) -> Result<Vec<Movement>, StoreError> {
+        movement::Entity::find()
+            .order_by_desc(movement::Column::ToYear)
+            .order_by_desc(movement::Column::OpensOn)
+            .order_by_asc(movement::Column::Id)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(record)
+            .collect()
+    }
+}
+
+impl ReadMovements for crate::Store {}
+impl ReadMovements for WriteTx {}
+
+impl WriteTx {
+    /// Stores a movement just launched.
+    pub async fn insert_movement(
+        &self,
+        m: &Movement,
+        at: OffsetDateTime,
+        by: AccountId,
+    ) -> Result<(), StoreError> {
+        let participants: Vec<Uuid> = m.participants.iter().map(|u| u.0).collect();
+        let offerings: Vec<&str> = m.offerings.iter().map(|a| a.code()).collect();
+        movement::Entity::insert(movement::ActiveModel {
+            id: Set(m.id.0),
+            launched_by_unit_id: Set(m.launched_by.0),
+            name: Set(m.name.clone()),
+            kind: Set(m.kind.code().to_owned()),
+            from_year: Set(m.from_year),
+            to_year: Set(m.to_year),
+            theme: Set(m.theme.clone()),
+            participants: Set(serde_json::json!(participants).to_string()),
+            offerings: Set(serde_json::json!(offerings).to_string()),
+            opens_on: Set(m.opens_on),
+            closes_on: Set(m.closes_on),
+            launched_at: Set(at),
+            launched_by: Set(by.0),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+}
