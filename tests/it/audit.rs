@@ -2,19 +2,8 @@
 //! the row when one is edited, deleted or moved behind the database's back; a checkpoint
 //! catches a row deleted from the end of a chain.
 
-use laurel_tests::{Org, TestServer, q};
+use laurel_tests::{Org, TestServer, laurel, q};
 use serde_json::json;
-
-/// Runs the `laurel` command; returns what it printed and whether it succeeded.
-async fn laurel(args: &[&str]) -> (String, Result<(), String>) {
-    use clap::Parser;
-    let cli = laurel::cli::Cli::try_parse_from(args).unwrap();
-    let mut out = Vec::new();
-    let result = laurel::cli::run(cli, &mut out)
-        .await
-        .map_err(|e| format!("{e:#}"));
-    (String::from_utf8(out).unwrap(), result)
-}
 
 async fn verify(url: &str) -> (String, Result<(), String>) {
     laurel(&["laurel", "audit", "verify", "--database-url", url]).await

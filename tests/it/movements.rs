@@ -2,7 +2,7 @@
 //! leads to and a nomination window; a nomination made in it takes its kind, and outside its
 //! plan it is refused with the reason in Vietnamese and English, changing nothing.
 
-use laurel_tests::{Org, TestServer, q};
+use laurel_tests::{Org, TestServer, laurel, q};
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 
@@ -217,5 +217,234 @@ async fn a_movement_takes_nominations_inside_its_plan_only() {
         .ok(Some(&org.clerk), q!("movements"), json!({}))
         .await;
     assert_eq!(seen["movements"][0]["open"], false);
+    server.stop().await;
+}
+
+/// Drafts a Giấy khen in `movement` (for a person, or for Phòng Tham mưu itself), attaches its
+/// dossier and submits it through review; returns (id, version) waiting for signature.
+async fn reviewed_in(
+    server: &TestServer,
+    org: &Org,
+    movement: &str,
+    nominee: Value,
+) -> (String, i64) {
+    let mut input = json!({
+        "awardKind": "GIAY_KHEN",
+        "issuerUnitId": org.province,
+        "period": server.today().year(),
+        "achievement": "Đã có thành tích xuất sắc trong phong trào Toàn dân bảo vệ an ninh Tổ quốc",
+        "movementId": movement,
+    });
+    input
+        .as_object_mut()
+        .unwrap()
+        .extend(nominee.as_object().unwrap().clone());
+    let made = server
+        .ok(
+            Some(&org.clerk),
+            q!("create_nomination_in_movement"),
+            json!({ "input": input }),
+        )
+        .await["createNomination"]["nomination"]
+        .clone();
+    let id = made["id"].as_str().unwrap().to_owned();
+    org.attach_dossier(server, &id).await;
+    let n = server
+        .ok(Some(&org.clerk), q!("nomination"), json!({ "id": id }))
+        .await;
+    let version = n["nomination"]["version"].as_i64().unwrap();
+    let submitted = server
+        .ok(
+            Some(&org.head),
+            q!("submit_nomination"),
+            json!({ "id": id, "expectedVersion": version }),
+        )
+        .await["submitNomination"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+    let version = org.review(server, &id, submitted).await;
+    (id, version)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_movement_report_counts_its_awards_and_says_them() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let today = server.today();
+    let year = today.year();
+    let movement = launch(
+        &server,
+        &org.signer,
+        json!({
+            "unitId": org.province,
+            "name": "Toàn dân bảo vệ an ninh Tổ quốc",
+            "kind": "THEO_DOT_CHUYEN_DE",
+            "fromYear": year,
+            "opensOn": date(today),
+            "closesOn": date(today + time::Duration::days(30)),
+        }),
+    )
+    .await;
+    let id = movement["id"].as_str().unwrap().to_owned();
+
+    // Two people and Phòng Tham mưu itself reach the signer; two more people stay drafts.
+    let bao = org.person(&server, "Đặng Quốc Bảo").await;
+    let ve = org.person(&server, "Lê Thị Vệ").await;
+    let mut signed = Vec::new();
+    for nominee in [
+        json!({ "nomineePersonId": bao }),
+        json!({ "nomineePersonId": ve }),
+        json!({ "nomineeUnitId": org.staff }),
+    ] {
+        signed.push(reviewed_in(&server, &org, &id, nominee).await);
+    }
+    let huyen = org.person(&server, "Trần Văn Huyên").await;
+    let input = |person: &str| {
+        json!({ "input": {
+        "nomineePersonId": person,
+        "awardKind": "GIAY_KHEN",
+        "issuerUnitId": org.province,
+        "period": year,
+        "achievement": "Tích cực tham gia phong trào",
+        "movementId": id,
+    } })
+    };
+    server
+        .ok(
+            Some(&org.clerk),
+            q!("create_nomination_in_movement"),
+            input(&huyen),
+        )
+        .await;
+    server
+        .ok(
+            Some(&org.clerk),
+            q!("create_nomination_in_movement"),
+            input(&org.huyen),
+        )
+        .await;
+    let nominations: Vec<Value> = signed
+        .iter()
+        .map(|(id, version)| json!({ "id": id, "expectedVersion": version }))
+        .collect();
+    let decision = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": nominations, "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await["signDecision"]["decision"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // One of them is annulled afterwards: not an award any more.
+    org.annul(&server, &decision, &signed[1].0).await;
+
+    let report = server
+        .ok(
+            Some(&org.signer),
+            q!("movement_report"),
+            json!({ "movementId": id }),
+        )
+        .await["movementReport"]
+        .clone();
+    assert_eq!(
+        report["sentences"],
+        json!(["Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 1 tập thể, 1 cá nhân."]),
+        "{report}"
+    );
+    assert_eq!(
+        report["title"],
+        format!("Toàn dân bảo vệ an ninh Tổ quốc ({year})")
+    );
+    assert_eq!(report["totalRecipients"], 2);
+    assert_eq!(report["annulled"], 1);
+    assert_eq!(report["awards"][0]["awardKind"], "GIAY_KHEN");
+    assert_eq!(report["awards"][0]["issuer"]["code"], "CAT");
+    let cash = report["totalCashVnd"].as_i64().unwrap();
+    assert!(cash > 0, "Giấy khen carries cash: {report}");
+    assert_eq!(
+        report["byState"],
+        json!([{ "state": "DRAFT", "count": 2 }]),
+        "{report}"
+    );
+    // The issuer's report of the year says the same; the clerk of a unit below may not read it.
+    let yearly = server
+        .ok(
+            Some(&org.signer),
+            q!("award_report"),
+            json!({ "issuerUnitId": org.province, "year": year }),
+        )
+        .await["awardReport"]
+        .clone();
+    assert_eq!(yearly["sentences"], report["sentences"]);
+    assert_eq!(yearly["totalCashVnd"], cash);
+    let refused = server
+        .err(
+            Some(&org.clerk),
+            q!("award_report"),
+            json!({ "issuerUnitId": org.province, "year": year }),
+        )
+        .await;
+    assert_eq!(refused["extensions"]["code"], "FORBIDDEN", "{refused}");
+
+    // The command prints it, by movement, by issuer and year, and every movement's by default.
+    let url = server.database_url().to_owned();
+    for args in [
+        vec![
+            "laurel",
+            "report",
+            "--movement",
+            id.as_str(),
+            "--database-url",
+            &url,
+        ],
+        vec!["laurel", "report", "--database-url", &url],
+    ] {
+        let (out, result) = laurel(&args).await;
+        assert_eq!(result, Ok(()), "{out}");
+        assert!(
+            out.contains(
+                "- Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 1 tập thể, 1 cá nhân."
+            ),
+            "{out}"
+        );
+        assert!(out.contains("DRAFT 2, ANNULLED 1"), "{out}");
+        assert!(out.contains(&laurel_domain::report::vnd(cash)), "{out}");
+    }
+    let year_text = year.to_string();
+    let (out, result) = laurel(&[
+        "laurel",
+        "report",
+        "--issuer",
+        "CAT",
+        "--year",
+        &year_text,
+        "--database-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(result, Ok(()), "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "Khen thưởng năm {year} — Giám đốc Công an tỉnh Gia Lai"
+        )),
+        "{out}"
+    );
+    let (out, result) = laurel(&[
+        "laurel",
+        "report",
+        "--issuer",
+        "NOPE",
+        "--year",
+        &year_text,
+        "--database-url",
+        &url,
+    ])
+    .await;
+    assert!(
+        result.unwrap_err().contains("no unit has the code NOPE"),
+        "{out}"
+    );
     server.stop().await;
 }

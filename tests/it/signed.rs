@@ -4,18 +4,8 @@
 //! keeps verifying what it signed.
 
 use laurel_gateway::keys::{KeySet, Proof};
-use laurel_tests::{Org, TestServer, q};
+use laurel_tests::{Org, TestServer, laurel, q};
 use serde_json::{Value, json};
-
-async fn laurel(args: &[&str]) -> (String, Result<(), String>) {
-    use clap::Parser;
-    let cli = laurel::cli::Cli::try_parse_from(args).unwrap();
-    let mut out = Vec::new();
-    let result = laurel::cli::run(cli, &mut out)
-        .await
-        .map_err(|e| format!("{e:#}"));
-    (String::from_utf8(out).unwrap(), result)
-}
 
 async fn verify_json(server: &TestServer, code: &str) -> Value {
     server

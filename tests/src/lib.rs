@@ -740,6 +740,17 @@ impl Org {
     }
 }
 
+/// Runs the `laurel` command in-process; returns what it printed and whether it succeeded.
+pub async fn laurel(args: &[&str]) -> (String, Result<(), String>) {
+    use clap::Parser;
+    let cli = laurel::cli::Cli::try_parse_from(args).unwrap();
+    let mut out = Vec::new();
+    let result = laurel::cli::run(cli, &mut out)
+        .await
+        .map_err(|e| format!("{e:#}"));
+    (String::from_utf8(out).unwrap(), result)
+}
+
 /// Every nomination's events, read back from the audit log, fold into the nomination as
 /// stored; and every audit chain verifies.
 pub async fn check_history(url: &str) {

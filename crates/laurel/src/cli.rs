@@ -173,6 +173,23 @@ pub enum Command {
         #[arg(long)]
         blank: bool,
     },
+    /// Print reports of awards, straight from the database: a movement's (`--movement`), an
+    /// issuer's of a year (`--issuer CODE --year Y`), or every movement's when no filter is
+    /// given. Each report: the awards by issuer, award and recipient kind, the cash, what is
+    /// still in review, and the same in Vietnamese sentences.
+    Report {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// A movement's id (`movements` lists them).
+        #[arg(long, conflicts_with_all = ["issuer", "year"])]
+        movement: Option<laurel_domain::ids::MovementId>,
+        /// The issuing unit's code (as in its decision numbers, e.g. CAT).
+        #[arg(long, requires = "year")]
+        issuer: Option<String>,
+        /// The year the achievements belong to.
+        #[arg(long, requires = "issuer")]
+        year: Option<i32>,
+    },
     /// Check a nominee against an award's criteria, offline, from a JSON case file
     /// (format: docs/rules.md). Prints the verdict and one line per criterion, as JSON.
     Eligibility {
@@ -445,6 +462,12 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             public_url,
             blank,
         } => print(out, &db.database_url, decision, &file, &public_url, blank).await,
+        Command::Report {
+            db,
+            movement,
+            issuer,
+            year,
+        } => report(out, &db.database_url, movement, issuer.zip(year)).await,
         Command::Bench {
             database_url,
             seconds,
@@ -545,6 +568,122 @@ async fn connect_migrated(url: &str) -> anyhow::Result<Store> {
 }
 
 /// `laurel print`: a decision's certificates as one PDF, progress on standard error.
+async fn report(
+    out: &mut (dyn Write + Send),
+    database_url: &str,
+    movement: Option<laurel_domain::ids::MovementId>,
+    issuer_year: Option<(String, i32)>,
+) -> anyhow::Result<()> {
+    use laurel_gateway::ops::{build_report, issuer_year_title, movement_title};
+    use laurel_store::{Read, ReadMovements, ReportScope};
+    let store = connect_migrated(database_url).await?;
+    let words = |e: laurel_gateway::error::OpsError| {
+        let (vi, en) = e.messages();
+        anyhow::anyhow!("{en} / {vi}")
+    };
+    let mut reports = Vec::new();
+    if let Some((code, year)) = issuer_year {
+        let unit = store
+            .units()
+            .await?
+            .into_iter()
+            .find(|u| u.code.as_str().eq_ignore_ascii_case(&code))
+            .ok_or_else(|| {
+                anyhow::anyhow!("no unit has the code {code} / không có đơn vị mã {code}")
+            })?;
+        let title = issuer_year_title(&unit, year);
+        reports.push(
+            build_report(&store, ReportScope::IssuerYear(unit.id, year), title)
+                .await
+                .map_err(words)?,
+        );
+    } else {
+        let movements =
+            match movement {
+                Some(id) => vec![store.movement(id).await?.ok_or_else(|| {
+                    anyhow::anyhow!("no movement {id} / không có phong trào {id}")
+                })?],
+                None => store.movements().await?,
+            };
+        if movements.is_empty() {
+            writeln!(
+                out,
+                "Chưa có phong trào thi đua nào. / No movement has been launched."
+            )?;
+        }
+        for m in movements {
+            reports.push(
+                build_report(&store, ReportScope::Movement(m.id), movement_title(&m))
+                    .await
+                    .map_err(words)?,
+            );
+        }
+    }
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_report(out, r)?;
+    }
+    Ok(())
+}
+
+/// A report as text: the title, the sentences, a table, the cash and what is in review.
+fn write_report(
+    out: &mut (dyn Write + Send),
+    r: &laurel_gateway::ops::AwardReport,
+) -> anyhow::Result<()> {
+    writeln!(out, "{}", r.title)?;
+    writeln!(out, "{}", "=".repeat(r.title.chars().count()))?;
+    if r.sentences.is_empty() {
+        writeln!(out, "Chưa có khen thưởng nào. / Nothing awarded yet.")?;
+    }
+    for sentence in &r.sentences {
+        writeln!(out, "- {sentence}")?;
+    }
+    if !r.report.awards.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "| cấp khen / issuer | hình thức / award | tập thể | cá nhân | tiền thưởng (đồng) |"
+        )?;
+        writeln!(out, "|---|---|---:|---:|---:|")?;
+        for t in &r.report.awards {
+            let issuer = r.issuers.get(&t.issuer).map_or_else(
+                || t.issuer.to_string(),
+                laurel_domain::org::Unit::issuer_title,
+            );
+            writeln!(
+                out,
+                "| {issuer} | {} | {} | {} | {} |",
+                t.award.name_vi(),
+                t.collectives,
+                t.individuals,
+                laurel_domain::report::vnd(t.cash_vnd)
+            )?;
+        }
+        writeln!(
+            out,
+            "\nTổng cộng / total: {} tập thể, cá nhân; {} đồng.",
+            r.report.total_recipients(),
+            laurel_domain::report::vnd(r.report.total_cash_vnd())
+        )?;
+    }
+    if !r.report.by_state.is_empty() || r.report.annulled > 0 {
+        let mut parts: Vec<String> = r
+            .report
+            .by_state
+            .iter()
+            .map(|(state, n)| format!("{} {n}", state.code()))
+            .collect();
+        if r.report.annulled > 0 {
+            parts.push(format!("ANNULLED {}", r.report.annulled));
+        }
+        writeln!(out, "Chưa khen thưởng / not awarded: {}", parts.join(", "))?;
+    }
+    Ok(())
+}
+
 async fn print(
     out: &mut (dyn Write + Send),
     database_url: &str,

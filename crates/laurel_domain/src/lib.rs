@@ -17,6 +17,7 @@ pub mod nomination;
 pub mod notification;
 pub mod org;
 pub mod quota;
+pub mod report;
 pub mod rules;
 pub mod text;
 pub mod workdays;

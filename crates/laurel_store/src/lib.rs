@@ -41,7 +41,7 @@ pub use facts::{
 };
 pub use idempotency::Reservation;
 pub use keys::SigningKeyRecord;
-pub use movements::ReadMovements;
+pub use movements::{ReadMovements, ReportScope};
 pub use notifications::{
     ClaimedNotification, MailOutcome, NotificationRecord, NotificationStatus, NotifyClock,
 };

@@ -1,10 +1,12 @@
 //! Emulation movements: one row each, its participants and offerings as JSON arrays.
 
-use laurel_domain::award::AwardKind;
+use laurel_domain::award::{AwardKind, RecipientKind};
 use laurel_domain::ids::{AccountId, MovementId, UnitId};
 use laurel_domain::movement::Movement;
+use laurel_domain::nomination::NominationState;
+use laurel_domain::report::ReportLine;
 use laurel_domain::rules::CommendationKind;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -59,6 +61,11 @@ pub trait ReadMovements: Conn {
             .collect()
     }
 
+    /// The nominations in a report's scope, one line each (see [`ReportScope`]).
+    async fn report_lines(&self, scope: ReportScope) -> Result<Vec<ReportLine>, StoreError> {
+        report_lines(self, scope).await
+    }
+
     /// Every movement, latest period first. Organisations launch a few a year: the caller
     /// filters what an actor may see.
     async fn movements(&self) -> Result<Vec<Movement>, StoreError> {
@@ -106,4 +113,81 @@ impl WriteTx {
         .await?;
         Ok(())
     }
+}
+
+/// Which nominations a report counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportScope {
+    /// Those made in a movement.
+    Movement(MovementId),
+    /// Those of an issuer for a year (the year the achievements belong to).
+    IssuerYear(UnitId, i32),
+}
+
+/// The nominations in a report's scope, one line each, with the cash of those decided: one
+/// statement for the nominations and one per thousand decided for their cash.
+async fn report_lines<C: Conn + ?Sized>(
+    conn: &C,
+    scope: ReportScope,
+) -> Result<Vec<ReportLine>, StoreError> {
+    use crate::entity::{decision_recipient, nomination};
+    let query = nomination::Entity::find()
+        .select_only()
+        .column(nomination::Column::Id)
+        .column(nomination::Column::IssuerUnitId)
+        .column(nomination::Column::AwardKind)
+        .column(nomination::Column::NomineeKind)
+        .column(nomination::Column::State);
+    let query = match scope {
+        ReportScope::Movement(m) => query.filter(nomination::Column::MovementId.eq(m.0)),
+        ReportScope::IssuerYear(issuer, year) => query
+            .filter(nomination::Column::IssuerUnitId.eq(issuer.0))
+            .filter(nomination::Column::Period.eq(year)),
+    };
+    let rows: Vec<(Uuid, Uuid, String, String, String)> = query
+        .order_by_asc(nomination::Column::Id)
+        .into_tuple()
+        .all(conn.conn())
+        .await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    let mut decided = Vec::new();
+    for (id, issuer, award, nominee_kind, state) in rows {
+        let state = code::<NominationState>("nomination", id, &state)?;
+        if state == NominationState::Decided {
+            decided.push(id);
+        }
+        lines.push((
+            id,
+            ReportLine {
+                issuer: UnitId(issuer),
+                award: code::<AwardKind>("nomination", id, &award)?,
+                recipient: if nominee_kind == "COLLECTIVE" {
+                    RecipientKind::Collective
+                } else {
+                    RecipientKind::Individual
+                },
+                state,
+                amount_vnd: None,
+            },
+        ));
+    }
+    let mut amounts = std::collections::HashMap::new();
+    for chunk in decided.chunks(1000) {
+        let found: Vec<(Uuid, i64)> = decision_recipient::Entity::find()
+            .select_only()
+            .column(decision_recipient::Column::NominationId)
+            .column(decision_recipient::Column::AmountVnd)
+            .filter(decision_recipient::Column::NominationId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn.conn())
+            .await?;
+        amounts.extend(found);
+    }
+    Ok(lines
+        .into_iter()
+        .map(|(id, mut line)| {
+            line.amount_vnd = amounts.get(&id).copied();
+            line
+        })
+        .collect())
 }

@@ -17,18 +17,7 @@ use laurel_store::{NominationRecord, Read, ReadFacts, ReadReview};
 use super::Ops;
 use crate::error::OpsError;
 
-/// "1234567" → "1.234.567", as amounts are printed in Vietnam.
-pub fn vnd(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if amount < 0 { format!("-{out}") } else { out }
-}
+pub use laurel_domain::report::vnd;
 
 /// "2 tập thể và 5 cá nhân", "1 cá nhân".
 fn counted(collectives: usize, people: usize) -> String {

@@ -1,16 +1,18 @@
 //! Emulation movements in GraphQL: `launchMovement`, `movements`, `movement(id)`, and each
 //! nomination's `movement`. Thin: each field parses its input and calls one operation.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use laurel_domain::calendar::local_date;
 use laurel_domain::ids::MovementId;
 use laurel_domain::movement::Movement;
+use laurel_domain::org::Unit;
+use laurel_domain::report::AwardTally;
 use time::Date;
 
-use super::enums::{AwardKindCode, CommendationKind};
+use super::enums::{AwardKindCode, CommendationKind, NominationState};
 use super::types::{UnitNode, unit};
 use super::{actor, now, ops, parse_id};
-use crate::ops::LaunchMovement;
+use crate::ops::{AwardReport, LaunchMovement};
 
 /// Phong trào thi đua: an emulation movement launched by a unit.
 #[derive(Debug, Clone)]
@@ -72,6 +74,100 @@ impl MovementNode {
     }
 }
 
+/// A report: awards counted by issuer and award, what is still in review, and sentences.
+#[derive(Debug, Clone)]
+pub struct AwardReportNode(pub AwardReport);
+
+#[Object(name = "AwardReport")]
+impl AwardReportNode {
+    /// What it covers.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// The awards, by issuer (top of the tree first) and award (highest first).
+    async fn awards(&self) -> Vec<AwardTallyNode> {
+        self.0
+            .report
+            .awards
+            .iter()
+            .map(|t| AwardTallyNode {
+                tally: t.clone(),
+                issuer: self.0.issuers.get(&t.issuer).cloned(),
+            })
+            .collect()
+    }
+    /// Everyone awarded.
+    async fn total_recipients(&self) -> u32 {
+        self.0.report.total_recipients()
+    }
+    /// All the cash awarded, VND.
+    async fn total_cash_vnd(&self) -> i64 {
+        self.0.report.total_cash_vnd()
+    }
+    /// Nominations not awarded, by state (drafts, in review, returned, rejected, withdrawn).
+    async fn by_state(&self) -> Vec<StateCount> {
+        self.0
+            .report
+            .by_state
+            .iter()
+            .map(|(state, count)| StateCount {
+                state: (*state).into(),
+                count: *count,
+            })
+            .collect()
+    }
+    /// Awards annulled after their decision (not counted among the awards).
+    async fn annulled(&self) -> u32 {
+        self.0.report.annulled
+    }
+    /// The awards said as the conference report says them, one sentence per issuer:
+    /// "Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 18 tập thể, 7 cá nhân."
+    async fn sentences(&self) -> &[String] {
+        &self.0.sentences
+    }
+}
+
+/// The awards of one issuer of one kind.
+#[derive(Debug, Clone)]
+pub struct AwardTallyNode {
+    tally: AwardTally,
+    issuer: Option<Unit>,
+}
+
+#[Object(name = "AwardTally")]
+impl AwardTallyNode {
+    /// Who awarded.
+    async fn issuer(&self) -> Option<UnitNode> {
+        self.issuer.clone().map(UnitNode)
+    }
+    /// As written in sentences: "Giám đốc Công an tỉnh Gia Lai".
+    async fn issuer_title(&self) -> Option<String> {
+        self.issuer.as_ref().map(Unit::issuer_title)
+    }
+    async fn award_kind(&self) -> AwardKindCode {
+        self.tally.award.into()
+    }
+    /// Tập thể.
+    async fn collectives(&self) -> u32 {
+        self.tally.collectives
+    }
+    /// Cá nhân.
+    async fn individuals(&self) -> u32 {
+        self.tally.individuals
+    }
+    /// The cash, VND.
+    async fn cash_vnd(&self) -> i64 {
+        self.tally.cash_vnd
+    }
+}
+
+/// How many nominations are in a state.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct StateCount {
+    pub state: NominationState,
+    pub count: u32,
+}
+
 /// A movement to launch.
 #[derive(Debug, InputObject)]
 pub struct LaunchMovementInput {
@@ -116,6 +212,36 @@ impl MovementQuery {
             .into_iter()
             .map(MovementNode)
             .collect())
+    }
+
+    /// A movement's report (whoever sees the movement): its awards by issuer, award and
+    /// recipient kind, cash, what is still in review, and the same in sentences.
+    async fn movement_report(
+        &self,
+        ctx: &Context<'_>,
+        movement_id: ID,
+    ) -> Result<Option<AwardReportNode>> {
+        let actor = actor(ctx)?;
+        let id: MovementId = parse_id("movementId", &movement_id)?;
+        Ok(ops(ctx)?
+            .movement_report(actor, id)
+            .await?
+            .map(AwardReportNode))
+    }
+
+    /// An issuer's report of a year (the year the achievements belong to), for whoever may
+    /// read at the issuer.
+    async fn award_report(
+        &self,
+        ctx: &Context<'_>,
+        issuer_unit_id: ID,
+        year: i32,
+    ) -> Result<AwardReportNode> {
+        let actor = actor(ctx)?;
+        let issuer = parse_id("issuerUnitId", &issuer_unit_id)?;
+        Ok(AwardReportNode(
+            ops(ctx)?.issuer_year_report(actor, issuer, year).await?,
+        ))
     }
 
     /// One movement, if you see it.

@@ -1,0 +1,107 @@
+//! Reports: a movement's awards, or an issuer's of a year, counted and said in Vietnamese
+//! sentences (see [`laurel_domain::report`]).
+
+use std::collections::BTreeMap;
+
+use laurel_domain::authz::{Action, Actor};
+use laurel_domain::ids::{MovementId, UnitId};
+use laurel_domain::org::Unit;
+use laurel_domain::report::{self, Report};
+use laurel_store::{Read, ReadMovements, ReportScope, Store};
+
+use super::Ops;
+use crate::error::OpsError;
+
+/// A report, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwardReport {
+    /// What it covers, e.g. "Phong trào Toàn dân bảo vệ an ninh Tổ quốc (2022)".
+    pub title: String,
+    /// The counts.
+    pub report: Report,
+    /// The same, one sentence per issuer.
+    pub sentences: Vec<String>,
+    /// The issuers named, by id.
+    pub issuers: BTreeMap<UnitId, Unit>,
+}
+
+/// Counts the nominations in `scope` and words the result. Issuers are listed from the top of
+/// the tree down (a ministry before a province before a district), then by name.
+pub async fn build_report(
+    store: &Store,
+    scope: ReportScope,
+    title: String,
+) -> Result<AwardReport, OpsError> {
+    let lines = store.report_lines(scope).await?;
+    let mut ids: Vec<UnitId> = lines.iter().map(|l| l.issuer).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut units = store.units_by_ids(&ids).await?;
+    units.sort_by(|a, b| {
+        (a.path.ids().len(), &a.name, a.id).cmp(&(b.path.ids().len(), &b.name, b.id))
+    });
+    let order: Vec<UnitId> = units.iter().map(|u| u.id).collect();
+    let issuers: BTreeMap<UnitId, Unit> = units.into_iter().map(|u| (u.id, u)).collect();
+    let report = report::tally(&lines, &order);
+    let sentences = report::sentences(&report, |id| {
+        issuers
+            .get(&id)
+            .map_or_else(|| id.to_string(), Unit::issuer_title)
+    });
+    Ok(AwardReport {
+        title,
+        report,
+        sentences,
+        issuers,
+    })
+}
+
+/// A movement's title in a report: "Toàn dân bảo vệ an ninh Tổ quốc năm 2022 (2022)".
+pub fn movement_title(movement: &laurel_domain::movement::Movement) -> String {
+    if movement.from_year == movement.to_year {
+        format!("{} ({})", movement.name, movement.from_year)
+    } else {
+        format!(
+            "{} ({}–{})",
+            movement.name, movement.from_year, movement.to_year
+        )
+    }
+}
+
+/// An issuer's year in a report: "Khen thưởng năm 2022 — Giám đốc Công an tỉnh Gia Lai".
+pub fn issuer_year_title(issuer: &Unit, year: i32) -> String {
+    format!("Khen thưởng năm {year} — {}", issuer.issuer_title())
+}
+
+impl Ops {
+    /// A movement's report, for whoever sees the movement (counts only: no names).
+    pub async fn movement_report(
+        &self,
+        actor: &Actor,
+        id: MovementId,
+    ) -> Result<Option<AwardReport>, OpsError> {
+        let Some(movement) = self.movement(actor, id).await? else {
+            return Ok(None);
+        };
+        build_report(
+            &self.store,
+            ReportScope::Movement(id),
+            movement_title(&movement),
+        )
+        .await
+        .map(Some)
+    }
+
+    /// An issuer's report of a year, for whoever may read at the issuer.
+    pub async fn issuer_year_report(
+        &self,
+        actor: &Actor,
+        issuer: UnitId,
+        year: i32,
+    ) -> Result<AwardReport, OpsError> {
+        let unit = self.store.require_unit(issuer).await?;
+        actor.authorize(Action::Read, &unit.path)?;
+        let title = issuer_year_title(&unit, year);
+        build_report(&self.store, ReportScope::IssuerYear(issuer, year), title).await
+    }
+}
