@@ -368,6 +368,32 @@ async fn a_movement_report_counts_its_awards_and_says_them() {
         json!([{ "state": "DRAFT", "count": 2 }]),
         "{report}"
     );
+    // The workbook says the same, with its chart; it needs a login.
+    let url = format!("{}{}", server.base, report["xlsxUrl"].as_str().unwrap());
+    assert_eq!(server.http().get(&url).send().await.unwrap().status(), 401);
+    let response = server
+        .http()
+        .get(&url)
+        .bearer_auth(&org.signer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let book = workbook(response.bytes().await.unwrap().to_vec());
+    assert_eq!(book[0][0], report["title"].as_str().unwrap());
+    assert_eq!(book[2][0], report["sentences"][0].as_str().unwrap());
+    let row = book.iter().find(|r| r[1] == "Giấy khen").unwrap();
+    assert_eq!(
+        row[..5],
+        [
+            "Giám đốc Công an tỉnh Gia Lai",
+            "Giấy khen",
+            "1",
+            "1",
+            &cash.to_string()
+        ]
+    );
+
     // The issuer's report of the year says the same; the clerk of a unit below may not read it.
     let yearly = server
         .ok(
@@ -447,4 +473,15 @@ async fn a_movement_report_counts_its_awards_and_says_them() {
         "{out}"
     );
     server.stop().await;
+}
+
+/// The first sheet of a workbook as text, read with calamine (an independent reader).
+fn workbook(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("Báo cáo").unwrap();
+    range
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect()
 }

@@ -189,6 +189,10 @@ pub enum Command {
         /// The year the achievements belong to.
         #[arg(long, requires = "issuer")]
         year: Option<i32>,
+        /// Also write the report as an XLSX workbook with its chart (one report: give
+        /// `--movement`, or `--issuer` and `--year`).
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
     },
     /// Check a nominee against an award's criteria, offline, from a JSON case file
     /// (format: docs/rules.md). Prints the verdict and one line per criterion, as JSON.
@@ -467,7 +471,17 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             movement,
             issuer,
             year,
-        } => report(out, &db.database_url, movement, issuer.zip(year)).await,
+            xlsx,
+        } => {
+            report(
+                out,
+                &db.database_url,
+                movement,
+                issuer.zip(year),
+                xlsx.as_deref(),
+            )
+            .await
+        }
         Command::Bench {
             database_url,
             seconds,
@@ -573,6 +587,7 @@ async fn report(
     database_url: &str,
     movement: Option<laurel_domain::ids::MovementId>,
     issuer_year: Option<(String, i32)>,
+    xlsx: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     use laurel_gateway::ops::{build_report, issuer_year_title, movement_title};
     use laurel_store::{Read, ReadMovements, ReportScope};
@@ -624,6 +639,16 @@ async fn report(
             writeln!(out)?;
         }
         write_report(out, r)?;
+    }
+    if let Some(path) = xlsx {
+        let [report] = reports.as_slice() else {
+            anyhow::bail!(
+                "--xlsx writes one report: give --movement, or --issuer and --year / --xlsx ghi một báo cáo: hãy chọn --movement, hoặc --issuer và --year"
+            );
+        };
+        std::fs::write(path, report.xlsx().map_err(words)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        writeln!(out, "\nXLSX: {}", path.display())?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@
 //! | `GET /units/{id}/blanks/{form}/calibration.pdf` | the calibration sheet of an issuer's blank of a certificate form |
 //! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
+//! | `GET /reports/movements/{id}.xlsx`, `GET /reports/issuers/{id}/{year}.xlsx` | a report as an XLSX workbook with its chart (bearer token; the same visibility as `movementReport` and `awardReport`) |
 //! | `GET /credentials/{code}.jwt` | the certificate as an Open Badges 3.0 credential, signed (public, limited like `/verify`) |
 //! | `GET /issuers/{id}`, `…/keys/{kid}`, `…/achievements/{award}`, `…/status/{year}` | an issuer's OB 3.0 profile, public keys (JWK), awards and revocation lists (public; see [`crate::credentials`]) |
 //!
@@ -49,6 +50,7 @@ use tracing::Instrument as _;
 use crate::auth;
 
 mod credentials;
+mod reports;
 use crate::edge::Clock;
 use crate::error::OpsError;
 use crate::feed::EventFeed;
@@ -245,6 +247,14 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
             get(minutes_pdf).with(counted("/council-sessions/{id}/minutes.pdf")),
         )
         .at("/verify/:code", get(verify).with(counted("/verify/{code}")))
+        .at(
+            "/reports/movements/:file",
+            get(reports::movement).with(counted("/reports/movements/{id}.xlsx")),
+        )
+        .at(
+            "/reports/issuers/:unit/:file",
+            get(reports::issuer_year).with(counted("/reports/issuers/{id}/{year}.xlsx")),
+        )
         .at(
             "/credentials/:file",
             get(credentials::credential).with(counted("/credentials/{code}.jwt")),

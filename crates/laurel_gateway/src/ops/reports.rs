@@ -23,6 +23,56 @@ pub struct AwardReport {
     pub sentences: Vec<String>,
     /// The issuers named, by id.
     pub issuers: BTreeMap<UnitId, Unit>,
+    /// Where its workbook is downloaded (`/reports/…xlsx`, with the same bearer token).
+    pub xlsx_path: String,
+}
+
+impl AwardReport {
+    /// The report as a workbook's data.
+    pub fn sheet(&self) -> laurel_sheets::ReportSheet {
+        laurel_sheets::ReportSheet {
+            title: self.title.clone(),
+            sentences: self.sentences.clone(),
+            rows: self
+                .report
+                .awards
+                .iter()
+                .map(|t| laurel_sheets::ReportRow {
+                    issuer: self
+                        .issuers
+                        .get(&t.issuer)
+                        .map_or_else(|| t.issuer.to_string(), Unit::issuer_title),
+                    award: t.award.name_vi().to_owned(),
+                    collectives: t.collectives,
+                    individuals: t.individuals,
+                    cash_vnd: t.cash_vnd,
+                })
+                .collect(),
+            by_state: self
+                .report
+                .by_state
+                .iter()
+                .map(|(state, n)| (state.code().to_owned(), *n))
+                .chain(
+                    (self.report.annulled > 0)
+                        .then(|| ("ANNULLED".to_owned(), self.report.annulled)),
+                )
+                .collect(),
+        }
+    }
+
+    /// The report as an XLSX workbook, with its chart.
+    pub fn xlsx(&self) -> Result<Vec<u8>, OpsError> {
+        laurel_sheets::report_xlsx(&self.sheet()).map_err(|e| OpsError::internal(e.to_string()))
+    }
+}
+
+/// Where a scope's workbook is downloaded.
+pub fn xlsx_path(scope: ReportScope) -> String {
+    match scope {
+        ReportScope::Movement(id) => format!("/reports/movements/{id}.xlsx"),
+        ReportScope::IssuerYear(issuer, year) => format!("/reports/issuers/{issuer}/{year}.xlsx"),
+    }
 }
 
 /// Counts the nominations in `scope` and words the result. Issuers are listed from the top of
@@ -53,6 +103,7 @@ pub async fn build_report(
         report,
         sentences,
         issuers,
+        xlsx_path: xlsx_path(scope),
     })
 }
 

@@ -120,6 +120,10 @@ impl AwardReportNode {
     async fn annulled(&self) -> u32 {
         self.0.report.annulled
     }
+    /// Where to download it as an XLSX workbook with its chart (send the same bearer token).
+    async fn xlsx_url(&self) -> &str {
+        &self.0.xlsx_path
+    }
     /// The awards said as the conference report says them, one sentence per issuer:
     /// "Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 18 tập thể, 7 cá nhân."
     async fn sentences(&self) -> &[String] {
