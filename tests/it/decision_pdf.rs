@@ -2,7 +2,7 @@
 //! Decree 30/2020 layout with its recipients and cash appended, and an annulling decision cites
 //! the one it annuls and the ground. Names given in NFD come out in NFC.
 
-use laurel_tests::{Org, TestServer, q};
+use laurel_tests::{Org, TestServer, laurel, q};
 use serde_json::json;
 use unicode_normalization::UnicodeNormalization;
 
@@ -26,17 +26,15 @@ async fn decision_text(server: &TestServer, token: &str, decision: &str) -> Stri
         .join(" ")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_signed_decision_and_its_annulment_print_as_documents() {
-    let server = TestServer::start().await;
-    let org = Org::create(&server).await;
-    // Nguyễn Thị Ngọc Huyền was created from an NFD name.
+/// Huyền (created from an NFD name) and Đặng Quốc Bảo, each given a Giấy khen by one signed
+/// decision; returns (the decision as signDecision answers, Huyền's id, Bảo's id).
+async fn two_awarded(server: &TestServer, org: &Org) -> (serde_json::Value, String, String) {
     let (huyen, v1) = org
-        .submitted(&server, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
+        .submitted(server, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
         .await;
-    let bao = org.person(&server, "Đặng Quốc Bảo").await;
+    let bao = org.person(server, "Đặng Quốc Bảo").await;
     let (bao, v2) = org
-        .submitted_for(&server, &bao, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
+        .submitted_for(server, &bao, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
         .await;
     let signed = server
         .ok(
@@ -46,6 +44,14 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
         )
         .await["signDecision"]["decision"]
         .clone();
+    (signed, huyen, bao)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_decision_and_its_annulment_print_as_documents() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let (signed, _huyen, bao) = two_awarded(&server, &org).await;
     let decision = signed["id"].as_str().unwrap();
     let text = decision_text(&server, &org.office, decision).await;
     for expected in [
@@ -118,4 +124,103 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
         assert_eq!(anonymous.status(), 401, "{url}");
     }
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decisions_recipients_export_to_excel_and_csv() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let decision = two_awarded(&server, &org).await.0["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get = |ext: &str, token: Option<&str>| {
+        let mut request = server.http().get(format!(
+            "{}/decisions/{decision}/recipients.{ext}",
+            server.base
+        ));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    assert_eq!(get("csv", None).await.unwrap().status(), 401);
+
+    // CSV: a BOM, one header, one row per recipient with the cash in plain digits.
+    let csv = get("csv", Some(&org.office)).await.unwrap();
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.bytes().await.unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let mut reader = csv::Reader::from_reader(&csv[3..]);
+    assert_eq!(&reader.headers().unwrap()[0], "STT");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let names: Vec<String> = rows.iter().map(|r| r[1].to_owned()).collect();
+    assert_eq!(
+        names,
+        ["Đại úy Nguyễn Thị Ngọc Huyền", "Đặng Quốc Bảo"],
+        "NFC, in the appendix's order"
+    );
+    assert_eq!(
+        &rows[0][2], "Phó Trưởng phòng, Phòng Tham mưu",
+        "a comma, quoted"
+    );
+    let cash: i64 = rows.iter().map(|r| r[5].parse::<i64>().unwrap()).sum();
+    assert!(cash > 0, "{rows:?}");
+
+    // XLSX, read with calamine: the same recipients and the total.
+    let xlsx = get("xlsx", Some(&org.office)).await.unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let sheet = sheet(xlsx.bytes().await.unwrap().to_vec());
+    assert!(sheet[0][0].starts_with("Quyết định số "), "{sheet:?}");
+    assert_eq!(sheet[3][1], names[0]);
+    assert_eq!(sheet[4][1], names[1]);
+    assert_eq!(sheet[5][5], cash.to_string(), "total");
+
+    // Offline, from the database: the same file, by extension.
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.database_url().to_owned();
+    let file = dir.path().join("danh-sach.xlsx");
+    let (out, result) = laurel(&[
+        "laurel",
+        "export",
+        "--decision",
+        &decision,
+        "--out",
+        file.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ])
+    .await;
+    assert_eq!(result, Ok(()), "{out}");
+    assert_eq!(sheet_of_file(&file)[5][5], cash.to_string());
+    let (out, result) = laurel(&[
+        "laurel",
+        "export",
+        "--decision",
+        &decision,
+        "--out",
+        "danh-sach.pdf",
+        "--database-url",
+        &url,
+    ])
+    .await;
+    assert!(result.unwrap_err().contains(".xlsx or .csv"), "{out}");
+    server.stop().await;
+}
+
+fn sheet_of_file(path: &std::path::Path) -> Vec<Vec<String>> {
+    sheet(std::fs::read(path).unwrap())
+}
+
+/// The first sheet of a workbook as text, read with calamine.
+fn sheet(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("Danh sách").unwrap();
+    range
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect()
 }

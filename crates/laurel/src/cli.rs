@@ -173,6 +173,18 @@ pub enum Command {
         #[arg(long)]
         blank: bool,
     },
+    /// Export a decision's recipients with their cash, straight from the database, as XLSX or
+    /// CSV (by the file's extension; CSV is UTF-8 with a byte-order mark, for Excel).
+    Export {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The decision's id (`decisions` lists them).
+        #[arg(long)]
+        decision: laurel_domain::ids::DecisionId,
+        /// Where to write it: a `.xlsx` or a `.csv` file.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print reports of awards, straight from the database: a movement's (`--movement`), an
     /// issuer's of a year (`--issuer CODE --year Y`), or every movement's when no filter is
     /// given. Each report: the awards by issuer, award and recipient kind, the cash, what is
@@ -466,6 +478,11 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             public_url,
             blank,
         } => print(out, &db.database_url, decision, &file, &public_url, blank).await,
+        Command::Export {
+            db,
+            decision,
+            out: file,
+        } => export(out, &db.database_url, decision, &file).await,
         Command::Report {
             db,
             movement,
@@ -582,6 +599,44 @@ async fn connect_migrated(url: &str) -> anyhow::Result<Store> {
 }
 
 /// `laurel print`: a decision's certificates as one PDF, progress on standard error.
+async fn export(
+    out: &mut (dyn Write + Send),
+    database_url: &str,
+    decision: laurel_domain::ids::DecisionId,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    let csv = match file.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => true,
+        Some(e) if e.eq_ignore_ascii_case("xlsx") => false,
+        _ => anyhow::bail!("--out must end in .xlsx or .csv / --out phải là tệp .xlsx hoặc .csv"),
+    };
+    let store = connect_migrated(database_url).await?;
+    let (decision, lines) = laurel_gateway::ops::decision_recipients_offline(&store, decision)
+        .await
+        .map_err(|e| {
+            let (vi, en) = e.messages();
+            anyhow::anyhow!("{en} / {vi}")
+        })?
+        .ok_or_else(|| {
+            anyhow::anyhow!("no decision {decision} / không có quyết định {decision}")
+        })?;
+    let count = lines.len();
+    let sheet = laurel_gateway::ops::Ops::recipients_sheet(&decision, lines);
+    let bytes = if csv {
+        laurel_sheets::recipients_csv(&sheet)?
+    } else {
+        laurel_sheets::recipients_xlsx(&sheet)?
+    };
+    std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
+    writeln!(
+        out,
+        "{}: {count} recipients / người, tập thể → {}",
+        sheet.title,
+        file.display()
+    )?;
+    Ok(())
+}
+
 async fn report(
     out: &mut (dyn Write + Send),
     database_url: &str,

@@ -15,6 +15,7 @@
 //! | `GET /units/{id}/blanks/{form}/calibration.pdf` | the calibration sheet of an issuer's blank of a certificate form |
 //! | `GET /documents/{id}` | a dossier document (bearer token; same visibility as its nomination) |
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
+//! | `GET /decisions/{id}/recipients.xlsx`, `…/recipients.csv` | a decision's recipients with their cash, for Excel (bearer token; whoever may read the decision) |
 //! | `GET /reports/movements/{id}.xlsx`, `GET /reports/issuers/{id}/{year}.xlsx` | a report as an XLSX workbook with its chart (bearer token; the same visibility as `movementReport` and `awardReport`) |
 //! | `GET /credentials/{code}.jwt` | the certificate as an Open Badges 3.0 credential, signed (public, limited like `/verify`) |
 //! | `GET /issuers/{id}`, `…/keys/{kid}`, `…/achievements/{award}`, `…/status/{year}` | an issuer's OB 3.0 profile, public keys (JWK), awards and revocation lists (public; see [`crate::credentials`]) |
@@ -247,6 +248,14 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
             get(minutes_pdf).with(counted("/council-sessions/{id}/minutes.pdf")),
         )
         .at("/verify/:code", get(verify).with(counted("/verify/{code}")))
+        .at(
+            "/decisions/:id/recipients.xlsx",
+            get(reports::recipients_xlsx).with(counted("/decisions/{id}/recipients.xlsx")),
+        )
+        .at(
+            "/decisions/:id/recipients.csv",
+            get(reports::recipients_csv).with(counted("/decisions/{id}/recipients.csv")),
+        )
         .at(
             "/reports/movements/:file",
             get(reports::movement).with(counted("/reports/movements/{id}.xlsx")),

@@ -1,5 +1,6 @@
 //! Laurel's spreadsheets. Emulation offices live in Excel: a report is downloadable as an
-//! XLSX workbook with the same counts, the sentences, and a chart of the awards.
+//! XLSX workbook with the same counts, the sentences, and a chart of the awards; a decision's
+//! recipients as XLSX or CSV (the csv crate: quoting done right, not by hand).
 //!
 //! Written with rust_xlsxwriter (a maintained port of the Python XlsxWriter, which Excel,
 //! LibreOffice and calamine all read; it writes native Excel charts), not by hand. Pure: plain
@@ -7,10 +8,112 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, XlsxError};
 
-/// What went wrong writing a workbook.
+/// What went wrong writing a workbook or a CSV file.
 #[derive(Debug, thiserror::Error)]
-#[error("writing the workbook: {0}")]
-pub struct SheetError(#[from] XlsxError);
+pub enum SheetError {
+    /// The workbook.
+    #[error("writing the workbook: {0}")]
+    Xlsx(#[from] XlsxError),
+    /// The CSV file.
+    #[error("writing the CSV file: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// The recipients of a decision, as its appendix lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientsSheet {
+    /// e.g. "Quyết định số 12/QĐ-CAT ngày 05/01/2025".
+    pub title: String,
+    /// One row per recipient.
+    pub rows: Vec<RecipientRow>,
+}
+
+/// One recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientRow {
+    /// 1, 2, …
+    pub number: usize,
+    /// The recipient.
+    pub name: String,
+    /// Position and unit.
+    pub detail: String,
+    /// "cá nhân" or "tập thể".
+    pub kind: String,
+    /// The award.
+    pub award: String,
+    /// The cash, VND.
+    pub amount_vnd: Option<i64>,
+}
+
+/// The columns of a recipients export, in order.
+pub const RECIPIENT_COLUMNS: [&str; 6] = [
+    "STT",
+    "Họ và tên / Tên tập thể",
+    "Chức vụ, đơn vị",
+    "Cá nhân / tập thể",
+    "Hình thức khen thưởng",
+    "Tiền thưởng (đồng)",
+];
+
+/// The recipients as an XLSX workbook: the title, then a table with its total.
+pub fn recipients_xlsx(sheet: &RecipientsSheet) -> Result<Vec<u8>, SheetError> {
+    let mut workbook = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(14);
+    let header = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color("#F2DCDB");
+    let money = Format::new().set_num_format("#,##0");
+    let ws = workbook.add_worksheet().set_name("Danh sách")?;
+    ws.write_with_format(0, 0, &sheet.title, &title)?;
+    for (col, name) in RECIPIENT_COLUMNS.into_iter().enumerate() {
+        ws.write_with_format(2, col as u16, name, &header)?;
+    }
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write(r, 0, row.number as u32)?;
+        ws.write(r, 1, &row.name)?;
+        ws.write(r, 2, &row.detail)?;
+        ws.write(r, 3, &row.kind)?;
+        ws.write(r, 4, &row.award)?;
+        if let Some(amount) = row.amount_vnd {
+            ws.write_with_format(r, 5, amount as f64, &money)?;
+        }
+    }
+    let total = 3 + sheet.rows.len() as u32;
+    ws.write_with_format(total, 1, "Tổng cộng", &Format::new().set_bold())?;
+    ws.write_with_format(
+        total,
+        5,
+        sheet.rows.iter().filter_map(|r| r.amount_vnd).sum::<i64>() as f64,
+        &money.set_bold(),
+    )?;
+    ws.set_column_width(1, 32)?;
+    ws.set_column_width(2, 48)?;
+    ws.set_column_width(4, 36)?;
+    ws.set_column_width(5, 20)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The recipients as CSV: UTF-8 with a byte-order mark (so Excel on Windows reads the
+/// Vietnamese right), one header row, amounts as plain digits.
+pub fn recipients_csv(sheet: &RecipientsSheet) -> Result<Vec<u8>, SheetError> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(RECIPIENT_COLUMNS)?;
+    for row in &sheet.rows {
+        writer.write_record([
+            row.number.to_string(),
+            row.name.clone(),
+            row.detail.clone(),
+            row.kind.clone(),
+            row.award.clone(),
+            row.amount_vnd.map(|a| a.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| SheetError::Csv(csv::Error::from(e.into_error())))
+}
 
 /// A report to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +247,54 @@ mod tests {
     use calamine::{Data, Reader, Xlsx};
 
     use super::*;
+
+    #[test]
+    fn recipients_round_trip_through_calamine_and_csv() {
+        let sheet = RecipientsSheet {
+            title: "Quyết định số 12/QĐ-CAT ngày 05/01/2025".into(),
+            rows: vec![
+                RecipientRow {
+                    number: 1,
+                    name: "Đại úy Nguyễn Thị Ngọc Huyền".into(),
+                    detail: "Phó Trưởng phòng, Phòng Tham mưu".into(),
+                    kind: "cá nhân".into(),
+                    award: "Giấy khen".into(),
+                    amount_vnd: Some(702_000),
+                },
+                RecipientRow {
+                    number: 2,
+                    name: "Công an phường Diên Hồng, \"Pleiku\"".into(),
+                    detail: "Công an thành phố Pleiku".into(),
+                    kind: "tập thể".into(),
+                    award: "Giấy khen".into(),
+                    amount_vnd: Some(1_404_000),
+                },
+            ],
+        };
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(recipients_xlsx(&sheet).unwrap())).unwrap();
+        let range = book.worksheet_range("Danh sách").unwrap();
+        assert_eq!(
+            range.get_value((3, 1)),
+            Some(&Data::String(sheet.rows[0].name.clone()))
+        );
+        assert_eq!(range.get_value((4, 5)), Some(&Data::Float(1_404_000.0)));
+        assert_eq!(
+            range.get_value((5, 5)),
+            Some(&Data::Float(2_106_000.0)),
+            "total"
+        );
+
+        let csv = recipients_csv(&sheet).unwrap();
+        assert!(csv.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+        let mut reader = csv::Reader::from_reader(&csv[3..]);
+        assert_eq!(reader.headers().unwrap(), RECIPIENT_COLUMNS.as_slice());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(
+            &rows[1][1], "Công an phường Diên Hồng, \"Pleiku\"",
+            "quoted, round-trips"
+        );
+        assert_eq!(&rows[0][5], "702000");
+    }
 
     #[test]
     fn a_report_round_trips_through_calamine() {

@@ -12,7 +12,7 @@ use laurel_domain::decision::{Decision, DecisionKind};
 use laurel_domain::ids::{DecisionId, NominationId};
 use laurel_domain::nomination::Nominee;
 use laurel_domain::org::Unit;
-use laurel_store::{NominationRecord, Read, ReadFacts, ReadReview};
+use laurel_store::{NominationRecord, Read, ReadFacts, ReadReview, Store};
 
 use super::Ops;
 use crate::error::OpsError;
@@ -26,6 +26,23 @@ fn counted(collectives: usize, people: usize) -> String {
         (c, 0) => format!("{c} tập thể"),
         (c, p) => format!("{c} tập thể và {p} cá nhân"),
     }
+}
+
+/// One recipient of a decision, as its appendix and its exports list them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientLine {
+    /// 1, 2, …
+    pub number: usize,
+    /// The recipient.
+    pub name: String,
+    /// Position and unit (a person), or the unit above (a collective).
+    pub detail: String,
+    /// "cá nhân" or "tập thể".
+    pub kind: &'static str,
+    /// The award's name.
+    pub award: String,
+    /// The cash, VND.
+    pub amount_vnd: Option<i64>,
 }
 
 impl Ops {
@@ -57,40 +74,24 @@ impl Ops {
             Some(p) => self.store.unit(p).await?,
             None => None,
         };
-        // What the decision awards, or the awards it annuls.
-        let (nominations, annulled): (Vec<NominationRecord>, Option<Decision>) = match &decision
-            .kind
-        {
-            DecisionKind::Award => (self.store.nominations_of_decision(decision.id).await?, None),
-            DecisionKind::Annulment { annuls, .. } => {
-                let ids: Vec<NominationId> = self
-                    .store
-                    .annulments_by_decision(decision.id)
-                    .await?
-                    .into_iter()
-                    .map(|a| a.nomination)
-                    .collect();
-                (
-                    self.store.nominations_by_ids(&ids).await?,
-                    self.store.decision(*annuls).await?,
-                )
-            }
-        };
-        let cash_decision = annulled.as_ref().map_or(decision.id, |d| d.id);
-        let amounts: BTreeMap<NominationId, i64> = self
-            .store
-            .decision_recipients(cash_decision)
-            .await?
-            .into_iter()
-            .map(|r| (r.nomination, r.amount_vnd))
-            .collect();
+        let (nominations, annulled, amounts) = decision_nominations(&self.store, decision).await?;
         let awards: BTreeSet<AwardKind> = nominations.iter().map(|r| r.nomination.award).collect();
         let award_names = awards
             .iter()
             .map(|a| a.name_vi())
             .collect::<Vec<_>>()
             .join(", ");
-        let rows = self.rows(&nominations, &amounts).await?;
+        let rows = recipient_lines(&self.store, &nominations, &amounts)
+            .await?
+            .into_iter()
+            .map(|line| DecisionRow {
+                number: line.number.to_string(),
+                name: line.name,
+                detail: line.detail,
+                award: line.award,
+                amount: line.amount_vnd.map(vnd).unwrap_or_default(),
+            })
+            .collect();
         let total: i64 = nominations
             .iter()
             .filter_map(|r| amounts.get(&r.nomination.id))
@@ -241,78 +242,44 @@ impl Ops {
         })
     }
 
-    /// One appendix row per nomination: the recipient, position and unit, award and cash.
-    async fn rows(
+    /// A decision's recipients, as its appendix lists them, for whoever may read the decision;
+    /// `None` when there is none.
+    pub async fn decision_recipient_lines(
         &self,
-        nominations: &[NominationRecord],
-        amounts: &BTreeMap<NominationId, i64>,
-    ) -> Result<Vec<DecisionRow>, OpsError> {
-        let people: Vec<_> = nominations
-            .iter()
-            .filter_map(|r| match r.nomination.nominee {
-                Nominee::Person(p) => Some(p),
-                Nominee::Collective(_) => None,
-            })
-            .collect();
-        let people: BTreeMap<_, _> = self
-            .store
-            .persons_by_ids(&people)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let mut unit_ids: Vec<_> = people.values().map(|p| p.unit).collect();
-        for r in nominations {
-            if let Nominee::Collective(u) = r.nomination.nominee {
-                unit_ids.push(u);
-            }
-            unit_ids.push(r.nomination.proposing_unit);
-        }
-        let mut units: BTreeMap<_, Unit> = self
-            .store
-            .units_by_ids(&unit_ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
-        let parents: Vec<_> = units.values().filter_map(|u| u.parent).collect();
-        for u in self.store.units_by_ids(&parents).await? {
-            units.insert(u.id, u);
-        }
-        let name_of = |id| {
-            units
-                .get(&id)
-                .map(|u: &Unit| u.name.clone())
-                .unwrap_or_default()
+        actor: &laurel_domain::authz::Actor,
+        id: DecisionId,
+    ) -> Result<Option<(Decision, Vec<RecipientLine>)>, OpsError> {
+        let Some(decision) = self.readable_decision(actor, id).await? else {
+            return Ok(None);
         };
-        Ok(nominations
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let n = &r.nomination;
-                let (name, detail) = match n.nominee {
-                    Nominee::Person(p) => match people.get(&p) {
-                        Some(person) => {
-                            let mut parts: Vec<String> = person.position.iter().cloned().collect();
-                            parts.push(name_of(person.unit));
-                            (person.display_name(), parts.join(", "))
-                        }
-                        None => (String::new(), String::new()),
-                    },
-                    Nominee::Collective(u) => {
-                        let parent = units.get(&u).and_then(|unit| unit.parent);
-                        (name_of(u), parent.map(name_of).unwrap_or_default())
-                    }
-                };
-                DecisionRow {
-                    number: (i + 1).to_string(),
-                    name,
-                    detail,
-                    award: n.award.name_vi().to_owned(),
-                    amount: amounts.get(&n.id).map(|a| vnd(*a)).unwrap_or_default(),
-                }
-            })
-            .collect())
+        let (nominations, _, amounts) = decision_nominations(&self.store, &decision).await?;
+        let lines = recipient_lines(&self.store, &nominations, &amounts).await?;
+        Ok(Some((decision, lines)))
+    }
+
+    /// A decision's recipients as a spreadsheet's data.
+    pub fn recipients_sheet(
+        decision: &Decision,
+        lines: Vec<RecipientLine>,
+    ) -> laurel_sheets::RecipientsSheet {
+        laurel_sheets::RecipientsSheet {
+            title: format!(
+                "Quyết định số {} ngày {}",
+                decision.number,
+                laurel_domain::calendar::format_date(decision.signed_on)
+            ),
+            rows: lines
+                .into_iter()
+                .map(|l| laurel_sheets::RecipientRow {
+                    number: l.number,
+                    name: l.name,
+                    detail: l.detail,
+                    kind: l.kind.to_owned(),
+                    award: l.award,
+                    amount_vnd: l.amount_vnd,
+                })
+                .collect(),
+        }
     }
 
     /// "Xét đề nghị của Trưởng phòng … tại Tờ trình số …": the proposing units and their
@@ -350,6 +317,134 @@ impl Ops {
             )
         })
     }
+}
+
+/// What a decision awards (or, for an annulment, the awards it annuls), the decision it
+/// annuls if it does, and the cash of each award.
+#[allow(clippy::type_complexity)] // three facts read together, named at the call sites
+async fn decision_nominations(
+    store: &Store,
+    decision: &Decision,
+) -> Result<
+    (
+        Vec<NominationRecord>,
+        Option<Decision>,
+        BTreeMap<NominationId, i64>,
+    ),
+    OpsError,
+> {
+    let (nominations, annulled): (Vec<NominationRecord>, Option<Decision>) = match &decision.kind {
+        DecisionKind::Award => (store.nominations_of_decision(decision.id).await?, None),
+        DecisionKind::Annulment { annuls, .. } => {
+            let ids: Vec<NominationId> = store
+                .annulments_by_decision(decision.id)
+                .await?
+                .into_iter()
+                .map(|a| a.nomination)
+                .collect();
+            (
+                store.nominations_by_ids(&ids).await?,
+                store.decision(*annuls).await?,
+            )
+        }
+    };
+    let cash_decision = annulled.as_ref().map_or(decision.id, |d| d.id);
+    let amounts = store
+        .decision_recipients(cash_decision)
+        .await?
+        .into_iter()
+        .map(|r| (r.nomination, r.amount_vnd))
+        .collect();
+    Ok((nominations, annulled, amounts))
+}
+
+/// One line per nomination: the recipient, position and unit, award and cash.
+async fn recipient_lines(
+    store: &Store,
+    nominations: &[NominationRecord],
+    amounts: &BTreeMap<NominationId, i64>,
+) -> Result<Vec<RecipientLine>, OpsError> {
+    let people: Vec<_> = nominations
+        .iter()
+        .filter_map(|r| match r.nomination.nominee {
+            Nominee::Person(p) => Some(p),
+            Nominee::Collective(_) => None,
+        })
+        .collect();
+    let people: BTreeMap<_, _> = store
+        .persons_by_ids(&people)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut unit_ids: Vec<_> = people.values().map(|p| p.unit).collect();
+    for r in nominations {
+        if let Nominee::Collective(u) = r.nomination.nominee {
+            unit_ids.push(u);
+        }
+        unit_ids.push(r.nomination.proposing_unit);
+    }
+    let mut units: BTreeMap<_, Unit> = store
+        .units_by_ids(&unit_ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let parents: Vec<_> = units.values().filter_map(|u| u.parent).collect();
+    for u in store.units_by_ids(&parents).await? {
+        units.insert(u.id, u);
+    }
+    let name_of = |id| {
+        units
+            .get(&id)
+            .map(|u: &Unit| u.name.clone())
+            .unwrap_or_default()
+    };
+    Ok(nominations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let n = &r.nomination;
+            let (name, detail) = match n.nominee {
+                Nominee::Person(p) => match people.get(&p) {
+                    Some(person) => {
+                        let mut parts: Vec<String> = person.position.iter().cloned().collect();
+                        parts.push(name_of(person.unit));
+                        (person.display_name(), parts.join(", "))
+                    }
+                    None => (String::new(), String::new()),
+                },
+                Nominee::Collective(u) => {
+                    let parent = units.get(&u).and_then(|unit| unit.parent);
+                    (name_of(u), parent.map(name_of).unwrap_or_default())
+                }
+            };
+            RecipientLine {
+                number: i + 1,
+                name,
+                detail,
+                kind: match n.nominee {
+                    Nominee::Person(_) => "cá nhân",
+                    Nominee::Collective(_) => "tập thể",
+                },
+                award: n.award.name_vi().to_owned(),
+                amount_vnd: amounts.get(&n.id).copied(),
+            }
+        })
+        .collect())
+}
+
+/// A decision's recipients, read straight from the database (`laurel export`).
+pub async fn decision_recipients_offline(
+    store: &Store,
+    id: DecisionId,
+) -> Result<Option<(Decision, Vec<RecipientLine>)>, OpsError> {
+    let Some(decision) = store.decision(id).await? else {
+        return Ok(None);
+    };
+    let (nominations, _, amounts) = decision_nominations(store, &decision).await?;
+    let lines = recipient_lines(store, &nominations, &amounts).await?;
+    Ok(Some((decision, lines)))
 }
 
 /// "vì đã có thành tích: …", without saying "thành tích" twice when the citation already

@@ -81,6 +81,7 @@ pub use certificates::{
     parse_content as certificates_parse_content, print_offline,
 };
 pub use councils::{AGENDA_MAX, ClosedItem, OpenSession};
+pub use decision_pdf::{RecipientLine, decision_recipients_offline};
 pub use decisions::{AnnulDecision, RecordRecovery, SignDecision};
 pub use documents::{Attachment, DEFAULT_MAX_DOCUMENT_BYTES, DocumentOwner};
 pub use facts::{RecordPriorAward, RecordRecognition};

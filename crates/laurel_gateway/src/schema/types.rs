@@ -583,6 +583,14 @@ impl DecisionNode {
     async fn certificates_pdf_url(&self) -> String {
         format!("/decisions/{}/certificates.pdf", self.0.id)
     }
+    /// Its recipients with their cash as an Excel workbook (send the same bearer token).
+    async fn recipients_xlsx_url(&self) -> String {
+        format!("/decisions/{}/recipients.xlsx", self.0.id)
+    }
+    /// The same as CSV (UTF-8 with a byte-order mark, for Excel).
+    async fn recipients_csv_url(&self) -> String {
+        format!("/decisions/{}/recipients.csv", self.0.id)
+    }
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }

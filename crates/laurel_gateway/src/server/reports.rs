@@ -1,5 +1,6 @@
-//! Report downloads: a movement's or an issuer's year as an XLSX workbook (bearer token; the
-//! same visibility as the GraphQL reports).
+//! Report and export downloads: a movement's or an issuer's year as an XLSX workbook, and a
+//! decision's recipients as XLSX or CSV (bearer token; the same visibility as the GraphQL
+//! reports and decisions).
 
 use std::sync::Arc;
 
@@ -79,4 +80,70 @@ pub(super) async fn issuer_year(
     }
     .await;
     respond(result, &format!("bao-cao-khen-thuong-{file}"))
+}
+
+/// `GET /decisions/{id}/recipients.xlsx` and `.csv`: a decision's recipients with their cash.
+async fn recipients(req: &Request, id: &str, state: &AppState, csv: bool) -> Response {
+    let result = async {
+        let id: laurel_domain::ids::DecisionId = parse(id, "decision")?;
+        let actor = http_actor(state, req).await?;
+        let (decision, lines) = state
+            .ops
+            .decision_recipient_lines(&actor, id)
+            .await?
+            .ok_or(OpsError::NotFound {
+                entity: "decision",
+                id: id.to_string(),
+            })?;
+        let sheet = crate::ops::Ops::recipients_sheet(&decision, lines);
+        let bytes = if csv {
+            laurel_sheets::recipients_csv(&sheet)
+        } else {
+            laurel_sheets::recipients_xlsx(&sheet)
+        }
+        .map_err(|e| OpsError::internal(e.to_string()))?;
+        Ok::<_, OpsError>((decision, bytes))
+    }
+    .await;
+    match result {
+        Ok((decision, bytes)) => {
+            let (content_type, extension) = if csv {
+                ("text/csv; charset=utf-8", "csv")
+            } else {
+                (XLSX, "xlsx")
+            };
+            Response::builder()
+                .content_type(content_type)
+                .header(header::CACHE_CONTROL, "private, no-store")
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"danh-sach-{}-{}.{extension}\"",
+                        decision.year, decision.number.seq
+                    ),
+                )
+                .body(bytes)
+        }
+        Err(e) => ops_error_response(&e),
+    }
+}
+
+/// `GET /decisions/{id}/recipients.xlsx`.
+#[handler]
+pub(super) async fn recipients_xlsx(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    recipients(req, &id, state, false).await
+}
+
+/// `GET /decisions/{id}/recipients.csv`.
+#[handler]
+pub(super) async fn recipients_csv(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    recipients(req, &id, state, true).await
 }
