@@ -435,7 +435,10 @@ async fn a_movement_report_counts_its_awards_and_says_them() {
             ),
             "{out}"
         );
-        assert!(out.contains("DRAFT 2, ANNULLED 1"), "{out}");
+        assert!(
+            out.contains("đang soạn 2 (DRAFT), bị hủy quyết định 1 (ANNULLED)"),
+            "{out}"
+        );
         assert!(out.contains(&laurel_domain::report::vnd(cash)), "{out}");
     }
     let year_text = year.to_string();

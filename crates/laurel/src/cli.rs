@@ -647,6 +647,11 @@ async fn report(
     use laurel_gateway::ops::{build_report, issuer_year_title, movement_title};
     use laurel_store::{Read, ReadMovements, ReportScope};
     let store = connect_migrated(database_url).await?;
+    if xlsx.is_some() && movement.is_none() && issuer_year.is_none() {
+        anyhow::bail!(
+            "--xlsx writes one report: give --movement, or --issuer and --year / --xlsx ghi một báo cáo: hãy chọn --movement, hoặc --issuer và --year"
+        );
+    }
     let words = |e: laurel_gateway::error::OpsError| {
         let (vi, en) = e.messages();
         anyhow::anyhow!("{en} / {vi}")
@@ -697,9 +702,7 @@ async fn report(
     }
     if let Some(path) = xlsx {
         let [report] = reports.as_slice() else {
-            anyhow::bail!(
-                "--xlsx writes one report: give --movement, or --issuer and --year / --xlsx ghi một báo cáo: hãy chọn --movement, hoặc --issuer và --year"
-            );
+            anyhow::bail!("--xlsx writes one report / --xlsx ghi một báo cáo");
         };
         std::fs::write(path, report.xlsx().map_err(words)?)
             .with_context(|| format!("writing {}", path.display()))?;
@@ -744,8 +747,9 @@ fn write_report(
         }
         writeln!(
             out,
-            "\nTổng cộng / total: {} tập thể, cá nhân; {} đồng.",
-            r.report.total_recipients(),
+            "\nTổng cộng / total: {} tập thể, {} cá nhân; {} đồng.",
+            r.report.awards.iter().map(|t| t.collectives).sum::<u32>(),
+            r.report.awards.iter().map(|t| t.individuals).sum::<u32>(),
             laurel_domain::report::vnd(r.report.total_cash_vnd())
         )?;
     }
@@ -754,10 +758,13 @@ fn write_report(
             .report
             .by_state
             .iter()
-            .map(|(state, n)| format!("{} {n}", state.code()))
+            .map(|(state, n)| format!("{} {n} ({})", state.name_vi(), state.code()))
             .collect();
         if r.report.annulled > 0 {
-            parts.push(format!("ANNULLED {}", r.report.annulled));
+            parts.push(format!(
+                "bị hủy quyết định {} (ANNULLED)",
+                r.report.annulled
+            ));
         }
         writeln!(out, "Chưa khen thưởng / not awarded: {}", parts.join(", "))?;
     }

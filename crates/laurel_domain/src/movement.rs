@@ -234,6 +234,9 @@ impl Explain for MovementRefusal {
                 "Phong trào không xét hình thức khen thưởng \"{}\".",
                 a.name_vi()
             ),
+            MovementRefusal::OutsidePeriod { year, from, to } if from == to => {
+                format!("Phong trào chỉ xét thành tích năm {from}, không xét năm {year}.")
+            }
             MovementRefusal::OutsidePeriod { year, from, to } => {
                 format!("Năm {year} nằm ngoài giai đoạn của phong trào ({from}–{to}).")
             }
@@ -261,13 +264,16 @@ impl Explain for MovementRefusal {
             MovementRefusal::AwardNotOffered(a) => {
                 format!("The movement does not lead to \"{}\".", a.name_en())
             }
+            MovementRefusal::OutsidePeriod { year, from, to } if from == to => {
+                format!("The movement covers the year {from} only, not {year}.")
+            }
             MovementRefusal::OutsidePeriod { year, from, to } => {
                 format!("The year {year} is outside the movement's period ({from}–{to}).")
             }
             MovementRefusal::KindMismatch { movement, asked } => format!(
                 "Nominations in this movement are {} commendations, not {}.",
-                movement.code(),
-                asked.code()
+                movement.name_en(),
+                asked.name_en()
             ),
         }
     }

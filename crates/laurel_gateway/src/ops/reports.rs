@@ -52,11 +52,15 @@ impl AwardReport {
                 .report
                 .by_state
                 .iter()
-                .map(|(state, n)| (state.code().to_owned(), *n))
-                .chain(
-                    (self.report.annulled > 0)
-                        .then(|| ("ANNULLED".to_owned(), self.report.annulled)),
-                )
+                .map(|(state, n)| (state.name_vi().to_owned(), *n))
+                .chain((self.report.annulled > 0).then(|| {
+                    (
+                        laurel_domain::nomination::NominationState::Annulled
+                            .name_vi()
+                            .to_owned(),
+                        self.report.annulled,
+                    )
+                }))
                 .collect(),
         }
     }
@@ -109,7 +113,14 @@ pub async fn build_report(
 
 /// A movement's title in a report: "Toàn dân bảo vệ an ninh Tổ quốc năm 2022 (2022)".
 pub fn movement_title(movement: &laurel_domain::movement::Movement) -> String {
-    if movement.from_year == movement.to_year {
+    let years = if movement.from_year == movement.to_year {
+        movement.from_year.to_string()
+    } else {
+        format!("{}–{}", movement.from_year, movement.to_year)
+    };
+    if movement.name.contains(&years) {
+        movement.name.clone()
+    } else if movement.from_year == movement.to_year {
         format!("{} ({})", movement.name, movement.from_year)
     } else {
         format!(
