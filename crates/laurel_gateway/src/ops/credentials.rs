@@ -30,6 +30,14 @@ impl Ops {
             .collect())
     }
 
+    /// The unit, if it is an issuer: it has signed with a key of its own.
+    async fn issuer(&self, unit: UnitId) -> Result<Option<laurel_domain::org::Unit>, OpsError> {
+        if self.keys_of(unit).await?.is_empty() {
+            return Ok(None);
+        }
+        Ok(self.store.unit(unit).await?)
+    }
+
     /// A certificate as an `OpenBadgeCredential` secured as a JWT, signed with the key that
     /// signed the certificate. `None` for an unknown code or a certificate issued before
     /// certificates were signed.
@@ -90,10 +98,7 @@ impl Ops {
 
     /// The issuer's OB 3.0 profile; `None` when the unit never signed a certificate.
     pub async fn issuer_profile(&self, unit: UnitId) -> Result<Option<Value>, OpsError> {
-        if self.keys_of(unit).await?.is_empty() {
-            return Ok(None);
-        }
-        let Some(unit) = self.store.unit(unit).await? else {
+        let Some(unit) = self.issuer(unit).await? else {
             return Ok(None);
         };
         Ok(Some(credentials::profile(
@@ -121,10 +126,7 @@ impl Ops {
         let Some(award) = AwardKind::ALL.into_iter().find(|a| a.code() == award) else {
             return Ok(None);
         };
-        if self.keys_of(unit).await?.is_empty() {
-            return Ok(None);
-        }
-        let Some(unit) = self.store.unit(unit).await? else {
+        let Some(unit) = self.issuer(unit).await? else {
             return Ok(None);
         };
         let mut achievement = credentials::achievement(
