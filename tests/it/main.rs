@@ -9,6 +9,7 @@ mod audit;
 mod bad_input;
 mod bench;
 mod concurrency;
+mod console;
 mod council;
 mod credentials;
 mod decision_pdf;

@@ -329,6 +329,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             let running = start(config).await?;
             let base = format!("http://{}", running.addr);
             writeln!(out, "Laurel is serving on {base}")?;
+            writeln!(out, "  Console (open in a browser): {base}/")?;
             writeln!(out, "  GraphiQL (try the API): {base}/graphql")?;
             if metrics {
                 writeln!(out, "  Metrics (Prometheus; keep internal): {base}/metrics")?;
@@ -361,7 +362,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                 writeln!(out, "  one-time password: {}", admin.password)?;
                 writeln!(
                     out,
-                    "Log in with the `login` mutation, then change the password with `changePassword`."
+                    "Open {base}/ and log in with them (you will be asked for a new password), or use the `login` and `changePassword` mutations."
                 )?;
                 writeln!(
                     out,

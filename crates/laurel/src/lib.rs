@@ -255,6 +255,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     let state = AppState::new(ops, config.max_body_bytes)
         .with_clock(config.clock.clone())
         .serve_metrics(config.metrics);
+    let console = laurel_console::console(state.in_process());
+    let state = state.with_console(console);
     let notifier = match &config.mail {
         Some(mail) => Some(
             laurel_gateway::notify::Notifier::start(
@@ -262,8 +264,11 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
                 std::sync::Arc::clone(state.metrics()),
                 laurel_gateway::notify::MailConfig {
                     clock: config.clock.clone(),
-                    // Until the web console lands, people act in GraphiQL.
-                    console_url: format!("{}/graphql", public_url.trim_end_matches('/')),
+                    console_url: format!(
+                        "{}{}/",
+                        public_url.trim_end_matches('/'),
+                        laurel_gateway::server::CONSOLE_PREFIX
+                    ),
                     ..mail.clone()
                 },
             )

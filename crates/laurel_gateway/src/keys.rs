@@ -65,6 +65,18 @@ impl KeySecret {
         KeySecret(bytes)
     }
 
+    /// A key for another purpose, derived from this secret and a label naming the purpose
+    /// (SHA-256 of both), so that every process sharing the secret derives the same key and
+    /// knowing it reveals nothing of the secret.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"laurel-derived-key\n");
+        hasher.update(label.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(self.0);
+        hasher.finalize().into()
+    }
+
     /// Reads the secret at `path` (64 hex digits), or makes one there (readable by its owner
     /// only) when there is none. Several processes sharing a database must share this file.
     pub fn load_or_create(path: &Path) -> Result<KeySecret, KeyError> {

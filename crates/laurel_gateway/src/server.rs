@@ -126,7 +126,17 @@ pub struct AppState {
     feed: Arc<EventFeed>,
     /// Public verification lookups per client address (a code cannot be guessed by trying).
     verify_limits: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
+    /// The web console, served under [`CONSOLE_PREFIX`] (with `/` leading to it) when set.
+    console: Option<poem::endpoint::BoxEndpoint<'static>>,
 }
+
+/// Where the web console is served; `/` redirects there.
+pub const CONSOLE_PREFIX: &str = "/console";
+
+/// The cookie carrying a web console session's token. Download links (`GET` only) accept it
+/// in place of a bearer token, so that a browser can follow them; GraphQL does not, so a
+/// cross-site form can never act with it.
+pub const SESSION_COOKIE: &str = "laurel_session";
 
 /// Verification lookups a client may make per minute (and at once).
 pub const VERIFY_PER_MINUTE: u32 = 60;
@@ -161,6 +171,24 @@ impl AppState {
             clock: Clock::system(),
             metrics,
             serve_metrics: true,
+            console: None,
+        }
+    }
+
+    /// The same state, serving `console` under [`CONSOLE_PREFIX`].
+    #[must_use]
+    pub fn with_console(mut self, console: poem::endpoint::BoxEndpoint<'static>) -> AppState {
+        self.console = Some(console);
+        self
+    }
+
+    /// A client running GraphQL requests in this process, as `POST /graphql` would: what the
+    /// web console reads and acts through, so authorization and validation exist once.
+    pub fn in_process(&self) -> InProcessGraphql {
+        InProcessGraphql {
+            schema: self.schema.clone(),
+            ops: self.ops.clone(),
+            clock: self.clock.clone(),
         }
     }
 
@@ -196,16 +224,21 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let acceptor = TcpAcceptor::from_tokio(listener)?;
+    let mut state = state;
+    let console = state.console.take();
     Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(
-            routes(Arc::new(state)),
+            routes(Arc::new(state), console),
             shutdown,
             Some(std::time::Duration::from_secs(10)),
         )
         .await
 }
 
-fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
+fn routes(
+    state: Arc<AppState>,
+    console: Option<poem::endpoint::BoxEndpoint<'static>>,
+) -> impl poem::Endpoint {
     let counted = |route: &'static str| Counted {
         route,
         metrics: Arc::clone(&state.metrics),
@@ -290,6 +323,16 @@ fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         );
     if state.serve_metrics {
         routes = routes.at("/metrics", get(metrics_text).with(counted("/metrics")));
+    }
+    if let Some(console) = console {
+        routes = routes
+            .at(
+                "/",
+                get(poem::endpoint::make_sync(|_| {
+                    poem::web::Redirect::see_other(format!("{CONSOLE_PREFIX}/"))
+                })),
+            )
+            .nest(CONSOLE_PREFIX, console.with(counted(CONSOLE_PREFIX)));
     }
     routes.data(state).with(Tracing).with(RequestIds)
 }
@@ -456,6 +499,64 @@ async fn session(ops: &Ops, req: &Request, now: time::OffsetDateTime) -> Result<
             Err(problem) => Session::Refused(problem),
         },
     })
+}
+
+/// Runs GraphQL requests in this process, as `POST /graphql` does for a bearer token (see
+/// [`AppState::in_process`]).
+#[derive(Clone)]
+pub struct InProcessGraphql {
+    schema: LaurelSchema,
+    ops: Ops,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for InProcessGraphql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InProcessGraphql").finish_non_exhaustive()
+    }
+}
+
+impl InProcessGraphql {
+    /// Runs `request` for the holder of session `token` (none: anonymous).
+    pub async fn execute(
+        &self,
+        token: Option<&str>,
+        request: async_graphql::Request,
+    ) -> async_graphql::Response {
+        let now = self.clock.now();
+        let session = match token {
+            None => Session::Anonymous,
+            Some(token) => match auth::authenticate(self.ops.store(), token, now).await {
+                Ok(Ok(authenticated)) => Session::SignedIn(Box::new(authenticated)),
+                Ok(Err(problem)) => Session::Refused(problem),
+                Err(e) => {
+                    return async_graphql::Response::from_errors(vec![
+                        e.to_graphql()
+                            .into_server_error(async_graphql::Pos::default()),
+                    ]);
+                }
+            },
+        };
+        let request = request
+            .data(RequestContext { now, session })
+            .data(crate::schema::loaders::loaders(&self.ops));
+        self.schema.execute(request).await
+    }
+
+    /// Now, by the server's clock.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// The public base URL (no trailing slash).
+    pub fn public_url(&self) -> &str {
+        &self.ops.settings().public_url
+    }
+
+    /// The secret sealing signing keys, from which the console derives its CSRF key.
+    pub fn key_secret(&self) -> &crate::keys::KeySecret {
+        &self.ops.settings().key_secret
+    }
 }
 
 /// A GraphQL request answered before the schema ran (the schema counts the others).
@@ -833,12 +934,34 @@ fn ops_error_response(e: &OpsError) -> Response {
     response
 }
 
-/// The signed-in caller of a plain HTTP request (same rules as GraphQL).
+/// The console's session token, from the request's `Cookie` header.
+pub fn session_cookie(req: &Request) -> Option<&str> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == SESSION_COOKIE && !value.is_empty()).then_some(value)
+        })
+}
+
+/// The signed-in caller of a plain HTTP download (`GET`): same rules as GraphQL, with the
+/// console's session cookie accepted when no bearer token is sent.
 async fn http_actor(
     state: &AppState,
     req: &Request,
 ) -> Result<laurel_domain::authz::Actor, OpsError> {
-    match session(&state.ops, req, state.clock.now()).await? {
+    let now = state.clock.now();
+    let session = match (bearer(req), session_cookie(req)) {
+        (None, Some(token)) => match auth::authenticate(state.ops.store(), token, now).await? {
+            Ok(authenticated) => Session::SignedIn(Box::new(authenticated)),
+            Err(problem) => Session::Refused(problem),
+        },
+        _ => session(&state.ops, req, now).await?,
+    };
+    match session {
         Session::SignedIn(auth) if auth.account.must_change_password => {
             Err(OpsError::PasswordChangeRequired)
         }

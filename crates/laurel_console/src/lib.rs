@@ -1,0 +1,77 @@
+//! Laurel's web console: the pages clerks, unit heads, offices, councils and signers work in,
+//! served by `laurel serve` under `/console` (`/` leads there).
+//!
+//! **How it works.** Every page reads, and every form acts, through the gateway's own GraphQL
+//! schema run in this process ([`laurel_gateway::server::InProcessGraphql`]), with the
+//! signed-in account's session: the same resolvers, the same `ops` layer, the same
+//! authorization, validation and audit as an integrator's call, and the same bilingual error
+//! messages, which the pages show next to the field they concern. The console holds no
+//! business logic and no state of its own: a page is a query, a form is a mutation.
+//!
+//! **Choices.**
+//! - HTML is rendered on the server with [askama](https://crates.io/crates/askama) 0.15:
+//!   Jinja-like templates compiled into Rust, so a template that names a missing field does
+//!   not build, and output is HTML-escaped by default. No JavaScript build, no script at all:
+//!   plain forms and links work on any office PC, by keyboard, and with a screen reader.
+//! - CSRF: poem's own `Csrf` middleware (AES-GCM masked tokens bound to a cookie, from the
+//!   `csrf` crate); its key is derived from the key secret every process of one deployment
+//!   shares, so a form served by one process posts to another.
+//! - The session is the API's own session token in an `HttpOnly`, `SameSite=Strict` cookie
+//!   (`Secure` when the public URL is HTTPS). GraphQL never accepts the cookie; only `GET`
+//!   downloads (PDFs, spreadsheets, documents) do, so that links work in a browser.
+//! - Vietnamese first, English by a switch (a cookie); dates as the API gives them
+//!   (`dd/mm/yyyy`, Asia/Ho_Chi_Minh); text is NFC-normalised by the operations it reaches.
+
+mod gql;
+mod labels;
+mod pages;
+mod web;
+
+use std::sync::Arc;
+
+use laurel_gateway::server::InProcessGraphql;
+use poem::endpoint::BoxEndpoint;
+use poem::middleware::Csrf;
+use poem::web::cookie::SameSite;
+use poem::{EndpointExt, Route, get, post};
+
+/// The console's routes, relative to where the gateway nests them (`/console`).
+pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
+    let secure = client.public_url().starts_with("https://");
+    let csrf = Csrf::new()
+        .cookie_name("laurel_csrf")
+        .key(client.key_secret().derive("web console csrf"))
+        .secure(secure)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path(laurel_gateway::server::CONSOLE_PREFIX);
+    let app = Arc::new(web::App { client, secure });
+    Route::new()
+        .at("/", get(pages::home))
+        .at("/login", get(pages::login_form).post(pages::login))
+        .at("/logout", post(pages::logout))
+        .at("/password", get(pages::password_form).post(pages::password))
+        .at("/lang/:lang", get(pages::language))
+        .at("/nominations", get(pages::nominations))
+        .at(
+            "/nominations/new",
+            get(pages::new_nomination_form).post(pages::new_nomination),
+        )
+        .at("/nominations/:id", get(pages::nomination))
+        .at("/nominations/:id/act", post(pages::act))
+        .at("/nominations/:id/documents", post(pages::upload))
+        .at("/decisions", get(pages::decisions))
+        .at("/decisions/:id", get(pages::decision))
+        .at(
+            "/decisions/:id/certificates",
+            post(pages::issue_certificates),
+        )
+        .at("/admin", get(pages::admin))
+        .at("/admin/units", post(pages::create_unit))
+        .at("/admin/people", post(pages::create_person))
+        .at("/admin/accounts", post(pages::create_account))
+        .at("/style.css", get(pages::style))
+        .data(app)
+        .with(csrf)
+        .boxed()
+}

@@ -1,0 +1,1952 @@
+//! The pages and their forms. Each handler is a GraphQL query (a page) or a mutation (a form)
+//! through [`crate::gql`], then a template.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use poem::http::StatusCode;
+use poem::web::cookie::CookieJar;
+use poem::web::{CsrfToken, CsrfVerifier, Data, Form as PostForm, Multipart, Path, Query};
+use poem::{IntoResponse, Response, handler};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::gql::{self, Problem};
+use crate::labels;
+use crate::web::{
+    App, Chrome, Form, Lang, Session, check_csrf, csrf_refusal, go, page, page_with_status,
+};
+
+type Fields = HashMap<String, String>;
+
+// ---------------------------------------------------------------------------------------------
+// What GraphQL answers, as the pages read it.
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Named {
+    name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Nominee {
+    full_name: Option<String>,
+    name: Option<String>,
+}
+
+impl Nominee {
+    fn display(&self) -> String {
+        self.full_name
+            .clone()
+            .or_else(|| self.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StageFields {
+    kind: String,
+    due_on_text: Option<String>,
+    overdue: bool,
+    unit: Option<Named>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RowFields {
+    id: String,
+    award_kind: String,
+    period: i32,
+    state: String,
+    nominee: Nominee,
+    proposing_unit: Named,
+    stage: StageFields,
+}
+
+const ROW: &str = "fragment Row on Nomination { id awardKind period state \
+    nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { name } \
+    stage { kind dueOnText overdue unit { name } } }";
+
+/// One nomination in a list.
+#[derive(Debug, Clone)]
+pub struct Row {
+    id: String,
+    award: String,
+    period: i32,
+    nominee: String,
+    unit: String,
+    stage: String,
+    waits_at: String,
+    due: String,
+    overdue: bool,
+    state: String,
+}
+
+impl Row {
+    fn of(r: RowFields, lang: Lang) -> Row {
+        Row {
+            award: labels::award(&r.award_kind, lang),
+            nominee: r.nominee.display(),
+            unit: r.proposing_unit.name,
+            stage: labels::stage(&r.stage.kind, lang),
+            waits_at: r.stage.unit.map(|u| u.name).unwrap_or_default(),
+            due: r.stage.due_on_text.unwrap_or_default(),
+            overdue: r.stage.overdue,
+            state: labels::state(&r.state, lang),
+            period: r.period,
+            id: r.id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Nodes<T> {
+    nodes: Vec<T>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Paged<T> {
+    nodes: Vec<T>,
+    page_info: PageInfo,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login, password, logout, language.
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    form: Form,
+}
+
+#[handler]
+pub async fn login_form(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
+    let chrome = app.anonymous(jar, csrf, "Đăng nhập · Log in");
+    page(&LoginPage {
+        chrome,
+        form: Form::default(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginAnswer {
+    login: LoginFields,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginFields {
+    token: String,
+    must_change_password: bool,
+}
+
+#[handler]
+pub async fn login(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    let chrome = app.anonymous(jar, csrf, "Đăng nhập · Log in");
+    if let Some(refused) = check_csrf(verifier, &fields, chrome.clone()) {
+        return refused;
+    }
+    let answer: Result<LoginAnswer, Problem> = gql::run(
+        &app.client,
+        None,
+        "mutation($input: LoginInput!) { login(input: $input) { token mustChangePassword } }",
+        json!({ "input": {
+            "username": fields.get("username").cloned().unwrap_or_default(),
+            "password": fields.get("password").cloned().unwrap_or_default(),
+        }}),
+    )
+    .await;
+    match answer {
+        Ok(answer) => {
+            app.start_session(jar, &answer.login.token);
+            go(if answer.login.must_change_password {
+                "/password"
+            } else {
+                "/"
+            })
+        }
+        Err(problem) => {
+            let lang = chrome.lang;
+            // The password is never sent back into the page.
+            let mut kept = fields;
+            kept.remove("password");
+            page_with_status(
+                &LoginPage {
+                    chrome,
+                    form: Form::with(kept).refused(problem, lang),
+                },
+                StatusCode::UNAUTHORIZED,
+            )
+        }
+    }
+}
+
+#[handler]
+pub async fn logout(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    let chrome = app.anonymous(jar, csrf, "Đăng xuất · Log out");
+    if let Some(refused) = check_csrf(verifier, &fields, chrome) {
+        return refused;
+    }
+    if let Some(cookie) = jar.get(laurel_gateway::server::SESSION_COOKIE) {
+        // Ends the session in the database, not only in this browser.
+        let _: Result<Value, Problem> = gql::run(
+            &app.client,
+            Some(cookie.value_str()),
+            "mutation { logout { loggedOut } }",
+            json!({}),
+        )
+        .await;
+    }
+    app.end_session(jar);
+    go("/login")
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    form: Form,
+}
+
+#[handler]
+pub async fn password_form(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    match app
+        .session(jar, csrf, "Đổi mật khẩu · Change password", true)
+        .await
+    {
+        Ok(session) => page(&PasswordPage {
+            chrome: session.chrome,
+            form: Form::default(),
+        }),
+        Err(to) => to,
+    }
+}
+
+#[handler]
+pub async fn password(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, "Đổi mật khẩu · Change password", true)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    let lang = session.chrome.lang;
+    let new = fields.get("newPassword").cloned().unwrap_or_default();
+    let problem = if Some(&new) != fields.get("confirmPassword") {
+        Some(Problem::local_field(
+            "confirmPassword",
+            "Hai lần nhập mật khẩu mới không giống nhau.",
+            "The two new passwords differ.",
+        ))
+    } else {
+        gql::run::<Value>(
+            &app.client,
+            Some(&session.token),
+            "mutation($input: ChangePasswordInput!) { changePassword(input: $input) { account { username } } }",
+            json!({ "input": {
+                "currentPassword": fields.get("currentPassword").cloned().unwrap_or_default(),
+                "newPassword": new,
+            }}),
+        )
+        .await
+        .err()
+    };
+    match problem {
+        None => go("/?done=password"),
+        Some(problem) => page_with_status(
+            &PasswordPage {
+                chrome: session.chrome,
+                form: Form::with(HashMap::new()).refused(problem, lang),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Back {
+    back: Option<String>,
+}
+
+#[handler]
+pub fn language(
+    jar: &CookieJar,
+    Path(lang): Path<String>,
+    Query(back): Query<Back>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    app.set_lang(jar, if lang == "en" { Lang::En } else { Lang::Vi });
+    // Only a path of the console itself: never an open redirect.
+    let to = back
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    go(&to)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The work queue and the nomination lists.
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// The notice after a successful action (`?done=...`).
+fn notice(done: Option<&str>, lang: Lang) -> Option<String> {
+    let done = done?;
+    Some(match done {
+        "password" => lang.t("Đã đổi mật khẩu.", "Password changed.").to_owned(),
+        "created" => lang.t("Đã tạo.", "Created.").to_owned(),
+        "uploaded" => lang
+            .t("Đã đính kèm tài liệu.", "Document attached.")
+            .to_owned(),
+        "issued" => lang
+            .t("Đã cấp giấy chứng nhận.", "Certificates issued.")
+            .to_owned(),
+        command => format!(
+            "{}: {}",
+            lang.t("Đã ghi", "Recorded"),
+            labels::command(command, lang)
+        ),
+    })
+}
+
+#[handler]
+pub async fn home(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Query(done): Query<Done>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    let mut session = match app
+        .session(jar, csrf, "Việc cần làm · Work queue", false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        work_queue: Nodes<RowFields>,
+    }
+    let lang = session.chrome.lang;
+    session.chrome.notice = notice(done.done.as_deref(), lang);
+    match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        &format!("query {{ workQueue(first: 100) {{ nodes {{ ...Row }} }} }} {ROW}"),
+        json!({}),
+    )
+    .await
+    {
+        Ok(answer) => page(&HomePage {
+            rows: answer
+                .work_queue
+                .nodes
+                .into_iter()
+                .map(|r| Row::of(r, lang))
+                .collect(),
+            chrome: session.chrome,
+        }),
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "nominations.html")]
+struct NominationsPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    form: Form,
+    states: Vec<(String, String)>,
+    awards: Vec<(String, String)>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListFilter {
+    state: Option<String>,
+    award: Option<String>,
+    period: Option<String>,
+    after: Option<String>,
+}
+
+#[handler]
+pub async fn nominations(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Query(filter): Query<ListFilter>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, "Hồ sơ đề nghị · Nominations", false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    #[derive(Deserialize)]
+    struct Answer {
+        nominations: Paged<RowFields>,
+    }
+    let lang = session.chrome.lang;
+    let some = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+    let mut input = serde_json::Map::new();
+    if let Some(state) = some(&filter.state) {
+        input.insert("state".into(), state.into());
+    }
+    if let Some(award) = some(&filter.award) {
+        input.insert("awardKind".into(), award.into());
+    }
+    let mut typed = Fields::new();
+    for (key, value) in [
+        ("state", &filter.state),
+        ("award", &filter.award),
+        ("period", &filter.period),
+    ] {
+        if let Some(v) = some(value) {
+            typed.insert(key.into(), v);
+        }
+    }
+    if let Some(period) = some(&filter.period) {
+        match period.trim().parse::<i32>() {
+            Ok(year) => {
+                input.insert("period".into(), year.into());
+            }
+            Err(_) => {
+                let problem = Problem::local_field(
+                    "period",
+                    "Năm phải là một số, ví dụ 2026.",
+                    "The year must be a number, e.g. 2026.",
+                );
+                return page_with_status(
+                    &NominationsPage {
+                        rows: Vec::new(),
+                        form: Form::with(typed).refused(problem, lang),
+                        states: labels::states(lang),
+                        awards: labels::awards(lang),
+                        next: None,
+                        chrome: session.chrome,
+                    },
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+            }
+        }
+    }
+    match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        &format!(
+            "query($filter: NominationFilterInput, $after: String) {{ nominations(first: 50, after: $after, filter: $filter) {{ nodes {{ ...Row }} pageInfo {{ hasNextPage endCursor }} }} }} {ROW}"
+        ),
+        json!({ "filter": Value::Object(input), "after": some(&filter.after) }),
+    )
+    .await
+    {
+        Ok(answer) => {
+            let next = answer
+                .nominations
+                .page_info
+                .has_next_page
+                .then_some(answer.nominations.page_info.end_cursor)
+                .flatten()
+                .map(|cursor| {
+                    let mut query = vec![format!("after={}", encode(&cursor))];
+                    for (key, value) in &typed {
+                        query.push(format!("{key}={}", encode(value)));
+                    }
+                    query.join("&")
+                });
+            page(&NominationsPage {
+                rows: answer
+                    .nominations
+                    .nodes
+                    .into_iter()
+                    .map(|r| Row::of(r, lang))
+                    .collect(),
+                form: Form::with(typed),
+                states: labels::states(lang),
+                awards: labels::awards(lang),
+                next,
+                chrome: session.chrome,
+            })
+        }
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafting a nomination.
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UnitFields {
+    id: String,
+    name: String,
+    code: String,
+    head_title: String,
+    place: Option<String>,
+    path: Vec<IdOnly>,
+}
+
+#[derive(Debug, Deserialize)]
+struct IdOnly {
+    #[allow(dead_code)]
+    id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PersonFields {
+    id: String,
+    full_name: String,
+    rank: Option<String>,
+    position: Option<String>,
+    unit: Named,
+}
+
+/// A unit in a list or a select, indented by its depth.
+#[derive(Debug, Clone)]
+pub struct UnitOption {
+    id: String,
+    label: String,
+    code: String,
+    head_title: String,
+    place: String,
+    indent: String,
+}
+
+/// A person in a list or a select.
+#[derive(Debug, Clone)]
+pub struct PersonOption {
+    id: String,
+    label: String,
+    unit: String,
+}
+
+fn unit_options(units: Vec<UnitFields>) -> Vec<UnitOption> {
+    units
+        .into_iter()
+        .map(|u| UnitOption {
+            indent: "\u{a0}\u{a0}\u{a0}".repeat(u.path.len().saturating_sub(1)),
+            label: u.name,
+            code: u.code,
+            head_title: u.head_title,
+            place: u.place.unwrap_or_default(),
+            id: u.id,
+        })
+        .collect()
+}
+
+fn person_options(people: Vec<PersonFields>) -> Vec<PersonOption> {
+    people
+        .into_iter()
+        .map(|p| {
+            let title: Vec<String> = [
+                p.rank,
+                Some(p.full_name),
+                p.position.map(|x| format!("({x})")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            PersonOption {
+                id: p.id,
+                label: title.join(" "),
+                unit: p.unit.name,
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct OrgAnswer {
+    units: Vec<UnitFields>,
+    people: Nodes<PersonFields>,
+}
+
+const ORG: &str = "{ units { id name code headTitle place path { id } } \
+    people(first: 100) { nodes { id fullName rank position unit { name } } } }";
+
+#[derive(Template)]
+#[template(path = "new_nomination.html")]
+struct NewNominationPage {
+    chrome: Chrome,
+    form: Form,
+    units: Vec<UnitOption>,
+    people: Vec<PersonOption>,
+    awards: Vec<(String, String)>,
+}
+
+async fn new_nomination_page(
+    app: &App,
+    session: Session,
+    form: Form,
+    status: StatusCode,
+) -> Response {
+    match gql::run::<OrgAnswer>(&app.client, Some(&session.token), ORG, json!({})).await {
+        Ok(org) => page_with_status(
+            &NewNominationPage {
+                awards: labels::awards(session.chrome.lang),
+                units: unit_options(org.units),
+                people: person_options(org.people.nodes),
+                form,
+                chrome: session.chrome,
+            },
+            status,
+        ),
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+#[handler]
+pub async fn new_nomination_form(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, "Lập hồ sơ đề nghị · New nomination", false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    let year = laurel_domain::calendar::local_date(app.client.now()).year();
+    let mut defaults = Fields::new();
+    defaults.insert("period".into(), year.to_string());
+    defaults.insert("awardKind".into(), "GIAY_KHEN".into());
+    new_nomination_page(app, session, Form::with(defaults), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreatedNomination {
+    create_nomination: NominationId,
+}
+
+#[derive(Deserialize)]
+struct NominationId {
+    nomination: IdField,
+}
+
+#[derive(Deserialize)]
+struct IdField {
+    id: String,
+}
+
+#[handler]
+pub async fn new_nomination(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, "Lập hồ sơ đề nghị · New nomination", false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    let lang = session.chrome.lang;
+    let get = |k: &str| {
+        fields
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut input = json!({
+        "awardKind": get("awardKind"),
+        "issuerUnitId": get("issuerUnitId"),
+        "achievement": get("achievement"),
+    });
+    let nominee = get("nominee");
+    match nominee.split_once(':') {
+        Some(("unit", id)) => input["nomineeUnitId"] = id.into(),
+        Some(("person", id)) => input["nomineePersonId"] = id.into(),
+        _ => {
+            let problem = Problem::local_field(
+                "nominee",
+                "Hãy chọn người hoặc tập thể được đề nghị.",
+                "Choose the person or collective nominated.",
+            );
+            return new_nomination_page(
+                app,
+                session,
+                Form::with(fields).refused(problem, lang),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    }
+    match get("period").parse::<i32>() {
+        Ok(year) => input["period"] = year.into(),
+        Err(_) => {
+            let problem = Problem::local_field(
+                "period",
+                "Năm phải là một số, ví dụ 2026.",
+                "The year must be a number, e.g. 2026.",
+            );
+            return new_nomination_page(
+                app,
+                session,
+                Form::with(fields).refused(problem, lang),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    }
+    match gql::run::<CreatedNomination>(
+        &app.client,
+        Some(&session.token),
+        "mutation($input: CreateNominationInput!) { createNomination(input: $input) { nomination { id } } }",
+        json!({ "input": input }),
+    )
+    .await
+    {
+        Ok(created) => go(&format!(
+            "/nominations/{}?done=created",
+            created.create_nomination.nomination.id
+        )),
+        Err(problem) => {
+            let problem = problem.renamed(&[
+                ("nomineeUnitId", "nominee"),
+                ("nomineePersonId", "nominee"),
+            ]);
+            new_nomination_page(
+                app,
+                session,
+                Form::with(fields).refused(problem, lang),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One nomination: what it is, where it stands, its dossier, history and the actions.
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NominationFields {
+    id: String,
+    version: i32,
+    state: String,
+    award_kind: String,
+    period: i32,
+    achievement: String,
+    nominee: Nominee,
+    issuer: Named,
+    proposing_unit: Named,
+    stage: StageFields,
+    dossier: DossierFields,
+    eligibility: EligibilityFields,
+    history: Vec<HistoryFields>,
+    available_commands: Vec<String>,
+    decision: Option<DecisionRef>,
+    certificate: Option<CertificateRef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DossierFields {
+    required: Vec<String>,
+    missing: Vec<String>,
+    documents: Vec<DocumentFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DocumentFields {
+    kind: String,
+    filename: String,
+    url: String,
+    size_bytes: i64,
+    uploaded_by_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EligibilityFields {
+    verdict: String,
+    ruleset: String,
+    criteria: Vec<CriterionFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CriterionFields {
+    article: String,
+    message_vi: String,
+    message_en: String,
+    met: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryFields {
+    action: String,
+    to_stage: String,
+    to_state: String,
+    actor_name: Option<String>,
+    reasons: Vec<String>,
+    reason: Option<String>,
+    note: Option<String>,
+    at: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DecisionRef {
+    id: String,
+    number: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateRef {
+    code: String,
+    pdf_url: String,
+    verify_url: String,
+}
+
+const NOMINATION: &str = "query($id: ID!) { nomination(id: $id) { id version state awardKind period achievement \
+    nominee { ... on Person { fullName } ... on Unit { name } } issuer { name } proposingUnit { name } \
+    stage { kind dueOnText overdue unit { name } } \
+    dossier { required missing documents { kind filename url sizeBytes uploadedByName } } \
+    eligibility { verdict ruleset criteria { article messageVi messageEn met } } \
+    history { action toStage toState actorName reasons reason note at } \
+    availableCommands decision { id number } certificate { code pdfUrl verifyUrl } } }";
+
+/// A document in the dossier.
+#[derive(Debug, Clone)]
+pub struct DocumentView {
+    kind: String,
+    filename: String,
+    url: String,
+    size: String,
+    by: String,
+}
+
+/// One criterion of the eligibility, explained.
+#[derive(Debug, Clone)]
+pub struct CriterionView {
+    article: String,
+    message: String,
+    /// `met`, `unmet` or `judgement`.
+    class: &'static str,
+    mark: &'static str,
+}
+
+/// One line of the history.
+#[derive(Debug, Clone)]
+pub struct HistoryView {
+    at: String,
+    who: String,
+    action: String,
+    to: String,
+    why: String,
+}
+
+/// An action the caller may take, with the fields it asks for.
+#[derive(Debug, Clone)]
+pub struct ActionView {
+    code: String,
+    label: String,
+    /// Which fields the form shows.
+    fields: &'static [&'static str],
+    /// Destructive actions are styled apart.
+    danger: bool,
+}
+
+impl ActionView {
+    fn asks(&self, field: &str) -> bool {
+        self.fields.contains(&field)
+    }
+}
+
+/// The commands the console has forms for, with their fields.
+fn action(code: &str, lang: Lang) -> Option<ActionView> {
+    let (fields, danger): (&'static [&'static str], bool) = match code {
+        "SUBMIT" | "RESUBMIT" | "RECALL" | "RECEIVE" | "CLOSE_NOTICE" | "CLOSE_CONSULTATION" => {
+            (&[], false)
+        }
+        "ENDORSE" => (&["note"], false),
+        "RETURN" => (&["reasons"], true),
+        "REJECT" | "WITHDRAW" => (&["reason"], true),
+        "APPRAISE" => (&["verdict", "notes"], false),
+        "RECORD_COUNCIL" => (
+            &[
+                "members",
+                "present",
+                "votesFor",
+                "votesAgainst",
+                "abstentions",
+            ],
+            false,
+        ),
+        "SIGN" => (&["capacity", "signerTitle"], false),
+        _ => return None,
+    };
+    Some(ActionView {
+        code: code.to_owned(),
+        label: labels::command(code, lang),
+        fields,
+        danger,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "nomination.html")]
+struct NominationPage {
+    chrome: Chrome,
+    id: String,
+    version: i32,
+    award: String,
+    period: i32,
+    nominee: String,
+    proposing_unit: String,
+    issuer: String,
+    achievement: String,
+    state: String,
+    stage: String,
+    waits_at: String,
+    due: String,
+    overdue: bool,
+    missing: Vec<String>,
+    required: Vec<String>,
+    documents: Vec<DocumentView>,
+    document_kinds: Vec<(String, String)>,
+    verdict: String,
+    ruleset: String,
+    criteria: Vec<CriterionView>,
+    history: Vec<HistoryView>,
+    actions: Vec<ActionView>,
+    other_commands: Vec<String>,
+    decision: Option<(String, String)>,
+    certificate: Option<(String, String, String)>,
+    /// The action whose form was refused, and that form.
+    acted: Option<String>,
+    form: Form,
+}
+
+/// An instant from the API (RFC 3339, UTC) as people read it: `dd/mm/yyyy hh:mm`, Vietnam time.
+fn local_time(at: &str) -> String {
+    let format = time::macros::format_description!("[day]/[month]/[year] [hour]:[minute]");
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| {
+            t.to_offset(laurel_domain::calendar::VIETNAM)
+                .format(format)
+                .ok()
+        })
+        .unwrap_or_else(|| at.to_owned())
+}
+
+fn size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+async fn nomination_page(
+    app: &App,
+    mut session: Session,
+    id: &str,
+    acted: Option<(String, Form)>,
+    done: Option<&str>,
+) -> Response {
+    #[derive(Deserialize)]
+    struct Answer {
+        nomination: Option<NominationFields>,
+    }
+    let lang = session.chrome.lang;
+    session.chrome.notice = notice(done, lang);
+    let n = match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        NOMINATION,
+        json!({ "id": id }),
+    )
+    .await
+    {
+        Ok(Answer {
+            nomination: Some(n),
+        }) => n,
+        Ok(Answer { nomination: None }) => {
+            let problem = Problem::local(
+                "NOT_FOUND",
+                "Không tìm thấy hồ sơ đề nghị này.",
+                "No such nomination was found.",
+            );
+            return app.problem(session.chrome, &problem);
+        }
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    let (actions, other): (Vec<_>, Vec<_>) = n
+        .available_commands
+        .iter()
+        .map(|c| (c, action(c, lang)))
+        .partition(|(_, a)| a.is_some());
+    let (acted, form) = acted.map_or((None, Form::default()), |(a, f)| (Some(a), f));
+    let status = form.status();
+    session.chrome.title = format!(
+        "{} · {}",
+        labels::award(&n.award_kind, lang),
+        n.nominee.display()
+    );
+    page_with_status(
+        &NominationPage {
+            id: n.id,
+            version: n.version,
+            award: labels::award(&n.award_kind, lang),
+            period: n.period,
+            nominee: n.nominee.display(),
+            proposing_unit: n.proposing_unit.name,
+            issuer: n.issuer.name,
+            achievement: n.achievement,
+            state: labels::state(&n.state, lang),
+            stage: labels::stage(&n.stage.kind, lang),
+            waits_at: n.stage.unit.map(|u| u.name).unwrap_or_default(),
+            due: n.stage.due_on_text.unwrap_or_default(),
+            overdue: n.stage.overdue,
+            missing: n
+                .dossier
+                .missing
+                .iter()
+                .map(|k| labels::document(k, lang))
+                .collect(),
+            required: n
+                .dossier
+                .required
+                .iter()
+                .map(|k| labels::document(k, lang))
+                .collect(),
+            documents: n
+                .dossier
+                .documents
+                .into_iter()
+                .map(|d| DocumentView {
+                    kind: labels::document(&d.kind, lang),
+                    filename: d.filename,
+                    url: d.url,
+                    size: size(d.size_bytes),
+                    by: d.uploaded_by_name.unwrap_or_default(),
+                })
+                .collect(),
+            document_kinds: labels::documents(lang),
+            verdict: match n.eligibility.verdict.as_str() {
+                "ELIGIBLE" => lang.t("Đủ điều kiện", "Eligible"),
+                "INELIGIBLE" => lang.t("Chưa đủ điều kiện", "Not eligible"),
+                _ => lang.t("Cần Hội đồng xem xét", "Needs the council's judgement"),
+            }
+            .to_owned(),
+            ruleset: n.eligibility.ruleset,
+            criteria: n
+                .eligibility
+                .criteria
+                .into_iter()
+                .map(|c| CriterionView {
+                    article: c.article,
+                    message: match lang {
+                        Lang::Vi => c.message_vi,
+                        Lang::En => c.message_en,
+                    },
+                    class: match c.met {
+                        Some(true) => "met",
+                        Some(false) => "unmet",
+                        None => "judgement",
+                    },
+                    mark: match c.met {
+                        Some(true) => "✓",
+                        Some(false) => "✗",
+                        None => "?",
+                    },
+                })
+                .collect(),
+            history: n
+                .history
+                .into_iter()
+                .map(|h| {
+                    let mut why: Vec<String> = h.reasons;
+                    why.extend(h.reason);
+                    why.extend(h.note);
+                    HistoryView {
+                        at: local_time(&h.at),
+                        who: h.actor_name.unwrap_or_default(),
+                        action: labels::command(&h.action, lang),
+                        to: format!(
+                            "{} · {}",
+                            labels::state(&h.to_state, lang),
+                            labels::stage(&h.to_stage, lang)
+                        ),
+                        why: why.join("; "),
+                    }
+                })
+                .collect(),
+            actions: actions.into_iter().filter_map(|(_, a)| a).collect(),
+            other_commands: other
+                .into_iter()
+                .map(|(c, _)| labels::command(c, lang))
+                .collect(),
+            decision: n.decision.map(|d| (d.id, d.number)),
+            certificate: n.certificate.map(|c| (c.code, c.pdf_url, c.verify_url)),
+            acted,
+            form,
+            chrome: session.chrome,
+        },
+        status,
+    )
+}
+
+#[handler]
+pub async fn nomination(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    match app
+        .session(jar, csrf, "Hồ sơ đề nghị · Nomination", false)
+        .await
+    {
+        Ok(session) => nomination_page(app, session, &id, None, done.done.as_deref()).await,
+        Err(to) => to,
+    }
+}
+
+/// The mutation a command's form sends, and its input.
+fn command_mutation(
+    command: &str,
+    id: &str,
+    version: i32,
+    fields: &Fields,
+) -> Result<(&'static str, Value), Problem> {
+    let text = |k: &str| {
+        fields
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let number = |k: &'static str, default: Option<i64>| -> Result<i64, Problem> {
+        let raw = text(k);
+        if raw.is_empty()
+            && let Some(d) = default
+        {
+            return Ok(d);
+        }
+        raw.parse::<i64>().map_err(|_| {
+            Problem::local_field(k, "Hãy nhập một số nguyên.", "Enter a whole number.")
+        })
+    };
+    let mut input = json!({ "id": id, "expectedVersion": version });
+    let name = match command {
+        "SUBMIT" => "submitNomination(input: $input: NominationVersionInput!)",
+        "RESUBMIT" => "resubmitNomination(input: $input: NominationVersionInput!)",
+        "RECALL" => "recallNomination(input: $input: NominationVersionInput!)",
+        "RECEIVE" => "receiveNomination(input: $input: NominationVersionInput!)",
+        "CLOSE_NOTICE" => "closePublicNotice(input: $input: NominationVersionInput!)",
+        "CLOSE_CONSULTATION" => "closeConsultation(input: $input: NominationVersionInput!)",
+        "ENDORSE" => {
+            let note = text("note");
+            if !note.is_empty() {
+                input["note"] = note.into();
+            }
+            "endorseNomination(input: $input: EndorseNominationInput!)"
+        }
+        "RETURN" => {
+            let reasons: Vec<String> = text("reasons")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect();
+            input["reasons"] = reasons.into();
+            "returnNomination(input: $input: ReturnNominationInput!)"
+        }
+        "REJECT" => {
+            input["reason"] = text("reason").into();
+            "rejectNomination(input: $input: RejectNominationInput!)"
+        }
+        "WITHDRAW" => {
+            input["reason"] = text("reason").into();
+            "withdrawNomination(input: $input: WithdrawNominationInput!)"
+        }
+        "APPRAISE" => {
+            input["verdict"] = text("verdict").into();
+            input["notes"] = text("notes").into();
+            "appraiseNomination(input: $input: AppraiseNominationInput!)"
+        }
+        "RECORD_COUNCIL" => {
+            input["members"] = number("members", None)?.into();
+            input["present"] = number("present", None)?.into();
+            input["votesFor"] = number("votesFor", None)?.into();
+            input["votesAgainst"] = number("votesAgainst", Some(0))?.into();
+            input["abstentions"] = number("abstentions", Some(0))?.into();
+            "recordCouncilOutcome(input: $input: RecordCouncilOutcomeInput!)"
+        }
+        _ => {
+            return Err(Problem::local(
+                "VALIDATION",
+                "Thao tác này chưa có trên bảng điều khiển.",
+                "This action is not in the console yet.",
+            ));
+        }
+    };
+    Ok((name, input))
+}
+
+#[handler]
+pub async fn act(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, "Hồ sơ đề nghị · Nomination", false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    let lang = session.chrome.lang;
+    let command = fields.get("command").cloned().unwrap_or_default();
+    let version = fields
+        .get("version")
+        .and_then(|v| v.parse::<i32>().ok())
+        .unwrap_or(0);
+    let result: Result<String, Problem> = if command == "SIGN" {
+        sign(app, &session, &id, version, &fields).await
+    } else {
+        match command_mutation(&command, &id, version, &fields) {
+            Ok((call, input)) => {
+                // `name(input: $input: Type!)` → the operation's variable and the field call.
+                let (field, rest) = call.split_once("(input: $input: ").unwrap_or((call, ""));
+                let ty = rest.trim_end_matches(')');
+                gql::run::<Value>(
+                    &app.client,
+                    Some(&session.token),
+                    &format!(
+                        "mutation($input: {ty}) {{ {field}(input: $input) {{ __typename }} }}"
+                    ),
+                    json!({ "input": input }),
+                )
+                .await
+                .map(|_| format!("/nominations/{id}?done={command}"))
+            }
+            Err(problem) => Err(problem),
+        }
+    };
+    match result {
+        Ok(to) => go(&to),
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            nomination_page(app, session, &id, Some((command, form)), None).await
+        }
+    }
+}
+
+async fn sign(
+    app: &App,
+    session: &Session,
+    id: &str,
+    version: i32,
+    fields: &Fields,
+) -> Result<String, Problem> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Signed {
+        sign_decision: SignedDecision,
+    }
+    #[derive(Deserialize)]
+    struct SignedDecision {
+        decision: IdField,
+    }
+    let capacity = fields
+        .get("capacity")
+        .cloned()
+        .unwrap_or_else(|| "DIRECT".into());
+    let title = fields
+        .get("signerTitle")
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let signed: Signed = gql::run(
+        &app.client,
+        Some(&session.token),
+        "mutation($input: SignDecisionInput!) { signDecision(input: $input) { decision { id } } }",
+        json!({ "input": {
+            "nominations": [{ "id": id, "expectedVersion": version }],
+            "capacity": capacity,
+            "signerTitle": title,
+        }}),
+    )
+    .await?;
+    Ok(format!(
+        "/decisions/{}?done=SIGN",
+        signed.sign_decision.decision.id
+    ))
+}
+
+#[handler]
+pub async fn upload(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    mut multipart: Multipart,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, "Hồ sơ đề nghị · Nomination", false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    let lang = session.chrome.lang;
+    let mut fields = Fields::new();
+    let mut file: Option<(String, Option<String>, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                if name == "file" {
+                    let filename = field.file_name().unwrap_or("tai-lieu").to_owned();
+                    let content_type = field.content_type().map(str::to_owned);
+                    match field.bytes().await {
+                        Ok(bytes) => file = Some((filename, content_type, bytes)),
+                        Err(e) => {
+                            let problem = Problem::local_field(
+                                "file",
+                                &format!("Không đọc được tệp: {e}"),
+                                &format!("Could not read the file: {e}"),
+                            );
+                            return nomination_page(
+                                app,
+                                session,
+                                &id,
+                                Some(("UPLOAD".into(), Form::with(fields).refused(problem, lang))),
+                                None,
+                            )
+                            .await;
+                        }
+                    }
+                } else if let Ok(text) = field.text().await {
+                    fields.insert(name, text);
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let problem = Problem::local_field(
+                    "file",
+                    &format!("Không đọc được biểu mẫu: {e}"),
+                    &format!("Could not read the form: {e}"),
+                );
+                return nomination_page(
+                    app,
+                    session,
+                    &id,
+                    Some(("UPLOAD".into(), Form::with(fields).refused(problem, lang))),
+                    None,
+                )
+                .await;
+            }
+        }
+    }
+    if check_csrf(verifier, &fields, session.chrome.clone()).is_some() {
+        return csrf_refusal(session.chrome);
+    }
+    let Some((filename, content_type, content)) = file.filter(|(_, _, c)| !c.is_empty()) else {
+        let problem = Problem::local_field("file", "Hãy chọn một tệp.", "Choose a file.");
+        return nomination_page(
+            app,
+            session,
+            &id,
+            Some(("UPLOAD".into(), Form::with(fields).refused(problem, lang))),
+            None,
+        )
+        .await;
+    };
+    let mut request = async_graphql::Request::new(
+        "mutation($input: AttachDocumentInput!) { attachDocument(input: $input) { document { id } } }",
+    )
+    .variables(async_graphql::Variables::from_json(json!({ "input": {
+        "nominationId": id,
+        "kind": fields.get("kind").cloned().unwrap_or_default(),
+        "file": null,
+    }})));
+    request.set_upload(
+        "variables.input.file",
+        async_graphql::UploadValue {
+            filename,
+            content_type,
+            content: bytes::Bytes::from(content),
+        },
+    );
+    match gql::run_request::<Value>(&app.client, Some(&session.token), request).await {
+        Ok(_) => go(&format!("/nominations/{id}?done=uploaded")),
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            nomination_page(app, session, &id, Some(("UPLOAD".into(), form)), None).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions.
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DecisionRow {
+    id: String,
+    number: String,
+    signed_on_text: String,
+    issuer: Named,
+    state: String,
+    kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "decisions.html")]
+struct DecisionsPage {
+    chrome: Chrome,
+    decisions: Vec<DecisionRowView>,
+}
+
+/// A decision in the list.
+#[derive(Debug)]
+pub struct DecisionRowView {
+    id: String,
+    number: String,
+    signed_on: String,
+    issuer: String,
+    annulment: bool,
+}
+
+#[handler]
+pub async fn decisions(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
+    let session = match app
+        .session(jar, csrf, "Quyết định · Decisions", false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    #[derive(Deserialize)]
+    struct Answer {
+        decisions: Nodes<DecisionRow>,
+    }
+    match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        "{ decisions(first: 100) { nodes { id number signedOnText issuer { name } state kind } } }",
+        json!({}),
+    )
+    .await
+    {
+        Ok(answer) => page(&DecisionsPage {
+            decisions: answer
+                .decisions
+                .nodes
+                .into_iter()
+                .map(|d| DecisionRowView {
+                    annulment: d.kind != "AWARD" || d.state != "SIGNED",
+                    id: d.id,
+                    number: d.number,
+                    signed_on: d.signed_on_text,
+                    issuer: d.issuer.name,
+                })
+                .collect(),
+            chrome: session.chrome,
+        }),
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DecisionFields {
+    id: String,
+    number: String,
+    title_line: String,
+    signed_on_text: String,
+    signer_name: String,
+    capacity_line: Option<String>,
+    issuer: Named,
+    pdf_url: String,
+    certificates_pdf_url: String,
+    recipients_xlsx_url: String,
+    recipients_csv_url: String,
+    nominations: Vec<DecidedNomination>,
+    certificates: Vec<CertificateFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DecidedNomination {
+    id: String,
+    award_kind: String,
+    nominee: Nominee,
+    proposing_unit: Named,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateFields {
+    code: String,
+    recipient_name: String,
+    pdf_url: String,
+    verify_url: String,
+    status: String,
+    golden_book_number: i32,
+}
+
+/// A recipient of a decision.
+#[derive(Debug)]
+pub struct RecipientView {
+    id: String,
+    name: String,
+    unit: String,
+    award: String,
+}
+
+/// A certificate of a decision.
+#[derive(Debug)]
+pub struct CertificateView {
+    number: i32,
+    code: String,
+    name: String,
+    pdf_url: String,
+    verify_url: String,
+    annulled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "decision.html")]
+struct DecisionPage {
+    chrome: Chrome,
+    id: String,
+    title_line: String,
+    signed_on: String,
+    signer: String,
+    capacity: String,
+    issuer: String,
+    pdf_url: String,
+    certificates_pdf_url: String,
+    xlsx_url: String,
+    csv_url: String,
+    recipients: Vec<RecipientView>,
+    certificates: Vec<CertificateView>,
+}
+
+#[handler]
+pub async fn decision(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    let mut session = match app.session(jar, csrf, "Quyết định · Decision", false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    #[derive(Deserialize)]
+    struct Answer {
+        decision: Option<DecisionFields>,
+    }
+    let lang = session.chrome.lang;
+    session.chrome.notice = notice(done.done.as_deref(), lang);
+    let d = match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        "query($id: ID!) { decision(id: $id) { id number titleLine signedOnText signerName capacityLine \
+         issuer { name } pdfUrl certificatesPdfUrl recipientsXlsxUrl recipientsCsvUrl \
+         nominations { id awardKind nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { name } } \
+         certificates { code recipientName pdfUrl verifyUrl status goldenBookNumber } } }",
+        json!({ "id": id }),
+    )
+    .await
+    {
+        Ok(Answer { decision: Some(d) }) => d,
+        Ok(Answer { decision: None }) => {
+            let problem = Problem::local(
+                "NOT_FOUND",
+                "Không tìm thấy quyết định này.",
+                "No such decision was found.",
+            );
+            return app.problem(session.chrome, &problem);
+        }
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    session.chrome.title = format!("{} · {}", lang.t("Quyết định", "Decision"), d.number);
+    page(&DecisionPage {
+        id: d.id,
+        title_line: d.title_line,
+        signed_on: d.signed_on_text,
+        signer: d.signer_name,
+        capacity: d.capacity_line.unwrap_or_default(),
+        issuer: d.issuer.name,
+        pdf_url: d.pdf_url,
+        certificates_pdf_url: d.certificates_pdf_url,
+        xlsx_url: d.recipients_xlsx_url,
+        csv_url: d.recipients_csv_url,
+        recipients: d
+            .nominations
+            .into_iter()
+            .map(|n| RecipientView {
+                id: n.id,
+                name: n.nominee.display(),
+                unit: n.proposing_unit.name,
+                award: labels::award(&n.award_kind, lang),
+            })
+            .collect(),
+        certificates: d
+            .certificates
+            .into_iter()
+            .map(|c| CertificateView {
+                number: c.golden_book_number,
+                code: c.code,
+                name: c.recipient_name,
+                pdf_url: c.pdf_url,
+                verify_url: c.verify_url,
+                annulled: c.status != "VALID",
+            })
+            .collect(),
+        chrome: session.chrome,
+    })
+}
+
+#[handler]
+pub async fn issue_certificates(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    let session = match app.session(jar, csrf, "Quyết định · Decision", false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    match gql::run::<Value>(
+        &app.client,
+        Some(&session.token),
+        "mutation($input: IssueCertificatesInput!) { issueCertificates(input: $input) { certificates { id } } }",
+        json!({ "input": { "decisionId": id } }),
+    )
+    .await
+    {
+        Ok(_) => go(&format!("/decisions/{id}?done=issued")),
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administration: units, people, accounts and their roles.
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    chrome: Chrome,
+    units: Vec<UnitOption>,
+    people: Vec<PersonOption>,
+    roles: Vec<(String, String)>,
+    /// Which form was refused, and that form.
+    acted: Option<String>,
+    form: Form,
+}
+
+async fn admin_page(app: &App, session: Session, acted: Option<(String, Form)>) -> Response {
+    let lang = session.chrome.lang;
+    match gql::run::<OrgAnswer>(&app.client, Some(&session.token), ORG, json!({})).await {
+        Ok(org) => {
+            let (acted, form) = acted.map_or((None, Form::default()), |(a, f)| (Some(a), f));
+            let status = form.status();
+            page_with_status(
+                &AdminPage {
+                    units: unit_options(org.units),
+                    people: person_options(org.people.nodes),
+                    roles: labels::roles(lang),
+                    acted,
+                    form,
+                    chrome: session.chrome,
+                },
+                status,
+            )
+        }
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+#[handler]
+pub async fn admin(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Query(done): Query<Done>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    match app
+        .session(jar, csrf, "Quản trị · Administration", false)
+        .await
+    {
+        Ok(mut session) => {
+            session.chrome.notice = notice(done.done.as_deref(), session.chrome.lang);
+            admin_page(app, session, None).await
+        }
+        Err(to) => to,
+    }
+}
+
+/// Runs one administration form: its mutation, then back to the page (or the form again).
+async fn admin_form(
+    app: &App,
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    fields: Fields,
+    which: &str,
+    run: impl AsyncFnOnce(&Session, &Fields) -> Result<(), Problem>,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, "Quản trị · Administration", false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    let lang = session.chrome.lang;
+    match run(&session, &fields).await {
+        Ok(()) => go("/admin?done=created"),
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            admin_page(app, session, Some((which.to_owned(), form))).await
+        }
+    }
+}
+
+/// An optional text field: absent when empty.
+fn optional(fields: &Fields, key: &str) -> Value {
+    fields
+        .get(key)
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map_or(Value::Null, |v| Value::String(v.to_owned()))
+}
+
+fn required(fields: &Fields, key: &str) -> Value {
+    Value::String(
+        fields
+            .get(key)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default(),
+    )
+}
+
+#[handler]
+pub async fn create_unit(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    admin_form(
+        app,
+        jar,
+        csrf,
+        verifier,
+        fields,
+        "unit",
+        async |session, f| {
+            gql::run::<Value>(
+                &app.client,
+                Some(&session.token),
+                "mutation($input: CreateUnitInput!) { createUnit(input: $input) { unit { id } } }",
+                json!({ "input": {
+                    "name": required(f, "name"),
+                    "code": required(f, "code"),
+                    "headTitle": optional(f, "headTitle"),
+                    "place": optional(f, "place"),
+                    "parentId": optional(f, "parentId"),
+                }}),
+            )
+            .await
+            .map(|_| ())
+        },
+    )
+    .await
+}
+
+#[handler]
+pub async fn create_person(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    admin_form(app, jar, csrf, verifier, fields, "person", async |session, f| {
+        gql::run::<Value>(
+            &app.client,
+            Some(&session.token),
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+            json!({ "input": {
+                "fullName": required(f, "fullName"),
+                "rank": optional(f, "rank"),
+                "position": optional(f, "position"),
+                "unitId": required(f, "unitId"),
+            }}),
+        )
+        .await
+        .map(|_| ())
+    })
+    .await
+}
+
+#[handler]
+pub async fn create_account(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    admin_form(app, jar, csrf, verifier, fields, "account", async |session, f| {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Created {
+            create_account: AccountId,
+        }
+        #[derive(Deserialize)]
+        struct AccountId {
+            account: IdField,
+        }
+        let role = f.get("role").cloned().unwrap_or_default();
+        if role.is_empty() {
+            return Err(Problem::local_field(
+                "role",
+                "Hãy chọn vai trò của tài khoản.",
+                "Choose the account's role.",
+            ));
+        }
+        let created: Created = gql::run(
+            &app.client,
+            Some(&session.token),
+            "mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } } }",
+            json!({ "input": {
+                "username": required(f, "username"),
+                "password": f.get("password").cloned().unwrap_or_default(),
+                "displayName": optional(f, "displayName"),
+                "personId": optional(f, "personId"),
+                "mustChangePassword": f.get("mustChangePassword").is_some(),
+            }}),
+        )
+        .await?;
+        gql::run::<Value>(
+            &app.client,
+            Some(&session.token),
+            "mutation($input: GrantRoleInput!) { grantRole(input: $input) { granted } }",
+            json!({ "input": {
+                "accountId": created.create_account.account.id,
+                "role": role,
+                "unitId": optional(f, "unitId"),
+            }}),
+        )
+        .await
+        .map(|_| ())
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[handler]
+pub fn style() -> Response {
+    Response::builder()
+        .content_type("text/css; charset=utf-8")
+        .header("Cache-Control", "public, max-age=3600")
+        .body(include_str!("../static/style.css"))
+        .into_response()
+}

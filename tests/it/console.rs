@@ -1,0 +1,740 @@
+//! The web console (issue 12), over HTTP as a browser without script would use it: forms,
+//! cookies, redirects. A Giấy khen from an empty database to a printed certificate, every step
+//! a form; CSRF, cookie flags, errors beside their fields, and another unit's people refused.
+
+use laurel_tests::*;
+use reqwest::StatusCode;
+use reqwest::header::{LOCATION, SET_COOKIE};
+
+/// A browser session: a cookie jar, no redirects followed (each step's answer is checked), and
+/// the CSRF token of the last page read.
+pub struct Browser {
+    http: reqwest::Client,
+    base: String,
+    csrf: String,
+}
+
+/// One answer.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub cookies: Vec<String>,
+    pub body: String,
+}
+
+impl Page {
+    /// Where a redirect leads, without the console's prefix.
+    pub fn to(&self) -> &str {
+        let location = self
+            .location
+            .as_deref()
+            .unwrap_or_else(|| panic!("expected a redirect, got {}: {}", self.status, self.body));
+        location.strip_prefix("/console").unwrap_or(location)
+    }
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+            csrf: String::new(),
+        }
+    }
+
+    async fn answer(&mut self, response: reqwest::Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let cookies = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        let body = response.text().await.unwrap();
+        if let Some(token) = between(&body, "name=\"csrf\" value=\"", "\"") {
+            self.csrf = token.to_owned();
+        }
+        Page {
+            status,
+            location,
+            cookies,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else if path.starts_with("/console") {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/console{path}", self.base)
+        };
+        let response = self.http.get(url).send().await.unwrap();
+        self.answer(response).await
+    }
+
+    /// Posts a form with the CSRF token of the last page read.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        let form: Vec<(String, String)> = form
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let response = self
+            .http
+            .post(format!("{}/console{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
+    /// Posts a form as a cross-site page would: without the token.
+    pub async fn post_without_token(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .http
+            .post(format!("{}/console{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
+    /// Uploads a document to a nomination through its form.
+    pub async fn upload(
+        &mut self,
+        nomination: &str,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Page {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", self.csrf.clone())
+            .text("kind", kind.to_owned())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes)
+                    .file_name(name.to_owned())
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            );
+        let response = self
+            .http
+            .post(format!(
+                "{}/console/nominations/{nomination}/documents",
+                self.base
+            ))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
+    /// Logs in (the first page read gives the token).
+    pub async fn login(base: &str, username: &str, password: &str) -> Browser {
+        let mut browser = Browser::new(base);
+        let form = browser.get("/login").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        let answer = browser
+            .post("/login", &[("username", username), ("password", password)])
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+        browser
+    }
+
+    /// Takes an action on a nomination through its button's form, checking the button is there.
+    pub async fn act(&mut self, nomination: &str, command: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(&format!("/nominations/{nomination}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let marker = format!("name=\"command\" value=\"{command}\"");
+        assert!(
+            page.body.contains(&marker),
+            "no {command} button:\n{}",
+            page.body
+        );
+        let version = version_of(&page.body);
+        let mut all = vec![("command", command), ("version", version.as_str())];
+        all.extend_from_slice(fields);
+        self.post(&format!("/nominations/{nomination}/act"), &all)
+            .await
+    }
+}
+
+/// The text between two markers.
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
+/// The version a nomination page's forms send back.
+fn version_of(body: &str) -> String {
+    between(body, "name=\"version\" value=\"", "\"")
+        .expect("a version in the form")
+        .to_owned()
+}
+
+/// The value of the first `<option>` whose label contains `label`.
+pub fn option(body: &str, label: &str) -> String {
+    body.split("<option value=\"")
+        .skip(1)
+        .find_map(|rest| {
+            let (value, rest) = rest.split_once('"')?;
+            let (shown, _) = rest.split_once("</option>")?;
+            shown.contains(label).then(|| value.to_owned())
+        })
+        .unwrap_or_else(|| panic!("no option {label}"))
+}
+
+/// A page's text with tags dropped (to read what a person reads).
+pub fn text(body: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The administrator's first steps, as a newcomer takes them: log in with the one-time
+/// password, change it, create the units, the signer as a person and one account per role.
+/// Returns the ids of (proposing unit, issuer).
+pub async fn organisation(server: &TestServer) -> (String, String) {
+    let mut admin = Browser::login(&server.base, "admin", &server.admin_password).await;
+    // The one-time password must be changed first: every page leads to the form.
+    let home = admin.get("/").await;
+    assert_eq!(home.to(), "/password");
+    let form = admin.get("/password").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let changed = admin
+        .post(
+            "/password",
+            &[
+                ("currentPassword", &server.admin_password),
+                ("newPassword", PASSWORD),
+                ("confirmPassword", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(changed.to(), "/?done=password", "{}", changed.body);
+
+    admin.get("/admin").await;
+    let unit = |name: &'static str, code: &'static str, head: &'static str, parent: String| {
+        vec![
+            ("name", name.to_owned()),
+            ("code", code.to_owned()),
+            ("headTitle", head.to_owned()),
+            ("place", "Gia Lai".to_owned()),
+            ("parentId", parent),
+        ]
+    };
+    let post = async |admin: &mut Browser, path: &str, fields: Vec<(&str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let done = admin.post(path, &fields).await;
+        assert_eq!(done.to(), "/admin?done=created", "{}", text(&done.body));
+        admin.get("/admin").await
+    };
+    let page = post(
+        &mut admin,
+        "/admin/units",
+        unit("Công an tỉnh Gia Lai", "CAT", "Giám đốc", String::new()),
+    )
+    .await;
+    let cat = option(&page.body, "Công an tỉnh Gia Lai");
+    let page = post(
+        &mut admin,
+        "/admin/units",
+        unit("Phòng Tham mưu", "PTM", "Trưởng phòng", cat.clone()),
+    )
+    .await;
+    let ptm = option(&page.body, "Phòng Tham mưu");
+    let page = post(
+        &mut admin,
+        "/admin/people",
+        vec![
+            ("fullName", "Rơ Mah Hương".to_owned()),
+            ("rank", "Thiếu tá".to_owned()),
+            ("position", "Cán bộ".to_owned()),
+            ("unitId", ptm.clone()),
+        ],
+    )
+    .await;
+    assert!(text(&page.body).contains("Thiếu tá Rơ Mah Hương"));
+    let page = post(
+        &mut admin,
+        "/admin/people",
+        vec![
+            ("fullName", "Trần Văn Bình".to_owned()),
+            ("rank", "Đại tá".to_owned()),
+            ("position", "Giám đốc".to_owned()),
+            ("unitId", cat.clone()),
+        ],
+    )
+    .await;
+    let binh = option(&page.body, "Trần Văn Bình");
+    for (username, role, at, person) in [
+        ("vanthu.ptm", "CLERK", &ptm, ""),
+        ("truong.ptm", "UNIT_HEAD", &ptm, ""),
+        ("tdkt.cat", "CLERK", &cat, ""),
+        ("thuky.cat", "COUNCIL_SECRETARY", &cat, ""),
+        ("giamdoc.cat", "SIGNER", &cat, binh.as_str()),
+    ] {
+        post(
+            &mut admin,
+            "/admin/accounts",
+            vec![
+                ("username", username.to_owned()),
+                ("password", PASSWORD.to_owned()),
+                ("role", role.to_owned()),
+                ("unitId", at.clone()),
+                ("personId", person.to_owned()),
+            ],
+        )
+        .await;
+    }
+    (ptm, cat)
+}
+
+#[tokio::test]
+async fn a_giay_khen_goes_from_an_empty_database_to_a_printed_certificate_through_the_console() {
+    let server = TestServer::start().await;
+    // `/` is the console.
+    let root = Browser::new(&server.base)
+        .get(&format!("{}/", server.base))
+        .await;
+    assert_eq!(root.location.as_deref(), Some("/console/"));
+    let anonymous = Browser::new(&server.base).get("/console/").await;
+    assert_eq!(anonymous.to(), "/login");
+
+    let (ptm, cat) = organisation(&server).await;
+
+    // The clerk drafts. The nominee's name is typed decomposed (NFD) and stored composed.
+    let mut clerk = Browser::login(&server.base, "vanthu.ptm", PASSWORD).await;
+    let form = clerk.get("/nominations/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let huong = option(&form.body, "Rơ Mah Hương");
+    // A refused form keeps what was typed and says why beside the field, in Vietnamese...
+    let refused = clerk
+        .post(
+            "/nominations/new",
+            &[
+                ("nominee", &huong),
+                ("awardKind", "GIAY_KHEN"),
+                ("issuerUnitId", &cat),
+                ("period", "2026"),
+                ("achievement", "   "),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"achievement-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("value=\"{huong}\" selected"))
+    );
+    // ...and in English after the switch.
+    let switched = clerk.get("/lang/en").await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    let achievement = "Hoàn thành xuất sắc nhiệm vụ năm 2026, góp phần giữ vững an ninh trật tự";
+    let decomposed: String =
+        unicode_normalization::UnicodeNormalization::nfd(achievement).collect();
+    let drafted = clerk
+        .post(
+            "/nominations/new",
+            &[
+                ("nominee", &huong),
+                ("awardKind", "GIAY_KHEN"),
+                ("issuerUnitId", &cat),
+                ("period", "2026"),
+                ("achievement", &decomposed),
+            ],
+        )
+        .await;
+    let to = drafted.to().to_owned();
+    let id = between(&to, "/nominations/", "?")
+        .unwrap_or_else(|| panic!("{to}: {}", drafted.body))
+        .to_owned();
+    let page = clerk.get(&to).await;
+    let read = text(&page.body);
+    assert!(read.contains("Created."), "{read}");
+    assert!(read.contains(achievement), "the achievement is stored NFC");
+    assert!(read.contains("Missing:"), "{read}");
+    clerk.get("/lang/vi").await;
+
+    // The dossier: two parts now; the council's minutes are forgotten.
+    let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+    for kind in ["TO_TRINH", "BAO_CAO_THANH_TICH", "BIEN_BAN_XET_KHEN_THUONG"] {
+        clerk.get(&format!("/nominations/{id}")).await;
+        let uploaded = clerk
+            .upload(&id, kind, &format!("{kind}.pdf"), pdf.clone())
+            .await;
+        assert_eq!(
+            uploaded.to(),
+            format!("/nominations/{id}?done=uploaded"),
+            "{}",
+            text(&uploaded.body)
+        );
+    }
+    let page = clerk.get(&format!("/nominations/{id}")).await;
+    assert!(
+        text(&page.body).contains("Đủ thành phần hồ sơ"),
+        "{}",
+        text(&page.body)
+    );
+    // The clerk may not submit: only the unit's head has the button.
+    assert!(!page.body.contains("value=\"SUBMIT\""));
+
+    // The head submits: it waits for the issuer's office, in its work queue.
+    let mut head = Browser::login(&server.base, "truong.ptm", PASSWORD).await;
+    let queue = head.get("/").await;
+    assert!(
+        text(&queue.body).contains("Rơ Mah Hương"),
+        "{}",
+        text(&queue.body)
+    );
+    let submitted = head.act(&id, "SUBMIT", &[]).await;
+    assert_eq!(
+        submitted.to(),
+        format!("/nominations/{id}?done=SUBMIT"),
+        "{}",
+        text(&submitted.body)
+    );
+
+    // The office returns it with a reason; a return without one is refused beside the field.
+    let mut office = Browser::login(&server.base, "tdkt.cat", PASSWORD).await;
+    let queue = office.get("/").await;
+    assert!(text(&queue.body).contains("Rơ Mah Hương"));
+    let refused = office.act(&id, "RETURN", &[("reasons", "  ")]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text(&refused.body)
+    );
+    assert!(
+        refused.body.contains("RETURN-reasons-error"),
+        "{}",
+        refused.body
+    );
+    let returned = office
+        .act(
+            &id,
+            "RETURN",
+            &[("reasons", "Báo cáo thành tích thiếu số liệu năm 2026")],
+        )
+        .await;
+    assert_eq!(
+        returned.to(),
+        format!("/nominations/{id}?done=RETURN"),
+        "{}",
+        text(&returned.body)
+    );
+
+    // The clerk fixes the report, the head resubmits.
+    clerk.get(&format!("/nominations/{id}")).await;
+    let fixed = clerk
+        .upload(
+            &id,
+            "BAO_CAO_THANH_TICH",
+            "bao-cao-bo-sung.pdf",
+            pdf.clone(),
+        )
+        .await;
+    assert_eq!(
+        fixed.to(),
+        format!("/nominations/{id}?done=uploaded"),
+        "{}",
+        text(&fixed.body)
+    );
+    let resubmitted = head.act(&id, "RESUBMIT", &[]).await;
+    assert_eq!(
+        resubmitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        text(&resubmitted.body)
+    );
+
+    // The office receives and appraises; the council's secretary records the vote.
+    let received = office.act(&id, "RECEIVE", &[]).await;
+    assert_eq!(
+        received.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        text(&received.body)
+    );
+    let appraised = office
+        .act(
+            &id,
+            "APPRAISE",
+            &[
+                ("verdict", "ELIGIBLE"),
+                ("notes", "Đủ điều kiện theo Điều 75"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        appraised.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        text(&appraised.body)
+    );
+    let mut secretary = Browser::login(&server.base, "thuky.cat", PASSWORD).await;
+    let voted = secretary
+        .act(
+            &id,
+            "RECORD_COUNCIL",
+            &[
+                ("members", "7"),
+                ("present", "7"),
+                ("votesFor", "7"),
+                ("votesAgainst", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", text(&voted.body));
+
+    // The signer sees the eligibility in front of them, signs, issues and prints.
+    let mut signer = Browser::login(&server.base, "giamdoc.cat", PASSWORD).await;
+    let page = signer.get(&format!("/nominations/{id}")).await;
+    assert!(
+        text(&page.body).contains("Trước khi ký"),
+        "{}",
+        text(&page.body)
+    );
+    let signed = signer.act(&id, "SIGN", &[("capacity", "DIRECT")]).await;
+    let decision_page = signed.to().to_owned();
+    assert!(decision_page.starts_with("/decisions/"), "{decision_page}");
+    let decision = signer.get(&decision_page).await;
+    let read = text(&decision.body);
+    assert!(read.contains("1/QĐ-CAT"), "{read}");
+    assert!(read.contains("Rơ Mah Hương"));
+    let decision_id = between(&decision_page, "/decisions/", "?")
+        .unwrap()
+        .to_owned();
+    let issued = signer
+        .post(&format!("/decisions/{decision_id}/certificates"), &[])
+        .await;
+    assert_eq!(issued.to(), format!("/decisions/{decision_id}?done=issued"));
+    let decision = signer.get(&format!("/decisions/{decision_id}")).await;
+    // The print link and the single certificate download with the session cookie alone.
+    let print = between(&decision.body, "class=\"button primary\" href=\"", "\"")
+        .unwrap()
+        .to_owned();
+    let printed = signer
+        .http
+        .get(format!("{}{}", server.base, print))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(printed.status(), StatusCode::OK, "{print}");
+    assert!(printed.bytes().await.unwrap().starts_with(b"%PDF"));
+    let single = between(&decision.body, "<td><a href=\"", "\"").map(str::to_owned);
+    let certificate = between(&decision.body, "</code></td>\n  <td><a href=\"", "\"")
+        .map(str::to_owned)
+        .or(single)
+        .unwrap();
+    let pdf = signer
+        .http
+        .get(format!("{}{certificate}", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK, "{certificate}");
+    // A browser without the session gets nothing.
+    let stranger = reqwest::get(format!("{}{print}", server.base))
+        .await
+        .unwrap();
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
+
+    // The history says who did what, with the return's reason, in Vietnam time.
+    let page = clerk.get(&format!("/nominations/{id}")).await;
+    let read = text(&page.body);
+    assert!(
+        read.contains("Báo cáo thành tích thiếu số liệu năm 2026"),
+        "{read}"
+    );
+    assert!(read.contains("1/QĐ-CAT"));
+    let _ = ptm;
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_change_nothing_and_the_session_cookie_is_out_of_scripts_reach()
+ {
+    let server = TestServer::start().await;
+    let mut admin = Browser::new(&server.base);
+    admin.get("/login").await;
+    // Login itself is a form: without its token, nobody is logged in.
+    let forged = admin
+        .post_without_token(
+            "/login",
+            &[("username", "admin"), ("password", &server.admin_password)],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(text(&forged.body).contains("CSRF"));
+    assert!(
+        forged
+            .cookies
+            .iter()
+            .all(|c| !c.starts_with("laurel_session="))
+    );
+
+    let login = admin
+        .post(
+            "/login",
+            &[("username", "admin"), ("password", &server.admin_password)],
+        )
+        .await;
+    let session = login
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("laurel_session="))
+        .expect("a session cookie");
+    assert!(session.contains("HttpOnly"), "{session}");
+    assert!(session.contains("SameSite=Lax"), "{session}");
+    let csrf = login
+        .cookies
+        .iter()
+        .chain(forged.cookies.iter())
+        .find(|c| c.starts_with("laurel_csrf="));
+    if let Some(csrf) = csrf {
+        assert!(
+            csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict"),
+            "{csrf}"
+        );
+    }
+    admin.get("/password").await;
+    admin
+        .post(
+            "/password",
+            &[
+                ("currentPassword", &server.admin_password),
+                ("newPassword", PASSWORD),
+                ("confirmPassword", PASSWORD),
+            ],
+        )
+        .await;
+
+    // A forged unit creation (a token from another form, or none) creates nothing.
+    admin.get("/admin").await;
+    let forged = admin
+        .post_without_token("/admin/units", &[("name", "Đơn vị giả"), ("code", "GIA")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    admin.csrf = "bm90IGEgdG9rZW4=".into();
+    let wrong = admin
+        .post("/admin/units", &[("name", "Đơn vị giả"), ("code", "GIA")])
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let page = admin.get("/admin").await;
+    assert!(!page.body.contains("Đơn vị giả"));
+    // GraphQL does not take the cookie: a cross-site POST to the API is anonymous.
+    let api = admin
+        .http
+        .post(format!("{}/graphql", server.base))
+        .json(&serde_json::json!({ "query": "{ me { username } }" }))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{body}"
+    );
+
+    // Logging out ends the session in the database: the old cookie opens nothing.
+    let out = admin.post("/logout", &[]).await;
+    assert_eq!(out.to(), "/login");
+    let token = between(session, "laurel_session=", ";").unwrap();
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/console/", server.base))
+        .header("Cookie", format!("laurel_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        replay.headers().get(LOCATION).unwrap().to_str().unwrap(),
+        "/console/login"
+    );
+}
+
+#[tokio::test]
+async fn people_of_another_unit_get_no_page_and_no_action_on_a_nomination() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let (nomination, _) = org
+        .draft(&server, &org.huyen, "Hoàn thành xuất sắc nhiệm vụ năm 2024")
+        .await;
+    // The head of another department of the same province.
+    let mut browser = Browser::login(&server.base, "head.pc02", PASSWORD).await;
+    let page = browser.get(&format!("/nominations/{nomination}")).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", text(&page.body));
+    assert!(
+        !text(&page.body).contains("Huyền"),
+        "nothing of the nomination shows"
+    );
+    let acted = browser
+        .post(
+            &format!("/nominations/{nomination}/act"),
+            &[("command", "SUBMIT"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(acted.status, StatusCode::FORBIDDEN, "{}", text(&acted.body));
+    let queue = browser.get("/").await;
+    assert!(!text(&queue.body).contains("Huyền"));
+    // Administration is for administrators: the form is refused, nothing is created.
+    browser.get("/admin").await;
+    let created = browser
+        .post("/admin/units", &[("name", "Đơn vị lạ"), ("code", "LA")])
+        .await;
+    assert_eq!(
+        created.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        text(&created.body)
+    );
+    assert!(
+        text(&created.body).contains("quyền"),
+        "{}",
+        text(&created.body)
+    );
+    let units = server
+        .ok(
+            Some(&org.admin),
+            "{ units { name } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert!(!units.to_string().contains("Đơn vị lạ"));
+}
