@@ -10,6 +10,7 @@ mod bad_input;
 mod bench;
 mod concurrency;
 mod console;
+mod console_browser;
 mod council;
 mod credentials;
 mod decision_pdf;

@@ -133,7 +133,7 @@ struct LoginPage {
 
 #[handler]
 pub async fn login_form(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
-    let chrome = app.anonymous(jar, csrf, "Đăng nhập · Log in");
+    let chrome = app.anonymous(jar, csrf, ("Đăng nhập", "Log in"));
     page(&LoginPage {
         chrome,
         form: Form::default(),
@@ -161,7 +161,7 @@ pub async fn login(
     Data(app): Data<&Arc<App>>,
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
-    let chrome = app.anonymous(jar, csrf, "Đăng nhập · Log in");
+    let chrome = app.anonymous(jar, csrf, ("Đăng nhập", "Log in"));
     if let Some(refused) = check_csrf(verifier, &fields, chrome.clone()) {
         return refused;
     }
@@ -208,7 +208,7 @@ pub async fn logout(
     Data(app): Data<&Arc<App>>,
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
-    let chrome = app.anonymous(jar, csrf, "Đăng xuất · Log out");
+    let chrome = app.anonymous(jar, csrf, ("Đăng xuất", "Log out"));
     if let Some(refused) = check_csrf(verifier, &fields, chrome) {
         return refused;
     }
@@ -240,7 +240,7 @@ pub async fn password_form(
     Data(app): Data<&Arc<App>>,
 ) -> Response {
     match app
-        .session(jar, csrf, "Đổi mật khẩu · Change password", true)
+        .session(jar, csrf, ("Đổi mật khẩu", "Change password"), true)
         .await
     {
         Ok(session) => page(&PasswordPage {
@@ -260,7 +260,7 @@ pub async fn password(
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, "Đổi mật khẩu · Change password", true)
+        .session(jar, csrf, ("Đổi mật khẩu", "Change password"), true)
         .await
     {
         Ok(session) => session,
@@ -309,16 +309,26 @@ pub struct Back {
 
 #[handler]
 pub fn language(
+    req: &poem::Request,
     jar: &CookieJar,
     Path(lang): Path<String>,
     Query(back): Query<Back>,
     Data(app): Data<&Arc<App>>,
 ) -> Response {
     app.set_lang(jar, if lang == "en" { Lang::En } else { Lang::Vi });
-    // Only a path of the console itself: never an open redirect.
+    // Back to the page the switch was pressed on (`?back=` or the Referer), and only to a
+    // page of the console on this server: never an open redirect.
+    let prefix = laurel_gateway::server::CONSOLE_PREFIX;
+    let from_referer = req.header("Referer").and_then(|r| {
+        let after_scheme = r.split_once("://").map_or(r, |(_, rest)| rest);
+        let path = &after_scheme[after_scheme.find('/')?..];
+        path.strip_prefix(prefix).map(str::to_owned)
+    });
     let to = back
         .back
+        .or(from_referer)
         .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .filter(|b| !b.starts_with("/lang/"))
         .unwrap_or_else(|| "/".into());
     go(&to)
 }
@@ -366,7 +376,7 @@ pub async fn home(
     Data(app): Data<&Arc<App>>,
 ) -> Response {
     let mut session = match app
-        .session(jar, csrf, "Việc cần làm · Work queue", false)
+        .session(jar, csrf, ("Việc cần làm", "Work queue"), false)
         .await
     {
         Ok(session) => session,
@@ -427,7 +437,7 @@ pub async fn nominations(
     Data(app): Data<&Arc<App>>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, "Hồ sơ đề nghị · Nominations", false)
+        .session(jar, csrf, ("Hồ sơ đề nghị", "Nominations"), false)
         .await
     {
         Ok(session) => session,
@@ -667,7 +677,7 @@ pub async fn new_nomination_form(
     Data(app): Data<&Arc<App>>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, "Lập hồ sơ đề nghị · New nomination", false)
+        .session(jar, csrf, ("Lập hồ sơ đề nghị", "New nomination"), false)
         .await
     {
         Ok(session) => session,
@@ -705,7 +715,7 @@ pub async fn new_nomination(
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, "Lập hồ sơ đề nghị · New nomination", false)
+        .session(jar, csrf, ("Lập hồ sơ đề nghị", "New nomination"), false)
         .await
     {
         Ok(session) => session,
@@ -1175,7 +1185,7 @@ pub async fn nomination(
     Data(app): Data<&Arc<App>>,
 ) -> Response {
     match app
-        .session(jar, csrf, "Hồ sơ đề nghị · Nomination", false)
+        .session(jar, csrf, ("Hồ sơ đề nghị", "Nomination"), false)
         .await
     {
         Ok(session) => nomination_page(app, session, &id, None, done.done.as_deref()).await,
@@ -1274,7 +1284,7 @@ pub async fn act(
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, "Hồ sơ đề nghị · Nomination", false)
+        .session(jar, csrf, ("Hồ sơ đề nghị", "Nomination"), false)
         .await
     {
         Ok(session) => session,
@@ -1371,7 +1381,7 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, "Hồ sơ đề nghị · Nomination", false)
+        .session(jar, csrf, ("Hồ sơ đề nghị", "Nomination"), false)
         .await
     {
         Ok(session) => session,
@@ -1500,7 +1510,7 @@ pub struct DecisionRowView {
 #[handler]
 pub async fn decisions(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
     let session = match app
-        .session(jar, csrf, "Quyết định · Decisions", false)
+        .session(jar, csrf, ("Quyết định", "Decisions"), false)
         .await
     {
         Ok(session) => session,
@@ -1621,7 +1631,10 @@ pub async fn decision(
     Query(done): Query<Done>,
     Data(app): Data<&Arc<App>>,
 ) -> Response {
-    let mut session = match app.session(jar, csrf, "Quyết định · Decision", false).await {
+    let mut session = match app
+        .session(jar, csrf, ("Quyết định", "Decision"), false)
+        .await
+    {
         Ok(session) => session,
         Err(to) => return to,
     };
@@ -1700,7 +1713,10 @@ pub async fn issue_certificates(
     Data(app): Data<&Arc<App>>,
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
-    let session = match app.session(jar, csrf, "Quyết định · Decision", false).await {
+    let session = match app
+        .session(jar, csrf, ("Quyết định", "Decision"), false)
+        .await
+    {
         Ok(session) => session,
         Err(to) => return to,
     };
@@ -1765,7 +1781,7 @@ pub async fn admin(
     Data(app): Data<&Arc<App>>,
 ) -> Response {
     match app
-        .session(jar, csrf, "Quản trị · Administration", false)
+        .session(jar, csrf, ("Quản trị", "Administration"), false)
         .await
     {
         Ok(mut session) => {
@@ -1787,7 +1803,7 @@ async fn admin_form(
     run: impl AsyncFnOnce(&Session, &Fields) -> Result<(), Problem>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, "Quản trị · Administration", false)
+        .session(jar, csrf, ("Quản trị", "Administration"), false)
         .await
     {
         Ok(session) => session,

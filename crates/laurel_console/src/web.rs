@@ -233,7 +233,7 @@ impl App {
         &self,
         jar: &CookieJar,
         csrf: &CsrfToken,
-        title: &str,
+        title: (&'static str, &'static str),
         allow_password_change: bool,
     ) -> Result<Session, Response> {
         let lang = Lang::of(jar);
@@ -272,20 +272,26 @@ impl App {
                 user: Some(me.me.display_name),
                 admin: me.me.roles.iter().any(|r| r.role == "ADMIN"),
                 csrf: csrf.0.clone(),
-                title: title.to_owned(),
+                title: lang.t(title.0, title.1).to_owned(),
                 notice: None,
             },
         })
     }
 
     /// A frame for a page without a session (login).
-    pub fn anonymous(&self, jar: &CookieJar, csrf: &CsrfToken, title: &str) -> Chrome {
+    pub fn anonymous(
+        &self,
+        jar: &CookieJar,
+        csrf: &CsrfToken,
+        title: (&'static str, &'static str),
+    ) -> Chrome {
+        let lang = Lang::of(jar);
         Chrome {
-            lang: Lang::of(jar),
+            lang,
             user: None,
             admin: false,
             csrf: csrf.0.clone(),
-            title: title.to_owned(),
+            title: lang.t(title.0, title.1).to_owned(),
             notice: None,
         }
     }
