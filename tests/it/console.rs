@@ -582,6 +582,33 @@ async fn a_giay_khen_goes_from_an_empty_database_to_a_printed_certificate_throug
     );
     assert!(read.contains("1/QĐ-CAT"));
     let _ = ptm;
+
+    // The year's report, in words, as a chart and as a workbook.
+    let report = signer
+        .get(&format!("/reports?issuer={cat}&year=2026"))
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", text(&report.body));
+    let read = text(&report.body);
+    assert!(
+        read.contains("Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 1 cá nhân"),
+        "{read}"
+    );
+    assert!(report.body.contains("<svg class=\"chart\" role=\"img\""));
+    let xlsx = between(&report.body, "<a class=\"button\" href=\"", "\"").unwrap();
+    let workbook = signer
+        .http
+        .get(format!("{}{xlsx}", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(workbook.status(), StatusCode::OK, "{xlsx}");
+    assert!(
+        workbook.bytes().await.unwrap().starts_with(b"PK"),
+        "an XLSX is a zip"
+    );
+    let bad = signer.get(&format!("/reports?issuer={cat}&year=hai")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"year-error\""));
 }
 
 #[tokio::test]
@@ -737,4 +764,144 @@ async fn people_of_another_unit_get_no_page_and_no_action_on_a_nomination() {
         )
         .await;
     assert!(!units.to_string().contains("Đơn vị lạ"));
+}
+
+#[tokio::test]
+async fn every_page_and_form_about_a_nomination_is_refused_to_each_role_of_another_unit() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // One nomination decided and certified, one still in review, in Công an tỉnh Gia Lai.
+    let (decided, decision, certificate) = org.certified(&server, "Ksor Thị Mai").await;
+    let (pending, version) = org
+        .submitted(&server, "Hoàn thành tốt nhiệm vụ năm 2026")
+        .await;
+    let pdf = certificate["pdfUrl"].as_str().unwrap().to_owned();
+    // Another province, with one account per role.
+    let other = server
+        .create_unit(&org.admin, "Công an tỉnh Kon Tum", "CAKT", "Giám đốc", None)
+        .await;
+    let person = server
+        .ok(
+            Some(&org.admin),
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+            serde_json::json!({ "input": { "fullName": "A Vương", "unitId": other } }),
+        )
+        .await["createPerson"]["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (username, role) in [
+        ("vanthu.kt", "CLERK"),
+        ("truong.kt", "UNIT_HEAD"),
+        ("giamdoc.kt", "SIGNER"),
+        ("thuky.kt", "COUNCIL_SECRETARY"),
+    ] {
+        let signer = (role == "SIGNER").then_some(person.as_str());
+        server
+            .create_account(&org.admin, username, role, &other, signer)
+            .await;
+        let mut b = Browser::login(&server.base, username, PASSWORD).await;
+        for path in [
+            format!("/nominations/{decided}"),
+            format!("/nominations/{pending}"),
+            format!("/decisions/{decision}"),
+            format!("/reports?issuer={}&year=2026", org.province),
+        ] {
+            let page = b.get(&path).await;
+            assert_eq!(
+                page.status,
+                StatusCode::FORBIDDEN,
+                "{username} {path}: {}",
+                text(&page.body)
+            );
+            assert!(!text(&page.body).contains("Huyền") && !text(&page.body).contains("Ksor"));
+        }
+        for command in [
+            "RECEIVE",
+            "APPRAISE",
+            "RETURN",
+            "REJECT",
+            "RECORD_COUNCIL",
+            "SIGN",
+        ] {
+            let acted = b
+                .post(
+                    &format!("/nominations/{pending}/act"),
+                    &[
+                        ("command", command),
+                        ("version", &version.to_string()),
+                        ("reasons", "x"),
+                        ("reason", "x"),
+                        ("verdict", "ELIGIBLE"),
+                        ("notes", "x"),
+                        ("members", "5"),
+                        ("present", "5"),
+                        ("votesFor", "5"),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                acted.status,
+                StatusCode::FORBIDDEN,
+                "{username} {command}: {}",
+                text(&acted.body)
+            );
+        }
+        b.get("/").await;
+        let upload = b.upload(&pending, "OTHER", "x.pdf", PDF.to_vec()).await;
+        assert_eq!(
+            upload.status,
+            StatusCode::FORBIDDEN,
+            "{username}: {}",
+            text(&upload.body)
+        );
+        let issue = b
+            .post(&format!("/decisions/{decision}/certificates"), &[])
+            .await;
+        assert_eq!(
+            issue.status,
+            StatusCode::FORBIDDEN,
+            "{username}: {}",
+            text(&issue.body)
+        );
+        // Lists and the work queue show nothing of it; downloads are refused.
+        for path in ["/", "/nominations", "/decisions"] {
+            let page = b.get(path).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(
+                !text(&page.body).contains("Huyền") && !text(&page.body).contains("Ksor"),
+                "{username} {path}"
+            );
+            assert!(!page.body.contains(&decision));
+        }
+        for download in [pdf.clone(), format!("/decisions/{decision}.pdf")] {
+            let got = b
+                .http
+                .get(format!("{}{download}", server.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(got.status(), StatusCode::FORBIDDEN, "{username} {download}");
+        }
+        // Administration is for administrators.
+        b.get("/admin").await;
+        let unit = b
+            .post("/admin/units", &[("name", "Đơn vị lạ"), ("code", "LA")])
+            .await;
+        assert_eq!(
+            unit.status,
+            StatusCode::FORBIDDEN,
+            "{username}: {}",
+            text(&unit.body)
+        );
+    }
+    // Nothing changed: the pending nomination is at the version it was.
+    let now = server
+        .ok(
+            Some(&org.admin),
+            "query($id: ID!) { nomination(id: $id) { version } }",
+            serde_json::json!({ "id": pending }),
+        )
+        .await;
+    assert_eq!(now["nomination"]["version"].as_i64(), Some(version));
 }

@@ -352,11 +352,20 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
     assert_eq!(printed.status(), reqwest::StatusCode::OK);
     assert!(printed.bytes().await.unwrap().starts_with(b"%PDF"));
 
+    // The year's report with its chart.
+    person
+        .open(&format!("/reports?issuer={cat}&year=2026"))
+        .await;
+    assert!(person.text().await.contains("tặng Giấy khen cho 1 cá nhân"));
+    person.shot("12-report").await;
+    person.open("/decisions").await;
+    person.press("main table a").await;
+
     // The language switch, and a phone's width.
     person.press("header .who a[lang=en]").await;
     assert!(person.text().await.contains("Recipients"));
     client.set_window_size(390, 844).await.unwrap();
     person.open("/").await;
-    person.shot("12-phone-work-queue").await;
+    person.shot("13-phone-work-queue").await;
     client.close().await.unwrap();
 }

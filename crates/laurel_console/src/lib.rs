@@ -22,6 +22,7 @@
 //! - Vietnamese first, English by a switch (a cookie); dates as the API gives them
 //!   (`dd/mm/yyyy`, Asia/Ho_Chi_Minh); text is NFC-normalised by the operations it reaches.
 
+mod chart;
 mod gql;
 mod labels;
 mod pages;
@@ -66,6 +67,7 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
             "/decisions/:id/certificates",
             post(pages::issue_certificates),
         )
+        .at("/reports", get(pages::reports))
         .at("/admin", get(pages::admin))
         .at("/admin/units", post(pages::create_unit))
         .at("/admin/people", post(pages::create_person))

@@ -1966,3 +1966,254 @@ pub fn style() -> Response {
         .body(include_str!("../static/style.css"))
         .into_response()
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reports: a year's awards by an issuer, or a movement's.
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportFields {
+    title: String,
+    sentences: Vec<String>,
+    total_recipients: i64,
+    total_cash_vnd: i64,
+    annulled: i64,
+    xlsx_url: String,
+    awards: Vec<TallyFields>,
+    by_state: Vec<StateCount>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TallyFields {
+    award_kind: String,
+    issuer_title: Option<String>,
+    issuer: Option<Named>,
+    collectives: i64,
+    individuals: i64,
+    cash_vnd: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct StateCount {
+    state: String,
+    count: i64,
+}
+
+const REPORT: &str = "fragment Report on AwardReport { title sentences totalRecipients totalCashVnd annulled xlsxUrl \
+    awards { awardKind issuerTitle issuer { name } collectives individuals cashVnd } byState { state count } }";
+
+/// One line of a report's table.
+#[derive(Debug)]
+pub struct TallyView {
+    issuer: String,
+    award: String,
+    collectives: i64,
+    individuals: i64,
+    cash: String,
+}
+
+/// A report, as the page shows it.
+#[derive(Debug)]
+pub struct ReportView {
+    title: String,
+    sentences: Vec<String>,
+    lines: Vec<TallyView>,
+    total: i64,
+    cash: String,
+    annulled: i64,
+    states: Vec<(String, i64)>,
+    xlsx_url: String,
+    chart: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    chrome: Chrome,
+    form: Form,
+    units: Vec<UnitOption>,
+    movements: Vec<(String, String)>,
+    report: Option<ReportView>,
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    issuer: Option<String>,
+    year: Option<String>,
+    movement: Option<String>,
+}
+
+fn report_view(report: ReportFields, lang: Lang) -> ReportView {
+    let lines: Vec<TallyView> = report
+        .awards
+        .iter()
+        .map(|t| TallyView {
+            issuer: t
+                .issuer_title
+                .clone()
+                .or_else(|| t.issuer.as_ref().map(|i| i.name.clone()))
+                .unwrap_or_default(),
+            award: labels::award(&t.award_kind, lang),
+            collectives: t.collectives,
+            individuals: t.individuals,
+            cash: laurel_domain::report::vnd(t.cash_vnd),
+        })
+        .collect();
+    let bars: Vec<crate::chart::Bar> = lines
+        .iter()
+        .map(|l| crate::chart::Bar {
+            label: format!("{} · {}", l.issuer, l.award),
+            collectives: l.collectives,
+            individuals: l.individuals,
+        })
+        .collect();
+    ReportView {
+        chart: crate::chart::bars(&report.title, &bars, lang),
+        title: report.title,
+        sentences: report.sentences,
+        lines,
+        total: report.total_recipients,
+        cash: laurel_domain::report::vnd(report.total_cash_vnd),
+        annulled: report.annulled,
+        states: report
+            .by_state
+            .into_iter()
+            .map(|s| (labels::state(&s.state, lang), s.count))
+            .collect(),
+        xlsx_url: report.xlsx_url,
+    }
+}
+
+#[handler]
+pub async fn reports(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Query(query): Query<ReportQuery>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    let session = match app.session(jar, csrf, ("Báo cáo", "Reports"), false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    #[derive(Deserialize)]
+    struct Choices {
+        units: Vec<UnitFields>,
+        movements: Vec<MovementChoice>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct MovementChoice {
+        id: String,
+        name: String,
+        from_year: i32,
+        to_year: i32,
+    }
+    let lang = session.chrome.lang;
+    let choices = match gql::run::<Choices>(
+        &app.client,
+        Some(&session.token),
+        "{ units { id name code headTitle place path { id } } movements { id name fromYear toYear } }",
+        json!({}),
+    )
+    .await
+    {
+        Ok(choices) => choices,
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let mut typed = Fields::new();
+    let year_default = laurel_domain::calendar::local_date(app.client.now()).year();
+    typed.insert(
+        "year".into(),
+        some(&query.year).unwrap_or_else(|| year_default.to_string()),
+    );
+    if let Some(issuer) = some(&query.issuer) {
+        typed.insert("issuer".into(), issuer);
+    }
+    if let Some(movement) = some(&query.movement) {
+        typed.insert("movement".into(), movement);
+    }
+    let answer: Option<Result<ReportFields, Problem>> = match (
+        some(&query.movement),
+        some(&query.issuer),
+    ) {
+        (Some(movement), _) => {
+            #[derive(Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Answer {
+                movement_report: Option<ReportFields>,
+            }
+            Some(
+                    gql::run::<Answer>(
+                        &app.client,
+                        Some(&session.token),
+                        &format!("query($id: ID!) {{ movementReport(movementId: $id) {{ ...Report }} }} {REPORT}"),
+                        json!({ "id": movement }),
+                    )
+                    .await
+                    .and_then(|a| {
+                        a.movement_report.ok_or_else(|| {
+                            Problem::local(
+                                "NOT_FOUND",
+                                "Không tìm thấy phong trào này.",
+                                "No such movement was found.",
+                            )
+                        })
+                    }),
+                )
+        }
+        (None, Some(issuer)) => match typed["year"].trim().parse::<i32>() {
+            Ok(year) => {
+                #[derive(Deserialize)]
+                #[serde(rename_all = "camelCase")]
+                struct Answer {
+                    award_report: ReportFields,
+                }
+                Some(
+                        gql::run::<Answer>(
+                            &app.client,
+                            Some(&session.token),
+                            &format!("query($issuer: ID!, $year: Int!) {{ awardReport(issuerUnitId: $issuer, year: $year) {{ ...Report }} }} {REPORT}"),
+                            json!({ "issuer": issuer, "year": year }),
+                        )
+                        .await
+                        .map(|a| a.award_report),
+                    )
+            }
+            Err(_) => Some(Err(Problem::local_field(
+                "year",
+                "Năm phải là một số, ví dụ 2026.",
+                "The year must be a number, e.g. 2026.",
+            ))),
+        },
+        (None, None) => None,
+    };
+    let (report, form) = match answer {
+        None => (None, Form::with(typed)),
+        Some(Ok(report)) => (Some(report_view(report, lang)), Form::with(typed)),
+        Some(Err(problem)) => (None, Form::with(typed).refused(problem, lang)),
+    };
+    let status = form.status();
+    page_with_status(
+        &ReportsPage {
+            units: unit_options(choices.units),
+            movements: choices
+                .movements
+                .into_iter()
+                .map(|m| {
+                    let years = if m.from_year == m.to_year {
+                        m.from_year.to_string()
+                    } else {
+                        format!("{}–{}", m.from_year, m.to_year)
+                    };
+                    (m.id, format!("{} ({years})", m.name))
+                })
+                .collect(),
+            report,
+            form,
+            chrome: session.chrome,
+        },
+        status,
+    )
+}
