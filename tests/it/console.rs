@@ -905,3 +905,168 @@ async fn every_page_and_form_about_a_nomination_is_refused_to_each_role_of_anoth
         .await;
     assert_eq!(now["nomination"]["version"].as_i64(), Some(version));
 }
+
+#[tokio::test]
+async fn a_council_meets_in_the_console_members_vote_secretly_and_keep_a_receipt() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let council = crate::council::council(&server, &org).await;
+    server
+        .ok(
+            Some(&org.admin),
+            q!("set_council_vote_rule"),
+            serde_json::json!({ "input": { "councilId": council.id, "awardKind": "GIAY_KHEN", "threshold": "50%", "base": "PRESENT", "strict": true, "secretBallot": true, "source": "Quy chế (ví dụ)" } }),
+        )
+        .await;
+    let id = crate::council::appraised(
+        &server,
+        &org,
+        &org.clerk,
+        &org.head,
+        serde_json::json!({ "nomineePersonId": org.huyen }),
+        "GIAY_KHEN",
+    )
+    .await;
+    // The council's secretary (the COUNCIL_SECRETARY role) opens a session with it on the
+    // agenda and seven of the nine members present (the quorum is 2/3).
+    let mut secretary = Browser::login(&server.base, "thuky.hd", PASSWORD).await;
+    let list = secretary.get("/councils").await;
+    assert!(
+        text(&list.body).contains("Hội đồng Thi đua - Khen thưởng Công an tỉnh Gia Lai"),
+        "{}",
+        text(&list.body)
+    );
+    let page = secretary.get(&format!("/councils/{}", council.id)).await;
+    assert!(
+        page.body
+            .contains(&format!("name=\"agenda\" value=\"{id}\"")),
+        "{}",
+        text(&page.body)
+    );
+    // Without a place, the form comes back with the agenda still ticked.
+    let present: Vec<&str> = council.members[..7]
+        .iter()
+        .map(|(_, a)| a.as_str())
+        .collect();
+    let mut fields: Vec<(&str, &str)> =
+        vec![("date", "2026-12-01"), ("place", " "), ("agenda", &id)];
+    fields.extend(present.iter().map(|a| ("present", *a)));
+    let refused = secretary
+        .post(&format!("/councils/{}/sessions", council.id), &fields)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text(&refused.body)
+    );
+    assert!(refused.body.contains(&format!("value=\"{id}\" checked")));
+    fields[1] = ("place", "Hội trường Công an tỉnh");
+    let opened = secretary
+        .post(&format!("/councils/{}/sessions", council.id), &fields)
+        .await;
+    let to = opened.to().to_owned();
+    let session = between(&to, "/council-sessions/", "?")
+        .unwrap_or_else(|| panic!("{to}"))
+        .to_owned();
+
+    // Each member present votes on their own page and gets a receipt; an absent one cannot.
+    let absent = Browser::login(&server.base, "hoidong.9", PASSWORD).await;
+    let mut absent = absent;
+    let page = absent.get(&format!("/council-sessions/{session}")).await;
+    assert!(
+        !page.body.contains("name=\"choice\""),
+        "an absent member has no ballot"
+    );
+    let mut receipts = Vec::new();
+    for n in 1..=7 {
+        let mut member = Browser::login(&server.base, &format!("hoidong.{n}"), PASSWORD).await;
+        let page = member.get(&format!("/council-sessions/{session}")).await;
+        assert!(
+            page.body.contains("name=\"choice\""),
+            "hoidong.{n}: {}",
+            text(&page.body)
+        );
+        let choice = if n == 4 { "NO" } else { "YES" };
+        let voted = member
+            .post(
+                &format!("/council-sessions/{session}/ballot"),
+                &[("nominationId", &id), ("choice", choice)],
+            )
+            .await;
+        assert_eq!(voted.status, StatusCode::OK, "{}", text(&voted.body));
+        let receipt = between(&voted.body, "<code>", "</code>")
+            .expect("a receipt")
+            .to_owned();
+        assert!(text(&voted.body).contains("bạn đã bỏ phiếu"));
+        assert!(!voted.body.contains("name=\"choice\""), "one ballot each");
+        // A second ballot is refused with the API's reason.
+        let again = member
+            .post(
+                &format!("/council-sessions/{session}/ballot"),
+                &[("nominationId", &id), ("choice", "YES")],
+            )
+            .await;
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            text(&again.body)
+        );
+        receipts.push(receipt);
+    }
+    // The secretary closes: approved (6 of 7 present), the minutes are there.
+    let page = secretary.get(&format!("/council-sessions/{session}")).await;
+    assert!(
+        text(&page.body).contains("Số phiếu đã bỏ: 7"),
+        "{}",
+        text(&page.body)
+    );
+    let closed = secretary
+        .post(
+            &format!("/council-sessions/{session}/close"),
+            &[(
+                "version",
+                &between(&page.body, "name=\"version\" value=\"", "\"")
+                    .unwrap()
+                    .to_owned(),
+            )],
+        )
+        .await;
+    assert_eq!(
+        closed.to(),
+        format!("/council-sessions/{session}?done=closed"),
+        "{}",
+        text(&closed.body)
+    );
+    let page = secretary.get(&format!("/council-sessions/{session}")).await;
+    let read = text(&page.body);
+    assert!(read.contains("Thông qua"), "{read}");
+    let minutes = between(&page.body, "<a href=\"/council-sessions/", "\"").unwrap();
+    let pdf = secretary
+        .http
+        .get(format!("{}/council-sessions/{minutes}", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    // Each receipt verifies as counted; the nomination moved on to signing.
+    for receipt in receipts {
+        let checked = server
+            .ok(
+                Some(&org.secretary),
+                "query($s: ID!, $n: ID!, $r: String!) { verifyBallot(sessionId: $s, nominationId: $n, receipt: $r) { counted } }",
+                serde_json::json!({ "s": session, "n": id, "r": receipt }),
+            )
+            .await;
+        assert_eq!(checked["verifyBallot"]["counted"], true);
+    }
+    let stage = server
+        .ok(
+            Some(&org.admin),
+            "query($id: ID!) { nomination(id: $id) { stage { kind } } }",
+            serde_json::json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(stage["nomination"]["stage"]["kind"], "SIGN");
+}

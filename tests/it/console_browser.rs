@@ -329,7 +329,7 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
     assert!(person.text().await.contains("1/QĐ-CAT"));
     person.shot("10-decision").await;
     person.press("form[action$='/certificates'] button").await;
-    assert!(person.text().await.contains("Đã cấp giấy chứng nhận"));
+    assert!(person.text().await.contains("Đã cấp bằng, giấy khen"));
     person.shot("11-certificates").await;
     let print = client
         .find(Locator::Css("a.button.primary"))

@@ -41,10 +41,10 @@ fn outcome(body: &Value) -> String {
 }
 
 /// The council of the province: nine members with their accounts.
-struct Council {
-    id: String,
+pub(crate) struct Council {
+    pub(crate) id: String,
     /// (token, account id), member 1 the chair.
-    members: Vec<(String, String)>,
+    pub(crate) members: Vec<(String, String)>,
 }
 
 const MEMBERS: [(&str, &str, &str, &str); 9] = [
@@ -94,7 +94,8 @@ const MEMBERS: [(&str, &str, &str, &str); 9] = [
     ),
 ];
 
-async fn council(server: &TestServer, org: &Org) -> Council {
+/// The province's council of nine (usernames `hoidong.1` to `hoidong.9`, the last its secretary).
+pub(crate) async fn council(server: &TestServer, org: &Org) -> Council {
     let created = server
         .ok(
             Some(&org.admin),
@@ -136,7 +137,7 @@ async fn council(server: &TestServer, org: &Org) -> Council {
 
 /// Draft, dossier, submission, reception and appraisal of a nomination by `clerk` and `head`;
 /// returns its id, at the stage after appraisal.
-async fn appraised(
+pub(crate) async fn appraised(
     server: &TestServer,
     org: &Org,
     clerk: &str,

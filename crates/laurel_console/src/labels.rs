@@ -65,6 +65,36 @@ pub fn command(code: &str, lang: Lang) -> String {
     pick(lang, vi, en)
 }
 
+/// A history line's event, as a person says it.
+pub fn event(code: &str, lang: Lang) -> String {
+    let (vi, en) = match code {
+        "NOMINATION_CREATED" => ("Lập hồ sơ", "Drafted"),
+        "NOMINATION_GROUPED" => ("Đưa vào tờ trình", "Added to a proposal"),
+        "NOMINATION_EDITED" => ("Sửa hồ sơ", "Edited"),
+        "NOMINATION_SUBMITTED" => ("Trình", "Submitted"),
+        "NOMINATION_RESUBMITTED" => ("Trình lại", "Resubmitted"),
+        "NOMINATION_RECALLED" => ("Thu hồi", "Recalled"),
+        "NOMINATION_WITHDRAWN" => ("Rút hồ sơ", "Withdrawn"),
+        "NOMINATION_ENDORSED" => ("Xác nhận, chuyển cấp trên", "Endorsed"),
+        "NOMINATION_RECEIVED" => ("Tiếp nhận hồ sơ", "Received"),
+        "NOMINATION_RETURNED" => ("Trả lại để bổ sung", "Returned for completion"),
+        "NOMINATION_REJECTED" => ("Không chấp nhận", "Rejected"),
+        "NOMINATION_APPRAISED" => ("Thẩm định", "Appraised"),
+        "PUBLIC_NOTICE_OPENED" => ("Công khai lấy ý kiến", "Public notice opened"),
+        "PUBLIC_NOTICE_CLOSED" => ("Kết thúc công khai", "Public notice closed"),
+        "OPINIONS_REQUESTED" => ("Lấy ý kiến hiệp y", "Opinions requested"),
+        "OPINION_GIVEN" => ("Cho ý kiến hiệp y", "Opinion given"),
+        "CONSULTATION_CLOSED" => ("Kết thúc hiệp y", "Consultation closed"),
+        "COUNCIL_APPROVED" => ("Hội đồng thông qua", "The council approved"),
+        "COUNCIL_REFUSED" => ("Hội đồng không thông qua", "The council did not approve"),
+        "DELAY_NOTICED" => ("Thông báo hẹn lại", "Delay notice sent"),
+        "NOMINATION_DECIDED" => ("Có quyết định khen thưởng", "Decided"),
+        "NOMINATION_ANNULLED" => ("Hủy quyết định khen thưởng", "Award annulled"),
+        other => return command(other, lang),
+    };
+    pick(lang, vi, en)
+}
+
 /// A dossier part's name.
 pub fn document(code: &str, lang: Lang) -> String {
     DocumentKind::from_str(code).map_or_else(

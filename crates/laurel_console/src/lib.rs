@@ -23,6 +23,7 @@
 //!   (`dd/mm/yyyy`, Asia/Ho_Chi_Minh); text is NFC-normalised by the operations it reaches.
 
 mod chart;
+mod council;
 mod gql;
 mod labels;
 mod pages;
@@ -68,6 +69,13 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
             post(pages::issue_certificates),
         )
         .at("/reports", get(pages::reports))
+        .at("/councils", get(council::councils))
+        .at("/councils/:id", get(council::council))
+        .at("/councils/:id/sessions", post(council::open_session))
+        .at("/council-sessions/:id", get(council::council_session))
+        .at("/council-sessions/:id/ballot", post(council::ballot))
+        .at("/council-sessions/:id/tally", post(council::tally))
+        .at("/council-sessions/:id/close", post(council::close))
         .at("/admin", get(pages::admin))
         .at("/admin/units", post(pages::create_unit))
         .at("/admin/people", post(pages::create_person))

@@ -29,15 +29,17 @@ struct Named {
     name: String,
 }
 
+/// A nominee as GraphQL names it (a person's full name or a unit's name).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Nominee {
+pub(crate) struct Nominee {
     full_name: Option<String>,
     name: Option<String>,
 }
 
 impl Nominee {
-    fn display(&self) -> String {
+    /// The name to show.
+    pub(crate) fn display(&self) -> String {
         self.full_name
             .clone()
             .or_else(|| self.name.clone())
@@ -358,7 +360,7 @@ fn notice(done: Option<&str>, lang: Lang) -> Option<String> {
             .t("Đã đính kèm tài liệu.", "Document attached.")
             .to_owned(),
         "issued" => lang
-            .t("Đã cấp giấy chứng nhận.", "Certificates issued.")
+            .t("Đã cấp bằng, giấy khen.", "Certificates issued.")
             .to_owned(),
         command => format!(
             "{}: {}",
@@ -822,6 +824,16 @@ struct NominationFields {
     available_commands: Vec<String>,
     decision: Option<DecisionRef>,
     certificate: Option<CertificateRef>,
+    council_outcomes: Vec<OutcomeFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OutcomeFields {
+    approved: bool,
+    members: i64,
+    present: i64,
+    votes_for: i64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -891,7 +903,8 @@ const NOMINATION: &str = "query($id: ID!) { nomination(id: $id) { id version sta
     dossier { required missing documents { kind filename url sizeBytes uploadedByName } } \
     eligibility { verdict ruleset criteria { article messageVi messageEn met } } \
     history { action toStage toState actorName reasons reason note at } \
-    availableCommands decision { id number } certificate { code pdfUrl verifyUrl } } }";
+    availableCommands decision { id number } certificate { code pdfUrl verifyUrl } \
+    councilOutcomes { approved members present votesFor } } }";
 
 /// A document in the dossier.
 #[derive(Debug, Clone)]
@@ -984,6 +997,8 @@ struct NominationPage {
     issuer: String,
     achievement: String,
     state: String,
+    /// Whether the review is over (decided, rejected, withdrawn, annulled): no stage, no uploads.
+    finished: bool,
     stage: String,
     waits_at: String,
     due: String,
@@ -994,6 +1009,8 @@ struct NominationPage {
     document_kinds: Vec<(String, String)>,
     verdict: String,
     ruleset: String,
+    /// The council's last vote, in words ("Hội đồng thông qua: 7/7 có mặt tán thành").
+    council: Option<String>,
     criteria: Vec<CriterionView>,
     history: Vec<HistoryView>,
     actions: Vec<ActionView>,
@@ -1021,8 +1038,10 @@ fn local_time(at: &str) -> String {
 fn size(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
+    } else if bytes >= 1024 {
         format!("{} KB", (bytes + 1023) / 1024)
+    } else {
+        format!("{bytes} B")
     }
 }
 
@@ -1082,6 +1101,7 @@ async fn nomination_page(
             proposing_unit: n.proposing_unit.name,
             issuer: n.issuer.name,
             achievement: n.achievement,
+            finished: !matches!(n.state.as_str(), "DRAFT" | "SUBMITTED" | "RETURNED"),
             state: labels::state(&n.state, lang),
             stage: labels::stage(&n.stage.kind, lang),
             waits_at: n.stage.unit.map(|u| u.name).unwrap_or_default(),
@@ -1119,6 +1139,21 @@ async fn nomination_page(
             }
             .to_owned(),
             ruleset: n.eligibility.ruleset,
+            council: n.council_outcomes.last().map(|o| {
+                format!(
+                    "{}: {}/{} {} ({} {})",
+                    if o.approved {
+                        lang.t("Hội đồng thông qua", "The council approved")
+                    } else {
+                        lang.t("Hội đồng không thông qua", "The council did not approve")
+                    },
+                    o.votes_for,
+                    o.present,
+                    lang.t("thành viên có mặt tán thành", "members present in favour"),
+                    o.members,
+                    lang.t("thành viên", "members"),
+                )
+            }),
             criteria: n
                 .eligibility
                 .criteria
@@ -1151,7 +1186,7 @@ async fn nomination_page(
                     HistoryView {
                         at: local_time(&h.at),
                         who: h.actor_name.unwrap_or_default(),
-                        action: labels::command(&h.action, lang),
+                        action: labels::event(&h.action, lang),
                         to: format!(
                             "{} · {}",
                             labels::state(&h.to_state, lang),

@@ -1,0 +1,809 @@
+//! The emulation council's pages: councils, opening a session with its agenda and who is
+//! present, each member's secret ballot (with its receipt), the secretary's tally for open
+//! votes, closing, the results and the minutes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use poem::web::cookie::CookieJar;
+use poem::web::{CsrfToken, CsrfVerifier, Data, Form as PostForm, Path, Query};
+use poem::{Response, handler};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::gql::{self, Problem};
+use crate::labels;
+use crate::web::{App, Chrome, Form, Lang, Session, check_csrf, go, page, page_with_status};
+
+#[derive(Debug, Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionRow {
+    id: String,
+    date_text: String,
+    place: String,
+    state: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CouncilRow {
+    id: String,
+    name: String,
+    issuer: Named,
+    quorum: String,
+    sessions: Vec<SessionRow>,
+}
+
+/// A council in the list, with its sessions.
+#[derive(Debug)]
+pub struct CouncilView {
+    id: String,
+    name: String,
+    issuer: String,
+    quorum: String,
+    sessions: Vec<SessionLine>,
+}
+
+/// A session in a list.
+#[derive(Debug)]
+pub struct SessionLine {
+    id: String,
+    date: String,
+    place: String,
+    open: bool,
+}
+
+fn sessions(rows: Vec<SessionRow>) -> Vec<SessionLine> {
+    rows.into_iter()
+        .map(|s| SessionLine {
+            open: s.state == "OPEN",
+            id: s.id,
+            date: s.date_text,
+            place: s.place,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "councils.html")]
+struct CouncilsPage {
+    chrome: Chrome,
+    councils: Vec<CouncilView>,
+}
+
+#[handler]
+pub async fn councils(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
+    let session = match app
+        .session(
+            jar,
+            csrf,
+            ("Hội đồng Thi đua - Khen thưởng", "Councils"),
+            false,
+        )
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    #[derive(Deserialize)]
+    struct Answer {
+        councils: Vec<CouncilRow>,
+    }
+    match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        "{ councils { id name issuer { name } quorum sessions { id dateText place state } } }",
+        json!({}),
+    )
+    .await
+    {
+        Ok(answer) => page(&CouncilsPage {
+            councils: answer
+                .councils
+                .into_iter()
+                .map(|c| CouncilView {
+                    id: c.id,
+                    name: c.name,
+                    issuer: c.issuer.name,
+                    quorum: c.quorum,
+                    sessions: sessions(c.sessions),
+                })
+                .collect(),
+            chrome: session.chrome,
+        }),
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MemberRow {
+    account: Option<IdOnly>,
+    name: String,
+    position: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AgendaRow {
+    id: String,
+    award_kind: String,
+    nominee: crate::pages::Nominee,
+    issuer: IdOnly,
+    stage: StageKindOnly,
+}
+
+#[derive(Debug, Deserialize)]
+struct StageKindOnly {
+    kind: String,
+}
+
+/// A member who may be marked present.
+#[derive(Debug)]
+pub struct MemberView {
+    account: String,
+    name: String,
+    position: String,
+}
+
+#[derive(Template)]
+#[template(path = "council.html")]
+struct CouncilPage {
+    chrome: Chrome,
+    id: String,
+    issuer: String,
+    quorum: String,
+    members: Vec<MemberView>,
+    sessions: Vec<SessionLine>,
+    /// Nominations waiting for this council that the caller may put on an agenda.
+    agenda: Vec<(String, String)>,
+    form: Form,
+    /// The values of the checkboxes ticked when the form was refused.
+    ticked: Vec<String>,
+}
+
+impl CouncilPage {
+    fn is_ticked(&self, id: &str) -> bool {
+        self.ticked.iter().any(|t| t == id)
+    }
+}
+
+fn position(code: &str, lang: Lang) -> String {
+    let (vi, en) = match code {
+        "CHAIR" => ("Chủ tịch", "Chair"),
+        "VICE_CHAIR" => ("Phó Chủ tịch", "Vice-chair"),
+        "SECRETARY" => ("Thư ký", "Secretary"),
+        _ => ("Ủy viên", "Member"),
+    };
+    lang.t(vi, en).to_owned()
+}
+
+async fn council_page(
+    app: &App,
+    session: Session,
+    id: &str,
+    refused: Option<(Form, Vec<String>)>,
+) -> Response {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        council: Option<CouncilFields>,
+        work_queue: Nodes<AgendaRow>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct CouncilFields {
+        name: String,
+        issuer: IssuerFields,
+        quorum: String,
+        members: Vec<MemberRow>,
+        sessions: Vec<SessionRow>,
+    }
+    #[derive(Deserialize)]
+    struct IssuerFields {
+        id: String,
+        name: String,
+    }
+    #[derive(Deserialize)]
+    struct Nodes<T> {
+        nodes: Vec<T>,
+    }
+    let lang = session.chrome.lang;
+    let answer = match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        "query($id: ID!) { council(id: $id) { name issuer { id name } quorum members { account { id } name position } \
+         sessions { id dateText place state } } \
+         workQueue(first: 100) { nodes { id awardKind nominee { ... on Person { fullName } ... on Unit { name } } issuer { id } stage { kind } } } }",
+        json!({ "id": id }),
+    )
+    .await
+    {
+        Ok(answer) => answer,
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    let Some(found) = answer.council else {
+        let problem = Problem::local(
+            "NOT_FOUND",
+            "Không tìm thấy Hội đồng này.",
+            "No such council was found.",
+        );
+        return app.problem(session.chrome, &problem);
+    };
+    let agenda = answer
+        .work_queue
+        .nodes
+        .into_iter()
+        .filter(|n| n.stage.kind == "COUNCIL" && n.issuer.id == found.issuer.id)
+        .map(|n| {
+            (
+                n.id,
+                format!(
+                    "{} · {}",
+                    n.nominee.display(),
+                    labels::award(&n.award_kind, lang)
+                ),
+            )
+        })
+        .collect();
+    let (form, ticked) = refused.unwrap_or_else(|| {
+        let mut values = HashMap::new();
+        let today = laurel_domain::calendar::local_date(app.client.now());
+        values.insert("date".to_owned(), today.to_string());
+        (Form::with(values), Vec::new())
+    });
+    let status = form.status();
+    let mut chrome = session.chrome;
+    chrome.title = found.name.clone();
+    page_with_status(
+        &CouncilPage {
+            id: id.to_owned(),
+            issuer: found.issuer.name,
+            quorum: found.quorum,
+            members: found
+                .members
+                .into_iter()
+                .filter_map(|m| {
+                    Some(MemberView {
+                        account: m.account?.id,
+                        name: m.name,
+                        position: position(&m.position, lang),
+                    })
+                })
+                .collect(),
+            sessions: sessions(found.sessions),
+            agenda,
+            form,
+            ticked,
+            chrome,
+        },
+        status,
+    )
+}
+
+#[handler]
+pub async fn council(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    match app.session(jar, csrf, ("Hội đồng", "Council"), false).await {
+        Ok(session) => council_page(app, session, &id, None).await,
+        Err(to) => to,
+    }
+}
+
+/// A form whose checkboxes repeat a name (`agenda`, `present`): every pair as sent.
+type Pairs = Vec<(String, String)>;
+
+fn first(pairs: &Pairs, key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn all(pairs: &Pairs, key: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+#[handler]
+pub async fn open_session(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(pairs): PostForm<Pairs>,
+) -> Response {
+    let session = match app.session(jar, csrf, ("Hội đồng", "Council"), false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    let fields: HashMap<String, String> = pairs.iter().cloned().collect();
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Opened {
+        open_council_session: OpenedSession,
+    }
+    #[derive(Deserialize)]
+    struct OpenedSession {
+        session: IdOnly,
+    }
+    let agenda = all(&pairs, "agenda");
+    let present = all(&pairs, "present");
+    let answer = gql::run::<Opened>(
+        &app.client,
+        Some(&session.token),
+        "mutation($input: OpenCouncilSessionInput!) { openCouncilSession(input: $input) { session { id } } }",
+        json!({ "input": {
+            "councilId": id,
+            "date": first(&pairs, "date"),
+            "place": first(&pairs, "place"),
+            "agenda": agenda,
+            "present": present,
+        }}),
+    )
+    .await;
+    match answer {
+        Ok(opened) => go(&format!(
+            "/council-sessions/{}?done=opened",
+            opened.open_council_session.session.id
+        )),
+        Err(problem) => {
+            let lang = session.chrome.lang;
+            let mut ticked = agenda;
+            ticked.extend(present);
+            let form = Form::with(fields).refused(problem, lang);
+            council_page(app, session, &id, Some((form, ticked))).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemFields {
+    nomination_id: String,
+    nomination: Option<ItemNomination>,
+    rule: RuleFields,
+    ballots_cast: i64,
+    you_voted: bool,
+    open: bool,
+    approved: Option<bool>,
+    result: Option<ResultFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemNomination {
+    award_kind: String,
+    nominee: crate::pages::Nominee,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleFields {
+    secret_ballot: bool,
+    text_vi: String,
+    text_en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultFields {
+    text_vi: String,
+    text_en: String,
+}
+
+/// One item of a session's agenda.
+#[derive(Debug)]
+pub struct ItemView {
+    nomination: String,
+    label: String,
+    rule: String,
+    secret: bool,
+    ballots: i64,
+    voted: bool,
+    open: bool,
+    outcome: String,
+    result: String,
+}
+
+#[derive(Template)]
+#[template(path = "council_session.html")]
+struct SessionPage {
+    chrome: Chrome,
+    id: String,
+    version: i32,
+    council: String,
+    date: String,
+    place: String,
+    open: bool,
+    present_member: bool,
+    secretary: bool,
+    members: Vec<(String, String, bool)>,
+    items: Vec<ItemView>,
+    /// A ballot's receipt, shown once after the vote.
+    receipt: Option<String>,
+    /// Which item's form was refused, and that form.
+    acted: Option<String>,
+    form: Form,
+}
+
+#[derive(Deserialize)]
+pub struct SessionQuery {
+    done: Option<String>,
+}
+
+async fn session_page(
+    app: &App,
+    mut session: Session,
+    id: &str,
+    receipt: Option<String>,
+    acted: Option<(String, Form)>,
+    done: Option<&str>,
+) -> Response {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        council_session: Option<SessionFields>,
+        me: MeFields,
+    }
+    #[derive(Deserialize)]
+    struct MeFields {
+        id: String,
+        roles: Vec<RoleOnly>,
+    }
+    #[derive(Deserialize)]
+    struct RoleOnly {
+        role: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SessionFields {
+        version: i32,
+        council: Option<Named>,
+        date_text: String,
+        place: String,
+        state: String,
+        members: Vec<SessionMember>,
+        items: Vec<ItemFields>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SessionMember {
+        account_id: String,
+        name: String,
+        position: String,
+        present: bool,
+    }
+    let lang = session.chrome.lang;
+    session.chrome.notice = match done {
+        Some("opened") => Some(
+            lang.t("Đã mở phiên họp.", "The session is open.")
+                .to_owned(),
+        ),
+        Some("tally") => Some(
+            lang.t("Đã ghi kết quả biểu quyết.", "The tally is recorded.")
+                .to_owned(),
+        ),
+        Some("closed") => Some(
+            lang.t("Đã kết thúc phiên họp.", "The session is closed.")
+                .to_owned(),
+        ),
+        _ => None,
+    };
+    let answer = match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        "query($id: ID!) { me { id roles { role } } councilSession(id: $id) { version council { name } dateText place state \
+         members { accountId name position present } \
+         items { nominationId nomination { awardKind nominee { ... on Person { fullName } ... on Unit { name } } } \
+           rule { secretBallot textVi textEn } ballotsCast youVoted open approved result { textVi textEn } } } }",
+        json!({ "id": id }),
+    )
+    .await
+    {
+        Ok(answer) => answer,
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    let Some(s) = answer.council_session else {
+        let problem = Problem::local(
+            "NOT_FOUND",
+            "Không tìm thấy phiên họp này.",
+            "No such session was found.",
+        );
+        return app.problem(session.chrome, &problem);
+    };
+    let me = answer.me.id;
+    let present_member = s.members.iter().any(|m| m.account_id == me && m.present);
+    let secretary = answer
+        .me
+        .roles
+        .iter()
+        .any(|r| r.role == "COUNCIL_SECRETARY");
+    let (acted, form) = acted.map_or((None, Form::default()), |(a, f)| (Some(a), f));
+    let status = form.status();
+    let council_name = s.council.map(|c| c.name).unwrap_or_default();
+    session.chrome.title = format!("{} · {}", lang.t("Phiên họp", "Session"), s.date_text);
+    let pick = |vi: String, en: String| match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    };
+    page_with_status(
+        &SessionPage {
+            id: id.to_owned(),
+            version: s.version,
+            council: council_name,
+            date: s.date_text,
+            place: s.place,
+            open: s.state == "OPEN",
+            present_member,
+            secretary,
+            members: s
+                .members
+                .into_iter()
+                .map(|m| (m.name, position(&m.position, lang), m.present))
+                .collect(),
+            items: s
+                .items
+                .into_iter()
+                .map(|i| ItemView {
+                    label: i.nomination.as_ref().map_or_else(
+                        || i.nomination_id.clone(),
+                        |n| {
+                            format!(
+                                "{} · {}",
+                                n.nominee.display(),
+                                labels::award(&n.award_kind, lang)
+                            )
+                        },
+                    ),
+                    nomination: i.nomination_id,
+                    rule: pick(i.rule.text_vi, i.rule.text_en),
+                    secret: i.rule.secret_ballot,
+                    ballots: i.ballots_cast,
+                    voted: i.you_voted,
+                    open: i.open,
+                    outcome: match i.approved {
+                        Some(true) => lang.t("Thông qua", "Approved"),
+                        Some(false) => lang.t("Không thông qua", "Not approved"),
+                        None => "",
+                    }
+                    .to_owned(),
+                    result: i
+                        .result
+                        .map(|r| pick(r.text_vi, r.text_en))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            receipt,
+            acted,
+            form,
+            chrome: session.chrome,
+        },
+        status,
+    )
+}
+
+#[handler]
+pub async fn council_session(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Path(id): Path<String>,
+    Query(query): Query<SessionQuery>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    match app
+        .session(jar, csrf, ("Phiên họp", "Session"), false)
+        .await
+    {
+        Ok(session) => session_page(app, session, &id, None, None, query.done.as_deref()).await,
+        Err(to) => to,
+    }
+}
+
+/// Runs one of a session's forms: a ballot, a tally, closing.
+async fn session_form(
+    app: &App,
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    id: &str,
+    fields: HashMap<String, String>,
+    which: &str,
+    mutation: &str,
+    input: Value,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, ("Phiên họp", "Session"), false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    let lang = session.chrome.lang;
+    match gql::run::<Value>(
+        &app.client,
+        Some(&session.token),
+        mutation,
+        json!({ "input": input }),
+    )
+    .await
+    {
+        Ok(answer) => match answer
+            .pointer("/castBallot/receipt")
+            .and_then(Value::as_str)
+        {
+            // The receipt is shown once, on the answer to the vote itself (not in an address).
+            Some(receipt) => {
+                let receipt = receipt.to_owned();
+                let mut shown = session;
+                shown.chrome.notice = Some(
+                    lang.t(
+                        "Đã bỏ phiếu. Hãy lưu biên nhận dưới đây: nó cho biết phiếu của bạn đã được đếm, không cho biết bạn chọn gì.",
+                        "Your ballot is cast. Keep the receipt below: it shows your ballot was counted, never what it says.",
+                    )
+                    .to_owned(),
+                );
+                session_page(app, shown, id, Some(receipt), None, None).await
+            }
+            None => go(&format!("/council-sessions/{id}?done={which}")),
+        },
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            session_page(app, session, id, None, Some((which.to_owned(), form)), None).await
+        }
+    }
+}
+
+#[handler]
+pub async fn ballot(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<HashMap<String, String>>,
+) -> Response {
+    let nomination = fields.get("nominationId").cloned().unwrap_or_default();
+    let input = json!({
+        "sessionId": id,
+        "nominationId": nomination,
+        "choice": fields.get("choice").cloned().unwrap_or_default(),
+    });
+    let which = format!("ballot-{nomination}");
+    session_form(
+        app,
+        jar,
+        csrf,
+        verifier,
+        &id,
+        fields,
+        &which,
+        "mutation($input: CastBallotInput!) { castBallot(input: $input) { receipt } }",
+        input,
+    )
+    .await
+}
+
+#[handler]
+pub async fn tally(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<HashMap<String, String>>,
+) -> Response {
+    let number = |k: &str| {
+        fields
+            .get(k)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .map_or(Value::Null, Value::from)
+    };
+    let nomination = fields.get("nominationId").cloned().unwrap_or_default();
+    let input = json!({
+        "sessionId": id,
+        "nominationId": nomination,
+        "yes": number("yes"),
+        "no": number("no"),
+        "abstain": number("abstain"),
+    });
+    if input["yes"].is_null() || input["no"].is_null() {
+        let session = match app
+            .session(jar, csrf, ("Phiên họp", "Session"), false)
+            .await
+        {
+            Ok(session) => session,
+            Err(to) => return to,
+        };
+        if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+            return refused;
+        }
+        let lang = session.chrome.lang;
+        let problem = Problem::local_field(
+            "yes",
+            "Hãy nhập số phiếu bằng số.",
+            "Enter the votes as numbers.",
+        );
+        let form = Form::with(fields).refused(problem, lang);
+        return session_page(
+            app,
+            session,
+            &id,
+            None,
+            Some((format!("tally-{nomination}"), form)),
+            None,
+        )
+        .await;
+    }
+    let mut input = input;
+    if input["abstain"].is_null() {
+        input["abstain"] = 0.into();
+    }
+    let which = format!("tally-{nomination}");
+    session_form(
+        app,
+        jar,
+        csrf,
+        verifier,
+        &id,
+        fields,
+        &which,
+        "mutation($input: RecordCouncilTallyInput!) { recordCouncilTally(input: $input) { session { id } } }",
+        input,
+    )
+    .await
+}
+
+#[handler]
+pub async fn close(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<HashMap<String, String>>,
+) -> Response {
+    let version = fields
+        .get("version")
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    let input = json!({ "sessionId": id, "expectedVersion": version });
+    session_form(
+        app,
+        jar,
+        csrf,
+        verifier,
+        &id,
+        fields,
+        "closed",
+        "mutation($input: CloseCouncilSessionInput!) { closeCouncilSession(input: $input) { session { id } } }",
+        input,
+    )
+    .await
+}
