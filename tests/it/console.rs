@@ -1022,15 +1022,13 @@ async fn a_council_meets_in_the_console_members_vote_secretly_and_keep_a_receipt
         "{}",
         text(&page.body)
     );
+    let version = between(&page.body, "name=\"version\" value=\"", "\"")
+        .unwrap()
+        .to_owned();
     let closed = secretary
         .post(
             &format!("/council-sessions/{session}/close"),
-            &[(
-                "version",
-                &between(&page.body, "name=\"version\" value=\"", "\"")
-                    .unwrap()
-                    .to_owned(),
-            )],
+            &[("version", version.as_str())],
         )
         .await;
     assert_eq!(
@@ -1069,4 +1067,72 @@ async fn a_council_meets_in_the_console_members_vote_secretly_and_keep_a_receipt
         )
         .await;
     assert_eq!(stage["nomination"]["stage"]["kind"], "SIGN");
+}
+
+#[tokio::test]
+async fn the_office_filters_its_work_queue_and_receives_a_selection_at_once() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let (a, va) = org
+        .just_submitted(&server, &org.huyen, "Hoàn thành xuất sắc nhiệm vụ năm 2026")
+        .await;
+    let tu = org.person(&server, "Đinh Văn Tú").await;
+    let (b, vb) = org
+        .just_submitted(&server, &tu, "Hoàn thành tốt nhiệm vụ năm 2026")
+        .await;
+    let mut office = Browser::login(&server.base, "tdkt.cat", PASSWORD).await;
+    let queue = office.get("/").await;
+    let read = text(&queue.body);
+    assert!(
+        read.contains("Huyền") && read.contains("Đinh Văn Tú"),
+        "{read}"
+    );
+    // Filters: by proposing unit, by award.
+    let staff = office.get(&format!("/?unit={}", org.staff)).await;
+    assert!(text(&staff.body).contains("Đinh Văn Tú"));
+    let police = office.get(&format!("/?unit={}", org.police)).await;
+    assert!(!text(&police.body).contains("Đinh Văn Tú"));
+    let none = office.get("/?award=BANG_KHEN_BO_TINH").await;
+    assert!(!text(&none.body).contains("Huyền"));
+    // Both received at once, each with the version the office saw.
+    office.get("/").await;
+    let (pick_a, pick_b) = (format!("{a}:{va}"), format!("{b}:{vb}"));
+    let done = office
+        .post(
+            "/bulk",
+            &[("pick", &pick_a), ("pick", &pick_b), ("command", "RECEIVE")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", text(&done.body));
+    assert_eq!(
+        done.body.matches("<li class=\"met\">").count(),
+        2,
+        "{}",
+        text(&done.body)
+    );
+    // The same versions again: each refused on its own, with the reason, nothing changed.
+    let again = office
+        .post(
+            "/bulk",
+            &[("pick", &pick_a), ("pick", &pick_b), ("command", "RECEIVE")],
+        )
+        .await;
+    assert_eq!(
+        again.body.matches("<li class=\"error\">").count(),
+        2,
+        "{}",
+        text(&again.body)
+    );
+    let nothing = office.post("/bulk", &[("command", "RECEIVE")]).await;
+    assert!(text(&nothing.body).contains("Hãy chọn ít nhất một hồ sơ"));
+    for id in [&a, &b] {
+        let n = server
+            .ok(
+                Some(&org.office),
+                "query($id: ID!) { nomination(id: $id) { stage { kind } } }",
+                serde_json::json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(n["nomination"]["stage"]["kind"], "APPRAISE");
+    }
 }

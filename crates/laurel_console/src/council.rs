@@ -631,9 +631,7 @@ async fn session_form(
     verifier: &CsrfVerifier,
     id: &str,
     fields: HashMap<String, String>,
-    which: &str,
-    mutation: &str,
-    input: Value,
+    (which, mutation, input): (&str, &str, Value),
 ) -> Response {
     let session = match app
         .session(jar, csrf, ("Phiên họp", "Session"), false)
@@ -703,9 +701,11 @@ pub async fn ballot(
         verifier,
         &id,
         fields,
-        &which,
-        "mutation($input: CastBallotInput!) { castBallot(input: $input) { receipt } }",
-        input,
+        (
+            &which,
+            "mutation($input: CastBallotInput!) { castBallot(input: $input) { receipt } }",
+            input,
+        ),
     )
     .await
 }
@@ -773,9 +773,7 @@ pub async fn tally(
         verifier,
         &id,
         fields,
-        &which,
-        "mutation($input: RecordCouncilTallyInput!) { recordCouncilTally(input: $input) { session { id } } }",
-        input,
+        (&which, "mutation($input: RecordCouncilTallyInput!) { recordCouncilTally(input: $input) { session { id } } }", input),
     )
     .await
 }
@@ -801,9 +799,7 @@ pub async fn close(
         verifier,
         &id,
         fields,
-        "closed",
-        "mutation($input: CloseCouncilSessionInput!) { closeCouncilSession(input: $input) { session { id } } }",
-        input,
+        ("closed", "mutation($input: CloseCouncilSessionInput!) { closeCouncilSession(input: $input) { session { id } } }", input),
     )
     .await
 }

@@ -50,6 +50,7 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
     let app = Arc::new(web::App { client, secure });
     Route::new()
         .at("/", get(pages::home))
+        .at("/bulk", post(pages::bulk))
         .at("/login", get(pages::login_form).post(pages::login))
         .at("/logout", post(pages::logout))
         .at("/password", get(pages::password_form).post(pages::password))

@@ -60,22 +60,32 @@ struct StageFields {
 #[serde(rename_all = "camelCase")]
 struct RowFields {
     id: String,
+    version: i32,
     award_kind: String,
     period: i32,
     state: String,
     nominee: Nominee,
-    proposing_unit: Named,
+    proposing_unit: UnitRef,
+    movement: Option<IdOnly>,
     stage: StageFields,
 }
 
-const ROW: &str = "fragment Row on Nomination { id awardKind period state \
-    nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { name } \
-    stage { kind dueOnText overdue unit { name } } }";
+#[derive(Debug, Clone, Deserialize)]
+struct UnitRef {
+    id: String,
+    name: String,
+}
+
+const ROW: &str = "fragment Row on Nomination { id version awardKind period state \
+    nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { id name } \
+    movement { id } stage { kind dueOnText overdue unit { name } } }";
 
 /// One nomination in a list.
 #[derive(Debug, Clone)]
 pub struct Row {
     id: String,
+    /// `id:version`, what a bulk action sends back.
+    pick: String,
     award: String,
     period: i32,
     nominee: String,
@@ -99,6 +109,7 @@ impl Row {
             overdue: r.stage.overdue,
             state: labels::state(&r.state, lang),
             period: r.period,
+            pick: format!("{}:{}", r.id, r.version),
             id: r.id,
         }
     }
@@ -343,11 +354,27 @@ pub fn language(
 struct HomePage {
     chrome: Chrome,
     rows: Vec<Row>,
+    /// How many wait in all, before the filters.
+    waiting: usize,
+    form: Form,
+    awards: Vec<(String, String)>,
+    units: Vec<(String, String)>,
+    movements: Vec<(String, String)>,
+    /// The outcome of a bulk action, one line per nomination.
+    results: Vec<(String, bool, String)>,
 }
 
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct QueueFilter {
+    done: Option<String>,
+    award: Option<String>,
+    unit: Option<String>,
+    movement: Option<String>,
 }
 
 /// The notice after a successful action (`?done=...`).
@@ -370,46 +397,207 @@ fn notice(done: Option<&str>, lang: Lang) -> Option<String> {
     })
 }
 
+/// The work queue, filtered; `results` are a bulk action's outcome to show above it.
+async fn queue_page(
+    app: &App,
+    mut session: Session,
+    filter: QueueFilter,
+    results: Vec<(String, bool, String)>,
+) -> Response {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        work_queue: Nodes<RowFields>,
+        movements: Vec<MovementName>,
+    }
+    #[derive(Deserialize)]
+    struct MovementName {
+        id: String,
+        name: String,
+    }
+    let lang = session.chrome.lang;
+    session.chrome.notice = notice(filter.done.as_deref(), lang);
+    let answer = match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        &format!("query {{ workQueue(first: 200) {{ nodes {{ ...Row }} }} movements {{ id name }} }} {ROW}"),
+        json!({}),
+    )
+    .await
+    {
+        Ok(answer) => answer,
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    let some = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+    let (award, unit, movement) = (
+        some(&filter.award),
+        some(&filter.unit),
+        some(&filter.movement),
+    );
+    let mut units: Vec<(String, String)> = Vec::new();
+    for r in &answer.work_queue.nodes {
+        if !units.iter().any(|(id, _)| *id == r.proposing_unit.id) {
+            units.push((r.proposing_unit.id.clone(), r.proposing_unit.name.clone()));
+        }
+    }
+    let waiting = answer.work_queue.nodes.len();
+    let rows = answer
+        .work_queue
+        .nodes
+        .into_iter()
+        .filter(|r| award.as_ref().is_none_or(|a| *a == r.award_kind))
+        .filter(|r| unit.as_ref().is_none_or(|u| *u == r.proposing_unit.id))
+        .filter(|r| {
+            movement
+                .as_ref()
+                .is_none_or(|m| r.movement.as_ref().is_some_and(|x| x.id == *m))
+        })
+        .map(|r| Row::of(r, lang))
+        .collect();
+    let mut typed = Fields::new();
+    for (key, value) in [("award", award), ("unit", unit), ("movement", movement)] {
+        if let Some(v) = value {
+            typed.insert(key.into(), v);
+        }
+    }
+    page(&HomePage {
+        rows,
+        waiting,
+        form: Form::with(typed),
+        awards: labels::awards(lang),
+        units,
+        movements: answer
+            .movements
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect(),
+        results,
+        chrome: session.chrome,
+    })
+}
+
 #[handler]
 pub async fn home(
     jar: &CookieJar,
     csrf: &CsrfToken,
-    Query(done): Query<Done>,
+    Query(filter): Query<QueueFilter>,
     Data(app): Data<&Arc<App>>,
 ) -> Response {
-    let mut session = match app
+    match app
+        .session(jar, csrf, ("Việc cần làm", "Work queue"), false)
+        .await
+    {
+        Ok(session) => queue_page(app, session, filter, Vec::new()).await,
+        Err(to) => to,
+    }
+}
+
+/// One action on the nominations picked in the work queue: each applied wholly or not at all,
+/// one line of outcome per nomination.
+#[handler]
+pub async fn bulk(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(pairs): PostForm<Vec<(String, String)>>,
+) -> Response {
+    let session = match app
         .session(jar, csrf, ("Việc cần làm", "Work queue"), false)
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
+    let fields: Fields = pairs.iter().cloned().collect();
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
-    struct Answer {
-        work_queue: Nodes<RowFields>,
+    struct Outcome {
+        id: String,
+        ok: bool,
+        message_vi: Option<String>,
+        message_en: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Payload {
+        results: Vec<Outcome>,
     }
     let lang = session.chrome.lang;
-    session.chrome.notice = notice(done.done.as_deref(), lang);
-    match gql::run::<Answer>(
+    let picked: Vec<Value> = pairs
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .filter_map(|(_, v)| {
+            let (id, version) = v.split_once(':')?;
+            Some(json!({ "id": id, "expectedVersion": version.parse::<i32>().ok()? }))
+        })
+        .collect();
+    let filter = QueueFilter {
+        done: None,
+        award: None,
+        unit: None,
+        movement: None,
+    };
+    if picked.is_empty() {
+        let line = lang
+            .t(
+                "Hãy chọn ít nhất một hồ sơ.",
+                "Pick at least one nomination.",
+            )
+            .to_owned();
+        return queue_page(app, session, filter, vec![(String::new(), false, line)]).await;
+    }
+    let target = json!({ "nominations": picked });
+    let (field, query, variables) = match fields.get("command").map(String::as_str) {
+        Some("SUBMIT") => (
+            "submitNominations",
+            "mutation($t: BulkTargetInput!) { submitNominations(target: $t) { results { id ok messageVi messageEn } } }",
+            json!({ "t": target }),
+        ),
+        Some("RECEIVE") => (
+            "receiveNominations",
+            "mutation($t: BulkTargetInput!) { receiveNominations(target: $t) { results { id ok messageVi messageEn } } }",
+            json!({ "t": target }),
+        ),
+        Some("ENDORSE") => (
+            "endorseNominations",
+            "mutation($i: EndorseNominationsInput!) { endorseNominations(input: $i) { results { id ok messageVi messageEn } } }",
+            json!({ "i": { "target": target } }),
+        ),
+        _ => {
+            let line = lang
+                .t("Hãy chọn một thao tác.", "Choose an action.")
+                .to_owned();
+            return queue_page(app, session, filter, vec![(String::new(), false, line)]).await;
+        }
+    };
+    let results = match gql::run::<HashMap<String, Payload>>(
         &app.client,
         Some(&session.token),
-        &format!("query {{ workQueue(first: 100) {{ nodes {{ ...Row }} }} }} {ROW}"),
-        json!({}),
+        query,
+        variables,
     )
     .await
     {
-        Ok(answer) => page(&HomePage {
-            rows: answer
-                .work_queue
-                .nodes
-                .into_iter()
-                .map(|r| Row::of(r, lang))
-                .collect(),
-            chrome: session.chrome,
-        }),
-        Err(problem) => app.problem(session.chrome, &problem),
-    }
+        Ok(mut answer) => answer
+            .remove(field)
+            .map(|p| p.results)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| {
+                let message = match lang {
+                    Lang::Vi => o.message_vi,
+                    Lang::En => o.message_en,
+                }
+                .unwrap_or_else(|| lang.t("Đã ghi.", "Done.").to_owned());
+                (o.id, o.ok, message)
+            })
+            .collect(),
+        Err(problem) => vec![(String::new(), false, problem.message(lang).to_owned())],
+    };
+    queue_page(app, session, filter, results).await
 }
 
 #[derive(Template)]
@@ -562,9 +750,8 @@ struct UnitFields {
     path: Vec<IdOnly>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct IdOnly {
-    #[allow(dead_code)]
     id: String,
 }
 
