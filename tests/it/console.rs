@@ -1136,3 +1136,124 @@ async fn the_office_filters_its_work_queue_and_receives_a_selection_at_once() {
         assert_eq!(n["nomination"]["stage"]["kind"], "APPRAISE");
     }
 }
+
+#[tokio::test]
+async fn the_unit_tree_lists_its_people_and_a_persons_page_shows_their_facts() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    for (year, rating) in [(2024, "HTXSNV"), (2025, "HTTNV")] {
+        server
+            .ok(
+                Some(&org.clerk),
+                q!("record_rating"),
+                serde_json::json!({ "input": { "nomineePersonId": org.huyen, "year": year, "rating": rating } }),
+            )
+            .await;
+    }
+    let mut clerk = Browser::login(&server.base, "clerk.ptm", PASSWORD).await;
+    let tree = clerk.get("/units").await;
+    assert_eq!(tree.status, StatusCode::OK, "{}", text(&tree.body));
+    let read = text(&tree.body);
+    assert!(
+        read.contains("Công an tỉnh Gia Lai") && read.contains("Phòng Tham mưu"),
+        "{read}"
+    );
+    assert!(
+        tree.body
+            .contains(&format!("/console/people/{}", org.huyen)),
+        "{read}"
+    );
+    let person = clerk.get(&format!("/people/{}", org.huyen)).await;
+    assert_eq!(person.status, StatusCode::OK, "{}", text(&person.body));
+    let read = text(&person.body);
+    assert!(read.contains("Đại úy Nguyễn Thị Ngọc Huyền"), "{read}");
+    assert!(read.contains("2024 Hoàn thành xuất sắc nhiệm vụ"), "{read}");
+    assert!(read.contains("2025"), "{read}");
+    // The head of another department may not read her facts.
+    let mut other = Browser::login(&server.base, "head.pc02", PASSWORD).await;
+    let refused = other.get(&format!("/people/{}", org.huyen)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        text(&refused.body)
+    );
+}
+
+#[tokio::test]
+async fn the_signer_annuls_an_award_by_a_new_decision_from_the_decision_page() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let (nomination, decision, certificate) = org.certified(&server, "Ksor Thị Mai").await;
+    // The office sees the decision without the annulment form.
+    let mut office = Browser::login(&server.base, "tdkt.cat", PASSWORD).await;
+    let page = office.get(&format!("/decisions/{decision}")).await;
+    assert!(!page.body.contains("/annul\""), "{}", text(&page.body));
+    let mut signer = Browser::login(&server.base, "pgd.binh", PASSWORD).await;
+    let page = signer.get(&format!("/decisions/{decision}")).await;
+    assert!(page.body.contains(&format!("/decisions/{decision}/annul")));
+    let pick = option_pick(&page.body, &nomination);
+    // Without the facts, refused beside the field, with what was chosen kept.
+    let refused = signer
+        .post(
+            &format!("/decisions/{decision}/annul"),
+            &[
+                ("pick", &pick),
+                ("ground", "B"),
+                ("reason", " "),
+                ("capacity", "KT"),
+                ("signerTitle", "Phó Giám đốc"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text(&refused.body)
+    );
+    assert!(refused.body.contains("value=\"B\" selected"));
+    let annulled = signer
+        .post(
+            &format!("/decisions/{decision}/annul"),
+            &[
+                ("pick", &pick),
+                ("ground", "B"),
+                ("reason", "Hồ sơ kê khai số liệu không đúng sự thật"),
+                ("capacity", "KT"),
+                ("signerTitle", "Phó Giám đốc"),
+            ],
+        )
+        .await;
+    let to = annulled.to().to_owned();
+    assert!(
+        to.starts_with("/decisions/") && to.ends_with("?done=ANNUL"),
+        "{to}: {}",
+        text(&annulled.body)
+    );
+    assert!(!to.contains(&decision), "a new decision");
+    let page = signer.get(&to).await;
+    assert!(
+        text(&page.body).contains("2/QĐ-CAT"),
+        "{}",
+        text(&page.body)
+    );
+    let verified = server
+        .ok(
+            None,
+            "query($c: String!) { verifyCertificate(code: $c) { status } }",
+            serde_json::json!({ "c": certificate["code"] }),
+        )
+        .await;
+    assert_eq!(verified["verifyCertificate"]["status"], "ANNULLED");
+}
+
+/// The `id:version` an annulment checkbox sends for `nomination`.
+fn option_pick(body: &str, nomination: &str) -> String {
+    let start = body
+        .find(&format!("name=\"pick\" value=\"{nomination}:"))
+        .expect("a checkbox for the nomination")
+        + "name=\"pick\" value=\"".len();
+    let len = body[start..].find('"').unwrap();
+    body[start..start + len].to_owned()
+}

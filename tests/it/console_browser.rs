@@ -352,12 +352,31 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
     assert_eq!(printed.status(), reqwest::StatusCode::OK);
     assert!(printed.bytes().await.unwrap().starts_with(b"%PDF"));
 
+    // The public verification page, in the console's look.
+    let verify = client
+        .find(Locator::Css("a[href*='/verify/']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    client.goto(&verify).await.unwrap();
+    let status = client.find(Locator::Id("status")).await.unwrap();
+    assert_eq!(
+        status.attr("class").await.unwrap().as_deref(),
+        Some("valid")
+    );
+    person.shot("12-verify").await;
+    person.open("/units").await;
+    person.shot("13-units").await;
+
     // The year's report with its chart.
     person
         .open(&format!("/reports?issuer={cat}&year=2026"))
         .await;
     assert!(person.text().await.contains("tặng Giấy khen cho 1 cá nhân"));
-    person.shot("12-report").await;
+    person.shot("14-report").await;
     person.open("/decisions").await;
     person.press("main table a").await;
 
@@ -366,6 +385,6 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
     assert!(person.text().await.contains("Recipients"));
     client.set_window_size(390, 844).await.unwrap();
     person.open("/").await;
-    person.shot("13-phone-work-queue").await;
+    person.shot("15-phone-work-queue").await;
     client.close().await.unwrap();
 }

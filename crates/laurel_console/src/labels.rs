@@ -12,7 +12,7 @@ use crate::web::Lang;
 
 /// The name in `lang`, with a capital first letter (the domain's names are words for the
 /// middle of a sentence; a label starts one).
-fn pick(lang: Lang, vi: &'static str, en: &'static str) -> String {
+pub(crate) fn pick(lang: Lang, vi: &'static str, en: &'static str) -> String {
     let name = match lang {
         Lang::Vi => vi,
         Lang::En => en,

@@ -27,6 +27,7 @@ mod council;
 mod gql;
 mod labels;
 mod pages;
+mod people;
 mod web;
 
 use std::sync::Arc;
@@ -69,7 +70,10 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
             "/decisions/:id/certificates",
             post(pages::issue_certificates),
         )
+        .at("/decisions/:id/annul", post(pages::annul))
         .at("/reports", get(pages::reports))
+        .at("/units", get(people::units))
+        .at("/people/:id", get(people::person))
         .at("/councils", get(council::councils))
         .at("/councils/:id", get(council::council))
         .at("/councils/:id/sessions", post(council::open_session))

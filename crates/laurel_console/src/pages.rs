@@ -1785,12 +1785,15 @@ struct DecisionFields {
     recipients_csv_url: String,
     nominations: Vec<DecidedNomination>,
     certificates: Vec<CertificateFields>,
+    kind: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct DecidedNomination {
     id: String,
+    version: i32,
+    state: String,
     award_kind: String,
     nominee: Nominee,
     proposing_unit: Named,
@@ -1811,9 +1814,13 @@ struct CertificateFields {
 #[derive(Debug)]
 pub struct RecipientView {
     id: String,
+    /// `id:version`, what the annulment form sends back.
+    pick: String,
     name: String,
     unit: String,
     award: String,
+    /// Whether its award was annulled since.
+    annulled: bool,
 }
 
 /// A certificate of a decision.
@@ -1843,6 +1850,123 @@ struct DecisionPage {
     csv_url: String,
     recipients: Vec<RecipientView>,
     certificates: Vec<CertificateView>,
+    /// Whether the caller signs for some issuer and the decision awards (the annulment form).
+    may_annul: bool,
+    grounds: Vec<(String, String)>,
+    form: Form,
+}
+
+/// The grounds of Law 06/2022 Art 93.2, as (code, text).
+fn grounds(lang: Lang) -> Vec<(String, String)> {
+    ["A", "B", "C", "D"]
+        .into_iter()
+        .filter_map(|code| code.parse::<laurel_domain::workflow::AnnulGround>().ok())
+        .map(|g| {
+            let text = match lang {
+                Lang::Vi => g.text_vi(),
+                Lang::En => g.text_en(),
+            };
+            (
+                g.code().to_owned(),
+                format!("{}. {text}", g.code().to_lowercase()),
+            )
+        })
+        .collect()
+}
+
+async fn decision_page(
+    app: &App,
+    mut session: Session,
+    id: &str,
+    done: Option<&str>,
+    refused: Option<Form>,
+) -> Response {
+    #[derive(Deserialize)]
+    struct Answer {
+        decision: Option<DecisionFields>,
+        me: MeRoles,
+    }
+    #[derive(Deserialize)]
+    struct MeRoles {
+        roles: Vec<RoleName>,
+    }
+    #[derive(Deserialize)]
+    struct RoleName {
+        role: String,
+    }
+    let lang = session.chrome.lang;
+    session.chrome.notice = notice(done, lang);
+    let answer = match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        "query($id: ID!) { me { roles { role } } decision(id: $id) { id number titleLine signedOnText signerName capacityLine \
+         issuer { name } pdfUrl certificatesPdfUrl recipientsXlsxUrl recipientsCsvUrl kind \
+         nominations { id version state awardKind nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { name } } \
+         certificates { code recipientName pdfUrl verifyUrl status goldenBookNumber } } }",
+        json!({ "id": id }),
+    )
+    .await
+    {
+        Ok(answer) => answer,
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    let Some(d) = answer.decision else {
+        let problem = Problem::local(
+            "NOT_FOUND",
+            "Không tìm thấy quyết định này.",
+            "No such decision was found.",
+        );
+        return app.problem(session.chrome, &problem);
+    };
+    let signer = answer.me.roles.iter().any(|r| r.role == "SIGNER");
+    let form = refused.unwrap_or_default();
+    let status = form.status();
+    session.chrome.title = format!("{} · {}", lang.t("Quyết định", "Decision"), d.number);
+    page_with_status(
+        &DecisionPage {
+            may_annul: signer
+                && d.kind == "AWARD"
+                && d.nominations.iter().any(|n| n.state == "DECIDED"),
+            grounds: grounds(lang),
+            form,
+            id: d.id,
+            title_line: d.title_line,
+            signed_on: d.signed_on_text,
+            signer: d.signer_name,
+            capacity: d.capacity_line.unwrap_or_default(),
+            issuer: d.issuer.name,
+            pdf_url: d.pdf_url,
+            certificates_pdf_url: d.certificates_pdf_url,
+            xlsx_url: d.recipients_xlsx_url,
+            csv_url: d.recipients_csv_url,
+            recipients: d
+                .nominations
+                .into_iter()
+                .map(|n| RecipientView {
+                    pick: format!("{}:{}", n.id, n.version),
+                    annulled: n.state == "ANNULLED",
+                    id: n.id,
+                    name: n.nominee.display(),
+                    unit: n.proposing_unit.name,
+                    award: labels::award(&n.award_kind, lang),
+                })
+                .collect(),
+            certificates: d
+                .certificates
+                .into_iter()
+                .map(|c| CertificateView {
+                    number: c.golden_book_number,
+                    code: c.code,
+                    name: c.recipient_name,
+                    pdf_url: c.pdf_url,
+                    verify_url: c.verify_url,
+                    annulled: c.status != "VALID",
+                })
+                .collect(),
+            chrome: session.chrome,
+        },
+        status,
+    )
 }
 
 #[handler]
@@ -1853,77 +1977,82 @@ pub async fn decision(
     Query(done): Query<Done>,
     Data(app): Data<&Arc<App>>,
 ) -> Response {
-    let mut session = match app
+    match app
+        .session(jar, csrf, ("Quyết định", "Decision"), false)
+        .await
+    {
+        Ok(session) => decision_page(app, session, &id, done.done.as_deref(), None).await,
+        Err(to) => to,
+    }
+}
+
+/// Annuls some or all awards of a decision by a new decision (Law 06/2022 Art 93.2).
+#[handler]
+pub async fn annul(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(pairs): PostForm<Vec<(String, String)>>,
+) -> Response {
+    let session = match app
         .session(jar, csrf, ("Quyết định", "Decision"), false)
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
+    let fields: Fields = pairs.iter().cloned().collect();
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
     #[derive(Deserialize)]
-    struct Answer {
-        decision: Option<DecisionFields>,
+    #[serde(rename_all = "camelCase")]
+    struct Annulled {
+        annul_decision: AnnulledDecision,
+    }
+    #[derive(Deserialize)]
+    struct AnnulledDecision {
+        decision: IdField,
     }
     let lang = session.chrome.lang;
-    session.chrome.notice = notice(done.done.as_deref(), lang);
-    let d = match gql::run::<Answer>(
+    let picked: Vec<Value> = pairs
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .filter_map(|(_, v)| {
+            let (nid, version) = v.split_once(':')?;
+            Some(json!({ "id": nid, "expectedVersion": version.parse::<i32>().ok()? }))
+        })
+        .collect();
+    let title = fields
+        .get("signerTitle")
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let answer = gql::run::<Annulled>(
         &app.client,
         Some(&session.token),
-        "query($id: ID!) { decision(id: $id) { id number titleLine signedOnText signerName capacityLine \
-         issuer { name } pdfUrl certificatesPdfUrl recipientsXlsxUrl recipientsCsvUrl \
-         nominations { id awardKind nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { name } } \
-         certificates { code recipientName pdfUrl verifyUrl status goldenBookNumber } } }",
-        json!({ "id": id }),
+        "mutation($input: AnnulDecisionInput!) { annulDecision(input: $input) { decision { id } } }",
+        json!({ "input": {
+            "decisionId": id,
+            "nominations": picked,
+            "ground": fields.get("ground").cloned().unwrap_or_default(),
+            "reason": fields.get("reason").cloned().unwrap_or_default(),
+            "capacity": fields.get("capacity").cloned().unwrap_or_else(|| "DIRECT".into()),
+            "signerTitle": title,
+        }}),
     )
-    .await
-    {
-        Ok(Answer { decision: Some(d) }) => d,
-        Ok(Answer { decision: None }) => {
-            let problem = Problem::local(
-                "NOT_FOUND",
-                "Không tìm thấy quyết định này.",
-                "No such decision was found.",
-            );
-            return app.problem(session.chrome, &problem);
+    .await;
+    match answer {
+        Ok(annulled) => go(&format!(
+            "/decisions/{}?done=ANNUL",
+            annulled.annul_decision.decision.id
+        )),
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            decision_page(app, session, &id, None, Some(form)).await
         }
-        Err(problem) => return app.problem(session.chrome, &problem),
-    };
-    session.chrome.title = format!("{} · {}", lang.t("Quyết định", "Decision"), d.number);
-    page(&DecisionPage {
-        id: d.id,
-        title_line: d.title_line,
-        signed_on: d.signed_on_text,
-        signer: d.signer_name,
-        capacity: d.capacity_line.unwrap_or_default(),
-        issuer: d.issuer.name,
-        pdf_url: d.pdf_url,
-        certificates_pdf_url: d.certificates_pdf_url,
-        xlsx_url: d.recipients_xlsx_url,
-        csv_url: d.recipients_csv_url,
-        recipients: d
-            .nominations
-            .into_iter()
-            .map(|n| RecipientView {
-                id: n.id,
-                name: n.nominee.display(),
-                unit: n.proposing_unit.name,
-                award: labels::award(&n.award_kind, lang),
-            })
-            .collect(),
-        certificates: d
-            .certificates
-            .into_iter()
-            .map(|c| CertificateView {
-                number: c.golden_book_number,
-                code: c.code,
-                name: c.recipient_name,
-                pdf_url: c.pdf_url,
-                verify_url: c.verify_url,
-                annulled: c.status != "VALID",
-            })
-            .collect(),
-        chrome: session.chrome,
-    })
+    }
 }
 
 #[handler]

@@ -1398,11 +1398,14 @@ fn page(title: &str, body: &str) -> String {
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ font-family: "Liberation Serif", "Times New Roman", serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+body {{ font-family: "Liberation Serif", "Times New Roman", serif; margin: 0; color: #1b1b1f; background: #f4f4f6; line-height: 1.45; }}
+header {{ background: #8b1a1a; color: #fff; padding: 10px 20px; font-size: 1.25rem; font-weight: bold; }}
+header span {{ font-weight: normal; font-size: .9rem; margin-left: 6px; }}
+main {{ max-width: 40rem; margin: 1.5rem auto; padding: 14px 16px; background: #fff; border: 1px solid #c9c9d1; border-radius: 6px; }}
 h1 {{ font-size: 1.4rem; }} .valid {{ color: #176b2c; }} .annulled {{ color: #a11; }}
 dl {{ display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; }} dt {{ font-weight: bold; }}
-.en {{ color: #666; font-size: .9em; }} code {{ font-size: .85em; word-break: break-all; }}
-</style></head><body>{body}</body></html>"#,
+.en {{ color: #55555f; font-size: .9em; }} code {{ font-size: .85em; word-break: break-all; }}
+</style></head><body><header>Laurel <span>Kiểm tra bằng, giấy khen · Verify a certificate</span></header><main>{body}</main></body></html>"#,
         title = escape(title)
     )
 }
