@@ -314,6 +314,14 @@ pub async fn organisation(server: &TestServer) -> (String, String) {
         )
         .await;
     }
+    // The accounts are listed with their roles.
+    let page = admin.get("/admin").await;
+    let read = text(&page.body);
+    assert!(
+        read.contains("vanthu.ptm Cán bộ thi đua · Phòng Tham mưu"),
+        "{read}"
+    );
+    assert!(read.contains("giamdoc.cat"), "{read}");
     (ptm, cat)
 }
 
@@ -995,6 +1003,10 @@ async fn a_council_meets_in_the_console_members_vote_secretly_and_keep_a_receipt
             )
             .await;
         assert_eq!(voted.status, StatusCode::OK, "{}", text(&voted.body));
+        assert!(
+            text(&voted.body).contains("Đã bỏ phiếu"),
+            "the notice says what the receipt is for"
+        );
         let receipt = between(&voted.body, "<code>", "</code>")
             .expect("a receipt")
             .to_owned();
@@ -1256,4 +1268,61 @@ fn option_pick(body: &str, nomination: &str) -> String {
         + "name=\"pick\" value=\"".len();
     let len = body[start..].find('"').unwrap();
     body[start..start + len].to_owned()
+}
+
+#[tokio::test]
+async fn an_administrator_lists_accounts_and_grants_another_role() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let mut admin = Browser::login(&server.base, "admin", PASSWORD).await;
+    let page = admin.get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", text(&page.body));
+    let clerk = option(&page.body, "clerk.ptm");
+    // A role other than ADMIN needs a unit: refused beside the field, nothing granted.
+    let refused = admin
+        .post(
+            "/admin/roles",
+            &[("accountId", &clerk), ("role", "UNIT_HEAD"), ("unitId", "")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text(&refused.body)
+    );
+    let granted = admin
+        .post(
+            "/admin/roles",
+            &[
+                ("accountId", &clerk),
+                ("role", "UNIT_HEAD"),
+                ("unitId", &org.police),
+            ],
+        )
+        .await;
+    assert_eq!(
+        granted.to(),
+        "/admin?done=created",
+        "{}",
+        text(&granted.body)
+    );
+    let page = admin.get("/admin").await;
+    assert!(
+        text(&page.body).contains("Thủ trưởng đơn vị · Phòng Cảnh sát hình sự"),
+        "{}",
+        text(&page.body)
+    );
+    // Nobody else lists the accounts, in the console or through GraphQL.
+    let refused = server
+        .err(
+            Some(&org.head),
+            "{ accounts { username } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(refused["extensions"]["code"], "FORBIDDEN");
+    let mut head = Browser::login(&server.base, "head.ptm", PASSWORD).await;
+    let page = head.get("/admin").await;
+    assert!(!page.body.contains("clerk.ptm"));
 }

@@ -177,6 +177,17 @@ impl Person<'_> {
         .await;
     }
 
+    /// Clicks something that does not leave the page (a radio button, a checkbox).
+    async fn tick(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
     async fn log_in(&self, username: &str) {
         self.client.delete_all_cookies().await.unwrap();
         self.open("/login").await;
@@ -208,6 +219,56 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
     };
     let server = TestServer::start().await;
     let (_, cat) = organisation(&server).await;
+    // The province's council (set up through GraphQL: the console has no page for it yet):
+    // three members and the secretary, a secret ballot for Giấy khen.
+    let admin = server.login("admin", PASSWORD).await;
+    let council = server
+        .ok(
+            Some(&admin),
+            q!("create_council"),
+            serde_json::json!({ "input": { "issuerUnitId": cat, "name": "Hội đồng Thi đua - Khen thưởng Công an tỉnh Gia Lai" } }),
+        )
+        .await["createCouncil"]["council"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (username, seat) in [
+        ("uyvien.a", "CHAIR"),
+        ("uyvien.b", "MEMBER"),
+        ("uyvien.c", "MEMBER"),
+        ("thuky.cat", "SECRETARY"),
+    ] {
+        if username.starts_with("uyvien") {
+            server
+                .ok(
+                    Some(&admin),
+                    q!("create_account"),
+                    serde_json::json!({ "input": { "username": username, "password": PASSWORD, "mustChangePassword": false } }),
+                )
+                .await;
+        }
+        let token = server.login(username, PASSWORD).await;
+        let account = server
+            .ok(Some(&token), "{ me { id } }", serde_json::json!({}))
+            .await["me"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        server
+            .ok(
+                Some(&admin),
+                q!("add_council_member"),
+                serde_json::json!({ "input": { "councilId": council, "accountId": account, "position": seat, "from": "2024-01-01" } }),
+            )
+            .await;
+    }
+    server
+        .ok(
+            Some(&admin),
+            q!("set_council_vote_rule"),
+            serde_json::json!({ "input": { "councilId": council, "awardKind": "GIAY_KHEN", "threshold": "50%", "base": "PRESENT", "strict": true, "secretBallot": true, "source": "Quy chế (ví dụ)" } }),
+        )
+        .await;
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
     let person = Person {
@@ -301,14 +362,51 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
     person.shot("07-appraisal").await;
     person.command("APPRAISE").await;
 
-    // The council's vote, recorded by its secretary.
+    // The council meets: its secretary opens a session with the nomination on the agenda and
+    // the four members present; each member votes by secret ballot on the session's page and
+    // keeps the receipt; the secretary closes the session.
     person.log_in("thuky.cat").await;
-    person.open(&format!("/nominations/{id}")).await;
-    person.fill("#members", "7").await;
-    person.fill("#present", "7").await;
-    person.fill("#votesFor", "7").await;
-    person.shot("08-council").await;
-    person.command("RECORD_COUNCIL").await;
+    person.open("/councils").await;
+    person.press("main h2 a").await;
+    let council_page = client.source().await.unwrap();
+    assert!(
+        council_page.contains(&format!("value=\"{id}\"")),
+        "the agenda offers it"
+    );
+    person
+        .fill("#place", "Hội trường Công an tỉnh Gia Lai")
+        .await;
+    for checkbox in client
+        .find_all(Locator::Css("input[type=checkbox]"))
+        .await
+        .unwrap()
+    {
+        checkbox.click().await.unwrap();
+    }
+    person.shot("08a-council-session").await;
+    person.press("form[action$='/sessions'] button").await;
+    let session_url = client.current_url().await.unwrap().to_string();
+    let session_path = between(&session_url, "/console", "?")
+        .unwrap_or_else(|| panic!("{session_url}"))
+        .to_owned();
+    for (n, member) in ["uyvien.a", "uyvien.b", "uyvien.c", "thuky.cat"]
+        .into_iter()
+        .enumerate()
+    {
+        person.log_in(member).await;
+        person.open(&session_path).await;
+        person.tick("input[name=choice][value=YES]").await;
+        person.press("form[action$='/ballot'] button").await;
+        let shown = person.text().await;
+        assert!(shown.contains("Biên nhận phiếu"), "{member}: {shown}");
+        if n == 0 {
+            person.shot("08b-ballot-receipt").await;
+        }
+    }
+    person.open(&session_path).await;
+    person.press("form[action$='/close'] button").await;
+    assert!(person.text().await.contains("Thông qua"));
+    person.shot("08c-council-closed").await;
 
     // The signer reads the eligibility, signs, issues and prints.
     person.log_in("giamdoc.cat").await;

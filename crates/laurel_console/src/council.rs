@@ -498,7 +498,7 @@ async fn session_page(
         present: bool,
     }
     let lang = session.chrome.lang;
-    session.chrome.notice = match done {
+    let done_notice = match done {
         Some("opened") => Some(
             lang.t("Đã mở phiên họp.", "The session is open.")
                 .to_owned(),
@@ -513,6 +513,9 @@ async fn session_page(
         ),
         _ => None,
     };
+    if done_notice.is_some() {
+        session.chrome.notice = done_notice;
+    }
     let answer = match gql::run::<Answer>(
         &app.client,
         Some(&session.token),

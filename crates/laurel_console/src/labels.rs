@@ -103,6 +103,14 @@ pub fn document(code: &str, lang: Lang) -> String {
     )
 }
 
+/// A role's name.
+pub fn role(code: &str, lang: Lang) -> String {
+    Role::from_str(code).map_or_else(
+        |_| code.to_owned(),
+        |r| pick(lang, r.name_vi(), r.name_en()),
+    )
+}
+
 /// An award's name.
 pub fn award(code: &str, lang: Lang) -> String {
     AwardKind::from_str(code).map_or_else(

@@ -85,6 +85,7 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .at("/admin/units", post(pages::create_unit))
         .at("/admin/people", post(pages::create_person))
         .at("/admin/accounts", post(pages::create_account))
+        .at("/admin/roles", post(pages::grant_role))
         .at("/style.css", get(pages::style))
         .data(app)
         .with(csrf)

@@ -2090,12 +2090,39 @@ pub async fn issue_certificates(
 // ---------------------------------------------------------------------------------------------
 // Administration: units, people, accounts and their roles.
 
+/// An account in the administration page, with its roles in words.
+#[derive(Debug)]
+pub struct AccountView {
+    id: String,
+    username: String,
+    name: String,
+    disabled: bool,
+    roles: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AccountFields {
+    id: String,
+    username: String,
+    display_name: String,
+    disabled: bool,
+    roles: Vec<RoleFields>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RoleFields {
+    role: String,
+    unit: Option<Named>,
+}
+
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
     chrome: Chrome,
     units: Vec<UnitOption>,
     people: Vec<PersonOption>,
+    accounts: Vec<AccountView>,
     roles: Vec<(String, String)>,
     /// Which form was refused, and that form.
     acted: Option<String>,
@@ -2103,7 +2130,47 @@ struct AdminPage {
 }
 
 async fn admin_page(app: &App, session: Session, acted: Option<(String, Form)>) -> Response {
+    #[derive(Deserialize)]
+    struct Accounts {
+        accounts: Vec<AccountFields>,
+    }
     let lang = session.chrome.lang;
+    // Only administrators may list accounts; others see the forms (which the API refuses).
+    let accounts = if session.chrome.admin {
+        match gql::run::<Accounts>(
+            &app.client,
+            Some(&session.token),
+            "{ accounts(first: 200) { id username displayName disabled roles { role unit { name } } } }",
+            json!({}),
+        )
+        .await
+        {
+            Ok(found) => found.accounts,
+            Err(problem) => return app.problem(session.chrome, &problem),
+        }
+    } else {
+        Vec::new()
+    };
+    let accounts = accounts
+        .into_iter()
+        .map(|a| AccountView {
+            roles: a
+                .roles
+                .iter()
+                .map(|r| {
+                    let role = labels::role(&r.role, lang);
+                    match &r.unit {
+                        Some(unit) => format!("{role} · {}", unit.name),
+                        None => role,
+                    }
+                })
+                .collect(),
+            id: a.id,
+            username: a.username,
+            name: a.display_name,
+            disabled: a.disabled,
+        })
+        .collect();
     match gql::run::<OrgAnswer>(&app.client, Some(&session.token), ORG, json!({})).await {
         Ok(org) => {
             let (acted, form) = acted.map_or((None, Form::default()), |(a, f)| (Some(a), f));
@@ -2112,6 +2179,7 @@ async fn admin_page(app: &App, session: Session, acted: Option<(String, Form)>) 
                 &AdminPage {
                     units: unit_options(org.units),
                     people: person_options(org.people.nodes),
+                    accounts,
                     roles: labels::roles(lang),
                     acted,
                     form,
@@ -2304,6 +2372,39 @@ pub async fn create_account(
         .await
         .map(|_| ())
     })
+    .await
+}
+
+#[handler]
+pub async fn grant_role(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    admin_form(
+        app,
+        jar,
+        csrf,
+        verifier,
+        fields,
+        "grant",
+        async |session, f| {
+            gql::run::<Value>(
+                &app.client,
+                Some(&session.token),
+                "mutation($input: GrantRoleInput!) { grantRole(input: $input) { granted } }",
+                json!({ "input": {
+                    "accountId": required(f, "accountId"),
+                    "role": required(f, "role"),
+                    "unitId": optional(f, "unitId"),
+                }}),
+            )
+            .await
+            .map(|_| ())
+        },
+    )
     .await
 }
 

@@ -154,6 +154,19 @@ pub trait Read: Conn {
             .transpose()
     }
 
+    /// Accounts by username, a page at a time.
+    async fn accounts(&self, offset: u64, limit: u64) -> Result<Vec<Account>, StoreError> {
+        account::Entity::find()
+            .order_by_asc(account::Column::Username)
+            .offset(offset)
+            .limit(limit)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::account)
+            .collect()
+    }
+
     /// How many accounts exist (zero means a fresh installation).
     async fn count_accounts(&self) -> Result<u64, StoreError> {
         Ok(account::Entity::find().count(self.conn()).await?)

@@ -204,6 +204,17 @@ impl Ops {
         })
     }
 
+    /// Accounts by username, a page at a time (administrators only).
+    pub async fn accounts(
+        &self,
+        actor: &Actor,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<Account>, OpsError> {
+        actor.authorize(Action::ManageOrganisation, &everywhere())?;
+        Ok(self.store.accounts(offset, limit).await?)
+    }
+
     /// Grants a role at a unit (administrators only). Granting a role already held changes
     /// nothing and returns `false`.
     pub async fn grant_role(

@@ -98,6 +98,26 @@ impl CoreQuery {
         Ok(AccountNode(signed_in(ctx)?.account.clone()))
     }
 
+    /// Accounts by username (administrators only): `first` of them (at most 200, default 100)
+    /// after skipping `offset`.
+    #[graphql(complexity = "first.unwrap_or(100).clamp(1, 200) as usize * child_complexity")]
+    async fn accounts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<Vec<AccountNode>> {
+        let actor = actor(ctx)?;
+        let first = u64::try_from(first.unwrap_or(100).clamp(1, 200)).unwrap_or(100);
+        let offset = u64::try_from(offset.unwrap_or(0).max(0)).unwrap_or(0);
+        Ok(ops(ctx)?
+            .accounts(actor, offset, first)
+            .await?
+            .into_iter()
+            .map(AccountNode)
+            .collect())
+    }
+
     /// Every unit, root first, depth first.
     async fn units(&self, ctx: &Context<'_>) -> Result<Vec<UnitNode>> {
         actor(ctx)?;
