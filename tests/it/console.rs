@@ -704,6 +704,30 @@ async fn forms_without_the_csrf_token_change_nothing_and_the_session_cookie_is_o
         "{body}"
     );
 
+    // A link cannot make a page say what Laurel did not do.
+    let fake = admin.get("/?done=Đã%20duyệt%20tất%20cả").await;
+    assert!(!text(&fake.body).contains("Đã ghi"), "{}", text(&fake.body));
+    // The language switch on a form's answer goes back to the form's page, not to the POST.
+    let switched = admin
+        .http
+        .get(format!("{}/console/lang/en", server.base))
+        .header("Referer", format!("{}/console/admin/units", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        switched.headers().get(LOCATION).unwrap().to_str().unwrap(),
+        "/console/admin"
+    );
+    admin.get("/lang/vi").await;
+    // A body larger than any document is refused before it is read.
+    admin.get("/admin").await;
+    let huge = "x".repeat(30 * 1024 * 1024);
+    let too_big = admin
+        .post("/admin/units", &[("name", huge.as_str()), ("code", "BIG")])
+        .await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+
     // Logging out ends the session in the database: the old cookie opens nothing.
     let out = admin.post("/logout", &[]).await;
     assert_eq!(out.to(), "/login");

@@ -184,6 +184,7 @@ fn position(code: &str, lang: Lang) -> String {
         "CHAIR" => ("Chủ tịch", "Chair"),
         "VICE_CHAIR" => ("Phó Chủ tịch", "Vice-chair"),
         "SECRETARY" => ("Thư ký", "Secretary"),
+        "STANDING" => ("Ủy viên thường trực", "Standing member"),
         _ => ("Ủy viên", "Member"),
     };
     lang.t(vi, en).to_owned()
@@ -234,12 +235,11 @@ async fn council_page(
         Err(problem) => return app.problem(session.chrome, &problem),
     };
     let Some(found) = answer.council else {
-        let problem = Problem::local(
-            "NOT_FOUND",
+        return app.not_found(
+            session.chrome,
             "Không tìm thấy Hội đồng này.",
             "No such council was found.",
         );
-        return app.problem(session.chrome, &problem);
     };
     let agenda = answer
         .work_queue
@@ -531,12 +531,11 @@ async fn session_page(
         Err(problem) => return app.problem(session.chrome, &problem),
     };
     let Some(s) = answer.council_session else {
-        let problem = Problem::local(
-            "NOT_FOUND",
+        return app.not_found(
+            session.chrome,
             "Không tìm thấy phiên họp này.",
             "No such session was found.",
         );
-        return app.problem(session.chrome, &problem);
     };
     let me = answer.me.id;
     let present_member = s.members.iter().any(|m| m.account_id == me && m.present);
@@ -672,7 +671,11 @@ async fn session_form(
                 );
                 session_page(app, shown, id, Some(receipt), None, None).await
             }
-            None => go(&format!("/council-sessions/{id}?done={which}")),
+            // `tally-<nomination>` and `closed` name the form; the notice is by kind.
+            None => go(&format!(
+                "/council-sessions/{id}?done={}",
+                which.split('-').next().unwrap_or(which)
+            )),
         },
         Err(problem) => {
             let form = Form::with(fields).refused(problem, lang);

@@ -66,11 +66,6 @@ impl Problem {
             })
     }
 
-    /// Whether the API names `field` at all.
-    pub fn names(&self, field: &str) -> bool {
-        self.fields.iter().any(|(f, _, _)| f == field)
-    }
-
     fn from_error(error: &async_graphql::ServerError) -> Problem {
         let ext = error
             .extensions

@@ -16,8 +16,9 @@
 //! - CSRF: poem's own `Csrf` middleware (AES-GCM masked tokens bound to a cookie, from the
 //!   `csrf` crate); its key is derived from the key secret every process of one deployment
 //!   shares, so a form served by one process posts to another.
-//! - The session is the API's own session token in an `HttpOnly`, `SameSite=Strict` cookie
-//!   (`Secure` when the public URL is HTTPS). GraphQL never accepts the cookie; only `GET`
+//! - The session is the API's own session token in an `HttpOnly`, `SameSite=Lax` cookie
+//!   (`Secure` when the public URL is HTTPS): Lax, so that a link in a notification e-mail
+//!   opens the page signed in; every form carries the CSRF token anyway. GraphQL never accepts the cookie; only `GET`
 //!   downloads (PDFs, spreadsheets, documents) do, so that links work in a browser.
 //! - Vietnamese first, English by a switch (a cookie); dates as the API gives them
 //!   (`dd/mm/yyyy`, Asia/Ho_Chi_Minh); text is NFC-normalised by the operations it reaches.
@@ -36,7 +37,7 @@ use laurel_gateway::server::InProcessGraphql;
 use poem::endpoint::BoxEndpoint;
 use poem::middleware::Csrf;
 use poem::web::cookie::SameSite;
-use poem::{EndpointExt, Route, get, post};
+use poem::{Endpoint, EndpointExt, IntoResponse, Route, get, post};
 
 /// The console's routes, relative to where the gateway nests them (`/console`).
 pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
@@ -48,6 +49,8 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .http_only(true)
         .same_site(SameSite::Strict)
         .path(laurel_gateway::server::CONSOLE_PREFIX);
+    // The largest form: one document and its fields (the API's own upload limit, plus room).
+    let max_body = client.max_document_bytes().saturating_add(64 * 1024);
     let app = Arc::new(web::App { client, secure });
     Route::new()
         .at("/", get(pages::home))
@@ -89,5 +92,25 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .at("/style.css", get(pages::style))
         .data(app)
         .with(csrf)
+        .around(move |endpoint, request| async move {
+            // A form's body is bounded before anything reads it (browsers always send its
+            // length); pages (GET) have none.
+            if request.method() == poem::http::Method::POST {
+                match request
+                    .header(poem::http::header::CONTENT_LENGTH)
+                    .and_then(|v| v.parse::<usize>().ok())
+                {
+                    None => return Ok(poem::http::StatusCode::LENGTH_REQUIRED.into_response()),
+                    Some(length) if length > max_body => {
+                        return Ok(poem::http::StatusCode::PAYLOAD_TOO_LARGE.into_response());
+                    }
+                    Some(_) => {}
+                }
+            }
+            endpoint
+                .call(request)
+                .await
+                .map(IntoResponse::into_response)
+        })
         .boxed()
 }

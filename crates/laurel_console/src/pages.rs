@@ -320,6 +320,37 @@ pub struct Back {
     back: Option<String>,
 }
 
+/// The page a console address shows when fetched with GET: a form's answer (a refused form, a
+/// bulk outcome, a ballot's receipt) is shown at the form's POST address, so the language
+/// switch goes back to the page the form is on.
+fn page_of(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
+    for suffix in [
+        "/act",
+        "/documents",
+        "/ballot",
+        "/tally",
+        "/close",
+        "/sessions",
+        "/annul",
+        "/certificates",
+        "/units",
+        "/people",
+        "/accounts",
+        "/roles",
+    ] {
+        if let Some(parent) = path.strip_suffix(suffix)
+            && !parent.is_empty()
+        {
+            return parent.to_owned();
+        }
+    }
+    match path {
+        "/bulk" | "/logout" => "/".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 #[handler]
 pub fn language(
     req: &poem::Request,
@@ -339,7 +370,7 @@ pub fn language(
     });
     let to = back
         .back
-        .or(from_referer)
+        .or(from_referer.map(|path| page_of(&path)))
         .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
         .filter(|b| !b.starts_with("/lang/"))
         .unwrap_or_else(|| "/".into());
@@ -389,11 +420,14 @@ fn notice(done: Option<&str>, lang: Lang) -> Option<String> {
         "issued" => lang
             .t("Đã cấp bằng, giấy khen.", "Certificates issued.")
             .to_owned(),
-        command => format!(
-            "{}: {}",
-            lang.t("Đã ghi", "Recorded"),
-            labels::command(command, lang)
-        ),
+        // Only the commands Laurel knows: a link cannot make the page say anything else.
+        command => {
+            let name = labels::command(command, lang);
+            if name == command {
+                return None;
+            }
+            format!("{}: {name}", lang.t("Đã ghi", "Recorded"))
+        }
     })
 }
 
@@ -1257,12 +1291,11 @@ async fn nomination_page(
             nomination: Some(n),
         }) => n,
         Ok(Answer { nomination: None }) => {
-            let problem = Problem::local(
-                "NOT_FOUND",
+            return app.not_found(
+                session.chrome,
                 "Không tìm thấy hồ sơ đề nghị này.",
                 "No such nomination was found.",
             );
-            return app.problem(session.chrome, &problem);
         }
         Err(problem) => return app.problem(session.chrome, &problem),
     };
@@ -1852,6 +1885,8 @@ struct DecisionPage {
     certificates: Vec<CertificateView>,
     /// Whether the caller signs for some issuer and the decision awards (the annulment form).
     may_annul: bool,
+    /// Whether the caller signs or keeps an emulation office (issuing the certificates).
+    may_issue: bool,
     grounds: Vec<(String, String)>,
     form: Form,
 }
@@ -1911,14 +1946,14 @@ async fn decision_page(
         Err(problem) => return app.problem(session.chrome, &problem),
     };
     let Some(d) = answer.decision else {
-        let problem = Problem::local(
-            "NOT_FOUND",
+        return app.not_found(
+            session.chrome,
             "Không tìm thấy quyết định này.",
             "No such decision was found.",
         );
-        return app.problem(session.chrome, &problem);
     };
     let signer = answer.me.roles.iter().any(|r| r.role == "SIGNER");
+    let office = answer.me.roles.iter().any(|r| r.role == "CLERK");
     let form = refused.unwrap_or_default();
     let status = form.status();
     session.chrome.title = format!("{} · {}", lang.t("Quyết định", "Decision"), d.number);
@@ -1927,6 +1962,7 @@ async fn decision_page(
             may_annul: signer
                 && d.kind == "AWARD"
                 && d.nominations.iter().any(|n| n.state == "DECIDED"),
+            may_issue: (signer || office) && d.kind == "AWARD",
             grounds: grounds(lang),
             form,
             id: d.id,
@@ -2344,6 +2380,23 @@ pub async fn create_account(
                 "role",
                 "Hãy chọn vai trò của tài khoản.",
                 "Choose the account's role.",
+            ));
+        }
+        // The role is granted after the account is created: check what the grant needs first,
+        // so that a refused grant does not leave an account behind.
+        let unit = optional(f, "unitId");
+        if role == "ADMIN" && !unit.is_null() {
+            return Err(Problem::local_field(
+                "unitId",
+                "Vai trò quản trị không gắn với đơn vị: để trống ô đơn vị.",
+                "The administrator role is held everywhere: leave the unit empty.",
+            ));
+        }
+        if role != "ADMIN" && unit.is_null() {
+            return Err(Problem::local_field(
+                "unitId",
+                "Hãy chọn đơn vị mà tài khoản giữ vai trò này.",
+                "Choose the unit where the account holds this role.",
             ));
         }
         let created: Created = gql::run(

@@ -12,7 +12,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::gql::{self, Problem};
+use crate::gql;
 use crate::labels;
 use crate::web::{App, Chrome, Lang, page};
 
@@ -249,12 +249,11 @@ pub async fn person(
         Err(problem) => return app.problem(session.chrome, &problem),
     };
     let Some(p) = answer.person else {
-        let problem = Problem::local(
-            "NOT_FOUND",
+        return app.not_found(
+            session.chrome,
             "Không tìm thấy cán bộ này.",
             "No such person was found.",
         );
-        return app.problem(session.chrome, &problem);
     };
     session.chrome.title = [p.rank.as_deref(), Some(p.full_name.as_str())]
         .into_iter()

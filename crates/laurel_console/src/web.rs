@@ -144,17 +144,18 @@ impl Form {
             .is_some_and(|(k, i)| k == kind && i == id)
     }
 
-    /// What the API said of a field (any of `names`: a form field may be several API fields).
+    /// What the API said of a field.
     pub fn err(&self, name: &str) -> Option<&str> {
         let problem = self.problem.as_ref()?;
         problem.for_field(name, self.lang.unwrap_or(Lang::Vi))
     }
 
-    /// The refusal as a whole, when no field it names is on this form.
+    /// The refusal as a whole, shown at the top of the form (an error summary, as
+    /// accessibility guides advise), besides each field's own message: so no message is ever
+    /// lost when a template shows no place for the field the API names.
     pub fn general(&self) -> Option<&str> {
         let problem = self.problem.as_ref()?;
-        let on_a_field = self.values.keys().any(|k| problem.names(k));
-        (!on_a_field).then(|| problem.message(self.lang.unwrap_or(Lang::Vi)))
+        Some(problem.message(self.lang.unwrap_or(Lang::Vi)))
     }
 }
 
@@ -260,7 +261,10 @@ impl App {
             Err(p) if p.code == "PASSWORD_CHANGE_REQUIRED" => {
                 return Err(go("/password"));
             }
-            Err(p) => return Err(self.message(lang, None, csrf, p.message(lang))),
+            Err(p) => {
+                let chrome = self.anonymous(jar, csrf, ("Thông báo", "Notice"));
+                return Err(self.problem(chrome, &p));
+            }
         };
         if me.me.must_change_password && !allow_password_change {
             return Err(go("/password"));
@@ -328,29 +332,9 @@ impl App {
         jar.add(cookie);
     }
 
-    /// A message page.
-    pub fn message(
-        &self,
-        lang: Lang,
-        user: Option<String>,
-        csrf: &CsrfToken,
-        message: &str,
-    ) -> Response {
-        let status = StatusCode::OK;
-        page_with_status(
-            &MessagePage {
-                chrome: Chrome {
-                    lang,
-                    user,
-                    admin: false,
-                    csrf: csrf.0.clone(),
-                    title: lang.t("Thông báo", "Notice").to_owned(),
-                    notice: None,
-                },
-                message: message.to_owned(),
-            },
-            status,
-        )
+    /// The page for something the API does not know (or does not show): 404.
+    pub fn not_found(&self, chrome: Chrome, vi: &str, en: &str) -> Response {
+        self.problem(chrome, &Problem::local("NOT_FOUND", vi, en))
     }
 
     /// A problem the API reported, as a page with its status.

@@ -553,6 +553,11 @@ impl InProcessGraphql {
         &self.ops.settings().public_url
     }
 
+    /// The largest document accepted, in bytes.
+    pub fn max_document_bytes(&self) -> usize {
+        self.ops.settings().max_document_bytes
+    }
+
     /// The secret sealing signing keys, from which the console derives its CSRF key.
     pub fn key_secret(&self) -> &crate::keys::KeySecret {
         &self.ops.settings().key_secret
