@@ -560,14 +560,7 @@ pub async fn bulk(
         results: Vec<Outcome>,
     }
     let lang = session.chrome.lang;
-    let picked: Vec<Value> = pairs
-        .iter()
-        .filter(|(k, _)| k == "pick")
-        .filter_map(|(_, v)| {
-            let (id, version) = v.split_once(':')?;
-            Some(json!({ "id": id, "expectedVersion": version.parse::<i32>().ok()? }))
-        })
-        .collect();
+    let picked = picked(&pairs);
     let filter = QueueFilter {
         done: None,
         award: None,
@@ -696,11 +689,7 @@ pub async fn nominations(
                 input.insert("period".into(), year.into());
             }
             Err(_) => {
-                let problem = Problem::local_field(
-                    "period",
-                    "Năm phải là một số, ví dụ 2026.",
-                    "The year must be a number, e.g. 2026.",
-                );
+                let problem = year_problem("period");
                 return page_with_status(
                     &NominationsPage {
                         rows: Vec::new(),
@@ -755,6 +744,28 @@ pub async fn nominations(
         }
         Err(problem) => app.problem(session.chrome, &problem),
     }
+}
+
+/// A year typed as something else than a number.
+fn year_problem(field: &str) -> Problem {
+    Problem::local_field(
+        field,
+        "Năm phải là một số, ví dụ 2026.",
+        "The year must be a number, e.g. 2026.",
+    )
+}
+
+/// The nominations ticked in a list (`pick` = `id:version`), as the API's
+/// `NominationVersionInput`s.
+fn picked(pairs: &[(String, String)]) -> Vec<Value> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .filter_map(|(_, v)| {
+            let (id, version) = v.split_once(':')?;
+            Some(json!({ "id": id, "expectedVersion": version.parse::<i32>().ok()? }))
+        })
+        .collect()
 }
 
 /// Percent-encodes a query value.
@@ -981,11 +992,7 @@ pub async fn new_nomination(
     match get("period").parse::<i32>() {
         Ok(year) => input["period"] = year.into(),
         Err(_) => {
-            let problem = Problem::local_field(
-                "period",
-                "Năm phải là một số, ví dụ 2026.",
-                "The year must be a number, e.g. 2026.",
-            );
+            let problem = year_problem("period");
             return new_nomination_page(
                 app,
                 session,
@@ -2053,14 +2060,7 @@ pub async fn annul(
         decision: IdField,
     }
     let lang = session.chrome.lang;
-    let picked: Vec<Value> = pairs
-        .iter()
-        .filter(|(k, _)| k == "pick")
-        .filter_map(|(_, v)| {
-            let (nid, version) = v.split_once(':')?;
-            Some(json!({ "id": nid, "expectedVersion": version.parse::<i32>().ok()? }))
-        })
-        .collect();
+    let picked = picked(&pairs);
     let title = fields
         .get("signerTitle")
         .map(|t| t.trim().to_owned())
@@ -2686,11 +2686,7 @@ pub async fn reports(
                         .map(|a| a.award_report),
                     )
             }
-            Err(_) => Some(Err(Problem::local_field(
-                "year",
-                "Năm phải là một số, ví dụ 2026.",
-                "The year must be a number, e.g. 2026.",
-            ))),
+            Err(_) => Some(Err(year_problem("year"))),
         },
         (None, None) => None,
     };

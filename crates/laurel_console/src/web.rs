@@ -113,18 +113,11 @@ impl Form {
         self
     }
 
-    /// The status a refused form answers with: 403 when the caller may not, 409 on a stale
-    /// version, else 422.
+    /// The status a refused form answers with (200 when nothing was refused).
     pub fn status(&self) -> StatusCode {
-        match self.problem.as_ref().map(|p| p.code.as_str()) {
-            Some("FORBIDDEN" | "SEPARATION_OF_DUTIES") => StatusCode::FORBIDDEN,
-            Some("CONFLICT") => StatusCode::CONFLICT,
-            Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
-            Some("INTERNAL") => StatusCode::INTERNAL_SERVER_ERROR,
-            Some("BUSY") => StatusCode::SERVICE_UNAVAILABLE,
-            Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            None => StatusCode::OK,
-        }
+        self.problem
+            .as_ref()
+            .map_or(StatusCode::OK, |p| status_of(&p.code))
     }
 
     /// A field's value as typed.
@@ -339,16 +332,22 @@ impl App {
 
     /// A problem the API reported, as a page with its status.
     pub fn problem(&self, chrome: Chrome, problem: &Problem) -> Response {
-        let status = match problem.code.as_str() {
-            "NOT_FOUND" => StatusCode::NOT_FOUND,
-            "FORBIDDEN" | "SEPARATION_OF_DUTIES" => StatusCode::FORBIDDEN,
-            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-            "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
-            "BUSY" => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
+        let status = status_of(&problem.code);
         let message = problem.message(chrome.lang).to_owned();
         page_with_status(&MessagePage { chrome, message }, status)
+    }
+}
+
+/// The HTTP status of a refusal, by the API's `extensions.code`.
+pub fn status_of(code: &str) -> StatusCode {
+    match code {
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "FORBIDDEN" | "SEPARATION_OF_DUTIES" => StatusCode::FORBIDDEN,
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "CONFLICT" => StatusCode::CONFLICT,
+        "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
+        "BUSY" => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 
