@@ -1249,6 +1249,10 @@ async fn the_signer_annuls_an_award_by_a_new_decision_from_the_decision_page() {
         text(&refused.body)
     );
     assert!(refused.body.contains("value=\"B\" selected"));
+    assert!(
+        refused.body.contains(&format!("value=\"{pick}\" checked")),
+        "the tick is kept"
+    );
     let annulled = signer
         .post(
             &format!("/decisions/{decision}/annul"),
@@ -1349,4 +1353,73 @@ async fn an_administrator_lists_accounts_and_grants_another_role() {
     let mut head = Browser::login(&server.base, "head.ptm", PASSWORD).await;
     let page = head.get("/admin").await;
     assert!(!page.body.contains("clerk.ptm"));
+}
+
+#[tokio::test]
+async fn an_open_vote_is_tallied_by_the_secretary_in_the_console() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let council = crate::council::council(&server, &org).await;
+    server
+        .ok(
+            Some(&org.admin),
+            q!("set_council_vote_rule"),
+            serde_json::json!({ "input": { "councilId": council.id, "awardKind": "GIAY_KHEN", "threshold": "50%", "base": "PRESENT", "strict": true, "secretBallot": false, "source": "Quy chế (ví dụ)" } }),
+        )
+        .await;
+    let id = crate::council::appraised(
+        &server,
+        &org,
+        &org.clerk,
+        &org.head,
+        serde_json::json!({ "nomineePersonId": org.huyen }),
+        "GIAY_KHEN",
+    )
+    .await;
+    let mut secretary = Browser::login(&server.base, "thuky.hd", PASSWORD).await;
+    secretary.get(&format!("/councils/{}", council.id)).await;
+    let today = server.today().to_string();
+    let mut fields: Vec<(&str, &str)> =
+        vec![("date", &today), ("place", "Hội trường"), ("agenda", &id)];
+    fields.extend(council.members.iter().map(|(_, a)| ("present", a.as_str())));
+    let opened = secretary
+        .post(&format!("/councils/{}/sessions", council.id), &fields)
+        .await;
+    let to = opened.to().to_owned();
+    let session = between(&to, "/council-sessions/", "?").unwrap().to_owned();
+    let page = secretary.get(&format!("/council-sessions/{session}")).await;
+    assert!(page.body.contains("/tally\""), "an open vote takes a tally");
+    assert!(!page.body.contains("name=\"choice\""), "and no ballots");
+    // Words where numbers belong: refused, what was typed kept.
+    let refused = secretary
+        .post(
+            &format!("/council-sessions/{session}/tally"),
+            &[("nominationId", &id), ("yes", "bảy"), ("no", "2")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text(&refused.body)
+    );
+    assert!(refused.body.contains("value=\"2\""), "{}", refused.body);
+    let tallied = secretary
+        .post(
+            &format!("/council-sessions/{session}/tally"),
+            &[("nominationId", &id), ("yes", "7"), ("no", "2")],
+        )
+        .await;
+    assert_eq!(
+        tallied.to(),
+        format!("/council-sessions/{session}?done=tally"),
+        "{}",
+        text(&tallied.body)
+    );
+    let page = secretary.get(tallied.to()).await;
+    assert!(
+        text(&page.body).contains("Đã ghi kết quả biểu quyết"),
+        "{}",
+        text(&page.body)
+    );
 }

@@ -2085,7 +2085,12 @@ pub async fn annul(
             annulled.annul_decision.decision.id
         )),
         Err(problem) => {
-            let form = Form::with(fields).refused(problem, lang);
+            let ticked = pairs
+                .iter()
+                .filter(|(k, _)| k == "pick")
+                .map(|(_, v)| v.clone())
+                .collect();
+            let form = Form::with(fields).ticking(ticked).refused(problem, lang);
             decision_page(app, session, &id, None, Some(form)).await
         }
     }

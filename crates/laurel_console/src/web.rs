@@ -93,6 +93,8 @@ impl Chrome {
 #[derive(Debug, Clone, Default)]
 pub struct Form {
     values: HashMap<String, String>,
+    /// The boxes ticked (a field sent several times, e.g. `pick`).
+    ticked: Vec<String>,
     problem: Option<Problem>,
     lang: Option<Lang>,
 }
@@ -104,6 +106,17 @@ impl Form {
             values,
             ..Form::default()
         }
+    }
+
+    /// The same form with these boxes ticked.
+    pub fn ticking(mut self, ticked: Vec<String>) -> Form {
+        self.ticked = ticked;
+        self
+    }
+
+    /// Whether the box of `value` was ticked.
+    pub fn ticked(&self, value: &str) -> bool {
+        self.ticked.iter().any(|t| t == value)
     }
 
     /// The same form with the API's refusal.
