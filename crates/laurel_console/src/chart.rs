@@ -8,6 +8,8 @@
 
 use std::fmt::Write as _;
 
+use laurel_gateway::server::escape;
+
 use crate::web::Lang;
 
 /// One bar: a label, and how many collectives and individuals it counts.
@@ -26,22 +28,6 @@ const LABEL: i64 = 330;
 const ROW: i64 = 30;
 const BAR: i64 = 18;
 const TOP: i64 = 34;
-
-/// Escapes text for SVG (and HTML).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A horizontal stacked bar chart, or `None` when there is nothing to draw.
 pub fn bars(title: &str, bars: &[Bar], lang: Lang) -> Option<String> {

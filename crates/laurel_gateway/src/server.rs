@@ -1381,8 +1381,8 @@ async fn key_set(Data(state): Data<&Arc<AppState>>) -> Response {
     }
 }
 
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
+/// Escapes text for HTML (and SVG): the public pages here and the console's charts.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
