@@ -16,6 +16,7 @@ mod credentials;
 mod decision_pdf;
 mod gia_lai;
 mod idempotency;
+mod import;
 mod live;
 mod movements;
 mod notifications;

@@ -206,6 +206,30 @@ pub enum Command {
         #[arg(long)]
         xlsx: Option<PathBuf>,
     },
+    /// Import nominations from a spreadsheet (the columns of `GET /imports/template.xlsx`; see
+    /// the README), straight into the database, as an account whose roles decide what it may
+    /// import (the audit log names it). Checks every line and prints every problem, in
+    /// Vietnamese and English; with `--commit`, and only when nothing is wrong, writes them all
+    /// as drafts in proposals of the proposing unit, one per issuer. Fails when anything is
+    /// wrong.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The file: .xlsx, .xls, .ods or .csv (UTF-8, with or without a BOM, or Windows-1258).
+        file: PathBuf,
+        /// The proposing unit's code (every line's unit lies within it).
+        #[arg(long)]
+        unit: String,
+        /// The login of the account importing, e.g. a clerk of the proposing unit.
+        #[arg(long = "as", value_name = "LOGIN")]
+        account: String,
+        /// The movement the nominations are made in (`movements` lists them).
+        #[arg(long)]
+        movement: Option<laurel_domain::ids::MovementId>,
+        /// Write the nominations (without it, a dry run: nothing is written).
+        #[arg(long)]
+        commit: bool,
+    },
     /// Check a nominee against an award's criteria, offline, from a JSON case file
     /// (format: docs/rules.md). Prints the verdict and one line per criterion, as JSON.
     Eligibility {
@@ -484,6 +508,25 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             decision,
             out: file,
         } => export(out, &db.database_url, decision, &file).await,
+        Command::Import {
+            db,
+            file,
+            unit,
+            account,
+            movement,
+            commit,
+        } => {
+            import(
+                out,
+                &db.database_url,
+                &file,
+                &unit,
+                &account,
+                movement,
+                commit,
+            )
+            .await
+        }
         Command::Report {
             db,
             movement,
@@ -590,6 +633,89 @@ async fn shutdown_signal() {
 }
 
 /// A store on `url` with its migrations applied.
+/// `laurel import`: checks (and with `commit`, imports) a spreadsheet of nominations.
+async fn import(
+    out: &mut (dyn Write + Send),
+    database_url: &str,
+    file: &std::path::Path,
+    unit_code: &str,
+    login: &str,
+    movement: Option<laurel_domain::ids::MovementId>,
+    commit: bool,
+) -> anyhow::Result<()> {
+    use laurel_domain::message::Explain;
+    use laurel_store::Read;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let url = crate::database_url(database_url);
+    let store = connect_migrated(&url).await?;
+    let now = laurel_gateway::edge::now();
+    let actor = laurel_gateway::auth::actor_for_login(&store, login, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no enabled account `{login}` / không có tài khoản `{login}` đang hoạt động"
+            )
+        })?;
+    let unit = store
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.code.as_str().eq_ignore_ascii_case(unit_code))
+        .ok_or_else(|| {
+            anyhow::anyhow!("no unit of code {unit_code} / không có đơn vị mã {unit_code}")
+        })?;
+    let ops = crate::offline_ops(&url, store)?;
+    let report = ops
+        .import_nominations(
+            &actor,
+            laurel_gateway::ops::ImportNominations {
+                file: bytes,
+                proposing_unit: unit.id,
+                movement,
+                commit,
+            },
+            now,
+        )
+        .await
+        .map_err(|e| {
+            let (vi, en) = e.messages();
+            anyhow::anyhow!("{en} / {vi}")
+        })?;
+    for f in &report.findings {
+        writeln!(out, "{} / {}", f.message_vi(), f.message_en())?;
+    }
+    let errors = report.errors();
+    writeln!(
+        out,
+        "{} dòng, {errors} lỗi / {} lines, {errors} errors",
+        report.lines, report.lines
+    )?;
+    if errors > 0 {
+        anyhow::bail!(
+            "nothing was imported: mend the file and try again / chưa nhập gì: hãy sửa tệp rồi nhập lại"
+        );
+    }
+    if report.committed {
+        writeln!(
+            out,
+            "Đã nhập {} đề nghị (dự thảo) vào {} tờ trình; {} cá nhân mới / imported {} draft nominations in {} proposals; {} new people",
+            report.nominations.len(),
+            report.proposals.len(),
+            report.people_created,
+            report.nominations.len(),
+            report.proposals.len(),
+            report.people_created
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Tệp hợp lệ; chưa ghi gì (thêm --commit để nhập) / the file is valid; nothing written (add --commit to import)"
+        )?;
+    }
+    Ok(())
+}
+
 async fn connect_migrated(url: &str) -> anyhow::Result<Store> {
     let url = database_url(url);
     let store = Store::connect(&url)

@@ -149,6 +149,46 @@ pub fn default_documents_dir(database_url: &str) -> PathBuf {
     }
 }
 
+/// The operations over `store` for tools that run without a server (`laurel import`): the
+/// shipped rulesets, workflows and calendar, and the settings `laurel serve` would use on the
+/// same database by default. The key secret is read when `laurel serve` made it beside the
+/// database; otherwise the tool holds a random one in memory and writes no file: it is not
+/// for operations that create or use issuers' signing keys.
+pub fn offline_ops(database_url: &str, store: Store) -> anyhow::Result<Ops> {
+    let renderer = Arc::new(Renderer::new().context("loading the certificate template and fonts")?);
+    let rulesets = Arc::new(
+        Rulesets::embedded()
+            .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?,
+    );
+    let workflows = Arc::new(
+        Workflows::embedded_with(None, &rulesets)
+            .map_err(|e| anyhow::anyhow!("the workflow definitions are invalid: {e}"))?,
+    );
+    let calendar = Arc::new(
+        WorkingCalendar::embedded()
+            .map_err(|e| anyhow::anyhow!("the embedded calendar is invalid: {e}"))?,
+    );
+    let secret_file = default_key_secret_file(database_url);
+    let key_secret = if secret_file.exists() {
+        laurel_gateway::keys::KeySecret::load_or_create(&secret_file)
+            .context("reading the key secret that seals signing keys")?
+    } else {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        laurel_gateway::keys::KeySecret::from_bytes(bytes)
+    };
+    let settings = Settings {
+        session_ttl: time::Duration::hours(12),
+        public_url: format!("http://{DEFAULT_LISTEN}"),
+        documents_dir: default_documents_dir(database_url),
+        max_document_bytes: laurel_gateway::ops::DEFAULT_MAX_DOCUMENT_BYTES,
+        key_secret,
+    };
+    Ok(Ops::new(
+        store, settings, renderer, rulesets, workflows, calendar,
+    ))
+}
+
 /// A running server.
 #[derive(Debug)]
 pub struct Running {

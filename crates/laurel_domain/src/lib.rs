@@ -11,6 +11,7 @@ pub mod dossier;
 pub mod events;
 pub mod fact;
 pub mod ids;
+pub mod import;
 pub mod message;
 pub mod movement;
 pub mod nomination;

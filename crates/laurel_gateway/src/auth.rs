@@ -158,6 +158,29 @@ pub async fn authenticate(
     }))
 }
 
+/// The actor an enabled account is, by its login, with its grants and the delegations in
+/// force on `now`'s day: for tools that act as an account without a session (`laurel import`).
+pub async fn actor_for_login(
+    store: &Store,
+    username: &str,
+    now: OffsetDateTime,
+) -> Result<Option<Actor>, OpsError> {
+    let Some((account, _)) = store.account_for_login(username).await? else {
+        return Ok(None);
+    };
+    if account.disabled {
+        return Ok(None);
+    }
+    let grants = store.grants(account.id).await?;
+    let delegations = laurel_store::ReadReview::delegations_to(store, account.id).await?;
+    Ok(Some(Actor::new(
+        account.id,
+        grants,
+        &delegations,
+        laurel_domain::calendar::local_date(now),
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,12 @@
 //! Written with rust_xlsxwriter (a maintained port of the Python XlsxWriter, which Excel,
 //! LibreOffice and calamine all read; it writes native Excel charts), not by hand. Pure: plain
 //! data in, bytes out; it knows nothing of Laurel's types.
+//!
+//! Reading (`read`): calamine for workbooks (XLSX, XLS, ODS: the reader the Rust ecosystem
+//! keeps for all three, including merged ranges and formulas), the csv crate for CSV, and
+//! encoding_rs for CSV saved in Windows-1258.
+
+pub mod read;
 
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, XlsxError};
 
@@ -239,6 +245,54 @@ pub fn report_xlsx(sheet: &ReportSheet) -> Result<Vec<u8>, SheetError> {
     Ok(workbook.save_to_buffer()?)
 }
 
+/// The template an office fills to import nominations: the headings to fill in, and lists of
+/// the values the importer may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportTemplate {
+    /// The headings of the first sheet, in order, each with a note saying what goes there.
+    pub headings: Vec<(String, String)>,
+    /// Named lists, one sheet each: the sheet's name, its headings, its lines.
+    pub lists: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
+}
+
+/// The import template as an XLSX workbook: the sheet to fill first (its headings frozen, with
+/// their notes as comments, its cells formatted as text so Excel keeps codes and dates as
+/// typed), then one sheet per list. No example line: it would be imported with the rest.
+pub fn import_template_xlsx(template: &ImportTemplate) -> Result<Vec<u8>, SheetError> {
+    let mut workbook = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color("#F2DCDB");
+    let text = Format::new().set_num_format("@");
+    let ws = workbook.add_worksheet().set_name("Danh sách đề nghị")?;
+    for (col, (heading, note)) in template.headings.iter().enumerate() {
+        let col = col as u16;
+        ws.write_with_format(0, col, heading, &header)?;
+        ws.insert_note(
+            0,
+            col,
+            &rust_xlsxwriter::Note::new(note).set_author("Laurel"),
+        )?;
+        ws.set_column_format(col, &text)?;
+        ws.set_column_width(col, if heading.chars().count() > 20 { 32 } else { 18 })?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (name, headings, lines) in &template.lists {
+        let ws = workbook.add_worksheet().set_name(name)?;
+        for (col, heading) in headings.iter().enumerate() {
+            ws.write_with_format(0, col as u16, heading, &header)?;
+            ws.set_column_width(col as u16, 36)?;
+        }
+        for (r, line) in lines.iter().enumerate() {
+            for (col, value) in line.iter().enumerate() {
+                ws.write(1 + r as u32, col as u16, value)?;
+            }
+        }
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests: a panic is the failure report
 mod tests {
@@ -352,5 +406,54 @@ mod tests {
             Some(&Data::String("SUBMITTED".into()))
         );
         assert_eq!(states.get_value((2, 1)), Some(&Data::Float(1.0)));
+    }
+
+    #[test]
+    fn a_workbook_reads_as_text_with_its_merged_cells_and_formulas() {
+        let mut workbook = Workbook::new();
+        let ws = workbook.add_worksheet();
+        ws.write(0, 0, "Họ và tên").unwrap();
+        ws.write(0, 1, "Năm").unwrap();
+        ws.write(1, 0, "Nguyễn Văn An").unwrap();
+        ws.write(1, 1, 2024).unwrap();
+        ws.write_formula(2, 1, "=B2+1").unwrap();
+        ws.merge_range(3, 0, 3, 1, "Gộp", &Format::new()).unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2015, 3, 9).unwrap();
+        ws.write_with_format(4, 0, &date, &Format::new().set_num_format("dd/mm/yyyy"))
+            .unwrap();
+        let grid = read::read_grid(&workbook.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(grid.source, read::Source::Workbook);
+        assert_eq!(grid.lines[0], ["Họ và tên", "Năm"]);
+        assert_eq!(grid.lines[1], ["Nguyễn Văn An", "2024"]);
+        assert_eq!(grid.lines[4][0], "09/03/2015");
+        let at = |line, column| read::CellRef { line, column };
+        assert_eq!(grid.formulas, [at(3, 1)]);
+        assert_eq!(grid.merged, [at(4, 0)]);
+    }
+
+    #[test]
+    fn csv_reads_in_utf8_with_or_without_a_bom_and_in_windows_1258() {
+        let utf8 = "Họ và tên;Năm\nNguyễn Văn An;2024\n\n";
+        let plain = read::read_grid(utf8.as_bytes()).unwrap();
+        assert_eq!(plain.source, read::Source::CsvUtf8);
+        assert_eq!(
+            plain.lines,
+            [["Họ và tên", "Năm"], ["Nguyễn Văn An", "2024"]]
+        );
+        let bom = read::read_grid(&[b"\xEF\xBB\xBF".as_slice(), utf8.as_bytes()].concat()).unwrap();
+        assert_eq!(bom.source, read::Source::CsvUtf8Bom);
+        assert_eq!(bom.lines, plain.lines);
+        // "Năm" in Windows-1258: N, a with breve (0xE3), m.
+        let legacy = read::read_grid(b"T\xEAn,N\xE3m\n").unwrap();
+        assert_eq!(legacy.source, read::Source::CsvWindows1258);
+        assert_eq!(legacy.lines, [["Tên", "Năm"]]);
+        assert!(matches!(
+            read::read_grid(b"PK\x03\x04garbage"),
+            Err(read::ReadError::Workbook(_))
+        ));
+        assert_eq!(
+            read::read_grid(b"\x00\x01"),
+            Err(read::ReadError::NotASpreadsheet)
+        );
     }
 }

@@ -4,10 +4,11 @@
 use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::AwardKind;
 use laurel_domain::calendar::local_date;
-use laurel_domain::ids::{MovementId, NominationId, UnitId};
+use laurel_domain::ids::{MovementId, NominationId, ProposalId, UnitId};
 use laurel_domain::nomination::{
-    ACHIEVEMENT_MAX, Nomination, NominationDraft, Nominee, REASON_MAX,
+    ACHIEVEMENT_MAX, CheckedDraft, Nomination, NominationDraft, Nominee, REASON_MAX,
 };
+use laurel_domain::org::UnitPath;
 use laurel_domain::rules::{CommendationKind, Eligibility};
 use laurel_domain::text::bounded_line;
 use laurel_domain::workflow::Command;
@@ -58,18 +59,9 @@ impl Ops {
         )?;
         self.printable(&[("achievement", Some(&draft.achievement))])?;
         let today = local_date(now);
-        let workflow = self
-            .workflows
-            .for_award(draft.award, today)
-            .ok_or_else(|| {
-                OpsError::internal(format!("no workflow serves {} on {today}", draft.award))
-            })?;
         in_tx!(self, |tx| {
             // The proposing unit is the nominee's own (a person's unit, or the collective).
             let path = self.nominee_path(tx, draft.nominee).await?;
-            let proposing_unit = path
-                .unit()
-                .ok_or(OpsError::internal("a unit path is never empty"))?;
             actor.authorize(Action::DraftNomination, &path)?;
             tx.require_unit(draft.issuer).await?;
             let checked = draft.clone().check(&path)?;
@@ -85,54 +77,92 @@ impl Ops {
                         .map_err(OpsError::Movement)?
                 }
             };
-            let ruleset = self.ruleset_for_period(draft.period.year())?;
-            let nomination = Nomination::draft(
-                checked,
-                NominationId(edge::new_id()),
-                proposing_unit,
-                kind,
-                ruleset.id.clone(),
-                workflow.reference(),
-                actor.account,
-                today,
-            )
-            .in_movement(input.movement);
-            let waiting = Waiting {
-                role: workflow.stage(0).role,
-                unit: proposing_unit,
-            };
-            tx.insert_nomination(&nomination, &path, Some(waiting), now)
+            let nomination = self
+                .insert_draft(tx, actor, checked, &path, kind, input.movement, None, now)
                 .await?;
-            tx.append_history(laurel_store::NewHistoryEntry {
-                nomination: nomination.id,
-                issuer: nomination.issuer,
-                at: now,
-                actor: Some(actor.account),
-                acting_for: None,
-                event: "NOMINATION_CREATED",
-                from_state: nomination.state(),
-                to_state: nomination.state(),
-                from_stage: workflow.stage(0).kind,
-                to_stage: workflow.stage(0).kind,
-                from_level: 0,
-                to_level: 0,
-                reasons: Vec::new(),
-                note: None,
-                details: json!({ "workflow": nomination.workflow.to_string(), "ruleset": ruleset.id }),
-                completed: None,
-            })
-            .await?;
-            tx.record(&recorded(
-                now,
-                by(actor),
-                path.clone(),
-                NominationEvent::Drafted {
-                    nomination: Box::new(nomination.clone()),
-                },
-            ))
-            .await?;
             Ok(tx.require_nomination(nomination.id).await?)
         })
+    }
+
+    /// Saves a checked draft of the nominee at `path` in a transaction, with its history entry
+    /// and its audit event: the one way a nomination comes to be.
+    #[allow(clippy::too_many_arguments)] // the draft and where it belongs
+    pub(crate) async fn insert_draft(
+        &self,
+        tx: &laurel_store::WriteTx,
+        actor: &Actor,
+        checked: CheckedDraft,
+        path: &UnitPath,
+        kind: CommendationKind,
+        movement: Option<MovementId>,
+        proposal: Option<ProposalId>,
+        now: OffsetDateTime,
+    ) -> Result<Nomination, OpsError> {
+        let today = local_date(now);
+        let draft = checked.draft().clone();
+        let workflow = self
+            .workflows
+            .for_award(draft.award, today)
+            .ok_or_else(|| {
+                OpsError::internal(format!("no workflow serves {} on {today}", draft.award))
+            })?;
+        let proposing_unit = path
+            .unit()
+            .ok_or(OpsError::internal("a unit path is never empty"))?;
+        let ruleset = self.ruleset_for_period(draft.period.year())?;
+        let mut nomination = Nomination::draft(
+            checked,
+            NominationId(edge::new_id()),
+            proposing_unit,
+            kind,
+            ruleset.id.clone(),
+            workflow.reference(),
+            actor.account,
+            today,
+        )
+        .in_movement(movement);
+        if let Some(proposal) = proposal {
+            nomination = nomination.in_proposal(proposal);
+        }
+        let waiting = Waiting {
+            role: workflow.stage(0).role,
+            unit: proposing_unit,
+        };
+        tx.insert_nomination(&nomination, path, Some(waiting), now)
+            .await?;
+        tx.append_history(laurel_store::NewHistoryEntry {
+            nomination: nomination.id,
+            issuer: nomination.issuer,
+            at: now,
+            actor: Some(actor.account),
+            acting_for: None,
+            event: "NOMINATION_CREATED",
+            from_state: nomination.state(),
+            to_state: nomination.state(),
+            from_stage: workflow.stage(0).kind,
+            to_stage: workflow.stage(0).kind,
+            from_level: 0,
+            to_level: 0,
+            reasons: Vec::new(),
+            note: None,
+            details: json!({
+                "workflow": nomination.workflow.to_string(),
+                "ruleset": ruleset.id,
+                "proposal": proposal.map(|p| p.to_string()),
+            }),
+            completed: None,
+        })
+        .await?;
+        tx.record(&recorded(
+            now,
+            by(actor),
+            path.clone(),
+            NominationEvent::Drafted {
+                nomination: Box::new(nomination.clone()),
+            },
+        ))
+        .await?;
+        Ok(nomination)
     }
 
     /// Replaces the citation of a draft or a returned nomination.

@@ -3,6 +3,7 @@
 
 mod council;
 mod enums;
+mod import;
 mod live;
 pub mod loaders;
 mod movements;
@@ -50,6 +51,7 @@ pub struct Mutation(
     notifications::NotificationMutation,
     printing::PrintMutation,
     movements::MovementMutation,
+    import::ImportMutation,
 );
 
 use crate::auth::{Authenticated, TokenProblem};

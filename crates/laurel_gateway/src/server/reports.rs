@@ -147,3 +147,25 @@ pub(super) async fn recipients_csv(
 ) -> Response {
     recipients(req, &id, state, true).await
 }
+
+/// `GET /imports/template.xlsx`: the template to fill for `importNominations`, listing the
+/// units the caller may propose for.
+#[handler]
+pub(super) async fn import_template(req: &Request, Data(state): Data<&Arc<AppState>>) -> Response {
+    let result = async {
+        let actor = http_actor(state, req).await?;
+        state.ops.import_template(&actor).await
+    }
+    .await;
+    match result {
+        Ok(bytes) => Response::builder()
+            .content_type(XLSX)
+            .header(header::CACHE_CONTROL, "private, no-store")
+            .header(
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mau-nhap-de-nghi-khen-thuong.xlsx\"",
+            )
+            .body(bytes),
+        Err(e) => ops_error_response(&e),
+    }
+}

@@ -1,0 +1,761 @@
+//! Importing nominations from a spreadsheet: a dry run that reports every problem of every
+//! line and writes nothing, and a commit that lands every line as a draft in proposals of the
+//! proposing unit, or nothing at all.
+//!
+//! The file is read by `laurel_sheets::read` and its lines by `laurel_domain::import`; here the
+//! rows are resolved against the database (units and their scope, people, duplicates, the
+//! rules a draft must meet), in the same transaction that writes them when committing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use laurel_domain::authz::{Action, Actor};
+use laurel_domain::award::{AwardKind, RecipientKind};
+use laurel_domain::calendar::local_date;
+use laurel_domain::fact::RecognitionKind;
+use laurel_domain::ids::{MovementId, NominationId, PersonId, ProposalId, UnitId};
+use laurel_domain::import::{self, Column, Finding, Problem, Row, Sheet};
+use laurel_domain::message::Explain;
+use laurel_domain::nomination::{CheckedDraft, NominationDraft, NominationState, Nominee};
+use laurel_domain::org::{NewPerson, Unit};
+use laurel_domain::rules::CommendationKind;
+use laurel_sheets::read::{ReadError, Source, read_grid};
+use laurel_store::{PageRequest, ProposalRecord, Read, ReadMovements, RecognitionRecord, WriteTx};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::proposals::BULK_MAX;
+use super::{Ops, by, everywhere, recorded};
+use crate::edge;
+use crate::error::OpsError;
+use laurel_domain::events::{Change, Kind, Subject};
+
+/// Input of [`Ops::import_nominations`].
+#[derive(Debug, Clone)]
+pub struct ImportNominations {
+    /// The file: XLSX, XLS, ODS or CSV.
+    pub file: Vec<u8>,
+    /// The unit that proposes them all; every line's unit lies within it.
+    pub proposing_unit: UnitId,
+    /// The movement they are made in.
+    pub movement: Option<MovementId>,
+    /// Write them (when nothing is wrong); otherwise only report.
+    pub commit: bool,
+}
+
+/// What an import found, and what it wrote.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    /// How many lines of nominations the file has.
+    pub lines: usize,
+    /// Everything found, in file order.
+    pub findings: Vec<Finding>,
+    /// Whether the nominations were written.
+    pub committed: bool,
+    /// The nominations written, in file order.
+    pub nominations: Vec<NominationId>,
+    /// The proposals they were grouped in.
+    pub proposals: Vec<ProposalId>,
+    /// How many people were new to Laurel and recorded.
+    pub people_created: usize,
+}
+
+impl ImportReport {
+    /// How many findings stop the import.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.problem.severity() == import::Severity::Error)
+            .count()
+    }
+}
+
+/// Who a line nominates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Who {
+    /// Someone Laurel knows.
+    Known(Nominee),
+    /// A person new to Laurel: their unit, and the line that first names them.
+    New(UnitId, u32),
+}
+
+/// A line, resolved and checked, ready to write.
+#[derive(Debug, Clone)]
+struct Planned {
+    row: Row,
+    who: Who,
+    unit: Unit,
+    draft: NominationDraft,
+    kind: CommendationKind,
+}
+
+impl Ops {
+    /// Reads a file of nominations and reports every problem; when `commit` is asked and
+    /// nothing is wrong, writes them all as drafts, in one proposal per issuer (more when an
+    /// issuer has more than a proposal holds), recording the people new to Laurel and the
+    /// ratings and initiatives the file gives. All or nothing.
+    pub async fn import_nominations(
+        &self,
+        actor: &Actor,
+        input: ImportNominations,
+        now: OffsetDateTime,
+    ) -> Result<ImportReport, OpsError> {
+        let mut sheet = match read_grid(&input.file) {
+            Ok(grid) => {
+                let merged: Vec<(u32, u32)> =
+                    grid.merged.iter().map(|c| (c.line, c.column)).collect();
+                let formulas: Vec<(u32, u32)> =
+                    grid.formulas.iter().map(|c| (c.line, c.column)).collect();
+                let mut sheet = import::read_sheet(&grid.lines, &merged, &formulas);
+                if grid.source == Source::CsvWindows1258 {
+                    sheet
+                        .findings
+                        .insert(0, Finding::file(Problem::DecodedWindows1258));
+                }
+                sheet
+            }
+            Err(e) => {
+                let detail = match e {
+                    ReadError::Workbook(d) | ReadError::Csv(d) => d,
+                    other => other.to_string(),
+                };
+                Sheet {
+                    findings: vec![Finding::file(Problem::Unreadable { detail })],
+                    ..Sheet::default()
+                }
+            }
+        };
+        let report = |sheet: Sheet| ImportReport {
+            lines: sheet.lines,
+            findings: sheet.findings,
+            committed: false,
+            nominations: Vec::new(),
+            proposals: Vec::new(),
+            people_created: 0,
+        };
+        // The proposing unit is checked first: who may not propose for it learns nothing of
+        // the file.
+        let proposing = self.store.require_unit(input.proposing_unit).await?;
+        actor.authorize(Action::DraftNomination, &proposing.path)?;
+        // The lines that read cleanly are resolved too, so that one dry run names every
+        // problem; a file whose columns cannot be read has no such lines.
+        if !input.commit || sheet.has_errors() {
+            let (_, findings) = self
+                .plan(&self.store, &sheet, &proposing, input.movement, now)
+                .await?;
+            sheet.findings.extend(findings);
+            sort(&mut sheet.findings);
+            return Ok(report(sheet));
+        }
+        in_tx!(self, |tx| {
+            let mut sheet = sheet.clone();
+            let (planned, findings) = self
+                .plan(tx, &sheet, &proposing, input.movement, now)
+                .await?;
+            sheet.findings.extend(findings);
+            sort(&mut sheet.findings);
+            if sheet.has_errors() {
+                return Ok(report(sheet));
+            }
+            let written = self
+                .write_import(tx, actor, &proposing, planned, input.movement, now)
+                .await?;
+            Ok(ImportReport {
+                committed: true,
+                ..written.into_report(report(sheet))
+            })
+        })
+    }
+
+    /// The template to fill, as an XLSX workbook: the columns with their notes, the units the
+    /// actor may propose for (with the issuers above them), and the award, rating and scope
+    /// codes.
+    pub async fn import_template(&self, actor: &Actor) -> Result<Vec<u8>, OpsError> {
+        let units = self.store.units().await?;
+        let in_scope: Vec<&Unit> = units
+            .iter()
+            .filter(|u| actor.authorize(Action::DraftNomination, &u.path).is_ok())
+            .collect();
+        let issuers: Vec<&Unit> = units
+            .iter()
+            .filter(|u| {
+                in_scope
+                    .iter()
+                    .any(|s| s.path.contains(u.id) && s.id != u.id)
+            })
+            .collect();
+        let unit_lines = |list: &[&Unit]| -> Vec<Vec<String>> {
+            list.iter()
+                .map(|u| {
+                    let parent = u
+                        .parent
+                        .and_then(|p| units.iter().find(|x| x.id == p))
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default();
+                    vec![u.code.as_str().to_owned(), u.name.clone(), parent]
+                })
+                .collect()
+        };
+        let unit_headings = || {
+            vec![
+                "Mã đơn vị".to_owned(),
+                "Tên đơn vị".to_owned(),
+                "Đơn vị cấp trên".to_owned(),
+            ]
+        };
+        let mut codes: Vec<Vec<String>> = Vec::new();
+        for kind in ["cá nhân", "tập thể"] {
+            codes.push(vec!["Cá nhân / tập thể".into(), kind.into(), kind.into()]);
+        }
+        for award in AwardKind::ALL {
+            codes.push(vec![
+                "Hình thức khen thưởng".into(),
+                award.code().into(),
+                award.name_vi().into(),
+            ]);
+        }
+        for rating in laurel_domain::rules::TaskRating::ALL {
+            codes.push(vec![
+                "Xếp loại".into(),
+                rating.code().into(),
+                rating.name_vi().into(),
+            ]);
+        }
+        for scope in [
+            laurel_domain::rules::Scope::CoSo,
+            laurel_domain::rules::Scope::BoTinh,
+            laurel_domain::rules::Scope::ToanQuoc,
+        ] {
+            codes.push(vec![
+                "Phạm vi sáng kiến".into(),
+                scope.code().into(),
+                scope.name_vi().into(),
+            ]);
+        }
+        let template = laurel_sheets::ImportTemplate {
+            headings: Column::ALL
+                .iter()
+                .map(|c| (c.heading_vi().to_owned(), c.note_vi().to_owned()))
+                .collect(),
+            lists: vec![
+                ("Đơn vị".into(), unit_headings(), unit_lines(&in_scope)),
+                (
+                    "Cấp khen thưởng".into(),
+                    unit_headings(),
+                    unit_lines(&issuers),
+                ),
+                (
+                    "Danh mục".into(),
+                    vec!["Cột".into(), "Mã".into(), "Tên".into()],
+                    codes,
+                ),
+            ],
+        };
+        laurel_sheets::import_template_xlsx(&template)
+            .map_err(|e| OpsError::internal(e.to_string()))
+    }
+
+    /// Resolves every row against the database; the rows that may be written, and what
+    /// stops the others.
+    async fn plan(
+        &self,
+        conn: &(impl Read + ReadMovements),
+        sheet: &Sheet,
+        proposing: &Unit,
+        movement: Option<MovementId>,
+        now: OffsetDateTime,
+    ) -> Result<(Vec<Planned>, Vec<Finding>), OpsError> {
+        let today = local_date(now);
+        let at =
+            |row: &Row, column, problem| Finding::cell(&sheet.layout, row.line, column, problem);
+        let units = conn.units().await?;
+        let mut by_code: HashMap<String, &Unit> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<&Unit>> = HashMap::new();
+        for unit in &units {
+            by_code.insert(import::fold(unit.code.as_str()), unit);
+            by_name
+                .entry(import::fold(&unit.name))
+                .or_default()
+                .push(unit);
+        }
+        let find = |value: &str| -> Option<&Unit> {
+            let key = import::fold(value);
+            by_code
+                .get(&key)
+                .copied()
+                .or_else(|| match by_name.get(&key) {
+                    Some(found) if found.len() == 1 => Some(found[0]),
+                    _ => None,
+                })
+        };
+        let movement = match movement {
+            None => None,
+            Some(id) => Some(conn.movement(id).await?.ok_or(OpsError::NotFound {
+                entity: "movement",
+                id: id.to_string(),
+            })?),
+        };
+        let mut findings = Vec::new();
+        let mut people: HashMap<UnitId, HashMap<String, Vec<PersonId>>> = HashMap::new();
+        let mut planned = Vec::new();
+        for row in &sheet.rows {
+            let before = findings.len();
+            let unit = find(&row.unit);
+            let issuer = find(&row.issuer);
+            if unit.is_none() {
+                findings.push(at(
+                    row,
+                    Column::Unit,
+                    Problem::UnknownUnit {
+                        value: row.unit.clone(),
+                    },
+                ));
+            }
+            if issuer.is_none() {
+                findings.push(at(
+                    row,
+                    Column::Issuer,
+                    Problem::UnknownUnit {
+                        value: row.issuer.clone(),
+                    },
+                ));
+            }
+            let (Some(unit), Some(issuer)) = (unit, issuer) else {
+                continue;
+            };
+            if !unit.path.contains(proposing.id) {
+                findings.push(at(
+                    row,
+                    Column::Unit,
+                    Problem::OutOfScope {
+                        unit: unit.name.clone(),
+                    },
+                ));
+                continue;
+            }
+            let who = match row.kind {
+                RecipientKind::Collective => {
+                    if import::fold(&row.name) != import::fold(&unit.name) {
+                        findings.push(at(
+                            row,
+                            Column::Name,
+                            Problem::CollectiveNameMismatch {
+                                unit: unit.name.clone(),
+                            },
+                        ));
+                        continue;
+                    }
+                    Who::Known(Nominee::Collective(unit.id))
+                }
+                _ => {
+                    let known = match people.entry(unit.id) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(people_of(conn, unit.id).await?)
+                        }
+                    };
+                    let same = known
+                        .get(&import::fold(&row.name))
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    match same {
+                        [] => Who::New(unit.id, row.line),
+                        [one] => Who::Known(Nominee::Person(*one)),
+                        many => {
+                            findings.push(at(
+                                row,
+                                Column::Name,
+                                Problem::AmbiguousPerson { count: many.len() },
+                            ));
+                            continue;
+                        }
+                    }
+                }
+            };
+            // The draft is judged as if the nominee were known: for a new person, by a
+            // stand-in of their unit (the rules look at the unit's path and the kind).
+            let stand_in = match who {
+                Who::Known(nominee) => nominee,
+                Who::New(..) => Nominee::Person(PersonId(uuid::Uuid::nil())),
+            };
+            let draft = match NominationDraft::parse(
+                stand_in,
+                row.award,
+                issuer.id,
+                row.year,
+                &row.achievement,
+            ) {
+                Ok(draft) => draft,
+                Err(errors) => {
+                    for e in errors {
+                        findings.push(at(row, Column::Achievement, rule(&e)));
+                    }
+                    continue;
+                }
+            };
+            if let Err(violations) = draft.clone().check(&unit.path) {
+                for v in violations {
+                    findings.push(at(row, Column::Issuer, rule(&v)));
+                }
+            }
+            if let Err(e) = self.ruleset_for_period(row.year) {
+                findings.push(at(row, Column::Year, ops_rule(&e)));
+            }
+            let kind = match &movement {
+                None => CommendationKind::default(),
+                Some(m) => match m.admits(&unit.path, row.award, row.year, None, today) {
+                    Ok(kind) => kind,
+                    Err(refusal) => {
+                        findings.push(at(row, Column::Award, rule(&refusal)));
+                        CommendationKind::default()
+                    }
+                },
+            };
+            for (column, text) in [
+                (Column::Name, Some(&row.name)),
+                (Column::Achievement, Some(&row.achievement)),
+                (Column::Position, row.position.as_ref()),
+                (Column::Rank, row.rank.as_ref()),
+                (
+                    Column::Initiative,
+                    row.initiative.as_ref().map(|i| &i.title),
+                ),
+            ] {
+                let characters = text
+                    .map(|t| self.renderer.unsupported_characters(t))
+                    .unwrap_or_default();
+                if !characters.is_empty() {
+                    findings.push(at(row, column, Problem::Unprintable { characters }));
+                }
+            }
+            if findings.len() == before {
+                planned.push(Planned {
+                    row: row.clone(),
+                    who,
+                    unit: unit.clone(),
+                    draft,
+                    kind,
+                });
+            }
+        }
+        // The same nominee, award and year twice in the file: the later lines are duplicates.
+        let mut first: HashMap<(Who, AwardKind, i32), u32> = HashMap::new();
+        let mut new_people: BTreeMap<(UnitId, String), u32> = BTreeMap::new();
+        for p in &mut planned {
+            if let Who::New(unit, line) = p.who {
+                let first_line = *new_people
+                    .entry((unit, import::fold(&p.row.name)))
+                    .or_insert(line);
+                p.who = Who::New(unit, first_line);
+            }
+        }
+        let mut duplicates = std::collections::HashSet::new();
+        for p in &planned {
+            let key = (p.who, p.row.award, p.row.year);
+            match first.get(&key) {
+                Some(&first_line) => {
+                    duplicates.insert(p.row.line);
+                    findings.push(at(
+                        &p.row,
+                        Column::Name,
+                        Problem::DuplicateInFile { first_line },
+                    ));
+                }
+                None => {
+                    first.insert(key, p.row.line);
+                }
+            }
+        }
+        // Against the nominations already in Laurel (withdrawn, rejected and annulled ones
+        // do not count).
+        let known: Vec<Nominee> = planned
+            .iter()
+            .filter_map(|p| match p.who {
+                Who::Known(n) => Some(n),
+                Who::New(..) => None,
+            })
+            .collect();
+        let mut taken = std::collections::HashSet::new();
+        for chunk in known.chunks(500) {
+            for record in conn.nominations_of_nominees(chunk).await? {
+                let n = &record.nomination;
+                let live = !matches!(
+                    n.state(),
+                    NominationState::Withdrawn
+                        | NominationState::Rejected
+                        | NominationState::Annulled
+                );
+                if live {
+                    taken.insert((n.nominee, n.award, n.period.year()));
+                }
+            }
+        }
+        for p in &planned {
+            if let Who::Known(nominee) = p.who
+                && taken.contains(&(nominee, p.row.award, p.row.year))
+                && !duplicates.contains(&p.row.line)
+            {
+                duplicates.insert(p.row.line);
+                findings.push(at(&p.row, Column::Name, Problem::AlreadyNominated));
+            }
+        }
+        planned.retain(|p| !duplicates.contains(&p.row.line));
+        Ok((planned, findings))
+    }
+
+    /// Writes planned rows: new people, their facts, the nominations, their proposals.
+    async fn write_import(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        proposing: &Unit,
+        planned: Vec<Planned>,
+        movement: Option<MovementId>,
+        now: OffsetDateTime,
+    ) -> Result<Written, OpsError> {
+        let mut written = Written::default();
+        // One proposal per issuer, in the order issuers first appear, each at most BULK_MAX.
+        let mut by_issuer: Vec<(UnitId, Vec<Planned>)> = Vec::new();
+        for p in planned {
+            match by_issuer.iter_mut().find(|(i, _)| *i == p.draft.issuer) {
+                Some((_, rows)) => rows.push(p),
+                None => by_issuer.push((p.draft.issuer, vec![p])),
+            }
+        }
+        let mut new_people: HashMap<(UnitId, u32), PersonId> = HashMap::new();
+        for (issuer, rows) in by_issuer {
+            for chunk in rows.chunks(BULK_MAX) {
+                let proposal = ProposalRecord {
+                    id: ProposalId(edge::new_id()),
+                    proposing_unit: proposing.id,
+                    proposing_path: proposing.path.clone(),
+                    issuer,
+                    number: None,
+                    proposed_on: Some(local_date(now)),
+                    signer_name: None,
+                    signer_title: None,
+                    created_by: actor.account,
+                    created_at: now,
+                    version: 1,
+                };
+                tx.insert_proposal(&proposal).await?;
+                let mut ids = Vec::new();
+                for p in chunk {
+                    let nominee = match p.who {
+                        Who::Known(nominee) => nominee,
+                        Who::New(unit, line) => match new_people.get(&(unit, line)) {
+                            Some(id) => Nominee::Person(*id),
+                            None => {
+                                let id = self.import_person(tx, actor, p, now).await?;
+                                new_people.insert((unit, line), id);
+                                written.people_created += 1;
+                                Nominee::Person(id)
+                            }
+                        },
+                    };
+                    self.import_facts(tx, actor, nominee, &p.row, now).await?;
+                    let draft = NominationDraft {
+                        nominee,
+                        ..p.draft.clone()
+                    };
+                    let checked: CheckedDraft = draft.check(&p.unit.path)?;
+                    let nomination = self
+                        .insert_draft(
+                            tx,
+                            actor,
+                            checked,
+                            &p.unit.path,
+                            p.kind,
+                            movement,
+                            Some(proposal.id),
+                            now,
+                        )
+                        .await?;
+                    ids.push(nomination.id);
+                }
+                tx.record(&recorded(
+                    now,
+                    by(actor),
+                    everywhere(),
+                    Change::new(
+                        Subject::Proposal(proposal.id),
+                        Kind::ProposalCreated,
+                        json!({
+                            "number": proposal.number,
+                            "proposingUnit": proposal.proposing_unit.to_string(),
+                            "issuer": proposal.issuer.to_string(),
+                            "nominations": ids.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                            "imported": true,
+                        }),
+                    ),
+                ))
+                .await?;
+                written.nominations.extend(ids);
+                written.proposals.push(proposal.id);
+            }
+        }
+        Ok(written)
+    }
+
+    async fn import_person(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        p: &Planned,
+        now: OffsetDateTime,
+    ) -> Result<PersonId, OpsError> {
+        actor.authorize(Action::RecordPerson, &p.unit.path)?;
+        let new = NewPerson::parse(
+            &p.row.name,
+            p.row.rank.as_deref(),
+            p.row.position.as_deref(),
+            p.row.recruited_on,
+            p.unit.id,
+        )?;
+        let person = tx.insert_person(PersonId(edge::new_id()), new, now).await?;
+        tx.record(&recorded(
+            now,
+            by(actor),
+            everywhere(),
+            Change::new(
+                Subject::Person(person.id),
+                Kind::PersonCreated,
+                json!({
+                    "fullName": person.full_name,
+                    "unit": person.unit.to_string(),
+                    "recruitedOn": person.recruited_on.map(|d| d.to_string()),
+                    "imported": true,
+                }),
+            ),
+        ))
+        .await?;
+        Ok(person.id)
+    }
+
+    async fn import_facts(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        nominee: Nominee,
+        row: &Row,
+        now: OffsetDateTime,
+    ) -> Result<(), OpsError> {
+        if row.rating.is_none() && row.initiative.is_none() {
+            return Ok(());
+        }
+        let path = self.nominee_path(tx, nominee).await?;
+        actor.authorize(Action::RecordFacts, &path)?;
+        if let Some(rating) = row.rating {
+            let previous = tx
+                .upsert_rating(nominee, row.year, rating, actor.account, now)
+                .await?;
+            tx.record(&recorded(
+                now,
+                by(actor),
+                everywhere(),
+                Change::new(
+                    Subject::Nominee(nominee.uuid()),
+                    Kind::RatingRecorded,
+                    json!({ "year": row.year, "imported": true }),
+                )
+                .states(previous.map(|p| p.code()), Some(rating.code())),
+            ))
+            .await?;
+        }
+        if let Some(initiative) = &row.initiative {
+            let record = RecognitionRecord {
+                id: edge::new_id(),
+                nominee,
+                kind: RecognitionKind::Initiative,
+                title: initiative.title.clone(),
+                year: row.year,
+                scope: initiative.scope,
+                recognised_by: initiative.recognised_by.clone(),
+                used_by: None,
+                prior_use: None,
+            };
+            tx.insert_recognition(&record, actor.account, now).await?;
+            tx.record(&recorded(
+                now,
+                by(actor),
+                everywhere(),
+                Change::new(
+                    Subject::Nominee(nominee.uuid()),
+                    Kind::RecognitionRecorded,
+                    json!({
+                        "id": record.id,
+                        "kind": record.kind.code(),
+                        "scope": record.scope.code(),
+                        "year": record.year,
+                        "title": record.title,
+                        "imported": true,
+                    }),
+                ),
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// What a commit wrote.
+#[derive(Debug, Default)]
+struct Written {
+    nominations: Vec<NominationId>,
+    proposals: Vec<ProposalId>,
+    people_created: usize,
+}
+
+impl Written {
+    fn into_report(self, report: ImportReport) -> ImportReport {
+        ImportReport {
+            nominations: self.nominations,
+            proposals: self.proposals,
+            people_created: self.people_created,
+            ..report
+        }
+    }
+}
+
+/// Every person of a unit, by folded name.
+async fn people_of(
+    conn: &impl Read,
+    unit: UnitId,
+) -> Result<HashMap<String, Vec<PersonId>>, OpsError> {
+    let mut found: HashMap<String, Vec<PersonId>> = HashMap::new();
+    let mut after = None;
+    loop {
+        let page = conn
+            .people(None, Some(unit), PageRequest { after, limit: 1000 })
+            .await?;
+        let done = page.len() < 1000;
+        after = page.last().map(|p| p.id.0);
+        for p in page {
+            found
+                .entry(import::fold(&p.full_name))
+                .or_default()
+                .push(p.id);
+        }
+        if done {
+            return Ok(found);
+        }
+    }
+}
+
+fn rule(e: &impl Explain) -> Problem {
+    Problem::Rule {
+        message_vi: e.message_vi(),
+        message_en: e.message_en(),
+    }
+}
+
+fn ops_rule(e: &OpsError) -> Problem {
+    let (message_vi, message_en) = e.messages();
+    Problem::Rule {
+        message_vi,
+        message_en,
+    }
+}
+
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| (f.line, f.position));
+}
