@@ -16,6 +16,8 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
         "5",
         "--batch",
         "20",
+        "--import-rows",
+        "50",
     ])
     .unwrap();
     let mut out = Vec::new();
@@ -24,15 +26,21 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
     let rows: Vec<&str> = table
         .lines()
         .filter(|l| {
-            ["GraphQL", "nominations(", "signed in", "certificates"]
-                .iter()
-                .any(|w| l.contains(w))
+            [
+                "GraphQL",
+                "nominations(",
+                "signed in",
+                "certificates",
+                "importNominations",
+            ]
+            .iter()
+            .any(|w| l.contains(w))
         })
         .filter(|l| !l.starts_with("what"))
         .collect();
     // Four figures per client count; eligibility; the decision's print; the big batch and
-    // the reads during it.
-    assert_eq!(rows.len(), 12, "{table}");
+    // the reads during it; the import.
+    assert_eq!(rows.len(), 13, "{table}");
     for row in rows {
         let cells: Vec<&str> = row.split_whitespace().collect();
         let ratio: f64 = cells.last().unwrap().parse().unwrap();

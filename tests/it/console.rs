@@ -144,6 +144,44 @@ impl Browser {
         self.answer(response).await
     }
 
+    /// Posts a multipart form (text fields and a file as `file`) with the CSRF token of the
+    /// last page read.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Page {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf.clone());
+        for (k, v) in fields {
+            form = form.text((*k).to_owned(), (*v).to_owned());
+        }
+        let form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+        let response = self
+            .http
+            .post(format!("{}/console{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
+    /// Downloads a file with the session's cookie: its status and bytes.
+    pub async fn download(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.bytes().await.unwrap().to_vec())
+    }
+
     /// Logs in (the first page read gives the token).
     pub async fn login(base: &str, username: &str, password: &str) -> Browser {
         let mut browser = Browser::new(base);
@@ -887,6 +925,21 @@ async fn every_page_and_form_about_a_nomination_is_refused_to_each_role_of_anoth
             "{username}: {}",
             text(&upload.body)
         );
+        b.get("/import").await;
+        let imported = b
+            .post_file(
+                "/import",
+                &[("proposingUnitId", &org.staff), ("mode", "import")],
+                "de-nghi.csv",
+                "Họ và tên\nKsor Thị Mai\n".as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(
+            imported.status,
+            StatusCode::FORBIDDEN,
+            "{username}: {}",
+            text(&imported.body)
+        );
         let issue = b
             .post(&format!("/decisions/{decision}/certificates"), &[])
             .await;
@@ -897,7 +950,7 @@ async fn every_page_and_form_about_a_nomination_is_refused_to_each_role_of_anoth
             text(&issue.body)
         );
         // Lists and the work queue show nothing of it; downloads are refused.
-        for path in ["/", "/nominations", "/decisions"] {
+        for path in ["/", "/nominations", "/decisions", "/proposals"] {
             let page = b.get(path).await;
             assert_eq!(page.status, StatusCode::OK);
             assert!(

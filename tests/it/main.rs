@@ -11,6 +11,7 @@ mod bench;
 mod concurrency;
 mod console;
 mod console_browser;
+mod console_import;
 mod council;
 mod credentials;
 mod decision_pdf;

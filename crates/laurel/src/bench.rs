@@ -29,6 +29,8 @@ pub struct BenchOptions {
     pub recipients: usize,
     /// Certificates in the largest batch laid out in-process (0: none).
     pub batch: usize,
+    /// Lines of the XLSX file imported through `importNominations` (0: none).
+    pub import_rows: usize,
 }
 
 /// One measurement.
@@ -494,6 +496,41 @@ fn single_page_rate(renderer: &laurel_certificates::Renderer, for_at_least: Dura
 
 const PAGE: &str = "query { nominations(first: 50) { edges { node { id state nominee { ... on Person { fullName } } issuer { name } proposingUnit { name } decision { number } certificate { code } reward { amountVnd } eligibility { verdict } stage { kind dueOn } } } } }";
 
+const IMPORT: &str = "mutation($input: ImportNominationsInput!) { importNominations(input: $input) { committed errors } }";
+
+/// An XLSX file of `n` lines in the import template's columns: people of Phòng Tham mưu new to
+/// Laurel, each proposed for the province's Giấy khen of 2025 with a rating.
+fn import_file(n: usize) -> anyhow::Result<Vec<u8>> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let ws = workbook.add_worksheet();
+    for (c, column) in laurel_domain::import::Column::ALL.iter().enumerate() {
+        ws.write(0, c as u16, column.heading_vi())?;
+    }
+    for i in 0..n {
+        let r = 1 + i as u32;
+        let line = [
+            String::new(),
+            format!("Cán bộ nhập số {i:06}"),
+            "cá nhân".into(),
+            "PTM".into(),
+            "Cán bộ".into(),
+            "Trung úy".into(),
+            "01/08/2016".into(),
+            "GIAY_KHEN".into(),
+            "CAT".into(),
+            "2025".into(),
+            "Hoàn thành xuất sắc nhiệm vụ công tác năm 2025".into(),
+            "HTXSNV".into(),
+        ];
+        for (c, cell) in line.iter().enumerate() {
+            if !cell.is_empty() {
+                ws.write(r, c as u16, cell)?;
+            }
+        }
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
 /// One row of the table.
 struct Row {
     what: String,
@@ -725,6 +762,49 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
             baseline: "nominations(first: 50), nested fields".into(),
             baseline_rate: quiet,
             stats: reads,
+        });
+    }
+
+    // An office's Excel list: N people new to Laurel, each with a Giấy khen and a rating, read,
+    // checked and written as drafts in one transaction; per line, against the raw
+    // read + insert + audit transaction at one client.
+    if options.import_rows > 0 {
+        let file = import_file(options.import_rows)?;
+        let form = reqwest::multipart::Form::new()
+            .text(
+                "operations",
+                json!({ "query": IMPORT, "variables": { "input": { "proposingUnitId": p.staff, "dryRun": false, "file": null } } })
+                    .to_string(),
+            )
+            .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+            .part("0", reqwest::multipart::Part::bytes(file).file_name("de-nghi.xlsx"));
+        let t = Instant::now();
+        let answer: Value = gql
+            .http
+            .post(&gql.url)
+            .bearer_auth(&p.clerk)
+            .multipart(form)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let took = t.elapsed();
+        let committed = answer["data"]["importNominations"]["committed"] == json!(true);
+        let raw = rows
+            .iter()
+            .find(|r| r.clients == 1 && r.what.starts_with("createPerson"))
+            .map_or(0.0, |r| r.baseline_rate);
+        rows.push(Row {
+            what: format!("importNominations, {} lines/s", options.import_rows),
+            clients: 1,
+            baseline: "read + insert + audit transaction, raw SQL".into(),
+            baseline_rate: raw,
+            stats: Stats {
+                ops: if committed { options.import_rows } else { 0 },
+                errors: usize::from(!committed),
+                elapsed: took,
+                latencies: vec![took],
+            },
         });
     }
 

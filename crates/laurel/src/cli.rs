@@ -128,6 +128,9 @@ pub enum Command {
         /// Certificates in a batch laid out in-process while nominations are read (0: none).
         #[arg(long, default_value_t = 10_000)]
         batch: usize,
+        /// Lines of the Excel file imported through `importNominations` (0: none).
+        #[arg(long, default_value_t = 10_000)]
+        import_rows: usize,
     },
     /// Check a certificate without the database: a PDF (`--file`) by the proof it carries, or a
     /// code (`--code`) as a Laurel server publishes it, against the issuers' published keys.
@@ -549,6 +552,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             clients,
             recipients,
             batch,
+            import_rows,
         } => {
             crate::bench::run(
                 crate::bench::BenchOptions {
@@ -557,6 +561,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                     clients,
                     recipients,
                     batch,
+                    import_rows,
                 },
                 out,
             )

@@ -26,9 +26,11 @@
 mod chart;
 mod council;
 mod gql;
+mod import;
 mod labels;
 mod pages;
 mod people;
+mod proposals;
 mod web;
 
 use std::sync::Arc;
@@ -67,6 +69,10 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .at("/nominations/:id", get(pages::nomination))
         .at("/nominations/:id/act", post(pages::act))
         .at("/nominations/:id/documents", post(pages::upload))
+        .at("/import", get(import::import_form).post(import::import))
+        .at("/proposals", get(proposals::proposals))
+        .at("/proposals/:id", get(proposals::proposal))
+        .at("/proposals/:id/submit", post(proposals::submit))
         .at("/decisions", get(pages::decisions))
         .at("/decisions/:id", get(pages::decision))
         .at(

@@ -16,6 +16,7 @@ use crate::gql::{self, Problem};
 use crate::labels;
 use crate::web::{
     App, Chrome, Form, Lang, Session, check_csrf, csrf_refusal, go, page, page_with_status,
+    read_multipart,
 };
 
 type Fields = HashMap<String, String>;
@@ -58,7 +59,7 @@ struct StageFields {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RowFields {
+pub(crate) struct RowFields {
     id: String,
     version: i32,
     award_kind: String,
@@ -76,29 +77,29 @@ struct UnitRef {
     name: String,
 }
 
-const ROW: &str = "fragment Row on Nomination { id version awardKind period state \
+pub(crate) const ROW: &str = "fragment Row on Nomination { id version awardKind period state \
     nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { id name } \
     movement { id } stage { kind dueOnText overdue unit { name } } }";
 
 /// One nomination in a list.
 #[derive(Debug, Clone)]
 pub struct Row {
-    id: String,
+    pub(crate) id: String,
     /// `id:version`, what a bulk action sends back.
-    pick: String,
-    award: String,
-    period: i32,
-    nominee: String,
-    unit: String,
-    stage: String,
-    waits_at: String,
-    due: String,
-    overdue: bool,
-    state: String,
+    pub(crate) pick: String,
+    pub(crate) award: String,
+    pub(crate) period: i32,
+    pub(crate) nominee: String,
+    pub(crate) unit: String,
+    pub(crate) stage: String,
+    pub(crate) waits_at: String,
+    pub(crate) due: String,
+    pub(crate) overdue: bool,
+    pub(crate) state: String,
 }
 
 impl Row {
-    fn of(r: RowFields, lang: Lang) -> Row {
+    pub(crate) fn of(r: RowFields, lang: Lang) -> Row {
         Row {
             award: labels::award(&r.award_kind, lang),
             nominee: r.nominee.display(),
@@ -786,7 +787,7 @@ fn encode(value: &str) -> String {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct UnitFields {
+pub(crate) struct UnitFields {
     id: String,
     name: String,
     code: String,
@@ -796,7 +797,7 @@ struct UnitFields {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-struct IdOnly {
+pub(crate) struct IdOnly {
     id: String,
 }
 
@@ -813,12 +814,12 @@ struct PersonFields {
 /// A unit in a list or a select, indented by its depth.
 #[derive(Debug, Clone)]
 pub struct UnitOption {
-    id: String,
-    label: String,
-    code: String,
-    head_title: String,
-    place: String,
-    indent: String,
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) code: String,
+    pub(crate) head_title: String,
+    pub(crate) place: String,
+    pub(crate) indent: String,
 }
 
 /// A person in a list or a select.
@@ -829,7 +830,7 @@ pub struct PersonOption {
     unit: String,
 }
 
-fn unit_options(units: Vec<UnitFields>) -> Vec<UnitOption> {
+pub(crate) fn unit_options(units: Vec<UnitFields>) -> Vec<UnitOption> {
     units
         .into_iter()
         .map(|u| UnitOption {
@@ -1640,7 +1641,7 @@ pub async fn upload(
     verifier: &CsrfVerifier,
     Path(id): Path<String>,
     Data(app): Data<&Arc<App>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     let session = match app
         .session(jar, csrf, ("Hồ sơ đề nghị", "Nomination"), false)
@@ -1650,68 +1651,21 @@ pub async fn upload(
         Err(to) => return to,
     };
     let lang = session.chrome.lang;
-    let mut fields = Fields::new();
-    let mut file: Option<(String, Option<String>, Vec<u8>)> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_owned();
-                if name == "file" {
-                    let filename = field.file_name().unwrap_or("tai-lieu").to_owned();
-                    let content_type = field.content_type().map(str::to_owned);
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((filename, content_type, bytes)),
-                        Err(e) => {
-                            let problem = Problem::local_field(
-                                "file",
-                                &format!("Không đọc được tệp: {e}"),
-                                &format!("Could not read the file: {e}"),
-                            );
-                            return nomination_page(
-                                app,
-                                session,
-                                &id,
-                                Some(("UPLOAD".into(), Form::with(fields).refused(problem, lang))),
-                                None,
-                            )
-                            .await;
-                        }
-                    }
-                } else if let Ok(text) = field.text().await {
-                    fields.insert(name, text);
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                let problem = Problem::local_field(
-                    "file",
-                    &format!("Không đọc được biểu mẫu: {e}"),
-                    &format!("Could not read the form: {e}"),
-                );
-                return nomination_page(
-                    app,
-                    session,
-                    &id,
-                    Some(("UPLOAD".into(), Form::with(fields).refused(problem, lang))),
-                    None,
-                )
-                .await;
-            }
-        }
-    }
+    let (fields, file) = read_multipart(multipart).await;
     if check_csrf(verifier, &fields, session.chrome.clone()).is_some() {
         return csrf_refusal(session.chrome);
     }
-    let Some((filename, content_type, content)) = file.filter(|(_, _, c)| !c.is_empty()) else {
-        let problem = Problem::local_field("file", "Hãy chọn một tệp.", "Choose a file.");
-        return nomination_page(
-            app,
-            session,
-            &id,
-            Some(("UPLOAD".into(), Form::with(fields).refused(problem, lang))),
-            None,
-        )
-        .await;
+    let file = match file {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            let problem = Problem::local_field("file", "Hãy chọn một tệp.", "Choose a file.");
+            let form = Form::with(fields).refused(problem, lang);
+            return nomination_page(app, session, &id, Some(("UPLOAD".into(), form)), None).await;
+        }
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            return nomination_page(app, session, &id, Some(("UPLOAD".into(), form)), None).await;
+        }
     };
     let mut request = async_graphql::Request::new(
         "mutation($input: AttachDocumentInput!) { attachDocument(input: $input) { document { id } } }",
@@ -1721,14 +1675,7 @@ pub async fn upload(
         "kind": fields.get("kind").cloned().unwrap_or_default(),
         "file": null,
     }})));
-    request.set_upload(
-        "variables.input.file",
-        async_graphql::UploadValue {
-            filename,
-            content_type,
-            content: bytes::Bytes::from(content),
-        },
-    );
+    request.set_upload("variables.input.file", file.into_value());
     match gql::run_request::<Value>(&app.client, Some(&session.token), request).await {
         Ok(_) => go(&format!("/nominations/{id}?done=uploaded")),
         Err(problem) => {

@@ -386,3 +386,75 @@ pub fn csrf_refusal(chrome: Chrome) -> Response {
         .to_owned();
     page_with_status(&MessagePage { chrome, message }, StatusCode::FORBIDDEN)
 }
+
+/// A file sent with a form.
+#[derive(Debug)]
+pub struct Upload {
+    /// Its name on the sender's computer.
+    pub filename: String,
+    /// The type the browser gave.
+    pub content_type: Option<String>,
+    /// Its bytes.
+    pub content: Vec<u8>,
+}
+
+/// Reads a multipart form: its text fields, and the file sent as `file` (`None` when no file
+/// was chosen). The fields read come back even when the form could not be read whole, so that
+/// a refused form keeps what was typed.
+pub async fn read_multipart(
+    mut multipart: poem::web::Multipart,
+) -> (HashMap<String, String>, Result<Option<Upload>, Problem>) {
+    let mut fields = HashMap::new();
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                if name == "file" {
+                    let filename = field.file_name().unwrap_or("tai-lieu").to_owned();
+                    let content_type = field.content_type().map(str::to_owned);
+                    match field.bytes().await {
+                        Ok(content) => {
+                            file = Some(Upload {
+                                filename,
+                                content_type,
+                                content,
+                            });
+                        }
+                        Err(e) => {
+                            let problem = Problem::local_field(
+                                "file",
+                                &format!("Không đọc được tệp: {e}"),
+                                &format!("Could not read the file: {e}"),
+                            );
+                            return (fields, Err(problem));
+                        }
+                    }
+                } else if let Ok(text) = field.text().await {
+                    fields.insert(name, text);
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let problem = Problem::local_field(
+                    "file",
+                    &format!("Không đọc được biểu mẫu: {e}"),
+                    &format!("Could not read the form: {e}"),
+                );
+                return (fields, Err(problem));
+            }
+        }
+    }
+    (fields, Ok(file.filter(|f| !f.content.is_empty())))
+}
+
+impl Upload {
+    /// The file as async-graphql's upload, for `request.set_upload`.
+    pub fn into_value(self) -> async_graphql::UploadValue {
+        async_graphql::UploadValue {
+            filename: self.filename,
+            content_type: self.content_type,
+            content: bytes::Bytes::from(self.content),
+        }
+    }
+}

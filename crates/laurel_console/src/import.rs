@@ -1,0 +1,203 @@
+//! Importing nominations from Excel or CSV: the template to download, a dry run that lists
+//! every finding at its line and column, and the import itself. One mutation
+//! (`importNominations`), run with the signed-in account's token.
+
+use std::sync::Arc;
+
+use askama::Template;
+use poem::http::StatusCode;
+use poem::web::cookie::CookieJar;
+use poem::web::{CsrfToken, CsrfVerifier, Data, Multipart};
+use poem::{Response, handler};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::gql::{self, Problem};
+use crate::pages::{UnitFields, UnitOption, unit_options};
+use crate::web::{
+    App, Chrome, Form, Session, check_csrf, csrf_refusal, page_with_status, read_multipart,
+};
+
+const TITLE: (&str, &str) = ("Nhập danh sách đề nghị", "Import nominations");
+
+#[derive(Debug, Deserialize)]
+struct Choices {
+    units: Vec<UnitFields>,
+    movements: Vec<MovementChoice>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct MovementChoice {
+    id: String,
+    name: String,
+    open: bool,
+}
+
+const CHOICES: &str =
+    "{ units { id name code headTitle place path { id } } movements { id name open } }";
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Imported {
+    import_nominations: Report,
+}
+
+/// What the import answered.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Report {
+    lines: i32,
+    errors: i32,
+    committed: bool,
+    people_created: i32,
+    nomination_ids: Vec<String>,
+    findings: Vec<FindingRow>,
+    proposals: Vec<ProposalRow>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FindingRow {
+    line: Option<i32>,
+    column: Option<String>,
+    severity: String,
+    message: String,
+    message_en: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProposalRow {
+    id: String,
+    issuer: Named,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Named {
+    name: String,
+}
+
+const IMPORT: &str = "mutation($input: ImportNominationsInput!) { importNominations(input: $input) { \
+    lines errors committed peopleCreated nominationIds \
+    findings { line column severity message messageEn } proposals { id issuer { name } } } }";
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    form: Form,
+    units: Vec<UnitOption>,
+    movements: Vec<MovementChoice>,
+    report: Option<Report>,
+}
+
+impl ImportPage {
+    /// A finding's message in the page's language.
+    fn says<'a>(&self, f: &'a FindingRow) -> &'a str {
+        match self.chrome.lang {
+            crate::web::Lang::Vi => &f.message,
+            crate::web::Lang::En => &f.message_en,
+        }
+    }
+}
+
+async fn import_page(app: &App, session: Session, form: Form, report: Option<Report>) -> Response {
+    let status = form.status();
+    match gql::run::<Choices>(&app.client, Some(&session.token), CHOICES, json!({})).await {
+        Ok(choices) => page_with_status(
+            &ImportPage {
+                units: unit_options(choices.units),
+                movements: choices.movements.into_iter().filter(|m| m.open).collect(),
+                form,
+                report,
+                chrome: session.chrome,
+            },
+            status,
+        ),
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+#[handler]
+pub async fn import_form(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    let session = match app.session(jar, csrf, TITLE, false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    import_page(app, session, Form::default(), None).await
+}
+
+#[handler]
+pub async fn import(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    multipart: Multipart,
+) -> Response {
+    let session = match app.session(jar, csrf, TITLE, false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    let lang = session.chrome.lang;
+    let (fields, file) = read_multipart(multipart).await;
+    if check_csrf(verifier, &fields, session.chrome.clone()).is_some() {
+        return csrf_refusal(session.chrome);
+    }
+    let file = match file {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            let problem = Problem::local_field(
+                "file",
+                "Hãy chọn tệp Excel hoặc CSV cần nhập.",
+                "Choose the Excel or CSV file to import.",
+            );
+            let form = Form::with(fields).refused(problem, lang);
+            return import_page(app, session, form, None).await;
+        }
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            return import_page(app, session, form, None).await;
+        }
+    };
+    let get = |k: &str| {
+        fields
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let movement = get("movementId");
+    let mut request = async_graphql::Request::new(IMPORT).variables(
+        async_graphql::Variables::from_json(json!({ "input": {
+            "proposingUnitId": get("proposingUnitId"),
+            "movementId": if movement.is_empty() { None } else { Some(movement) },
+            "dryRun": get("mode") != "import",
+            "file": null,
+        }})),
+    );
+    request.set_upload("variables.input.file", file.into_value());
+    match gql::run_request::<Imported>(&app.client, Some(&session.token), request).await {
+        Ok(answer) => {
+            let report = answer.import_nominations;
+            let refused = get("mode") == "import" && !report.committed;
+            let form = Form::with(fields);
+            let status = if refused {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            let mut response = import_page(app, session, form, Some(report)).await;
+            if response.status() == StatusCode::OK {
+                response.set_status(status);
+            }
+            response
+        }
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            import_page(app, session, form, None).await
+        }
+    }
+}

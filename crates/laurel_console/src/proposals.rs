@@ -1,0 +1,288 @@
+//! Proposals (tờ trình): the list of a user's units' proposals, and a proposal's page with its
+//! nominations, the documents they share, and the one button that submits them all. Each page
+//! is a query and the button one mutation (`submitNominations` over the proposal).
+
+use std::sync::Arc;
+
+use askama::Template;
+use poem::web::cookie::CookieJar;
+use poem::web::{CsrfToken, CsrfVerifier, Data, Form as PostForm, Path};
+use poem::{Response, handler};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::gql;
+use crate::labels;
+use crate::pages::{ROW, Row, RowFields};
+use crate::web::{App, Chrome, Lang, Session, check_csrf, page};
+
+const LIST_TITLE: (&str, &str) = ("Tờ trình", "Proposals");
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProposalFields<N> {
+    id: String,
+    version: i32,
+    number: Option<String>,
+    proposed_on: Option<String>,
+    signer_name: Option<String>,
+    status: String,
+    proposing_unit: Named,
+    issuer: Named,
+    nominations: Vec<N>,
+    #[serde(default)]
+    documents: Vec<DocumentFields>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DocumentFields {
+    kind: String,
+    filename: String,
+    url: String,
+}
+
+/// A proposal as the pages show it.
+#[derive(Debug)]
+pub struct ProposalView {
+    id: String,
+    version: i32,
+    number: String,
+    proposed_on: String,
+    signer: String,
+    status: String,
+    from: String,
+    to: String,
+    count: usize,
+    rows: Vec<Row>,
+    documents: Vec<(String, String, String)>,
+}
+
+impl ProposalView {
+    fn of<N>(
+        p: ProposalFields<N>,
+        lang: Lang,
+        rows: impl FnOnce(Vec<N>) -> Vec<Row>,
+    ) -> ProposalView {
+        ProposalView {
+            number: p.number.unwrap_or_default(),
+            proposed_on: p.proposed_on.map(|d| dd_mm_yyyy(&d)).unwrap_or_default(),
+            signer: p.signer_name.unwrap_or_default(),
+            status: match (p.status.as_str(), lang) {
+                ("DRAFT", Lang::Vi) => "Đang soạn".into(),
+                ("DRAFT", Lang::En) => "Being drafted".into(),
+                ("IN_REVIEW", Lang::Vi) => "Đang xét".into(),
+                ("IN_REVIEW", Lang::En) => "Under review".into(),
+                ("CLOSED", Lang::Vi) => "Đã có kết quả".into(),
+                ("CLOSED", Lang::En) => "Concluded".into(),
+                (other, _) => other.to_owned(),
+            },
+            from: p.proposing_unit.name,
+            to: p.issuer.name,
+            count: p.nominations.len(),
+            rows: rows(p.nominations),
+            documents: p
+                .documents
+                .into_iter()
+                .map(|d| (labels::document(&d.kind, lang), d.filename, d.url))
+                .collect(),
+            version: p.version,
+            id: p.id,
+        }
+    }
+}
+
+/// `2026-12-01` as `01/12/2026`.
+fn dd_mm_yyyy(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposals.html")]
+struct ProposalsPage {
+    chrome: Chrome,
+    proposals: Vec<ProposalView>,
+}
+
+const LIST: &str = "{ proposals { id version number proposedOn signerName status \
+    proposingUnit { name } issuer { name } nominations { id } } }";
+
+/// A nomination counted in a list.
+#[derive(Debug, Deserialize)]
+struct Counted {}
+
+#[handler]
+pub async fn proposals(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
+    let session = match app.session(jar, csrf, LIST_TITLE, false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    #[derive(Debug, Deserialize)]
+    struct Answer {
+        proposals: Vec<ProposalFields<Counted>>,
+    }
+    match gql::run::<Answer>(&app.client, Some(&session.token), LIST, json!({})).await {
+        Ok(answer) => {
+            let lang = session.chrome.lang;
+            let proposals = answer
+                .proposals
+                .into_iter()
+                .map(|p| ProposalView::of(p, lang, |_| Vec::new()))
+                .collect();
+            page(&ProposalsPage {
+                chrome: session.chrome,
+                proposals,
+            })
+        }
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage {
+    chrome: Chrome,
+    proposal: ProposalView,
+    rows: Vec<Row>,
+    /// One line per nomination after submitting them all: (id, done, what was said).
+    results: Vec<(String, bool, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OneAnswer {
+    proposal: Option<ProposalFields<RowFields>>,
+}
+
+fn one_query() -> String {
+    format!(
+        "query($id: ID!) {{ proposal(id: $id) {{ id version number proposedOn signerName status \
+         proposingUnit {{ name }} issuer {{ name }} documents {{ kind filename url }} \
+         nominations {{ ...Row }} }} }} {ROW}"
+    )
+}
+
+async fn proposal_page(
+    app: &App,
+    session: Session,
+    id: &str,
+    results: Vec<(String, bool, String)>,
+) -> Response {
+    match gql::run::<OneAnswer>(
+        &app.client,
+        Some(&session.token),
+        &one_query(),
+        json!({ "id": id }),
+    )
+    .await
+    {
+        Ok(OneAnswer { proposal: Some(p) }) => {
+            let lang = session.chrome.lang;
+            let mut view = ProposalView::of(p, lang, |n| {
+                n.into_iter().map(|r| Row::of(r, lang)).collect()
+            });
+            let rows = std::mem::take(&mut view.rows);
+            page(&ProposalPage {
+                chrome: session.chrome,
+                proposal: view,
+                rows,
+                results,
+            })
+        }
+        Ok(OneAnswer { proposal: None }) => app.not_found(
+            session.chrome,
+            "Không có tờ trình này, hoặc bạn không được xem.",
+            "No such proposal, or you may not see it.",
+        ),
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
+
+#[handler]
+pub async fn proposal(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, ("Tờ trình", "Proposal"), false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    proposal_page(app, session, &id, Vec::new()).await
+}
+
+/// Submits every nomination of the proposal at the version seen; one line each.
+#[handler]
+pub async fn submit(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let session = match app
+        .session(jar, csrf, ("Tờ trình", "Proposal"), false)
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Outcome {
+        id: String,
+        ok: bool,
+        message_vi: Option<String>,
+        message_en: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Results {
+        results: Vec<Outcome>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        submit_nominations: Results,
+    }
+    let lang = session.chrome.lang;
+    let version: Option<i32> = fields.get("version").and_then(|v| v.trim().parse().ok());
+    let results = match gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        "mutation($t: BulkTargetInput!) { submitNominations(target: $t) { results { id ok messageVi messageEn } } }",
+        json!({ "t": { "proposalId": id, "expectedVersion": version } }),
+    )
+    .await
+    {
+        Ok(answer) => answer
+            .submit_nominations
+            .results
+            .into_iter()
+            .map(|o| {
+                let message = match lang {
+                    Lang::Vi => o.message_vi,
+                    Lang::En => o.message_en,
+                }
+                .unwrap_or_else(|| lang.t("Đã trình.", "Submitted.").to_owned());
+                (o.id, o.ok, message)
+            })
+            .collect(),
+        Err(problem) => vec![(String::new(), false, problem.message(lang).to_owned())],
+    };
+    proposal_page(app, session, &id, results).await
+}
