@@ -548,18 +548,6 @@ pub async fn bulk(
     if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
         return refused;
     }
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Outcome {
-        id: String,
-        ok: bool,
-        message_vi: Option<String>,
-        message_en: Option<String>,
-    }
-    #[derive(Deserialize)]
-    struct Payload {
-        results: Vec<Outcome>,
-    }
     let lang = session.chrome.lang;
     let picked = picked(&pairs);
     let filter = QueueFilter {
@@ -601,14 +589,39 @@ pub async fn bulk(
             return queue_page(app, session, filter, vec![(String::new(), false, line)]).await;
         }
     };
-    let results = match gql::run::<HashMap<String, Payload>>(
-        &app.client,
-        Some(&session.token),
-        query,
-        variables,
+    let results = bulk_outcomes(
+        app,
+        &session.token,
+        (field, query, variables),
+        lang,
+        ("Đã ghi.", "Done."),
     )
-    .await
-    {
+    .await;
+    queue_page(app, session, filter, results).await
+}
+
+/// Runs a bulk mutation (`field` answers `{ results { id ok messageVi messageEn } }`): one
+/// line per nomination, in `lang`, `done` where the API says nothing more.
+pub(crate) async fn bulk_outcomes(
+    app: &App,
+    token: &str,
+    (field, query, variables): (&str, &str, Value),
+    lang: Lang,
+    done: (&'static str, &'static str),
+) -> Vec<(String, bool, String)> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Outcome {
+        id: String,
+        ok: bool,
+        message_vi: Option<String>,
+        message_en: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Payload {
+        results: Vec<Outcome>,
+    }
+    match gql::run::<HashMap<String, Payload>>(&app.client, Some(token), query, variables).await {
         Ok(mut answer) => answer
             .remove(field)
             .map(|p| p.results)
@@ -619,13 +632,12 @@ pub async fn bulk(
                     Lang::Vi => o.message_vi,
                     Lang::En => o.message_en,
                 }
-                .unwrap_or_else(|| lang.t("Đã ghi.", "Done.").to_owned());
+                .unwrap_or_else(|| lang.t(done.0, done.1).to_owned());
                 (o.id, o.ok, message)
             })
             .collect(),
         Err(problem) => vec![(String::new(), false, problem.message(lang).to_owned())],
-    };
-    queue_page(app, session, filter, results).await
+    }
 }
 
 #[derive(Template)]

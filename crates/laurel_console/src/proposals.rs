@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::gql;
 use crate::labels;
-use crate::pages::{ROW, Row, RowFields};
+use crate::pages::{ROW, Row, RowFields, bulk_outcomes};
 use crate::web::{App, Chrome, Lang, Session, check_csrf, page};
 
 const LIST_TITLE: (&str, &str) = ("Tờ trình", "Proposals");
@@ -242,47 +242,19 @@ pub async fn submit(
     if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
         return refused;
     }
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Outcome {
-        id: String,
-        ok: bool,
-        message_vi: Option<String>,
-        message_en: Option<String>,
-    }
-    #[derive(Deserialize)]
-    struct Results {
-        results: Vec<Outcome>,
-    }
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Answer {
-        submit_nominations: Results,
-    }
     let lang = session.chrome.lang;
     let version: Option<i32> = fields.get("version").and_then(|v| v.trim().parse().ok());
-    let results = match gql::run::<Answer>(
-        &app.client,
-        Some(&session.token),
-        "mutation($t: BulkTargetInput!) { submitNominations(target: $t) { results { id ok messageVi messageEn } } }",
-        json!({ "t": { "proposalId": id, "expectedVersion": version } }),
+    let results = bulk_outcomes(
+        app,
+        &session.token,
+        (
+            "submitNominations",
+            "mutation($t: BulkTargetInput!) { submitNominations(target: $t) { results { id ok messageVi messageEn } } }",
+            json!({ "t": { "proposalId": id, "expectedVersion": version } }),
+        ),
+        lang,
+        ("Đã trình.", "Submitted."),
     )
-    .await
-    {
-        Ok(answer) => answer
-            .submit_nominations
-            .results
-            .into_iter()
-            .map(|o| {
-                let message = match lang {
-                    Lang::Vi => o.message_vi,
-                    Lang::En => o.message_en,
-                }
-                .unwrap_or_else(|| lang.t("Đã trình.", "Submitted.").to_owned());
-                (o.id, o.ok, message)
-            })
-            .collect(),
-        Err(problem) => vec![(String::new(), false, problem.message(lang).to_owned())],
-    };
+    .await;
     proposal_page(app, session, &id, results).await
 }

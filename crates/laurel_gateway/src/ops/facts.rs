@@ -84,6 +84,33 @@ fn year(field: &'static str, year: i32) -> Result<i32, OpsError> {
     })
 }
 
+/// The audit entry of a task rating recorded over `previous` (`imported` from a spreadsheet,
+/// or one by one).
+pub(crate) fn rating_recorded(
+    now: OffsetDateTime,
+    actor: &Actor,
+    nominee: Nominee,
+    year: i32,
+    (previous, rating): (Option<TaskRating>, TaskRating),
+    imported: bool,
+) -> laurel_domain::events::Recorded {
+    let mut details = json!({ "year": year });
+    if imported {
+        details["imported"] = json!(true);
+    }
+    recorded(
+        now,
+        by(actor),
+        everywhere(),
+        Change::new(
+            Subject::Nominee(nominee.uuid()),
+            Kind::RatingRecorded,
+            details,
+        )
+        .states(previous.map(|p| p.code()), Some(rating.code())),
+    )
+}
+
 impl Ops {
     /// The unit path a nominee belongs to (a person's unit, or the collective itself).
     pub(crate) async fn nominee_path(
@@ -133,16 +160,13 @@ impl Ops {
             let previous = tx
                 .upsert_rating(nominee, rating_year, rating, actor.account, now)
                 .await?;
-            tx.record(&recorded(
+            tx.record(&rating_recorded(
                 now,
-                by(actor),
-                everywhere(),
-                Change::new(
-                    Subject::Nominee(nominee.uuid()),
-                    Kind::RatingRecorded,
-                    json!({ "year": rating_year }),
-                )
-                .states(previous.map(|p| p.code()), Some(rating.code())),
+                actor,
+                nominee,
+                rating_year,
+                (previous, rating),
+                false,
             ))
             .await?;
             Ok(RatingFact {

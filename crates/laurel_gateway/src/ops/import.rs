@@ -612,22 +612,8 @@ impl Ops {
             p.unit.id,
         )?;
         let person = tx.insert_person(PersonId(edge::new_id()), new, now).await?;
-        tx.record(&recorded(
-            now,
-            by(actor),
-            everywhere(),
-            Change::new(
-                Subject::Person(person.id),
-                Kind::PersonCreated,
-                json!({
-                    "fullName": person.full_name,
-                    "unit": person.unit.to_string(),
-                    "recruitedOn": person.recruited_on.map(|d| d.to_string()),
-                    "imported": true,
-                }),
-            ),
-        ))
-        .await?;
+        tx.record(&super::org::person_created(now, actor, &person, true))
+            .await?;
         Ok(person.id)
     }
 
@@ -648,16 +634,13 @@ impl Ops {
             let previous = tx
                 .upsert_rating(nominee, row.year, rating, actor.account, now)
                 .await?;
-            tx.record(&recorded(
+            tx.record(&super::facts::rating_recorded(
                 now,
-                by(actor),
-                everywhere(),
-                Change::new(
-                    Subject::Nominee(nominee.uuid()),
-                    Kind::RatingRecorded,
-                    json!({ "year": row.year, "imported": true }),
-                )
-                .states(previous.map(|p| p.code()), Some(rating.code())),
+                actor,
+                nominee,
+                row.year,
+                (previous, rating),
+                true,
             ))
             .await?;
         }

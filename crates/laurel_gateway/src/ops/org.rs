@@ -61,6 +61,29 @@ pub struct CreateAccount {
     pub email: Option<String>,
 }
 
+/// The audit entry of a person recorded (`imported` from a spreadsheet, or one by one).
+pub(crate) fn person_created(
+    now: OffsetDateTime,
+    actor: &Actor,
+    person: &Person,
+    imported: bool,
+) -> laurel_domain::events::Recorded {
+    let mut details = json!({
+        "fullName": person.full_name,
+        "unit": person.unit.to_string(),
+        "recruitedOn": person.recruited_on.map(|d| d.to_string()),
+    });
+    if imported {
+        details["imported"] = json!(true);
+    }
+    recorded(
+        now,
+        by(actor),
+        everywhere(),
+        Change::new(Subject::Person(person.id), Kind::PersonCreated, details),
+    )
+}
+
 impl Ops {
     /// Creates a unit (administrators only).
     pub async fn create_unit(
@@ -117,21 +140,8 @@ impl Ops {
             let person = tx
                 .insert_person(PersonId(edge::new_id()), new.clone(), now)
                 .await?;
-            tx.record(&recorded(
-                now,
-                by(actor),
-                everywhere(),
-                Change::new(
-                    Subject::Person(person.id),
-                    Kind::PersonCreated,
-                    json!({
-                        "fullName": person.full_name,
-                        "unit": person.unit.to_string(),
-                        "recruitedOn": person.recruited_on.map(|d| d.to_string()),
-                    }),
-                ),
-            ))
-            .await?;
+            tx.record(&person_created(now, actor, &person, false))
+                .await?;
             Ok(person)
         })
     }

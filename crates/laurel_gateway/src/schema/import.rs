@@ -9,7 +9,6 @@ use laurel_domain::message::Explain;
 
 use super::review::ProposalNode;
 use super::{actor, now, ops, parse_id};
-use crate::error::OpsError;
 use crate::ops::{ImportNominations, ImportReport};
 
 /// A spreadsheet of nominations to check or import (GraphQL multipart request). The columns
@@ -138,13 +137,7 @@ impl ImportMutation {
             .as_ref()
             .map(|id| parse_id("movementId", id))
             .transpose()?;
-        let upload = input.file.value(ctx).map_err(|_| {
-            OpsError::invalid(laurel_domain::text::InvalidInput::Malformed {
-                field: "file",
-                expected_vi: "một tệp gửi kèm theo chuẩn GraphQL multipart",
-                expected_en: "a file sent as a GraphQL multipart upload",
-            })
-        })?;
+        let upload = super::uploaded(ctx, &input.file)?;
         let report = ops(ctx)?
             .import_nominations(
                 actor,

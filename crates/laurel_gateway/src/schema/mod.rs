@@ -163,6 +163,20 @@ pub(crate) fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor, OpsError> {
 }
 
 /// Parses a GraphQL `ID` into a domain id, naming the input field when it is malformed.
+/// The file of a GraphQL multipart upload, or a typed refusal when the request carried none.
+pub(crate) fn uploaded(
+    ctx: &Context<'_>,
+    file: &async_graphql::Upload,
+) -> Result<async_graphql::UploadValue, OpsError> {
+    file.value(ctx).map_err(|_| {
+        OpsError::invalid(InvalidInput::Malformed {
+            field: "file",
+            expected_vi: "một tệp gửi kèm theo chuẩn GraphQL multipart",
+            expected_en: "a file sent as a GraphQL multipart upload",
+        })
+    })
+}
+
 pub(crate) fn parse_id<T: FromStr<Err = MalformedId>>(
     field: &'static str,
     id: &ID,

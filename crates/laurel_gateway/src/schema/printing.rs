@@ -419,13 +419,7 @@ impl PrintMutation {
         input: SetCertificateTemplateInput,
     ) -> Result<CertificateTemplateNode> {
         let issuer = parse_id::<UnitId>("issuerUnitId", &input.issuer_unit_id)?;
-        let upload = input.file.value(ctx).map_err(|_| {
-            crate::error::OpsError::invalid(laurel_domain::text::InvalidInput::Malformed {
-                field: "file",
-                expected_vi: "một tệp gửi kèm theo chuẩn GraphQL multipart",
-                expected_en: "a file sent as a GraphQL multipart upload",
-            })
-        })?;
+        let upload = super::uploaded(ctx, &input.file)?;
         let set = ops(ctx)?
             .set_certificate_template(
                 actor(ctx)?,

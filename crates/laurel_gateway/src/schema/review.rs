@@ -1666,13 +1666,7 @@ impl ReviewMutation {
                 );
             }
         };
-        let upload = input.file.value(ctx).map_err(|_| {
-            OpsError::invalid(laurel_domain::text::InvalidInput::Malformed {
-                field: "file",
-                expected_vi: "một tệp gửi kèm theo chuẩn GraphQL multipart",
-                expected_en: "a file sent as a GraphQL multipart upload",
-            })
-        })?;
+        let upload = super::uploaded(ctx, &input.file)?;
         let document = ops(ctx)?
             .attach_document(
                 actor,
