@@ -12,6 +12,7 @@ mod concurrency;
 mod console;
 mod console_browser;
 mod console_import;
+mod console_settings;
 mod council;
 mod credentials;
 mod decision_pdf;

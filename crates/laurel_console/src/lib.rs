@@ -31,6 +31,7 @@ mod labels;
 mod pages;
 mod people;
 mod proposals;
+mod settings;
 mod web;
 
 use std::sync::Arc;
@@ -90,6 +91,16 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .at("/council-sessions/:id/ballot", post(council::ballot))
         .at("/council-sessions/:id/tally", post(council::tally))
         .at("/council-sessions/:id/close", post(council::close))
+        .at("/settings", get(settings::settings))
+        .at("/settings/delegations", post(settings::delegate))
+        .at("/settings/delegations/:id/revoke", post(settings::revoke))
+        .at("/settings/quotas", post(settings::quota))
+        .at("/settings/calendar", post(settings::calendar_day))
+        .at("/settings/webhooks", post(settings::register_webhook))
+        .at(
+            "/settings/webhooks/:id/enabled",
+            post(settings::webhook_enabled),
+        )
         .at("/admin", get(pages::admin))
         .at("/admin/units", post(pages::create_unit))
         .at("/admin/people", post(pages::create_person))

@@ -2242,7 +2242,7 @@ async fn admin_form(
 }
 
 /// An optional text field: absent when empty.
-fn optional(fields: &Fields, key: &str) -> Value {
+pub(crate) fn optional(fields: &Fields, key: &str) -> Value {
     fields
         .get(key)
         .map(|v| v.trim())
@@ -2250,7 +2250,7 @@ fn optional(fields: &Fields, key: &str) -> Value {
         .map_or(Value::Null, |v| Value::String(v.to_owned()))
 }
 
-fn required(fields: &Fields, key: &str) -> Value {
+pub(crate) fn required(fields: &Fields, key: &str) -> Value {
     Value::String(
         fields
             .get(key)

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::gql;
 use crate::labels;
 use crate::pages::{ROW, Row, RowFields, bulk_outcomes};
-use crate::web::{App, Chrome, Lang, Session, check_csrf, page};
+use crate::web::{App, Chrome, Lang, Session, check_csrf, dd_mm_yyyy, page};
 
 const LIST_TITLE: (&str, &str) = ("Tờ trình", "Proposals");
 
@@ -94,14 +94,6 @@ impl ProposalView {
             version: p.version,
             id: p.id,
         }
-    }
-}
-
-/// `2026-12-01` as `01/12/2026`.
-fn dd_mm_yyyy(iso: &str) -> String {
-    match iso.split('-').collect::<Vec<_>>().as_slice() {
-        [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => iso.to_owned(),
     }
 }
 

@@ -458,3 +458,15 @@ impl Upload {
         }
     }
 }
+
+/// An ISO date (or the date of an instant), `2026-12-01…`, as people read it: `01/12/2026`.
+pub fn dd_mm_yyyy(iso: &str) -> String {
+    match iso
+        .get(..10)
+        .map(|d| d.split('-').collect::<Vec<_>>())
+        .as_deref()
+    {
+        Some([y, m, d]) => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
