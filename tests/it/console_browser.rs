@@ -475,6 +475,14 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
         .await;
     assert!(person.text().await.contains("tặng Giấy khen cho 1 cá nhân"));
     person.shot("14-report").await;
+    person.open("/settings").await;
+    assert!(person.text().await.contains("Lịch ngày làm việc"));
+    person.shot("16-settings").await;
+    person.open("/import").await;
+    assert!(person.text().await.contains("Tải mẫu Excel"));
+    person.shot("17-import").await;
+    person.open("/proposals").await;
+    person.shot("18-proposals").await;
     person.open("/decisions").await;
     person.press("main table a").await;
 

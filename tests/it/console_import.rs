@@ -174,3 +174,72 @@ async fn a_clerk_checks_a_file_then_imports_it_and_nothing_is_written_until_it_i
 
     server.stop().await;
 }
+
+/// A proposal drafted from drafts in the console: the ticked ones grouped under a number, and
+/// a refusal keeps the ticks and the typed number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_groups_drafts_into_a_proposal() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let year = server.today().year();
+    let drafted = server
+        .ok(
+            Some(&org.clerk),
+            q!("create_nomination"),
+            serde_json::json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "GIAY_KHEN",
+                "issuerUnitId": org.province, "period": year, "achievement": "Hoàn thành xuất sắc nhiệm vụ" } }),
+        )
+        .await;
+    let id = drafted["createNomination"]["nomination"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut clerk = Browser::login(&server.base, "clerk.ptm", PASSWORD).await;
+    let list = clerk.get("/proposals").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let pick = between(&list.body, "name=\"pick\" value=\"", "\"")
+        .unwrap()
+        .to_owned();
+    assert!(pick.starts_with(&id));
+    // The wrong issuer: refused with the API's reason, the tick and the number kept.
+    let refused = clerk
+        .post(
+            "/proposals",
+            &[
+                ("pick", &pick),
+                ("proposingUnitId", &org.staff),
+                ("issuerUnitId", &org.police),
+                ("number", "15/TTr-PTM"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text(&refused.body)
+    );
+    assert!(refused.body.contains("checked") && refused.body.contains("value=\"15/TTr-PTM\""));
+    let made = clerk
+        .post(
+            "/proposals",
+            &[
+                ("pick", &pick),
+                ("proposingUnitId", &org.staff),
+                ("issuerUnitId", &org.province),
+                ("number", "15/TTr-PTM"),
+                ("proposedOn", &server.today().to_string()),
+            ],
+        )
+        .await;
+    let shown = clerk.get(made.to()).await;
+    let said = text(&shown.body);
+    assert!(
+        said.contains("15/TTr-PTM") && said.contains("Nguyễn Thị Ngọc Huyền"),
+        "{said}"
+    );
+    // It is no longer offered for another proposal.
+    let list = clerk.get("/proposals").await;
+    assert!(!list.body.contains(&pick));
+    server.stop().await;
+}

@@ -71,7 +71,10 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .at("/nominations/:id/act", post(pages::act))
         .at("/nominations/:id/documents", post(pages::upload))
         .at("/import", get(import::import_form).post(import::import))
-        .at("/proposals", get(proposals::proposals))
+        .at(
+            "/proposals",
+            get(proposals::proposals).post(proposals::create),
+        )
         .at("/proposals/:id", get(proposals::proposal))
         .at("/proposals/:id/submit", post(proposals::submit))
         .at("/decisions", get(pages::decisions))

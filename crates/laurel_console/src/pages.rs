@@ -123,15 +123,15 @@ struct Nodes<T> {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PageInfo {
+pub(crate) struct PageInfo {
     has_next_page: bool,
     end_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Paged<T> {
-    nodes: Vec<T>,
+pub(crate) struct Paged<T> {
+    pub(crate) nodes: Vec<T>,
     page_info: PageInfo,
 }
 
@@ -770,7 +770,7 @@ fn year_problem(field: &str) -> Problem {
 
 /// The nominations ticked in a list (`pick` = `id:version`), as the API's
 /// `NominationVersionInput`s.
-fn picked(pairs: &[(String, String)]) -> Vec<Value> {
+pub(crate) fn picked(pairs: &[(String, String)]) -> Vec<Value> {
     pairs
         .iter()
         .filter(|(k, _)| k == "pick")

@@ -13,8 +13,13 @@ use serde_json::json;
 
 use crate::gql;
 use crate::labels;
-use crate::pages::{ROW, Row, RowFields, bulk_outcomes};
-use crate::web::{App, Chrome, Lang, Session, check_csrf, dd_mm_yyyy, page};
+use crate::pages::{
+    Paged, ROW, Row, RowFields, UnitFields, UnitOption, bulk_outcomes, optional, picked, required,
+    unit_options,
+};
+use crate::web::{
+    App, Chrome, Form, Lang, Session, check_csrf, dd_mm_yyyy, go, page, page_with_status,
+};
 
 const LIST_TITLE: (&str, &str) = ("Tờ trình", "Proposals");
 
@@ -102,14 +107,66 @@ impl ProposalView {
 struct ProposalsPage {
     chrome: Chrome,
     proposals: Vec<ProposalView>,
+    /// Drafts in no proposal yet, which a new one may group.
+    drafts: Vec<Row>,
+    units: Vec<UnitOption>,
+    form: Form,
 }
 
-const LIST: &str = "{ proposals { id version number proposedOn signerName status \
-    proposingUnit { name } issuer { name } nominations { id } } }";
+const LIST: &str = "query { proposals { id version number proposedOn signerName status \
+    proposingUnit { name } issuer { name } nominations { id } } \
+    units { id name code headTitle place path { id } } \
+    nominations(first: 200, filter: { state: DRAFT }) { nodes { ...Row proposal { id } } pageInfo { hasNextPage endCursor } } }";
 
 /// A nomination counted in a list.
 #[derive(Debug, Deserialize)]
 struct Counted {}
+
+#[derive(Debug, Deserialize)]
+struct Draft {
+    #[serde(flatten)]
+    row: RowFields,
+    proposal: Option<Counted>,
+}
+
+async fn proposals_page(app: &App, session: Session, form: Form) -> Response {
+    #[derive(Debug, Deserialize)]
+    struct Answer {
+        proposals: Vec<ProposalFields<Counted>>,
+        units: Vec<UnitFields>,
+        nominations: Paged<Draft>,
+    }
+    let query = format!("{LIST} {ROW}");
+    match gql::run::<Answer>(&app.client, Some(&session.token), &query, json!({})).await {
+        Ok(answer) => {
+            let lang = session.chrome.lang;
+            let listed: Vec<ProposalView> = answer
+                .proposals
+                .into_iter()
+                .map(|p| ProposalView::of(p, lang, |_| Vec::new()))
+                .collect();
+            let drafts = answer
+                .nominations
+                .nodes
+                .into_iter()
+                .filter(|d| d.proposal.is_none())
+                .map(|d| Row::of(d.row, lang))
+                .collect();
+            let status = form.status();
+            page_with_status(
+                &ProposalsPage {
+                    chrome: session.chrome,
+                    proposals: listed,
+                    drafts,
+                    units: unit_options(answer.units),
+                    form,
+                },
+                status,
+            )
+        }
+        Err(problem) => app.problem(session.chrome, &problem),
+    }
+}
 
 #[handler]
 pub async fn proposals(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
@@ -117,24 +174,69 @@ pub async fn proposals(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<A
         Ok(session) => session,
         Err(to) => return to,
     };
-    #[derive(Debug, Deserialize)]
-    struct Answer {
-        proposals: Vec<ProposalFields<Counted>>,
+    proposals_page(app, session, Form::default()).await
+}
+
+/// Groups the ticked drafts into a new proposal, then shows it.
+#[handler]
+pub async fn create(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(pairs): PostForm<Vec<(String, String)>>,
+) -> Response {
+    let session = match app.session(jar, csrf, LIST_TITLE, false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    let fields: std::collections::HashMap<String, String> = pairs.iter().cloned().collect();
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
     }
-    match gql::run::<Answer>(&app.client, Some(&session.token), LIST, json!({})).await {
-        Ok(answer) => {
-            let lang = session.chrome.lang;
-            let proposals = answer
-                .proposals
-                .into_iter()
-                .map(|p| ProposalView::of(p, lang, |_| Vec::new()))
-                .collect();
-            page(&ProposalsPage {
-                chrome: session.chrome,
-                proposals,
-            })
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Created {
+        create_proposal: Payload,
+    }
+    #[derive(Deserialize)]
+    struct Payload {
+        proposal: Id,
+    }
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let lang = session.chrome.lang;
+    let ticked: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let answer = gql::run::<Created>(
+        &app.client,
+        Some(&session.token),
+        "mutation($input: CreateProposalInput!) { createProposal(input: $input) { proposal { id } } }",
+        json!({ "input": {
+            "proposingUnitId": required(&fields, "proposingUnitId"),
+            "issuerUnitId": required(&fields, "issuerUnitId"),
+            "number": optional(&fields, "number"),
+            "proposedOn": optional(&fields, "proposedOn"),
+            "signerName": optional(&fields, "signerName"),
+            "signerTitle": optional(&fields, "signerTitle"),
+            "nominations": picked(&pairs),
+        }}),
+    )
+    .await;
+    match answer {
+        Ok(created) => go(&format!(
+            "/proposals/{}",
+            created.create_proposal.proposal.id
+        )),
+        Err(problem) => {
+            let form = Form::with(fields).ticking(ticked).refused(problem, lang);
+            proposals_page(app, session, form).await
         }
-        Err(problem) => app.problem(session.chrome, &problem),
     }
 }
 
