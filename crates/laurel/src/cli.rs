@@ -637,7 +637,6 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-/// A store on `url` with its migrations applied.
 /// `laurel import`: checks (and with `commit`, imports) a spreadsheet of nominations.
 async fn import(
     out: &mut (dyn Write + Send),
@@ -721,6 +720,7 @@ async fn import(
     Ok(())
 }
 
+/// A store on `url` with its migrations applied.
 async fn connect_migrated(url: &str) -> anyhow::Result<Store> {
     let url = database_url(url);
     let store = Store::connect(&url)
@@ -730,7 +730,7 @@ async fn connect_migrated(url: &str) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// `laurel print`: a decision's certificates as one PDF, progress on standard error.
+/// `laurel export`: a decision's recipients with their cash, as XLSX or CSV.
 async fn export(
     out: &mut (dyn Write + Send),
     database_url: &str,

@@ -124,7 +124,7 @@ struct Nodes<T> {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PageInfo {
-    has_next_page: bool,
+    pub(crate) has_next_page: bool,
     end_cursor: Option<String>,
 }
 
@@ -132,7 +132,7 @@ pub(crate) struct PageInfo {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Paged<T> {
     pub(crate) nodes: Vec<T>,
-    page_info: PageInfo,
+    pub(crate) page_info: PageInfo,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -782,7 +782,7 @@ pub(crate) fn picked(pairs: &[(String, String)]) -> Vec<Value> {
 }
 
 /// Percent-encodes a query value.
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

@@ -111,6 +111,8 @@ struct ProposalsPage {
     drafts: Vec<Row>,
     units: Vec<UnitOption>,
     form: Form,
+    /// Whether more drafts exist than the 200 read.
+    more: bool,
 }
 
 const LIST: &str = "query { proposals { id version number proposedOn signerName status \
@@ -145,6 +147,7 @@ async fn proposals_page(app: &App, session: Session, form: Form) -> Response {
                 .into_iter()
                 .map(|p| ProposalView::of(p, lang, |_| Vec::new()))
                 .collect();
+            let more = answer.nominations.page_info.has_next_page;
             let drafts = answer
                 .nominations
                 .nodes
@@ -160,6 +163,7 @@ async fn proposals_page(app: &App, session: Session, form: Form) -> Response {
                     drafts,
                     units: unit_options(answer.units),
                     form,
+                    more,
                 },
                 status,
             )

@@ -349,7 +349,7 @@ async fn settings_form(
         Ok(None) => {
             let mut to = "/settings?done=saved".to_owned();
             if let Some(issuer) = &shown.issuer {
-                to += &format!("&issuer={issuer}");
+                to += &format!("&issuer={}", crate::pages::encode(issuer));
             }
             if let Some(year) = shown.year {
                 to += &format!("&year={year}");

@@ -297,6 +297,11 @@ pub enum Problem {
         /// The value.
         value: String,
     },
+    /// Several units of that name: the code tells them apart.
+    AmbiguousUnit {
+        /// The value.
+        value: String,
+    },
     /// A unit outside the proposing unit's subtree.
     OutOfScope {
         /// The unit's name.
@@ -361,6 +366,7 @@ impl Problem {
             Problem::InitiativeIncomplete => "INITIATIVE_INCOMPLETE",
             Problem::NotForCollective => "NOT_FOR_COLLECTIVE",
             Problem::UnknownUnit { .. } => "UNKNOWN_UNIT",
+            Problem::AmbiguousUnit { .. } => "AMBIGUOUS_UNIT",
             Problem::OutOfScope { .. } => "OUT_OF_SCOPE",
             Problem::CollectiveNameMismatch { .. } => "COLLECTIVE_NAME_MISMATCH",
             Problem::AmbiguousPerson { .. } => "AMBIGUOUS_PERSON",
@@ -443,10 +449,15 @@ impl Problem {
                 "sáng kiến cần ghi cả phạm vi và cơ quan công nhận".into()
             }
             Problem::NotForCollective => {
-                "chức vụ, cấp bậc, ngày tuyển dụng, xếp loại cá nhân chỉ ghi cho cá nhân".into()
+                "chức vụ, cấp bậc, ngày tuyển dụng chỉ ghi cho cá nhân".into()
             }
             Problem::UnknownUnit { value } => {
-                format!("không có đơn vị mã hoặc tên \"{value}\" (xem trang Đơn vị)")
+                format!(
+                    "không có đơn vị mã hoặc tên \"{value}\" (xem trang Đơn vị và trang Cấp khen thưởng)"
+                )
+            }
+            Problem::AmbiguousUnit { value } => {
+                format!("nhiều đơn vị cùng tên \"{value}\"; hãy ghi mã đơn vị")
             }
             Problem::OutOfScope { unit } => {
                 format!("đơn vị {unit} không thuộc đơn vị đề nghị nên không nhập được")
@@ -539,11 +550,15 @@ impl Problem {
                 "an initiative needs its scope and who recognised it".into()
             }
             Problem::NotForCollective => {
-                "position, rank, recruitment date and a personal rating are for individuals only"
-                    .into()
+                "position, rank and recruitment date are for individuals only".into()
             }
             Problem::UnknownUnit { value } => {
-                format!("there is no unit with code or name \"{value}\" (see the Đơn vị sheet)")
+                format!(
+                    "there is no unit with code or name \"{value}\" (see the Đơn vị and Cấp khen thưởng sheets)"
+                )
+            }
+            Problem::AmbiguousUnit { value } => {
+                format!("several units are named \"{value}\"; write the unit's code")
             }
             Problem::OutOfScope { unit } => {
                 format!("{unit} is not within the proposing unit, so it cannot be imported")
@@ -757,10 +772,16 @@ impl Sheet {
 pub fn read_sheet(lines: &[Vec<String>], merged: &[(u32, u32)], formulas: &[(u32, u32)]) -> Sheet {
     let mut sheet = Sheet::default();
     let blank = |line: &Vec<String>| line.iter().all(|c| c.trim().is_empty());
-    let Some(header_index) = lines.iter().position(|l| !blank(l)) else {
+    let Some(first) = lines.iter().position(|l| !blank(l)) else {
         sheet.findings.push(Finding::file(Problem::EmptySheet));
         return sheet;
     };
+    // The headings: the first line naming one of the template's columns (a title above them
+    // is passed over), else the first line with text.
+    let header_index = lines
+        .iter()
+        .position(|l| l.iter().any(|c| Column::from_heading(c).is_some()))
+        .unwrap_or(first);
     let header_line = header_index as u32 + 1;
     for (position, heading) in lines[header_index].iter().enumerate() {
         if heading.trim().is_empty() {
@@ -809,7 +830,10 @@ pub fn read_sheet(lines: &[Vec<String>], merged: &[(u32, u32)], formulas: &[(u32
     let mut cell_findings = Vec::new();
     for (cells, problem) in [(merged, Problem::MergedCell), (formulas, Problem::Formula)] {
         for &(line, position) in cells {
-            if line >= header_line {
+            // Only the template's columns matter: a running number computed by a formula, or a
+            // merged note beside the table, is no one's business.
+            let read = column_at(position).is_some_and(|c| c != Column::Number);
+            if line >= header_line && read {
                 cell_findings.push(Finding {
                     line: Some(line),
                     column: column_at(position),
@@ -819,11 +843,24 @@ pub fn read_sheet(lines: &[Vec<String>], merged: &[(u32, u32)], formulas: &[(u32
             }
         }
     }
+    // A line with nothing in the template's columns but its running number is no nomination.
+    let read_positions: Vec<usize> = sheet
+        .layout
+        .positions
+        .iter()
+        .filter(|(c, _)| **c != Column::Number)
+        .map(|(_, p)| *p)
+        .collect();
+    let empty = |line: &Vec<String>| {
+        read_positions
+            .iter()
+            .all(|p| line.get(*p).is_none_or(|c| c.trim().is_empty()))
+    };
     let body: Vec<(u32, &Vec<String>)> = lines
         .iter()
         .enumerate()
         .skip(header_index + 1)
-        .filter(|(_, l)| !blank(l))
+        .filter(|(_, l)| !empty(l))
         .map(|(i, l)| (i as u32 + 1, l))
         .collect();
     sheet.lines = body.len();
@@ -847,7 +884,8 @@ pub fn read_sheet(lines: &[Vec<String>], merged: &[(u32, u32)], formulas: &[(u32
         }
     }
     // A line with a merged cell or a formula does not import either.
-    let spoiled: Vec<u32> = cell_findings.iter().filter_map(|f| f.line).collect();
+    let spoiled: std::collections::HashSet<u32> =
+        cell_findings.iter().filter_map(|f| f.line).collect();
     sheet.rows.retain(|r| !spoiled.contains(&r.line));
     row_findings.extend(cell_findings);
     row_findings.sort_by_key(|f| (f.line, f.position));
@@ -990,6 +1028,18 @@ pub fn read_line(layout: &Layout, line: u32, cells: &[String]) -> (Option<Row>, 
             None
         }
     };
+    if let (Some(RecipientKind::Individual), Some(n)) = (kind, &name) {
+        let actual = n.chars().count();
+        if actual > PERSON_NAME_MAX {
+            findings.push(at(
+                Column::Name,
+                Problem::TooLong {
+                    max: PERSON_NAME_MAX,
+                    actual,
+                },
+            ));
+        }
+    }
     if kind == Some(RecipientKind::Collective) {
         for (column, given) in [
             (Column::Position, position.is_some()),

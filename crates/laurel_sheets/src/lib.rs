@@ -428,7 +428,7 @@ mod tests {
         assert_eq!(grid.lines[4][0], "09/03/2015");
         let at = |line, column| read::CellRef { line, column };
         assert_eq!(grid.formulas, [at(3, 1)]);
-        assert_eq!(grid.merged, [at(4, 0)]);
+        assert_eq!(grid.merged, [at(4, 0), at(4, 1)], "every cell it covers");
     }
 
     #[test]
@@ -455,5 +455,42 @@ mod tests {
             read::read_grid(b"\x00\x01"),
             Err(read::ReadError::NotASpreadsheet)
         );
+    }
+
+    #[test]
+    fn cells_keep_their_places_and_limits_hold() {
+        // A sheet starting at C3, a vertical merge, a date no calendar holds.
+        let mut workbook = Workbook::new();
+        let ws = workbook.add_worksheet();
+        ws.write(2, 2, "Họ và tên").unwrap();
+        ws.merge_range(3, 2, 5, 2, "Gộp", &Format::new()).unwrap();
+        let huge = Format::new().set_num_format("dd/mm/yyyy");
+        ws.write_with_format(6, 2, 1e15, &huge).unwrap();
+        let grid = read::read_grid(&workbook.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(grid.lines[2][2], "Họ và tên");
+        assert_eq!(grid.lines[6][2], "1000000000000000");
+        let at = |line, column| read::CellRef { line, column };
+        assert_eq!(grid.merged, [at(4, 2), at(5, 2), at(6, 2)]);
+        // A cell far below the limits is refused before anything is laid out.
+        let mut far = Workbook::new();
+        far.add_worksheet().write(30_000, 0, "x").unwrap();
+        assert_eq!(
+            read::read_grid(&far.save_to_buffer().unwrap()),
+            Err(read::ReadError::TooBig {
+                line: 30_001,
+                column: 1
+            })
+        );
+        let mut wide = Workbook::new();
+        wide.add_worksheet().write(0, 200, "x").unwrap();
+        assert!(matches!(
+            read::read_grid(&wide.save_to_buffer().unwrap()),
+            Err(read::ReadError::TooBig { .. })
+        ));
+        // CSV: blank lines keep the numbering, the delimiter comes from the first line with text.
+        let csv = read::read_grid("\n\nTên;Năm\n\nAn;2024\n".as_bytes()).unwrap();
+        assert_eq!(csv.lines[2], ["Tên", "Năm"], "{:?}", csv.lines);
+        assert_eq!(csv.lines[4], ["An", "2024"]);
+        assert!(csv.lines[3].is_empty());
     }
 }

@@ -99,31 +99,9 @@ impl Ops {
         input: ImportNominations,
         now: OffsetDateTime,
     ) -> Result<ImportReport, OpsError> {
-        let mut sheet = match read_grid(&input.file) {
-            Ok(grid) => {
-                let merged: Vec<(u32, u32)> =
-                    grid.merged.iter().map(|c| (c.line, c.column)).collect();
-                let formulas: Vec<(u32, u32)> =
-                    grid.formulas.iter().map(|c| (c.line, c.column)).collect();
-                let mut sheet = import::read_sheet(&grid.lines, &merged, &formulas);
-                if grid.source == Source::CsvWindows1258 {
-                    sheet
-                        .findings
-                        .insert(0, Finding::file(Problem::DecodedWindows1258));
-                }
-                sheet
-            }
-            Err(e) => {
-                let detail = match e {
-                    ReadError::Workbook(d) | ReadError::Csv(d) => d,
-                    other => other.to_string(),
-                };
-                Sheet {
-                    findings: vec![Finding::file(Problem::Unreadable { detail })],
-                    ..Sheet::default()
-                }
-            }
-        };
+        // Reading and judging a big file is CPU work: off the async workers.
+        let file = input.file.clone();
+        let mut sheet = crate::auth::blocking(move || read(&file)).await?;
         let report = |sheet: Sheet| ImportReport {
             lines: sheet.lines,
             findings: sheet.findings,
@@ -140,7 +118,7 @@ impl Ops {
         // problem; a file whose columns cannot be read has no such lines.
         if !input.commit || sheet.has_errors() {
             let (_, findings) = self
-                .plan(&self.store, &sheet, &proposing, input.movement, now)
+                .plan(&self.store, actor, &sheet, &proposing, input.movement, now)
                 .await?;
             sheet.findings.extend(findings);
             sort(&mut sheet.findings);
@@ -149,7 +127,7 @@ impl Ops {
         in_tx!(self, |tx| {
             let mut sheet = sheet.clone();
             let (planned, findings) = self
-                .plan(tx, &sheet, &proposing, input.movement, now)
+                .plan(tx, actor, &sheet, &proposing, input.movement, now)
                 .await?;
             sheet.findings.extend(findings);
             sort(&mut sheet.findings);
@@ -259,6 +237,7 @@ impl Ops {
     async fn plan(
         &self,
         conn: &(impl Read + ReadMovements),
+        actor: &Actor,
         sheet: &Sheet,
         proposing: &Unit,
         movement: Option<MovementId>,
@@ -277,15 +256,21 @@ impl Ops {
                 .or_default()
                 .push(unit);
         }
-        let find = |value: &str| -> Option<&Unit> {
+        // By code, else by a name only one unit has.
+        let find = |value: &str| -> Result<&Unit, Problem> {
             let key = import::fold(value);
-            by_code
-                .get(&key)
-                .copied()
-                .or_else(|| match by_name.get(&key) {
-                    Some(found) if found.len() == 1 => Some(found[0]),
-                    _ => None,
-                })
+            if let Some(unit) = by_code.get(&key) {
+                return Ok(unit);
+            }
+            match by_name.get(&key).map(Vec::as_slice) {
+                Some([one]) => Ok(one),
+                Some([_, _, ..]) => Err(Problem::AmbiguousUnit {
+                    value: value.to_owned(),
+                }),
+                _ => Err(Problem::UnknownUnit {
+                    value: value.to_owned(),
+                }),
+            }
         };
         let movement = match movement {
             None => None,
@@ -299,28 +284,17 @@ impl Ops {
         let mut planned = Vec::new();
         for row in &sheet.rows {
             let before = findings.len();
-            let unit = find(&row.unit);
-            let issuer = find(&row.issuer);
-            if unit.is_none() {
-                findings.push(at(
-                    row,
-                    Column::Unit,
-                    Problem::UnknownUnit {
-                        value: row.unit.clone(),
-                    },
-                ));
-            }
-            if issuer.is_none() {
-                findings.push(at(
-                    row,
-                    Column::Issuer,
-                    Problem::UnknownUnit {
-                        value: row.issuer.clone(),
-                    },
-                ));
-            }
-            let (Some(unit), Some(issuer)) = (unit, issuer) else {
-                continue;
+            let (unit, issuer) = match (find(&row.unit), find(&row.issuer)) {
+                (Ok(unit), Ok(issuer)) => (unit, issuer),
+                (unit, issuer) => {
+                    if let Err(problem) = unit {
+                        findings.push(at(row, Column::Unit, problem));
+                    }
+                    if let Err(problem) = issuer {
+                        findings.push(at(row, Column::Issuer, problem));
+                    }
+                    continue;
+                }
             };
             if !unit.path.contains(proposing.id) {
                 findings.push(at(
@@ -358,7 +332,24 @@ impl Ops {
                         .map(Vec::as_slice)
                         .unwrap_or_default();
                     match same {
-                        [] => Who::New(unit.id, row.line),
+                        [] => {
+                            // Recorded when committing: checked now, so that a dry run says it.
+                            if let Err(errors) = NewPerson::parse(
+                                &row.name,
+                                row.rank.as_deref(),
+                                row.position.as_deref(),
+                                row.recruited_on,
+                                unit.id,
+                            ) {
+                                for e in errors {
+                                    findings.push(at(row, Column::Name, rule(&e)));
+                                }
+                            }
+                            if let Err(denied) = actor.authorize(Action::RecordPerson, &unit.path) {
+                                findings.push(at(row, Column::Name, ops_rule(&denied.into())));
+                            }
+                            Who::New(unit.id, row.line)
+                        }
                         [one] => Who::Known(Nominee::Person(*one)),
                         many => {
                             findings.push(at(
@@ -396,6 +387,11 @@ impl Ops {
                 for v in violations {
                     findings.push(at(row, Column::Issuer, rule(&v)));
                 }
+            }
+            if (row.rating.is_some() || row.initiative.is_some())
+                && let Err(denied) = actor.authorize(Action::RecordFacts, &unit.path)
+            {
+                findings.push(at(row, Column::Rating, ops_rule(&denied.into())));
             }
             if let Err(e) = self.ruleset_for_period(row.year) {
                 findings.push(at(row, Column::Year, ops_rule(&e)));
@@ -552,7 +548,7 @@ impl Ops {
                             }
                         },
                     };
-                    self.import_facts(tx, actor, nominee, &p.row, now).await?;
+                    self.import_facts(tx, actor, nominee, p, now).await?;
                     let draft = NominationDraft {
                         nominee,
                         ..p.draft.clone()
@@ -622,14 +618,15 @@ impl Ops {
         tx: &WriteTx,
         actor: &Actor,
         nominee: Nominee,
-        row: &Row,
+        p: &Planned,
         now: OffsetDateTime,
     ) -> Result<(), OpsError> {
+        let row = &p.row;
         if row.rating.is_none() && row.initiative.is_none() {
             return Ok(());
         }
-        let path = self.nominee_path(tx, nominee).await?;
-        actor.authorize(Action::RecordFacts, &path)?;
+        // The nominee's unit (a person's, or the collective itself) was resolved with the line.
+        actor.authorize(Action::RecordFacts, &p.unit.path)?;
         if let Some(rating) = row.rating {
             let previous = tx
                 .upsert_rating(nominee, row.year, rating, actor.account, now)
@@ -695,6 +692,34 @@ impl Written {
             proposals: self.proposals,
             people_created: self.people_created,
             ..report
+        }
+    }
+}
+
+/// Reads a file's first sheet and judges its lines.
+fn read(file: &[u8]) -> Sheet {
+    match read_grid(file) {
+        Ok(grid) => {
+            let merged: Vec<(u32, u32)> = grid.merged.iter().map(|c| (c.line, c.column)).collect();
+            let formulas: Vec<(u32, u32)> =
+                grid.formulas.iter().map(|c| (c.line, c.column)).collect();
+            let mut sheet = import::read_sheet(&grid.lines, &merged, &formulas);
+            if grid.source == Source::CsvWindows1258 {
+                sheet
+                    .findings
+                    .insert(0, Finding::file(Problem::DecodedWindows1258));
+            }
+            sheet
+        }
+        Err(e) => {
+            let detail = match e {
+                ReadError::Workbook(d) | ReadError::Csv(d) => d,
+                other => other.to_string(),
+            };
+            Sheet {
+                findings: vec![Finding::file(Problem::Unreadable { detail })],
+                ..Sheet::default()
+            }
         }
     }
 }

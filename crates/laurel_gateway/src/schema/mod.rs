@@ -162,7 +162,6 @@ pub(crate) fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor, OpsError> {
     Ok(&auth.actor)
 }
 
-/// Parses a GraphQL `ID` into a domain id, naming the input field when it is malformed.
 /// The file of a GraphQL multipart upload, or a typed refusal when the request carried none.
 pub(crate) fn uploaded(
     ctx: &Context<'_>,
@@ -177,6 +176,7 @@ pub(crate) fn uploaded(
     })
 }
 
+/// Parses a GraphQL `ID` into a domain id, naming the input field when it is malformed.
 pub(crate) fn parse_id<T: FromStr<Err = MalformedId>>(
     field: &'static str,
     id: &ID,
