@@ -473,3 +473,82 @@ async fn ten_thousand_lines_import_completely_and_the_cli_refuses_them_again() {
     );
     server.stop().await;
 }
+
+/// What the file says of facts Laurel holds already is said back, and nothing is recorded
+/// twice: a rating that replaces the one on record, an initiative on record or on an earlier
+/// line, a new person named twice in one unit (taken as one person).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facts_held_already_are_noticed_and_not_recorded_twice() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let year = server.today().year();
+    server
+        .ok(
+            Some(&org.clerk),
+            q!("record_rating"),
+            json!({ "input": { "nomineePersonId": org.huyen, "year": year, "rating": "HTTNV" } }),
+        )
+        .await;
+    let line = |name: &str, award: &str, initiative: &str| {
+        let mut l = person(name, year);
+        l[7] = award.into();
+        if !initiative.is_empty() {
+            l[12] = initiative.into();
+            l[13] = "cơ sở".into();
+            l[14] = "Hội đồng sáng kiến Công an tỉnh".into();
+        }
+        l.join(";")
+    };
+    let mut text = HEADINGS.join(";") + "\n";
+    for l in [
+        line("Nguyễn Thị Ngọc Huyền", "GIAY_KHEN", "Sổ tay tiếp dân"),
+        line("Nguyễn Thị Ngọc Huyền", "CSTD_CO_SO", "Sổ tay tiếp dân"),
+        line("Lê Văn Mới", "GIAY_KHEN", ""),
+        line("Lê Văn Mới", "CSTD_CO_SO", ""),
+    ] {
+        text += &(l + "\n");
+    }
+    let done = import(
+        &server,
+        &org.clerk,
+        &org.staff,
+        text.as_bytes(),
+        "a.csv",
+        false,
+    )
+    .await;
+    let done = &done["data"]["importNominations"];
+    assert_eq!(
+        findings(done),
+        [
+            (Some(2), "RATING_CHANGED".into()),
+            (Some(3), "RATING_CHANGED".into()),
+            (Some(3), "INITIATIVE_KNOWN".into()),
+            (Some(5), "SAME_PERSON".into()),
+        ],
+        "{done:#}"
+    );
+    assert_eq!(done["committed"], true);
+    assert_eq!(done["peopleCreated"], 1);
+    assert_eq!(
+        done["findings"][0]["message"],
+        format!(
+            "Dòng 2, cột L (Xếp loại): xếp loại năm {year} đang là \"hoàn thành tốt nhiệm vụ\"; sẽ ghi lại thành \"hoàn thành xuất sắc nhiệm vụ\"."
+        )
+    );
+    let recognitions = laurel_store::testing::select_text(
+        server.store(),
+        "SELECT CAST(COUNT(*) AS TEXT) FROM recognition",
+    )
+    .await
+    .unwrap();
+    assert_eq!(recognitions, ["1"]);
+    let people = laurel_store::testing::select_text(
+        server.store(),
+        "SELECT CAST(COUNT(*) AS TEXT) FROM person WHERE full_name = 'Lê Văn Mới'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(people, ["1"]);
+    server.stop().await;
+}

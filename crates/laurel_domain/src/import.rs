@@ -324,6 +324,22 @@ pub enum Problem {
     },
     /// The nominee already has a nomination for that award and year.
     AlreadyNominated,
+    /// The file's rating replaces another one on record for that year.
+    RatingChanged {
+        /// The year.
+        year: i32,
+        /// On record.
+        from: TaskRating,
+        /// In the file.
+        to: TaskRating,
+    },
+    /// The initiative is on record already (or on an earlier line): not recorded again.
+    InitiativeKnown,
+    /// A person new to Laurel named as on an earlier line of the same unit: taken as one.
+    SamePerson {
+        /// The earlier line.
+        first_line: u32,
+    },
     /// A rule the nomination would break, explained by the rule itself.
     Rule {
         /// In Vietnamese.
@@ -372,6 +388,9 @@ impl Problem {
             Problem::AmbiguousPerson { .. } => "AMBIGUOUS_PERSON",
             Problem::DuplicateInFile { .. } => "DUPLICATE_IN_FILE",
             Problem::AlreadyNominated => "ALREADY_NOMINATED",
+            Problem::RatingChanged { .. } => "RATING_CHANGED",
+            Problem::InitiativeKnown => "INITIATIVE_KNOWN",
+            Problem::SamePerson { .. } => "SAME_PERSON",
             Problem::Rule { .. } => "RULE",
             Problem::Unprintable { .. } => "UNPRINTABLE",
         }
@@ -380,9 +399,12 @@ impl Problem {
     /// How much it matters.
     pub fn severity(&self) -> Severity {
         match self {
-            Problem::UnknownColumn { .. } | Problem::DecodedWindows1258 | Problem::Normalised => {
-                Severity::Notice
-            }
+            Problem::UnknownColumn { .. }
+            | Problem::DecodedWindows1258
+            | Problem::Normalised
+            | Problem::RatingChanged { .. }
+            | Problem::InitiativeKnown
+            | Problem::SamePerson { .. } => Severity::Notice,
             _ => Severity::Error,
         }
     }
@@ -473,6 +495,17 @@ impl Problem {
             }
             Problem::AlreadyNominated => {
                 "đã có đề nghị cùng hình thức và năm cho người/tập thể này".into()
+            }
+            Problem::RatingChanged { year, from, to } => format!(
+                "xếp loại năm {year} đang là \"{}\"; sẽ ghi lại thành \"{}\"",
+                from.name_vi(),
+                to.name_vi()
+            ),
+            Problem::InitiativeKnown => {
+                "sáng kiến này đã được ghi nhận; không ghi lại lần nữa".into()
+            }
+            Problem::SamePerson { first_line } => {
+                format!("cùng họ tên, cùng đơn vị với dòng {first_line}: coi là một người")
             }
             Problem::Rule { message_vi, .. } => message_vi.trim_end_matches('.').to_owned(),
             Problem::Unprintable { characters } => {
@@ -574,6 +607,17 @@ impl Problem {
             }
             Problem::AlreadyNominated => {
                 "this nominee already has a nomination for that award and year".into()
+            }
+            Problem::RatingChanged { year, from, to } => format!(
+                "the rating for {year} on record is {}; it will be recorded as {}",
+                from.code(),
+                to.code()
+            ),
+            Problem::InitiativeKnown => {
+                "this initiative is on record already; it is not recorded again".into()
+            }
+            Problem::SamePerson { first_line } => {
+                format!("the same name in the same unit as line {first_line}: taken as one person")
             }
             Problem::Rule { message_en, .. } => message_en.trim_end_matches('.').to_owned(),
             Problem::Unprintable { characters } => {

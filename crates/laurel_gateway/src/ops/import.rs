@@ -19,7 +19,9 @@ use laurel_domain::nomination::{CheckedDraft, NominationDraft, NominationState, 
 use laurel_domain::org::{NewPerson, Unit};
 use laurel_domain::rules::CommendationKind;
 use laurel_sheets::read::{ReadError, Source, read_grid};
-use laurel_store::{PageRequest, ProposalRecord, Read, ReadMovements, RecognitionRecord, WriteTx};
+use laurel_store::{
+    PageRequest, ProposalRecord, Read, ReadFacts, ReadMovements, RecognitionRecord, WriteTx,
+};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -86,6 +88,8 @@ struct Planned {
     unit: Unit,
     draft: NominationDraft,
     kind: CommendationKind,
+    /// Whether its initiative is new (not on record, not on an earlier line).
+    new_initiative: bool,
 }
 
 impl Ops {
@@ -236,7 +240,7 @@ impl Ops {
     /// stops the others.
     async fn plan(
         &self,
-        conn: &(impl Read + ReadMovements),
+        conn: &(impl Read + ReadMovements + ReadFacts),
         actor: &Actor,
         sheet: &Sheet,
         proposing: &Unit,
@@ -430,6 +434,7 @@ impl Ops {
                     unit: unit.clone(),
                     draft,
                     kind,
+                    new_initiative: true,
                 });
             }
         }
@@ -442,6 +447,9 @@ impl Ops {
                     .entry((unit, import::fold(&p.row.name)))
                     .or_insert(line);
                 p.who = Who::New(unit, first_line);
+                if first_line != line {
+                    findings.push(at(&p.row, Column::Name, Problem::SamePerson { first_line }));
+                }
             }
         }
         let mut duplicates = std::collections::HashSet::new();
@@ -495,7 +503,64 @@ impl Ops {
             }
         }
         planned.retain(|p| !duplicates.contains(&p.row.line));
+        // A duplicate line says so; that it names the same person goes without saying.
+        findings.retain(|f| {
+            !(matches!(f.problem, Problem::SamePerson { .. })
+                && f.line.is_some_and(|l| duplicates.contains(&l)))
+        });
+        findings.extend(self.known_facts(conn, &sheet.layout, &mut planned).await?);
         Ok((planned, findings))
+    }
+
+    /// Notices about the facts a file gives that Laurel holds already: a rating that replaces
+    /// another for the year, an initiative on record (or on an earlier line), not recorded
+    /// twice.
+    async fn known_facts(
+        &self,
+        conn: &impl ReadFacts,
+        layout: &import::Layout,
+        planned: &mut [Planned],
+    ) -> Result<Vec<Finding>, OpsError> {
+        let known: Vec<Nominee> = planned
+            .iter()
+            .filter(|p| p.row.rating.is_some() || p.row.initiative.is_some())
+            .filter_map(|p| match p.who {
+                Who::Known(n) => Some(n),
+                Who::New(..) => None,
+            })
+            .collect();
+        let mut ratings = HashMap::new();
+        let mut initiatives = std::collections::HashSet::new();
+        for chunk in known.chunks(500) {
+            for (nominee, fact) in conn.ratings_of_many(chunk).await? {
+                ratings.insert((nominee, fact.year), fact.rating);
+            }
+            for r in conn.recognitions_of_many(chunk).await? {
+                initiatives.insert((Who::Known(r.nominee), r.year, import::fold(&r.title)));
+            }
+        }
+        let mut findings = Vec::new();
+        for p in planned.iter_mut() {
+            let at = |column, problem| Finding::cell(layout, p.row.line, column, problem);
+            if let (Who::Known(nominee), Some(to)) = (p.who, p.row.rating)
+                && let Some(&from) = ratings.get(&(nominee, p.row.year))
+                && from != to
+            {
+                let year = p.row.year;
+                findings.push(at(
+                    Column::Rating,
+                    Problem::RatingChanged { year, from, to },
+                ));
+            }
+            if let Some(initiative) = &p.row.initiative {
+                let key = (p.who, p.row.year, import::fold(&initiative.title));
+                if !initiatives.insert(key) {
+                    p.new_initiative = false;
+                    findings.push(at(Column::Initiative, Problem::InitiativeKnown));
+                }
+            }
+        }
+        Ok(findings)
     }
 
     /// Writes planned rows: new people, their facts, the nominations, their proposals.
@@ -641,7 +706,7 @@ impl Ops {
             ))
             .await?;
         }
-        if let Some(initiative) = &row.initiative {
+        if let Some(initiative) = row.initiative.as_ref().filter(|_| p.new_initiative) {
             let record = RecognitionRecord {
                 id: edge::new_id(),
                 nominee,
