@@ -103,8 +103,17 @@ impl Ops {
         input: ImportNominations,
         now: OffsetDateTime,
     ) -> Result<ImportReport, OpsError> {
+        let ImportNominations {
+            file,
+            proposing_unit,
+            movement,
+            commit,
+        } = input;
+        // The proposing unit is checked first: who may not propose for it learns nothing of
+        // the file, and costs no reading.
+        let proposing = self.store.require_unit(proposing_unit).await?;
+        actor.authorize(Action::DraftNomination, &proposing.path)?;
         // Reading and judging a big file is CPU work: off the async workers.
-        let file = input.file.clone();
         let mut sheet = crate::auth::blocking(move || read(&file)).await?;
         let report = |sheet: Sheet| ImportReport {
             lines: sheet.lines,
@@ -114,15 +123,11 @@ impl Ops {
             proposals: Vec::new(),
             people_created: 0,
         };
-        // The proposing unit is checked first: who may not propose for it learns nothing of
-        // the file.
-        let proposing = self.store.require_unit(input.proposing_unit).await?;
-        actor.authorize(Action::DraftNomination, &proposing.path)?;
         // The lines that read cleanly are resolved too, so that one dry run names every
         // problem; a file whose columns cannot be read has no such lines.
-        if !input.commit || sheet.has_errors() {
+        if !commit || sheet.has_errors() {
             let (_, findings) = self
-                .plan(&self.store, actor, &sheet, &proposing, input.movement, now)
+                .plan(&self.store, actor, &sheet, &proposing, movement, now)
                 .await?;
             sheet.findings.extend(findings);
             sort(&mut sheet.findings);
@@ -131,7 +136,7 @@ impl Ops {
         in_tx!(self, |tx| {
             let mut sheet = sheet.clone();
             let (planned, findings) = self
-                .plan(tx, actor, &sheet, &proposing, input.movement, now)
+                .plan(tx, actor, &sheet, &proposing, movement, now)
                 .await?;
             sheet.findings.extend(findings);
             sort(&mut sheet.findings);
@@ -139,7 +144,7 @@ impl Ops {
                 return Ok(report(sheet));
             }
             let written = self
-                .write_import(tx, actor, &proposing, planned, input.movement, now)
+                .write_import(tx, actor, &proposing, planned, movement, now)
                 .await?;
             Ok(ImportReport {
                 committed: true,
