@@ -8,6 +8,7 @@ use laurel_tests::*;
 use reqwest::StatusCode;
 
 use crate::console::{Browser, between, option, text};
+use crate::import::stored;
 
 /// The template's headings.
 const HEADINGS: &str = "STT,Họ và tên / Tên tập thể,Cá nhân / tập thể,Đơn vị,Chức vụ,Cấp bậc,Ngày tuyển dụng,Hình thức khen thưởng,Cấp khen thưởng,Năm,Thành tích,Xếp loại,Sáng kiến,Phạm vi sáng kiến,Cơ quan công nhận sáng kiến";
@@ -19,14 +20,6 @@ fn csv(lines: &[String]) -> Vec<u8> {
         text += "\n";
     }
     text.into_bytes()
-}
-
-async fn stored(server: &TestServer) -> Vec<(String, String)> {
-    let mut rows = laurel_store::testing::dump_rows(server.store())
-        .await
-        .unwrap();
-    rows.retain(|(table, _)| table != "outbox");
-    rows
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -100,7 +100,7 @@ async fn import(
 
 /// Every stored row but the outbox's (whose delivery flags the dispatcher moves in the
 /// background).
-async fn stored(server: &TestServer) -> Vec<(String, String)> {
+pub(crate) async fn stored(server: &TestServer) -> Vec<(String, String)> {
     let mut rows = laurel_store::testing::dump_rows(server.store())
         .await
         .unwrap();

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::gql;
 use crate::labels;
-use crate::web::{App, Chrome, Lang, page};
+use crate::web::{App, Chrome, Lang, dd_mm_yyyy, page};
 
 #[derive(Debug, Deserialize)]
 struct IdOnly {
@@ -207,15 +207,6 @@ fn name(lang: Lang, vi: &'static str, en: &'static str) -> String {
     lang.t(vi, en).to_owned()
 }
 
-/// A date from the API (`yyyy-mm-dd`) as people read it (`dd/mm/yyyy`).
-fn day(iso: &str) -> String {
-    let parts: Vec<&str> = iso.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => iso.to_owned(),
-    }
-}
-
 #[handler]
 pub async fn person(
     jar: &CookieJar,
@@ -303,7 +294,11 @@ pub async fn person(
     page(&PersonPage {
         unit: p.unit.name,
         position: p.position.unwrap_or_default(),
-        recruited_on: p.recruited_on.as_deref().map(day).unwrap_or_default(),
+        recruited_on: p
+            .recruited_on
+            .as_deref()
+            .map(dd_mm_yyyy)
+            .unwrap_or_default(),
         ratings: facts
             .ratings
             .iter()
@@ -325,10 +320,10 @@ pub async fn person(
             .disciplines
             .iter()
             .map(|d| {
-                let until = d.to.as_deref().map(day).unwrap_or_default();
+                let until = d.to.as_deref().map(dd_mm_yyyy).unwrap_or_default();
                 (
                     level(&d.level),
-                    format!("{} – {until}", day(&d.from)),
+                    format!("{} – {until}", dd_mm_yyyy(&d.from)),
                     d.reference.clone().unwrap_or_default(),
                 )
             })
@@ -351,7 +346,7 @@ pub async fn person(
                 (
                     block(&b.kind),
                     b.reason.clone(),
-                    day(&b.from),
+                    dd_mm_yyyy(&b.from),
                     b.resolved_on.is_some(),
                 )
             })
