@@ -448,7 +448,7 @@ pub struct Rulesets {
 }
 
 /// The ruleset files compiled into the binary: (name, text).
-pub const EMBEDDED_RULESETS: [(&str, &str); 2] = [
+pub const EMBEDDED_RULESETS: [(&str, &str); 3] = [
     (
         "rulesets/nd98-2023.toml",
         include_str!("../../rulesets/nd98-2023.toml"),
@@ -456,6 +456,10 @@ pub const EMBEDDED_RULESETS: [(&str, &str); 2] = [
     (
         "rulesets/nd152-2025.toml",
         include_str!("../../rulesets/nd152-2025.toml"),
+    ),
+    (
+        "rulesets/nd91-2017.toml",
+        include_str!("../../rulesets/nd91-2017.toml"),
     ),
 ];
 

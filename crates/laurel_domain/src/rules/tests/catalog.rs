@@ -17,10 +17,10 @@ fn the_whole_catalog_reads_as_text() {
 }
 
 #[test]
-fn both_regimes_load_oldest_first_with_every_award() {
+fn every_regime_loads_oldest_first_with_every_award() {
     let r = rulesets();
     let ids: Vec<&str> = r.all().iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["ND98_2023", "ND152_2025"]);
+    assert_eq!(ids, ["ND91_2017", "ND98_2023", "ND152_2025"]);
     for ruleset in r.all() {
         for award in AwardKind::ALL {
             assert_eq!(ruleset.award(award).award, award);
@@ -39,7 +39,10 @@ fn award_kinds_index_their_rule() {
 #[test]
 fn a_nomination_is_judged_by_the_ruleset_in_force_on_31_december() {
     let r = rulesets();
-    assert!(r.for_period(2023).is_none());
+    assert!(r.for_period(2016).is_none());
+    assert_eq!(r.for_period(2017).map(|r| r.id.as_str()), Some("ND91_2017"));
+    assert_eq!(r.for_period(2022).map(|r| r.id.as_str()), Some("ND91_2017"));
+    assert_eq!(r.for_period(2023).map(|r| r.id.as_str()), Some("ND91_2017"));
     assert_eq!(r.for_period(2024).map(|r| r.id.as_str()), Some("ND98_2023"));
     assert_eq!(
         r.for_period(2025).map(|r| r.id.as_str()),
@@ -50,7 +53,11 @@ fn a_nomination_is_judged_by_the_ruleset_in_force_on_31_december() {
         Some("ND152_2025")
     );
     assert!(r.for_period(i32::MAX).is_none() || r.for_period(i32::MAX).is_some());
-    assert!(r.in_force_on(date(2023, 12, 31)).is_none());
+    assert!(r.in_force_on(date(2017, 7, 30)).is_none());
+    assert_eq!(
+        r.in_force_on(date(2023, 12, 31)).map(|r| r.id.as_str()),
+        Some("ND91_2017")
+    );
     assert_eq!(
         r.in_force_on(date(2024, 1, 1)).map(|r| r.id.as_str()),
         Some("ND98_2023")
@@ -67,13 +74,16 @@ fn a_nomination_is_judged_by_the_ruleset_in_force_on_31_december() {
         r.get("ND152_2025").map(|r| r.effective_from),
         Some(date(2025, 7, 1))
     );
-    assert!(r.get("ND91_2017").is_none());
+    assert!(r.get("ND65_2014").is_none());
 }
 
 #[test]
 fn the_base_salary_is_the_step_in_force_on_the_date() {
     let r = rulesets();
-    assert_eq!(r.base_salary_on(date(2023, 6, 30)), None);
+    assert_eq!(r.base_salary_on(date(2017, 6, 30)), None);
+    assert_eq!(r.base_salary_on(date(2017, 7, 1)), Some(1_300_000));
+    assert_eq!(r.base_salary_on(date(2022, 12, 31)), Some(1_490_000));
+    assert_eq!(r.base_salary_on(date(2023, 6, 30)), Some(1_490_000));
     assert_eq!(r.base_salary_on(date(2023, 7, 1)), Some(1_800_000));
     assert_eq!(r.base_salary_on(date(2024, 6, 30)), Some(1_800_000));
     assert_eq!(r.base_salary_on(date(2024, 7, 1)), Some(2_340_000));
@@ -83,7 +93,7 @@ fn the_base_salary_is_the_step_in_force_on_the_date() {
 #[test]
 fn both_regimes_use_the_same_criterion_ids_so_attestations_carry_over() {
     let r = rulesets();
-    let (old, new) = (&r.all()[0], &r.all()[1]);
+    let (old, new) = (&r.all()[1], &r.all()[2]);
     for award in AwardKind::ALL {
         let ids = |rs: &crate::rules::Ruleset| -> Vec<String> {
             rs.award(award)
@@ -96,10 +106,66 @@ fn both_regimes_use_the_same_criterion_ids_so_attestations_carry_over() {
     }
 }
 
+/// The old regime (Law 2003/2013, Decree 91/2017) differs from the 2022 Law where the brief
+/// confirms the old text [C-old], and is otherwise the 2022 Law's criteria, tagged unconfirmed.
+#[test]
+fn the_old_regime_differs_where_the_2022_law_changed_it() {
+    let r = rulesets();
+    let (old, new) = (&r.all()[0], &r.all()[1]);
+    assert_eq!(
+        (old.id.as_str(), new.id.as_str()),
+        ("ND91_2017", "ND98_2023")
+    );
+    for award in AwardKind::ALL {
+        let ids = |rs: &crate::rules::Ruleset| -> Vec<String> {
+            rs.award(award)
+                .criteria_summary()
+                .into_iter()
+                .map(|c| c.id)
+                .filter(|id| id != "art23.achievement.htxsnv")
+                .collect()
+        };
+        assert_eq!(ids(old), ids(new), "{award}");
+    }
+    // Before 2024, CSTĐ cơ sở needed an initiative: an excellent rating alone was not enough.
+    let cstd = |rs: &crate::rules::Ruleset| -> Vec<String> {
+        rs.award(AwardKind::CstdCoSo)
+            .criteria_summary()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert!(!cstd(old).contains(&"art23.achievement.htxsnv".to_string()));
+    assert!(cstd(new).contains(&"art23.achievement.htxsnv".to_string()));
+    let coef = |rs: &crate::rules::Ruleset, a| rs.award(a).coefficient.thousandths;
+    for (award, old_value) in [
+        (AwardKind::BangKhenThuTuong, 3500),
+        (AwardKind::BangKhenBoTinh, 1000),
+        (AwardKind::GiayKhen, 300),
+    ] {
+        assert_eq!(coef(old, award), old_value, "{award}");
+        assert_eq!(
+            old.award(award).coefficient.confidence,
+            Confidence::ConfirmedOld
+        );
+    }
+    assert_eq!(coef(old, AwardKind::CoThiDuaChinhPhu), 24500);
+    assert_eq!(coef(new, AwardKind::CoThiDuaChinhPhu), 12000);
+    // Nothing in the old file claims to quote the old Law: only U and C_OLD.
+    for award in old.awards() {
+        assert_ne!(
+            award.coefficient.confidence,
+            Confidence::Confirmed,
+            "{}",
+            award.award
+        );
+    }
+}
+
 #[test]
 fn the_regimes_differ_where_the_law_changed() {
     let r = rulesets();
-    let (old, new) = (&r.all()[0], &r.all()[1]);
+    let (old, new) = (&r.all()[1], &r.all()[2]);
     let coef = |rs: &crate::rules::Ruleset, a| rs.award(a).coefficient.thousandths;
     assert_eq!(coef(old, AwardKind::BangKhenBoTinh), 1000);
     assert_eq!(coef(new, AwardKind::BangKhenBoTinh), 1500);
@@ -198,7 +264,7 @@ fn with_edit(old: &str, new: &str) -> Result<Rulesets, RulesetError> {
     assert!(text.contains(old), "test edit does not apply: {old}");
     let edited = text.replacen(old, new, 1);
     Rulesets::parse(
-        &[(name, &edited), EMBEDDED_RULESETS[1]],
+        &[(name, &edited), EMBEDDED_RULESETS[1], EMBEDDED_RULESETS[2]],
         EMBEDDED_BASE_SALARY,
     )
 }
@@ -447,6 +513,17 @@ fn rulesets_given_in_any_order_are_sorted_by_date() {
     )
     .unwrap();
     assert_eq!(r.all()[0].id, "ND98_2023");
+    let r = Rulesets::parse(
+        &[
+            EMBEDDED_RULESETS[1],
+            EMBEDDED_RULESETS[2],
+            EMBEDDED_RULESETS[0],
+        ],
+        EMBEDDED_BASE_SALARY,
+    )
+    .unwrap();
+    let ids: Vec<&str> = r.all().iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["ND91_2017", "ND98_2023", "ND152_2025"]);
 }
 
 #[test]

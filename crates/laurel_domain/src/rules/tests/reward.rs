@@ -19,6 +19,15 @@ fn amount(award: AwardKind, kind: RecipientKind, y: i32, m: u8, d: u8) -> (i64, 
 fn cash_follows_the_ruleset_and_salary_on_the_decision_date() {
     // (award, kind, decision date, amount, ruleset) — Decree 98/2023 Art 54, Decree 152/2025 Art 50-54.
     let table = [
+        // Decree 91/2017 [C-old] on Decree 38/2019's 1,490,000: 1.0 ×, and 0.3 × rounded up.
+        (
+            BangKhenBoTinh,
+            Individual,
+            (2023, 3, 14),
+            1_490_000,
+            "ND91_2017",
+        ),
+        (GiayKhen, Individual, (2023, 3, 14), 450_000, "ND91_2017"), // 447,000 → 450,000
         (GiayKhen, Individual, (2025, 1, 15), 710_000, "ND98_2023"), // 0.3 × 2,340,000 = 702,000 → 710,000
         (
             LaoDongTienTien,
@@ -137,14 +146,14 @@ fn the_reward_json_has_the_contract_keys() {
 
 #[test]
 fn no_amount_before_the_first_regime_or_for_a_recipient_not_accepted() {
-    let err = reward(rulesets(), GiayKhen, Individual, date(2023, 12, 31)).unwrap_err();
+    let err = reward(rulesets(), GiayKhen, Individual, date(2017, 7, 30)).unwrap_err();
     assert_eq!(
         err,
         RewardError::NoRuleset {
-            date: date(2023, 12, 31)
+            date: date(2017, 7, 30)
         }
     );
-    assert!(err.message_vi().contains("2023-12-31"));
+    assert!(err.message_vi().contains("2017-07-30"));
     let err = reward(rulesets(), LaoDongTienTien, Household, date(2025, 1, 15)).unwrap_err();
     assert_eq!(
         err,
