@@ -5,8 +5,9 @@
 //! missing biên bản and its resubmission, one rejection, one withdrawal; then one annulment under
 //! Law 06/2022 Art 93.2 b.
 //!
-//! The ceremony rewarded 2022; the replay uses period 2024, the first year Laurel's rulesets
-//! (Decree 98/2023) cover.
+//! The ceremony rewarded 2022; this replay uses period 2024, so that it runs under the current
+//! regime (Decree 98/2023). `laurel seed --demo` replays the same ceremony for 2022, under the old
+//! one (Decree 91/2017; see tests/it/demo.rs).
 
 use laurel_tests::{PDF, TestServer, q};
 use serde_json::{Value, json};

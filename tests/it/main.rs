@@ -16,6 +16,7 @@ mod console_settings;
 mod council;
 mod credentials;
 mod decision_pdf;
+mod demo;
 mod gia_lai;
 mod idempotency;
 mod import;

@@ -73,6 +73,47 @@ impl TestServer {
     pub async fn start_with(configure: impl FnOnce(&mut ServeConfig)) -> TestServer {
         let db = TestDatabase::empty().await.unwrap();
         let documents_dir = tempfile::tempdir().unwrap();
+        TestServer::start_on(db, documents_dir, None, configure).await
+    }
+
+    /// Runs `laurel seed --demo` on a fresh database, then starts a server on it. Returns the
+    /// server and what the command printed.
+    pub async fn start_demo() -> (TestServer, String) {
+        let db = TestDatabase::empty().await.unwrap();
+        let documents_dir = tempfile::tempdir().unwrap();
+        let documents = documents_dir.path().to_str().unwrap().to_owned();
+        let key_secret = format!("{documents}/key-secret");
+        let (said, result) = laurel(&[
+            "laurel",
+            "seed",
+            "--demo",
+            "--database-url",
+            &db.url,
+            "--documents-dir",
+            &documents,
+            "--key-secret-file",
+            &key_secret,
+        ])
+        .await;
+        result.unwrap();
+        let admin_password = said
+            .lines()
+            .find_map(|l| l.split("one-time password: ").nth(1))
+            .unwrap()
+            .trim()
+            .to_owned();
+        let server = TestServer::start_on(db, documents_dir, Some(admin_password), |_| {}).await;
+        (server, said)
+    }
+
+    /// Starts a server on `db`; `admin_password` is the administrator's one-time password when
+    /// the database has one already (otherwise the server makes the administrator).
+    async fn start_on(
+        db: TestDatabase,
+        documents_dir: tempfile::TempDir,
+        admin_password: Option<String>,
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> TestServer {
         let documents = documents_dir.path().to_path_buf();
         let ahead = Arc::new(AtomicI64::new(0));
         let mut config = ServeConfig::new(&db.url, "127.0.0.1:0".parse().unwrap());
@@ -83,7 +124,8 @@ impl TestServer {
         config.session_ttl = time::Duration::days(3650);
         configure(&mut config);
         let running = laurel::start(config).await.unwrap();
-        let admin_password = running.bootstrap.as_ref().unwrap().password.clone();
+        let admin_password =
+            admin_password.unwrap_or_else(|| running.bootstrap.as_ref().unwrap().password.clone());
         TestServer {
             base: format!("http://{}", running.addr),
             admin_password,

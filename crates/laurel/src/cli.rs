@@ -233,6 +233,29 @@ pub enum Command {
         #[arg(long)]
         commit: bool,
     },
+    /// Fill an empty database with a demo that replays the five seed ceremonies (Gia Lai 2022,
+    /// the province of 2020, Cửa Lò and Kiên Giang 2013–2023, Sơn Tây 2015–2020): units,
+    /// people, movements, nominations through every stage, signed decisions and certificates,
+    /// each on its historic dates. Prints one login per role. Refuses a database that has
+    /// accounts already.
+    Seed {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The demo data set (the only one there is; required, so that nobody seeds by accident).
+        #[arg(long, required = true)]
+        demo: bool,
+        /// Where the secret sealing the issuers' signing keys is (as `laurel serve`; by default
+        /// beside the SQLite file, made if missing).
+        #[arg(long, env = "LAUREL_KEY_SECRET_FILE")]
+        key_secret_file: Option<PathBuf>,
+        /// The address certificates' QR codes point to (as `laurel serve`).
+        #[arg(long, env = "LAUREL_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Where the dossiers' documents go (as `laurel serve`; by default beside the SQLite
+        /// file).
+        #[arg(long, env = "LAUREL_DOCUMENTS_DIR")]
+        documents_dir: Option<PathBuf>,
+    },
     /// Check a nominee against an award's criteria, offline, from a JSON case file
     /// (format: docs/rules.md). Prints the verdict and one line per criterion, as JSON.
     Eligibility {
@@ -530,6 +553,22 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             )
             .await
         }
+        Command::Seed {
+            db,
+            demo: _,
+            key_secret_file,
+            public_url,
+            documents_dir,
+        } => {
+            seed(
+                out,
+                &db.database_url,
+                key_secret_file,
+                public_url,
+                documents_dir,
+            )
+            .await
+        }
         Command::Report {
             db,
             movement,
@@ -635,6 +674,63 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// `laurel seed --demo`: the seed ceremonies, replayed into an empty database.
+async fn seed(
+    out: &mut (dyn Write + Send),
+    database_url: &str,
+    key_secret_file: Option<PathBuf>,
+    public_url: Option<String>,
+    documents_dir: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let url = crate::database_url(database_url);
+    let store = connect_migrated(&url).await?;
+    let key_secret_file = key_secret_file.unwrap_or_else(|| crate::default_key_secret_file(&url));
+    let key_secret = laurel_gateway::keys::KeySecret::load_or_create(&key_secret_file)
+        .context("reading the key secret that seals signing keys")?;
+    let public_url = public_url.unwrap_or_else(|| format!("http://{DEFAULT_LISTEN}"));
+    let documents_dir = documents_dir.unwrap_or_else(|| crate::default_documents_dir(&url));
+    let ops = crate::tool_ops(store, key_secret, public_url, documents_dir)?;
+    let seeded = crate::demo::seed(&ops).await?;
+    writeln!(
+        out,
+        "Đã nạp dữ liệu minh họa / demo loaded: {} đề nghị / nominations, {} quyết định / \
+         decisions, {} bằng, giấy khen / certificates.",
+        seeded.nominations, seeded.decisions, seeded.certificates
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Quản trị / administrator: {}  mật khẩu dùng một lần / one-time password: {}",
+        seeded.admin.username, seeded.admin.password
+    )?;
+    writeln!(
+        out,
+        "Mọi tài khoản minh họa khác dùng mật khẩu / every other demo account's password: {}",
+        seeded.password
+    )?;
+    writeln!(
+        out,
+        "Tài khoản nên thử, mỗi vai trò một tài khoản trở lên / accounts to try, every role:"
+    )?;
+    for (username, what) in crate::demo::FEATURED {
+        if let Some(login) = seeded.logins.iter().find(|l| l.username == username) {
+            writeln!(out, "  {:<14} {:<18} {what}", login.username, login.role)?;
+        }
+    }
+    writeln!(
+        out,
+        "({} tài khoản; xem tất cả ở trang Quản trị / {} accounts in all: see the console's \
+         Administration page)",
+        seeded.logins.len(),
+        seeded.logins.len()
+    )?;
+    writeln!(
+        out,
+        "Tiếp theo / next: laurel serve --database-url {database_url}, rồi mở / then open http://{DEFAULT_LISTEN}/"
+    )?;
+    Ok(())
 }
 
 /// `laurel import`: checks (and with `commit`, imports) a spreadsheet of nominations.

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod demo;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -155,6 +156,32 @@ pub fn default_documents_dir(database_url: &str) -> PathBuf {
 /// database; otherwise the tool holds a random one in memory and writes no file: it is not
 /// for operations that create or use issuers' signing keys.
 pub fn offline_ops(database_url: &str, store: Store) -> anyhow::Result<Ops> {
+    let secret_file = default_key_secret_file(database_url);
+    let key_secret = if secret_file.exists() {
+        laurel_gateway::keys::KeySecret::load_or_create(&secret_file)
+            .context("reading the key secret that seals signing keys")?
+    } else {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        laurel_gateway::keys::KeySecret::from_bytes(bytes)
+    };
+    tool_ops(
+        store,
+        key_secret,
+        format!("http://{DEFAULT_LISTEN}"),
+        default_documents_dir(database_url),
+    )
+}
+
+/// The operations over `store` for a tool that runs without a server, with the key secret and
+/// public address it is given (`laurel seed`, which issues certificates and so makes signing
+/// keys), and otherwise what `laurel serve` uses on the same database by default.
+pub fn tool_ops(
+    store: Store,
+    key_secret: laurel_gateway::keys::KeySecret,
+    public_url: String,
+    documents_dir: PathBuf,
+) -> anyhow::Result<Ops> {
     let renderer = Arc::new(Renderer::new().context("loading the certificate template and fonts")?);
     let rulesets = Arc::new(
         Rulesets::embedded()
@@ -168,19 +195,10 @@ pub fn offline_ops(database_url: &str, store: Store) -> anyhow::Result<Ops> {
         WorkingCalendar::embedded()
             .map_err(|e| anyhow::anyhow!("the embedded calendar is invalid: {e}"))?,
     );
-    let secret_file = default_key_secret_file(database_url);
-    let key_secret = if secret_file.exists() {
-        laurel_gateway::keys::KeySecret::load_or_create(&secret_file)
-            .context("reading the key secret that seals signing keys")?
-    } else {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-        laurel_gateway::keys::KeySecret::from_bytes(bytes)
-    };
     let settings = Settings {
         session_ttl: time::Duration::hours(12),
-        public_url: format!("http://{DEFAULT_LISTEN}"),
-        documents_dir: default_documents_dir(database_url),
+        public_url,
+        documents_dir,
         max_document_bytes: laurel_gateway::ops::DEFAULT_MAX_DOCUMENT_BYTES,
         key_secret,
     };

@@ -1,0 +1,197 @@
+//! `laurel seed --demo`: the seed articles' ceremonies replayed into an empty database. The
+//! reports Laurel computes from it say what the articles say, sentence for sentence where an
+//! article gives numbers (`../shared/seeds/`):
+//! - 004 (Gia Lai, 2022): "Bằng khen của Bộ Công an cho 10 tập thể; Giấy khen của Giám đốc Công an
+//!   tỉnh cho 18 tập thể, cá nhân";
+//! - 002 (the province, 2020): "Bộ Công an đã tặng Bằng khen cho 9 tập thể; UBND tỉnh tặng Cờ đơn
+//!   vị dẫn đầu phong trào thi đua toàn dân bảo vệ ANTQ cho 2 tập thể, tặng Bằng khen cho 8 tập
+//!   thể, 12 cá nhân".
+
+use laurel_tests::{TestServer, q};
+use serde_json::{Value, json};
+
+use crate::console::Browser;
+
+async fn unit_ids(server: &TestServer, token: &str) -> std::collections::HashMap<String, String> {
+    let data = server
+        .ok(Some(token), "{ units { id code } }", json!({}))
+        .await;
+    data["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["code"].as_str().unwrap().to_owned(),
+                u["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn issuer_report(server: &TestServer, token: &str, issuer: &str, year: i32) -> Value {
+    let units = unit_ids(server, token).await;
+    server
+        .ok(
+            Some(token),
+            q!("award_report"),
+            json!({ "issuerUnitId": units[issuer], "year": year }),
+        )
+        .await["awardReport"]
+        .clone()
+}
+
+fn states(report: &Value) -> Vec<(String, i64)> {
+    report["byState"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["state"].as_str().unwrap().to_owned(),
+                s["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_replays_the_seed_ceremonies_and_its_reports_say_what_the_articles_say() {
+    let (server, said) = TestServer::start_demo().await;
+    assert!(
+        said.contains(
+            "88 đề nghị / nominations, 8 quyết định / decisions, 84 bằng, giấy khen / certificates"
+        ),
+        "{said}"
+    );
+    for (login, role) in [
+        ("vanthu.cp", "CLERK"),
+        ("truong.cp", "UNIT_HEAD"),
+        ("tdkt.cagl", "CLERK"),
+        ("thuky.cagl", "COUNCIL_SECRETARY"),
+        ("pgd.son", "SIGNER"),
+    ] {
+        assert!(
+            said.lines()
+                .any(|l| l.trim_start().starts_with(login) && l.contains(role)),
+            "{login}: {said}"
+        );
+    }
+    let password = said
+        .lines()
+        .find_map(|l| l.split("every other demo account's password: ").nth(1))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let gia_lai = server.login("tdkt.cagl", &password).await;
+    let ministry = server.login("tdkt.bca", &password).await;
+    let province = server.login("tdkt.ubnd-nd", &password).await;
+
+    // Article 004: Gia Lai, 2022.
+    let report = issuer_report(&server, &ministry, "BCA", 2022).await;
+    assert_eq!(
+        report["sentences"],
+        json!(["Bộ trưởng Bộ Công an tặng Bằng khen cho 10 tập thể."])
+    );
+    let report = issuer_report(&server, &gia_lai, "CAGL", 2022).await;
+    assert_eq!(
+        report["sentences"],
+        json!(["Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 10 tập thể, 8 cá nhân."])
+    );
+    assert_eq!(report["totalRecipients"], 18, "{report}");
+    // 0.3 × 1,490,000 (Decree 91/2017 on Decree 38/2019's base salary), 2 × for collectives,
+    // each rounded up to 10,000 VND: 10 × 900,000 + 8 × 450,000.
+    assert_eq!(report["totalCashVnd"], 12_600_000, "{report}");
+    // The movement's report has both, and says what did not make it.
+    let movements = server.ok(Some(&gia_lai), q!("movements"), json!({})).await;
+    let movement = movements["movements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "Toàn dân bảo vệ an ninh Tổ quốc năm 2022")
+        .unwrap()
+        .clone();
+    assert_eq!(movement["launchedBy"]["code"], "CAGL");
+    let report = server
+        .ok(
+            Some(&gia_lai),
+            q!("movement_report"),
+            json!({ "movementId": movement["id"] }),
+        )
+        .await["movementReport"]
+        .clone();
+    assert_eq!(
+        report["sentences"],
+        json!([
+            "Bộ trưởng Bộ Công an tặng Bằng khen cho 10 tập thể.",
+            "Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 10 tập thể, 8 cá nhân."
+        ])
+    );
+    assert_eq!(
+        states(&report),
+        [("REJECTED".to_owned(), 1), ("WITHDRAWN".to_owned(), 1)]
+    );
+
+    // Article 002: the province, 2020.
+    let report = issuer_report(&server, &ministry, "BCA", 2020).await;
+    assert_eq!(
+        report["sentences"],
+        json!(["Bộ trưởng Bộ Công an tặng Bằng khen cho 9 tập thể."])
+    );
+    let report = issuer_report(&server, &province, "UBND-ND", 2020).await;
+    assert_eq!(
+        report["sentences"],
+        json!([
+            "Chủ tịch Ủy ban nhân dân tỉnh Nam Định tặng Cờ thi đua cho 2 tập thể; Bằng khen cho 8 tập thể, 12 cá nhân."
+        ])
+    );
+
+    // What is still under way: a nomination returned to a ward of Cửa Lò, one before the
+    // council of Công an tỉnh Kiên Giang.
+    let ward_head = server.login("truong.cl-nha", &password).await;
+    let queue = server
+        .ok(Some(&ward_head), q!("work_queue"), json!({ "first": 10 }))
+        .await;
+    assert_eq!(queue["workQueue"]["nodes"].as_array().unwrap().len(), 1);
+    assert_eq!(queue["workQueue"]["nodes"][0]["state"], "RETURNED");
+    let secretary = server.login("thuky.cakg", &password).await;
+    let queue = server
+        .ok(Some(&secretary), q!("work_queue"), json!({ "first": 10 }))
+        .await;
+    let nodes = queue["workQueue"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 1, "{queue}");
+    assert_eq!(nodes[0]["stage"]["kind"], "COUNCIL");
+
+    // A new user reads the 2022 Gia Lai report in the console, in Vietnamese.
+    let units = unit_ids(&server, &gia_lai).await;
+    let mut browser = Browser::login(&server.base, "tdkt.cagl", &password).await;
+    let page = browser
+        .get(&format!("/reports?issuer={}&year=2022", units["CAGL"]))
+        .await;
+    assert!(
+        page.body
+            .contains("Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 10 tập thể, 8 cá nhân."),
+        "{}",
+        page.body
+    );
+
+    // Every step was audited, and the history of each nomination folds back from its events.
+    laurel_tests::check_history(server.database_url()).await;
+    // The demo fills an empty database only.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let key_secret = elsewhere.path().join("key-secret");
+    let (_, again) = laurel_tests::laurel(&[
+        "laurel",
+        "seed",
+        "--demo",
+        "--database-url",
+        server.database_url(),
+        "--documents-dir",
+        elsewhere.path().to_str().unwrap(),
+        "--key-secret-file",
+        key_secret.to_str().unwrap(),
+    ])
+    .await;
+    assert!(again.unwrap_err().contains("not empty"));
+    server.stop().await;
+}
