@@ -60,7 +60,7 @@ async fn the_demo_replays_the_seed_ceremonies_and_its_reports_say_what_the_artic
     let (server, said) = TestServer::start_demo().await;
     assert!(
         said.contains(
-            "88 đề nghị / nominations, 8 quyết định / decisions, 84 bằng, giấy khen / certificates"
+            "88 đề nghị / nominations, 8 quyết định / decisions, 84 bằng, giấy khen, cờ / certificates"
         ),
         "{said}"
     );
@@ -99,8 +99,9 @@ async fn the_demo_replays_the_seed_ceremonies_and_its_reports_say_what_the_artic
         json!(["Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 10 tập thể, 8 cá nhân."])
     );
     assert_eq!(report["totalRecipients"], 18, "{report}");
-    // 0.3 × 1,490,000 (Decree 91/2017 on Decree 38/2019's base salary), 2 × for collectives,
-    // each rounded up to 10,000 VND: 10 × 900,000 + 8 × 450,000.
+    // 0.3 × 1,490,000 (Decree 91/2017 [C-old] on Decree 38/2019's base salary), 2 × for
+    // collectives, each rounded up to 10,000 VND as Laurel rounds every amount: 10 × 900,000 +
+    // 8 × 450,000.
     assert_eq!(report["totalCashVnd"], 12_600_000, "{report}");
     // The movement's report has both, and says what did not make it.
     let movements = server.ok(Some(&gia_lai), q!("movements"), json!({})).await;
@@ -131,6 +132,72 @@ async fn the_demo_replays_the_seed_ceremonies_and_its_reports_say_what_the_artic
         states(&report),
         [("REJECTED".to_owned(), 1), ("WITHDRAWN".to_owned(), 1)]
     );
+
+    // The ministry's two decisions, on their historic days; Ia Dêr's return and resubmission
+    // are in its history; each certificate verifies with the keys the demo made.
+    let decisions = server
+        .ok(
+            Some(&ministry),
+            "{ decisions(first: 10) { edges { node { number signedOn signerName capacityLine \
+               nominations { nominee { ... on Unit { code } } \
+                 history { action } certificate { code } } } } } }",
+            json!({}),
+        )
+        .await;
+    let mut signed: Vec<(String, String, usize)> = decisions["decisions"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["number"].as_str().unwrap().to_owned(),
+                e["node"]["signedOn"].as_str().unwrap().to_owned(),
+                e["node"]["nominations"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    signed.sort();
+    // The ministry reads its own decisions and those of the provincial police below it.
+    assert_eq!(
+        signed,
+        [
+            ("1/QĐ-BCA".to_owned(), "2020-11-30".to_owned(), 9),
+            ("1/QĐ-BCA".to_owned(), "2023-02-20".to_owned(), 10),
+            ("1/QĐ-CAGL".to_owned(), "2023-03-01".to_owned(), 18),
+            ("1/QĐ-CAKG".to_owned(), "2023-05-22".to_owned(), 8),
+        ]
+    );
+    let gia_lai_decision = decisions["decisions"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["signedOn"] == "2023-02-20")
+        .unwrap()["node"]
+        .clone();
+    assert_eq!(gia_lai_decision["capacityLine"], "KT. BỘ TRƯỞNG");
+    let ia_der = gia_lai_decision["nominations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["nominee"]["code"] == "IG-ID")
+        .unwrap();
+    let story: Vec<&str> = ia_der["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        story.contains(&"NOMINATION_RETURNED") && story.contains(&"NOMINATION_RESUBMITTED"),
+        "{story:?}"
+    );
+    let code = ia_der["certificate"]["code"].as_str().unwrap();
+    let verified = server
+        .ok(None, q!("verify_certificate"), json!({ "code": code }))
+        .await["verifyCertificate"]
+        .clone();
+    assert_eq!(verified["status"], "VALID", "{verified}");
+    assert_eq!(verified["decisionNumber"], "1/QĐ-BCA");
 
     // Article 002: the province, 2020.
     let report = issuer_report(&server, &ministry, "BCA", 2020).await;

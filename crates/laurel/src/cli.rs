@@ -236,8 +236,8 @@ pub enum Command {
     /// Fill an empty database with a demo that replays the five seed ceremonies (Gia Lai 2022,
     /// the province of 2020, Cửa Lò and Kiên Giang 2013–2023, Sơn Tây 2015–2020): units,
     /// people, movements, nominations through every stage, signed decisions and certificates,
-    /// each on its historic dates. Prints one login per role. Refuses a database that has
-    /// accounts already.
+    /// each on its historic dates. Prints the logins to try (every role). Refuses a database
+    /// that has accounts already.
     Seed {
         #[command(flatten)]
         db: DatabaseArgs,
@@ -686,18 +686,48 @@ async fn seed(
 ) -> anyhow::Result<()> {
     let url = crate::database_url(database_url);
     let store = connect_migrated(&url).await?;
+    // Refuse before anything is written beside the database (the key secret, documents).
+    if laurel_store::Read::count_accounts(&store).await? > 0 {
+        anyhow::bail!(
+            "cơ sở dữ liệu {} đã có dữ liệu: chỉ nạp dữ liệu minh họa vào cơ sở dữ liệu trống / \
+             the database {} is not empty: the demo fills an empty one only",
+            redact(&url),
+            redact(&url)
+        );
+    }
+    // `laurel serve` must be told the same places to find the documents and the signing keys.
+    let mut again = vec![format!("--database-url {}", redact(database_url))];
+    if let Some(file) = &key_secret_file {
+        again.push(format!("--key-secret-file {}", file.display()));
+    }
+    if let Some(dir) = &documents_dir {
+        again.push(format!("--documents-dir {}", dir.display()));
+    }
+    if let Some(public) = &public_url {
+        again.push(format!("--public-url {public}"));
+    }
     let key_secret_file = key_secret_file.unwrap_or_else(|| crate::default_key_secret_file(&url));
     let key_secret = laurel_gateway::keys::KeySecret::load_or_create(&key_secret_file)
         .context("reading the key secret that seals signing keys")?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{DEFAULT_LISTEN}"));
     let documents_dir = documents_dir.unwrap_or_else(|| crate::default_documents_dir(&url));
     let ops = crate::tool_ops(store, key_secret, public_url, documents_dir)?;
-    let seeded = crate::demo::seed(&ops).await?;
+    let seeded = crate::demo::seed(&ops).await.context(
+        "the demo stopped half way: delete the database (and its .documents and .key-secret \
+         beside it) and run it again / nạp dữ liệu minh họa bị dừng giữa chừng: xóa cơ sở dữ \
+         liệu (cùng thư mục .documents và tệp .key-secret bên cạnh) rồi chạy lại",
+    )?;
     writeln!(
         out,
         "Đã nạp dữ liệu minh họa / demo loaded: {} đề nghị / nominations, {} quyết định / \
-         decisions, {} bằng, giấy khen / certificates.",
+         decisions, {} bằng, giấy khen, cờ / certificates.",
         seeded.nominations, seeded.decisions, seeded.certificates
+    )?;
+    writeln!(
+        out,
+        "Chỉ dùng để thử, không mở ra ngoài máy này: mọi tài khoản minh họa dùng chung một mật \
+         khẩu / for trying only, do not expose beyond this machine: the demo accounts share one \
+         password."
     )?;
     writeln!(out)?;
     writeln!(
@@ -710,10 +740,7 @@ async fn seed(
         "Mọi tài khoản minh họa khác dùng mật khẩu / every other demo account's password: {}",
         seeded.password
     )?;
-    writeln!(
-        out,
-        "Tài khoản nên thử, mỗi vai trò một tài khoản trở lên / accounts to try, every role:"
-    )?;
+    writeln!(out, "Tài khoản nên thử / accounts to try (Gia Lai, 2022):")?;
     for (username, what) in crate::demo::FEATURED {
         if let Some(login) = seeded.logins.iter().find(|l| l.username == username) {
             writeln!(out, "  {:<14} {:<18} {what}", login.username, login.role)?;
@@ -721,14 +748,15 @@ async fn seed(
     }
     writeln!(
         out,
-        "({} tài khoản; xem tất cả ở trang Quản trị / {} accounts in all: see the console's \
-         Administration page)",
+        "({} tài khoản cùng quản trị; xem tất cả ở trang Quản trị / {} accounts and the \
+         administrator: see the console's Administration page)",
         seeded.logins.len(),
         seeded.logins.len()
     )?;
     writeln!(
         out,
-        "Tiếp theo / next: laurel serve --database-url {database_url}, rồi mở / then open http://{DEFAULT_LISTEN}/"
+        "Tiếp theo / next: laurel serve {}, rồi mở / then open http://{DEFAULT_LISTEN}/",
+        again.join(" ")
     )?;
     Ok(())
 }

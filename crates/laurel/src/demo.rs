@@ -101,8 +101,8 @@ pub async fn seed(ops: &Ops) -> anyhow::Result<Seeded> {
         .map_err(words)?
     else {
         bail!(
-            "the database is not empty: the demo fills an empty one only / cơ sở dữ liệu đã có \
-             dữ liệu: chỉ nạp dữ liệu minh họa vào cơ sở dữ liệu trống"
+            "cơ sở dữ liệu đã có dữ liệu: chỉ nạp dữ liệu minh họa vào cơ sở dữ liệu trống / the \
+             database is not empty: the demo fills an empty one only"
         );
     };
     let admin_actor = actor(ops, &admin.username, start).await?;
@@ -136,7 +136,7 @@ pub async fn seed(ops: &Ops) -> anyhow::Result<Seeded> {
 
 fn words(e: laurel_gateway::error::OpsError) -> anyhow::Error {
     let (vi, en) = e.messages();
-    anyhow::anyhow!("{en} / {vi}")
+    anyhow::anyhow!("{vi} / {en}")
 }
 
 fn day(year: i32, month: u8, d: u8) -> anyhow::Result<Date> {
@@ -323,7 +323,9 @@ impl Demo<'_> {
             .await
             .map_err(words)?;
         let actor = actor(self.ops, username, now).await?;
-        self.actors.insert((role, unit_id), actor);
+        if self.actors.insert((role, unit_id), actor).is_some() {
+            bail!("the demo has two {} accounts at {unit}", role.code());
+        }
         self.logins.push(Login {
             username: username.into(),
             role: role.code(),
@@ -491,8 +493,15 @@ impl Demo<'_> {
         let route = Route::new(record.proposing_path.clone(), issuer)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let stage = wf.stage(n.progress().position.stage).kind;
-        Ok(laurel_domain::workflow::waiting_for(wf, n, &route)
-            .and_then(|(role, _, path)| path.unit().map(|unit| (role, unit, stage))))
+        match laurel_domain::workflow::waiting_for(wf, n, &route) {
+            None => Ok(None),
+            Some((role, _, path)) => {
+                let unit = path
+                    .unit()
+                    .with_context(|| format!("nomination {id} waits at no unit"))?;
+                Ok(Some((role, unit, stage)))
+            }
+        }
     }
 
     /// Runs one ceremony: drafts and proposals, the review stage by stage on working days, the
@@ -594,6 +603,8 @@ impl Demo<'_> {
         }
         // Then one stage a working day, each by whoever it waits for.
         let mut pending_resubmit: Vec<(NominationId, UnitId)> = Vec::new();
+        // What each twist, once played, leaves the nomination as.
+        let mut scripted: HashMap<NominationId, Option<NominationState>> = HashMap::new();
         for _ in 0..60 {
             today = next_workday(today);
             let now = at(today);
@@ -619,6 +630,7 @@ impl Demo<'_> {
                 let command = match (stage, twist.clone()) {
                     (_, Some(Twist::Withdraw(reason))) => {
                         *twist = None;
+                        scripted.insert(*id, Some(NominationState::Withdrawn));
                         let clerk = self.who(Role::Clerk, *unit)?.clone();
                         self.act(
                             &clerk,
@@ -634,6 +646,7 @@ impl Demo<'_> {
                     }
                     (StageKind::Receive, Some(Twist::ReturnAndResubmit(reason))) => {
                         *twist = None;
+                        scripted.insert(*id, None); // back on its way to SIGN
                         pending_resubmit.push((*id, *unit));
                         Command::Return {
                             reasons: vec![reason.into()],
@@ -642,6 +655,7 @@ impl Demo<'_> {
                     }
                     (StageKind::Receive, Some(Twist::ReturnAndWait(reason))) => {
                         *twist = None;
+                        scripted.insert(*id, Some(NominationState::Returned));
                         Command::Return {
                             reasons: vec![reason.into()],
                             missing: vec![DocumentKind::BaoCaoThanhTich],
@@ -649,6 +663,7 @@ impl Demo<'_> {
                     }
                     (StageKind::Appraise, Some(Twist::Reject(reason))) => {
                         *twist = None;
+                        scripted.insert(*id, Some(NominationState::Rejected));
                         Command::Reject {
                             reason: reason.into(),
                         }
@@ -696,16 +711,44 @@ impl Demo<'_> {
                 break;
             }
         }
-        // The signer signs what waits at SIGN, on the ceremony's day (or the next working day
-        // after the review when it ran late).
-        let signed_on = c.signed.max(next_workday(today));
-        let signer = self.who(Role::Signer, issuer)?.clone();
+        // Every nomination is where its story says: at SIGN, or held, returned, withdrawn or
+        // rejected as scripted (a twist that never happened is a mistake in the script).
         let mut listed = Vec::new();
-        for (id, _, _) in &all {
-            if let Some((Role::Signer, _, StageKind::Sign)) = self.waiting(*id).await? {
-                listed.push((*id, self.record(*id).await?.nomination.version()));
+        for (id, twist, _) in &all {
+            let state = self.record(*id).await?.nomination.state();
+            let waiting = self.waiting(*id).await?;
+            let expected = match twist {
+                None => match (scripted.get(id).copied().flatten(), waiting) {
+                    (None, Some((Role::Signer, _, StageKind::Sign))) => {
+                        listed.push((*id, self.record(*id).await?.nomination.version()));
+                        true
+                    }
+                    (Some(end), _) => end == state,
+                    (None, _) => false,
+                },
+                Some(Twist::HoldInCouncil) => {
+                    matches!(waiting, Some((_, _, StageKind::Council)))
+                }
+                Some(_) => false,
+            };
+            if !expected {
+                bail!(
+                    "nomination {id} of {} ended the review {state:?} at {waiting:?}, not as scripted",
+                    c.issuer
+                );
             }
         }
+        // The signer signs on the ceremony's day; a review that ran past it is a mistake in the
+        // script's dates.
+        if next_workday(today) > c.signed {
+            bail!(
+                "the review of {} ran until {today}, past its signing day {}",
+                c.issuer,
+                c.signed
+            );
+        }
+        let signed_on = c.signed;
+        let signer = self.who(Role::Signer, issuer)?.clone();
         let decision = self
             .ops
             .sign_decision(
@@ -738,8 +781,13 @@ struct Local {
     code: &'static str,
     head_title: &'static str,
     children: &'static [(&'static str, &'static str)],
-    /// (name, rank, position, index of the child they work in).
-    people: &'static [(&'static str, Option<&'static str>, &'static str, usize)],
+    /// (name, rank, position, the child they work in: its index, or none for the local itself).
+    people: &'static [(
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+        Option<usize>,
+    )],
 }
 
 const ACHIEVEMENT_2020: &str =
@@ -774,7 +822,16 @@ impl Demo<'_> {
             }
             let mut people = Vec::new();
             for (name, rank, position, child) in local.people {
-                let code = local.children.get(*child).map_or(local.code, |c| c.1);
+                let code = match child {
+                    None => local.code,
+                    Some(i) => {
+                        local
+                            .children
+                            .get(*i)
+                            .with_context(|| format!("{name}: {} has no child {i}", local.code))?
+                            .1
+                    }
+                };
                 people.push(self.person(name, *rank, position, code, when).await?);
             }
             self.proposer_staff(local.code, when).await?;
@@ -833,21 +890,26 @@ impl Demo<'_> {
                 code: "ST-QT",
                 head_title: "Chủ tịch",
                 children: &[],
-                people: &[("Đỗ Văn Hùng", None, "Tổ trưởng tổ dân phố số 5", 0)],
+                people: &[("Đỗ Văn Hùng", None, "Tổ trưởng tổ dân phố số 5", None)],
             },
             Local {
                 name: "Ủy ban nhân dân phường Ngô Quyền",
                 code: "ST-NQ",
                 head_title: "Chủ tịch",
                 children: &[],
-                people: &[("Nguyễn Thị Hạnh", None, "Chi hội trưởng Chi hội Phụ nữ", 0)],
+                people: &[(
+                    "Nguyễn Thị Hạnh",
+                    None,
+                    "Chi hội trưởng Chi hội Phụ nữ",
+                    None,
+                )],
             },
             Local {
                 name: "Ủy ban nhân dân phường Trung Hưng",
                 code: "ST-TH",
                 head_title: "Chủ tịch",
                 children: &[],
-                people: &[("Kiều Văn Bình", None, "Trưởng ban bảo vệ dân phố", 0)],
+                people: &[("Kiều Văn Bình", None, "Trưởng ban bảo vệ dân phố", None)],
             },
         ];
         let locals = self.locals("UBND-ST", &LOCALS, when).await?;
@@ -985,9 +1047,19 @@ impl Demo<'_> {
                     ("Ủy ban nhân dân phường Lộc Hạ", "NDU-TP-LH"),
                 ],
                 people: &[
-                    ("Trần Văn Thịnh", None, "Tổ trưởng tổ dân phố số 3", 0),
-                    ("Vũ Thị Thu Hương", None, "Chi hội trưởng Chi hội Phụ nữ", 0),
-                    ("Nguyễn Đức Toàn", None, "Trưởng ban bảo vệ dân phố", 1),
+                    ("Trần Văn Thịnh", None, "Tổ trưởng tổ dân phố số 3", Some(0)),
+                    (
+                        "Vũ Thị Thu Hương",
+                        None,
+                        "Chi hội trưởng Chi hội Phụ nữ",
+                        Some(0),
+                    ),
+                    (
+                        "Nguyễn Đức Toàn",
+                        None,
+                        "Trưởng ban bảo vệ dân phố",
+                        Some(1),
+                    ),
                 ],
             },
             Local {
@@ -999,9 +1071,9 @@ impl Demo<'_> {
                     ("Ủy ban nhân dân thị trấn Yên Định", "NDU-HH-YD"),
                 ],
                 people: &[
-                    ("Phạm Văn Thuận", None, "Trưởng xóm", 0),
-                    ("Đoàn Thị Mai", None, "Bí thư Đoàn xã", 0),
-                    ("Lê Văn Cường", None, "Tổ trưởng tổ tự quản", 1),
+                    ("Phạm Văn Thuận", None, "Trưởng xóm", Some(0)),
+                    ("Đoàn Thị Mai", None, "Bí thư Đoàn xã", Some(0)),
+                    ("Lê Văn Cường", None, "Tổ trưởng tổ tự quản", Some(1)),
                 ],
             },
             Local {
@@ -1013,9 +1085,14 @@ impl Demo<'_> {
                     ("Ủy ban nhân dân thị trấn Quất Lâm", "NDU-GT-QL"),
                 ],
                 people: &[
-                    ("Hoàng Văn Sơn", None, "Chủ tịch Hội Cựu chiến binh xã", 0),
-                    ("Bùi Thị Nga", None, "Tổ trưởng tổ hòa giải", 1),
-                    ("Đinh Văn Lực", None, "Trưởng thôn", 1),
+                    (
+                        "Hoàng Văn Sơn",
+                        None,
+                        "Chủ tịch Hội Cựu chiến binh xã",
+                        Some(0),
+                    ),
+                    ("Bùi Thị Nga", None, "Tổ trưởng tổ hòa giải", Some(1)),
+                    ("Đinh Văn Lực", None, "Trưởng thôn", Some(1)),
                 ],
             },
             Local {
@@ -1027,9 +1104,14 @@ impl Demo<'_> {
                     ("Ủy ban nhân dân thị trấn Rạng Đông", "NDU-NH-RD"),
                 ],
                 people: &[
-                    ("Ngô Văn Thành", None, "Trưởng thôn", 0),
-                    ("Trịnh Thị Lan", None, "Chi hội trưởng Chi hội Phụ nữ", 1),
-                    ("Mai Văn Quý", None, "Tổ trưởng tổ tự quản", 1),
+                    ("Ngô Văn Thành", None, "Trưởng thôn", Some(0)),
+                    (
+                        "Trịnh Thị Lan",
+                        None,
+                        "Chi hội trưởng Chi hội Phụ nữ",
+                        Some(1),
+                    ),
+                    ("Mai Văn Quý", None, "Tổ trưởng tổ tự quản", Some(1)),
                 ],
             },
         ];
@@ -1088,9 +1170,9 @@ impl Demo<'_> {
                         year: 2020,
                         kind: CommendationKind::ThuongXuyen,
                         decision_reference: Some("2415/QĐ-UBND".into()),
-                        decided_on: Some(day(2020, 10, 2)?),
+                        decided_on: Some(day(2020, 11, 13)?),
                     },
-                    at(day(2020, 10, 5)?),
+                    at(day(2020, 11, 13)?),
                 )
                 .await
                 .map_err(words)?;
@@ -1110,8 +1192,8 @@ impl Demo<'_> {
             kind: CommendationKind::ThuongXuyen,
             movement: Some(province_movement),
             achievement: "Đơn vị dẫn đầu phong trào thi đua toàn dân bảo vệ an ninh Tổ quốc năm 2020",
-            drafted: day(2020, 10, 12)?,
-            signed: day(2020, 12, 4)?,
+            drafted: day(2020, 11, 16)?,
+            signed: day(2020, 12, 9)?,
             capacity: SignerCapacity::Kt,
             signer_title: "Phó Chủ tịch",
             proposals,
@@ -1192,12 +1274,12 @@ impl Demo<'_> {
                     ("Công an xã Ia Nhin", "CP-IN"),
                 ],
                 people: &[
-                    ("Ksor H'Bia", Some("Trung úy"), "Cán bộ", 2),
+                    ("Ksor H'Bia", Some("Trung úy"), "Cán bộ", Some(2)),
                     (
                         "Nguyễn Văn Thắng",
                         Some("Thượng úy"),
                         "Phó Trưởng Công an xã",
-                        2,
+                        Some(2),
                     ),
                 ],
             },
@@ -1217,9 +1299,9 @@ impl Demo<'_> {
                         "Trần Thị Thu Hà",
                         Some("Thiếu tá"),
                         "Phó Trưởng Công an phường",
-                        2,
+                        Some(2),
                     ),
-                    ("Rơ Châm Phiang", Some("Trung úy"), "Cán bộ", 2),
+                    ("Rơ Châm Phiang", Some("Trung úy"), "Cán bộ", Some(2)),
                 ],
             },
             Local {
@@ -1233,8 +1315,13 @@ impl Demo<'_> {
                     ("Công an xã Ia Tô", "IG-IT"),
                 ],
                 people: &[
-                    ("Đinh Văn Hùng", Some("Đại úy"), "Trưởng Công an xã", 2),
-                    ("Siu Thị Hơ", Some("Thiếu úy"), "Cán bộ", 2),
+                    (
+                        "Đinh Văn Hùng",
+                        Some("Đại úy"),
+                        "Trưởng Công an xã",
+                        Some(2),
+                    ),
+                    ("Siu Thị Hơ", Some("Thiếu úy"), "Cán bộ", Some(2)),
                 ],
             },
             Local {
@@ -1248,8 +1335,8 @@ impl Demo<'_> {
                     ("Công an phường An Bình", "AK-AB"),
                 ],
                 people: &[
-                    ("Lê Quang Vinh", Some("Trung úy"), "Cán bộ", 2),
-                    ("Phạm Thị Mỹ Duyên", Some("Thượng úy"), "Cán bộ", 2),
+                    ("Lê Quang Vinh", Some("Trung úy"), "Cán bộ", Some(2)),
+                    ("Phạm Thị Mỹ Duyên", Some("Thượng úy"), "Cán bộ", Some(2)),
                 ],
             },
         ];
@@ -1380,12 +1467,12 @@ impl Demo<'_> {
                 head_title: "Chủ tịch",
                 children: &[],
                 people: &[
-                    ("Hồ Văn Tình", None, "Trưởng ban tự quản khối 1", 0),
+                    ("Hồ Văn Tình", None, "Trưởng ban tự quản khối 1", None),
                     (
                         "Nguyễn Thị Sen",
                         None,
                         "Chi hội trưởng Chi hội Phụ nữ khối 3",
-                        0,
+                        None,
                     ),
                 ],
             },
@@ -1398,7 +1485,7 @@ impl Demo<'_> {
                     "Phan Văn Lộc",
                     None,
                     "Tổ trưởng tổ tự quản về an ninh trật tự",
-                    0,
+                    None,
                 )],
             },
             Local {
@@ -1411,9 +1498,9 @@ impl Demo<'_> {
                         "Võ Văn Thành",
                         None,
                         "Trưởng ban công tác Mặt trận khối Hải Giang",
-                        0,
+                        None,
                     ),
-                    ("Đặng Thị Hoa", None, "Tổ trưởng tổ hòa giải", 0),
+                    ("Đặng Thị Hoa", None, "Tổ trưởng tổ hòa giải", None),
                 ],
             },
             Local {
@@ -1421,14 +1508,14 @@ impl Demo<'_> {
                 code: "CL-NHO",
                 head_title: "Chủ tịch",
                 children: &[],
-                people: &[("Lê Văn Hưng", None, "Chủ nhiệm câu lạc bộ “Lá chắn”", 0)],
+                people: &[("Lê Văn Hưng", None, "Chủ nhiệm câu lạc bộ “Lá chắn”", None)],
             },
             Local {
                 name: "Ủy ban nhân dân phường Nghi Hương",
                 code: "CL-NHU",
                 head_title: "Chủ tịch",
                 children: &[],
-                people: &[("Trần Thị Minh", None, "Bí thư Chi đoàn khối 6", 0)],
+                people: &[("Trần Thị Minh", None, "Bí thư Chi đoàn khối 6", None)],
             },
         ];
         let wards = self.locals("UBND-CL", &WARDS, when).await?;
@@ -1507,8 +1594,13 @@ impl Demo<'_> {
                 head_title: UNIT_POLICE_HEAD,
                 children: &[("Công an phường Vĩnh Thanh Vân", "KG-RG-VTV")],
                 people: &[
-                    ("Lâm Văn Phúc", Some("Thiếu tá"), "Trưởng Công an phường", 0),
-                    ("Thạch Thị Sa Rây", Some("Trung úy"), "Cán bộ", 0),
+                    (
+                        "Lâm Văn Phúc",
+                        Some("Thiếu tá"),
+                        "Trưởng Công an phường",
+                        Some(0),
+                    ),
+                    ("Thạch Thị Sa Rây", Some("Trung úy"), "Cán bộ", Some(0)),
                 ],
             },
             Local {
@@ -1517,8 +1609,8 @@ impl Demo<'_> {
                 head_title: UNIT_POLICE_HEAD,
                 children: &[],
                 people: &[
-                    ("Nguyễn Hoàng Nam", Some("Đại úy"), "Đội trưởng", 9),
-                    ("Huỳnh Văn Tư", Some("Thượng úy"), "Cán bộ", 9),
+                    ("Nguyễn Hoàng Nam", Some("Đại úy"), "Đội trưởng", None),
+                    ("Huỳnh Văn Tư", Some("Thượng úy"), "Cán bộ", None),
                 ],
             },
             Local {
@@ -1530,7 +1622,7 @@ impl Demo<'_> {
                     "Trương Thị Kim Loan",
                     Some("Thiếu tá"),
                     "Phó Trưởng Công an huyện",
-                    9,
+                    None,
                 )],
             },
         ];

@@ -258,7 +258,7 @@ fn the_shipped_workflows_load_and_cover_every_award_under_both_regimes() {
     }
     assert!(wfs.get(&WorkflowRef::legacy()).is_some());
     assert!(
-        wfs.for_award(AwardKind::GiayKhen, date!(2017 - 07 - 30))
+        wfs.for_award(AwardKind::GiayKhen, date!(2017 - 09 - 14))
             .is_none()
     );
 }
@@ -1239,7 +1239,7 @@ fn the_loader_names_the_file_the_workflow_and_the_stage() {
         (file(&good_stages.replace("{ kind = \"SUBMIT\", party = \"PROPOSER\", role = \"UNIT_HEAD\" },", ""), ""), "starts with SUBMIT and ends with SIGN"),
         (file(good_stages, "").replace("id = \"EXTRA\"", "id = \"GIAY_KHEN\""), "version 1 of GIAY_KHEN is defined twice"),
         (file(good_stages, "").replace("awards = [\"GIAY_KHEN\"]\nauthority = \"UNIT_HEAD\"", "awards = [\"BANG_KHEN_BO_TINH\"]\nauthority = \"UNIT_HEAD\""), "BANG_KHEN_BO_TINH is decided by MINISTRY_OR_PROVINCE under ruleset"),
-        (file(good_stages, "").replace("effective_from = 2025-09-01", "effective_from = 2017-07-31"), "GIAY_KHEN is served by two workflows taking effect on 2017-07-31"),
+        (file(good_stages, "").replace("effective_from = 2025-09-01", "effective_from = 2017-09-15"), "GIAY_KHEN is served by two workflows taking effect on 2017-09-15"),
         (file(&good_stages.replace("{ kind = \"RECEIVE\", party = \"ISSUER_OFFICE\", role = \"CLERK\", deadline_days = 5 },\n  { kind = \"APPRAISE\", party = \"ISSUER_OFFICE\", role = \"CLERK\", deadline_days = 5 },", "{ kind = \"APPRAISE\", party = \"ISSUER_OFFICE\", role = \"CLERK\", deadline_days = 5 },\n  { kind = \"RECEIVE\", party = \"ISSUER_OFFICE\", role = \"CLERK\", deadline_days = 5 },"), ""), "stage RECEIVE cannot come after APPRAISE"),
         (file(&good_stages.replace("{ kind = \"SIGN\"", "{ kind = \"PUBLIC_NOTICE\", party = \"ISSUER_OFFICE\", role = \"CLERK\" },\n  { kind = \"SIGN\""), ""), "`notice_days` is required for PUBLIC_NOTICE"),
         (file(good_stages, "").replace("kind = \"SUBMIT\"", "kind = \"VOTE\""), "unknown variant `VOTE`"),

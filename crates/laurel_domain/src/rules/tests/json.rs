@@ -245,7 +245,7 @@ fn a_period_before_the_first_regime_has_no_ruleset() {
     let case = parse_case(r#"{"award":"GIAY_KHEN","period":2016,"as_of":"2017-01-15","nominee":{"kind":"INDIVIDUAL"}}"#).unwrap();
     let err = case.evaluate(rulesets()).unwrap_err();
     assert_eq!(err.path, "period");
-    assert!(err.message.contains("2017-07-31"), "{}", err.message);
+    assert!(err.message.contains("2017-09-15"), "{}", err.message);
 }
 
 #[test]

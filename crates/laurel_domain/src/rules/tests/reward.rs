@@ -146,14 +146,14 @@ fn the_reward_json_has_the_contract_keys() {
 
 #[test]
 fn no_amount_before_the_first_regime_or_for_a_recipient_not_accepted() {
-    let err = reward(rulesets(), GiayKhen, Individual, date(2017, 7, 30)).unwrap_err();
+    let err = reward(rulesets(), GiayKhen, Individual, date(2017, 9, 14)).unwrap_err();
     assert_eq!(
         err,
         RewardError::NoRuleset {
-            date: date(2017, 7, 30)
+            date: date(2017, 9, 14)
         }
     );
-    assert!(err.message_vi().contains("2017-07-30"));
+    assert!(err.message_vi().contains("2017-09-14"));
     let err = reward(rulesets(), LaoDongTienTien, Household, date(2025, 1, 15)).unwrap_err();
     assert_eq!(
         err,
