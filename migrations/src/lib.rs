@@ -20,6 +20,7 @@ mod m20261130_000009_blank_layouts;
 mod m20261130_000010_print_jobs;
 mod m20261130_000011_certificate_templates;
 mod m20261130_000012_movements;
+mod m20261201_000013_clusters;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_print_jobs::Migration),
             Box::new(m20261130_000011_certificate_templates::Migration),
             Box::new(m20261130_000012_movements::Migration),
+            Box::new(m20261201_000013_clusters::Migration),
         ]
     }
 }

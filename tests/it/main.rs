@@ -8,6 +8,7 @@
 mod audit;
 mod bad_input;
 mod bench;
+mod clusters;
 mod concurrency;
 mod console;
 mod console_browser;

@@ -313,13 +313,21 @@ pub enum Action {
     /// Launch an emulation movement (the target is the launching unit): its emulation office's
     /// clerk or its signer.
     LaunchMovement,
+    /// Set up an emulation cluster or block and publish its ranking (the target is the
+    /// organising unit): its emulation office's clerk or its signer.
+    OrganiseCluster,
+    /// Score one's own unit in a cluster, with evidence (the target is the member unit).
+    ScoreCluster,
+    /// Adjust a member's score, with a reason (the target is the cluster head or the
+    /// organiser).
+    AdjustClusterScore,
     /// Read units' people, nominations, decisions and certificates (the target is the unit read).
     Read,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 16] = [
         Action::ManageOrganisation,
         Action::RecordPerson,
         Action::RecordFacts,
@@ -332,6 +340,9 @@ impl Action {
         Action::ManageCouncil,
         Action::RunCouncilSession,
         Action::LaunchMovement,
+        Action::OrganiseCluster,
+        Action::ScoreCluster,
+        Action::AdjustClusterScore,
         Action::Read,
     ];
 
@@ -349,6 +360,9 @@ impl Action {
             Action::ManageCouncil => "thiết lập Hội đồng Thi đua - Khen thưởng",
             Action::RunCouncilSession => "điều hành phiên họp Hội đồng",
             Action::LaunchMovement => "phát động phong trào thi đua",
+            Action::OrganiseCluster => "tổ chức cụm, khối thi đua và công bố xếp hạng",
+            Action::ScoreCluster => "tự chấm điểm thi đua của đơn vị",
+            Action::AdjustClusterScore => "thẩm định, điều chỉnh điểm thi đua của cụm, khối",
             Action::Read => "xem dữ liệu",
         }
     }
@@ -367,6 +381,9 @@ impl Action {
             Action::ManageCouncil => "set up the emulation council",
             Action::RunCouncilSession => "run council sessions",
             Action::LaunchMovement => "launch emulation movements",
+            Action::OrganiseCluster => "organise emulation clusters and publish their rankings",
+            Action::ScoreCluster => "score one's own unit in an emulation cluster",
+            Action::AdjustClusterScore => "adjust the scores of an emulation cluster",
             Action::Read => "read data",
         }
     }
@@ -404,6 +421,9 @@ pub fn policy(action: Action) -> &'static [(Role, Reach)] {
         Action::ManageCouncil => &[(Admin, Global), (Signer, Exact)],
         Action::RunCouncilSession => &[(CouncilSecretary, Exact)],
         Action::LaunchMovement => &[(Signer, Exact), (Clerk, Exact)],
+        Action::OrganiseCluster => &[(Signer, Exact), (Clerk, Exact)],
+        Action::ScoreCluster => &[(Clerk, Exact), (UnitHead, Exact)],
+        Action::AdjustClusterScore => &[(Clerk, Exact), (UnitHead, Exact)],
         Action::Read => &[
             (Admin, Global),
             (Clerk, Subtree),

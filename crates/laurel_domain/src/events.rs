@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::ids::{
-    AccountId, CertificateId, CouncilId, DecisionId, DelegationId, DocumentId, MovementId,
-    NominationId, PersonId, ProposalId, SessionId, UnitId,
+    AccountId, CertificateId, ClusterId, CouncilId, DecisionId, DelegationId, DocumentId,
+    MovementId, NominationId, PersonId, ProposalId, SessionId, UnitId,
 };
 use crate::nomination::{Nomination, Progress};
 use crate::org::UnitPath;
@@ -188,6 +188,8 @@ pub enum Subject {
     Webhook(Uuid),
     /// An emulation movement.
     Movement(MovementId),
+    /// An emulation cluster or block, its scores and its ranking.
+    Cluster(ClusterId),
 }
 
 impl Subject {
@@ -212,6 +214,7 @@ impl Subject {
             Subject::Calendar => "calendar",
             Subject::Webhook(_) => "webhook",
             Subject::Movement(_) => "movement",
+            Subject::Cluster(_) => "cluster",
         }
     }
 
@@ -232,6 +235,7 @@ impl Subject {
             Subject::Document(id) => id.0,
             Subject::Calendar => Uuid::nil(),
             Subject::Movement(id) => id.0,
+            Subject::Cluster(id) => id.0,
         }
     }
 }
@@ -282,6 +286,14 @@ kinds! {
     CertificateIssued => "CERTIFICATE_ISSUED",
     /// An emulation movement was launched.
     MovementLaunched => "MOVEMENT_LAUNCHED",
+    /// An emulation cluster or block was set up with its scoring sheet.
+    ClusterCreated => "CLUSTER_CREATED",
+    /// A member scored itself on a criterion, with its evidence.
+    ClusterScored => "CLUSTER_SCORED",
+    /// The cluster head or the organiser's office adjusted a score, with a reason.
+    ClusterScoreAdjusted => "CLUSTER_SCORE_ADJUSTED",
+    /// A cluster's ranking was published and frozen.
+    ClusterRankingPublished => "CLUSTER_RANKING_PUBLISHED",
     /// A council was set up.
     CouncilCreated => "COUNCIL_CREATED",
     /// A council was renamed or its quorum changed.

@@ -81,6 +81,10 @@ id_type!(
     MovementId
 );
 id_type!(
+    /// Cụm, khối thi đua — an emulation cluster or block.
+    ClusterId
+);
+id_type!(
     /// A document of a dossier.
     DocumentId
 );

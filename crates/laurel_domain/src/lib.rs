@@ -5,6 +5,7 @@ pub mod authz;
 pub mod award;
 pub mod calendar;
 pub mod certificate;
+pub mod cluster;
 pub mod council;
 pub mod decision;
 pub mod dossier;

@@ -21,6 +21,7 @@
 use async_graphql::ErrorExtensions;
 use laurel_domain::Explain;
 use laurel_domain::authz::{Denied, InvalidGrant};
+use laurel_domain::cluster::ScoreRefusal;
 use laurel_domain::council::CouncilError;
 use laurel_domain::movement::MovementRefusal;
 use laurel_domain::nomination::RuleViolation;
@@ -73,6 +74,9 @@ pub enum OpsError {
     Council(CouncilError),
     /// An emulation movement refuses the nomination (window, participants, awards, period).
     Movement(MovementRefusal),
+    /// An emulation cluster refuses a score or its publication (frozen, not a member, the
+    /// sheet's limits, no single leader).
+    Cluster(ScoreRefusal),
     /// Stale `expectedVersion`.
     Conflict {
         /// The entity.
@@ -110,7 +114,7 @@ impl OpsError {
             OpsError::NotFound { .. } => "NOT_FOUND",
             OpsError::Invalid(_) | OpsError::Duplicate { .. } => "VALIDATION",
             OpsError::Transition(_) => "INVALID_TRANSITION",
-            OpsError::Rules(_) | OpsError::Movement(_) => "RULE_VIOLATION",
+            OpsError::Rules(_) | OpsError::Movement(_) | OpsError::Cluster(_) => "RULE_VIOLATION",
             OpsError::Council(e) => match e {
                 CouncilError::NotAMember(_) | CouncilError::NotPresent | CouncilError::Recused => {
                     "FORBIDDEN"
@@ -192,6 +196,7 @@ impl OpsError {
             OpsError::Transition(e) => (e.message_vi(), e.message_en()),
             OpsError::Council(e) => (e.message_vi(), e.message_en()),
             OpsError::Movement(e) => (e.message_vi(), e.message_en()),
+            OpsError::Cluster(e) => (e.message_vi(), e.message_en()),
             OpsError::Rules(violations) => (
                 join(violations.iter().map(Explain::message_vi)),
                 join(violations.iter().map(Explain::message_en)),
@@ -278,6 +283,19 @@ impl OpsError {
                 }
                 OpsError::Movement(refusal) => {
                     ext.set("field", "movementId");
+                    ext.set("reason", refusal.code());
+                }
+                OpsError::Cluster(refusal) => {
+                    ext.set(
+                        "field",
+                        match refusal {
+                            ScoreRefusal::NotAMember => "memberUnitId",
+                            ScoreRefusal::UnknownCriterion(_)
+                            | ScoreRefusal::AlreadyAdjusted(_) => "criterionCode",
+                            ScoreRefusal::OverMaximum { .. } => "points",
+                            ScoreRefusal::Published(_) | ScoreRefusal::NoLeader => "clusterId",
+                        },
+                    );
                     ext.set("reason", refusal.code());
                 }
                 OpsError::Unauthenticated(_)

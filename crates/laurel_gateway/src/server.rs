@@ -926,6 +926,7 @@ fn ops_error_response(e: &OpsError) -> Response {
         OpsError::Transition(_)
         | OpsError::Rules(_)
         | OpsError::Movement(_)
+        | OpsError::Cluster(_)
         | OpsError::Conflict { .. } => StatusCode::CONFLICT,
         OpsError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
         OpsError::Internal(detail) => {

@@ -3,6 +3,7 @@
 mod audit;
 mod bench;
 mod blanks;
+mod clusters;
 mod convert;
 mod council;
 mod entity;
@@ -33,6 +34,7 @@ use sea_orm::{
 
 pub use audit::{AuditProblem, AuditReport, Checkpoint};
 pub use blanks::BlankLayoutRecord;
+pub use clusters::ReadClusters;
 pub use council::{CouncilRecord, CouncilSessionRecord, ItemRecord, ReadCouncil, VoteRuleRecord};
 pub use error::StoreError;
 pub use facts::{

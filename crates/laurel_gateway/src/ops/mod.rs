@@ -40,6 +40,7 @@ macro_rules! in_tx {
 
 mod blanks;
 mod certificates;
+mod clusters;
 mod councils;
 mod credentials;
 mod decision_pdf;
@@ -81,6 +82,7 @@ pub use certificates::{
     Annulled, Checks, PrintOut, Progress, Verification,
     parse_content as certificates_parse_content, print_offline,
 };
+pub use clusters::{ClusterView, CreateCluster, ScoreInput};
 pub use councils::{AGENDA_MAX, ClosedItem, OpenSession};
 pub use decision_pdf::{RecipientLine, decision_recipients_offline};
 pub use decisions::{AnnulDecision, RecordRecovery, SignDecision};

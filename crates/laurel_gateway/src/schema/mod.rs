@@ -1,6 +1,7 @@
 //! The GraphQL schema (async-graphql). Knows nothing of HTTP: the server hands each request a
 //! [`RequestContext`] (the instant and the caller's session) and the schema does the rest.
 
+mod clusters;
 mod council;
 mod enums;
 mod import;
@@ -38,6 +39,7 @@ pub struct Query(
     notifications::NotificationQuery,
     printing::PrintQuery,
     movements::MovementQuery,
+    clusters::ClusterQuery,
 );
 
 /// The root of every mutation.
@@ -52,6 +54,7 @@ pub struct Mutation(
     printing::PrintMutation,
     movements::MovementMutation,
     import::ImportMutation,
+    clusters::ClusterMutation,
 );
 
 use crate::auth::{Authenticated, TokenProblem};

@@ -11,6 +11,8 @@ pub(crate) mod blank_layout;
 pub(crate) mod calendar_day;
 pub(crate) mod certificate;
 pub(crate) mod certificate_template;
+pub(crate) mod cluster;
+pub(crate) mod cluster_score;
 pub(crate) mod consultation;
 pub(crate) mod council;
 pub(crate) mod council_item;
