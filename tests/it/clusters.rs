@@ -125,6 +125,19 @@ async fn a_cluster_ranking_changes_only_by_audited_scores_and_is_frozen_once_pub
         ranking(&cluster),
         [("PTM".into(), 1, 0, false), ("PC02".into(), 1, 0, false)]
     );
+    // Nothing scored: no leader, so nothing to publish (a frozen tie could never be proposed).
+    let refused = server
+        .err(
+            Some(&org.office),
+            "mutation($id: ID!) { publishClusterRanking(clusterId: $id, expectedVersion: 1) { id } }",
+            json!({ "id": cluster["id"] }),
+        )
+        .await;
+    assert_eq!(
+        code(&refused),
+        ("RULE_VIOLATION", "NO_LEADER", "clusterId"),
+        "{refused}"
+    );
 
     // Each member scores itself, with its evidence, and only itself.
     let own = |member: &str, criterion: &str, points: u32| json!({ "clusterId": id, "memberUnitId": member, "criterionCode": criterion, "points": points, "evidence": "Báo cáo tổng kết năm 2025 số 120/BC" });
@@ -245,6 +258,16 @@ async fn a_cluster_ranking_changes_only_by_audited_scores_and_is_frozen_once_pub
         ("RULE_VIOLATION", "ALREADY_ADJUSTED", "criterionCode"),
         "{refused}"
     );
+    // The head (PC02) does not adjust its own unit, nor overrule the office.
+    for (input, expected) in [(
+        adjust(&org.police, "1", 50, "Đã hoàn thành chỉ tiêu 1.3"),
+        ("RULE_VIOLATION", "OWN_SCORE", "memberUnitId"),
+    )] {
+        let refused = score(&server, &org.other_head, "adjustClusterScore", input)
+            .await
+            .unwrap_err();
+        assert_eq!(code(&refused), expected, "{refused}");
+    }
     // 2 × 45 + 25 = 115; 2 × 40 + 25 = 105.
     assert_eq!(
         ranking(&adjusted),
@@ -308,7 +331,11 @@ async fn a_cluster_ranking_changes_only_by_audited_scores_and_is_frozen_once_pub
     let refused = server
         .err(Some(&org.clerk), propose, json!({ "id": id }))
         .await;
-    assert_eq!(code(&refused), ("VALIDATION", "", "clusterId"), "{refused}");
+    assert_eq!(
+        code(&refused),
+        ("RULE_VIOLATION", "NOT_PUBLISHED", "clusterId"),
+        "{refused}"
+    );
 
     // Publication: at the version seen, by the office; frozen from then on.
     let publish = format!(
@@ -368,6 +395,21 @@ async fn a_cluster_ranking_changes_only_by_audited_scores_and_is_frozen_once_pub
             .is_err(),
         "a published ranking is never changed"
     );
+    assert!(
+        execute(server.store(), "DELETE FROM cluster")
+            .await
+            .is_err(),
+        "a published cluster is never deleted"
+    );
+    let listed = server
+        .ok(
+            Some(&org.office),
+            &format!("{{ clusters {{ {CLUSTER} }} }}"),
+            json!({}),
+        )
+        .await["clusters"]
+        .clone();
+    assert_eq!(ranking(&listed[0]), ranking(&published));
     let read = server
         .ok(
             Some(&org.other_head),

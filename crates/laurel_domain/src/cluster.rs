@@ -328,14 +328,19 @@ pub enum ScoreRefusal {
         /// The points asked.
         points: u32,
     },
-    /// A member may not change a score the head or the office has adjusted.
-    #[error(
-        "criterion {0} was adjusted by the cluster head or the office: the member may no longer change it"
-    )]
+    /// A member may not change a score the head or the office has adjusted, nor the head one
+    /// the office has.
+    #[error("criterion {0} was adjusted by a stronger party")]
     AlreadyAdjusted(String),
+    /// The cluster head adjusts the other members only: its own scores are the office's.
+    #[error("the cluster head may not adjust its own scores")]
+    OwnScore,
     /// A ranking with no score, or with two units sharing the first place, has no leader.
     #[error("the ranking has no single leader")]
     NoLeader,
+    /// The ranking is not published yet.
+    #[error("the ranking is not published yet")]
+    NotPublished,
 }
 
 impl ScoreRefusal {
@@ -347,7 +352,9 @@ impl ScoreRefusal {
             ScoreRefusal::UnknownCriterion(_) => "UNKNOWN_CRITERION",
             ScoreRefusal::OverMaximum { .. } => "OVER_MAXIMUM",
             ScoreRefusal::AlreadyAdjusted(_) => "ALREADY_ADJUSTED",
+            ScoreRefusal::OwnScore => "OWN_SCORE",
             ScoreRefusal::NoLeader => "NO_LEADER",
+            ScoreRefusal::NotPublished => "NOT_PUBLISHED",
         }
     }
 }
@@ -367,10 +374,16 @@ impl Explain for ScoreRefusal {
                 "Tiêu chí {criterion} tối đa {max} điểm, không chấm {points} điểm được."
             ),
             ScoreRefusal::AlreadyAdjusted(c) => format!(
-                "Điểm tiêu chí {c} đã được cụm trưởng hoặc cơ quan thường trực điều chỉnh: đơn vị không tự sửa được nữa."
+                "Điểm tiêu chí {c} đã được cụm trưởng hoặc cơ quan thường trực điều chỉnh: cấp dưới không sửa được nữa."
             ),
+            ScoreRefusal::OwnScore => {
+                "Cụm trưởng không tự điều chỉnh điểm của đơn vị mình: việc này do cơ quan thường trực thực hiện.".into()
+            }
             ScoreRefusal::NoLeader => {
-                "Chưa có đơn vị dẫn đầu duy nhất (chưa chấm điểm, hoặc có đơn vị bằng điểm ở vị trí thứ nhất).".into()
+                "Chưa có đơn vị dẫn đầu duy nhất (chưa chấm điểm, hoặc có đơn vị bằng điểm ở vị trí thứ nhất): cần điều chỉnh điểm trước khi công bố.".into()
+            }
+            ScoreRefusal::NotPublished => {
+                "Kết quả xếp hạng của cụm, khối thi đua chưa được công bố.".into()
             }
         }
     }
@@ -391,12 +404,17 @@ impl Explain for ScoreRefusal {
                 points,
             } => format!("Criterion {criterion} allows at most {max} points, not {points}."),
             ScoreRefusal::AlreadyAdjusted(c) => format!(
-                "Criterion {c} was adjusted by the cluster head or the office: the member can no longer change it."
+                "Criterion {c} was adjusted by the cluster head or the office: a weaker party can no longer change it."
             ),
-            ScoreRefusal::NoLeader => {
-                "The ranking has no single leader (nothing scored, or a tie for first place)."
+            ScoreRefusal::OwnScore => {
+                "The cluster head does not adjust its own scores: the organiser's office does."
                     .into()
             }
+            ScoreRefusal::NoLeader => {
+                "The ranking has no single leader (nothing scored, or a tie for first place): adjust before publishing."
+                    .into()
+            }
+            ScoreRefusal::NotPublished => "The cluster's ranking is not published yet.".into(),
         }
     }
 }
@@ -453,10 +471,13 @@ impl Cluster {
                 points,
             });
         }
-        let adjusted = entries.iter().any(|e| {
-            e.member == member && e.criterion == criterion && e.party != ScoreParty::Member
-        });
-        if party == ScoreParty::Member && adjusted {
+        if party == ScoreParty::Head && member == self.head {
+            return Err(ScoreRefusal::OwnScore);
+        }
+        let stronger = entries
+            .iter()
+            .any(|e| e.member == member && e.criterion == criterion && e.party > party);
+        if stronger {
             return Err(ScoreRefusal::AlreadyAdjusted(c.code.clone()));
         }
         Ok(())
@@ -513,12 +534,15 @@ impl Cluster {
         }
     }
 
-    /// The ranking to publish (frozen from then on); refused once published.
+    /// The ranking to publish (frozen from then on): refused once published, and while it has
+    /// no single leader (a frozen tie could never be proposed for the flag).
     pub fn publish(&self, entries: &[ScoreEntry]) -> Result<Vec<Standing>, ScoreRefusal> {
         if let Some(published) = self.published_on {
             return Err(ScoreRefusal::Published(published));
         }
-        Ok(self.ranking(entries))
+        let ranking = self.ranking(entries);
+        Cluster::leader(&ranking)?;
+        Ok(ranking)
     }
 }
 
@@ -741,6 +765,9 @@ mod tests {
             ),
             (12, "2", 18, ScoreParty::Office, Ok(())),
             (11, "2", 30, ScoreParty::Member, Ok(())),
+            // The head (unit 11) adjusts the others, not itself.
+            (11, "1", 40, ScoreParty::Head, Err(ScoreRefusal::OwnScore)),
+            (13, "1", 40, ScoreParty::Head, Ok(())),
         ];
         for (member, criterion, points, party, expected) in table {
             assert_eq!(
@@ -751,12 +778,24 @@ mod tests {
         }
         let published = Cluster {
             published_on: Some(date!(2025 - 01 - 20)),
-            ..c
+            ..c.clone()
         };
         assert_eq!(
             published.check_score(&entries, unit(12), "1", 10, ScoreParty::Office),
             Err(ScoreRefusal::Published(date!(2025 - 01 - 20)))
         );
         assert!(published.publish(&entries).is_err());
+        // The office's adjustment stands against the head's; a tie is not published.
+        let office = [entry(12, "2", 10, ScoreParty::Office)];
+        assert_eq!(
+            c.check_score(&office, unit(12), "2", 20, ScoreParty::Head),
+            Err(ScoreRefusal::AlreadyAdjusted("2".into()))
+        );
+        let tie = [
+            entry(12, "1", 10, ScoreParty::Member),
+            entry(13, "1", 10, ScoreParty::Member),
+        ];
+        assert_eq!(c.publish(&tie), Err(ScoreRefusal::NoLeader));
+        assert_eq!(c.publish(&[]), Err(ScoreRefusal::NoLeader));
     }
 }

@@ -293,7 +293,10 @@ impl OpsError {
                             ScoreRefusal::UnknownCriterion(_)
                             | ScoreRefusal::AlreadyAdjusted(_) => "criterionCode",
                             ScoreRefusal::OverMaximum { .. } => "points",
-                            ScoreRefusal::Published(_) | ScoreRefusal::NoLeader => "clusterId",
+                            ScoreRefusal::OwnScore => "memberUnitId",
+                            ScoreRefusal::Published(_)
+                            | ScoreRefusal::NoLeader
+                            | ScoreRefusal::NotPublished => "clusterId",
                         },
                     );
                     ext.set("reason", refusal.code());

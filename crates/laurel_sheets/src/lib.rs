@@ -121,6 +121,72 @@ pub fn recipients_csv(sheet: &RecipientsSheet) -> Result<Vec<u8>, SheetError> {
         .map_err(|e| SheetError::Csv(csv::Error::from(e.into_error())))
 }
 
+/// A plain table to export (a list of nominations, a report's lines): a title above, one
+/// header row, then the rows; every cell is text but the first column's row numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSheet {
+    /// What it lists, e.g. "Danh sách đề nghị khen thưởng (xuất ngày 01/12/2026)".
+    pub title: String,
+    /// The worksheet's name (at most 31 characters, no `[]:*?/\`).
+    pub sheet_name: String,
+    /// The headings.
+    pub columns: Vec<String>,
+    /// The rows, each as many cells as there are columns.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The table as an XLSX workbook: the title in the first row, the headings in the third, the
+/// rows below (numbers written as numbers, the rest as text so codes and dates stay as
+/// written), the headings frozen and filtered.
+pub fn table_xlsx(sheet: &TableSheet) -> Result<Vec<u8>, SheetError> {
+    let mut workbook = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(14);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_background_color("#F2DCDB");
+    let text = Format::new().set_num_format("@");
+    let ws = workbook.add_worksheet().set_name(&sheet.sheet_name)?;
+    ws.write_with_format(0, 0, &sheet.title, &title)?;
+    for (col, name) in sheet.columns.iter().enumerate() {
+        ws.write_with_format(2, col as u16, name, &header)?;
+        ws.set_column_width(col as u16, if col == 0 { 6 } else { 22 })?;
+    }
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        for (col, cell) in row.iter().enumerate() {
+            match (col, cell.parse::<u32>()) {
+                (0, Ok(n)) => ws.write(r, 0, n)?,
+                _ => ws.write_with_format(r, col as u16, cell, &text)?,
+            };
+        }
+    }
+    if !sheet.columns.is_empty() {
+        ws.set_freeze_panes(3, 0)?;
+        ws.autofilter(
+            2,
+            0,
+            2 + sheet.rows.len() as u32,
+            sheet.columns.len() as u16 - 1,
+        )?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The table as CSV: UTF-8 with a byte-order mark (so Excel on Windows reads the Vietnamese
+/// right), the headings, then the rows.
+pub fn table_csv(sheet: &TableSheet) -> Result<Vec<u8>, SheetError> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(&sheet.columns)?;
+    for row in &sheet.rows {
+        writer.write_record(row)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| SheetError::Csv(csv::Error::from(e.into_error())))
+}
+
 /// A report to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportSheet {

@@ -91,6 +91,47 @@ pub trait ReadClusters: Conn {
             .collect()
     }
 
+    /// The score entries of several clusters, in one statement, each cluster's in order.
+    async fn cluster_scores_of(
+        &self,
+        ids: &[ClusterId],
+    ) -> Result<std::collections::BTreeMap<ClusterId, Vec<ScoreEntry>>, StoreError> {
+        let mut out: std::collections::BTreeMap<ClusterId, Vec<ScoreEntry>> =
+            ids.iter().map(|id| (*id, Vec::new())).collect();
+        let rows = cluster_score::Entity::find()
+            .filter(cluster_score::Column::ClusterId.is_in(ids.iter().map(|i| i.0)))
+            .order_by_asc(cluster_score::Column::ClusterId)
+            .order_by_asc(cluster_score::Column::Seq)
+            .all(self.conn())
+            .await?;
+        for row in rows {
+            let id = ClusterId(row.cluster_id);
+            out.entry(id).or_default().push(entry(row)?);
+        }
+        Ok(out)
+    }
+
+    /// The published rankings of several clusters (those published), in one statement.
+    async fn published_rankings(
+        &self,
+        ids: &[ClusterId],
+    ) -> Result<std::collections::BTreeMap<ClusterId, Vec<Standing>>, StoreError> {
+        let rows = cluster::Entity::find()
+            .filter(cluster::Column::Id.is_in(ids.iter().map(|i| i.0)))
+            .filter(cluster::Column::Ranking.is_not_null())
+            .all(self.conn())
+            .await?;
+        let mut out = std::collections::BTreeMap::new();
+        for row in rows {
+            if let Some(r) = &row.ranking {
+                let ranking: Vec<Standing> = serde_json::from_str(r)
+                    .map_err(|e| corrupt("cluster", row.id, format!("ranking: {e}")))?;
+                out.insert(ClusterId(row.id), ranking);
+            }
+        }
+        Ok(out)
+    }
+
     /// The ranking as published (frozen), if it was.
     async fn published_ranking(&self, id: ClusterId) -> Result<Option<Vec<Standing>>, StoreError> {
         let Some(row) = cluster::Entity::find_by_id(id.0).one(self.conn()).await? else {

@@ -6,7 +6,8 @@ use laurel_domain::authz::{Action, Actor};
 use laurel_domain::award::AwardKind;
 use laurel_domain::calendar::local_date;
 use laurel_domain::cluster::{
-    Cluster, ClusterDraft, ClusterKind, Criterion, NOTE_MAX, ScoreEntry, ScoreParty, Standing,
+    Cluster, ClusterDraft, ClusterKind, Criterion, MEMBERS_MAX, NOTE_MAX, ScoreEntry, ScoreParty,
+    ScoreRefusal, Standing,
 };
 use laurel_domain::events::{Change, Kind, Subject};
 use laurel_domain::ids::{ClusterId, UnitId};
@@ -74,13 +75,32 @@ impl Ops {
         input: CreateCluster,
         now: OffsetDateTime,
     ) -> Result<Cluster, OpsError> {
+        if input.members.len() > MEMBERS_MAX {
+            return Err(OpsError::invalid(
+                laurel_domain::text::InvalidInput::OutOfRange {
+                    field: "memberUnitIds",
+                    min: 2,
+                    max: MEMBERS_MAX as i64,
+                    actual: input.members.len() as i64,
+                },
+            ));
+        }
         in_tx!(self, |tx| {
             let organiser = tx.require_unit(input.organiser).await?;
             actor.authorize(Action::OrganiseCluster, &organiser.path)?;
-            let mut paths = Vec::with_capacity(input.members.len());
-            for unit in &input.members {
-                paths.push(tx.unit_path(*unit).await?);
-            }
+            // One statement for the members' paths; an unknown member has no path and is
+            // refused as lying outside the organiser.
+            let known: std::collections::BTreeMap<UnitId, laurel_domain::org::UnitPath> = tx
+                .units_by_ids(&input.members)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.path))
+                .collect();
+            let paths: Vec<laurel_domain::org::UnitPath> = input
+                .members
+                .iter()
+                .map(|m| known.get(m).cloned().unwrap_or_default())
+                .collect();
             let cluster = ClusterDraft {
                 name: input.name.clone(),
                 kind: input.kind,
@@ -154,6 +174,10 @@ impl Ops {
         now: OffsetDateTime,
     ) -> Result<ClusterView, OpsError> {
         let field = if adjustment { "reason" } else { "evidence" };
+        let input = ScoreInput {
+            criterion: input.criterion.trim().to_owned(),
+            ..input
+        };
         let note = bounded_line(field, &input.note, NOTE_MAX)?;
         self.printable(&[(field, Some(note.as_str()))])?;
         in_tx!(self, |tx| {
@@ -345,6 +369,29 @@ impl Ops {
             .collect())
     }
 
+    /// The clusters the actor may read, each with its entries and ranking, latest year first:
+    /// four statements however many there are.
+    pub async fn cluster_views(&self, actor: &Actor) -> Result<Vec<ClusterView>, OpsError> {
+        let clusters = self.clusters(actor).await?;
+        let ids: Vec<ClusterId> = clusters.iter().map(|c| c.id).collect();
+        let mut scores = self.store.cluster_scores_of(&ids).await?;
+        let mut published = self.store.published_rankings(&ids).await?;
+        Ok(clusters
+            .into_iter()
+            .map(|cluster| {
+                let entries = scores.remove(&cluster.id).unwrap_or_default();
+                let ranking = published
+                    .remove(&cluster.id)
+                    .unwrap_or_else(|| cluster.ranking(&entries));
+                ClusterView {
+                    cluster,
+                    entries,
+                    ranking,
+                }
+            })
+            .collect())
+    }
+
     async fn may_read_cluster(&self, actor: &Actor, cluster: &Cluster) -> Result<bool, OpsError> {
         let mut units = vec![cluster.organiser];
         units.extend(cluster.members.iter().copied());
@@ -371,13 +418,7 @@ impl Ops {
             id: id.to_string(),
         })?;
         let Some(published_on) = view.cluster.published_on else {
-            return Err(OpsError::invalid(
-                laurel_domain::text::InvalidInput::Malformed {
-                    field: "clusterId",
-                    expected_vi: "một cụm, khối thi đua đã công bố kết quả xếp hạng",
-                    expected_en: "a cluster whose ranking was published",
-                },
-            ));
+            return Err(OpsError::Cluster(ScoreRefusal::NotPublished));
         };
         let leader = Cluster::leader(&view.ranking).map_err(OpsError::Cluster)?;
         let total = view.ranking.first().map_or(0, |s| s.total);

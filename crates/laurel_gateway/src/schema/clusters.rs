@@ -269,14 +269,12 @@ impl ClusterQuery {
     /// latest year first.
     async fn clusters(&self, ctx: &Context<'_>) -> Result<Vec<ClusterNode>> {
         let actor = actor(ctx)?;
-        let ops = ops(ctx)?;
-        let mut out = Vec::new();
-        for cluster in ops.clusters(actor).await? {
-            if let Some(view) = ops.cluster(actor, cluster.id).await? {
-                out.push(ClusterNode(view));
-            }
-        }
-        Ok(out)
+        Ok(ops(ctx)?
+            .cluster_views(actor)
+            .await?
+            .into_iter()
+            .map(ClusterNode)
+            .collect())
     }
 
     /// One cluster or block, if you may read it.
