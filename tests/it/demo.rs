@@ -262,3 +262,145 @@ async fn the_demo_replays_the_seed_ceremonies_and_its_reports_say_what_the_artic
     assert!(again.unwrap_err().contains("not empty"));
     server.stop().await;
 }
+
+/// Issue 10 §5: the nominations as XLSX and CSV, linked from GraphQL, straight from the database
+/// with `laurel export --nominations`; the workbook reads back (calamine) with the same data the
+/// API gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nomination_lists_export_to_excel_and_csv_and_read_back_the_same() {
+    let (server, said) = TestServer::start_demo().await;
+    let password = said
+        .lines()
+        .find_map(|l| l.split("every other demo account's password: ").nth(1))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let office = server.login("tdkt.cagl", &password).await;
+    let listed = server
+        .ok(
+            Some(&office),
+            "{ nominations(first: 100, filter: {period: 2022}) { edges { node { id state } } } \
+               xlsx: nominationsExportUrl(filter: {period: 2022}) \
+               csv: nominationsExportUrl(filter: {period: 2022}, csv: true) \
+               rejected: nominationsExportUrl(filter: {state: REJECTED}) }",
+            json!({}),
+        )
+        .await;
+    let mut ids: Vec<String> = listed["nominations"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    // The province's office reads its districts' 12 Bằng khen and 18 Giấy khen nominations.
+    assert_eq!(ids.len(), 30);
+    assert_eq!(listed["xlsx"], "/exports/nominations.xlsx?period=2022");
+    let download = |url: String| {
+        let (server, office) = (&server, &office);
+        async move {
+            let response = server
+                .http()
+                .get(format!("{}{url}", server.base))
+                .bearer_auth(office)
+                .send()
+                .await
+                .unwrap();
+            (
+                response.status().as_u16(),
+                response.bytes().await.unwrap().to_vec(),
+            )
+        }
+    };
+    let (status, xlsx) = download(listed["xlsx"].as_str().unwrap().to_owned()).await;
+    assert_eq!(status, 200);
+    let grid = laurel_sheets::read::read_grid(&xlsx).unwrap();
+    assert_eq!(grid.lines[2], laurel_gateway::ops::NOMINATION_COLUMNS);
+    let rows = &grid.lines[3..];
+    let mut exported: Vec<String> = rows.iter().map(|r| r[13].clone()).collect();
+    exported.sort();
+    assert_eq!(exported, ids, "the same nominations");
+    let ia_der = rows.iter().find(|r| r[1] == "Công an xã Ia Dêr").unwrap();
+    assert_eq!(
+        ia_der[2..9],
+        [
+            "tập thể",
+            "Công an huyện Ia Grai",
+            "Bằng khen của bộ, ban, ngành, tỉnh",
+            "Bộ trưởng Bộ Công an",
+            "2022",
+            "đã có quyết định",
+            ""
+        ]
+    );
+    assert_eq!(ia_der[12], "1/QĐ-BCA ngày 20/02/2023");
+    let officer = rows.iter().find(|r| r[1] == "Ksor H'Bia").unwrap();
+    assert_eq!(officer[2..4], ["cá nhân", "Công an xã Ia Khươl"]);
+    // The CSV has the same lines, after a byte-order mark for Excel.
+    let (status, csv) = download(listed["csv"].as_str().unwrap().to_owned()).await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let from_csv = laurel_sheets::read::read_grid(&csv).unwrap();
+    assert_eq!(from_csv.lines[0], grid.lines[2]);
+    assert_eq!(from_csv.lines[1..], grid.lines[3..]);
+    // The console links the same export from the filtered list, for the same session.
+    let mut browser = Browser::login(&server.base, "tdkt.cagl", &password).await;
+    let page = browser.get("/nominations?period=2022").await;
+    assert!(
+        page.body
+            .contains("href=\"/exports/nominations.xlsx?period=2022\""),
+        "{}",
+        page.body
+    );
+    let (status, from_console) = browser
+        .download("/exports/nominations.xlsx?period=2022")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        laurel_sheets::read::read_grid(&from_console).unwrap().lines[3..],
+        grid.lines[3..]
+    );
+    // A filter by state; a malformed one is refused.
+    let (_, rejected) = download(listed["rejected"].as_str().unwrap().to_owned()).await;
+    let rejected = laurel_sheets::read::read_grid(&rejected).unwrap();
+    assert_eq!(rejected.lines.len(), 4, "{:?}", rejected.lines);
+    assert_eq!(rejected.lines[3][1], "Công an xã Song An");
+    let (status, _) = download("/exports/nominations.xlsx?state=LOST".into()).await;
+    assert_eq!(status, 400);
+
+    // Offline, the same from the database: the nomination still before Kiên Giang's council,
+    // overdue since 2023.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dang-xet.xlsx");
+    let (printed, result) = laurel_tests::laurel(&[
+        "laurel",
+        "export",
+        "--nominations",
+        "--year",
+        "2023",
+        "--state",
+        "SUBMITTED",
+        "--database-url",
+        server.database_url(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .await;
+    result.unwrap();
+    assert!(printed.contains(": 1 đề nghị / nominations"), "{printed}");
+    let grid = laurel_sheets::read::read_grid(&std::fs::read(&out).unwrap()).unwrap();
+    let row = &grid.lines[3];
+    assert_eq!(row[1], "Huỳnh Văn Tư");
+    assert_eq!(
+        row[7..12],
+        [
+            "đang xét duyệt",
+            "Hội đồng Thi đua - Khen thưởng xét",
+            "Công an tỉnh Kiên Giang",
+            row[10].as_str(),
+            "quá hạn"
+        ]
+    );
+    assert!(row[10].ends_with("/2023"), "{row:?}");
+    server.stop().await;
+}

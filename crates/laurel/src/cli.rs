@@ -182,8 +182,25 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
         /// The decision's id (`decisions` lists them).
+        #[arg(
+            long,
+            required_unless_present = "nominations",
+            conflicts_with = "nominations"
+        )]
+        decision: Option<laurel_domain::ids::DecisionId>,
+        /// Instead, the list of nominations, with their stage, who holds them, their deadline
+        /// and their decision (all of them, or those of `--issuer`, `--year`, `--state`).
         #[arg(long)]
-        decision: laurel_domain::ids::DecisionId,
+        nominations: bool,
+        /// With `--nominations`: the issuing unit's code.
+        #[arg(long, requires = "nominations")]
+        issuer: Option<String>,
+        /// With `--nominations`: the year the achievements belong to.
+        #[arg(long, requires = "nominations")]
+        year: Option<i32>,
+        /// With `--nominations`: a state's code (DRAFT, SUBMITTED, RETURNED, DECIDED, …).
+        #[arg(long, requires = "nominations")]
+        state: Option<String>,
         /// Where to write it: a `.xlsx` or a `.csv` file.
         #[arg(long)]
         out: PathBuf,
@@ -531,9 +548,19 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
         } => print(out, &db.database_url, decision, &file, &public_url, blank).await,
         Command::Export {
             db,
-            decision,
+            decision: Some(decision),
             out: file,
+            ..
         } => export(out, &db.database_url, decision, &file).await,
+        Command::Export {
+            db,
+            decision: None,
+            issuer,
+            year,
+            state,
+            out: file,
+            ..
+        } => export_nominations(out, &db.database_url, issuer, year, state, &file).await,
         Command::Import {
             db,
             file,
@@ -888,6 +915,79 @@ async fn export(
         out,
         "{}: {count} recipients / người, tập thể → {}",
         sheet.title,
+        file.display()
+    )?;
+    Ok(())
+}
+
+/// `laurel export --nominations`: the nominations of a filter, straight from the database.
+async fn export_nominations(
+    out: &mut (dyn Write + Send),
+    database_url: &str,
+    issuer: Option<String>,
+    year: Option<i32>,
+    state: Option<String>,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use laurel_store::Read;
+    let csv = match file.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => true,
+        Some(e) if e.eq_ignore_ascii_case("xlsx") => false,
+        _ => anyhow::bail!("--out must end in .xlsx or .csv / --out phải là tệp .xlsx hoặc .csv"),
+    };
+    let url = crate::database_url(database_url);
+    let store = connect_migrated(&url).await?;
+    let issuer = match issuer {
+        None => None,
+        Some(code) => Some(
+            store
+                .units()
+                .await?
+                .into_iter()
+                .find(|u| u.code.as_str().eq_ignore_ascii_case(&code))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no unit of code {code} / không có đơn vị mã {code}")
+                })?
+                .id,
+        ),
+    };
+    let filter = laurel_store::NominationFilter {
+        within: None,
+        state: state
+            .map(|s| s.to_uppercase().parse())
+            .transpose()
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "--state: a state code such as SUBMITTED / mã trạng thái, ví dụ SUBMITTED"
+                )
+            })?,
+        issuer,
+        period: year
+            .map(laurel_domain::nomination::Period::new)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--year: {e}"))?,
+        award: None,
+        proposal: None,
+    };
+    let ops = crate::offline_ops(&url, store)?;
+    let sheet = ops
+        .nominations_sheet_offline(&filter, laurel_gateway::edge::now())
+        .await
+        .map_err(|e| {
+            let (vi, en) = e.messages();
+            anyhow::anyhow!("{vi} / {en}")
+        })?;
+    let bytes = if csv {
+        laurel_sheets::table_csv(&sheet)?
+    } else {
+        laurel_sheets::table_xlsx(&sheet)?
+    };
+    std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
+    writeln!(
+        out,
+        "{}: {} đề nghị / nominations → {}",
+        sheet.title,
+        sheet.rows.len(),
         file.display()
     )?;
     Ok(())

@@ -649,6 +649,8 @@ struct NominationsPage {
     states: Vec<(String, String)>,
     awards: Vec<(String, String)>,
     next: Option<String>,
+    /// The whole filtered list as XLSX and CSV (the gateway's export, same session).
+    exports: (String, String),
 }
 
 #[derive(Deserialize)]
@@ -676,6 +678,8 @@ pub async fn nominations(
     #[derive(Deserialize)]
     struct Answer {
         nominations: Paged<RowFields>,
+        xlsx: String,
+        csv: String,
     }
     let lang = session.chrome.lang;
     let some = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
@@ -710,6 +714,7 @@ pub async fn nominations(
                         states: labels::states(lang),
                         awards: labels::awards(lang),
                         next: None,
+                        exports: (String::new(), String::new()),
                         chrome: session.chrome,
                     },
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -721,7 +726,7 @@ pub async fn nominations(
         &app.client,
         Some(&session.token),
         &format!(
-            "query($filter: NominationFilterInput, $after: String) {{ nominations(first: 50, after: $after, filter: $filter) {{ nodes {{ ...Row }} pageInfo {{ hasNextPage endCursor }} }} }} {ROW}"
+            "query($filter: NominationFilterInput, $after: String) {{ nominations(first: 50, after: $after, filter: $filter) {{ nodes {{ ...Row }} pageInfo {{ hasNextPage endCursor }} }} xlsx: nominationsExportUrl(filter: $filter) csv: nominationsExportUrl(filter: $filter, csv: true) }} {ROW}"
         ),
         json!({ "filter": Value::Object(input), "after": some(&filter.after) }),
     )
@@ -752,6 +757,7 @@ pub async fn nominations(
                 states: labels::states(lang),
                 awards: labels::awards(lang),
                 next,
+                exports: (answer.xlsx, answer.csv),
                 chrome: session.chrome,
             })
         }

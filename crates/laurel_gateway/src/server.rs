@@ -17,6 +17,7 @@
 //! | `GET /verify/{code}` | public verification: HTML for people, JSON when `Accept: application/json` |
 //! | `GET /decisions/{id}/recipients.xlsx`, `…/recipients.csv` | a decision's recipients with their cash, for Excel (bearer token; whoever may read the decision) |
 //! | `GET /imports/template.xlsx` | the template `importNominations` reads, listing the units the caller may propose for (bearer token) |
+//! | `GET /exports/nominations.xlsx`, `….csv` (`?state=&issuerUnitId=&period=&awardKind=`) | the nominations the caller reads, with their stage, holder, deadline and decision (bearer token or the console's cookie) |
 //! | `GET /reports/movements/{id}.xlsx`, `GET /reports/issuers/{id}/{year}.xlsx` | a report as an XLSX workbook with its chart (bearer token; the same visibility as `movementReport` and `awardReport`) |
 //! | `GET /credentials/{code}.jwt` | the certificate as an Open Badges 3.0 credential, signed (public, limited like `/verify`) |
 //! | `GET /issuers/{id}`, `…/keys/{kid}`, `…/achievements/{award}`, `…/status/{year}` | an issuer's OB 3.0 profile, public keys (JWK), awards and revocation lists (public; see [`crate::credentials`]) |
@@ -293,6 +294,10 @@ fn routes(
         .at(
             "/imports/template.xlsx",
             get(reports::import_template).with(counted("/imports/template.xlsx")),
+        )
+        .at(
+            "/exports/:file",
+            get(reports::nominations_export).with(counted("/exports/nominations.{xlsx,csv}")),
         )
         .at(
             "/reports/movements/:file",

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use laurel_domain::ids::{MovementId, UnitId};
 use poem::http::header;
-use poem::web::{Data, Path};
+use poem::web::{Data, Path, Query};
 use poem::{Request, Response, handler};
 
 use super::{AppState, http_actor, ops_error_response};
@@ -164,6 +164,120 @@ pub(super) async fn import_template(req: &Request, Data(state): Data<&Arc<AppSta
             .header(
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"mau-nhap-de-nghi-khen-thuong.xlsx\"",
+            )
+            .body(bytes),
+        Err(e) => ops_error_response(&e),
+    }
+}
+
+/// The filter of a nominations export, as the query string gives it (the codes of GraphQL's
+/// `NominationFilterInput`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ExportFilter {
+    state: Option<String>,
+    issuer_unit_id: Option<String>,
+    period: Option<i32>,
+    award_kind: Option<String>,
+}
+
+impl ExportFilter {
+    fn store_filter(&self) -> Result<laurel_store::NominationFilter, OpsError> {
+        let malformed = |field: &'static str, vi: &'static str, en: &'static str| {
+            OpsError::invalid(laurel_domain::text::InvalidInput::Malformed {
+                field,
+                expected_vi: vi,
+                expected_en: en,
+            })
+        };
+        Ok(laurel_store::NominationFilter {
+            within: None,
+            state: self
+                .state
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| {
+                    malformed(
+                        "state",
+                        "mã trạng thái, ví dụ SUBMITTED",
+                        "a state code, e.g. SUBMITTED",
+                    )
+                })?,
+            issuer: self
+                .issuer_unit_id
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().map(UnitId))
+                .transpose()
+                .map_err(|_| malformed("issuerUnitId", "mã đơn vị (UUID)", "a unit id (UUID)"))?,
+            period: self
+                .period
+                .map(laurel_domain::nomination::Period::new)
+                .transpose()
+                .map_err(OpsError::invalid)?,
+            award: self
+                .award_kind
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| {
+                    malformed(
+                        "awardKind",
+                        "mã hình thức khen thưởng, ví dụ GIAY_KHEN",
+                        "an award code, e.g. GIAY_KHEN",
+                    )
+                })?,
+            proposal: None,
+        })
+    }
+}
+
+/// `GET /exports/nominations.xlsx` and `.csv`: the nominations the caller reads in a filter.
+#[handler]
+pub(super) async fn nominations_export(
+    req: &Request,
+    Path(file): Path<String>,
+    Query(filter): Query<ExportFilter>,
+    Data(state): Data<&Arc<AppState>>,
+) -> Response {
+    let csv = match file.as_str() {
+        "nominations.xlsx" => false,
+        "nominations.csv" => true,
+        _ => {
+            return ops_error_response(&OpsError::NotFound {
+                entity: "export",
+                id: file,
+            });
+        }
+    };
+    let result = async {
+        let filter = filter.store_filter()?;
+        let actor = http_actor(state, req).await?;
+        let sheet = state
+            .ops
+            .nominations_sheet(&actor, filter, state.clock.now())
+            .await?;
+        if csv {
+            laurel_sheets::table_csv(&sheet)
+        } else {
+            laurel_sheets::table_xlsx(&sheet)
+        }
+        .map_err(|e| OpsError::internal(e.to_string()))
+    }
+    .await;
+    match result {
+        Ok(bytes) => Response::builder()
+            .content_type(if csv { "text/csv; charset=utf-8" } else { XLSX })
+            .header(header::CACHE_CONTROL, "private, no-store")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"danh-sach-de-nghi.{}\"",
+                    if csv { "csv" } else { "xlsx" }
+                ),
             )
             .body(bytes),
         Err(e) => ops_error_response(&e),
