@@ -402,5 +402,68 @@ async fn nomination_lists_export_to_excel_and_csv_and_read_back_the_same() {
         ]
     );
     assert!(row[10].ends_with("/2023"), "{row:?}");
+
+    // Reports too: the issuer's 2022 report as CSV through its GraphQL link and offline, and as
+    // the workbook offline; each reads back with its figures.
+    let units = unit_ids(&server, &office).await;
+    let link = server
+        .ok(
+            Some(&office),
+            "query($id: ID!) { awardReport(issuerUnitId: $id, year: 2022) { csvUrl } }",
+            json!({ "id": units["CAGL"] }),
+        )
+        .await["awardReport"]["csvUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(link.ends_with("/2022.csv"), "{link}");
+    let (status, csv) = download(link).await;
+    assert_eq!(status, 200);
+    let table = laurel_sheets::read::read_grid(&csv).unwrap();
+    assert_eq!(table.lines[0], laurel_gateway::ops::REPORT_CSV_COLUMNS);
+    assert_eq!(
+        table.lines[1],
+        [
+            "Giám đốc Công an tỉnh Gia Lai",
+            "Giấy khen",
+            "10",
+            "8",
+            "12600000"
+        ]
+    );
+    assert_eq!(table.lines[2], ["Tổng cộng", "", "10", "8", "12600000"]);
+    for name in ["bao-cao.csv", "bao-cao.xlsx"] {
+        let file = dir.path().join(name);
+        let (printed, result) = laurel_tests::laurel(&[
+            "laurel",
+            "export",
+            "--report",
+            "--issuer",
+            "CAGL",
+            "--year",
+            "2022",
+            "--database-url",
+            server.database_url(),
+            "--out",
+            file.to_str().unwrap(),
+        ])
+        .await;
+        result.unwrap();
+        assert!(
+            printed.starts_with("Khen thưởng năm 2022 — Giám đốc Công an tỉnh Gia Lai"),
+            "{printed}"
+        );
+        let grid = laurel_sheets::read::read_grid(&std::fs::read(&file).unwrap()).unwrap();
+        if name.ends_with(".csv") {
+            assert_eq!(grid.lines, table.lines);
+        } else {
+            assert!(
+                grid.lines.iter().flatten().any(|c| c
+                    == "Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 10 tập thể, 8 cá nhân."),
+                "{:?}",
+                grid.lines
+            );
+        }
+    }
     server.stop().await;
 }

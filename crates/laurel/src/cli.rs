@@ -176,27 +176,35 @@ pub enum Command {
         #[arg(long)]
         blank: bool,
     },
-    /// Export a decision's recipients with their cash, straight from the database, as XLSX or
-    /// CSV (by the file's extension; CSV is UTF-8 with a byte-order mark, for Excel).
+    /// Export, straight from the database, as XLSX or CSV (by the file's extension; CSV is UTF-8
+    /// with a byte-order mark, for Excel): a decision's recipients with their cash
+    /// (`--decision`), the list of nominations (`--nominations`), or a report (`--report`).
     Export {
         #[command(flatten)]
         db: DatabaseArgs,
         /// The decision's id (`decisions` lists them).
         #[arg(
             long,
-            required_unless_present = "nominations",
-            conflicts_with = "nominations"
+            required_unless_present_any = ["nominations", "report"],
+            conflicts_with_all = ["nominations", "report"]
         )]
         decision: Option<laurel_domain::ids::DecisionId>,
         /// Instead, the list of nominations, with their stage, who holds them, their deadline
         /// and their decision (all of them, or those of `--issuer`, `--year`, `--state`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "report")]
         nominations: bool,
-        /// With `--nominations`: the issuing unit's code.
-        #[arg(long, requires = "nominations")]
+        /// Instead, a report: a movement's (`--movement`) or an issuer's of a year (`--issuer
+        /// CODE --year Y`), as the workbook with its chart (.xlsx) or its table (.csv).
+        #[arg(long)]
+        report: bool,
+        /// With `--report`: the movement's id.
+        #[arg(long, requires = "report", conflicts_with_all = ["issuer", "year"])]
+        movement: Option<laurel_domain::ids::MovementId>,
+        /// With `--nominations` or `--report`: the issuing unit's code.
+        #[arg(long)]
         issuer: Option<String>,
-        /// With `--nominations`: the year the achievements belong to.
-        #[arg(long, requires = "nominations")]
+        /// With `--nominations` or `--report`: the year the achievements belong to.
+        #[arg(long)]
         year: Option<i32>,
         /// With `--nominations`: a state's code (DRAFT, SUBMITTED, RETURNED, DECIDED, …).
         #[arg(long, requires = "nominations")]
@@ -552,6 +560,16 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             out: file,
             ..
         } => export(out, &db.database_url, decision, &file).await,
+        Command::Export {
+            db,
+            decision: None,
+            report: true,
+            movement,
+            issuer,
+            year,
+            out: file,
+            ..
+        } => export_report(out, &db.database_url, movement, issuer, year, &file).await,
         Command::Export {
             db,
             decision: None,
@@ -917,6 +935,61 @@ async fn export(
         sheet.title,
         file.display()
     )?;
+    Ok(())
+}
+
+/// `laurel export --report`: a movement's or an issuer's year report, as XLSX or CSV.
+async fn export_report(
+    out: &mut (dyn Write + Send),
+    database_url: &str,
+    movement: Option<laurel_domain::ids::MovementId>,
+    issuer: Option<String>,
+    year: Option<i32>,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use laurel_gateway::ops::{build_report, issuer_year_title, movement_title};
+    use laurel_store::{Read, ReadMovements, ReportScope};
+    let csv = match file.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => true,
+        Some(e) if e.eq_ignore_ascii_case("xlsx") => false,
+        _ => anyhow::bail!("--out must end in .xlsx or .csv / --out phải là tệp .xlsx hoặc .csv"),
+    };
+    let words = |e: laurel_gateway::error::OpsError| {
+        let (vi, en) = e.messages();
+        anyhow::anyhow!("{vi} / {en}")
+    };
+    let store = connect_migrated(database_url).await?;
+    let report = match (movement, issuer, year) {
+        (Some(id), None, None) => {
+            let m = store
+                .movement(id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no movement {id} / không có phong trào {id}"))?;
+            build_report(&store, ReportScope::Movement(id), movement_title(&m))
+                .await
+                .map_err(words)?
+        }
+        (None, Some(code), Some(year)) => {
+            let unit = store
+                .units()
+                .await?
+                .into_iter()
+                .find(|u| u.code.as_str().eq_ignore_ascii_case(&code))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no unit of code {code} / không có đơn vị mã {code}")
+                })?;
+            let title = issuer_year_title(&unit, year);
+            build_report(&store, ReportScope::IssuerYear(unit.id, year), title)
+                .await
+                .map_err(words)?
+        }
+        _ => anyhow::bail!(
+            "--report needs --movement ID, or --issuer CODE and --year Y / --report cần --movement, hoặc --issuer và --year"
+        ),
+    };
+    let bytes = if csv { report.csv() } else { report.xlsx() }.map_err(words)?;
+    std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
+    writeln!(out, "{} → {}", report.title, file.display())?;
     Ok(())
 }
 

@@ -96,7 +96,9 @@ pub use nominations::CreateNomination;
 pub use notifications::parse_email;
 pub use org::{CreateAccount, CreatePerson, CreateUnit};
 pub use proposals::{Bulk, CreateProposal, Outcome, ProposalStatus};
-pub use reports::{AwardReport, build_report, issuer_year_title, movement_title};
+pub use reports::{
+    AwardReport, REPORT_CSV_COLUMNS, build_report, issuer_year_title, movement_title,
+};
 pub use session::{Bootstrapped, FIRST_ADMIN, LoggedIn, bootstrap_admin, reset_password};
 pub use webhooks::NewWebhook;
 pub use workflow::{ActOn, Comment, PublicNotice, StageStatistics};

@@ -69,7 +69,76 @@ impl AwardReport {
     pub fn xlsx(&self) -> Result<Vec<u8>, OpsError> {
         laurel_sheets::report_xlsx(&self.sheet()).map_err(|e| OpsError::internal(e.to_string()))
     }
+
+    /// The report's table as CSV: one line per issuer and award, then the total, then what is
+    /// not awarded yet by state (the sentences and the chart are the workbook's).
+    pub fn csv(&self) -> Result<Vec<u8>, OpsError> {
+        let sheet = self.sheet();
+        let mut rows: Vec<Vec<String>> = sheet
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.issuer.clone(),
+                    r.award.clone(),
+                    r.collectives.to_string(),
+                    r.individuals.to_string(),
+                    r.cash_vnd.to_string(),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            "Tổng cộng".into(),
+            String::new(),
+            sheet
+                .rows
+                .iter()
+                .map(|r| r.collectives)
+                .sum::<u32>()
+                .to_string(),
+            sheet
+                .rows
+                .iter()
+                .map(|r| r.individuals)
+                .sum::<u32>()
+                .to_string(),
+            sheet
+                .rows
+                .iter()
+                .map(|r| r.cash_vnd)
+                .sum::<i64>()
+                .to_string(),
+        ]);
+        for (state, count) in &sheet.by_state {
+            rows.push(vec![
+                format!("Chưa khen thưởng: {state}"),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            if let Some(last) = rows.last_mut() {
+                last[1] = count.to_string();
+            }
+        }
+        laurel_sheets::table_csv(&laurel_sheets::TableSheet {
+            title: sheet.title.clone(),
+            sheet_name: "Báo cáo".into(),
+            columns: REPORT_CSV_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+            rows,
+        })
+        .map_err(|e| OpsError::internal(e.to_string()))
+    }
 }
+
+/// The headings of a report's CSV, in order.
+pub const REPORT_CSV_COLUMNS: [&str; 5] = [
+    "Cấp khen thưởng",
+    "Hình thức khen thưởng",
+    "Tập thể",
+    "Cá nhân",
+    "Tiền thưởng (đồng)",
+];
 
 /// Where a scope's workbook is downloaded.
 pub fn xlsx_path(scope: ReportScope) -> String {

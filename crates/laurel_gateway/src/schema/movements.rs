@@ -124,6 +124,13 @@ impl AwardReportNode {
     async fn xlsx_url(&self) -> &str {
         &self.0.xlsx_path
     }
+    /// Where to download its table as CSV (UTF-8 with a byte-order mark, for Excel).
+    async fn csv_url(&self) -> String {
+        self.0
+            .xlsx_path
+            .strip_suffix(".xlsx")
+            .map_or_else(|| self.0.xlsx_path.clone(), |p| format!("{p}.csv"))
+    }
     /// The awards said as the conference report says them, one sentence per issuer:
     /// "Giám đốc Công an tỉnh Gia Lai tặng Giấy khen cho 18 tập thể, 7 cá nhân."
     async fn sentences(&self) -> &[String] {

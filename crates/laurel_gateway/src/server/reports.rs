@@ -17,6 +17,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 fn parse<T: std::str::FromStr>(file: &str, entity: &'static str) -> Result<T, OpsError> {
     file.strip_suffix(".xlsx")
+        .or_else(|| file.strip_suffix(".csv"))
         .unwrap_or(file)
         .parse()
         .map_err(|_| OpsError::NotFound {
@@ -26,9 +27,10 @@ fn parse<T: std::str::FromStr>(file: &str, entity: &'static str) -> Result<T, Op
 }
 
 fn respond(result: Result<AwardReport, OpsError>, filename: &str) -> Response {
-    match result.and_then(|report| report.xlsx()) {
+    let csv = filename.ends_with(".csv");
+    match result.and_then(|report| if csv { report.csv() } else { report.xlsx() }) {
         Ok(bytes) => Response::builder()
-            .content_type(XLSX)
+            .content_type(if csv { "text/csv; charset=utf-8" } else { XLSX })
             .header(header::CACHE_CONTROL, "private, no-store")
             .header(
                 header::CONTENT_DISPOSITION,
