@@ -21,6 +21,7 @@ mod m20261130_000010_print_jobs;
 mod m20261130_000011_certificate_templates;
 mod m20261130_000012_movements;
 mod m20261201_000013_clusters;
+mod m20261201_000014_external_nominees;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_certificate_templates::Migration),
             Box::new(m20261130_000012_movements::Migration),
             Box::new(m20261201_000013_clusters::Migration),
+            Box::new(m20261201_000014_external_nominees::Migration),
         ]
     }
 }

@@ -488,3 +488,138 @@ fn workbook(bytes: Vec<u8>) -> Vec<Vec<String>> {
         .map(|row| row.iter().map(ToString::to_string).collect())
         .collect()
 }
+
+/// Issue 10 §1: a participating unit registers nominees outside the administrative tree — a
+/// citizen, a residential self-management team — with their address and no account; they are
+/// then nominated like anyone under that unit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let today = server.today();
+    let year = today.year();
+    let movement = launch(
+        &server,
+        &org.signer,
+        json!({
+            "unitId": org.province, "name": "Toàn dân bảo vệ an ninh Tổ quốc", "kind": "THEO_DOT_CHUYEN_DE",
+            "fromYear": year, "participantUnitIds": [org.staff], "offerings": ["GIAY_KHEN"],
+            "opensOn": date(today), "closesOn": date(today + time::Duration::days(10)),
+        }),
+    )
+    .await;
+    let register = "mutation($input: RegisterNomineeInput!) { registerNominee(input: $input) { \
+        __typename ... on Person { id fullName position unit { code } external { address organisation movementId } } \
+        ... on Unit { id name code external { address organisation movementId } } } }";
+    let input = |unit: &str, kind: &str, name: &str, address: &str| json!({ "input": { "movementId": movement["id"], "unitId": unit, "kind": kind, "name": name, "address": address } });
+    let citizen = server
+        .ok(
+            Some(&org.clerk),
+            register,
+            input(
+                &org.staff,
+                "INDIVIDUAL",
+                "Nguyễn Văn Dân".nfd().collect::<String>().as_str(),
+                "Tổ 5, phường Hội Thương, thành phố Pleiku",
+            ),
+        )
+        .await["registerNominee"]
+        .clone();
+    assert_eq!(citizen["__typename"], "Person");
+    assert_eq!(citizen["fullName"], "Nguyễn Văn Dân", "NFC");
+    assert_eq!(citizen["unit"]["code"], "PTM");
+    assert_eq!(
+        citizen["external"],
+        json!({ "address": "Tổ 5, phường Hội Thương, thành phố Pleiku", "organisation": null, "movementId": movement["id"] })
+    );
+    let mut team = input(
+        &org.staff,
+        "COLLECTIVE",
+        "Tổ tự quản về an ninh trật tự tổ 5",
+        "Tổ 5, phường Hội Thương, thành phố Pleiku",
+    );
+    team["input"]["organisation"] = json!("Ủy ban nhân dân phường Hội Thương");
+    let team = server.ok(Some(&org.clerk), register, team).await["registerNominee"].clone();
+    assert_eq!(team["__typename"], "Unit");
+    assert!(
+        team["code"].as_str().unwrap().starts_with("NGOAI-"),
+        "{team}"
+    );
+    assert_eq!(
+        team["external"]["organisation"],
+        "Ủy ban nhân dân phường Hội Thương"
+    );
+
+    // Only a participating unit's clerk, with an address; a household is not a registered
+    // nominee kind. Nothing is written when refused.
+    for (token, body, expected) in [
+        (
+            &org.other_head,
+            input(&org.police, "INDIVIDUAL", "Trần Thị B", "Tổ 1"),
+            ("FORBIDDEN", ""),
+        ),
+        (
+            &org.office,
+            input(&org.police, "INDIVIDUAL", "Trần Thị B", "Tổ 1"),
+            ("RULE_VIOLATION", "NOT_PARTICIPATING"),
+        ),
+        (
+            &org.clerk,
+            input(&org.staff, "INDIVIDUAL", "Trần Thị B", " "),
+            ("VALIDATION", ""),
+        ),
+        (
+            &org.clerk,
+            input(&org.staff, "HOUSEHOLD", "Hộ ông C", "Tổ 1"),
+            ("VALIDATION", ""),
+        ),
+    ] {
+        let refused = server.err(Some(token), register, body).await;
+        assert_eq!(
+            (
+                refused["extensions"]["code"].as_str().unwrap(),
+                refused["extensions"]["reason"].as_str().unwrap_or("")
+            ),
+            expected,
+            "{refused}"
+        );
+    }
+    let people = laurel_store::testing::select_text(
+        server.store(),
+        "SELECT full_name FROM person WHERE full_name = 'Trần Thị B'",
+    )
+    .await
+    .unwrap();
+    assert!(people.is_empty());
+
+    // Both are nominated in the movement like anyone of Phòng Tham mưu.
+    for nominee in [
+        json!({ "nomineePersonId": citizen["id"] }),
+        json!({ "nomineeUnitId": team["id"] }),
+    ] {
+        let mut input = json!({ "awardKind": "GIAY_KHEN", "issuerUnitId": org.province, "period": year,
+            "achievement": "Tích cực tham gia phong trào toàn dân bảo vệ an ninh Tổ quốc", "movementId": movement["id"] });
+        for (k, v) in nominee.as_object().unwrap() {
+            input[k] = v.clone();
+        }
+        let created = server
+            .ok(
+                Some(&org.clerk),
+                q!("create_nomination_in_movement"),
+                json!({ "input": input }),
+            )
+            .await;
+        assert_eq!(
+            created["createNomination"]["nomination"]["movement"]["id"],
+            movement["id"]
+        );
+    }
+    let audited = laurel_store::testing::select_text(
+        server.store(),
+        "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'EXTERNAL_NOMINEE_REGISTERED'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(audited, ["2"]);
+    server.stop().await;
+}

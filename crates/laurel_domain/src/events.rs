@@ -286,6 +286,8 @@ kinds! {
     CertificateIssued => "CERTIFICATE_ISSUED",
     /// An emulation movement was launched.
     MovementLaunched => "MOVEMENT_LAUNCHED",
+    /// A participating unit registered a nominee outside the administrative tree.
+    ExternalNomineeRegistered => "EXTERNAL_NOMINEE_REGISTERED",
     /// An emulation cluster or block was set up with its scoring sheet.
     ClusterCreated => "CLUSTER_CREATED",
     /// A member scored itself on a criterion, with its evidence.

@@ -43,7 +43,7 @@ pub use facts::{
 };
 pub use idempotency::Reservation;
 pub use keys::SigningKeyRecord;
-pub use movements::{ReadMovements, ReportScope};
+pub use movements::{ExternalNomineeRecord, ReadMovements, ReportScope};
 pub use notifications::{
     ClaimedNotification, MailOutcome, NotificationRecord, NotificationStatus, NotifyClock,
 };

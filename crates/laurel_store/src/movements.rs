@@ -66,6 +66,29 @@ pub trait ReadMovements: Conn {
         report_lines(self, scope).await
     }
 
+    /// The registration of nominees outside the tree, by the ids of their people or units (one
+    /// statement; ids that are not such nominees are absent).
+    async fn external_nominees(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<Vec<ExternalNomineeRecord>, StoreError> {
+        Ok(crate::entity::external_nominee::Entity::find()
+            .filter(crate::entity::external_nominee::Column::Id.is_in(ids.iter().copied()))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| ExternalNomineeRecord {
+                id: m.id,
+                kind: m.kind,
+                address: m.address,
+                organisation: m.organisation,
+                movement: MovementId(m.movement_id),
+                registered_by: AccountId(m.registered_by),
+                registered_at: m.registered_at,
+            })
+            .collect())
+    }
+
     /// Every movement, latest period first. Organisations launch a few a year: the caller
     /// filters what an actor may see.
     async fn movements(&self) -> Result<Vec<Movement>, StoreError> {
@@ -81,10 +104,51 @@ pub trait ReadMovements: Conn {
     }
 }
 
+/// A nominee outside the administrative tree: the person or unit it is, where it is, and the
+/// movement it was registered for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalNomineeRecord {
+    /// The person's or the unit's id.
+    pub id: Uuid,
+    /// "PERSON" or "COLLECTIVE".
+    pub kind: String,
+    /// Its address (nơi cư trú, địa chỉ).
+    pub address: String,
+    /// Its organisation (cơ quan, tổ chức, doanh nghiệp, trường học), if any.
+    pub organisation: Option<String>,
+    /// The movement.
+    pub movement: MovementId,
+    /// Who registered it.
+    pub registered_by: AccountId,
+    /// When.
+    pub registered_at: OffsetDateTime,
+}
+
 impl ReadMovements for crate::Store {}
 impl ReadMovements for WriteTx {}
 
 impl WriteTx {
+    /// Records that a person or unit just made is a nominee outside the tree.
+    pub async fn insert_external_nominee(
+        &self,
+        r: &ExternalNomineeRecord,
+    ) -> Result<(), StoreError> {
+        crate::entity::external_nominee::Entity::insert(
+            crate::entity::external_nominee::ActiveModel {
+                id: Set(r.id),
+                kind: Set(r.kind.clone()),
+                address: Set(r.address.clone()),
+                organisation: Set(r.organisation.clone()),
+                movement_id: Set(r.movement.0),
+                registered_by: Set(r.registered_by.0),
+                registered_at: Set(r.registered_at),
+            },
+        )
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
     /// Stores a movement just launched.
     pub async fn insert_movement(
         &self,

@@ -91,7 +91,7 @@ pub use documents::{Attachment, DEFAULT_MAX_DOCUMENT_BYTES, DocumentOwner};
 pub use exports::{EXPORT_MAX, NOMINATION_COLUMNS};
 pub use facts::{RecordPriorAward, RecordRecognition};
 pub use import::{ImportNominations, ImportReport};
-pub use movements::LaunchMovement;
+pub use movements::{LaunchMovement, RegisterNominee, Registered};
 pub use nominations::CreateNomination;
 pub use notifications::parse_email;
 pub use org::{CreateAccount, CreatePerson, CreateUnit};

@@ -156,3 +156,147 @@ impl Ops {
         Ok(Movement::visible_from(roots.as_deref(), &launcher).then_some(movement))
     }
 }
+
+/// A nominee outside the administrative tree, as a participating unit registers it.
+#[derive(Debug, Clone)]
+pub struct RegisterNominee {
+    /// The movement it takes part in.
+    pub movement: MovementId,
+    /// The participating unit registering it (it is placed under that unit).
+    pub unit: UnitId,
+    /// A person (a citizen) or a collective (a residential group, a self-management team, an
+    /// enterprise, a school).
+    pub collective: bool,
+    /// Họ và tên, or the collective's name.
+    pub name: String,
+    /// Where it lives or is (nơi cư trú, địa chỉ).
+    pub address: String,
+    /// Its organisation, if any (a person's workplace; a collective's parent body).
+    pub organisation: Option<String>,
+    /// A person's role in the movement (e.g. "Tổ trưởng tổ tự quản"), or a collective's head's
+    /// title (e.g. "Tổ trưởng"; "Người đứng đầu" when absent).
+    pub position: Option<String>,
+}
+
+/// A registered nominee: the person or the unit it is.
+#[derive(Debug, Clone)]
+pub enum Registered {
+    /// A citizen.
+    Person(laurel_domain::org::Person),
+    /// A collective.
+    Unit(laurel_domain::org::Unit),
+}
+
+impl Ops {
+    /// Registers a nominee outside the administrative tree for a movement (the clerks of a
+    /// participating unit, until the movement closes): a person or a unit placed under the
+    /// registering unit, with its address; no account. Audited.
+    pub async fn register_nominee(
+        &self,
+        actor: &Actor,
+        input: RegisterNominee,
+        now: OffsetDateTime,
+    ) -> Result<Registered, OpsError> {
+        use laurel_domain::org::{NewPerson, NewUnit};
+        use laurel_domain::text::{bounded_line, optional_line};
+        let address = bounded_line("address", &input.address, 500);
+        let organisation = optional_line("organisation", input.organisation.as_deref(), 300);
+        let (address, organisation) = match (address, organisation) {
+            (Ok(a), Ok(o)) => (a, o),
+            (a, o) => {
+                return Err(OpsError::Invalid(
+                    [a.err(), o.err()].into_iter().flatten().collect(),
+                ));
+            }
+        };
+        self.printable(&[
+            ("name", Some(input.name.as_str())),
+            ("address", Some(address.as_str())),
+            ("organisation", organisation.as_deref()),
+            ("position", input.position.as_deref()),
+        ])?;
+        in_tx!(self, |tx| {
+            let movement = tx
+                .movement(input.movement)
+                .await?
+                .ok_or(OpsError::NotFound {
+                    entity: "movement",
+                    id: input.movement.to_string(),
+                })?;
+            let unit = tx.require_unit(input.unit).await?;
+            actor.authorize(Action::RecordPerson, &unit.path)?;
+            if !movement.takes_part(&unit.path) {
+                return Err(OpsError::Movement(
+                    laurel_domain::movement::MovementRefusal::NotParticipating,
+                ));
+            }
+            let today = laurel_domain::calendar::local_date(now);
+            if today > movement.closes_on {
+                return Err(OpsError::Movement(
+                    laurel_domain::movement::MovementRefusal::Closed(movement.closes_on),
+                ));
+            }
+            let id = edge::new_id();
+            let registered = if input.collective {
+                // Its code only has to be unique: it never signs a decision.
+                let code = format!("NGOAI-{}", &id.simple().to_string()[24..]);
+                let new = NewUnit::parse(
+                    &input.name,
+                    &code,
+                    Some(input.position.as_deref().unwrap_or("Người đứng đầu")),
+                    None,
+                    Some(unit.id),
+                )
+                .map_err(OpsError::Invalid)?;
+                let created = tx.insert_unit(UnitId(id), new, now).await?;
+                tx.record(&recorded(now, by(actor), unit.path.clone(), Change::new(Subject::Unit(created.id), Kind::UnitCreated, json!({ "code": created.code.as_str(), "name": created.name, "parent": unit.id.to_string(), "external": true }))))
+                    .await?;
+                Registered::Unit(created)
+            } else {
+                let new =
+                    NewPerson::parse(&input.name, None, input.position.as_deref(), None, unit.id)
+                        .map_err(OpsError::Invalid)?;
+                let person = tx
+                    .insert_person(laurel_domain::ids::PersonId(id), new, now)
+                    .await?;
+                tx.record(&super::org::person_created(now, actor, &person, false))
+                    .await?;
+                Registered::Person(person)
+            };
+            let kind = if input.collective {
+                "COLLECTIVE"
+            } else {
+                "PERSON"
+            };
+            tx.insert_external_nominee(&laurel_store::ExternalNomineeRecord {
+                id,
+                kind: kind.into(),
+                address: address.clone(),
+                organisation: organisation.clone(),
+                movement: movement.id,
+                registered_by: actor.account,
+                registered_at: now,
+            })
+            .await?;
+            tx.record(&recorded(
+                now,
+                by(actor),
+                unit.path.clone(),
+                Change::new(
+                    Subject::Movement(movement.id),
+                    Kind::ExternalNomineeRegistered,
+                    json!({
+                        "nominee": id.to_string(),
+                        "kind": kind,
+                        "name": input.name,
+                        "unit": unit.id.to_string(),
+                        "address": address,
+                        "organisation": organisation,
+                    }),
+                ),
+            ))
+            .await?;
+            Ok(registered)
+        })
+    }
+}

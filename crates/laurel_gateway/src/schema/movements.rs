@@ -263,12 +263,80 @@ impl MovementQuery {
     }
 }
 
+/// Input of `registerNominee`.
+#[derive(InputObject, Debug)]
+pub struct RegisterNomineeInput {
+    /// The movement.
+    pub movement_id: ID,
+    /// The participating unit registering it (it is placed under that unit).
+    pub unit_id: ID,
+    /// INDIVIDUAL for a citizen, COLLECTIVE for a residential group, a self-management team,
+    /// an enterprise or a school.
+    pub kind: super::enums::RecipientKind,
+    /// Họ và tên, or the collective's name.
+    pub name: String,
+    /// Nơi cư trú, địa chỉ.
+    pub address: String,
+    /// Cơ quan, tổ chức, if any.
+    pub organisation: Option<String>,
+    /// A person's role (e.g. "Tổ trưởng tổ tự quản"), or a collective's head's title (e.g.
+    /// "Tổ trưởng").
+    pub position: Option<String>,
+}
+
 /// Movement mutations.
 #[derive(Debug, Default)]
 pub struct MovementMutation;
 
 #[Object]
 impl MovementMutation {
+    /// Registers a nominee outside the administrative tree for a movement (a CLERK of a
+    /// participating unit, until the movement closes): a citizen, or a collective such as a
+    /// residential group, with its address; no account. It is placed under the registering
+    /// unit, so it is nominated like anyone there.
+    async fn register_nominee(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterNomineeInput,
+    ) -> Result<super::types::NomineeNode> {
+        let actor = actor(ctx)?;
+        let collective = match input.kind {
+            super::enums::RecipientKind::Individual => false,
+            super::enums::RecipientKind::Collective => true,
+            super::enums::RecipientKind::Household => {
+                return Err(crate::error::OpsError::invalid(
+                    laurel_domain::text::InvalidInput::Malformed {
+                        field: "kind",
+                        expected_vi: "INDIVIDUAL (cá nhân) hoặc COLLECTIVE (tập thể)",
+                        expected_en: "INDIVIDUAL or COLLECTIVE",
+                    },
+                )
+                .into());
+            }
+        };
+        let registered = ops(ctx)?
+            .register_nominee(
+                actor,
+                crate::ops::RegisterNominee {
+                    movement: parse_id("movementId", &input.movement_id)?,
+                    unit: parse_id("unitId", &input.unit_id)?,
+                    collective,
+                    name: input.name,
+                    address: input.address,
+                    organisation: input.organisation,
+                    position: input.position,
+                },
+                now(ctx)?,
+            )
+            .await?;
+        Ok(match registered {
+            crate::ops::Registered::Person(p) => {
+                super::types::NomineeNode::Person(super::types::PersonNode(p))
+            }
+            crate::ops::Registered::Unit(u) => super::types::NomineeNode::Unit(UnitNode(u)),
+        })
+    }
+
     /// Launches an emulation movement (the launching unit's CLERK or SIGNER).
     async fn launch_movement(
         &self,

@@ -31,6 +31,11 @@ impl UnitNode {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// Set when it is a collective outside the administrative tree, registered for a movement
+    /// by the unit above it (a residential group, an enterprise, a school).
+    async fn external(&self, ctx: &Context<'_>) -> Result<Option<ExternalNomineeNode>> {
+        external(ctx, self.0.id.0).await
+    }
     /// Short code used in decision numbers (`12/QĐ-CAT`).
     async fn code(&self) -> &str {
         self.0.code.as_str()
@@ -88,6 +93,11 @@ pub struct PersonNode(pub Person);
 impl PersonNode {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
+    }
+    /// Set when it is a citizen outside the administrative tree, registered for a movement by
+    /// the unit it is placed under.
+    async fn external(&self, ctx: &Context<'_>) -> Result<Option<ExternalNomineeNode>> {
+        external(ctx, self.0.id.0).await
     }
     /// Họ và tên.
     async fn full_name(&self) -> &str {
@@ -250,6 +260,33 @@ impl AwardKindNode {
     async fn certificate_heading(&self) -> &'static str {
         self.0.certificate_heading()
     }
+}
+
+/// A nominee outside the administrative tree (issue 10 §1): where it is, and the movement a
+/// participating unit registered it for. It has no account.
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(name = "ExternalNominee")]
+pub struct ExternalNomineeNode {
+    /// Nơi cư trú, địa chỉ.
+    pub address: String,
+    /// Cơ quan, tổ chức, doanh nghiệp, trường học, if any.
+    pub organisation: Option<String>,
+    /// The movement's id.
+    pub movement_id: ID,
+}
+
+async fn external(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<ExternalNomineeNode>> {
+    use laurel_store::ReadMovements;
+    let found = super::ops(ctx)?
+        .store()
+        .external_nominees(&[id])
+        .await
+        .map_err(crate::error::OpsError::from)?;
+    Ok(found.into_iter().next().map(|r| ExternalNomineeNode {
+        address: r.address,
+        organisation: r.organisation,
+        movement_id: ID(r.movement.to_string()),
+    }))
 }
 
 /// Who is nominated.

@@ -26,6 +26,7 @@ pub(crate) mod decision_recipient;
 pub(crate) mod delegation;
 pub(crate) mod discipline;
 pub(crate) mod document;
+pub(crate) mod external_nominee;
 pub(crate) mod idempotency_key;
 pub(crate) mod movement;
 pub(crate) mod nomination;
