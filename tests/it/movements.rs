@@ -541,6 +541,21 @@ async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
     team["input"]["organisation"] = json!("Ủy ban nhân dân phường Hội Thương");
     let team = server.ok(Some(&org.clerk), register, team).await["registerNominee"].clone();
     assert_eq!(team["__typename"], "Unit");
+    // A registered group holds nominees, not further registrations.
+    let refused = server
+        .err(
+            Some(&org.clerk),
+            register,
+            input(
+                team["id"].as_str().unwrap(),
+                "INDIVIDUAL",
+                "Lê Văn D",
+                "Tổ 5",
+            ),
+        )
+        .await;
+    assert_eq!(refused["extensions"]["code"], "VALIDATION", "{refused}");
+    assert_eq!(refused["extensions"]["field"], "unitId", "{refused}");
     assert!(
         team["code"].as_str().unwrap().starts_with("NGOAI-"),
         "{team}"

@@ -201,10 +201,10 @@ pub enum Command {
         #[arg(long, requires = "report", conflicts_with_all = ["issuer", "year"])]
         movement: Option<laurel_domain::ids::MovementId>,
         /// With `--nominations` or `--report`: the issuing unit's code.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "decision")]
         issuer: Option<String>,
         /// With `--nominations` or `--report`: the year the achievements belong to.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "decision")]
         year: Option<i32>,
         /// With `--nominations`: a state's code (DRAFT, SUBMITTED, RETURNED, DECIDED, …).
         #[arg(long, requires = "nominations")]
@@ -906,11 +906,7 @@ async fn export(
     decision: laurel_domain::ids::DecisionId,
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let csv = match file.extension().and_then(|e| e.to_str()) {
-        Some(e) if e.eq_ignore_ascii_case("csv") => true,
-        Some(e) if e.eq_ignore_ascii_case("xlsx") => false,
-        _ => anyhow::bail!("--out must end in .xlsx or .csv / --out phải là tệp .xlsx hoặc .csv"),
-    };
+    let csv = is_csv(file)?;
     let store = connect_migrated(database_url).await?;
     let (decision, lines) = laurel_gateway::ops::decision_recipients_offline(&store, decision)
         .await
@@ -938,6 +934,15 @@ async fn export(
     Ok(())
 }
 
+/// Whether `--out` names a CSV file (else an XLSX one); refused when it is neither.
+fn is_csv(file: &std::path::Path) -> anyhow::Result<bool> {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => Ok(true),
+        Some(e) if e.eq_ignore_ascii_case("xlsx") => Ok(false),
+        _ => anyhow::bail!("--out must end in .xlsx or .csv / --out phải là tệp .xlsx hoặc .csv"),
+    }
+}
+
 /// `laurel export --report`: a movement's or an issuer's year report, as XLSX or CSV.
 async fn export_report(
     out: &mut (dyn Write + Send),
@@ -949,11 +954,7 @@ async fn export_report(
 ) -> anyhow::Result<()> {
     use laurel_gateway::ops::{build_report, issuer_year_title, movement_title};
     use laurel_store::{Read, ReadMovements, ReportScope};
-    let csv = match file.extension().and_then(|e| e.to_str()) {
-        Some(e) if e.eq_ignore_ascii_case("csv") => true,
-        Some(e) if e.eq_ignore_ascii_case("xlsx") => false,
-        _ => anyhow::bail!("--out must end in .xlsx or .csv / --out phải là tệp .xlsx hoặc .csv"),
-    };
+    let csv = is_csv(file)?;
     let words = |e: laurel_gateway::error::OpsError| {
         let (vi, en) = e.messages();
         anyhow::anyhow!("{vi} / {en}")
@@ -1003,11 +1004,7 @@ async fn export_nominations(
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
     use laurel_store::Read;
-    let csv = match file.extension().and_then(|e| e.to_str()) {
-        Some(e) if e.eq_ignore_ascii_case("csv") => true,
-        Some(e) if e.eq_ignore_ascii_case("xlsx") => false,
-        _ => anyhow::bail!("--out must end in .xlsx or .csv / --out phải là tệp .xlsx hoặc .csv"),
-    };
+    let csv = is_csv(file)?;
     let url = crate::database_url(database_url);
     let store = connect_migrated(&url).await?;
     let issuer = match issuer {

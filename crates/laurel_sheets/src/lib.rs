@@ -101,6 +101,16 @@ pub fn recipients_xlsx(sheet: &RecipientsSheet) -> Result<Vec<u8>, SheetError> {
     Ok(workbook.save_to_buffer()?)
 }
 
+/// A cell as written to CSV: one Excel would take for a formula (beginning with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading apostrophe, so that a name typed into Laurel
+/// can never run as a formula on the office's computer.
+fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 /// The recipients as CSV: UTF-8 with a byte-order mark (so Excel on Windows reads the
 /// Vietnamese right), one header row, amounts as plain digits.
 pub fn recipients_csv(sheet: &RecipientsSheet) -> Result<Vec<u8>, SheetError> {
@@ -109,8 +119,8 @@ pub fn recipients_csv(sheet: &RecipientsSheet) -> Result<Vec<u8>, SheetError> {
     for row in &sheet.rows {
         writer.write_record([
             row.number.to_string(),
-            row.name.clone(),
-            row.detail.clone(),
+            csv_cell(&row.name).into_owned(),
+            csv_cell(&row.detail).into_owned(),
             row.kind.clone(),
             row.award.clone(),
             row.amount_vnd.map(|a| a.to_string()).unwrap_or_default(),
@@ -180,7 +190,7 @@ pub fn table_csv(sheet: &TableSheet) -> Result<Vec<u8>, SheetError> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(&sheet.columns)?;
     for row in &sheet.rows {
-        writer.write_record(row)?;
+        writer.write_record(row.iter().map(|c| csv_cell(c).into_owned()))?;
     }
     writer
         .into_inner()
@@ -357,6 +367,33 @@ pub fn import_template_xlsx(template: &ImportTemplate) -> Result<Vec<u8>, SheetE
         }
     }
     Ok(workbook.save_to_buffer()?)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is the failure report
+mod csv_safety {
+    use super::*;
+
+    #[test]
+    fn a_cell_excel_would_run_as_a_formula_is_written_as_text() {
+        let sheet = TableSheet {
+            title: "t".into(),
+            sheet_name: "s".into(),
+            columns: vec!["STT".into(), "Tên".into()],
+            rows: vec![
+                vec!["1".into(), "=HYPERLINK(\"http://x\",\"A\")".into()],
+                vec!["2".into(), "+84 912".into()],
+                vec!["3".into(), "Nguyễn Văn A".into()],
+            ],
+        };
+        let csv = String::from_utf8(table_csv(&sheet).unwrap()).unwrap();
+        assert!(
+            csv.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"A\"\")\""),
+            "{csv}"
+        );
+        assert!(csv.contains("'+84 912"), "{csv}");
+        assert!(csv.contains("\n3,Nguyễn Văn A"), "{csv}");
+    }
 }
 
 #[cfg(test)]

@@ -191,6 +191,29 @@ impl WriteTx {
         Ok(())
     }
 
+    /// The new version when one row was updated from `expected`; else the cluster moved on
+    /// (or was published) meanwhile: `Conflict`, with the version it has.
+    async fn cluster_moved_on(
+        &self,
+        id: ClusterId,
+        expected: i32,
+        rows_affected: u64,
+    ) -> Result<i32, StoreError> {
+        if rows_affected == 1 {
+            return Ok(expected + 1);
+        }
+        let actual = cluster::Entity::find_by_id(id.0)
+            .one(&self.tx)
+            .await?
+            .map_or(0, |c| c.version);
+        Err(StoreError::Conflict {
+            entity: "cluster",
+            id: id.to_string(),
+            expected,
+            actual,
+        })
+    }
+
     /// Bumps the version of a cluster still open, from `expected`; `Conflict` when it moved
     /// on or was published meanwhile.
     async fn bump_cluster(&self, id: ClusterId, expected: i32) -> Result<i32, StoreError> {
@@ -201,20 +224,8 @@ impl WriteTx {
             .filter(cluster::Column::PublishedOn.is_null())
             .exec(&self.tx)
             .await?;
-        if updated.rows_affected == 1 {
-            Ok(expected + 1)
-        } else {
-            let actual = cluster::Entity::find_by_id(id.0)
-                .one(&self.tx)
-                .await?
-                .map_or(0, |c| c.version);
-            Err(StoreError::Conflict {
-                entity: "cluster",
-                id: id.to_string(),
-                expected,
-                actual,
-            })
-        }
+        self.cluster_moved_on(id, expected, updated.rows_affected)
+            .await
     }
 
     /// Adds a score entry to a cluster at version `expected` (checked by the caller against
@@ -264,19 +275,7 @@ impl WriteTx {
             .filter(cluster::Column::PublishedOn.is_null())
             .exec(&self.tx)
             .await?;
-        if updated.rows_affected == 1 {
-            Ok(expected + 1)
-        } else {
-            let actual = cluster::Entity::find_by_id(id.0)
-                .one(&self.tx)
-                .await?
-                .map_or(0, |c| c.version);
-            Err(StoreError::Conflict {
-                entity: "cluster",
-                id: id.to_string(),
-                expected,
-                actual,
-            })
-        }
+        self.cluster_moved_on(id, expected, updated.rows_affected)
+            .await
     }
 }

@@ -463,6 +463,15 @@ pub trait ReadFacts: Conn {
                         .to_owned(),
                 ),
             )
+            // Citizens registered for a movement are placed under a unit, not members of it.
+            .and_where(
+                person::Column::Id.not_in_subquery(
+                    Query::select()
+                        .column(crate::entity::external_nominee::Column::Id)
+                        .from(crate::entity::external_nominee::Entity)
+                        .to_owned(),
+                ),
+            )
             .to_owned();
         let total = person::Entity::find()
             .filter(person::Column::Id.in_subquery(members.clone()))

@@ -347,7 +347,19 @@ impl Ops {
                     id: id.to_string(),
                 })?;
                 let mut parts: Vec<String> = person.position.iter().cloned().collect();
-                parts.extend(chain(false));
+                // A citizen registered for a movement is not of the unit above it: the
+                // certificate says where they live (and their organisation, if any).
+                match laurel_store::ReadMovements::external_nominees(tx, &[id.0])
+                    .await?
+                    .into_iter()
+                    .next()
+                {
+                    Some(external) => {
+                        parts.extend(external.organisation);
+                        parts.push(external.address);
+                    }
+                    None => parts.extend(chain(false)),
+                }
                 (person.display_name(), parts)
             }
             Nominee::Collective(_) => (proposing.name.clone(), chain(true)),

@@ -152,13 +152,16 @@ impl Ops {
                     }
                 };
                 let issuer = units.get(&n.issuer);
-                let (stage, holder) = match (
-                    self.workflows.get(&n.workflow),
-                    issuer,
-                    n.state() == NominationState::Submitted,
-                ) {
-                    (Some(wf), Some(issuer), true) => {
-                        let stage = wf.stage(n.progress().position.stage).kind.name_vi();
+                // Who holds it: the stage's party while submitted, the proposing unit while a
+                // draft or returned (waiting_for says both); nobody once it has its outcome.
+                let submitted = n.state() == NominationState::Submitted;
+                let (stage, holder) = match (self.workflows.get(&n.workflow), issuer) {
+                    (Some(wf), Some(issuer)) => {
+                        let stage = if submitted {
+                            wf.stage(n.progress().position.stage).kind.name_vi()
+                        } else {
+                            ""
+                        };
                         let holder = Route::new(r.proposing_path.clone(), issuer.path.clone())
                             .ok()
                             .and_then(|route| workflow::waiting_for(wf, n, &route))
@@ -170,7 +173,9 @@ impl Ops {
                     }
                     _ => (String::new(), String::new()),
                 };
-                let due = n.progress().due_on.filter(|_| n.state().is_pending());
+                // The clock is paused while a nomination is returned: only a submitted one
+                // has a deadline that runs.
+                let due = n.progress().due_on.filter(|_| submitted);
                 rows.push(vec![
                     (rows.len() + 1).to_string(),
                     name,

@@ -225,6 +225,16 @@ impl Ops {
                 })?;
             let unit = tx.require_unit(input.unit).await?;
             actor.authorize(Action::RecordPerson, &unit.path)?;
+            // Registered groups hold nominees, not other registrations.
+            if !tx.external_nominees(&[unit.id.0]).await?.is_empty() {
+                return Err(OpsError::invalid(
+                    laurel_domain::text::InvalidInput::Malformed {
+                        field: "unitId",
+                        expected_vi: "một đơn vị tham gia phong trào (không phải một tập thể đã đăng ký ngoài hệ thống)",
+                        expected_en: "a participating unit (not a group registered from outside the tree)",
+                    },
+                ));
+            }
             if !movement.takes_part(&unit.path) {
                 return Err(OpsError::Movement(
                     laurel_domain::movement::MovementRefusal::NotParticipating,
@@ -239,7 +249,7 @@ impl Ops {
             let id = edge::new_id();
             let registered = if input.collective {
                 // Its code only has to be unique: it never signs a decision.
-                let code = format!("NGOAI-{}", &id.simple().to_string()[24..]);
+                let code = format!("NGOAI-{}", &id.simple().to_string()[18..]);
                 let new = NewUnit::parse(
                     &input.name,
                     &code,

@@ -34,7 +34,7 @@ impl UnitNode {
     /// Set when it is a collective outside the administrative tree, registered for a movement
     /// by the unit above it (a residential group, an enterprise, a school).
     async fn external(&self, ctx: &Context<'_>) -> Result<Option<ExternalNomineeNode>> {
-        external(ctx, self.0.id.0).await
+        external(ctx, self.0.id.0, self.0.id).await
     }
     /// Short code used in decision numbers (`12/QĐ-CAT`).
     async fn code(&self) -> &str {
@@ -97,7 +97,7 @@ impl PersonNode {
     /// Set when it is a citizen outside the administrative tree, registered for a movement by
     /// the unit it is placed under.
     async fn external(&self, ctx: &Context<'_>) -> Result<Option<ExternalNomineeNode>> {
-        external(ctx, self.0.id.0).await
+        external(ctx, self.0.id.0, self.0.unit).await
     }
     /// Họ và tên.
     async fn full_name(&self) -> &str {
@@ -275,8 +275,20 @@ pub struct ExternalNomineeNode {
     pub movement_id: ID,
 }
 
-async fn external(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<ExternalNomineeNode>> {
+/// The registration of an outside nominee, for those who read at `unit` (its address is
+/// personal data).
+async fn external(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+    unit: laurel_domain::ids::UnitId,
+) -> Result<Option<ExternalNomineeNode>> {
     use laurel_store::ReadMovements;
+    if !super::ops(ctx)?
+        .may_read_at(super::actor(ctx)?, unit)
+        .await?
+    {
+        return Ok(None);
+    }
     let found = super::ops(ctx)?
         .store()
         .external_nominees(&[id])
