@@ -817,7 +817,6 @@ async fn import(
     commit: bool,
 ) -> anyhow::Result<()> {
     use laurel_domain::message::Explain;
-    use laurel_store::Read;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let url = crate::database_url(database_url);
     let store = connect_migrated(&url).await?;
@@ -830,14 +829,7 @@ async fn import(
                 "no enabled account `{login}` / không có tài khoản `{login}` đang hoạt động"
             )
         })?;
-    let unit = store
-        .units()
-        .await?
-        .into_iter()
-        .find(|u| u.code.as_str().eq_ignore_ascii_case(unit_code))
-        .ok_or_else(|| {
-            anyhow::anyhow!("no unit of code {unit_code} / không có đơn vị mã {unit_code}")
-        })?;
+    let unit = unit_by_code(&store, unit_code).await?;
     let ops = crate::offline_ops(&url, store)?;
     let report = ops
         .import_nominations(
@@ -934,6 +926,17 @@ async fn export(
     Ok(())
 }
 
+/// The unit of a code (as in its decision numbers), in any case.
+async fn unit_by_code(store: &Store, code: &str) -> anyhow::Result<laurel_domain::org::Unit> {
+    use laurel_store::Read;
+    store
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.code.as_str().eq_ignore_ascii_case(code))
+        .ok_or_else(|| anyhow::anyhow!("no unit of code {code} / không có đơn vị mã {code}"))
+}
+
 /// Whether `--out` names a CSV file (else an XLSX one); refused when it is neither.
 fn is_csv(file: &std::path::Path) -> anyhow::Result<bool> {
     match file.extension().and_then(|e| e.to_str()) {
@@ -953,7 +956,7 @@ async fn export_report(
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
     use laurel_gateway::ops::{build_report, issuer_year_title, movement_title};
-    use laurel_store::{Read, ReadMovements, ReportScope};
+    use laurel_store::{ReadMovements, ReportScope};
     let csv = is_csv(file)?;
     let words = |e: laurel_gateway::error::OpsError| {
         let (vi, en) = e.messages();
@@ -971,14 +974,7 @@ async fn export_report(
                 .map_err(words)?
         }
         (None, Some(code), Some(year)) => {
-            let unit = store
-                .units()
-                .await?
-                .into_iter()
-                .find(|u| u.code.as_str().eq_ignore_ascii_case(&code))
-                .ok_or_else(|| {
-                    anyhow::anyhow!("no unit of code {code} / không có đơn vị mã {code}")
-                })?;
+            let unit = unit_by_code(&store, &code).await?;
             let title = issuer_year_title(&unit, year);
             build_report(&store, ReportScope::IssuerYear(unit.id, year), title)
                 .await
@@ -1003,23 +999,12 @@ async fn export_nominations(
     state: Option<String>,
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
-    use laurel_store::Read;
     let csv = is_csv(file)?;
     let url = crate::database_url(database_url);
     let store = connect_migrated(&url).await?;
     let issuer = match issuer {
         None => None,
-        Some(code) => Some(
-            store
-                .units()
-                .await?
-                .into_iter()
-                .find(|u| u.code.as_str().eq_ignore_ascii_case(&code))
-                .ok_or_else(|| {
-                    anyhow::anyhow!("no unit of code {code} / không có đơn vị mã {code}")
-                })?
-                .id,
-        ),
+        Some(code) => Some(unit_by_code(&store, &code).await?.id),
     };
     let filter = laurel_store::NominationFilter {
         within: None,
