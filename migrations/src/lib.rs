@@ -22,6 +22,7 @@ mod m20261130_000011_certificate_templates;
 mod m20261130_000012_movements;
 mod m20261201_000013_clusters;
 mod m20261201_000014_external_nominees;
+mod m20261201_000015_login_throttling;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_movements::Migration),
             Box::new(m20261201_000013_clusters::Migration),
             Box::new(m20261201_000014_external_nominees::Migration),
+            Box::new(m20261201_000015_login_throttling::Migration),
         ]
     }
 }

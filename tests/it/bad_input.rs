@@ -358,9 +358,21 @@ async fn requests_outside_the_contract_get_typed_errors() {
     );
     let error = server.err(None, &deep, json!({})).await;
     assert_eq!(code(&error), "VALIDATION");
-    // GraphiQL's own introspection query fits the limits (its docs and autocomplete work).
-    let schema = server.ok(None, q!("introspection"), json!({})).await;
+    // GraphiQL's own introspection query fits the limits (its docs and autocomplete work) for
+    // a signed-in caller; an anonymous one is told to log in (clients read schema.graphql).
+    let admin = server.admin().await;
+    let schema = server
+        .ok(Some(&admin), q!("introspection"), json!({}))
+        .await;
     assert!(schema["__schema"]["types"].as_array().unwrap().len() > 20);
+    let error = server.err(None, q!("introspection"), json!({})).await;
+    assert_eq!(code(&error), "UNAUTHENTICATED");
+    assert!(
+        error["extensions"]["messageEn"]
+            .as_str()
+            .unwrap()
+            .contains("schema.graphql")
+    );
     // The public catalog needs no login.
     let kinds = server
         .ok(None, "{ awardKinds { code nameVi } }", json!({}))

@@ -364,6 +364,115 @@ pub async fn organisation(server: &TestServer) -> (String, String) {
 }
 
 #[tokio::test]
+async fn an_administrator_disables_an_account_and_revokes_a_role_from_the_console() {
+    let server = TestServer::start().await;
+    let (ptm, _cat) = organisation(&server).await;
+    let mut admin = Browser::login(&server.base, "admin", PASSWORD).await;
+    let mut clerk = Browser::login(&server.base, "vanthu.ptm", PASSWORD).await;
+    assert_eq!(clerk.get("/").await.status, StatusCode::OK);
+    let page = admin.get("/admin").await;
+    let vanthu = option(&page.body, "vanthu.ptm");
+
+    // Without a reason it is refused, and what was chosen stays.
+    let refused = admin
+        .post(
+            "/admin/accounts/status",
+            &[
+                ("accountId", vanthu.as_str()),
+                ("action", "disable"),
+                ("reason", " "),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text(&refused.body)
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("<option value=\"{vanthu}\" selected>"))
+    );
+    // Disabled: the clerk's open session ends at once, and logging in is refused.
+    let done = admin
+        .post(
+            "/admin/accounts/status",
+            &[
+                ("accountId", vanthu.as_str()),
+                ("action", "disable"),
+                ("reason", "Chuyển công tác"),
+            ],
+        )
+        .await;
+    assert_eq!(done.to(), "/admin?done=created");
+    let read = text(&admin.get("/admin").await.body);
+    assert!(
+        read.contains("vanthu.ptm đã khóa Cán bộ thi đua · Phòng Tham mưu"),
+        "{read}"
+    );
+    assert_eq!(clerk.get("/").await.to(), "/login");
+    let mut again = Browser::new(&server.base);
+    again.get("/login").await;
+    let answer = again
+        .post(
+            "/login",
+            &[("username", "vanthu.ptm"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(
+        text(&answer.body).contains("Sai tên đăng nhập hoặc mật khẩu"),
+        "{}",
+        text(&answer.body)
+    );
+    // Enabled again, then the role revoked: the clerk logs in but may not draft any more.
+    admin
+        .post(
+            "/admin/accounts/status",
+            &[
+                ("accountId", vanthu.as_str()),
+                ("action", "enable"),
+                ("reason", "Trở lại đơn vị"),
+            ],
+        )
+        .await;
+    let done = admin
+        .post(
+            "/admin/roles/revoke",
+            &[
+                ("accountId", vanthu.as_str()),
+                ("role", "CLERK"),
+                ("unitId", ptm.as_str()),
+                ("reason", "Hết nhiệm vụ"),
+            ],
+        )
+        .await;
+    assert_eq!(done.to(), "/admin?done=created");
+    let read = text(&admin.get("/admin").await.body);
+    assert!(!read.contains("vanthu.ptm Cán bộ thi đua"), "{read}");
+    let mut clerk = Browser::login(&server.base, "vanthu.ptm", PASSWORD).await;
+    let form = clerk.get("/nominations/new").await;
+    assert!(
+        !form.body.contains("Rơ Mah Hương"),
+        "no unit left to draft in"
+    );
+    // A clerk posting the administrator's forms is refused.
+    let refused = clerk
+        .post(
+            "/admin/accounts/status",
+            &[
+                ("accountId", vanthu.as_str()),
+                ("action", "disable"),
+                ("reason", "thử"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_giay_khen_goes_from_an_empty_database_to_a_printed_certificate_through_the_console() {
     let server = TestServer::start().await;
     // `/` is the console.

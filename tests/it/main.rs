@@ -19,6 +19,7 @@ mod credentials;
 mod decision_pdf;
 mod demo;
 mod gia_lai;
+mod hostile;
 mod idempotency;
 mod import;
 mod live;

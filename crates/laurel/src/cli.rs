@@ -67,6 +67,10 @@ pub enum Command {
         #[arg(long, env = "LAUREL_METRICS", default_value_t = true, action = clap::ArgAction::Set,
               value_parser = clap::builder::BoolishValueParser::new())]
         metrics: bool,
+        /// Let callers without a session introspect the GraphQL schema (signed-in callers always
+        /// may, e.g. GraphiQL with a token in its Headers tab; clients read `schema.graphql`).
+        #[arg(long, env = "LAUREL_PUBLIC_INTROSPECTION")]
+        public_introspection: bool,
         /// The file holding the secret that seals issuers' signing keys (made on first start;
         /// back it up apart from the database; every process on one database needs the same).
         /// Default: beside the SQLite file as `<file>.key-secret`, or `laurel-key-secret`.
@@ -371,6 +375,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             max_document_mb,
             workflows,
             metrics,
+            public_introspection,
             key_secret_file,
             smtp_url,
             mail_from,
@@ -390,6 +395,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                 .saturating_mul(1024 * 1024);
             config.workflows_file = workflows;
             config.metrics = metrics;
+            config.public_introspection = public_introspection;
             if let Some(file) = key_secret_file {
                 config.key_secret_file = file;
             }

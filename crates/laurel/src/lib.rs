@@ -93,6 +93,9 @@ pub struct ServeConfig {
     pub clock: laurel_gateway::edge::Clock,
     /// Whether `GET /metrics` is served (unauthenticated: keep it on an internal network).
     pub metrics: bool,
+    /// Whether callers without a session may introspect the schema (signed-in ones always
+    /// may; `schema.graphql` is the published contract).
+    pub public_introspection: bool,
     /// How webhook deliveries are paced and retried (its clock is replaced by `clock`).
     pub webhooks: laurel_gateway::dispatch::DispatchConfig,
     /// The file holding the secret that seals issuers' signing keys (made on first start).
@@ -117,6 +120,7 @@ impl ServeConfig {
             workflows_file: None,
             clock: laurel_gateway::edge::Clock::system(),
             metrics: true,
+            public_introspection: false,
             webhooks: laurel_gateway::dispatch::DispatchConfig::default(),
             mail: None,
         }
@@ -312,7 +316,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     );
     let state = AppState::new(ops, config.max_body_bytes)
         .with_clock(config.clock.clone())
-        .serve_metrics(config.metrics);
+        .serve_metrics(config.metrics)
+        .public_introspection(config.public_introspection);
     let console = laurel_console::console(state.in_process());
     let state = state.with_console(console);
     let notifier = match &config.mail {

@@ -109,6 +109,8 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .at("/admin/people", post(pages::create_person))
         .at("/admin/accounts", post(pages::create_account))
         .at("/admin/roles", post(pages::grant_role))
+        .at("/admin/roles/revoke", post(pages::revoke_role))
+        .at("/admin/accounts/status", post(pages::account_status))
         .at("/style.css", get(pages::style))
         .data(app)
         .with(csrf)

@@ -173,22 +173,25 @@ pub async fn login(
     csrf: &CsrfToken,
     verifier: &CsrfVerifier,
     Data(app): Data<&Arc<App>>,
+    remote: &poem::web::RemoteAddr,
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let chrome = app.anonymous(jar, csrf, ("Đăng nhập", "Log in"));
     if let Some(refused) = check_csrf(verifier, &fields, chrome.clone()) {
         return refused;
     }
-    let answer: Result<LoginAnswer, Problem> = gql::run(
-        &app.client,
-        None,
+    let mut request = async_graphql::Request::new(
         "mutation($input: LoginInput!) { login(input: $input) { token mustChangePassword } }",
-        json!({ "input": {
-            "username": fields.get("username").cloned().unwrap_or_default(),
-            "password": fields.get("password").cloned().unwrap_or_default(),
-        }}),
     )
-    .await;
+    .variables(async_graphql::Variables::from_json(json!({ "input": {
+        "username": fields.get("username").cloned().unwrap_or_default(),
+        "password": fields.get("password").cloned().unwrap_or_default(),
+    }})));
+    // Failed logins are counted per address too, as for the API.
+    if let Some(addr) = remote.as_socket_addr() {
+        request = request.data(laurel_gateway::ops::ClientAddress(addr.ip()));
+    }
+    let answer: Result<LoginAnswer, Problem> = gql::run_request(&app.client, None, request).await;
     match answer {
         Ok(answer) => {
             app.start_session(jar, &answer.login.token);
@@ -2428,6 +2431,69 @@ pub async fn grant_role(
             .map(|_| ())
         },
     )
+    .await
+}
+
+#[handler]
+pub async fn revoke_role(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    admin_form(
+        app,
+        jar,
+        csrf,
+        verifier,
+        fields,
+        "revoke",
+        async |session, f| {
+            gql::run::<Value>(
+                &app.client,
+                Some(&session.token),
+                "mutation($input: RevokeRoleInput!) { revokeRole(input: $input) { revoked } }",
+                json!({ "input": {
+                    "accountId": required(f, "accountId"),
+                    "role": required(f, "role"),
+                    "unitId": optional(f, "unitId"),
+                    "reason": required(f, "reason"),
+                }}),
+            )
+            .await
+            .map(|_| ())
+        },
+    )
+    .await
+}
+
+#[handler]
+pub async fn account_status(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<Fields>,
+) -> Response {
+    admin_form(app, jar, csrf, verifier, fields, "status", async |session, f| {
+        let mutation = if f.get("action").is_some_and(|a| a == "enable") {
+            "mutation($input: EnableAccountInput!) { enableAccount(input: $input) { changed } }"
+        } else {
+            "mutation($input: DisableAccountInput!) { disableAccount(input: $input) { changed } }"
+        };
+        gql::run::<Value>(
+            &app.client,
+            Some(&session.token),
+            mutation,
+            json!({ "input": {
+                "accountId": required(f, "accountId"),
+                "reason": required(f, "reason"),
+            }}),
+        )
+        .await
+        .map(|_| ())
+    })
     .await
 }
 

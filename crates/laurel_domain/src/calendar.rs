@@ -25,6 +25,17 @@ pub fn format_date(date: Date) -> String {
     )
 }
 
+/// `HH:MM dd/mm/yyyy` in Vietnam: an instant as people read it (when a refusal ends, say).
+pub fn local_time_text(at: OffsetDateTime) -> String {
+    let local = at.to_offset(VIETNAM);
+    format!(
+        "{:02}:{:02} {}",
+        local.hour(),
+        local.minute(),
+        format_date(local.date())
+    )
+}
+
 /// "ngày 05 tháng 01 năm 2025": the long form used on documents. Per Decree 30/2020/NĐ-CP
 /// (Appendix I), days below 10 and the months 1 and 2 take a leading zero; other months do not.
 pub fn long_date_vi(date: Date) -> String {

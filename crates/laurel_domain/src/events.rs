@@ -184,6 +184,8 @@ pub enum Subject {
     Document(DocumentId),
     /// The working calendar.
     Calendar,
+    /// Logging in (throttling after failures): the username and address are in the details.
+    Login,
     /// A webhook endpoint.
     Webhook(Uuid),
     /// An emulation movement.
@@ -212,13 +214,14 @@ impl Subject {
             Subject::Delegation(_) => "delegation",
             Subject::Document(_) => "document",
             Subject::Calendar => "calendar",
+            Subject::Login => "login",
             Subject::Webhook(_) => "webhook",
             Subject::Movement(_) => "movement",
             Subject::Cluster(_) => "cluster",
         }
     }
 
-    /// Its id (the nil UUID for the calendar).
+    /// Its id (the nil UUID for the calendar and for logging in).
     pub fn id(self) -> Uuid {
         match self {
             Subject::Nomination(id) | Subject::Annulment(id) => id.0,
@@ -233,7 +236,7 @@ impl Subject {
             Subject::Account(id) => id.0,
             Subject::Delegation(id) => id.0,
             Subject::Document(id) => id.0,
-            Subject::Calendar => Uuid::nil(),
+            Subject::Calendar | Subject::Login => Uuid::nil(),
             Subject::Movement(id) => id.0,
             Subject::Cluster(id) => id.0,
         }
@@ -362,6 +365,15 @@ kinds! {
     QuotaRemoved => "QUOTA_REMOVED",
     /// A role was granted.
     RoleGranted => "ROLE_GRANTED",
+    /// A role was taken away.
+    RoleRevoked => "ROLE_REVOKED",
+    /// An account was disabled: its sessions end and it cannot log in.
+    AccountDisabled => "ACCOUNT_DISABLED",
+    /// A disabled account was enabled again.
+    AccountEnabled => "ACCOUNT_ENABLED",
+    /// Logins were refused for a while after too many failures, for a username or a client
+    /// address.
+    LoginThrottled => "LOGIN_THROTTLED",
     /// A role was delegated.
     RoleDelegated => "ROLE_DELEGATED",
     /// A delegation was revoked.

@@ -57,6 +57,16 @@ pub enum InvalidInput {
         /// The value received.
         actual: i64,
     },
+    /// Well-formed, but refused for what it would do (disable the last administrator, say).
+    #[error("{field}: {why_en}")]
+    Refused {
+        /// The input field, as named in the API.
+        field: &'static str,
+        /// Why, in Vietnamese.
+        why_vi: &'static str,
+        /// Why, in English.
+        why_en: &'static str,
+    },
     /// A document template that does not render; the renderer's own message says why.
     #[error("{field} does not render: {diagnostics}")]
     Unrenderable {
@@ -76,6 +86,7 @@ impl InvalidInput {
             | InvalidInput::Malformed { field, .. }
             | InvalidInput::Unprintable { field, .. }
             | InvalidInput::OutOfRange { field, .. }
+            | InvalidInput::Refused { field, .. }
             | InvalidInput::Unrenderable { field, .. } => field,
         }
     }
@@ -103,6 +114,7 @@ impl Explain for InvalidInput {
             InvalidInput::Unrenderable { field, diagnostics } => {
                 format!("Mẫu {field} không dựng được bằng/giấy khen mẫu: {diagnostics}")
             }
+            InvalidInput::Refused { why_vi, .. } => format!("{why_vi}."),
         }
     }
 
@@ -127,6 +139,7 @@ impl Explain for InvalidInput {
             InvalidInput::Unrenderable { field, diagnostics } => {
                 format!("{field} does not render a sample certificate: {diagnostics}")
             }
+            InvalidInput::Refused { why_en, .. } => format!("{why_en}."),
         }
     }
 }
@@ -151,14 +164,42 @@ pub fn clean_line(field: &'static str, raw: &str) -> Result<String, InvalidInput
             expected_en: "control characters and invisible direction overrides are not allowed",
         });
     }
+    if stacked_marks(&out) > MAX_MARKS_PER_LETTER {
+        return Err(InvalidInput::Malformed {
+            field,
+            expected_vi: "mỗi chữ cái mang tối đa hai dấu (như ệ, ở)",
+            expected_en: "a letter carries at most two diacritics (as in ệ, ở)",
+        });
+    }
     Ok(out.nfc().collect())
 }
 
+/// The most diacritics one letter carries in Vietnamese: a vowel mark (ˆ ˘ ʼ) and a tone (ệ, ở).
+const MAX_MARKS_PER_LETTER: usize = 2;
+
+/// The longest run of combining marks on one letter, once decomposed: "ệ" has two; a letter
+/// with 50 stacked accents (which draws over the lines above and below) has 50.
+fn stacked_marks(text: &str) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest
+}
+
 /// Bidirectional overrides and isolates (which can make text display differently from what it
-/// says), and other invisible format characters Vietnamese text never needs.
+/// says), zero-width joiners and spaces (which make two names that look alike differ), and other
+/// invisible format characters Vietnamese text never needs.
 fn is_invisible_format(c: char) -> bool {
     matches!(c,
-        '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200D}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
@@ -247,6 +288,43 @@ mod tests {
             bounded_line("reason", "abc\u{202E}def", 20),
             Err(InvalidInput::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn invisible_joiners_and_stacked_accents_are_refused() {
+        // A zero-width joiner makes "Nguyễn Văn An" and "Nguyễn Vă\u{200D}n An" two people who
+        // look alike on every screen.
+        for hidden in ['\u{200D}', '\u{200C}', '\u{200B}', '\u{00AD}', '\u{FEFF}'] {
+            let name = format!("Nguyễn Vă{hidden}n An");
+            assert!(
+                matches!(
+                    bounded_line("fullName", &name, 120),
+                    Err(InvalidInput::Malformed { .. })
+                ),
+                "U+{:04X} passed",
+                u32::from(hidden)
+            );
+        }
+        // Fifty accents on one letter draw over the lines above and below.
+        let zalgo = format!("A{}n", "\u{0301}".repeat(50));
+        assert!(matches!(
+            bounded_line("fullName", &zalgo, 120),
+            Err(InvalidInput::Malformed { .. })
+        ));
+        // Every Vietnamese letter has at most two marks, typed composed or decomposed.
+        for name in [
+            "Đặng Quốc Hưởng",
+            "Nguyễn Thị Ánh Tuyết",
+            "Ê Đê",
+            "Lê Thị Ngọc Trinh",
+        ] {
+            let decomposed: String = name.nfd().collect();
+            assert_eq!(bounded_line("fullName", name, 120).as_deref(), Ok(name));
+            assert_eq!(
+                bounded_line("fullName", &decomposed, 120).as_deref(),
+                Ok(name)
+            );
+        }
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub enum OpsError {
     InvalidCredentials,
     /// The account must change its one-time password before doing anything else.
     PasswordChangeRequired,
+    /// Too many failed logins for this username or from this address; refused until `until`.
+    TooManyAttempts {
+        /// When logins may be tried again.
+        until: time::OffsetDateTime,
+    },
     /// Not allowed by role or unit scope.
     Forbidden(Denied),
     /// The same account may not propose and approve one nomination.
@@ -110,6 +115,7 @@ impl OpsError {
         match self {
             OpsError::Unauthenticated(_) | OpsError::InvalidCredentials => "UNAUTHENTICATED",
             OpsError::PasswordChangeRequired => "PASSWORD_CHANGE_REQUIRED",
+            OpsError::TooManyAttempts { .. } => "RATE_LIMITED",
             OpsError::Forbidden(_) | OpsError::SeparationOfDuties(_) => "FORBIDDEN",
             OpsError::NotFound { .. } => "NOT_FOUND",
             OpsError::Invalid(_) | OpsError::Duplicate { .. } => "VALIDATION",
@@ -172,6 +178,13 @@ impl OpsError {
                 "Bạn cần đổi mật khẩu dùng một lần trước (changePassword).".into(),
                 "Change your one-time password first (changePassword).".into(),
             ),
+            OpsError::TooManyAttempts { until } => {
+                let at = laurel_domain::calendar::local_time_text(*until);
+                (
+                    format!("Đăng nhập sai quá nhiều lần; hãy thử lại sau {at} (giờ Việt Nam)."),
+                    format!("Too many failed logins; try again after {at} (Vietnam time)."),
+                )
+            }
             OpsError::Forbidden(denied) => (denied.message_vi(), denied.message_en()),
             OpsError::SeparationOfDuties(s) => (s.message_vi(), s.message_en()),
             OpsError::NotFound { entity, id } => (
@@ -300,6 +313,9 @@ impl OpsError {
                         },
                     );
                     ext.set("reason", refusal.code());
+                }
+                OpsError::TooManyAttempts { until } => {
+                    ext.set("retryAt", until.unix_timestamp());
                 }
                 OpsError::Unauthenticated(_)
                 | OpsError::Council(_)

@@ -124,6 +124,8 @@ pub struct AppState {
     metrics: Arc<Metrics>,
     /// Whether `GET /metrics` is served.
     serve_metrics: bool,
+    /// Whether callers without a session may introspect the schema.
+    public_introspection: bool,
     /// Live events for subscriptions (fed by the dispatcher).
     feed: Arc<EventFeed>,
     /// Public verification lookups per client address (a code cannot be guessed by trying).
@@ -173,6 +175,7 @@ impl AppState {
             clock: Clock::system(),
             metrics,
             serve_metrics: true,
+            public_introspection: false,
             console: None,
         }
     }
@@ -192,6 +195,13 @@ impl AppState {
             ops: self.ops.clone(),
             clock: self.clock.clone(),
         }
+    }
+
+    /// The same state, letting callers without a session introspect the schema or not.
+    #[must_use]
+    pub fn public_introspection(mut self, allowed: bool) -> AppState {
+        self.public_introspection = allowed;
+        self
     }
 
     /// The same state, serving `GET /metrics` or not (the metrics are counted either way).
@@ -344,7 +354,63 @@ fn routes(
             )
             .nest(CONSOLE_PREFIX, console.with(counted(CONSOLE_PREFIX)));
     }
-    routes.data(state).with(Tracing).with(RequestIds)
+    routes
+        .data(state)
+        .with(Tracing)
+        .with(SecurityHeaders)
+        .with(RequestIds)
+}
+
+/// Headers every answer carries: nothing is cached unless its handler says otherwise (answers
+/// hold personal data and change with annulments), no MIME sniffing, no framing, no referrer to other sites,
+/// and a content security policy that allows only Laurel's own resources (GraphiQL's page, which
+/// loads its scripts from a CDN, goes without it).
+struct SecurityHeaders;
+
+impl<E: Endpoint> Middleware<E> for SecurityHeaders {
+    type Output = SecurityHeadersEndpoint<E>;
+
+    fn transform(&self, inner: E) -> SecurityHeadersEndpoint<E> {
+        SecurityHeadersEndpoint { inner }
+    }
+}
+
+struct SecurityHeadersEndpoint<E> {
+    inner: E,
+}
+
+/// The content security policy of every page but GraphiQL's.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        // GraphiQL's page loads its scripts from a CDN; the API's answers are JSON.
+        let on_graphiql = req.method() == poem::http::Method::GET && req.uri().path() == "/graphql";
+        let mut response = self.inner.get_response(req).await;
+        let headers = response.headers_mut();
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
+        }
+        for (name, value) in [
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::REFERRER_POLICY, "same-origin"),
+        ] {
+            headers.insert(name, header::HeaderValue::from_static(value));
+        }
+        if !on_graphiql && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                header::HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            );
+        }
+        Ok(response)
+    }
 }
 
 /// The response header carrying a request's id.
@@ -800,6 +866,19 @@ async fn execute_graphql(
         }
     };
     let operation = idempotency.as_ref().and_then(|_| label(&request));
+    // Introspection is for signed-in callers (GraphiQL with a token); anonymous scanners read
+    // nothing of the schema unless the server says so.
+    let request = if state.public_introspection || matches!(session, Session::SignedIn(_)) {
+        request
+    } else {
+        request
+            .disable_introspection()
+            .data(crate::schema::IntrospectionClosed)
+    };
+    let request = match client_ip(req) {
+        Some(ip) => request.data(crate::ops::ClientAddress(ip)),
+        None => request,
+    };
     let request = request
         .data(RequestContext { now, session })
         .data(crate::schema::loaders::loaders(&state.ops));
@@ -922,6 +1001,7 @@ fn ops_error_response(e: &OpsError) -> Response {
         | OpsError::Forbidden(_)
         | OpsError::SeparationOfDuties(_) => StatusCode::FORBIDDEN,
         OpsError::NotFound { .. } => StatusCode::NOT_FOUND,
+        OpsError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         OpsError::Invalid(_) | OpsError::Duplicate { .. } => StatusCode::BAD_REQUEST,
         OpsError::Council(_) => match e.code() {
             "FORBIDDEN" => StatusCode::FORBIDDEN,

@@ -11,6 +11,7 @@ mod error;
 mod facts;
 mod idempotency;
 mod keys;
+mod login_throttle;
 mod movements;
 mod notifications;
 mod print_jobs;
@@ -43,6 +44,7 @@ pub use facts::{
 };
 pub use idempotency::Reservation;
 pub use keys::SigningKeyRecord;
+pub use login_throttle::LoginFailures;
 pub use movements::{ExternalNomineeRecord, ReadMovements, ReportScope};
 pub use notifications::{
     ClaimedNotification, MailOutcome, NotificationRecord, NotificationStatus, NotifyClock,

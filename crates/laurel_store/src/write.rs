@@ -8,8 +8,8 @@ use laurel_domain::nomination::{Nomination, Nominee};
 use laurel_domain::org::{NewPerson, NewUnit, Person, Unit, UnitPath};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, PaginatorTrait,
+    QueryFilter, QuerySelect,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -206,6 +206,53 @@ impl WriteTx {
         .exec_without_returning(&self.tx)
         .await?;
         Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0))
+    }
+
+    /// Takes a role away; returns whether the account held it.
+    pub async fn delete_grant(&self, account: AccountId, grant: Grant) -> Result<bool, StoreError> {
+        let deleted = role_grant::Entity::delete_many()
+            .filter(role_grant::Column::AccountId.eq(account.0))
+            .filter(role_grant::Column::Role.eq(grant.role.code()))
+            .filter(
+                role_grant::Column::ScopeKey.eq(grant
+                    .unit
+                    .map_or_else(|| "*".to_string(), |u| u.to_string())),
+            )
+            .exec(&self.tx)
+            .await?;
+        Ok(deleted.rows_affected > 0)
+    }
+
+    /// Disables or enables an account; returns whether that changed anything.
+    pub async fn set_account_disabled(
+        &self,
+        account: AccountId,
+        disabled: bool,
+    ) -> Result<bool, StoreError> {
+        let updated = account::Entity::update_many()
+            .col_expr(account::Column::Disabled, Expr::val(disabled))
+            .filter(account::Column::Id.eq(account.0))
+            .filter(account::Column::Disabled.ne(disabled))
+            .exec(&self.tx)
+            .await?;
+        Ok(updated.rows_affected > 0)
+    }
+
+    /// How many enabled accounts hold the administrator's role.
+    pub async fn enabled_administrators(&self) -> Result<u64, StoreError> {
+        let holders: Vec<Uuid> = role_grant::Entity::find()
+            .select_only()
+            .column(role_grant::Column::AccountId)
+            .filter(role_grant::Column::Role.eq(laurel_domain::authz::Role::Admin.code()))
+            .into_tuple()
+            .all(&self.tx)
+            .await?;
+        let enabled = account::Entity::find()
+            .filter(account::Column::Id.is_in(holders))
+            .filter(account::Column::Disabled.eq(false))
+            .count(&self.tx)
+            .await?;
+        Ok(enabled)
     }
 
     /// Starts a session for an account.

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use laurel_domain::authz::{Action, Actor, Authority};
+use laurel_domain::authz::{Action, Actor, Attempt, Authority, Denied, Role};
 use laurel_domain::award::{AwardKind, RecipientKind};
 use laurel_domain::calendar::local_date;
 use laurel_domain::decision::{
@@ -75,6 +75,24 @@ pub struct RecordRecovery {
     pub cash_recovered_vnd: Option<i64>,
     /// When.
     pub cash_recovered_on: Option<Date>,
+}
+
+/// Refuses an account that holds the signer's role nowhere (its own or delegated), before any
+/// id it sent is looked up.
+fn signs_somewhere(actor: &Actor) -> Result<(), OpsError> {
+    if actor.has_role(Role::Signer) {
+        return Ok(());
+    }
+    Err(OpsError::Forbidden(Denied {
+        attempt: Attempt::Stage {
+            role: Role::Signer,
+            command_vi: "ký quyết định cho",
+            command_en: "sign a decision on",
+            party_vi: "cấp khen thưởng",
+            party_en: "the issuer",
+        },
+        unit: None,
+    }))
 }
 
 fn validate_list(items: &[(NominationId, i32)]) -> Result<Vec<(NominationId, i32)>, OpsError> {
@@ -236,6 +254,9 @@ impl Ops {
         input: SignDecision,
         now: OffsetDateTime,
     ) -> Result<Decision, OpsError> {
+        // Before anything is looked up: an account that signs nowhere learns nothing of which
+        // nominations exist.
+        signs_somewhere(actor)?;
         if input.proposal.is_none() {
             validate_list(&input.nominations)?;
         }
@@ -435,6 +456,7 @@ impl Ops {
         input: AnnulDecision,
         now: OffsetDateTime,
     ) -> Result<Decision, OpsError> {
+        signs_somewhere(actor)?;
         let items = validate_list(&input.nominations)?;
         let reason = bounded_line("reason", &input.reason, ANNUL_REASON_MAX)?;
         self.printable(&[

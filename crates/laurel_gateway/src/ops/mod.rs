@@ -99,7 +99,10 @@ pub use proposals::{Bulk, CreateProposal, Outcome, ProposalStatus};
 pub use reports::{
     AwardReport, REPORT_CSV_COLUMNS, build_report, issuer_year_title, movement_title,
 };
-pub use session::{Bootstrapped, FIRST_ADMIN, LoggedIn, bootstrap_admin, reset_password};
+pub use session::{
+    Bootstrapped, ClientAddress, FIRST_ADMIN, LOGIN_FAILURES_PER_CLIENT,
+    LOGIN_FAILURES_PER_USERNAME, LOGIN_WINDOW, LoggedIn, bootstrap_admin, reset_password,
+};
 pub use webhooks::NewWebhook;
 pub use workflow::{ActOn, Comment, PublicNotice, StageStatistics};
 

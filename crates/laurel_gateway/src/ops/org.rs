@@ -3,7 +3,7 @@
 use laurel_domain::authz::{Action, Actor, Grant, Role};
 use laurel_domain::ids::{AccountId, PersonId, UnitId};
 use laurel_domain::org::{NewPerson, NewUnit, Person, SHORT_TEXT_MAX, Unit};
-use laurel_domain::text::bounded_line;
+use laurel_domain::text::{InvalidInput, bounded_line};
 use laurel_store::{Account, NewAccount, Read};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -262,4 +262,113 @@ impl Ops {
             Ok((target, granted))
         })
     }
+
+    /// Takes a role away (administrators only). Revoking a role not held changes nothing and
+    /// returns `false`; the last enabled administrator keeps theirs.
+    pub async fn revoke_role(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        role: Role,
+        unit: Option<UnitId>,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<(Account, bool), OpsError> {
+        actor.authorize(Action::ManageOrganisation, &everywhere())?;
+        let grant = Grant::new(role, unit)?;
+        let reason = bounded_line("reason", reason, SHORT_TEXT_MAX)?;
+        in_tx!(self, |tx| {
+            let target = tx.account(account).await?.ok_or(OpsError::NotFound {
+                entity: "account",
+                id: account.to_string(),
+            })?;
+            let revoked = tx.delete_grant(account, grant).await?;
+            if revoked && role == Role::Admin && !target.disabled {
+                keeps_an_administrator(tx).await?;
+            }
+            if revoked {
+                // Sessions stay: every request reads the account's roles afresh.
+                tx.record(&recorded(
+                    now,
+                    by(actor),
+                    everywhere(),
+                    Change::new(
+                        Subject::Account(account),
+                        Kind::RoleRevoked,
+                        json!({ "role": role.code(), "unit": unit.map(|u| u.to_string()), "reason": reason }),
+                    ),
+                ))
+                .await?;
+            }
+            Ok((target, revoked))
+        })
+    }
+
+    /// Disables an account (administrators only): its sessions end and it cannot log in until
+    /// enabled again. Nobody disables their own account, and the last enabled administrator
+    /// stays enabled. Returns the account and whether anything changed.
+    pub async fn set_account_disabled(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        disabled: bool,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<(Account, bool), OpsError> {
+        actor.authorize(Action::ManageOrganisation, &everywhere())?;
+        let reason = bounded_line("reason", reason, SHORT_TEXT_MAX)?;
+        if disabled && account == actor.account {
+            return Err(OpsError::invalid(InvalidInput::Refused {
+                field: "accountId",
+                why_vi: "Bạn không thể tự khóa tài khoản của mình",
+                why_en: "You cannot disable your own account",
+            }));
+        }
+        in_tx!(self, |tx| {
+            tx.account(account).await?.ok_or(OpsError::NotFound {
+                entity: "account",
+                id: account.to_string(),
+            })?;
+            let changed = tx.set_account_disabled(account, disabled).await?;
+            if changed && disabled {
+                keeps_an_administrator(tx).await?;
+                tx.revoke_sessions_of(account, None, now).await?;
+            }
+            if changed {
+                tx.record(&recorded(
+                    now,
+                    by(actor),
+                    everywhere(),
+                    Change::new(
+                        Subject::Account(account),
+                        if disabled {
+                            Kind::AccountDisabled
+                        } else {
+                            Kind::AccountEnabled
+                        },
+                        json!({ "reason": reason }),
+                    ),
+                ))
+                .await?;
+            }
+            let account = tx
+                .account(account)
+                .await?
+                .ok_or(OpsError::internal("account vanished"))?;
+            Ok((account, changed))
+        })
+    }
+}
+
+/// Refuses a change that would leave no enabled administrator (nobody could then manage the
+/// organisation, only `laurel admin reset-password` on the server).
+async fn keeps_an_administrator(tx: &laurel_store::WriteTx) -> Result<(), OpsError> {
+    if tx.enabled_administrators().await? == 0 {
+        return Err(OpsError::invalid(InvalidInput::Refused {
+            field: "accountId",
+            why_vi: "Đây là quản trị viên cuối cùng còn hoạt động; hãy cấp quyền quản trị cho người khác trước",
+            why_en: "This is the last enabled administrator; make someone else an administrator first",
+        }));
+    }
+    Ok(())
 }

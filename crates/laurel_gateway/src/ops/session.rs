@@ -39,14 +39,51 @@ pub const FIRST_ADMIN: &str = "admin";
 /// reveal which usernames exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0qXvQvb7k5d2UKlxUVQhzShhQ9H5aTvVJb2tlMrr1aU";
 
+/// How long failed logins are remembered, and how long a throttled username or address waits.
+pub const LOGIN_WINDOW: time::Duration = time::Duration::minutes(15);
+/// Failed logins of one username within [`LOGIN_WINDOW`] after which it is refused until the
+/// oldest of them is older than the window (whatever password comes).
+pub const LOGIN_FAILURES_PER_USERNAME: u64 = 5;
+/// Failed logins from one client address within [`LOGIN_WINDOW`] (any usernames) after which
+/// that address is refused likewise.
+pub const LOGIN_FAILURES_PER_CLIENT: u64 = 30;
+
+/// The address a login came from, put in the GraphQL request's data by the server (and the
+/// console) so that failures are counted per client too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
 impl Ops {
-    /// Checks a username and password and starts a session.
+    /// Checks a username and password and starts a session. Failed logins are counted per
+    /// username and per client address (in the database, so every process counts them); past
+    /// [`LOGIN_FAILURES_PER_USERNAME`] or [`LOGIN_FAILURES_PER_CLIENT`] within [`LOGIN_WINDOW`],
+    /// logins are refused with `RATE_LIMITED` before any password is checked, and the moment a
+    /// limit is reached is audited (`LOGIN_THROTTLED`).
     pub async fn login(
         &self,
         username: &str,
         password: &str,
+        client: Option<ClientAddress>,
         now: OffsetDateTime,
     ) -> Result<LoggedIn, OpsError> {
+        // Counted as typed (trimmed, lower-cased, bounded), so that unknown and malformed
+        // usernames are throttled like real ones and reveal nothing.
+        let tried: String = username.trim().to_lowercase().chars().take(64).collect();
+        let client = client.map_or_else(|| "-".to_string(), |c| c.0.to_string());
+        let since = now - LOGIN_WINDOW;
+        let failures = self
+            .store
+            .login_failures(
+                &tried,
+                &client,
+                since,
+                LOGIN_FAILURES_PER_USERNAME,
+                LOGIN_FAILURES_PER_CLIENT,
+            )
+            .await?;
+        if let Some(until) = throttled_until(&failures) {
+            return Err(OpsError::TooManyAttempts { until });
+        }
         let found = match auth::parse_username(username) {
             Ok(name) => self.store.account_for_login(&name).await?,
             Err(_) => None,
@@ -60,13 +97,18 @@ impl Ops {
             .await?;
         let account = match found {
             Some((account, _)) if matches && !account.disabled => account,
-            _ => return Err(OpsError::InvalidCredentials),
+            found => {
+                self.record_failure(&tried, &client, found.map(|(a, _)| a.id), &failures, now)
+                    .await?;
+                return Err(OpsError::InvalidCredentials);
+            }
         };
         let token = auth::new_token();
         let token_hash = auth::token_hash(&token);
         let expires_at = now + self.settings.session_ttl;
         let account_id = account.id;
         in_tx!(self, |tx| {
+            tx.clear_login_failures(&tried).await?;
             tx.insert_session(
                 edge::new_id(),
                 account_id,
@@ -92,6 +134,44 @@ impl Ops {
             token,
             expires_at,
             account,
+        })
+    }
+
+    /// Records a failed login; when it is the one that reaches a limit, audits the throttling.
+    async fn record_failure(
+        &self,
+        tried: &str,
+        client: &str,
+        account: Option<AccountId>,
+        before: &laurel_store::LoginFailures,
+        now: OffsetDateTime,
+    ) -> Result<(), OpsError> {
+        let reached = |count: usize, limit: u64| u64::try_from(count + 1).is_ok_and(|n| n == limit);
+        let username_reached = reached(before.username.len(), LOGIN_FAILURES_PER_USERNAME);
+        let client_reached = reached(before.client.len(), LOGIN_FAILURES_PER_CLIENT);
+        in_tx!(self, |tx| {
+            tx.record_login_failure(edge::new_id(), tried, client, now, now - LOGIN_WINDOW)
+                .await?;
+            if username_reached || client_reached {
+                tx.record(&recorded(
+                    now,
+                    None,
+                    everywhere(),
+                    Change::new(
+                        Subject::Login,
+                        Kind::LoginThrottled,
+                        json!({
+                            "username": tried,
+                            "account": account.map(|a| a.to_string()),
+                            "client": client,
+                            "by": if username_reached { "username" } else { "client" },
+                            "until": (now + LOGIN_WINDOW).unix_timestamp(),
+                        }),
+                    ),
+                ))
+                .await?;
+            }
+            Ok(())
         })
     }
 
@@ -264,6 +344,23 @@ pub async fn reset_password(
     .await?;
     tx.commit().await?;
     Ok(password)
+}
+
+/// When logins may be tried again, if a limit is reached: the oldest of the counted failures
+/// leaves the window then.
+fn throttled_until(failures: &laurel_store::LoginFailures) -> Option<OffsetDateTime> {
+    let full = |times: &[OffsetDateTime], limit: u64| {
+        (u64::try_from(times.len()).is_ok_and(|n| n >= limit))
+            .then(|| times.last().map(|oldest| *oldest + LOGIN_WINDOW))
+            .flatten()
+    };
+    match (
+        full(&failures.username, LOGIN_FAILURES_PER_USERNAME),
+        full(&failures.client, LOGIN_FAILURES_PER_CLIENT),
+    ) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod clusters;
 mod council;
 mod enums;
+mod guard;
 mod import;
 mod live;
 pub mod loaders;
@@ -71,6 +72,7 @@ pub type LaurelSchema = Schema<Query, Mutation, live::Subscription>;
 pub const MAX_DEPTH: usize = 16;
 /// Most complex query accepted: one point per field, lists of a connection counted `first` times.
 pub const MAX_COMPLEXITY: usize = 10_000;
+pub use guard::{IntrospectionClosed, LIST_WEIGHT, MAX_WEIGHT};
 
 /// Who is calling, and when: built by the server for each request.
 #[derive(Debug, Clone)]
@@ -105,7 +107,9 @@ fn builder(
     if let Some(metrics) = metrics {
         builder = builder.extension(metrics.extension());
     }
-    builder = builder.extension(ErrorCodes);
+    builder = builder
+        .extension(ErrorCodes)
+        .extension(guard::DocumentGuard);
     if let Some(feed) = feed {
         builder = builder.data(feed);
     }

@@ -130,6 +130,47 @@ pub struct GrantRoleInput {
     pub unit_id: Option<ID>,
 }
 
+/// A role to take away.
+#[derive(Debug, InputObject)]
+pub struct RevokeRoleInput {
+    pub account_id: ID,
+    pub role: Role,
+    /// The unit the role is held at (none for ADMIN).
+    pub unit_id: Option<ID>,
+    /// Why, for the audit log.
+    pub reason: String,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct RevokeRolePayload {
+    pub account: AccountNode,
+    /// False when the account did not hold this role there (nothing changed).
+    pub revoked: bool,
+}
+
+/// An account to disable.
+#[derive(Debug, InputObject)]
+pub struct DisableAccountInput {
+    pub account_id: ID,
+    /// Why, for the audit log.
+    pub reason: String,
+}
+
+/// A disabled account to enable again.
+#[derive(Debug, InputObject)]
+pub struct EnableAccountInput {
+    pub account_id: ID,
+    /// Why, for the audit log.
+    pub reason: String,
+}
+
+#[derive(Debug, SimpleObject)]
+pub struct AccountStatusPayload {
+    pub account: AccountNode,
+    /// False when the account already was so (nothing changed).
+    pub changed: bool,
+}
+
 #[derive(Debug, SimpleObject)]
 pub struct GrantRolePayload {
     pub account: AccountNode,
@@ -246,8 +287,9 @@ impl WorkflowMutation {
 
     /// Logs in and returns a bearer token.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<LoginPayload> {
+        let client = ctx.data_opt::<crate::ops::ClientAddress>().copied();
         let logged_in = ops(ctx)?
-            .login(&input.username, &input.password, now(ctx)?)
+            .login(&input.username, &input.password, client, now(ctx)?)
             .await?;
         Ok(LoginPayload {
             token: logged_in.token,
@@ -391,6 +433,71 @@ impl WorkflowMutation {
         Ok(GrantRolePayload {
             account: AccountNode(account),
             granted,
+        })
+    }
+
+    /// Takes a role away (ADMIN). The last enabled administrator keeps theirs. Audited with the
+    /// reason.
+    async fn revoke_role(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeRoleInput,
+    ) -> Result<RevokeRolePayload> {
+        let actor = actor(ctx)?;
+        let account: AccountId = parse_id("accountId", &input.account_id)?;
+        let unit = input
+            .unit_id
+            .as_ref()
+            .map(|id| parse_id("unitId", id))
+            .transpose()?;
+        let (account, revoked) = ops(ctx)?
+            .revoke_role(
+                actor,
+                account,
+                input.role.into(),
+                unit,
+                &input.reason,
+                now(ctx)?,
+            )
+            .await?;
+        Ok(RevokeRolePayload {
+            account: AccountNode(account),
+            revoked,
+        })
+    }
+
+    /// Disables an account (ADMIN): its sessions end, it cannot log in, and its tokens are
+    /// refused with UNAUTHENTICATED. Not your own, nor the last enabled administrator.
+    async fn disable_account(
+        &self,
+        ctx: &Context<'_>,
+        input: DisableAccountInput,
+    ) -> Result<AccountStatusPayload> {
+        let actor = actor(ctx)?;
+        let account: AccountId = parse_id("accountId", &input.account_id)?;
+        let (account, changed) = ops(ctx)?
+            .set_account_disabled(actor, account, true, &input.reason, now(ctx)?)
+            .await?;
+        Ok(AccountStatusPayload {
+            account: AccountNode(account),
+            changed,
+        })
+    }
+
+    /// Enables a disabled account again (ADMIN).
+    async fn enable_account(
+        &self,
+        ctx: &Context<'_>,
+        input: EnableAccountInput,
+    ) -> Result<AccountStatusPayload> {
+        let actor = actor(ctx)?;
+        let account: AccountId = parse_id("accountId", &input.account_id)?;
+        let (account, changed) = ops(ctx)?
+            .set_account_disabled(actor, account, false, &input.reason, now(ctx)?)
+            .await?;
+        Ok(AccountStatusPayload {
+            account: AccountNode(account),
+            changed,
         })
     }
 

@@ -28,6 +28,7 @@ pub(crate) mod discipline;
 pub(crate) mod document;
 pub(crate) mod external_nominee;
 pub(crate) mod idempotency_key;
+pub(crate) mod login_failure;
 pub(crate) mod movement;
 pub(crate) mod nomination;
 pub(crate) mod nomination_event;
