@@ -81,6 +81,100 @@ pub struct AuditReport {
     pub problems: Vec<AuditProblem>,
 }
 
+/// Audit rows (and their outbox rows) inserted by one statement: 13 values a row keeps a
+/// statement far below SQLite's and PostgreSQL's limits on bound values.
+const BATCH: usize = 500;
+
+/// Two transactions appending to one chain at once: the second meets the chain's unique
+/// (chain, seq) index and is retried whole.
+fn chain_busy(e: sea_orm::DbErr) -> StoreError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Busy(e),
+        _ => e.into(),
+    }
+}
+
+/// The audit row of `recorded` at `seq` of `chain` after `prev`, and its hash.
+fn audit_row(
+    recorded: &Recorded,
+    chain: String,
+    seq: i64,
+    prev: String,
+) -> (audit_log::ActiveModel, String) {
+    let fields = recorded.event.audit_fields();
+    let details = fields.details.to_string();
+    let actor = recorded.actor.map(|a| a.0);
+    let hash = row_hash(
+        &prev,
+        &AuditRow {
+            chain: &chain,
+            seq,
+            at_micros: micros(recorded.at),
+            actor,
+            entity: fields.entity,
+            entity_id: fields.entity_id,
+            action: fields.action,
+            from_state: fields.from_state.as_deref(),
+            to_state: fields.to_state.as_deref(),
+            reason: fields.reason.as_deref(),
+            details: &details,
+        },
+    );
+    let row = audit_log::ActiveModel {
+        at: Set(recorded.at),
+        actor_account_id: Set(actor),
+        entity: Set(fields.entity.to_string()),
+        entity_id: Set(fields.entity_id),
+        action: Set(fields.action.to_string()),
+        from_state: Set(fields.from_state.clone()),
+        to_state: Set(fields.to_state.clone()),
+        reason: Set(fields.reason.clone()),
+        details: Set(details),
+        chain: Set(chain),
+        seq: Set(seq),
+        prev_hash: Set(prev),
+        hash: Set(hash.clone()),
+        ..Default::default()
+    };
+    (row, hash)
+}
+
+/// The outbox row of `recorded`, whose audit row is `id` at `seq` of its chain.
+fn outbox_row(recorded: &Recorded, id: i64, seq: i64) -> outbox::ActiveModel {
+    let fields = recorded.event.audit_fields();
+    let chain = chain_of(fields.entity, fields.entity_id);
+    let actor = recorded.actor.map(|a| a.0);
+    let payload = json!({
+        "id": id,
+        "kind": fields.action,
+        "at": recorded.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "actor": actor,
+        "entity": fields.entity,
+        "entityId": fields.entity_id,
+        "chain": chain,
+        "seq": seq,
+        "scope": recorded.scope.ids(),
+        "fromState": fields.from_state,
+        "toState": fields.to_state,
+        "reason": fields.reason,
+        "data": fields.details,
+    });
+    outbox::ActiveModel {
+        audit_id: Set(id),
+        at: Set(recorded.at),
+        kind: Set(fields.action.to_string()),
+        entity: Set(fields.entity.to_string()),
+        entity_id: Set(fields.entity_id),
+        chain: Set(chain),
+        scope: Set(crate::convert::format_path(&recorded.scope)),
+        actor_account_id: Set(actor),
+        payload: Set(payload.to_string()),
+        fanned_out: Set(false),
+        notified: Set(false),
+        ..Default::default()
+    }
+}
+
 impl WriteTx {
     /// Records an event: its audit row, at the end of its aggregate's hash chain, and its outbox
     /// row (what webhooks, subscriptions and notifications are fed from), both in this
@@ -97,86 +191,93 @@ impl WriteTx {
             .one(&self.tx)
             .await?;
         let (seq, prev) = head.map_or((1, String::new()), |h| (h.seq + 1, h.hash));
-        let details = fields.details.to_string();
-        let actor = recorded.actor.map(|a| a.0);
-        let hash = row_hash(
-            &prev,
-            &AuditRow {
-                chain: &chain,
-                seq,
-                at_micros: micros(recorded.at),
-                actor,
-                entity: fields.entity,
-                entity_id: fields.entity_id,
-                action: fields.action,
-                from_state: fields.from_state.as_deref(),
-                to_state: fields.to_state.as_deref(),
-                reason: fields.reason.as_deref(),
-                details: &details,
-            },
-        );
-        let busy = |e: sea_orm::DbErr| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Busy(e),
-            _ => e.into(),
-        };
-        let inserted = audit_log::Entity::insert(audit_log::ActiveModel {
-            at: Set(recorded.at),
-            actor_account_id: Set(actor),
-            entity: Set(fields.entity.to_string()),
-            entity_id: Set(fields.entity_id),
-            action: Set(fields.action.to_string()),
-            from_state: Set(fields.from_state.clone()),
-            to_state: Set(fields.to_state.clone()),
-            reason: Set(fields.reason.clone()),
-            details: Set(details),
-            chain: Set(chain.clone()),
-            seq: Set(seq),
-            prev_hash: Set(prev),
-            hash: Set(hash),
-            ..Default::default()
-        })
-        .exec(&self.tx)
-        .await
-        .map_err(busy)?;
+        let (row, _) = audit_row(recorded, chain, seq, prev);
+        let inserted = audit_log::Entity::insert(row)
+            .exec(&self.tx)
+            .await
+            .map_err(chain_busy)?;
         let id = inserted.last_insert_id;
-        let payload = json!({
-            "id": id,
-            "kind": fields.action,
-            "at": recorded.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-            "actor": actor,
-            "entity": fields.entity,
-            "entityId": fields.entity_id,
-            "chain": chain,
-            "seq": seq,
-            "scope": recorded.scope.ids(),
-            "fromState": fields.from_state,
-            "toState": fields.to_state,
-            "reason": fields.reason,
-            "data": fields.details,
-        });
-        outbox::Entity::insert(outbox::ActiveModel {
-            audit_id: Set(id),
-            at: Set(recorded.at),
-            kind: Set(fields.action.to_string()),
-            entity: Set(fields.entity.to_string()),
-            entity_id: Set(fields.entity_id),
-            chain: Set(chain),
-            scope: Set(crate::convert::format_path(&recorded.scope)),
-            actor_account_id: Set(actor),
-            payload: Set(payload.to_string()),
-            fanned_out: Set(false),
-            notified: Set(false),
-            ..Default::default()
-        })
-        .exec_without_returning(&self.tx)
-        .await?;
+        outbox::Entity::insert(outbox_row(recorded, id, seq))
+            .exec_without_returning(&self.tx)
+            .await?;
         Ok(id)
     }
 
-    /// Records several events, in order.
+    /// Records several events, in order, as [`WriteTx::record`] does one, in a few statements
+    /// whatever their number: one read of their chains' heads and one multi-row insert into each
+    /// table per [`BATCH`] events (what a bulk import or a large decision needs).
     pub async fn record_all(&self, events: &[Recorded]) -> Result<(), StoreError> {
-        for e in events {
-            self.record(e).await?;
+        if events.len() < 2 {
+            for e in events {
+                self.record(e).await?;
+            }
+            return Ok(());
+        }
+        let chains: Vec<String> = {
+            let mut chains: Vec<String> = events
+                .iter()
+                .map(|e| {
+                    let f = e.event.audit_fields();
+                    chain_of(f.entity, f.entity_id)
+                })
+                .collect();
+            chains.sort_unstable();
+            chains.dedup();
+            chains
+        };
+        let mut heads: std::collections::HashMap<String, (i64, String)> =
+            std::collections::HashMap::new();
+        for chunk in chains.chunks(BATCH) {
+            let found: Vec<(String, i64, String)> = audit_log::Entity::find()
+                .select_only()
+                .column(audit_log::Column::Chain)
+                .column(audit_log::Column::Seq)
+                .column(audit_log::Column::Hash)
+                .filter(audit_log::Column::Chain.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(&self.tx)
+                .await?;
+            for (chain, seq, hash) in found {
+                let head = heads.entry(chain).or_insert((0, String::new()));
+                if seq > head.0 {
+                    *head = (seq, hash);
+                }
+            }
+        }
+        for chunk in events.chunks(BATCH) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            let mut keys = Vec::with_capacity(chunk.len());
+            for recorded in chunk {
+                let fields = recorded.event.audit_fields();
+                let chain = chain_of(fields.entity, fields.entity_id);
+                let head = heads.entry(chain.clone()).or_insert((0, String::new()));
+                let seq = head.0 + 1;
+                let (row, hash) = audit_row(recorded, chain.clone(), seq, head.1.clone());
+                *head = (seq, hash);
+                rows.push(row);
+                keys.push((chain, seq));
+            }
+            let inserted = audit_log::Entity::insert_many(rows)
+                .exec_with_returning(&self.tx)
+                .await
+                .map_err(chain_busy)?;
+            // RETURNING's order is not promised: ids are matched by (chain, seq).
+            let ids: std::collections::HashMap<(String, i64), i64> = inserted
+                .into_iter()
+                .map(|m| ((m.chain, m.seq), m.id))
+                .collect();
+            let mut outbox_rows = Vec::with_capacity(chunk.len());
+            for (recorded, key) in chunk.iter().zip(&keys) {
+                let id = *ids.get(key).ok_or_else(|| StoreError::Corrupt {
+                    entity: "audit_log",
+                    id: format!("{}#{}", key.0, key.1),
+                    detail: "the insert did not return the row".to_string(),
+                })?;
+                outbox_rows.push(outbox_row(recorded, id, key.1));
+            }
+            outbox::Entity::insert_many(outbox_rows)
+                .exec_without_returning(&self.tx)
+                .await?;
         }
         Ok(())
     }

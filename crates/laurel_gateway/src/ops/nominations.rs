@@ -20,7 +20,7 @@ use super::workflow::ActOn;
 use super::{Ops, by, recorded};
 use crate::edge;
 use crate::error::OpsError;
-use laurel_domain::events::NominationEvent;
+use laurel_domain::events::{NominationEvent, Recorded};
 
 /// Input of [`Ops::create_nomination`], as typed.
 #[derive(Debug, Clone)]
@@ -77,15 +77,17 @@ impl Ops {
                         .map_err(OpsError::Movement)?
                 }
             };
-            let nomination = self
+            let (nomination, event) = self
                 .insert_draft(tx, actor, checked, &path, kind, input.movement, None, now)
                 .await?;
+            tx.record(&event).await?;
             Ok(tx.require_nomination(nomination.id).await?)
         })
     }
 
-    /// Saves a checked draft of the nominee at `path` in a transaction, with its history entry
-    /// and its audit event: the one way a nomination comes to be.
+    /// Saves a checked draft of the nominee at `path` in a transaction, with its history entry:
+    /// the one way a nomination comes to be. Returns it with its audit event, which the caller
+    /// records in the same transaction (alone, or with a whole import's at once).
     #[allow(clippy::too_many_arguments)] // the draft and where it belongs
     pub(crate) async fn insert_draft(
         &self,
@@ -97,7 +99,7 @@ impl Ops {
         movement: Option<MovementId>,
         proposal: Option<ProposalId>,
         now: OffsetDateTime,
-    ) -> Result<Nomination, OpsError> {
+    ) -> Result<(Nomination, Recorded), OpsError> {
         let today = local_date(now);
         let draft = checked.draft().clone();
         let workflow = self
@@ -153,16 +155,15 @@ impl Ops {
             completed: None,
         })
         .await?;
-        tx.record(&recorded(
+        let event = recorded(
             now,
             by(actor),
             path.clone(),
             NominationEvent::Drafted {
                 nomination: Box::new(nomination.clone()),
             },
-        ))
-        .await?;
-        Ok(nomination)
+        );
+        Ok((nomination, event))
     }
 
     /// Replaces the citation of a draft or a returned nomination.
