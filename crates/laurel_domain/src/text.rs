@@ -148,11 +148,12 @@ impl Explain for InvalidInput {
 /// control characters. This is the one cleaning step for every single-line text field.
 pub fn clean_line(field: &'static str, raw: &str) -> Result<String, InvalidInput> {
     let mut out = String::with_capacity(raw.len());
+    // A soft hyphen (pasted from a web page or a PDF) is an invisible line-break hint: dropped.
     for word in raw.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.extend(word.chars().filter(|&c| c != '\u{00AD}'));
     }
     if out
         .chars()
@@ -198,7 +199,7 @@ fn stacked_marks(text: &str) -> usize {
 /// invisible format characters Vietnamese text never needs.
 fn is_invisible_format(c: char) -> bool {
     matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}'
+        '\u{034F}' | '\u{061C}' | '\u{180E}'
         | '\u{200B}'..='\u{200D}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
@@ -294,7 +295,7 @@ mod tests {
     fn invisible_joiners_and_stacked_accents_are_refused() {
         // A zero-width joiner makes "Nguyễn Văn An" and "Nguyễn Vă\u{200D}n An" two people who
         // look alike on every screen.
-        for hidden in ['\u{200D}', '\u{200C}', '\u{200B}', '\u{00AD}', '\u{FEFF}'] {
+        for hidden in ['\u{200D}', '\u{200C}', '\u{200B}', '\u{FEFF}'] {
             let name = format!("Nguyễn Vă{hidden}n An");
             assert!(
                 matches!(
@@ -305,6 +306,11 @@ mod tests {
                 u32::from(hidden)
             );
         }
+        // A soft hyphen pasted from a web page is dropped, not refused.
+        assert_eq!(
+            bounded_line("fullName", "Nguyễn Văn\u{00AD}An", 120).as_deref(),
+            Ok("Nguyễn VănAn")
+        );
         // Fifty accents on one letter draw over the lines above and below.
         let zalgo = format!("A{}n", "\u{0301}".repeat(50));
         assert!(matches!(

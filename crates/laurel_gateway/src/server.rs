@@ -363,8 +363,9 @@ fn routes(
 
 /// Headers every answer carries: nothing is cached unless its handler says otherwise (answers
 /// hold personal data and change with annulments), no MIME sniffing, no framing, no referrer to other sites,
-/// and a content security policy that allows only Laurel's own resources (GraphiQL's page, which
-/// loads its scripts from a CDN, goes without it).
+/// and on HTML pages a content security policy that allows only Laurel's own resources
+/// (GraphiQL's page, which loads its scripts from a CDN, goes without it; PDFs shown in the
+/// browser's viewer go without it too).
 struct SecurityHeaders;
 
 impl<E: Endpoint> Middleware<E> for SecurityHeaders {
@@ -403,7 +404,11 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         ] {
             headers.insert(name, header::HeaderValue::from_static(value));
         }
-        if !on_graphiql && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let html = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        if html && !on_graphiql && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
             headers.insert(
                 header::CONTENT_SECURITY_POLICY,
                 header::HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -662,12 +667,14 @@ impl Refused {
 /// comes in the `connection_init` payload: `{"token": "…"}` (or `{"Authorization": "Bearer …"}`).
 #[handler]
 async fn graphql_ws(
+    req: &Request,
     protocol: GraphQLProtocol,
     websocket: WebSocket,
     Data(state): Data<&Arc<AppState>>,
 ) -> Response {
     let schema = state.schema.clone();
     let state = Arc::clone(state);
+    let client = client_ip(req);
     websocket
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
@@ -686,6 +693,14 @@ async fn graphql_ws(
                         },
                     };
                     let mut data = async_graphql::Data::default();
+                    // As over HTTP: logins are counted per address, and only signed-in
+                    // connections introspect.
+                    if let Some(ip) = client {
+                        data.insert(crate::ops::ClientAddress(ip));
+                    }
+                    if !state.public_introspection && !matches!(session, Session::SignedIn(_)) {
+                        data.insert(crate::schema::IntrospectionClosed);
+                    }
                     data.insert(RequestContext { now, session });
                     data.insert(crate::schema::loaders::loaders(&state.ops));
                     Ok(data)

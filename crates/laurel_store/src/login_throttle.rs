@@ -1,4 +1,6 @@
-//! Failed logins, counted in the database so that every gateway process sees the same ones.
+//! Login attempts, counted in the database so that every gateway process sees the same ones.
+//! An attempt is recorded before its password is checked; it stays if the password was wrong
+//! and is deleted if it was refused unchecked or succeeded.
 
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
@@ -50,7 +52,7 @@ impl Store {
 }
 
 impl WriteTx {
-    /// Records a failed login, and forgets failures older than `forget_before`.
+    /// Records a login attempt, and forgets attempts older than `forget_before`.
     pub async fn record_login_failure(
         &self,
         id: Uuid,
@@ -74,7 +76,15 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Forgets the failed logins of `username` (after it logged in).
+    /// Forgets one attempt (refused before its password was checked).
+    pub async fn forget_login_attempt(&self, id: Uuid) -> Result<(), StoreError> {
+        login_failure::Entity::delete_by_id(id)
+            .exec(&self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets the failed logins of `username` (after it logged in, or its password was reset).
     pub async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
         login_failure::Entity::delete_many()
             .filter(login_failure::Column::Username.eq(username))

@@ -1249,6 +1249,29 @@ impl WriteTx {
         Ok(result.rows_affected == 1)
     }
 
+    /// Revokes the delegations `delegator` gave that are still open (of `grant` only, when
+    /// given): what they passed on ends with the account or the role. Returns how many ended.
+    pub async fn revoke_delegations_given(
+        &self,
+        delegator: AccountId,
+        grant: Option<laurel_domain::authz::Grant>,
+        by: AccountId,
+        at: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let mut update = delegation::Entity::update_many()
+            .col_expr(delegation::Column::RevokedAt, Expr::val(Some(at)))
+            .col_expr(delegation::Column::RevokedBy, Expr::val(Some(by.0)))
+            .filter(delegation::Column::DelegatorAccountId.eq(delegator.0))
+            .filter(delegation::Column::RevokedAt.is_null());
+        if let Some(grant) = grant {
+            update = update.filter(delegation::Column::Role.eq(grant.role.code()));
+            if let Some(unit) = grant.unit {
+                update = update.filter(delegation::Column::UnitId.eq(unit.0));
+            }
+        }
+        Ok(update.exec(&self.tx).await?.rows_affected)
+    }
+
     /// Sets a day of the working-day calendar (`None`: an ordinary day), replacing an earlier
     /// correction of that date.
     pub async fn set_calendar_day(

@@ -238,15 +238,36 @@ impl WriteTx {
         Ok(updated.rows_affected > 0)
     }
 
-    /// How many enabled accounts hold the administrator's role.
-    pub async fn enabled_administrators(&self) -> Result<u64, StoreError> {
-        let holders: Vec<Uuid> = role_grant::Entity::find()
+    /// Locks the administrators' account rows until commit (PostgreSQL; SQLite's write
+    /// transaction serialises already). Taken before a change that could leave no enabled
+    /// administrator, so that two administrators disabling each other, or revoking each other's
+    /// role, run one after the other and the second sees the first.
+    pub async fn lock_administrators(&self) -> Result<(), StoreError> {
+        let holders = self.administrators().await?;
+        let _locked: Vec<Uuid> = account::Entity::find()
+            .select_only()
+            .column(account::Column::Id)
+            .filter(account::Column::Id.is_in(holders))
+            .lock_exclusive()
+            .into_tuple()
+            .all(&self.tx)
+            .await?;
+        Ok(())
+    }
+
+    async fn administrators(&self) -> Result<Vec<Uuid>, StoreError> {
+        Ok(role_grant::Entity::find()
             .select_only()
             .column(role_grant::Column::AccountId)
             .filter(role_grant::Column::Role.eq(laurel_domain::authz::Role::Admin.code()))
             .into_tuple()
             .all(&self.tx)
-            .await?;
+            .await?)
+    }
+
+    /// How many enabled accounts hold the administrator's role.
+    pub async fn enabled_administrators(&self) -> Result<u64, StoreError> {
+        let holders = self.administrators().await?;
         let enabled = account::Entity::find()
             .filter(account::Column::Id.is_in(holders))
             .filter(account::Column::Disabled.eq(false))

@@ -282,12 +282,18 @@ impl Ops {
                 entity: "account",
                 id: account.to_string(),
             })?;
+            if role == Role::Admin {
+                tx.lock_administrators().await?;
+            }
             let revoked = tx.delete_grant(account, grant).await?;
             if revoked && role == Role::Admin && !target.disabled {
                 keeps_an_administrator(tx).await?;
             }
             if revoked {
-                // Sessions stay: every request reads the account's roles afresh.
+                // Sessions stay: every request reads the account's roles afresh. What the
+                // account delegated of this role ends with it.
+                tx.revoke_delegations_given(account, Some(grant), actor.account, now)
+                    .await?;
                 tx.record(&recorded(
                     now,
                     by(actor),
@@ -329,10 +335,16 @@ impl Ops {
                 entity: "account",
                 id: account.to_string(),
             })?;
+            if disabled {
+                tx.lock_administrators().await?;
+            }
             let changed = tx.set_account_disabled(account, disabled).await?;
             if changed && disabled {
                 keeps_an_administrator(tx).await?;
                 tx.revoke_sessions_of(account, None, now).await?;
+                // Delegations it gave end too: nobody acts for a disabled account.
+                tx.revoke_delegations_given(account, None, actor.account, now)
+                    .await?;
             }
             if changed {
                 tx.record(&recorded(

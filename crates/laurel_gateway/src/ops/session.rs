@@ -66,22 +66,44 @@ impl Ops {
         client: Option<ClientAddress>,
         now: OffsetDateTime,
     ) -> Result<LoggedIn, OpsError> {
-        // Counted as typed (trimmed, lower-cased, bounded), so that unknown and malformed
-        // usernames are throttled like real ones and reveal nothing.
-        let tried: String = username.trim().to_lowercase().chars().take(64).collect();
+        // Counted as typed (trimmed, lower-cased, bounded, no control characters), so that
+        // unknown and malformed usernames are throttled like real ones and reveal nothing.
+        let tried: String = username
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect();
         let client = client.map_or_else(|| "-".to_string(), |c| c.0.to_string());
-        let since = now - LOGIN_WINDOW;
-        let failures = self
+        // The attempt is charged before its password is checked (and committed), so that
+        // parallel attempts count each other; it is forgotten if refused or if it succeeds.
+        let attempt = edge::new_id();
+        in_tx!(self, |tx| {
+            tx.record_login_failure(attempt, &tried, &client, now, now - LOGIN_WINDOW)
+                .await?;
+            Ok(())
+        })?;
+        let counted = self
             .store
             .login_failures(
                 &tried,
                 &client,
-                since,
-                LOGIN_FAILURES_PER_USERNAME,
-                LOGIN_FAILURES_PER_CLIENT,
+                now - LOGIN_WINDOW,
+                LOGIN_FAILURES_PER_USERNAME + 1,
+                LOGIN_FAILURES_PER_CLIENT + 1,
             )
             .await?;
-        if let Some(until) = throttled_until(&failures) {
+        // Refused when the limit was reached before this attempt.
+        if let Some(until) = full_until(
+            &counted,
+            LOGIN_FAILURES_PER_USERNAME + 1,
+            LOGIN_FAILURES_PER_CLIENT + 1,
+        ) {
+            in_tx!(self, |tx| {
+                tx.forget_login_attempt(attempt).await?;
+                Ok(())
+            })?;
             return Err(OpsError::TooManyAttempts { until });
         }
         let found = match auth::parse_username(username) {
@@ -98,8 +120,29 @@ impl Ops {
         let account = match found {
             Some((account, _)) if matches && !account.disabled => account,
             found => {
-                self.record_failure(&tried, &client, found.map(|(a, _)| a.id), &failures, now)
-                    .await?;
+                // This failure stays counted; if it is the one that reaches a limit, the
+                // throttling is audited.
+                if let Some(until) = full_until(
+                    &counted,
+                    LOGIN_FAILURES_PER_USERNAME,
+                    LOGIN_FAILURES_PER_CLIENT,
+                ) {
+                    let by_username = u64::try_from(counted.username.len())
+                        .is_ok_and(|n| n == LOGIN_FAILURES_PER_USERNAME);
+                    let by_client = u64::try_from(counted.client.len())
+                        .is_ok_and(|n| n == LOGIN_FAILURES_PER_CLIENT);
+                    if by_username || by_client {
+                        self.audit_throttling(
+                            &tried,
+                            &client,
+                            found.map(|(a, _)| a.id),
+                            (by_username, by_client),
+                            until,
+                            now,
+                        )
+                        .await?;
+                    }
+                }
                 return Err(OpsError::InvalidCredentials);
             }
         };
@@ -137,40 +180,39 @@ impl Ops {
         })
     }
 
-    /// Records a failed login; when it is the one that reaches a limit, audits the throttling.
-    async fn record_failure(
+    /// Audits that a failed login reached a limit: logins for `tried` (by username) or from
+    /// `client` are refused until `until`.
+    async fn audit_throttling(
         &self,
         tried: &str,
         client: &str,
         account: Option<AccountId>,
-        before: &laurel_store::LoginFailures,
+        (by_username, by_client): (bool, bool),
+        until: OffsetDateTime,
         now: OffsetDateTime,
     ) -> Result<(), OpsError> {
-        let reached = |count: usize, limit: u64| u64::try_from(count + 1).is_ok_and(|n| n == limit);
-        let username_reached = reached(before.username.len(), LOGIN_FAILURES_PER_USERNAME);
-        let client_reached = reached(before.client.len(), LOGIN_FAILURES_PER_CLIENT);
+        let by: Vec<&str> = [("username", by_username), ("client", by_client)]
+            .into_iter()
+            .filter_map(|(what, reached)| reached.then_some(what))
+            .collect();
         in_tx!(self, |tx| {
-            tx.record_login_failure(edge::new_id(), tried, client, now, now - LOGIN_WINDOW)
-                .await?;
-            if username_reached || client_reached {
-                tx.record(&recorded(
-                    now,
-                    None,
-                    everywhere(),
-                    Change::new(
-                        Subject::Login,
-                        Kind::LoginThrottled,
-                        json!({
-                            "username": tried,
-                            "account": account.map(|a| a.to_string()),
-                            "client": client,
-                            "by": if username_reached { "username" } else { "client" },
-                            "until": (now + LOGIN_WINDOW).unix_timestamp(),
-                        }),
-                    ),
-                ))
-                .await?;
-            }
+            tx.record(&recorded(
+                now,
+                None,
+                everywhere(),
+                Change::new(
+                    Subject::Login,
+                    Kind::LoginThrottled,
+                    json!({
+                        "username": tried,
+                        "account": account.map(|a| a.to_string()),
+                        "client": client,
+                        "by": by,
+                        "until": until.unix_timestamp(),
+                    }),
+                ),
+            ))
+            .await?;
             Ok(())
         })
     }
@@ -334,6 +376,8 @@ pub async fn reset_password(
     let tx = store.write().await?;
     tx.set_password(account.id, hash, true).await?;
     tx.revoke_sessions_of(account.id, None, now).await?;
+    // A username locked by failed logins is free again with its new password.
+    tx.clear_login_failures(&name).await?;
     tx.record(&recorded(
         now,
         None,
@@ -346,17 +390,23 @@ pub async fn reset_password(
     Ok(password)
 }
 
-/// When logins may be tried again, if a limit is reached: the oldest of the counted failures
-/// leaves the window then.
-fn throttled_until(failures: &laurel_store::LoginFailures) -> Option<OffsetDateTime> {
+/// When logins may be tried again, if `counted` (newest first) holds at least `per_username`
+/// attempts of the username or `per_client` of the address: the oldest of them leaves the
+/// window then.
+fn full_until(
+    counted: &laurel_store::LoginFailures,
+    per_username: u64,
+    per_client: u64,
+) -> Option<OffsetDateTime> {
     let full = |times: &[OffsetDateTime], limit: u64| {
-        (u64::try_from(times.len()).is_ok_and(|n| n >= limit))
-            .then(|| times.last().map(|oldest| *oldest + LOGIN_WINDOW))
-            .flatten()
+        let limit = usize::try_from(limit).ok()?;
+        times
+            .get(limit.checked_sub(1)?)
+            .map(|oldest| *oldest + LOGIN_WINDOW)
     };
     match (
-        full(&failures.username, LOGIN_FAILURES_PER_USERNAME),
-        full(&failures.client, LOGIN_FAILURES_PER_CLIENT),
+        full(&counted.username, per_username),
+        full(&counted.client, per_client),
     ) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),

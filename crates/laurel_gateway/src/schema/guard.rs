@@ -62,9 +62,11 @@ impl Extension for DocumentGuard {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<async_graphql::Request> {
         let mut request = next.run(ctx, request).await?;
+        // Over HTTP the mark is in the request's data; over WebSocket, in the connection's.
         let closed = request
             .data
-            .contains_key(&std::any::TypeId::of::<IntrospectionClosed>());
+            .contains_key(&std::any::TypeId::of::<IntrospectionClosed>())
+            || ctx.data_opt::<IntrospectionClosed>().is_some();
         if let Ok(document) = request.parsed_query() {
             let introspects = check(&ctx.schema_env.registry, document)?;
             if introspects && closed {
@@ -163,7 +165,7 @@ impl Walk<'_> {
                 }
                 Selection::FragmentSpread(spread) => {
                     let name = spread.node.fragment_name.node.clone();
-                    self.fragment(name, lists_weigh)?
+                    1u64.saturating_add(self.fragment(name, lists_weigh, spread.pos)?)
                 }
                 Selection::InlineFragment(inline) => {
                     let inline = &inline.node;
@@ -172,7 +174,11 @@ impl Walk<'_> {
                         .as_ref()
                         .map(|c| c.node.on.node.as_str())
                         .or(parent);
-                    self.selection_set(&inline.selection_set.node, on, lists_weigh)?
+                    1u64.saturating_add(self.selection_set(
+                        &inline.selection_set.node,
+                        on,
+                        lists_weigh,
+                    )?)
                 }
             };
             weight = weight.saturating_add(add);
@@ -183,15 +189,25 @@ impl Walk<'_> {
         Ok(weight)
     }
 
-    fn fragment(&mut self, name: Name, lists_weigh: bool) -> ServerResult<u64> {
+    fn fragment(&mut self, name: Name, lists_weigh: bool, pos: Pos) -> ServerResult<u64> {
         if let Some(weight) = self.weights.get(&(name.clone(), lists_weigh)) {
             return Ok(*weight);
         }
+        // Refused here, not left to validation: async-graphql's own checks walk every spread
+        // before they find an unknown fragment or a cycle.
         let Some(definition) = self.fragments.get(&name) else {
-            return Ok(0); // unknown fragment: validation names it
+            return Err(validation(
+                format!("Không có fragment {name}."),
+                format!("Unknown fragment {name}."),
+                pos,
+            ));
         };
         if self.open.contains(&name) {
-            return Ok(0); // a cycle: validation names it
+            return Err(validation(
+                format!("Fragment {name} tự lặp lại chính nó."),
+                format!("Fragment {name} spreads itself."),
+                pos,
+            ));
         }
         self.open.push(name.clone());
         let on = definition.node.type_condition.node.on.node.to_string();
@@ -314,6 +330,32 @@ mod tests {
         assert!(refused(&query).contains("too heavy"));
         // 2^30 expansions would take minutes: the weight is computed once per fragment.
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_fragment_bomb_ending_in_an_unknown_fragment_or_a_cycle_is_refused_at_once() {
+        for last in ["...Nope", "...F0"] {
+            let mut query = String::from("query { ...F0 }\n");
+            for i in 0..30 {
+                query.push_str(&format!(
+                    "fragment F{i} on Query {{ ...F{} ...F{} }}\n",
+                    i + 1,
+                    i + 1
+                ));
+            }
+            query.push_str(&format!("fragment F30 on Query {{ {last} }}\n"));
+            let started = std::time::Instant::now();
+            let schema = super::super::builder(None, None, None).finish();
+            let response = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime")
+                .block_on(schema.execute(query.as_str()));
+            assert!(!response.errors.is_empty(), "{last}");
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "{last}"
+            );
+        }
     }
 
     #[test]
