@@ -8,7 +8,8 @@
 //!   field whatever they return, so 900 aliases of `rulesets` return 16 MB. Here a field whose
 //!   type is a list weighs [`LIST_WEIGHT`] times what it selects; `__typename` counts like any
 //!   field; introspection (`__schema`, `__type`) is weighed without list factors (the schema is
-//!   finite and small).
+//!   finite) but each such field weighs [`INTROSPECTION_WEIGHT`] itself, so that aliases cannot
+//!   ask for it hundreds of times.
 //! - **A quoted string where an enum belongs** (`award(kind: "GIAY_KHEN")`) is accepted by
 //!   async-graphql; the GraphQL spec says an enum literal is a bare name. JSON variables still
 //!   carry enums as strings, as they must.
@@ -30,6 +31,8 @@ use async_graphql_value::Value;
 
 /// How many items a plain list is assumed to return when weighing a document.
 pub const LIST_WEIGHT: u64 = 10;
+/// What one `__schema` or `__type` field weighs, besides what it selects.
+pub const INTROSPECTION_WEIGHT: u64 = 2_000;
 /// The heaviest document accepted: every field weighs one, a list's selection
 /// [`LIST_WEIGHT`] times, fragments as expanded. The console's heaviest page weighs a few
 /// thousand.
@@ -161,7 +164,14 @@ impl Walk<'_> {
                         }
                         _ => 1,
                     };
-                    1u64.saturating_add(factor.saturating_mul(child))
+                    // The schema is returned whole by one `__schema`: a fixed weight keeps it
+                    // to a few per document (aliases of it would multiply a large answer).
+                    let own = if matches!(name, "__schema" | "__type") {
+                        INTROSPECTION_WEIGHT
+                    } else {
+                        1
+                    };
+                    own.saturating_add(factor.saturating_mul(child))
                 }
                 Selection::FragmentSpread(spread) => {
                     let name = spread.node.fragment_name.node.clone();
@@ -380,6 +390,14 @@ mod tests {
     fn introspection_is_weighed_without_list_factors() {
         let query = "{ __schema { types { name fields { name args { name type { name ofType { name ofType { name } } } } type { name ofType { name ofType { name ofType { name } } } } } } } }";
         assert!(weigh(query).is_ok());
+    }
+
+    #[test]
+    fn introspection_is_answered_a_few_times_per_document_at_most() {
+        let aliases: String = (0..20)
+            .map(|i| format!("s{i}: __schema {{ types {{ name }} }} "))
+            .collect();
+        assert!(refused(&format!("{{ {aliases} }}")).contains("too heavy"));
     }
 
     #[test]

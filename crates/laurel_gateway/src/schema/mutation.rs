@@ -473,15 +473,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         input: DisableAccountInput,
     ) -> Result<AccountStatusPayload> {
-        let actor = actor(ctx)?;
-        let account: AccountId = parse_id("accountId", &input.account_id)?;
-        let (account, changed) = ops(ctx)?
-            .set_account_disabled(actor, account, true, &input.reason, now(ctx)?)
-            .await?;
-        Ok(AccountStatusPayload {
-            account: AccountNode(account),
-            changed,
-        })
+        set_disabled(ctx, &input.account_id, true, &input.reason).await
     }
 
     /// Enables a disabled account again (ADMIN).
@@ -490,15 +482,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         input: EnableAccountInput,
     ) -> Result<AccountStatusPayload> {
-        let actor = actor(ctx)?;
-        let account: AccountId = parse_id("accountId", &input.account_id)?;
-        let (account, changed) = ops(ctx)?
-            .set_account_disabled(actor, account, false, &input.reason, now(ctx)?)
-            .await?;
-        Ok(AccountStatusPayload {
-            account: AccountNode(account),
-            changed,
-        })
+        set_disabled(ctx, &input.account_id, false, &input.reason).await
     }
 
     /// Drafts a nomination (CLERK of the nominee's unit subtree).
@@ -680,4 +664,22 @@ impl SigningKeyNode {
     async fn created_at(&self) -> time::OffsetDateTime {
         self.0.created_at
     }
+}
+
+/// Disables or enables an account (`disableAccount`, `enableAccount`).
+async fn set_disabled(
+    ctx: &Context<'_>,
+    account_id: &ID,
+    disabled: bool,
+    reason: &str,
+) -> Result<AccountStatusPayload> {
+    let actor = actor(ctx)?;
+    let account: AccountId = parse_id("accountId", account_id)?;
+    let (account, changed) = ops(ctx)?
+        .set_account_disabled(actor, account, disabled, reason, now(ctx)?)
+        .await?;
+    Ok(AccountStatusPayload {
+        account: AccountNode(account),
+        changed,
+    })
 }
