@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod audit;
+mod backup;
 mod bad_input;
 mod bench;
 mod clusters;

@@ -108,7 +108,7 @@ impl TestServer {
 
     /// Starts a server on `db`; `admin_password` is the administrator's one-time password when
     /// the database has one already (otherwise the server makes the administrator).
-    async fn start_on(
+    pub async fn start_on(
         db: TestDatabase,
         documents_dir: tempfile::TempDir,
         admin_password: Option<String>,
@@ -177,6 +177,11 @@ impl TestServer {
             + time::Duration::seconds(self.ahead.load(Ordering::SeqCst)))
         .to_offset(time::macros::offset!(+7))
         .date()
+    }
+
+    /// The directory the server keeps its documents in.
+    pub fn documents_dir(&self) -> &std::path::Path {
+        &self.documents
     }
 
     /// The database URL the server uses.

@@ -1,4 +1,7 @@
 //! The `laurel` command line.
+// The doc comments of the commands below are their `--help` text, written for a terminal
+// (`<listen>`, bare URLs), not for rustdoc.
+#![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -109,6 +112,35 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Copy a database, running or not, with its documents, into a new directory: SQLite's
+    /// `VACUUM INTO`, or `pg_dump` on PostgreSQL (from the PATH or /usr/lib/postgresql), each a
+    /// consistent snapshot; a manifest counts the rows. The key secret file is not copied:
+    /// keep it apart.
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The documents directory of that database (as `laurel serve`; by default beside the
+        /// SQLite file).
+        #[arg(long, env = "LAUREL_DOCUMENTS_DIR")]
+        documents_dir: Option<PathBuf>,
+        /// The new directory to write the backup into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Make a new, empty database a copy of a backup (`laurel backup`), with its documents, and
+    /// check it: rows per table as counted in the backup, the engine's integrity check, the
+    /// audit chains; then apply newer migrations.
+    Restore {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Where the restored documents go (as `laurel serve`; by default beside the SQLite
+        /// file).
+        #[arg(long, env = "LAUREL_DOCUMENTS_DIR")]
+        documents_dir: Option<PathBuf>,
+        /// The backup directory.
+        #[arg(long)]
+        from: PathBuf,
     },
     /// Print the GraphQL schema (SDL), as checked in at schema.graphql.
     Schema,
@@ -463,6 +495,25 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             store.migrate().await?;
             writeln!(out, "Applied {pending} migration(s) to {}.", redact(&url))?;
             Ok(())
+        }
+        Command::Backup {
+            db,
+            documents_dir,
+            out: target,
+        } => {
+            let url = database_url(&db.database_url);
+            let documents = documents_dir.unwrap_or_else(|| crate::default_documents_dir(&url));
+            crate::backup::backup(out, &url, &documents, &target).await?;
+            Ok(())
+        }
+        Command::Restore {
+            db,
+            documents_dir,
+            from,
+        } => {
+            let url = database_url(&db.database_url);
+            let documents = documents_dir.unwrap_or_else(|| crate::default_documents_dir(&url));
+            crate::backup::restore(out, &url, &documents, &from).await
         }
         Command::Admin {
             command: AdminCommand::ResetPassword { db, username },

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod backup;
 pub mod bench;
 pub mod cli;
 pub mod demo;
@@ -140,16 +141,22 @@ pub fn default_key_secret_file(database_url: &str) -> PathBuf {
     }
 }
 
-/// Where documents go by default: beside a SQLite database file (`laurel.db` →
-/// `laurel.db.documents/`), else `laurel-documents/` in the working directory.
-pub fn default_documents_dir(database_url: &str) -> PathBuf {
-    let sqlite_file = database_url
+/// The file of a SQLite database URL (`sqlite://laurel.db?mode=rwc` → `laurel.db`); `None` for
+/// PostgreSQL and for an in-memory database.
+pub fn sqlite_file(database_url: &str) -> Option<PathBuf> {
+    database_url
         .strip_prefix("sqlite://")
         .or_else(|| database_url.strip_prefix("sqlite:"))
         .map(|rest| rest.split('?').next().unwrap_or(rest))
-        .filter(|path| !path.is_empty() && !path.starts_with(':'));
-    match sqlite_file {
-        Some(path) => PathBuf::from(format!("{path}.documents")),
+        .filter(|path| !path.is_empty() && !path.starts_with(':'))
+        .map(PathBuf::from)
+}
+
+/// Where documents go by default: beside a SQLite database file (`laurel.db` →
+/// `laurel.db.documents/`), else `laurel-documents/` in the working directory.
+pub fn default_documents_dir(database_url: &str) -> PathBuf {
+    match sqlite_file(database_url) {
+        Some(path) => PathBuf::from(format!("{}.documents", path.display())),
         None => PathBuf::from("laurel-documents"),
     }
 }
@@ -165,9 +172,7 @@ pub fn offline_ops(database_url: &str, store: Store) -> anyhow::Result<Ops> {
         laurel_gateway::keys::KeySecret::load_or_create(&secret_file)
             .context("reading the key secret that seals signing keys")?
     } else {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-        laurel_gateway::keys::KeySecret::from_bytes(bytes)
+        laurel_gateway::keys::KeySecret::from_bytes(laurel_gateway::edge::random_bytes())
     };
     tool_ops(
         store,

@@ -45,6 +45,7 @@ impl std::fmt::Debug for Clock {
 }
 
 /// A new time-ordered id (UUIDv7).
+#[allow(clippy::disallowed_methods)] // the one place ids are drawn
 pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
@@ -54,7 +55,7 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     // The OS random source failing leaves nothing safe to do: no token, code or password can
     // be made without it.
-    #[allow(clippy::expect_used)] // see above
+    #[allow(clippy::expect_used, clippy::disallowed_methods)] // see above; the one place
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
     bytes
 }

@@ -91,7 +91,7 @@ struct OutcomeLabels {
 ///   happens (any code holding the server's `Arc<Metrics>`, see `AppState::metrics`);
 /// - a gauge some task owns (e.g. an outbox worker's backlog after each poll): a method that
 ///   sets it, called by that task;
-/// - a gauge read at scrape time (like the pool's): one line in [`Metrics::refresh`].
+/// - a gauge read at scrape time (like the pool's): one line in `Metrics::refresh`.
 #[derive(Debug)]
 pub struct Metrics {
     registry: Registry,

@@ -205,7 +205,7 @@ impl WriteTx {
 
     /// Records several events, in order, as [`WriteTx::record`] does one, in a few statements
     /// whatever their number: one read of their chains' heads and one multi-row insert into each
-    /// table per [`BATCH`] events (what a bulk import or a large decision needs).
+    /// table per 500 events (what a bulk import or a large decision needs).
     pub async fn record_all(&self, events: &[Recorded]) -> Result<(), StoreError> {
         if events.len() < 2 {
             for e in events {

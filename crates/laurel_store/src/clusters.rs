@@ -235,10 +235,11 @@ impl WriteTx {
         id: ClusterId,
         expected: i32,
         e: &ScoreEntry,
+        row: Uuid,
     ) -> Result<i32, StoreError> {
         let version = self.bump_cluster(id, expected).await?;
         cluster_score::Entity::insert(cluster_score::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(row),
             cluster_id: Set(id.0),
             seq: Set(i64::from(version)),
             member_unit_id: Set(e.member.0),

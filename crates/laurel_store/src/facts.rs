@@ -632,6 +632,7 @@ impl WriteTx {
         rating: TaskRating,
         by: AccountId,
         now: OffsetDateTime,
+        row_id: Uuid,
     ) -> Result<Option<TaskRating>, StoreError> {
         let (kind, id) = nominee_key(nominee);
         let previous = task_rating::Entity::find()
@@ -643,7 +644,7 @@ impl WriteTx {
             .map(|row| code::<TaskRating>("task_rating", row.id, &row.rating))
             .transpose()?;
         task_rating::Entity::insert(task_rating::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(row_id),
             nominee_kind: Set(kind.to_string()),
             nominee_id: Set(id),
             year: Set(year),
@@ -906,6 +907,7 @@ impl WriteTx {
         quota: Option<Quota>,
         by: AccountId,
         now: OffsetDateTime,
+        row_id: Uuid,
     ) -> Result<Option<Quota>, StoreError> {
         let key = period_key(period);
         let filter = || {
@@ -929,7 +931,7 @@ impl WriteTx {
             return Ok(previous);
         };
         quota::Entity::insert(quota::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(row_id),
             issuer_unit_id: Set(issuer.0),
             award_kind: Set(award.code().to_string()),
             period_key: Set(key.clone()),

@@ -12,6 +12,7 @@ mod facts;
 mod idempotency;
 mod keys;
 mod login_throttle;
+mod maintenance;
 mod movements;
 mod notifications;
 mod print_jobs;
@@ -45,6 +46,7 @@ pub use facts::{
 pub use idempotency::Reservation;
 pub use keys::SigningKeyRecord;
 pub use login_throttle::LoginFailures;
+pub use maintenance::Inventory;
 pub use movements::{ExternalNomineeRecord, ReadMovements, ReportScope};
 pub use notifications::{
     ClaimedNotification, MailOutcome, NotificationRecord, NotificationStatus, NotifyClock,

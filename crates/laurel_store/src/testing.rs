@@ -28,6 +28,7 @@ impl TestDatabase {
         match std::env::var(DATABASE_ENV) {
             Ok(server) if server.starts_with("postgres") => {
                 let admin = Store::connect(&server).await?;
+                #[allow(clippy::disallowed_methods)] // a test database's unique name
                 let name = format!("laurel_t_{}", Uuid::now_v7().simple());
                 use sea_orm::ConnectionTrait;
                 admin

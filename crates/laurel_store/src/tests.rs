@@ -26,6 +26,7 @@ async fn store() -> (TestDatabase, Store) {
     TestDatabase::migrated().await.unwrap()
 }
 
+#[allow(clippy::disallowed_methods)] // test fixtures: fresh ids, as the edge makes them
 fn id() -> Uuid {
     Uuid::now_v7()
 }
@@ -587,13 +588,13 @@ async fn facts_round_trip_and_ratings_are_one_per_year() {
         .unwrap();
     let nominee = Nominee::Person(person.id);
     assert_eq!(
-        tx.upsert_rating(nominee, 2024, TaskRating::Httnv, clerk, NOW)
+        tx.upsert_rating(nominee, 2024, TaskRating::Httnv, clerk, NOW, id())
             .await
             .unwrap(),
         None
     );
     assert_eq!(
-        tx.upsert_rating(nominee, 2024, TaskRating::Htxsnv, clerk, NOW)
+        tx.upsert_rating(nominee, 2024, TaskRating::Htxsnv, clerk, NOW, id())
             .await
             .unwrap(),
         Some(TaskRating::Httnv)

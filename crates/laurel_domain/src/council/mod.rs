@@ -3,7 +3,7 @@
 //! nominations at a workflow's COUNCIL stage.
 //!
 //! - [`Share`], [`Quorum`] and [`VoteRule`]: thresholds as exact fractions ("2/3", "90%"), the
-//!   quorum of a session (default ≥ 2/3 of the members [U]) and an award's vote rule (from the
+//!   quorum of a session (default ≥ 2/3 of the members \[U\]) and an award's vote rule (from the
 //!   ruleset, or an issuer's own override), applied to a [`Tally`].
 //! - [`session`]: a session's agenda, presence, recusals, written opinions, recorded tallies and
 //!   secret ballots, and the result of each item when it closes. Pure: the gateway persists it.
@@ -197,7 +197,7 @@ pub struct Share {
 pub struct InvalidShare(pub String);
 
 impl Share {
-    /// Two thirds: the default quorum [U].
+    /// Two thirds: the default quorum \[U\].
     pub const TWO_THIRDS: Share = Share { num: 2, den: 3 };
 
     /// `num / den`, between 0 and 1.
@@ -290,7 +290,7 @@ pub struct Quorum {
 }
 
 impl Default for Quorum {
-    /// At least two thirds of the members [U]: the usual rule of councils' regulations; no
+    /// At least two thirds of the members \[U\]: the usual rule of councils' regulations; no
     /// legal text read fixes it (domain-vn §2.14). Each council sets its own.
     fn default() -> Quorum {
         Quorum {
@@ -328,7 +328,7 @@ pub struct VoteRule {
 }
 
 impl VoteRule {
-    /// The ruleset's rule for an award. Written opinions count [U]: councils' regulations let
+    /// The ruleset's rule for an award. Written opinions count \[U\]: councils' regulations let
     /// absent members vote in writing (the Central Council's does); an issuer may say otherwise.
     pub fn of(rule: &CouncilRule) -> VoteRule {
         VoteRule {

@@ -223,7 +223,7 @@ impl Ops {
                 at: now,
             };
             let version = tx
-                .insert_cluster_score(cluster.id, cluster.version, &entry)
+                .insert_cluster_score(cluster.id, cluster.version, &entry, edge::new_id())
                 .await?;
             let previous = cluster
                 .current(&entries)

@@ -128,7 +128,7 @@ impl Ops {
     }
 
     /// Sets up an issuer's council (its administrator or signer). The quorum defaults to at
-    /// least two thirds of the members [U].
+    /// least two thirds of the members \[U\].
     pub async fn create_council(
         &self,
         actor: &Actor,
@@ -1221,7 +1221,7 @@ fn capitalise_first(s: &str) -> String {
     }
 }
 
-/// Days back a session may be dated (a session recorded after it sat) [U].
+/// Days back a session may be dated (a session recorded after it sat) \[U\].
 pub const SESSION_DATE_WINDOW_DAYS: i64 = 30;
 
 fn not_a_member(field: &'static str) -> OpsError {

@@ -28,7 +28,7 @@ use laurel_domain::events::{Change, Kind, Subject};
 /// Longest initiative or research title.
 const TITLE_MAX: usize = 500;
 
-/// Input of [`Ops::record_initiative`].
+/// Input of [`Ops::record_recognition`].
 #[derive(Debug, Clone)]
 pub struct RecordRecognition {
     /// Whose.
@@ -158,7 +158,14 @@ impl Ops {
         in_tx!(self, |tx| {
             self.authorize_facts(tx, actor, nominee).await?;
             let previous = tx
-                .upsert_rating(nominee, rating_year, rating, actor.account, now)
+                .upsert_rating(
+                    nominee,
+                    rating_year,
+                    rating,
+                    actor.account,
+                    now,
+                    edge::new_id(),
+                )
                 .await?;
             tx.record(&rating_recorded(
                 now,
@@ -416,7 +423,15 @@ impl Ops {
             // Quota checks of this issuer wait for this change, and see it.
             tx.lock_issuer_quotas(issuer).await?;
             let previous = tx
-                .set_quota(issuer, award, period, quota, actor.account, now)
+                .set_quota(
+                    issuer,
+                    award,
+                    period,
+                    quota,
+                    actor.account,
+                    now,
+                    edge::new_id(),
+                )
                 .await?;
             tx.record(&recorded(
                 now,

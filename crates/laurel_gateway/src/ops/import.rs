@@ -705,7 +705,14 @@ impl Ops {
         actor.authorize(Action::RecordFacts, &p.unit.path)?;
         if let Some(rating) = row.rating {
             let previous = tx
-                .upsert_rating(nominee, row.year, rating, actor.account, now)
+                .upsert_rating(
+                    nominee,
+                    row.year,
+                    rating,
+                    actor.account,
+                    now,
+                    edge::new_id(),
+                )
                 .await?;
             events.push(super::facts::rating_recorded(
                 now,

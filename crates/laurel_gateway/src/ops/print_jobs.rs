@@ -42,7 +42,7 @@ impl Ops {
                     id: decision.to_string(),
                 })?;
         let job = PrintJobRecord {
-            id: Uuid::now_v7(),
+            id: edge::new_id(),
             decision: decision.id,
             requested_by: actor.account,
             on_blanks,

@@ -581,7 +581,7 @@ pub struct CreateCouncilInput {
     pub issuer_unit_id: ID,
     /// "Hội đồng Thi đua - Khen thưởng Công an tỉnh Gia Lai".
     pub name: String,
-    /// The share of members who must be present (default at least 2/3 [U]).
+    /// The share of members who must be present (default at least 2/3, a rule not yet confirmed: configurable).
     #[graphql(default_with = "\"2/3\".to_string()")]
     pub quorum: String,
     #[graphql(default)]
