@@ -28,7 +28,7 @@ const HEADINGS: [&str; 15] = [
 ];
 
 /// A line for a person of Phòng Tham mưu, a Giấy khen of the province for `year`.
-fn person(name: &str, year: i32) -> Vec<String> {
+pub(crate) fn person(name: &str, year: i32) -> Vec<String> {
     [
         "",
         name,
@@ -51,7 +51,10 @@ fn person(name: &str, year: i32) -> Vec<String> {
     .collect()
 }
 
-fn xlsx(lines: &[Vec<String>], decorate: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+pub(crate) fn xlsx(
+    lines: &[Vec<String>],
+    decorate: impl FnOnce(&mut rust_xlsxwriter::Worksheet),
+) -> Vec<u8> {
     let mut workbook = Workbook::new();
     let ws = workbook.add_worksheet();
     for (c, h) in HEADINGS.iter().enumerate() {
@@ -68,7 +71,7 @@ fn xlsx(lines: &[Vec<String>], decorate: impl FnOnce(&mut rust_xlsxwriter::Works
     workbook.save_to_buffer().unwrap()
 }
 
-async fn import(
+pub(crate) async fn import(
     server: &TestServer,
     token: &str,
     unit: &str,
@@ -76,6 +79,20 @@ async fn import(
     name: &str,
     dry_run: bool,
 ) -> Value {
+    import_at(&server.base, token, unit, file, name, dry_run)
+        .await
+        .unwrap()
+}
+
+/// `importNominations` sent to the server at `base` (which may be killed meanwhile).
+pub(crate) async fn import_at(
+    base: &str,
+    token: &str,
+    unit: &str,
+    file: &[u8],
+    name: &str,
+    dry_run: bool,
+) -> reqwest::Result<Value> {
     let input = json!({ "proposingUnitId": unit, "dryRun": dry_run, "file": null });
     let operations = json!({ "query": q!("import_nominations"), "variables": { "input": input } });
     let form = reqwest::multipart::Form::new()
@@ -85,17 +102,14 @@ async fn import(
             "0",
             reqwest::multipart::Part::bytes(file.to_vec()).file_name(name.to_owned()),
         );
-    server
-        .http()
-        .post(format!("{}/graphql", server.base))
+    reqwest::Client::new()
+        .post(format!("{base}/graphql"))
         .bearer_auth(token)
         .multipart(form)
         .send()
-        .await
-        .unwrap()
+        .await?
         .json()
         .await
-        .unwrap()
 }
 
 /// Every stored row but the outbox's (whose delivery flags the dispatcher moves in the

@@ -171,6 +171,11 @@ impl TestServer {
         self.ahead.fetch_add(days * 86_400, Ordering::SeqCst);
     }
 
+    /// Moves the server's clock (and its twins') `seconds` seconds forward: leases lapse.
+    pub fn travel_seconds(&self, seconds: i64) {
+        self.ahead.fetch_add(seconds, Ordering::SeqCst);
+    }
+
     /// Today in Vietnam by the server's clock.
     pub fn today(&self) -> time::Date {
         (time::OffsetDateTime::now_utc()

@@ -395,6 +395,33 @@ pub enum AdminCommand {
     },
 }
 
+/// The `laurel` program: parses the command line, logs to standard error (`LAUREL_LOG`,
+/// `--log-format`), runs the command on a multi-threaded runtime and exits non-zero with the
+/// error when it fails.
+pub fn main() -> std::process::ExitCode {
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let cli = Cli::parse();
+    let filter = std::env::var("LAUREL_LOG").ok();
+    crate::log_subscriber(cli.log_format, filter.as_deref(), std::io::stderr).init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("laurel: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli, &mut std::io::stdout())) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("laurel: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs a parsed command, writing what people read to `out`.
 pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
     match cli.command {

@@ -1233,7 +1233,7 @@ async fn print_job_pdf(
         let actor = http_actor(state, req).await?;
         state
             .ops
-            .print_job_pdf(&actor, id, crate::edge::now())
+            .print_job_pdf(&actor, id, state.clock.now())
             .await?
             .ok_or_else(not_found)
     }

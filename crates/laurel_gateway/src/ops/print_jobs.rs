@@ -56,7 +56,7 @@ impl Ops {
             has_pdf: false,
         };
         self.store.insert_print_job(&job, now - KEPT).await?;
-        self.spawn_print_job(job.id);
+        self.spawn_print_job(job.id, now);
         Ok(job)
     }
 
@@ -81,7 +81,7 @@ impl Ops {
         }
         let unfinished = matches!(job.state, PrintJobState::Queued | PrintJobState::Running);
         if unfinished && job.lease_until.is_none_or(|lease| lease < now) {
-            self.spawn_print_job(job.id);
+            self.spawn_print_job(job.id, now);
         }
         Ok(Some(job))
     }
@@ -99,10 +99,11 @@ impl Ops {
         Ok(self.store.print_job_pdf(id).await?.map(|pdf| (job, pdf)))
     }
 
-    fn spawn_print_job(&self, id: Uuid) {
+    /// Renders the job in the background, its time running on from `now` (the request's).
+    fn spawn_print_job(&self, id: Uuid, now: OffsetDateTime) {
         let ops = self.clone();
         tokio::spawn(async move {
-            if let Err(e) = ops.run_print_job(id).await {
+            if let Err(e) = ops.run_print_job(id, now).await {
                 tracing::error!(job = %id, error = ?e, "print job");
             }
         });
@@ -110,8 +111,11 @@ impl Ops {
 
     /// Renders a job if this process wins it: its requester's printable certificates, with
     /// progress written every tick, the PDF stored at the end.
-    async fn run_print_job(&self, id: Uuid) -> Result<(), OpsError> {
-        let now = edge::now();
+    async fn run_print_job(&self, id: Uuid, now: OffsetDateTime) -> Result<(), OpsError> {
+        // The job's clock: the request's `now`, run on by the monotonic clock (the server's own
+        // clock may be a test's, moved forward).
+        let started = std::time::Instant::now();
+        let clock = move || now + started.elapsed();
         if !self.store.claim_print_job(id, now, now + LEASE).await? {
             return Ok(());
         }
@@ -145,11 +149,11 @@ impl Ops {
                 result = &mut rendering => break result,
                 () = tokio::time::sleep(TICK) => {
                     let n = i32::try_from(done.load(Ordering::Relaxed)).unwrap_or(i32::MAX);
-                    self.store.print_job_progress(id, n, edge::now() + LEASE).await?;
+                    self.store.print_job_progress(id, n, clock() + LEASE).await?;
                 }
             }
         };
-        let at = edge::now();
+        let at = clock();
         match result {
             Ok(Ok(Some(print))) => self.store.finish_print_job(id, print.pdf, at).await?,
             Ok(Ok(None)) => {
