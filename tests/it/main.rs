@@ -28,6 +28,7 @@ mod live;
 mod movements;
 mod notifications;
 mod operations;
+mod outage;
 mod printing;
 mod reads;
 mod review;

@@ -15,7 +15,7 @@
 //! | `RULE_VIOLATION` | a rule of the Law or of the council refuses it; every violated rule is listed |
 //! | `CONFLICT` | someone changed it first (`expectedVersion` is stale) |
 //! | `PAYLOAD_TOO_LARGE` | the HTTP body is over the limit |
-//! | `UNAVAILABLE` | the database stayed busy through every retry; nothing was changed |
+//! | `UNAVAILABLE` | the database stayed busy through every retry (nothing was changed), or cannot be reached (a change in flight may or may not have landed) |
 //! | `INTERNAL` | a fault on our side; nothing was changed |
 
 use async_graphql::ErrorExtensions;
@@ -95,6 +95,9 @@ pub enum OpsError {
     },
     /// The database stayed busy through every retry; nothing was changed.
     Busy(String),
+    /// The database cannot be reached (stopped, restarting, cut off, or no connection free in
+    /// time); a change in flight may or may not have landed.
+    Unavailable(String),
     /// A fault on our side.
     Internal(String),
 }
@@ -142,7 +145,7 @@ impl OpsError {
                 | CouncilError::TooManyVotes { .. } => "RULE_VIOLATION",
             },
             OpsError::Conflict { .. } => "CONFLICT",
-            OpsError::Busy(_) => "UNAVAILABLE",
+            OpsError::Busy(_) | OpsError::Unavailable(_) => "UNAVAILABLE",
             OpsError::Internal(_) => "INTERNAL",
         }
     }
@@ -231,6 +234,10 @@ impl OpsError {
             OpsError::Busy(_) => (
                 "Hệ thống đang bận; không có thay đổi nào được ghi. Hãy thử lại.".into(),
                 "The system is busy; nothing was changed. Please try again.".into(),
+            ),
+            OpsError::Unavailable(_) => (
+                "Không kết nối được cơ sở dữ liệu. Nếu bạn vừa gửi một thay đổi, nó có thể chưa được ghi: hãy xem lại rồi thử lại sau ít phút.".into(),
+                "The database cannot be reached. A change you just sent may not have been recorded: check, then try again in a few minutes.".into(),
             ),
             OpsError::Internal(_) => (
                 "Lỗi hệ thống; không có thay đổi nào được ghi. Hãy thử lại sau.".into(),
@@ -325,6 +332,7 @@ impl OpsError {
                 | OpsError::SeparationOfDuties(_)
                 | OpsError::NotFound { .. }
                 | OpsError::Busy(_)
+                | OpsError::Unavailable(_)
                 | OpsError::Internal(_) => {}
             }
         })
@@ -380,6 +388,7 @@ impl From<StoreError> for OpsError {
                 value,
             },
             busy @ StoreError::Busy(_) => OpsError::Busy(busy.to_string()),
+            gone @ StoreError::Unavailable(_) => OpsError::Unavailable(gone.to_string()),
             other @ (StoreError::Corrupt { .. } | StoreError::Db(_)) => {
                 OpsError::Internal(other.to_string())
             }

@@ -49,6 +49,11 @@ pub enum StoreError {
     /// serialization failure or deadlock): nothing was written and the operation may be retried.
     #[error("the database is busy: {0}")]
     Busy(#[source] DbErr),
+    /// The database cannot be reached or dropped the connection (PostgreSQL stopped or
+    /// restarting, a network cut, no connection free within the pool's timeout). Not retried:
+    /// when it happened during a commit, the commit may or may not have landed.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] DbErr),
     /// Any other database error.
     #[error("database error: {0}")]
     Db(#[source] DbErr),
@@ -63,7 +68,9 @@ impl StoreError {
 
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
-        if is_transient(&err) {
+        if is_unreachable(&err) {
+            StoreError::Unavailable(err)
+        } else if is_transient(&err) {
             StoreError::Busy(err)
         } else {
             StoreError::Db(err)
@@ -88,9 +95,10 @@ pub(crate) fn unique_as_duplicate(
     }
 }
 
-/// SQLite: BUSY (5) and LOCKED (6), including extended codes such as BUSY_SNAPSHOT (517).
-/// PostgreSQL: serialization failure (40001), deadlock (40P01), lock not available (55P03).
-fn is_transient(err: &DbErr) -> bool {
+/// The pool could not hand out a connection in time, the connection broke (I/O), the pool
+/// is closed, or PostgreSQL says the connection failed (class 08) or the server is shutting
+/// down or starting (57P01, 57P02, 57P03).
+fn is_unreachable(err: &DbErr) -> bool {
     use sea_orm::sqlx;
     let runtime = match err {
         DbErr::Conn(e) | DbErr::Exec(e) | DbErr::Query(e) => e,
@@ -101,7 +109,32 @@ fn is_transient(err: &DbErr) -> bool {
         return false;
     };
     match &**e {
-        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none()
+                && (code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03"))
+        }
+        _ => false,
+    }
+}
+
+/// SQLite: BUSY (5) and LOCKED (6), including extended codes such as BUSY_SNAPSHOT (517).
+/// PostgreSQL: serialization failure (40001), deadlock (40P01), lock not available (55P03).
+fn is_transient(err: &DbErr) -> bool {
+    use sea_orm::sqlx;
+    let runtime = match err {
+        DbErr::Conn(e) | DbErr::Exec(e) | DbErr::Query(e) => e,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(e) = runtime else {
+        return false;
+    };
+    match &**e {
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
             if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {

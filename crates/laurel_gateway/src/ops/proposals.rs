@@ -314,7 +314,11 @@ impl Ops {
                         });
                     }
                     // A busy database or a fault aborts the whole action (it is retried whole).
-                    Err(e @ (OpsError::Busy(_) | OpsError::Internal(_))) => return Err(e),
+                    Err(
+                        e @ (OpsError::Busy(_) | OpsError::Unavailable(_) | OpsError::Internal(_)),
+                    ) => {
+                        return Err(e);
+                    }
                     Err(e) => {
                         savepoint.rollback().await?;
                         outcomes.push(Outcome { id, result: Err(e) });
