@@ -19,6 +19,7 @@ mod council;
 mod credentials;
 mod decision_pdf;
 mod demo;
+mod disk_full;
 mod faults;
 mod gia_lai;
 mod hostile;

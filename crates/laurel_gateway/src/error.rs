@@ -16,6 +16,7 @@
 //! | `CONFLICT` | someone changed it first (`expectedVersion` is stale) |
 //! | `PAYLOAD_TOO_LARGE` | the HTTP body is over the limit |
 //! | `UNAVAILABLE` | the database stayed busy through every retry (nothing was changed), or cannot be reached (a change in flight may or may not have landed) |
+//! | `UNAVAILABLE` | also: the server cannot write its data (disk full or read-only); nothing was changed |
 //! | `INTERNAL` | a fault on our side; nothing was changed |
 
 use async_graphql::ErrorExtensions;
@@ -98,11 +99,24 @@ pub enum OpsError {
     /// The database cannot be reached (stopped, restarting, cut off, or no connection free in
     /// time); a change in flight may or may not have landed.
     Unavailable(String),
+    /// The server cannot write its data (disk full or read-only); nothing was changed.
+    Storage(String),
     /// A fault on our side.
     Internal(String),
 }
 
 impl OpsError {
+    /// A file Laurel keeps beside the database (a document) could not be written: a full or
+    /// read-only disk is [`OpsError::Storage`], anything else internal.
+    pub fn storing(what: &str, e: &std::io::Error) -> OpsError {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::ReadOnlyFilesystem => {
+                OpsError::Storage(format!("{what}: {e}"))
+            }
+            _ => OpsError::internal(format!("{what}: {e}")),
+        }
+    }
+
     /// An internal fault with its detail (logged, never shown).
     pub fn internal(detail: impl Into<String>) -> OpsError {
         OpsError::Internal(detail.into())
@@ -145,7 +159,7 @@ impl OpsError {
                 | CouncilError::TooManyVotes { .. } => "RULE_VIOLATION",
             },
             OpsError::Conflict { .. } => "CONFLICT",
-            OpsError::Busy(_) | OpsError::Unavailable(_) => "UNAVAILABLE",
+            OpsError::Busy(_) | OpsError::Unavailable(_) | OpsError::Storage(_) => "UNAVAILABLE",
             OpsError::Internal(_) => "INTERNAL",
         }
     }
@@ -238,6 +252,10 @@ impl OpsError {
             OpsError::Unavailable(_) => (
                 "Không kết nối được cơ sở dữ liệu. Nếu bạn vừa gửi một thay đổi, nó có thể chưa được ghi: hãy xem lại rồi thử lại sau ít phút.".into(),
                 "The database cannot be reached. A change you just sent may not have been recorded: check, then try again in a few minutes.".into(),
+            ),
+            OpsError::Storage(_) => (
+                "Máy chủ không ghi được dữ liệu (ổ đĩa đầy hoặc chỉ cho đọc); không có thay đổi nào được ghi. Hãy báo quản trị viên rồi thử lại sau.".into(),
+                "The server cannot write its data (its disk is full or read-only); nothing was changed. Tell the administrator, then try again later.".into(),
             ),
             OpsError::Internal(_) => (
                 "Lỗi hệ thống; không có thay đổi nào được ghi. Hãy thử lại sau.".into(),
@@ -333,6 +351,7 @@ impl OpsError {
                 | OpsError::NotFound { .. }
                 | OpsError::Busy(_)
                 | OpsError::Unavailable(_)
+                | OpsError::Storage(_)
                 | OpsError::Internal(_) => {}
             }
         })
@@ -389,6 +408,7 @@ impl From<StoreError> for OpsError {
             },
             busy @ StoreError::Busy(_) => OpsError::Busy(busy.to_string()),
             gone @ StoreError::Unavailable(_) => OpsError::Unavailable(gone.to_string()),
+            full @ StoreError::Storage(_) => OpsError::Storage(full.to_string()),
             other @ (StoreError::Corrupt { .. } | StoreError::Db(_)) => {
                 OpsError::Internal(other.to_string())
             }

@@ -1028,7 +1028,9 @@ fn ops_error_response(e: &OpsError) -> Response {
         | OpsError::Movement(_)
         | OpsError::Cluster(_)
         | OpsError::Conflict { .. } => StatusCode::CONFLICT,
-        OpsError::Busy(_) | OpsError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        OpsError::Busy(_) | OpsError::Unavailable(_) | OpsError::Storage(_) => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         OpsError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
             StatusCode::INTERNAL_SERVER_ERROR

@@ -54,6 +54,10 @@ pub enum StoreError {
     /// when it happened during a commit, the commit may or may not have landed.
     #[error("the database is unavailable: {0}")]
     Unavailable(#[source] DbErr),
+    /// The database cannot write to its storage: the disk is full or read-only, or an I/O
+    /// error. The transaction was rolled back: nothing was changed.
+    #[error("the database cannot write to its storage: {0}")]
+    Storage(#[source] DbErr),
     /// Any other database error.
     #[error("database error: {0}")]
     Db(#[source] DbErr),
@@ -70,6 +74,8 @@ impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
         if is_unreachable(&err) {
             StoreError::Unavailable(err)
+        } else if is_storage_failure(&err) {
+            StoreError::Storage(err)
         } else if is_transient(&err) {
             StoreError::Busy(err)
         } else {
@@ -120,6 +126,28 @@ fn is_unreachable(err: &DbErr) -> bool {
                 && (code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03"))
         }
         _ => false,
+    }
+}
+
+/// SQLite: READONLY (8), IOERR (10) and FULL (13), with their extended codes. PostgreSQL:
+/// disk full (53100), I/O error (58030).
+fn is_storage_failure(err: &DbErr) -> bool {
+    use sea_orm::sqlx;
+    let (DbErr::Conn(RuntimeErr::SqlxError(e))
+    | DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    let sqlx::Error::Database(db) = &**e else {
+        return false;
+    };
+    let code = db.code().unwrap_or_default();
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        code.parse::<i32>()
+            .is_ok_and(|c| matches!(c & 0xff, 8 | 10 | 13))
+    } else {
+        matches!(code.as_ref(), "53100" | "58030")
     }
 }
 

@@ -163,7 +163,7 @@ impl Ops {
         let suffix = edge::new_id().simple().to_string();
         crate::auth::blocking(move || store_content(&dir, &hash, &content, &suffix))
             .await?
-            .map_err(|e| OpsError::internal(format!("storing a document: {e}")))?;
+            .map_err(|e| OpsError::storing("storing a document", &e))?;
         Ok((media_type, sha256))
     }
 
@@ -182,7 +182,7 @@ impl Ops {
         let suffix = edge::new_id().simple().to_string();
         crate::auth::blocking(move || store_content(&dir, &hash, &content, &suffix))
             .await?
-            .map_err(|e| OpsError::internal(format!("storing a document: {e}")))?;
+            .map_err(|e| OpsError::storing("storing a document", &e))?;
         let owner = attachment.owner;
         let kind = attachment.kind;
         in_tx!(self, |tx| {

@@ -315,7 +315,10 @@ impl Ops {
                     }
                     // A busy database or a fault aborts the whole action (it is retried whole).
                     Err(
-                        e @ (OpsError::Busy(_) | OpsError::Unavailable(_) | OpsError::Internal(_)),
+                        e @ (OpsError::Busy(_)
+                        | OpsError::Unavailable(_)
+                        | OpsError::Storage(_)
+                        | OpsError::Internal(_)),
                     ) => {
                         return Err(e);
                     }
