@@ -83,3 +83,59 @@ async fn a_page_of_nominations_costs_the_same_statements_whatever_its_size() {
     );
     server.stop().await;
 }
+
+/// Statements a `signDecision` of `count` fresh nominations costs (the dispatcher asleep).
+async fn signing_cost(server: &TestServer, org: &Org, tag: &str, count: usize) -> u64 {
+    let mut targets = Vec::new();
+    for i in 0..count {
+        let person = org.person(server, &format!("Người ký {tag} {i}")).await;
+        let (id, version) = org
+            .submitted_for(server, &person, "Hoàn thành xuất sắc nhiệm vụ")
+            .await;
+        targets.push(json!({ "id": id, "expectedVersion": version }));
+    }
+    let before = server.store().statements();
+    let signed = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": targets, "capacity": "KT", "signerTitle": "Phó Giám đốc" } }),
+        )
+        .await;
+    assert_eq!(
+        signed["signDecision"]["decision"]["nominations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        count
+    );
+    server.store().statements() - before
+}
+
+/// Signing grows by a fixed number of statements per recipient (issue 11 §1), whatever the
+/// decision's size. Measured: 20 per recipient (78 for 3, 318 for 15), as counted by table:
+/// 15 reads (4 of nominations: the record, its nominee's other nominations and the re-read
+/// before it moves; 2 of units; the person; the working calendar; its ratings, recognitions,
+/// prior awards, discipline, blocks and attestations; the head of its audit chain) and 5
+/// writes (the nomination's update, its history row, its audit row, its outbox event, its line
+/// of the recipients' list). A 1,000-recipient decision: about 20,000 statements in one
+/// transaction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_costs_a_fixed_number_of_statements_per_recipient() {
+    let server = TestServer::start_with(|c| c.webhooks.poll = Duration::from_secs(3600)).await;
+    let org = Org::create(&server).await;
+    let small = signing_cost(&server, &org, "A", 3).await;
+    let large = signing_cost(&server, &org, "B", 15).await;
+    let per_recipient = (large - small) as f64 / 12.0;
+    eprintln!(
+        "signDecision: {small} statements for 3 recipients, {large} for 15: {per_recipient} per recipient"
+    );
+    assert!(
+        per_recipient <= PER_RECIPIENT as f64,
+        "{per_recipient} statements per recipient (3: {small}, 15: {large})"
+    );
+    server.stop().await;
+}
+
+/// The statements signing costs per recipient at most (see the test above for which).
+const PER_RECIPIENT: u64 = 20;
