@@ -9,6 +9,7 @@
 # virtualenv made on first use under ~/.cache)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+REPO="$(pwd)"
 LAUREL="$(realpath "$1")"
 EXAMPLES="${FUZZ_EXAMPLES:-3}"
 VENV="$HOME/.cache/laurel-fuzz-venv"
@@ -28,10 +29,12 @@ ADMIN_OTP="$(sed -n 's/.*one-time password: //p' "$WORK/seed.txt")"
 LAUREL_LOG=warn "$LAUREL" serve --database-url "$WORK/laurel.db" --listen "127.0.0.1:$PORT" \
   > "$WORK/server.out" 2> "$WORK/server.log" &
 SERVER_PID=$!
-for _ in $(seq 1 200); do curl -sf "$BASE/healthz" > /dev/null && break; sleep 0.1; done
+for _ in $(seq 1 300); do curl -sf "$BASE/healthz" > /dev/null && break; sleep 0.1; done
+curl -sf "$BASE/healthz" > /dev/null || { echo "laurel serve did not start:"; tail -n 40 "$WORK/server.log"; exit 1; }
+[ -n "$PASSWORD" ] && [ -n "$ADMIN_OTP" ] || { echo "the demo's passwords were not found in its output"; exit 1; }
 
 gql() { curl -sf "$BASE/graphql" -H 'content-type: application/json' ${2:+-H "authorization: Bearer $2"} -d "$1"; }
-login() {
+login() { # prints the token; fails (and so does the script: each token is assigned alone) without one
   gql "{\"query\":\"mutation(\$u:String!,\$p:String!){login(input:{username:\$u,password:\$p}){token}}\",\"variables\":{\"u\":\"$1\",\"p\":\"$2\"}}" \
     | python3 -c 'import sys, json; print(json.load(sys.stdin)["data"]["login"]["token"])'
 }
@@ -46,22 +49,28 @@ fuzz() { # role, token (empty: anonymous)
   local auth=()
   [ -n "$2" ] && auth=(-H "Authorization: Bearer $2")
   # logout and changePassword would end the role's session halfway; they have tests of their own.
-  if ! SCHEMATHESIS_HOOKS=hooks PYTHONPATH=tests/fuzz "$VENV/bin/schemathesis" run schema.graphql \
+  # Run from the scratch directory: schemathesis keeps a cache in its working directory.
+  if ! (cd "$WORK" && SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$REPO/tests/fuzz" "$VENV/bin/schemathesis" run "$REPO/schema.graphql" \
       --url "$BASE/graphql" "${auth[@]}" \
       --checks laurel_no_fault --max-examples "$EXAMPLES" --workers 2 --seed 20261201 \
       --exclude-name-regex '^Mutation\.(logout|changePassword)$' \
-      --request-timeout 30 --no-color > "$WORK/fuzz-$1.txt" 2>&1; then
+      --request-timeout 30 --no-color > "$WORK/fuzz-$1.txt" 2>&1); then
     echo "schemathesis found faults as $1:"; tail -n 80 "$WORK/fuzz-$1.txt"; failed=1
   else
     grep -E "^Test cases:|generated" "$WORK/fuzz-$1.txt" | tail -n 1
   fi
 }
+CLERK="$(login vanthu.cp "$PASSWORD")"
+HEAD="$(login truong.cp "$PASSWORD")"
+OFFICE="$(login tdkt.cagl "$PASSWORD")"
+SECRETARY="$(login thuky.cagl "$PASSWORD")"
+SIGNER="$(login pgd.son "$PASSWORD")"
 fuzz anonymous ""
-fuzz clerk "$(login vanthu.cp "$PASSWORD")"
-fuzz unit-head "$(login truong.cp "$PASSWORD")"
-fuzz office "$(login tdkt.cagl "$PASSWORD")"
-fuzz council-secretary "$(login thuky.cagl "$PASSWORD")"
-fuzz signer "$(login pgd.son "$PASSWORD")"
+fuzz clerk "$CLERK"
+fuzz unit-head "$HEAD"
+fuzz office "$OFFICE"
+fuzz council-secretary "$SECRETARY"
+fuzz signer "$SIGNER"
 fuzz administrator "$ADMIN"
 
 curl -sf "$BASE/healthz" > /dev/null || { echo "the server stopped answering"; failed=1; }

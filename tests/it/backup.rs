@@ -162,6 +162,20 @@ async fn a_restore_refuses_a_database_in_use_and_a_backup_that_does_not_add_up()
     let target = dir.path().join("backup");
     backup(&server, &target).await.1.unwrap();
 
+    // A mistyped SQLite path is not backed up as an empty database (nor created).
+    let missing = dir.path().join("khong-co.db");
+    let (_, nothing_there) = laurel(&[
+        "laurel",
+        "backup",
+        "--database-url",
+        missing.to_str().unwrap(),
+        "--out",
+        dir.path().join("empty").to_str().unwrap(),
+    ])
+    .await;
+    assert!(nothing_there.unwrap_err().contains("does not exist"));
+    assert!(!missing.exists() && !dir.path().join("empty").exists());
+
     // A backup never overwrites another.
     let (_, again) = backup(&server, &target).await;
     assert!(again.unwrap_err().contains("exists already"));

@@ -1,5 +1,5 @@
-//! PostgreSQL going away under load (issue 11 §4). Laurel reaches the test's PostgreSQL through
-//! a TCP relay that the test cuts (every connection reset, new ones refused: what Laurel sees
+//! PostgreSQL going away (issue 11 §4). Laurel reaches the test's PostgreSQL through
+//! a TCP relay that the test cuts (every connection dropped, new ones closed: what Laurel sees
 //! when the server stops) and then restores (the server is back). While it is cut, requests
 //! fail with a clean `UNAVAILABLE` and `/readyz` says so; once it is back, the same process
 //! serves again without a restart; nothing acknowledged is lost.
@@ -7,8 +7,6 @@
 //! Runs on PostgreSQL (`LAUREL_TEST_DATABASE_URL`, as `.ci/run` does); SQLite has no server to
 //! lose.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use laurel_tests::{Org, TestServer, q};
@@ -16,60 +14,55 @@ use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-/// A TCP relay from a local port to `upstream` that can be cut and restored.
+/// A TCP relay from a local port to `upstream` that can be cut and restored. Its port stays
+/// bound throughout (nobody else can take it meanwhile): while cut, every relayed connection
+/// is dropped and new ones are closed as soon as they are accepted.
 struct Relay {
     port: u16,
-    upstream: String,
-    running: Option<(tokio::task::JoinHandle<()>, Arc<AtomicBool>)>,
+    open: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl Relay {
     async fn start(upstream: String) -> Relay {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut relay = Relay {
-            port,
-            upstream,
-            running: None,
-        };
-        relay.restore().await;
-        relay
-    }
-
-    /// Listens again and relays every new connection.
-    async fn restore(&mut self) {
-        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
-        let upstream = self.upstream.clone();
-        let open = Arc::new(AtomicBool::new(true));
-        let accepting = Arc::clone(&open);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (open, watch) = tokio::sync::watch::channel(true);
         let task = tokio::spawn(async move {
-            // Dropping the set (when this task is aborted) aborts every relayed connection.
             let mut connections = JoinSet::new();
             while let Ok((mut inbound, _)) = listener.accept().await {
-                if !accepting.load(Ordering::SeqCst) {
-                    break;
+                if !*watch.borrow() {
+                    continue; // dropped: the client sees its connection closed
                 }
                 let upstream = upstream.clone();
+                let mut cut = watch.clone();
                 connections.spawn(async move {
                     if let Ok(mut outbound) = TcpStream::connect(&upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                            _ = cut.wait_for(|open| !open) => {}
+                        }
                     }
                 });
             }
         });
-        self.running = Some((task, open));
+        Relay { port, open, task }
     }
 
-    /// Resets every relayed connection and refuses new ones.
-    async fn cut(&mut self) {
-        if let Some((task, open)) = self.running.take() {
-            open.store(false, Ordering::SeqCst);
-            task.abort();
-            let _ = task.await;
-        }
+    /// Relays new connections again.
+    fn restore(&self) {
+        self.open.send_replace(true);
+    }
+
+    /// Drops every relayed connection and closes new ones.
+    fn cut(&self) {
+        self.open.send_replace(false);
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
 
@@ -99,7 +92,7 @@ async fn requests_fail_cleanly_while_postgresql_is_gone_and_laurel_recovers_by_i
         .and_then(|rest| rest.split('/').next())
         .unwrap()
         .to_owned();
-    let mut relay = Relay::start(upstream.clone()).await;
+    let relay = Relay::start(upstream.clone()).await;
     let via_relay = format!("127.0.0.1:{}", relay.port);
     let server = TestServer::start_with(|config| {
         config.database_url = config.database_url.replacen(&upstream, &via_relay, 1);
@@ -119,7 +112,7 @@ async fn requests_fail_cleanly_while_postgresql_is_gone_and_laurel_recovers_by_i
 
     // PostgreSQL is gone: reads and writes fail with UNAVAILABLE, in both languages, without
     // the driver's words; /readyz says why.
-    relay.cut().await;
+    relay.cut();
     let started = Instant::now();
     let read = server
         .gql(
@@ -170,7 +163,7 @@ async fn requests_fail_cleanly_while_postgresql_is_gone_and_laurel_recovers_by_i
     assert!(outage < Duration::from_secs(60), "answers took {outage:?}");
 
     // PostgreSQL is back: the same process serves again, by itself.
-    relay.restore().await;
+    relay.restore();
     let deadline = Instant::now() + Duration::from_secs(30);
     while ready(&server).await != 200 {
         assert!(Instant::now() < deadline, "/readyz did not recover");
@@ -193,5 +186,4 @@ async fn requests_fail_cleanly_while_postgresql_is_gone_and_laurel_recovers_by_i
     .unwrap();
     assert_eq!(drafts, Vec::<String>::new());
     server.stop().await;
-    relay.cut().await;
 }

@@ -80,9 +80,22 @@ pub async fn backup(
         })?;
     }
     std::fs::create_dir_all(&partial).with_context(|| format!("creating {}", partial.display()))?;
+    // Connecting would create a SQLite file that is not there: a mistyped path must not back
+    // up an empty database and say so happily.
+    if let Some(file) = crate::sqlite_file(database_url)
+        && !file.is_file()
+    {
+        bail!("{} does not exist: nothing to back up", file.display());
+    }
     let store = Store::connect(database_url)
         .await
         .with_context(|| format!("connecting to {}", redact(database_url)))?;
+    if store.is_blank().await? {
+        bail!(
+            "{} holds no Laurel database (no tables): nothing to back up",
+            redact(database_url)
+        );
+    }
     let taken_at = laurel_gateway::edge::now();
     let (engine, file, inventory) = match store.backend() {
         Backend::Sqlite => {
@@ -101,6 +114,8 @@ pub async fn backup(
             }
             let inventory = copied.inventory().await?;
             copied.close().await?;
+            // VACUUM INTO does not flush its output.
+            std::fs::File::open(&copy)?.sync_all()?;
             ("sqlite", SQLITE_COPY, inventory)
         }
         Backend::Postgres => {
@@ -114,10 +129,11 @@ pub async fn backup(
                             "--format=custom".into(),
                             "--no-owner".into(),
                             "--no-privileges".into(),
+                            "--no-password".into(),
                             format!("--snapshot={snapshot}"),
                             format!("--file={}", dump.display()),
-                            format!("--dbname={database_url}"),
                         ],
+                        database_url,
                     )
                     .await
                     .map(|()| inventory.clone())
@@ -159,8 +175,10 @@ pub async fn backup(
         &partial.join(MANIFEST),
         &serde_json::to_vec_pretty(&manifest)?,
     )?;
+    sync_dir(&partial)?;
     std::fs::rename(&partial, target)
         .with_context(|| format!("renaming {} to {}", partial.display(), target.display()))?;
+    sync_dir(target.parent().unwrap_or(Path::new(".")))?;
     writeln!(
         out,
         "Backup of {} as of {} (Asia/Ho_Chi_Minh) written to {}: {} rows in {} tables, {} \
@@ -202,6 +220,8 @@ pub async fn restore(
         );
     }
     let copy = from.join(&manifest.database);
+    // The files the backup holds, which the copy's rows must all find.
+    let in_backup = document_hashes(&from.join(DOCUMENTS))?;
     let is_postgres =
         database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
     let restored = match (manifest.engine.as_str(), is_postgres) {
@@ -219,15 +239,22 @@ pub async fn restore(
                     );
                 }
             }
-            // Checked under a temporary name; only a copy that passes becomes the database.
+            // Checked under a temporary name; only a copy that passes becomes the database (and
+            // only then are the documents copied).
             let partial = partial_name(&file, "restoring");
+            for stale in ["", "-wal", "-shm"] {
+                let path = PathBuf::from(format!("{}{stale}", partial.display()));
+                if path.exists() {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("removing {}", path.display()))?;
+                }
+            }
             std::fs::copy(&copy, &partial)
                 .with_context(|| format!("copying {} to {}", copy.display(), partial.display()))?;
             std::fs::File::open(&partial)?.sync_all()?;
-            let restored = copy_documents(&from.join(DOCUMENTS), documents)?;
             let candidate =
                 Store::connect(&format!("sqlite://{}?mode=rw", partial.display())).await?;
-            let checked = check(&candidate, &manifest, &restored).await;
+            let checked = check(&candidate, &manifest, &in_backup).await;
             candidate.close().await?;
             if let Err(e) = checked {
                 // Best effort: the copy is refused either way.
@@ -242,7 +269,8 @@ pub async fn restore(
                 }
             }
             std::fs::rename(&partial, &file)?;
-            restored
+            sync_dir(file.parent().unwrap_or(Path::new(".")))?;
+            copy_documents(&from.join(DOCUMENTS), documents)?
         }
         ("postgresql", true) => {
             let target = Store::connect(database_url)
@@ -262,15 +290,15 @@ pub async fn restore(
                 vec![
                     "--no-owner".into(),
                     "--no-privileges".into(),
+                    "--no-password".into(),
                     "--exit-on-error".into(),
                     "--single-transaction".into(),
-                    format!("--dbname={database_url}"),
                     copy.display().to_string(),
                 ],
+                database_url,
             )
             .await?;
-            let restored = copy_documents(&from.join(DOCUMENTS), documents)?;
-            let checked = check(&target, &manifest, &restored).await;
+            let checked = check(&target, &manifest, &in_backup).await;
             target.close().await?;
             checked.with_context(|| {
                 format!(
@@ -278,7 +306,7 @@ pub async fn restore(
                     redact(database_url)
                 )
             })?;
-            restored
+            copy_documents(&from.join(DOCUMENTS), documents)?
         }
         (engine, _) => bail!(
             "this backup is of a {engine} database; restore it into the same engine \
@@ -437,12 +465,21 @@ fn postgres_tool(name: &str) -> anyhow::Result<PathBuf> {
     })
 }
 
-/// Runs `program` with `args` to its end; its standard error becomes the error when it fails.
-async fn run(program: &Path, args: Vec<String>) -> anyhow::Result<()> {
+/// Runs PostgreSQL's `program` with `args` on the database at `url` to its end; its standard
+/// error becomes the error when it fails. The password travels in `PGPASSWORD`, not on the
+/// command line (where `ps` shows it to every local user).
+async fn run(program: &Path, mut args: Vec<String>, url: &str) -> anyhow::Result<()> {
+    let (url, password) = split_password(url);
+    args.push(format!("--dbname={url}"));
     let program = program.to_path_buf();
     let name = program.display().to_string();
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(&program).args(&args).output()
+        let mut command = std::process::Command::new(&program);
+        command.args(&args);
+        if let Some(password) = password {
+            command.env("PGPASSWORD", password);
+        }
+        command.output()
     })
     .await
     .context("waiting for a tool")?
@@ -455,4 +492,95 @@ async fn run(program: &Path, args: Vec<String>) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, the password decoded from
+/// its percent-encoding).
+fn split_password(url: &str) -> (String, Option<String>) {
+    let (Some(scheme), Some(at)) = (url.find("://"), url.rfind('@')) else {
+        return (url.to_owned(), None);
+    };
+    if at < scheme {
+        return (url.to_owned(), None);
+    }
+    let Some((user, secret)) = url[scheme + 3..at].split_once(':') else {
+        return (url.to_owned(), None);
+    };
+    let mut bytes = Vec::with_capacity(secret.len());
+    let mut rest = secret.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        let hex = |i: usize| tail.get(i).and_then(|c| char::from(*c).to_digit(16));
+        match (b, hex(0), hex(1)) {
+            (b'%', Some(hi), Some(lo)) => {
+                bytes.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+    }
+    (
+        format!("{}{user}{}", &url[..scheme + 3], &url[at..]),
+        Some(String::from_utf8_lossy(&bytes).into_owned()),
+    )
+}
+
+/// Flushes a directory's entries (a rename into it) to disk; best effort where the file system
+/// refuses to sync a directory.
+fn sync_dir(dir: &Path) -> anyhow::Result<()> {
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+    Ok(())
+}
+
+/// The hashes of the whole content-addressed files under `dir` (none when it is missing).
+fn document_hashes(dir: &Path) -> anyhow::Result<BTreeSet<String>> {
+    let mut hashes = BTreeSet::new();
+    let Ok(shards) = std::fs::read_dir(dir) else {
+        return Ok(hashes);
+    };
+    for shard in shards {
+        let shard = shard?;
+        if !shard.file_type()?.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(shard.path())? {
+            let name = file?.file_name().to_string_lossy().into_owned();
+            if name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                hashes.insert(name);
+            }
+        }
+    }
+    Ok(hashes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_password;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        for (url, bare, password) in [
+            (
+                "postgres://laurel:s%40cr%3At@db:5432/laurel",
+                "postgres://laurel@db:5432/laurel",
+                Some("s@cr:t"),
+            ),
+            (
+                "postgres://laurel@db/laurel",
+                "postgres://laurel@db/laurel",
+                None,
+            ),
+            ("postgres://db/laurel", "postgres://db/laurel", None),
+        ] {
+            assert_eq!(
+                split_password(url),
+                (bare.to_owned(), password.map(str::to_owned)),
+                "{url}"
+            );
+        }
+    }
 }

@@ -99,6 +99,8 @@ pub enum OpsError {
     /// The database cannot be reached (stopped, restarting, cut off, or no connection free in
     /// time); a change in flight may or may not have landed.
     Unavailable(String),
+    /// No connection to the database could be had; nothing was changed.
+    NoConnection(String),
     /// The server cannot write its data (disk full or read-only); nothing was changed.
     Storage(String),
     /// A fault on our side.
@@ -159,7 +161,10 @@ impl OpsError {
                 | CouncilError::TooManyVotes { .. } => "RULE_VIOLATION",
             },
             OpsError::Conflict { .. } => "CONFLICT",
-            OpsError::Busy(_) | OpsError::Unavailable(_) | OpsError::Storage(_) => "UNAVAILABLE",
+            OpsError::Busy(_)
+            | OpsError::Unavailable(_)
+            | OpsError::NoConnection(_)
+            | OpsError::Storage(_) => "UNAVAILABLE",
             OpsError::Internal(_) => "INTERNAL",
         }
     }
@@ -252,6 +257,10 @@ impl OpsError {
             OpsError::Unavailable(_) => (
                 "Không kết nối được cơ sở dữ liệu. Nếu bạn vừa gửi một thay đổi, nó có thể chưa được ghi: hãy xem lại rồi thử lại sau ít phút.".into(),
                 "The database cannot be reached. A change you just sent may not have been recorded: check, then try again in a few minutes.".into(),
+            ),
+            OpsError::NoConnection(_) => (
+                "Không kết nối được cơ sở dữ liệu; không có thay đổi nào được ghi. Hãy thử lại sau ít phút.".into(),
+                "The database cannot be reached; nothing was changed. Try again in a few minutes.".into(),
             ),
             OpsError::Storage(_) => (
                 "Máy chủ không ghi được dữ liệu (ổ đĩa đầy hoặc chỉ cho đọc); không có thay đổi nào được ghi. Hãy báo quản trị viên rồi thử lại sau.".into(),
@@ -351,6 +360,7 @@ impl OpsError {
                 | OpsError::NotFound { .. }
                 | OpsError::Busy(_)
                 | OpsError::Unavailable(_)
+                | OpsError::NoConnection(_)
                 | OpsError::Storage(_)
                 | OpsError::Internal(_) => {}
             }
@@ -408,6 +418,7 @@ impl From<StoreError> for OpsError {
             },
             busy @ StoreError::Busy(_) => OpsError::Busy(busy.to_string()),
             gone @ StoreError::Unavailable(_) => OpsError::Unavailable(gone.to_string()),
+            none @ StoreError::NoConnection(_) => OpsError::NoConnection(none.to_string()),
             full @ StoreError::Storage(_) => OpsError::Storage(full.to_string()),
             other @ (StoreError::Corrupt { .. } | StoreError::Db(_)) => {
                 OpsError::Internal(other.to_string())

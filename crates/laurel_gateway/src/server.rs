@@ -953,10 +953,21 @@ async fn execute_graphql(
         json!({ "errors": [{ "message": e.to_string(), "extensions": { "code": "INTERNAL" } }] })
             .to_string()
     });
-    if let Err(e) = store
-        .complete_idempotency(account, &key, &body, state.clock.now())
-        .await
-    {
+    // An UNAVAILABLE answer is not kept for replay: the database was out of reach, and a
+    // repeat once it is back must run (and, when the first did land after all, meet the version
+    // it changed).
+    let unavailable = response.errors.iter().any(|e| {
+        e.extensions.as_ref().and_then(|x| x.get("code"))
+            == Some(&async_graphql::Value::from("UNAVAILABLE"))
+    });
+    let kept = if unavailable {
+        store.release_idempotency(account, &key).await
+    } else {
+        store
+            .complete_idempotency(account, &key, &body, state.clock.now())
+            .await
+    };
+    if let Err(e) = kept {
         // The change is made; only the replay is lost. A repeat waits, then runs again (and
         // meets the version it changed: a CONFLICT, never a second change).
         tracing::warn!(error = %e, "could not record an idempotent answer");
@@ -1028,9 +1039,10 @@ fn ops_error_response(e: &OpsError) -> Response {
         | OpsError::Movement(_)
         | OpsError::Cluster(_)
         | OpsError::Conflict { .. } => StatusCode::CONFLICT,
-        OpsError::Busy(_) | OpsError::Unavailable(_) | OpsError::Storage(_) => {
-            StatusCode::SERVICE_UNAVAILABLE
-        }
+        OpsError::Busy(_)
+        | OpsError::Unavailable(_)
+        | OpsError::NoConnection(_)
+        | OpsError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
         OpsError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
             StatusCode::INTERNAL_SERVER_ERROR

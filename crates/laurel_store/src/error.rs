@@ -49,9 +49,14 @@ pub enum StoreError {
     /// serialization failure or deadlock): nothing was written and the operation may be retried.
     #[error("the database is busy: {0}")]
     Busy(#[source] DbErr),
-    /// The database cannot be reached or dropped the connection (PostgreSQL stopped or
-    /// restarting, a network cut, no connection free within the pool's timeout). Not retried:
-    /// when it happened during a commit, the commit may or may not have landed.
+    /// No connection to the database could be had (PostgreSQL stopped, restarting or refusing
+    /// more connections, or none free within the pool's timeout): no statement was sent, so
+    /// nothing was changed. Not retried here: the pool already waited.
+    #[error("no connection to the database: {0}")]
+    NoConnection(#[source] DbErr),
+    /// The connection broke while statements ran (PostgreSQL stopped or restarting, a network
+    /// cut). Not retried: when it happened during a commit, the commit may or may not have
+    /// landed.
     #[error("the database is unavailable: {0}")]
     Unavailable(#[source] DbErr),
     /// The database cannot write to its storage: the disk is full or read-only, or an I/O
@@ -72,7 +77,9 @@ impl StoreError {
 
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
-        if is_unreachable(&err) {
+        if no_connection(&err) {
+            StoreError::NoConnection(err)
+        } else if is_unreachable(&err) {
             StoreError::Unavailable(err)
         } else if is_storage_failure(&err) {
             StoreError::Storage(err)
@@ -101,10 +108,9 @@ pub(crate) fn unique_as_duplicate(
     }
 }
 
-/// The pool could not hand out a connection in time, the connection broke (I/O), the pool
-/// is closed, or PostgreSQL says the connection failed (class 08) or the server is shutting
-/// down or starting (57P01, 57P02, 57P03).
-fn is_unreachable(err: &DbErr) -> bool {
+/// No connection was had: the pool could not hand one out in time or is closed, or
+/// PostgreSQL refused more connections (53300) or is starting (57P03).
+fn no_connection(err: &DbErr) -> bool {
     use sea_orm::sqlx;
     let runtime = match err {
         DbErr::Conn(e) | DbErr::Exec(e) | DbErr::Query(e) => e,
@@ -115,22 +121,38 @@ fn is_unreachable(err: &DbErr) -> bool {
         return false;
     };
     match &**e {
-        sqlx::Error::Io(_)
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::WorkerCrashed
-        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::PoolClosed | sqlx::Error::PoolTimedOut => true,
         sqlx::Error::Database(db) => {
-            let code = db.code().unwrap_or_default();
             db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none()
-                && (code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03"))
+                && matches!(db.code().unwrap_or_default().as_ref(), "53300" | "57P03")
         }
         _ => false,
     }
 }
 
-/// SQLite: READONLY (8), IOERR (10) and FULL (13), with their extended codes. PostgreSQL:
-/// disk full (53100), I/O error (58030).
+/// The connection broke (I/O, TLS, its worker), or PostgreSQL says the connection failed
+/// (class 08) or the server is shutting down (57P01, 57P02).
+fn is_unreachable(err: &DbErr) -> bool {
+    use sea_orm::sqlx;
+    let (DbErr::Conn(RuntimeErr::SqlxError(e))
+    | DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    match &**e {
+        sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none()
+                && (code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02"))
+        }
+        _ => false,
+    }
+}
+
+/// SQLite: READONLY (8) and FULL (13), with their extended codes. PostgreSQL: disk full
+/// (53100). (An I/O error is not among them: at a commit it may leave the change in place.)
 fn is_storage_failure(err: &DbErr) -> bool {
     use sea_orm::sqlx;
     let (DbErr::Conn(RuntimeErr::SqlxError(e))
@@ -145,9 +167,9 @@ fn is_storage_failure(err: &DbErr) -> bool {
     let code = db.code().unwrap_or_default();
     if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
         code.parse::<i32>()
-            .is_ok_and(|c| matches!(c & 0xff, 8 | 10 | 13))
+            .is_ok_and(|c| matches!(c & 0xff, 8 | 13))
     } else {
-        matches!(code.as_ref(), "53100" | "58030")
+        code == "53100"
     }
 }
 

@@ -77,6 +77,18 @@ impl Store {
         Ok(Reservation::InProgress)
     }
 
+    /// Gives a reserved key up without an answer (the request could not be carried out for a
+    /// passing reason): the next request with it runs afresh.
+    pub async fn release_idempotency(&self, account: Uuid, key: &str) -> Result<(), StoreError> {
+        idempotency_key::Entity::delete_many()
+            .filter(idempotency_key::Column::AccountId.eq(account))
+            .filter(idempotency_key::Column::Key.eq(key))
+            .filter(idempotency_key::Column::Response.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
     /// Records the answer to a reserved key's request.
     pub async fn complete_idempotency(
         &self,

@@ -63,11 +63,15 @@ fn store_content(dir: &Path, sha256: &str, content: &[u8], suffix: &str) -> std:
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent)?;
     let tmp = parent.join(format!(".{sha256}.{suffix}"));
-    let mut file = std::fs::File::create(&tmp)?;
-    file.write_all(content)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&tmp, &path)?;
+    let written = std::fs::File::create(&tmp).and_then(|mut file| {
+        file.write_all(content)?;
+        file.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &path)) {
+        // A full disk must not keep the half-written file: freeing space is enough to resume.
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     if let Ok(dir) = std::fs::File::open(parent) {
         // The rename itself is durable once the directory is synced (best effort: some file
         // systems refuse to sync a directory).

@@ -317,6 +317,7 @@ impl Ops {
                     Err(
                         e @ (OpsError::Busy(_)
                         | OpsError::Unavailable(_)
+                        | OpsError::NoConnection(_)
                         | OpsError::Storage(_)
                         | OpsError::Internal(_)),
                     ) => {

@@ -53,6 +53,22 @@ pub const LOGIN_FAILURES_PER_CLIENT: u64 = 30;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub std::net::IpAddr);
 
+/// The key a client's failed logins are counted under: an IPv4 address as it is (an IPv4
+/// address mapped into IPv6 too); an IPv6 address by its /64 network, since one subscriber
+/// usually holds a whole /64 and could otherwise try from 2^64 addresses.
+fn client_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let [a, b, c, d, ..] = v6.segments();
+                format!("{}/64", std::net::Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
 impl Ops {
     /// Checks a username and password and starts a session. Failed logins are counted per
     /// username and per client address (in the database, so every process counts them); past
@@ -75,7 +91,7 @@ impl Ops {
             .filter(|c| !c.is_control())
             .take(64)
             .collect();
-        let client = client.map_or_else(|| "-".to_string(), |c| c.0.to_string());
+        let client = client.map_or_else(|| "-".to_string(), |c| client_key(c.0));
         // The attempt is charged before its password is checked (and committed), so that
         // parallel attempts count each other; it is forgotten if refused or if it succeeds.
         let attempt = edge::new_id();
@@ -415,11 +431,25 @@ fn full_until(
 
 #[cfg(test)]
 mod tests {
-    use super::DUMMY_HASH;
+    use super::{DUMMY_HASH, client_key};
 
     #[test]
     fn the_dummy_hash_is_a_valid_argon2id_hash() {
         // A malformed dummy would make unknown usernames fail fast and reveal themselves.
         assert!(argon2::PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn failed_logins_count_per_ipv4_address_and_per_ipv6_network() {
+        for (address, key) in [
+            ("203.113.7.9", "203.113.7.9"),
+            ("::ffff:203.113.7.9", "203.113.7.9"),
+            ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+            ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+            ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+            ("::1", "::/64"),
+        ] {
+            assert_eq!(client_key(address.parse().expect("an address")), key, "{address}");
+        }
     }
 }
