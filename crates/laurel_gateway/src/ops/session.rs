@@ -449,7 +449,11 @@ mod tests {
             ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
             ("::1", "::/64"),
         ] {
-            assert_eq!(client_key(address.parse().expect("an address")), key, "{address}");
+            assert_eq!(
+                client_key(address.parse().expect("an address")),
+                key,
+                "{address}"
+            );
         }
     }
 }
