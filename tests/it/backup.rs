@@ -175,6 +175,7 @@ async fn a_restore_refuses_a_database_in_use_and_a_backup_that_does_not_add_up()
     .await;
     assert!(nothing_there.unwrap_err().contains("does not exist"));
     assert!(!missing.exists() && !dir.path().join("empty").exists());
+    assert!(!dir.path().join("empty.partial").exists());
 
     // A backup never overwrites another.
     let (_, again) = backup(&server, &target).await;

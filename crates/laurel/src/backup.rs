@@ -73,13 +73,6 @@ pub async fn backup(
             target.display()
         );
     }
-    let partial = partial_name(target, "partial");
-    if partial.exists() {
-        std::fs::remove_dir_all(&partial).with_context(|| {
-            format!("removing {} left by a backup cut short", partial.display())
-        })?;
-    }
-    std::fs::create_dir_all(&partial).with_context(|| format!("creating {}", partial.display()))?;
     // Connecting would create a SQLite file that is not there: a mistyped path must not back
     // up an empty database and say so happily.
     if let Some(file) = crate::sqlite_file(database_url)
@@ -96,6 +89,13 @@ pub async fn backup(
             redact(database_url)
         );
     }
+    let partial = partial_name(target, "partial");
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial).with_context(|| {
+            format!("removing {} left by a backup cut short", partial.display())
+        })?;
+    }
+    std::fs::create_dir_all(&partial).with_context(|| format!("creating {}", partial.display()))?;
     let taken_at = laurel_gateway::edge::now();
     let (engine, file, inventory) = match store.backend() {
         Backend::Sqlite => {
