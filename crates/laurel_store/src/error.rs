@@ -59,8 +59,8 @@ pub enum StoreError {
     /// landed.
     #[error("the database is unavailable: {0}")]
     Unavailable(#[source] DbErr),
-    /// The database cannot write to its storage: the disk is full or read-only, or an I/O
-    /// error. The transaction was rolled back: nothing was changed.
+    /// The database cannot write to its storage: the disk is full or read-only. The transaction
+    /// was rolled back: nothing was changed.
     #[error("the database cannot write to its storage: {0}")]
     Storage(#[source] DbErr),
     /// Any other database error.
