@@ -77,16 +77,12 @@ impl StoreError {
 
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
-        if no_connection(&err) {
-            StoreError::NoConnection(err)
-        } else if is_unreachable(&err) {
-            StoreError::Unavailable(err)
-        } else if is_storage_failure(&err) {
-            StoreError::Storage(err)
-        } else if is_transient(&err) {
-            StoreError::Busy(err)
-        } else {
-            StoreError::Db(err)
+        match classify(&err) {
+            Kind::NoConnection => StoreError::NoConnection(err),
+            Kind::Unavailable => StoreError::Unavailable(err),
+            Kind::Storage => StoreError::Storage(err),
+            Kind::Busy => StoreError::Busy(err),
+            Kind::Other => StoreError::Db(err),
         }
     }
 }
@@ -108,92 +104,118 @@ pub(crate) fn unique_as_duplicate(
     }
 }
 
-/// No connection was had: the pool could not hand one out in time or is closed, or
-/// PostgreSQL refused more connections (53300) or is starting (57P03).
-fn no_connection(err: &DbErr) -> bool {
+/// What a database error means for the caller.
+enum Kind {
+    NoConnection,
+    Unavailable,
+    Storage,
+    Busy,
+    Other,
+}
+
+/// Sorts a database error:
+/// - **no connection** was had: the pool could not hand one out in time or is closed, a new
+///   connection could not be opened (sea-orm's `Conn` comes only from opening, pinging or
+///   acquiring one: nothing was sent; a connection cut during its TLS or startup handshake is
+///   a protocol error there), or PostgreSQL refused more connections (53300) or is starting
+///   (57P03);
+/// - **unavailable**: the connection broke while statements ran (I/O, TLS, its worker), or
+///   PostgreSQL says the connection failed (class 08) or the server is shutting down (57P01,
+///   57P02);
+/// - **storage**: SQLite READONLY (8) and FULL (13) with their extended codes, PostgreSQL disk
+///   full (53100). (An I/O error is not among them: at a commit it may leave the change in
+///   place.)
+/// - **busy**: SQLite BUSY (5) and LOCKED (6), including extended codes such as BUSY_SNAPSHOT
+///   (517); PostgreSQL serialization failure (40001), deadlock (40P01), lock not available
+///   (55P03).
+fn classify(err: &DbErr) -> Kind {
     use sea_orm::sqlx;
-    let runtime = match err {
-        DbErr::Conn(e) | DbErr::Exec(e) | DbErr::Query(e) => e,
-        DbErr::ConnectionAcquire(_) => return true,
-        _ => return false,
-    };
-    let RuntimeErr::SqlxError(e) = runtime else {
-        return false;
-    };
-    match &**e {
-        sqlx::Error::PoolClosed | sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(db) => {
-            db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none()
-                && matches!(db.code().unwrap_or_default().as_ref(), "53300" | "57P03")
+    let (opening, e) = match err {
+        DbErr::ConnectionAcquire(_) => return Kind::NoConnection,
+        DbErr::Conn(RuntimeErr::SqlxError(e)) => (true, e),
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            (false, e)
         }
-        _ => false,
-    }
-}
-
-/// The connection broke (I/O, TLS, its worker), or PostgreSQL says the connection failed
-/// (class 08) or the server is shutting down (57P01, 57P02).
-fn is_unreachable(err: &DbErr) -> bool {
-    use sea_orm::sqlx;
-    let (DbErr::Conn(RuntimeErr::SqlxError(e))
-    | DbErr::Exec(RuntimeErr::SqlxError(e))
-    | DbErr::Query(RuntimeErr::SqlxError(e))) = err
-    else {
-        return false;
+        _ => return Kind::Other,
     };
     match &**e {
-        sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed | sqlx::Error::Tls(_) => true,
-        sqlx::Error::Database(db) => {
-            let code = db.code().unwrap_or_default();
-            db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none()
-                && (code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02"))
-        }
-        _ => false,
-    }
-}
-
-/// SQLite: READONLY (8) and FULL (13), with their extended codes. PostgreSQL: disk full
-/// (53100). (An I/O error is not among them: at a commit it may leave the change in place.)
-fn is_storage_failure(err: &DbErr) -> bool {
-    use sea_orm::sqlx;
-    let (DbErr::Conn(RuntimeErr::SqlxError(e))
-    | DbErr::Exec(RuntimeErr::SqlxError(e))
-    | DbErr::Query(RuntimeErr::SqlxError(e))) = err
-    else {
-        return false;
-    };
-    let sqlx::Error::Database(db) = &**e else {
-        return false;
-    };
-    let code = db.code().unwrap_or_default();
-    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
-        code.parse::<i32>()
-            .is_ok_and(|c| matches!(c & 0xff, 8 | 13))
-    } else {
-        code == "53100"
-    }
-}
-
-/// SQLite: BUSY (5) and LOCKED (6), including extended codes such as BUSY_SNAPSHOT (517).
-/// PostgreSQL: serialization failure (40001), deadlock (40P01), lock not available (55P03).
-fn is_transient(err: &DbErr) -> bool {
-    use sea_orm::sqlx;
-    let runtime = match err {
-        DbErr::Conn(e) | DbErr::Exec(e) | DbErr::Query(e) => e,
-        _ => return false,
-    };
-    let RuntimeErr::SqlxError(e) = runtime else {
-        return false;
-    };
-    match &**e {
+        sqlx::Error::PoolClosed | sqlx::Error::PoolTimedOut => Kind::NoConnection,
+        _ if opening => Kind::NoConnection,
+        sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed | sqlx::Error::Tls(_) => Kind::Unavailable,
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
             if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
                 // Extended result codes keep the primary code in the low byte.
-                code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+                match code.parse::<i32>().map(|c| c & 0xff) {
+                    Ok(8 | 13) => Kind::Storage,
+                    Ok(5 | 6) => Kind::Busy,
+                    _ => Kind::Other,
+                }
             } else {
-                matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+                match code.as_ref() {
+                    "53300" | "57P03" => Kind::NoConnection,
+                    "57P01" | "57P02" => Kind::Unavailable,
+                    c if c.starts_with("08") => Kind::Unavailable,
+                    "53100" => Kind::Storage,
+                    "40001" | "40P01" | "55P03" => Kind::Busy,
+                    _ => Kind::Other,
+                }
             }
         }
-        _ => false,
+        _ => Kind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+
+    use super::StoreError;
+
+    fn sqlx_err(wrap: fn(RuntimeErr) -> DbErr, e: sqlx::Error) -> StoreError {
+        wrap(RuntimeErr::SqlxError(Arc::new(e))).into()
+    }
+
+    fn io() -> sqlx::Error {
+        sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset))
+    }
+
+    #[test]
+    fn an_error_while_opening_a_connection_means_nothing_was_sent() {
+        // A relay or server closing the socket during the TLS request: sqlx reports a protocol
+        // error, which used to answer INTERNAL.
+        let cut_handshake =
+            sqlx::Error::Protocol("unexpected response from SSLRequest: 0x00".into());
+        for (err, what) in [
+            (sqlx_err(DbErr::Conn, cut_handshake), "cut handshake"),
+            (sqlx_err(DbErr::Conn, io()), "refused"),
+            (
+                sqlx_err(DbErr::Query, sqlx::Error::PoolTimedOut),
+                "pool timeout",
+            ),
+            (
+                sqlx_err(DbErr::Exec, sqlx::Error::PoolClosed),
+                "pool closed",
+            ),
+        ] {
+            assert!(
+                matches!(err, StoreError::NoConnection(_)),
+                "{what}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_connection_broken_while_statements_ran_may_have_landed() {
+        for wrap in [DbErr::Exec, DbErr::Query] {
+            let err = sqlx_err(wrap, io());
+            assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+            let err = sqlx_err(wrap, sqlx::Error::WorkerCrashed);
+            assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+        }
+        let protocol = sqlx_err(DbErr::Query, sqlx::Error::Protocol("odd".into()));
+        assert!(matches!(protocol, StoreError::Db(_)), "{protocol:?}");
     }
 }
