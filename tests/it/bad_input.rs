@@ -373,6 +373,20 @@ async fn requests_outside_the_contract_get_typed_errors() {
             .unwrap()
             .contains("schema.graphql")
     );
+    // The refusal points at the field that introspects, as any GraphQL error does.
+    let error = server
+        .err(
+            None,
+            "query Look {\n  awardKinds { code }\n  __type(name: \"Query\") { name }\n}",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&error), "UNAUTHENTICATED");
+    assert_eq!(
+        error["locations"],
+        json!([{ "line": 3, "column": 3 }]),
+        "{error}"
+    );
     // The public catalog needs no login.
     let kinds = server
         .ok(None, "{ awardKinds { code nameVi } }", json!({}))

@@ -49,3 +49,39 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
         assert!(row.contains(" 0  "), "errors in: {row}\n{table}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bench_spreads_load_over_several_serve_processes_and_checks_the_database_after() {
+    // As a program of its own (`laurel-under-test` is `laurel`): the other processes are
+    // started from its binary.
+    let db = laurel_store::testing::TestDatabase::empty().await.unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel-under-test"))
+        .args(["bench", "--database-url", &db.url, "--seconds", "0.3"])
+        .args(["--clients", "4", "--recipients", "3", "--batch", "0"])
+        .args(["--import-rows", "0", "--processes", "2"])
+        .output()
+        .await
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{table}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for what in [
+        "createPerson, 2 processes",
+        "nominations(first: 50), 2 processes",
+    ] {
+        let row = table
+            .lines()
+            .find(|l| l.starts_with(what))
+            .unwrap_or_else(|| panic!("no {what} in:\n{table}"));
+        assert!(row.contains(" 0  "), "errors in: {row}\n{table}");
+        let ratio: f64 = row.split_whitespace().last().unwrap().parse().unwrap();
+        assert!(ratio > 0.0, "no ratio in: {row}");
+    }
+    assert!(
+        table.contains("the database's integrity check passes and the audit log verifies"),
+        "{table}"
+    );
+}

@@ -764,6 +764,19 @@ async fn a_giay_khen_goes_from_an_empty_database_to_a_printed_certificate_throug
     let bad = signer.get(&format!("/reports?issuer={cat}&year=hai")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"year-error\""));
+    // In English, the sentences are English too (the names stay as they are).
+    signer.get("/lang/en").await;
+    let read = text(
+        &signer
+            .get(&format!("/reports?issuer={cat}&year=2026"))
+            .await
+            .body,
+    );
+    assert!(
+        read.contains("Giám đốc Công an tỉnh Gia Lai awarded Giấy khen to 1 individual."),
+        "{read}"
+    );
+    assert!(!read.contains(" tặng "), "{read}");
 }
 
 #[tokio::test]
@@ -1333,6 +1346,33 @@ async fn the_office_filters_its_work_queue_and_receives_a_selection_at_once() {
             .await;
         assert_eq!(n["nomination"]["stage"]["kind"], "APPRAISE");
     }
+}
+
+#[tokio::test]
+async fn long_lists_are_read_page_after_page_not_cut_at_the_first() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // 250 more people in Phòng Tham mưu: more than one page (200) of `people`.
+    let mut last = String::new();
+    for family in ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"] {
+        for middle in ["Văn", "Thị", "Đức", "Minh", "Quang"] {
+            for given in [
+                "An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Khánh", "Lan", "Nam", "Phúc",
+            ] {
+                last = format!("{family} {middle} {given}");
+                org.person(&server, &last).await;
+            }
+        }
+    }
+    let mut clerk = Browser::login(&server.base, "clerk.ptm", PASSWORD).await;
+    let tree = text(&clerk.get("/units").await.body);
+    assert!(tree.contains(&last), "{last} is not in the tree");
+    assert!(
+        !tree.contains("more than 2,000") && !tree.contains("hơn 2.000"),
+        "{tree}"
+    );
+    let form = clerk.get("/nominations/new").await.body;
+    assert!(form.contains(&last), "{last} cannot be picked");
 }
 
 #[tokio::test]

@@ -223,18 +223,101 @@ async fn parallel_guesses_get_no_more_tries_than_sequential_ones() {
     server.stop().await;
 }
 
+const LOGIN: &str =
+    "mutation($u: String!, $p: String!) { login(input: { username: $u, password: $p }) { token } }";
+
+/// A login whose request says, in `X-Forwarded-For`, that it comes from `client`.
+async fn login_from(server: &TestServer, client: &str, username: &str, password: &str) -> Value {
+    server
+        .http()
+        .post(format!("{}/graphql", server.base))
+        .header("x-forwarded-for", client)
+        .json(&json!({ "query": LOGIN, "variables": { "u": username, "p": password } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The `by` of each `LOGIN_THROTTLED` audit row, oldest first.
+async fn throttled_by(server: &TestServer) -> Vec<String> {
+    laurel_store::testing::select_text(
+        server.store(),
+        "SELECT details FROM audit_log WHERE action = 'LOGIN_THROTTLED' ORDER BY id",
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|details| serde_json::from_str::<Value>(details).unwrap()["by"].to_string())
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guess_from_elsewhere_does_not_lock_the_person_out_behind_a_trusted_proxy() {
+    // Laurel behind a reverse proxy on 127.0.0.1, which names the client in X-Forwarded-For.
+    let server = TestServer::start_with(|config| {
+        config.trusted_proxies =
+            vec![laurel_gateway::server::TrustedProxies::parse("127.0.0.1").unwrap()];
+    })
+    .await;
+    let _org = Org::create(&server).await;
+    let (attacker, office) = ("198.51.100.1", "198.51.100.2");
+    for _ in 0..5 {
+        let body = login_from(&server, attacker, "clerk.ptm", "guess").await;
+        assert_eq!(code(&body["errors"][0]), "UNAUTHENTICATED", "{body}");
+    }
+    // The guesser's address is held for that username, even with the right password...
+    let body = login_from(&server, attacker, "clerk.ptm", PASSWORD).await;
+    assert_eq!(code(&body["errors"][0]), "RATE_LIMITED", "{body}");
+    assert_eq!(throttled_by(&server).await, [r#"["usernameFromClient"]"#]);
+    // ...but the clerk, typing from the office, logs in.
+    let body = login_from(&server, office, "clerk.ptm", PASSWORD).await;
+    assert!(body["data"]["login"]["token"].is_string(), "{body}");
+    // Thirty failures behind the proxy hold up that client, not everyone behind the proxy.
+    for i in 0..30 {
+        login_from(&server, attacker, &format!("user{i}"), "guess").await;
+    }
+    let body = login_from(&server, attacker, "head.ptm", PASSWORD).await;
+    assert_eq!(code(&body["errors"][0]), "RATE_LIMITED", "{body}");
+    let body = login_from(&server, office, "head.ptm", PASSWORD).await;
+    assert!(body["data"]["login"]["token"].is_string(), "{body}");
+
+    // A guess spread over ten addresses (five tries each) reaches the limit of the username
+    // from anywhere: then it is held everywhere, and that is audited.
+    for network in 10..19 {
+        for _ in 0..5 {
+            let body = login_from(
+                &server,
+                &format!("198.51.100.{network}"),
+                "clerk.ptm",
+                "guess",
+            )
+            .await;
+            assert_eq!(code(&body["errors"][0]), "UNAUTHENTICATED", "{body}");
+        }
+    }
+    let body = login_from(&server, office, "clerk.ptm", PASSWORD).await;
+    assert_eq!(code(&body["errors"][0]), "RATE_LIMITED", "{body}");
+    let by = throttled_by(&server).await;
+    assert!(by.last().unwrap().contains(r#""username""#), "{by:?}");
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_trying_many_usernames_is_throttled_too() {
     let server = TestServer::start().await;
     let _org = Org::create(&server).await;
+    // Each claims another address in X-Forwarded-For: nobody's proxy, so not believed.
     for i in 0..30 {
-        let body = server
-            .gql(
-                None,
-                "mutation($u: String!) { login(input: { username: $u, password: \"guess\" }) { token } }",
-                json!({ "u": format!("user{i}") }),
-            )
-            .await;
+        let body = login_from(
+            &server,
+            &format!("203.0.113.{i}"),
+            &format!("user{i}"),
+            "guess",
+        )
+        .await;
         assert_eq!(code(&body["errors"][0]), "UNAUTHENTICATED", "attempt {i}");
     }
     let body = server

@@ -147,3 +147,45 @@ async fn a_subscriber_sees_the_events_of_its_scope_and_none_outside_it() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_ends_when_its_session_does() {
+    let server = TestServer::start_with(|c| c.webhooks.poll = Duration::from_millis(50)).await;
+    let org = Org::create(&server).await;
+    // The head of Phòng Tham mưu, on a session of its own, follows the unit's nominations.
+    let session = server.login("head.ptm", laurel_tests::PASSWORD).await;
+    let query = "subscription { nominationEvents { kind nominationId } }";
+    let mut socket = subscribe(&server, &session, query).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    org.draft(&server, &org.huyen, "Trước khi đăng xuất").await;
+    let event = next_json(&mut socket, Duration::from_secs(10))
+        .await
+        .expect("heard while signed in");
+    assert_eq!(event["type"], "next", "{event}");
+
+    // Logged out (say, on another tab): the next event ends the subscription instead of
+    // reaching a caller who is no longer signed in.
+    server
+        .ok(
+            Some(&session),
+            "mutation { logout { loggedOut } }",
+            json!({}),
+        )
+        .await;
+    let (after, _) = org.draft(&server, &org.huyen, "Sau khi đăng xuất").await;
+    let event = next_json(&mut socket, Duration::from_secs(10))
+        .await
+        .expect("told why it ends");
+    assert_eq!(event["type"], "next", "{event}");
+    let errors = &event["payload"]["errors"];
+    assert_eq!(
+        errors[0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{event}"
+    );
+    assert!(!event.to_string().contains(after.as_str()), "{event}");
+    let complete = next_json(&mut socket, Duration::from_secs(10))
+        .await
+        .expect("completed");
+    assert_eq!(complete["type"], "complete", "{complete}");
+    server.stop().await;
+}

@@ -31,6 +31,7 @@ mod notifications;
 mod operations;
 mod outage;
 mod printing;
+mod read_only;
 mod reads;
 mod review;
 mod rules;

@@ -832,3 +832,19 @@ pub async fn check_history(url: &str) {
     assert_eq!(report.problems, [], "the audit log does not verify");
     store.close().await.unwrap();
 }
+
+/// Checks that `body` answers with the code `UNAVAILABLE`, in both languages (each message
+/// starting as given) and without any of `driver_words` (lower-case) in the whole answer: what
+/// a person is shown when the database cannot serve.
+pub fn assert_unavailable(body: &Value, (en, vi): (&str, &str), driver_words: &[&str]) {
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "UNAVAILABLE", "{body}");
+    for (key, start) in [("messageEn", en), ("messageVi", vi)] {
+        let message = error["extensions"][key].as_str().unwrap_or_default();
+        assert!(message.starts_with(start), "{key}: {body}");
+    }
+    let text = body.to_string().to_lowercase();
+    for words in driver_words {
+        assert!(!text.contains(words), "{words}: {body}");
+    }
+}

@@ -31,6 +31,9 @@ pub struct BenchOptions {
     pub batch: usize,
     /// Lines of the XLSX file imported through `importNominations` (0: none).
     pub import_rows: usize,
+    /// `laurel serve` processes the write and the read are spread over, beside the one
+    /// process (1: no scale-out figures). More than one needs this program's own binary.
+    pub processes: usize,
 }
 
 /// One measurement.
@@ -690,7 +693,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
 
     // The whole decision as one print PDF, over HTTP: against each page rendered on its own,
     // one after another.
-    let (http, url, token) = (
+    let (http, print_url, token) = (
         gql.http.clone(),
         format!(
             "http://{}/decisions/{decision}/certificates.pdf",
@@ -699,7 +702,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
         p.admin.clone(),
     );
     let print = measure(1, duration, move |_, _| {
-        let (http, url, token) = (http.clone(), url.clone(), token.clone());
+        let (http, url, token) = (http.clone(), print_url.clone(), token.clone());
         async move {
             match http.get(url).bearer_auth(token).send().await {
                 Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
@@ -808,6 +811,72 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
         });
     }
 
+    // Scale-out: the same write and read spread over several `laurel serve` processes on this
+    // database, against one process; then the invariants.
+    let mut checked_after = None;
+    if options.processes > 1 {
+        let clients = options.clients.iter().copied().max().unwrap_or(16);
+        let extra = spawn_servers(options.processes - 1, &url, &dir).await?;
+        let mut urls = vec![gql.url.clone()];
+        urls.extend(extra.iter().map(|s| s.url.clone()));
+        let gqls: Vec<Gql> = urls
+            .into_iter()
+            .map(|url| Gql {
+                http: gql.http.clone(),
+                url,
+            })
+            .collect();
+        let (all, token, staff) = (gqls.clone(), p.clerk.clone(), p.staff.clone());
+        let written = measure(clients, duration, move |c, i| {
+            let (g, token, staff) = (all[c % all.len()].clone(), token.clone(), staff.clone());
+            async move {
+                g.ok(
+                    Some(&token),
+                    CREATE_PERSON,
+                    json!({ "input": { "fullName": format!("Lê Văn Chia {c} {i}"), "unitId": staff } }),
+                )
+                .await
+            }
+        })
+        .await;
+        let one = |what: &str| {
+            rows.iter()
+                .find(|r| r.clients == clients && r.what.starts_with(what))
+                .map_or(0.0, |r| r.stats.rate())
+        };
+        let (one_write, one_read) = (one("createPerson"), one("nominations(first: 50)"));
+        rows.push(Row {
+            what: format!("createPerson, {} processes", options.processes),
+            clients,
+            baseline: "createPerson, 1 process".into(),
+            baseline_rate: one_write,
+            stats: written,
+        });
+        let (all, token) = (gqls.clone(), p.admin.clone());
+        let page = measure(clients, duration, move |c, _| {
+            let (g, token) = (all[c % all.len()].clone(), token.clone());
+            async move { g.ok(Some(&token), PAGE, json!({})).await }
+        })
+        .await;
+        rows.push(Row {
+            what: format!("nominations(first: 50), {} processes", options.processes),
+            clients,
+            baseline: "nominations(first: 50), 1 process".into(),
+            baseline_rate: one_read,
+            stats: page,
+        });
+        drop(extra);
+        let integrity = store.integrity_problems().await?;
+        let audit = store.verify_audit().await?;
+        anyhow::ensure!(
+            integrity.is_empty() && audit.problems.is_empty(),
+            "after {} processes: integrity {integrity:?}, audit {:?}",
+            options.processes,
+            audit.problems
+        );
+        checked_after = Some(audit.rows);
+    }
+
     // Eligibility: through GraphQL, against the domain's own evaluation on this machine.
     let rulesets = Rulesets::embedded().map_err(|e| anyhow::anyhow!("{e}"))?;
     let ruleset = rulesets
@@ -891,9 +960,73 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
             ratio(r.stats.rate(), r.baseline_rate)
         )?;
     }
+    if let Some(rows) = checked_after {
+        writeln!(
+            out,
+            "After {} processes wrote at once: the database's integrity check passes and the \
+             audit log verifies ({rows} rows).",
+            options.processes
+        )?;
+    }
     running.stop().await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// A `laurel serve` process of this program, stopped when dropped.
+struct Spawned {
+    url: String,
+    _child: tokio::process::Child,
+}
+
+/// Starts `n` more `laurel serve` processes of this very program on `database_url`, sharing
+/// the bench's documents and key secret, each on a free local port; returns once each answers
+/// `/readyz`.
+async fn spawn_servers(
+    n: usize,
+    database_url: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<Vec<Spawned>> {
+    let exe = std::env::current_exe()?;
+    let mut spawned = Vec::with_capacity(n);
+    for _ in 0..n {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = tokio::process::Command::new(&exe)
+            .arg("serve")
+            .args(["--database-url", database_url])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .arg("--documents-dir")
+            .arg(dir.join("documents"))
+            .arg("--key-secret-file")
+            .arg(dir.join("key-secret"))
+            .args(["--metrics", "false"])
+            .env("LAUREL_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {} serve", exe.display()))?;
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let ready = http.get(format!("{base}/readyz")).send().await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "{base} did not become ready within 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        spawned.push(Spawned {
+            url: format!("{base}/graphql"),
+            _child: child,
+        });
+    }
+    Ok(spawned)
 }
 
 /// A ratio with three significant digits, however small ("0.0394", "0.000391").

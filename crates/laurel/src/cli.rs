@@ -74,6 +74,13 @@ pub enum Command {
         /// may, e.g. GraphiQL with a token in its Headers tab; clients read `schema.graphql`).
         #[arg(long, env = "LAUREL_PUBLIC_INTROSPECTION")]
         public_introspection: bool,
+        /// A reverse proxy (an address, or a network such as 10.0.0.0/8) whose
+        /// X-Forwarded-For names the client: failed logins and verification lookups are then
+        /// counted per real client, not per proxy. Repeat it, or list them comma-separated in
+        /// the variable. Nobody else's X-Forwarded-For is believed.
+        #[arg(long = "trusted-proxy", env = "LAUREL_TRUSTED_PROXIES", value_delimiter = ',',
+              value_parser = laurel_gateway::server::TrustedProxies::parse)]
+        trusted_proxies: Vec<ipnet::IpNet>,
         /// The file holding the secret that seals issuers' signing keys (made on first start;
         /// back it up apart from the database; every process on one database needs the same).
         /// Default: beside the SQLite file as `<file>.key-secret`, or `laurel-key-secret`.
@@ -167,6 +174,11 @@ pub enum Command {
         /// Lines of the Excel file imported through `importNominations` (0: none).
         #[arg(long, default_value_t = 10_000)]
         import_rows: usize,
+        /// Also spread the write and the read over this many `laurel serve` processes of this
+        /// program on the same database, against one (1: not measured), then check the
+        /// database's integrity and the audit log. Meant for PostgreSQL (`--database-url`).
+        #[arg(long, default_value_t = 1)]
+        processes: usize,
     },
     /// Check a certificate without the database: a PDF (`--file`) by the proof it carries, or a
     /// code (`--code`) as a Laurel server publishes it, against the issuers' published keys.
@@ -435,6 +447,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             workflows,
             metrics,
             public_introspection,
+            trusted_proxies,
             key_secret_file,
             smtp_url,
             mail_from,
@@ -455,6 +468,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             config.workflows_file = workflows;
             config.metrics = metrics;
             config.public_introspection = public_introspection;
+            config.trusted_proxies = trusted_proxies;
             if let Some(file) = key_secret_file {
                 config.key_secret_file = file;
             }
@@ -721,6 +735,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             recipients,
             batch,
             import_rows,
+            processes,
         } => {
             crate::bench::run(
                 crate::bench::BenchOptions {
@@ -730,6 +745,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                     recipients,
                     batch,
                     import_rows,
+                    processes,
                 },
                 out,
             )

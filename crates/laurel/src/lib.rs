@@ -97,6 +97,8 @@ pub struct ServeConfig {
     /// Whether callers without a session may introspect the schema (signed-in ones always
     /// may; `schema.graphql` is the published contract).
     pub public_introspection: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How webhook deliveries are paced and retried (its clock is replaced by `clock`).
     pub webhooks: laurel_gateway::dispatch::DispatchConfig,
     /// The file holding the secret that seals issuers' signing keys (made on first start).
@@ -122,6 +124,7 @@ impl ServeConfig {
             clock: laurel_gateway::edge::Clock::system(),
             metrics: true,
             public_introspection: false,
+            trusted_proxies: Vec::new(),
             webhooks: laurel_gateway::dispatch::DispatchConfig::default(),
             mail: None,
         }
@@ -322,7 +325,10 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     let state = AppState::new(ops, config.max_body_bytes)
         .with_clock(config.clock.clone())
         .serve_metrics(config.metrics)
-        .public_introspection(config.public_introspection);
+        .public_introspection(config.public_introspection)
+        .trusting_proxies(laurel_gateway::server::TrustedProxies::new(
+            config.trusted_proxies.clone(),
+        ));
     let console = laurel_console::console(state.in_process());
     let state = state.with_console(console);
     let notifier = match &config.mail {

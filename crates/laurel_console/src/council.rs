@@ -200,7 +200,6 @@ async fn council_page(
     #[serde(rename_all = "camelCase")]
     struct Answer {
         council: Option<CouncilFields>,
-        work_queue: Nodes<AgendaRow>,
     }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -216,22 +215,31 @@ async fn council_page(
         id: String,
         name: String,
     }
-    #[derive(Deserialize)]
-    struct Nodes<T> {
-        nodes: Vec<T>,
-    }
     let lang = session.chrome.lang;
     let answer = match gql::run::<Answer>(
         &app.client,
         Some(&session.token),
         "query($id: ID!) { council(id: $id) { name issuer { id name } quorum members { account { id } name position } \
-         sessions { id dateText place state } } \
-         workQueue(first: 100) { nodes { id awardKind nominee { ... on Person { fullName } ... on Unit { name } } issuer { id } stage { kind } } } }",
+         sessions { id dateText place state } } }",
         json!({ "id": id }),
     )
     .await
     {
         Ok(answer) => answer,
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    // What waits for the caller, every page of it: the agenda's candidates are among it.
+    let waiting = match gql::all_pages::<AgendaRow>(
+        &app.client,
+        Some(&session.token),
+        "query($after: String) { workQueue(first: 200, after: $after) { \
+         nodes { id awardKind nominee { ... on Person { fullName } ... on Unit { name } } issuer { id } stage { kind } } \
+         pageInfo { hasNextPage endCursor } } }",
+        "workQueue",
+    )
+    .await
+    {
+        Ok((waiting, _)) => waiting,
         Err(problem) => return app.problem(session.chrome, &problem),
     };
     let Some(found) = answer.council else {
@@ -241,9 +249,7 @@ async fn council_page(
             "No such council was found.",
         );
     };
-    let agenda = answer
-        .work_queue
-        .nodes
+    let agenda = waiting
         .into_iter()
         .filter(|n| n.stage.kind == "COUNCIL" && n.issuer.id == found.issuer.id)
         .map(|n| {

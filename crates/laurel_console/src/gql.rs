@@ -147,3 +147,55 @@ fn internal() -> Problem {
         "Internal error; nothing was changed. Please try again later.",
     )
 }
+
+/// The most rows a console page reads of one list (page after page, 200 at a time); a page
+/// that reaches it says so rather than showing part of a list as if it were all of it.
+pub const LIST_MAX: usize = 2_000;
+
+/// Every node of the connection `field` that `query` selects (it takes `$after: String` and
+/// asks `field(first: 200, after: $after) { nodes { … } pageInfo { hasNextPage endCursor } }`),
+/// page after page, up to [`LIST_MAX`]: the nodes, and whether more were left unread.
+pub async fn all_pages<T: DeserializeOwned>(
+    client: &InProcessGraphql,
+    token: Option<&str>,
+    query: &str,
+    field: &str,
+) -> Result<(Vec<T>, bool), Problem> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Page<T> {
+        nodes: Vec<T>,
+        page_info: PageInfo,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct PageInfo {
+        has_next_page: bool,
+        end_cursor: Option<String>,
+    }
+    let mut all = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut data: serde_json::Map<String, Value> =
+            run(client, token, query, serde_json::json!({ "after": after })).await?;
+        let page: Page<T> = data
+            .remove(field)
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| {
+                tracing::error!(error = %e, "console: unexpected GraphQL page");
+                internal()
+            })?
+            .ok_or_else(internal)?;
+        all.extend(page.nodes);
+        match page.page_info.end_cursor {
+            Some(cursor) if page.page_info.has_next_page => {
+                if all.len() >= LIST_MAX {
+                    return Ok((all, true));
+                }
+                after = Some(cursor);
+            }
+            _ => return Ok((all, false)),
+        }
+    }
+}

@@ -117,11 +117,6 @@ impl Row {
 }
 
 #[derive(Debug, Deserialize)]
-struct Nodes<T> {
-    nodes: Vec<T>,
-}
-
-#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PageInfo {
     pub(crate) has_next_page: bool,
@@ -173,7 +168,7 @@ pub async fn login(
     csrf: &CsrfToken,
     verifier: &CsrfVerifier,
     Data(app): Data<&Arc<App>>,
-    remote: &poem::web::RemoteAddr,
+    req: &poem::Request,
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let chrome = app.anonymous(jar, csrf, ("Đăng nhập", "Log in"));
@@ -188,8 +183,8 @@ pub async fn login(
         "password": fields.get("password").cloned().unwrap_or_default(),
     }})));
     // Failed logins are counted per address too, as for the API.
-    if let Some(addr) = remote.as_socket_addr() {
-        request = request.data(laurel_gateway::ops::ClientAddress(addr.ip()));
+    if let Some(ip) = laurel_gateway::server::client_ip(req) {
+        request = request.data(laurel_gateway::ops::ClientAddress(ip));
     }
     let answer: Result<LoginAnswer, Problem> = gql::run_request(&app.client, None, request).await;
     match answer {
@@ -391,6 +386,8 @@ struct HomePage {
     rows: Vec<Row>,
     /// How many wait in all, before the filters.
     waiting: usize,
+    /// More wait than a page reads.
+    truncated: bool,
     form: Form,
     awards: Vec<(String, String)>,
     units: Vec<(String, String)>,
@@ -443,9 +440,7 @@ async fn queue_page(
     results: Vec<(String, bool, String)>,
 ) -> Response {
     #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Answer {
-        work_queue: Nodes<RowFields>,
+    struct Movements {
         movements: Vec<MovementName>,
     }
     #[derive(Deserialize)]
@@ -455,16 +450,26 @@ async fn queue_page(
     }
     let lang = session.chrome.lang;
     session.chrome.notice = notice(filter.done.as_deref(), lang);
-    let answer = match gql::run::<Answer>(
+    let queue = gql::all_pages::<RowFields>(
         &app.client,
         Some(&session.token),
-        &format!("query {{ workQueue(first: 200) {{ nodes {{ ...Row }} }} movements {{ id name }} }} {ROW}"),
+        &format!(
+            "query($after: String) {{ workQueue(first: 200, after: $after) {{ \
+             nodes {{ ...Row }} pageInfo {{ hasNextPage endCursor }} }} }} {ROW}"
+        ),
+        "workQueue",
+    )
+    .await;
+    let movements = gql::run::<Movements>(
+        &app.client,
+        Some(&session.token),
+        "{ movements { id name } }",
         json!({}),
     )
-    .await
-    {
-        Ok(answer) => answer,
-        Err(problem) => return app.problem(session.chrome, &problem),
+    .await;
+    let ((queue, truncated), movements) = match (queue, movements) {
+        (Ok(queue), Ok(movements)) => (queue, movements.movements),
+        (Err(problem), _) | (_, Err(problem)) => return app.problem(session.chrome, &problem),
     };
     let some = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let (award, unit, movement) = (
@@ -473,15 +478,13 @@ async fn queue_page(
         some(&filter.movement),
     );
     let mut units: Vec<(String, String)> = Vec::new();
-    for r in &answer.work_queue.nodes {
+    for r in &queue {
         if !units.iter().any(|(id, _)| *id == r.proposing_unit.id) {
             units.push((r.proposing_unit.id.clone(), r.proposing_unit.name.clone()));
         }
     }
-    let waiting = answer.work_queue.nodes.len();
-    let rows = answer
-        .work_queue
-        .nodes
+    let waiting = queue.len();
+    let rows = queue
         .into_iter()
         .filter(|r| award.as_ref().is_none_or(|a| *a == r.award_kind))
         .filter(|r| unit.as_ref().is_none_or(|u| *u == r.proposing_unit.id))
@@ -501,14 +504,11 @@ async fn queue_page(
     page(&HomePage {
         rows,
         waiting,
+        truncated,
         form: Form::with(typed),
         awards: labels::awards(lang),
         units,
-        movements: answer
-            .movements
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect(),
+        movements: movements.into_iter().map(|m| (m.id, m.name)).collect(),
         results,
         chrome: session.chrome,
     })
@@ -886,14 +886,40 @@ fn person_options(people: Vec<PersonFields>) -> Vec<PersonOption> {
         .collect()
 }
 
-#[derive(Deserialize)]
-struct OrgAnswer {
+/// The units and the people the caller may see (every page of people, up to
+/// [`gql::LIST_MAX`]), and whether people were left out.
+struct Org {
     units: Vec<UnitFields>,
-    people: Nodes<PersonFields>,
+    people: Vec<PersonFields>,
+    truncated: bool,
 }
 
-const ORG: &str = "{ units { id name code headTitle place path { id } } \
-    people(first: 100) { nodes { id fullName rank position unit { name } } } }";
+async fn org(app: &App, token: &str) -> Result<Org, Problem> {
+    #[derive(Deserialize)]
+    struct Units {
+        units: Vec<UnitFields>,
+    }
+    let units: Units = gql::run(
+        &app.client,
+        Some(token),
+        "{ units { id name code headTitle place path { id } } }",
+        json!({}),
+    )
+    .await?;
+    let (people, truncated) = gql::all_pages(
+        &app.client,
+        Some(token),
+        "query($after: String) { people(first: 200, after: $after) { \
+         nodes { id fullName rank position unit { name } } pageInfo { hasNextPage endCursor } } }",
+        "people",
+    )
+    .await?;
+    Ok(Org {
+        units: units.units,
+        people,
+        truncated,
+    })
+}
 
 #[derive(Template)]
 #[template(path = "new_nomination.html")]
@@ -902,6 +928,8 @@ struct NewNominationPage {
     form: Form,
     units: Vec<UnitOption>,
     people: Vec<PersonOption>,
+    /// More people than a page reads.
+    truncated: bool,
     awards: Vec<(String, String)>,
 }
 
@@ -911,12 +939,13 @@ async fn new_nomination_page(
     form: Form,
     status: StatusCode,
 ) -> Response {
-    match gql::run::<OrgAnswer>(&app.client, Some(&session.token), ORG, json!({})).await {
+    match org(app, &session.token).await {
         Ok(org) => page_with_status(
             &NewNominationPage {
                 awards: labels::awards(session.chrome.lang),
                 units: unit_options(org.units),
-                people: person_options(org.people.nodes),
+                people: person_options(org.people),
+                truncated: org.truncated,
                 form,
                 chrome: session.chrome,
             },
@@ -1725,6 +1754,8 @@ struct DecisionRow {
 struct DecisionsPage {
     chrome: Chrome,
     decisions: Vec<DecisionRowView>,
+    /// More decisions than a page reads.
+    truncated: bool,
 }
 
 /// A decision in the list.
@@ -1746,22 +1777,18 @@ pub async fn decisions(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<A
         Ok(session) => session,
         Err(to) => return to,
     };
-    #[derive(Deserialize)]
-    struct Answer {
-        decisions: Nodes<DecisionRow>,
-    }
-    match gql::run::<Answer>(
+    match gql::all_pages::<DecisionRow>(
         &app.client,
         Some(&session.token),
-        "{ decisions(first: 100) { nodes { id number signedOnText issuer { name } state kind } } }",
-        json!({}),
+        "query($after: String) { decisions(first: 200, after: $after) { \
+         nodes { id number signedOnText issuer { name } state kind } pageInfo { hasNextPage endCursor } } }",
+        "decisions",
     )
     .await
     {
-        Ok(answer) => page(&DecisionsPage {
-            decisions: answer
-                .decisions
-                .nodes
+        Ok((decisions, truncated)) => page(&DecisionsPage {
+            truncated,
+            decisions: decisions
                 .into_iter()
                 .map(|d| DecisionRowView {
                     annulment: d.kind != "AWARD" || d.state != "SIGNED",
@@ -2131,6 +2158,8 @@ struct AdminPage {
     chrome: Chrome,
     units: Vec<UnitOption>,
     people: Vec<PersonOption>,
+    /// More people than a page reads.
+    truncated: bool,
     accounts: Vec<AccountView>,
     roles: Vec<(String, String)>,
     /// Which form was refused, and that form.
@@ -2180,14 +2209,15 @@ async fn admin_page(app: &App, session: Session, acted: Option<(String, Form)>) 
             disabled: a.disabled,
         })
         .collect();
-    match gql::run::<OrgAnswer>(&app.client, Some(&session.token), ORG, json!({})).await {
+    match org(app, &session.token).await {
         Ok(org) => {
             let (acted, form) = acted.map_or((None, Form::default()), |(a, f)| (Some(a), f));
             let status = form.status();
             page_with_status(
                 &AdminPage {
                     units: unit_options(org.units),
-                    people: person_options(org.people.nodes),
+                    people: person_options(org.people),
+                    truncated: org.truncated,
                     accounts,
                     roles: labels::roles(lang),
                     acted,
@@ -2516,6 +2546,7 @@ pub fn style() -> Response {
 struct ReportFields {
     title: String,
     sentences: Vec<String>,
+    sentences_en: Vec<String>,
     total_recipients: i64,
     total_cash_vnd: i64,
     annulled: i64,
@@ -2541,7 +2572,7 @@ struct StateCount {
     count: i64,
 }
 
-const REPORT: &str = "fragment Report on AwardReport { title sentences totalRecipients totalCashVnd annulled xlsxUrl \
+const REPORT: &str = "fragment Report on AwardReport { title sentences sentencesEn totalRecipients totalCashVnd annulled xlsxUrl \
     awards { awardKind issuerTitle issuer { name } collectives individuals cashVnd } byState { state count } }";
 
 /// One line of a report's table.
@@ -2612,7 +2643,10 @@ fn report_view(report: ReportFields, lang: Lang) -> ReportView {
     ReportView {
         chart: crate::chart::bars(&report.title, &bars, lang),
         title: report.title,
-        sentences: report.sentences,
+        sentences: match lang {
+            Lang::En => report.sentences_en,
+            Lang::Vi => report.sentences,
+        },
         lines,
         total: report.total_recipients,
         cash: laurel_domain::report::vnd(report.total_cash_vnd),

@@ -58,6 +58,8 @@ pub struct UnitView {
 struct UnitsPage {
     chrome: Chrome,
     units: Vec<UnitView>,
+    /// More people than a page reads.
+    truncated: bool,
 }
 
 #[handler]
@@ -70,25 +72,26 @@ pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>
         Err(to) => return to,
     };
     #[derive(Deserialize)]
-    struct Answer {
+    struct Units {
         units: Vec<UnitRow>,
-        people: Nodes,
     }
-    #[derive(Deserialize)]
-    struct Nodes {
-        nodes: Vec<PersonRow>,
-    }
-    match gql::run::<Answer>(
+    let answer = gql::run::<Units>(
         &app.client,
         Some(&session.token),
-        "{ units { id name code headTitle path { id } } \
-         people(first: 100) { nodes { id fullName rank position unit { id } } } }",
+        "{ units { id name code headTitle path { id } } }",
         json!({}),
     )
-    .await
-    {
-        Ok(answer) => {
-            let people = answer.people.nodes;
+    .await;
+    let people = gql::all_pages::<PersonRow>(
+        &app.client,
+        Some(&session.token),
+        "query($after: String) { people(first: 200, after: $after) { \
+         nodes { id fullName rank position unit { id } } pageInfo { hasNextPage endCursor } } }",
+        "people",
+    )
+    .await;
+    match answer.and_then(|answer| Ok((answer, people?))) {
+        Ok((answer, (people, truncated))) => {
             let units = answer
                 .units
                 .into_iter()
@@ -117,6 +120,7 @@ pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>
                 .collect();
             page(&UnitsPage {
                 units,
+                truncated,
                 chrome: session.chrome,
             })
         }

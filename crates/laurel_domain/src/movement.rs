@@ -109,6 +109,21 @@ impl MovementDraft {
                 expected_en: "a last year no earlier than the first, and at most 20 years in all",
             });
         }
+        // Law 06/2022 Art 16.1 [C]: a movement is organised regularly or by phase (thematic);
+        // đột xuất is how the issue names a movement called for an unforeseen task. Seniority,
+        // long service and foreign recipients are kinds of commendation, not of movement.
+        if !matches!(
+            self.kind,
+            CommendationKind::ThuongXuyen
+                | CommendationKind::TheoDotChuyenDe
+                | CommendationKind::DotXuat
+        ) {
+            errors.push(InvalidInput::Malformed {
+                field: "kind",
+                expected_vi: "cách tổ chức phong trào: thường xuyên, theo đợt (chuyên đề) hoặc đột xuất (Luật Thi đua, khen thưởng 2022, Điều 16.1)",
+                expected_en: "how a movement is organised: regular, by phase (thematic) or đột xuất (Law on Emulation and Commendation 2022, Art 16.1)",
+            });
+        }
         if self.closes_on < self.opens_on {
             errors.push(InvalidInput::Malformed {
                 field: "closesOn",
@@ -468,6 +483,27 @@ mod tests {
         let errors = bad.check(id, &[path(3)]).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(InvalidInput::field).collect();
         assert_eq!(fields, ["name", "toYear", "closesOn"]);
+
+        // Art 16.1: a movement is regular, by phase or đột xuất; seniority, long service and
+        // foreign recipients are kinds of commendation, not of movement.
+        for (kind, accepted) in [
+            (CommendationKind::ThuongXuyen, true),
+            (CommendationKind::TheoDotChuyenDe, true),
+            (CommendationKind::DotXuat, true),
+            (CommendationKind::NienHan, false),
+            (CommendationKind::QuaTrinhCongHien, false),
+            (CommendationKind::DoiNgoai, false),
+        ] {
+            let mut d = draft();
+            d.kind = kind;
+            match d.check(id, &[path(3)]) {
+                Ok(_) => assert!(accepted, "{kind:?}"),
+                Err(errors) => {
+                    assert!(!accepted, "{kind:?}: {errors:?}");
+                    assert_eq!(errors[0].field(), "kind");
+                }
+            }
+        }
 
         // A participant outside the launcher's subtree; none at all.
         assert_eq!(

@@ -161,18 +161,41 @@ pub fn award_phrase(award: AwardKind) -> String {
     }
 }
 
-/// "9 tập thể", "8 tập thể, 12 cá nhân".
-fn recipients_phrase(t: &AwardTally) -> String {
-    [
-        (t.collectives, "tập thể"),
-        (t.individuals, "cá nhân"),
-        (t.households, "hộ gia đình"),
+/// How an award is named in an English sentence: the Vietnamese name of the form or title,
+/// which is what it is called in English too ("Bằng khen", "the title Chiến sĩ thi đua cơ sở").
+fn award_phrase_en(award: AwardKind) -> String {
+    match award {
+        AwardKind::GiayKhen
+        | AwardKind::BangKhenBoTinh
+        | AwardKind::BangKhenThuTuong
+        | AwardKind::CoThiDuaBoTinh
+        | AwardKind::CoThiDuaChinhPhu => award_phrase(award),
+        title => format!("the title {}", title.name_vi()),
+    }
+}
+
+/// "9 tập thể", "8 tập thể, 12 cá nhân"; in English "9 collectives", "8 collectives and 12
+/// individuals".
+fn recipients_phrase(t: &AwardTally, english: bool) -> String {
+    let counted: Vec<String> = [
+        (t.collectives, ("tập thể", "collective", "collectives")),
+        (t.individuals, ("cá nhân", "individual", "individuals")),
+        (t.households, ("hộ gia đình", "household", "households")),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect::<Vec<_>>()
-    .join(", ")
+    .map(|(n, (vi, one, many))| match (english, n) {
+        (false, _) => format!("{n} {vi}"),
+        (true, 1) => format!("1 {one}"),
+        (true, _) => format!("{n} {many}"),
+    })
+    .collect();
+    match (english, counted.split_last()) {
+        (true, Some((last, rest))) if !rest.is_empty() => {
+            format!("{} and {last}", rest.join(", "))
+        }
+        _ => counted.join(", "),
+    }
 }
 
 /// One sentence per issuer, in the report's order: "Bộ trưởng Bộ Công an tặng Bằng khen cho 9
@@ -180,6 +203,22 @@ fn recipients_phrase(t: &AwardTally) -> String {
 /// tập thể; Bằng khen cho 8 tập thể, 12 cá nhân." `issuer_title` names an issuer
 /// ("Giám đốc Công an tỉnh Gia Lai").
 pub fn sentences(report: &Report, issuer_title: impl Fn(UnitId) -> String) -> Vec<String> {
+    worded(report, issuer_title, false)
+}
+
+/// The same sentences in English, the names kept as they are: "Bộ trưởng Bộ Công an awarded
+/// Bằng khen to 9 collectives." or "Chủ tịch Ủy ban nhân dân tỉnh Nghệ An awarded Cờ thi đua to
+/// 2 collectives; Bằng khen to 8 collectives and 12 individuals."
+pub fn sentences_en(report: &Report, issuer_title: impl Fn(UnitId) -> String) -> Vec<String> {
+    worded(report, issuer_title, true)
+}
+
+fn worded(report: &Report, issuer_title: impl Fn(UnitId) -> String, english: bool) -> Vec<String> {
+    let (verb, to) = if english {
+        ("awarded", "to")
+    } else {
+        ("tặng", "cho")
+    };
     let mut out: Vec<String> = Vec::new();
     let mut current: Option<UnitId> = None;
     let mut parts: Vec<String> = Vec::new();
@@ -188,7 +227,7 @@ pub fn sentences(report: &Report, issuer_title: impl Fn(UnitId) -> String) -> Ve
             && !parts.is_empty()
         {
             out.push(format!(
-                "{} tặng {}.",
+                "{} {verb} {}.",
                 issuer_title(issuer),
                 parts.join("; ")
             ));
@@ -200,11 +239,12 @@ pub fn sentences(report: &Report, issuer_title: impl Fn(UnitId) -> String) -> Ve
             flush(current, &mut parts);
             current = Some(t.issuer);
         }
-        parts.push(format!(
-            "{} cho {}",
-            award_phrase(t.award),
-            recipients_phrase(t)
-        ));
+        let award = if english {
+            award_phrase_en(t.award)
+        } else {
+            award_phrase(t.award)
+        };
+        parts.push(format!("{award} {to} {}", recipients_phrase(t, english)));
     }
     flush(current, &mut parts);
     out
@@ -273,6 +313,14 @@ mod tests {
                 "Chủ tịch Ủy ban nhân dân tỉnh Nghệ An tặng Cờ thi đua cho 2 tập thể; Bằng khen cho 8 tập thể, 12 cá nhân.",
             ]
         );
+        // The same in English, for the console's English pages: names stay as they are.
+        assert_eq!(
+            sentences_en(&report, names),
+            [
+                "Bộ trưởng Bộ Công an awarded Bằng khen to 9 collectives.",
+                "Chủ tịch Ủy ban nhân dân tỉnh Nghệ An awarded Cờ thi đua to 2 collectives; Bằng khen to 8 collectives and 12 individuals.",
+            ]
+        );
         assert_eq!(report.total_recipients(), 31);
         assert_eq!(report.total_cash_vnd(), 31_000_000);
         assert_eq!(report.annulled, 1, "an annulled award is not an award");
@@ -311,6 +359,11 @@ mod tests {
                 "Thủ trưởng 3 tặng danh hiệu Chiến sĩ thi đua cơ sở cho 4 cá nhân.",
                 "Thủ trưởng 7 tặng Giấy khen cho 18 tập thể.",
             ]
+        );
+        let one = tally(&lines(3, CstdCoSo, Individual, Decided, 1), &[unit(3)]);
+        assert_eq!(
+            sentences_en(&one, |u| format!("Thủ trưởng {}", u.0.as_u128())),
+            ["Thủ trưởng 3 awarded the title Chiến sĩ thi đua cơ sở to 1 individual."]
         );
     }
 }

@@ -129,7 +129,16 @@ pub async fn authenticate(
     token: &str,
     now: OffsetDateTime,
 ) -> Result<Result<Authenticated, TokenProblem>, OpsError> {
-    let hash = token_hash(token);
+    authenticate_hash(store, token_hash(token), now).await
+}
+
+/// Resolves a session by its token's stored form, as [`authenticate`] does: what a long-lived
+/// connection (a subscription) checks again before each event it delivers.
+pub async fn authenticate_hash(
+    store: &Store,
+    hash: String,
+    now: OffsetDateTime,
+) -> Result<Result<Authenticated, TokenProblem>, OpsError> {
     let Some(session) = store.session(&hash).await? else {
         return Ok(Err(TokenProblem::Unknown));
     };

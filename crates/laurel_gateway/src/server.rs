@@ -53,13 +53,16 @@ use tracing::Instrument as _;
 use crate::auth;
 
 mod credentials;
+mod proxies;
 mod reports;
+
 use crate::edge::Clock;
 use crate::error::OpsError;
 use crate::feed::EventFeed;
 use crate::metrics::{self, Metrics};
 use crate::ops::{Ops, Verification};
 use crate::schema::{self, LaurelSchema, RequestContext, Session};
+pub use proxies::TrustedProxies;
 
 /// Default limit on a request body: generous for any GraphQL document, far below what would
 /// hurt (a 10 MB body is refused before it is read).
@@ -132,6 +135,8 @@ pub struct AppState {
     verify_limits: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
     /// The web console, served under [`CONSOLE_PREFIX`] (with `/` leading to it) when set.
     console: Option<poem::endpoint::BoxEndpoint<'static>>,
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    trusted_proxies: Arc<TrustedProxies>,
 }
 
 /// Where the web console is served; `/` redirects there.
@@ -177,6 +182,7 @@ impl AppState {
             serve_metrics: true,
             public_introspection: false,
             console: None,
+            trusted_proxies: Arc::new(TrustedProxies::default()),
         }
     }
 
@@ -201,6 +207,14 @@ impl AppState {
     #[must_use]
     pub fn public_introspection(mut self, allowed: bool) -> AppState {
         self.public_introspection = allowed;
+        self
+    }
+
+    /// The same state, taking the client's address from `X-Forwarded-For` on connections
+    /// from these reverse proxies.
+    #[must_use]
+    pub fn trusting_proxies(mut self, proxies: TrustedProxies) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
         self
     }
 
@@ -354,11 +368,29 @@ fn routes(
             )
             .nest(CONSOLE_PREFIX, console.with(counted(CONSOLE_PREFIX)));
     }
+    let proxies = Arc::clone(&state.trusted_proxies);
     routes
         .data(state)
         .with(Tracing)
         .with(SecurityHeaders)
         .with(RequestIds)
+        .around(move |endpoint, mut req| {
+            let proxies = Arc::clone(&proxies);
+            async move {
+                let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
+                if let Some(peer) = peer {
+                    let forwarded: Vec<&str> = req
+                        .headers()
+                        .get_all("x-forwarded-for")
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .collect();
+                    let client = proxies.client(peer, &forwarded);
+                    req.set_data(crate::ops::ClientAddress(client));
+                }
+                endpoint.call(req).await
+            }
+        })
 }
 
 /// Headers every answer carries: nothing is cached unless its handler says otherwise (answers
@@ -702,6 +734,8 @@ async fn graphql_ws(
                         data.insert(crate::schema::IntrospectionClosed);
                     }
                     data.insert(RequestContext { now, session });
+                    // Subscriptions check the session again before each event, on this clock.
+                    data.insert(state.clock.clone());
                     data.insert(crate::schema::loaders::loaders(&state.ops));
                     Ok(data)
                 })
@@ -1198,10 +1232,13 @@ async fn certificate_pdf(
     }
 }
 
-/// The client's address as the connection shows it (behind a reverse proxy: the proxy's, so
-/// the limit is then shared; put the limit in the proxy too).
-fn client_ip(req: &Request) -> Option<std::net::IpAddr> {
-    req.remote_addr().as_socket_addr().map(|a| a.ip())
+/// The client's address: the connection's, or behind a trusted reverse proxy the one it
+/// forwarded ([`TrustedProxies`]).
+pub fn client_ip(req: &Request) -> Option<std::net::IpAddr> {
+    match req.data::<crate::ops::ClientAddress>() {
+        Some(client) => Some(client.0),
+        None => req.remote_addr().as_socket_addr().map(|a| a.ip()),
+    }
 }
 
 /// `GET /decisions/{id}.pdf`: the decision as a document, for whoever may read it.

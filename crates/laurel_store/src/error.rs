@@ -59,7 +59,8 @@ pub enum StoreError {
     /// landed.
     #[error("the database is unavailable: {0}")]
     Unavailable(#[source] DbErr),
-    /// The database cannot write to its storage: the disk is full or read-only. The transaction
+    /// The database cannot write to its storage: the disk is full or read-only, or
+    /// PostgreSQL serves read-only (a standby, or `default_transaction_read_only`). The transaction
     /// was rolled back: nothing was changed.
     #[error("the database cannot write to its storage: {0}")]
     Storage(#[source] DbErr),
@@ -123,7 +124,8 @@ enum Kind {
 ///   PostgreSQL says the connection failed (class 08) or the server is shutting down (57P01,
 ///   57P02);
 /// - **storage**: SQLite READONLY (8) and FULL (13) with their extended codes, PostgreSQL disk
-///   full (53100). (An I/O error is not among them: at a commit it may leave the change in
+///   full (53100) and a read-only transaction (25006: a standby, or a database set
+///   read-only). (An I/O error is not among them: at a commit it may leave the change in
 ///   place.)
 /// - **busy**: SQLite BUSY (5) and LOCKED (6), including extended codes such as BUSY_SNAPSHOT
 ///   (517); PostgreSQL serialization failure (40001), deadlock (40P01), lock not available
@@ -156,7 +158,7 @@ fn classify(err: &DbErr) -> Kind {
                     "53300" | "57P03" => Kind::NoConnection,
                     "57P01" | "57P02" => Kind::Unavailable,
                     c if c.starts_with("08") => Kind::Unavailable,
-                    "53100" => Kind::Storage,
+                    "53100" | "25006" => Kind::Storage,
                     "40001" | "40P01" | "55P03" => Kind::Busy,
                     _ => Kind::Other,
                 }

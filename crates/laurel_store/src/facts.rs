@@ -670,6 +670,35 @@ impl WriteTx {
         Ok(previous)
     }
 
+    /// Records the ratings of nominees that have none for those years yet (people created in
+    /// this transaction), several to a statement: `(row id, nominee, year, rating)`.
+    pub async fn insert_ratings(
+        &self,
+        rows: &[(Uuid, Nominee, i32, TaskRating)],
+        by: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        for chunk in rows.chunks(400) {
+            task_rating::Entity::insert_many(chunk.iter().map(
+                |(row_id, nominee, year, rating)| {
+                    let (kind, id) = nominee_key(*nominee);
+                    task_rating::ActiveModel {
+                        id: Set(*row_id),
+                        nominee_kind: Set(kind.to_string()),
+                        nominee_id: Set(id),
+                        year: Set(*year),
+                        rating: Set(rating.code().to_string()),
+                        recorded_by: Set(by.0),
+                        recorded_at: Set(now),
+                    }
+                },
+            ))
+            .exec_without_returning(&self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Records an initiative or a research work.
     pub async fn insert_recognition(
         &self,

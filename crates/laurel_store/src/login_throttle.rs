@@ -9,44 +9,48 @@ use uuid::Uuid;
 use crate::entity::login_failure;
 use crate::{Store, StoreError, WriteTx};
 
-/// The failures of one username and of one client address since some instant, newest first,
-/// at most as many of each as asked for.
+/// Failed logins since some instant, newest first, at most as many of each as asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoginFailures {
-    /// When the username failed.
+    /// When the username failed from this client address.
+    pub username_from_client: Vec<OffsetDateTime>,
+    /// When the username failed, from any address.
     pub username: Vec<OffsetDateTime>,
     /// When the client address failed (whatever username it tried).
     pub client: Vec<OffsetDateTime>,
 }
 
 impl Store {
-    /// The newest failed logins since `since`: up to `username_limit` of `username` and up to
-    /// `client_limit` from `client`.
+    /// The newest failed logins since `since`, up to `limit` of each kind: of `username` from
+    /// `client`, of `username` from anywhere, and from `client` with any username.
     pub async fn login_failures(
         &self,
         username: &str,
         client: &str,
         since: OffsetDateTime,
-        username_limit: u64,
-        client_limit: u64,
+        limit: u64,
     ) -> Result<LoginFailures, StoreError> {
-        let times = |column: login_failure::Column, value: &str, limit: u64| {
-            login_failure::Entity::find()
+        let times = |by_username: Option<&str>, by_client: Option<&str>| {
+            let mut select = login_failure::Entity::find()
                 .select_only()
                 .column(login_failure::Column::At)
-                .filter(column.eq(value))
-                .filter(login_failure::Column::At.gte(since))
+                .filter(login_failure::Column::At.gte(since));
+            if let Some(username) = by_username {
+                select = select.filter(login_failure::Column::Username.eq(username));
+            }
+            if let Some(client) = by_client {
+                select = select.filter(login_failure::Column::Client.eq(client));
+            }
+            select
                 .order_by_desc(login_failure::Column::At)
                 .limit(limit)
                 .into_tuple::<OffsetDateTime>()
+                .all(&self.db)
         };
         Ok(LoginFailures {
-            username: times(login_failure::Column::Username, username, username_limit)
-                .all(&self.db)
-                .await?,
-            client: times(login_failure::Column::Client, client, client_limit)
-                .all(&self.db)
-                .await?,
+            username_from_client: times(Some(username), Some(client)).await?,
+            username: times(Some(username), None).await?,
+            client: times(None, Some(client)).await?,
         })
     }
 }
@@ -84,12 +88,19 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Forgets the failed logins of `username` (after it logged in, or its password was reset).
-    pub async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
-        login_failure::Entity::delete_many()
-            .filter(login_failure::Column::Username.eq(username))
-            .exec(&self.tx)
-            .await?;
+    /// Forgets the failed logins of `username`: those from `client` when given (it logged in
+    /// from there: other addresses' failures stay counted), else all (its password was reset).
+    pub async fn clear_login_failures(
+        &self,
+        username: &str,
+        client: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut delete = login_failure::Entity::delete_many()
+            .filter(login_failure::Column::Username.eq(username));
+        if let Some(client) = client {
+            delete = delete.filter(login_failure::Column::Client.eq(client));
+        }
+        delete.exec(&self.tx).await?;
         Ok(())
     }
 }

@@ -946,31 +946,17 @@ impl ReadReview for WriteTx {}
 impl WriteTx {
     /// Appends a step to a nomination's history (which the database keeps append-only).
     pub async fn append_history(&self, entry: NewHistoryEntry) -> Result<(), StoreError> {
-        let level = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
-        nomination_event::Entity::insert(nomination_event::ActiveModel {
-            nomination_id: Set(entry.nomination.0),
-            issuer_unit_id: Set(entry.issuer.0),
-            at: Set(entry.at),
-            actor_account_id: Set(entry.actor.map(|a| a.0)),
-            acting_for: Set(entry.acting_for.map(|a| a.0)),
-            event: Set(entry.event.to_string()),
-            from_state: Set(entry.from_state.code().to_string()),
-            to_state: Set(entry.to_state.code().to_string()),
-            from_stage: Set(entry.from_stage.code().to_string()),
-            to_stage: Set(entry.to_stage.code().to_string()),
-            from_level: Set(level(entry.from_level)),
-            to_level: Set(level(entry.to_level)),
-            reasons: Set(serde_json::Value::from(entry.reasons).to_string()),
-            note: Set(entry.note),
-            details: Set(entry.details.to_string()),
-            completed_stage: Set(entry.completed.as_ref().map(|c| c.stage.code().to_string())),
-            stage_since: Set(entry.completed.as_ref().map(|c| c.since)),
-            stage_due_on: Set(entry.completed.as_ref().and_then(|c| c.due_on)),
-            working_days: Set(entry.completed.as_ref().map(|c| level(c.working_days))),
-            ..Default::default()
-        })
-        .exec_without_returning(&self.tx)
-        .await?;
+        self.append_histories(vec![entry]).await
+    }
+
+    /// Appends steps to nominations' histories, several to a statement (an import's drafts).
+    pub async fn append_histories(&self, entries: Vec<NewHistoryEntry>) -> Result<(), StoreError> {
+        let mut entries = entries.into_iter().peekable();
+        while entries.peek().is_some() {
+            nomination_event::Entity::insert_many(entries.by_ref().take(400).map(history_row))
+                .exec_without_returning(&self.tx)
+                .await?;
+        }
         Ok(())
     }
 
@@ -1450,4 +1436,31 @@ fn queue_condition(scope: &QueueScope) -> Option<Condition> {
         );
     }
     (!any.is_empty()).then_some(any)
+}
+
+/// A history step's row.
+fn history_row(entry: NewHistoryEntry) -> nomination_event::ActiveModel {
+    let level = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    nomination_event::ActiveModel {
+        nomination_id: Set(entry.nomination.0),
+        issuer_unit_id: Set(entry.issuer.0),
+        at: Set(entry.at),
+        actor_account_id: Set(entry.actor.map(|a| a.0)),
+        acting_for: Set(entry.acting_for.map(|a| a.0)),
+        event: Set(entry.event.to_string()),
+        from_state: Set(entry.from_state.code().to_string()),
+        to_state: Set(entry.to_state.code().to_string()),
+        from_stage: Set(entry.from_stage.code().to_string()),
+        to_stage: Set(entry.to_stage.code().to_string()),
+        from_level: Set(level(entry.from_level)),
+        to_level: Set(level(entry.to_level)),
+        reasons: Set(serde_json::Value::from(entry.reasons).to_string()),
+        note: Set(entry.note),
+        details: Set(entry.details.to_string()),
+        completed_stage: Set(entry.completed.as_ref().map(|c| c.stage.code().to_string())),
+        stage_since: Set(entry.completed.as_ref().map(|c| c.since)),
+        stage_due_on: Set(entry.completed.as_ref().and_then(|c| c.due_on)),
+        working_days: Set(entry.completed.as_ref().map(|c| level(c.working_days))),
+        ..Default::default()
+    }
 }

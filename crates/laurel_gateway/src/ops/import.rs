@@ -16,8 +16,8 @@ use laurel_domain::ids::{MovementId, NominationId, PersonId, ProposalId, UnitId}
 use laurel_domain::import::{self, Column, Finding, Problem, Row, Sheet};
 use laurel_domain::message::Explain;
 use laurel_domain::nomination::{CheckedDraft, NominationDraft, NominationState, Nominee};
-use laurel_domain::org::{NewPerson, Unit};
-use laurel_domain::rules::CommendationKind;
+use laurel_domain::org::{NewPerson, Person, Unit};
+use laurel_domain::rules::{CommendationKind, TaskRating};
 use laurel_sheets::read::{ReadError, Source, read_grid};
 use laurel_store::{
     PageRequest, ProposalRecord, Read, ReadFacts, ReadMovements, RecognitionRecord, WriteTx,
@@ -607,42 +607,61 @@ impl Ops {
                     version: 1,
                 };
                 tx.insert_proposal(&proposal).await?;
-                let mut ids = Vec::new();
+                // The chunk's new people first, all at once: the other rows name them.
+                let mut people: Vec<Person> = Vec::new();
+                let mut nominees: Vec<(Nominee, bool)> = Vec::with_capacity(chunk.len());
                 for p in chunk {
-                    let nominee = match p.who {
-                        Who::Known(nominee) => nominee,
+                    nominees.push(match p.who {
+                        Who::Known(nominee) => (nominee, false),
                         Who::New(unit, line) => match new_people.get(&(unit, line)) {
-                            Some(id) => Nominee::Person(*id),
+                            Some(id) => (Nominee::Person(*id), true),
                             None => {
-                                let id = self.import_person(tx, actor, p, now, &mut events).await?;
-                                new_people.insert((unit, line), id);
+                                let person = import_person(actor, p)?;
+                                events.push(super::org::person_created(now, actor, &person, true));
+                                new_people.insert((unit, line), person.id);
                                 written.people_created += 1;
-                                Nominee::Person(id)
+                                let nominee = Nominee::Person(person.id);
+                                people.push(person);
+                                (nominee, true)
                             }
                         },
-                    };
-                    self.import_facts(tx, actor, nominee, p, now, &mut events)
+                    });
+                }
+                tx.insert_people(&people, now).await?;
+                // Then their facts and the drafts, the rows of each kind to a few statements.
+                let mut ratings = NewRatings::default();
+                let mut drafts = Vec::with_capacity(chunk.len());
+                for (p, (nominee, created)) in chunk.iter().zip(nominees) {
+                    let batch = created.then_some(&mut ratings);
+                    self.import_facts(tx, actor, nominee, p, batch, now, &mut events)
                         .await?;
                     let draft = NominationDraft {
                         nominee,
                         ..p.draft.clone()
                     };
                     let checked: CheckedDraft = draft.check(&p.unit.path)?;
-                    let (nomination, drafted) = self
-                        .insert_draft(
-                            tx,
-                            actor,
-                            checked,
-                            &p.unit.path,
-                            p.kind,
-                            movement,
-                            Some(proposal.id),
-                            now,
-                        )
-                        .await?;
-                    events.push(drafted);
-                    ids.push(nomination.id);
+                    drafts.push(self.new_draft(
+                        actor,
+                        checked,
+                        &p.unit.path,
+                        p.kind,
+                        movement,
+                        Some(proposal.id),
+                        now,
+                    )?);
                 }
+                tx.insert_ratings(&ratings.rows, actor.account, now).await?;
+                events.extend(ratings.events);
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .zip(&drafts)
+                    .map(|(p, d)| (&d.nomination, &p.unit.path, Some(d.waiting)))
+                    .collect();
+                tx.insert_nominations(&rows, now).await?;
+                tx.append_histories(drafts.iter().map(|d| d.history.clone()).collect())
+                    .await?;
+                let ids: Vec<NominationId> = drafts.iter().map(|d| d.nomination.id).collect();
+                events.extend(drafts.into_iter().map(|d| d.event));
                 events.push(recorded(
                     now,
                     by(actor),
@@ -667,33 +686,16 @@ impl Ops {
         Ok(written)
     }
 
-    async fn import_person(
-        &self,
-        tx: &WriteTx,
-        actor: &Actor,
-        p: &Planned,
-        now: OffsetDateTime,
-        events: &mut Vec<Recorded>,
-    ) -> Result<PersonId, OpsError> {
-        actor.authorize(Action::RecordPerson, &p.unit.path)?;
-        let new = NewPerson::parse(
-            &p.row.name,
-            p.row.rank.as_deref(),
-            p.row.position.as_deref(),
-            p.row.recruited_on,
-            p.unit.id,
-        )?;
-        let person = tx.insert_person(PersonId(edge::new_id()), new, now).await?;
-        events.push(super::org::person_created(now, actor, &person, true));
-        Ok(person.id)
-    }
-
+    /// Records a line's rating and initiative. The rating of a person created by this import
+    /// goes into `batch`, written with the others at once; anyone else's is upserted now.
+    #[allow(clippy::too_many_arguments)]
     async fn import_facts(
         &self,
         tx: &WriteTx,
         actor: &Actor,
         nominee: Nominee,
         p: &Planned,
+        batch: Option<&mut NewRatings>,
         now: OffsetDateTime,
         events: &mut Vec<Recorded>,
     ) -> Result<(), OpsError> {
@@ -703,25 +705,29 @@ impl Ops {
         }
         // The nominee's unit (a person's, or the collective itself) was resolved with the line.
         actor.authorize(Action::RecordFacts, &p.unit.path)?;
-        if let Some(rating) = row.rating {
-            let previous = tx
-                .upsert_rating(
+        match (row.rating, batch) {
+            (Some(rating), Some(batch)) => batch.add(actor, nominee, row.year, rating, now),
+            (Some(rating), None) => {
+                let previous = tx
+                    .upsert_rating(
+                        nominee,
+                        row.year,
+                        rating,
+                        actor.account,
+                        now,
+                        edge::new_id(),
+                    )
+                    .await?;
+                events.push(super::facts::rating_recorded(
+                    now,
+                    actor,
                     nominee,
                     row.year,
-                    rating,
-                    actor.account,
-                    now,
-                    edge::new_id(),
-                )
-                .await?;
-            events.push(super::facts::rating_recorded(
-                now,
-                actor,
-                nominee,
-                row.year,
-                (previous, rating),
-                true,
-            ));
+                    (previous, rating),
+                    true,
+                ));
+            }
+            (None, _) => {}
         }
         if let Some(initiative) = row.initiative.as_ref().filter(|_| p.new_initiative) {
             let record = RecognitionRecord {
@@ -755,6 +761,66 @@ impl Ops {
             ));
         }
         Ok(())
+    }
+}
+
+/// A new person of an import, from its line (checked and authorized; written by the caller).
+fn import_person(actor: &Actor, p: &Planned) -> Result<Person, OpsError> {
+    actor.authorize(Action::RecordPerson, &p.unit.path)?;
+    let new = NewPerson::parse(
+        &p.row.name,
+        p.row.rank.as_deref(),
+        p.row.position.as_deref(),
+        p.row.recruited_on,
+        p.unit.id,
+    )?;
+    Ok(Person {
+        id: PersonId(edge::new_id()),
+        full_name: new.full_name,
+        rank: new.rank,
+        position: new.position,
+        recruited_on: new.recruited_on,
+        unit: new.unit,
+    })
+}
+
+/// The ratings of people an import creates, written at once: none can be on record yet, so
+/// each is new, and a person rated twice for a year on two lines keeps the later rating (the
+/// audit says it replaced the earlier, as an upsert would).
+#[derive(Default)]
+struct NewRatings {
+    rows: Vec<(uuid::Uuid, Nominee, i32, TaskRating)>,
+    events: Vec<Recorded>,
+}
+
+impl NewRatings {
+    fn add(
+        &mut self,
+        actor: &Actor,
+        nominee: Nominee,
+        year: i32,
+        rating: TaskRating,
+        now: OffsetDateTime,
+    ) {
+        let previous = match self
+            .rows
+            .iter_mut()
+            .find(|(_, n, y, _)| *n == nominee && *y == year)
+        {
+            Some(row) => Some(std::mem::replace(&mut row.3, rating)),
+            None => {
+                self.rows.push((edge::new_id(), nominee, year, rating));
+                None
+            }
+        };
+        self.events.push(super::facts::rating_recorded(
+            now,
+            actor,
+            nominee,
+            year,
+            (previous, rating),
+            true,
+        ));
     }
 }
 

@@ -101,7 +101,8 @@ pub use reports::{
 };
 pub use session::{
     Bootstrapped, ClientAddress, FIRST_ADMIN, LOGIN_FAILURES_PER_CLIENT,
-    LOGIN_FAILURES_PER_USERNAME, LOGIN_WINDOW, LoggedIn, bootstrap_admin, reset_password,
+    LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT, LOGIN_WINDOW, LoggedIn,
+    bootstrap_admin, reset_password,
 };
 pub use webhooks::NewWebhook;
 pub use workflow::{ActOn, Comment, PublicNotice, StageStatistics};

@@ -100,6 +100,31 @@ impl Ops {
         proposal: Option<ProposalId>,
         now: OffsetDateTime,
     ) -> Result<(Nomination, Recorded), OpsError> {
+        let NewDraft {
+            nomination,
+            waiting,
+            history,
+            event,
+        } = self.new_draft(actor, checked, path, kind, movement, proposal, now)?;
+        tx.insert_nomination(&nomination, path, Some(waiting), now)
+            .await?;
+        tx.append_history(history).await?;
+        Ok((nomination, event))
+    }
+
+    /// A new draft's rows and its audit event, to be written by the caller (one at a time by
+    /// [`Ops::insert_draft`], many to a statement by an import).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new_draft(
+        &self,
+        actor: &Actor,
+        checked: CheckedDraft,
+        path: &UnitPath,
+        kind: CommendationKind,
+        movement: Option<MovementId>,
+        proposal: Option<ProposalId>,
+        now: OffsetDateTime,
+    ) -> Result<NewDraft, OpsError> {
         let today = local_date(now);
         let draft = checked.draft().clone();
         let workflow = self
@@ -130,9 +155,7 @@ impl Ops {
             role: workflow.stage(0).role,
             unit: proposing_unit,
         };
-        tx.insert_nomination(&nomination, path, Some(waiting), now)
-            .await?;
-        tx.append_history(laurel_store::NewHistoryEntry {
+        let history = laurel_store::NewHistoryEntry {
             nomination: nomination.id,
             issuer: nomination.issuer,
             at: now,
@@ -153,8 +176,7 @@ impl Ops {
                 "proposal": proposal.map(|p| p.to_string()),
             }),
             completed: None,
-        })
-        .await?;
+        };
         let event = recorded(
             now,
             by(actor),
@@ -163,7 +185,12 @@ impl Ops {
                 nomination: Box::new(nomination.clone()),
             },
         );
-        Ok((nomination, event))
+        Ok(NewDraft {
+            nomination,
+            waiting,
+            history,
+            event,
+        })
     }
 
     /// Replaces the citation of a draft or a returned nomination.
@@ -239,4 +266,12 @@ impl Ops {
         )
         .await
     }
+}
+
+/// A new draft's rows and its audit event ([`Ops::new_draft`]).
+pub(crate) struct NewDraft {
+    pub(crate) nomination: Nomination,
+    pub(crate) waiting: Waiting,
+    pub(crate) history: laurel_store::NewHistoryEntry,
+    pub(crate) event: Recorded,
 }

@@ -21,6 +21,8 @@ pub struct AwardReport {
     pub report: Report,
     /// The same, one sentence per issuer.
     pub sentences: Vec<String>,
+    /// The sentences in English.
+    pub sentences_en: Vec<String>,
     /// The issuers named, by id.
     pub issuers: BTreeMap<UnitId, Unit>,
     /// Where its workbook is downloaded (`/reports/…xlsx`, with the same bearer token).
@@ -166,15 +168,18 @@ pub async fn build_report(
     let order: Vec<UnitId> = units.iter().map(|u| u.id).collect();
     let issuers: BTreeMap<UnitId, Unit> = units.into_iter().map(|u| (u.id, u)).collect();
     let report = report::tally(&lines, &order);
-    let sentences = report::sentences(&report, |id| {
+    let title_of = |id: UnitId| {
         issuers
             .get(&id)
             .map_or_else(|| id.to_string(), Unit::issuer_title)
-    });
+    };
+    let sentences = report::sentences(&report, title_of);
+    let sentences_en = report::sentences_en(&report, title_of);
     Ok(AwardReport {
         title,
         report,
         sentences,
+        sentences_en,
         issuers,
         xlsx_path: xlsx_path(scope),
     })

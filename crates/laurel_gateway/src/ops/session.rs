@@ -41,12 +41,32 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// How long failed logins are remembered, and how long a throttled username or address waits.
 pub const LOGIN_WINDOW: time::Duration = time::Duration::minutes(15);
-/// Failed logins of one username within [`LOGIN_WINDOW`] after which it is refused until the
-/// oldest of them is older than the window (whatever password comes).
-pub const LOGIN_FAILURES_PER_USERNAME: u64 = 5;
+/// Failed logins of one username from one client address within [`LOGIN_WINDOW`] after which
+/// that address is refused for that username until the oldest of them is older than the
+/// window (whatever password comes). The person typing from their own office is not held up by
+/// someone guessing elsewhere.
+pub const LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT: u64 = 5;
+/// Failed logins of one username from all addresses within [`LOGIN_WINDOW`] after which it is
+/// refused everywhere likewise: a guess spread over many addresses. Since each address gets
+/// [`LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT`] tries, keeping someone out takes at least ten
+/// addresses (IPv6 /64 networks) trying all the time, and every such lock is audited.
+pub const LOGIN_FAILURES_PER_USERNAME: u64 = 50;
 /// Failed logins from one client address within [`LOGIN_WINDOW`] (any usernames) after which
 /// that address is refused likewise.
 pub const LOGIN_FAILURES_PER_CLIENT: u64 = 30;
+
+/// The limits, by the name the audit row gives them.
+fn limits(counted: &laurel_store::LoginFailures) -> [(&'static str, &[OffsetDateTime], u64); 3] {
+    [
+        (
+            "usernameFromClient",
+            &counted.username_from_client,
+            LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT,
+        ),
+        ("username", &counted.username, LOGIN_FAILURES_PER_USERNAME),
+        ("client", &counted.client, LOGIN_FAILURES_PER_CLIENT),
+    ]
+}
 
 /// The address a login came from, put in the GraphQL request's data by the server (and the
 /// console) so that failures are counted per client too.
@@ -100,22 +120,15 @@ impl Ops {
                 .await?;
             Ok(())
         })?;
+        let most = LOGIN_FAILURES_PER_USERNAME
+            .max(LOGIN_FAILURES_PER_CLIENT)
+            .max(LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT);
         let counted = self
             .store
-            .login_failures(
-                &tried,
-                &client,
-                now - LOGIN_WINDOW,
-                LOGIN_FAILURES_PER_USERNAME + 1,
-                LOGIN_FAILURES_PER_CLIENT + 1,
-            )
+            .login_failures(&tried, &client, now - LOGIN_WINDOW, most + 1)
             .await?;
-        // Refused when the limit was reached before this attempt.
-        if let Some(until) = full_until(
-            &counted,
-            LOGIN_FAILURES_PER_USERNAME + 1,
-            LOGIN_FAILURES_PER_CLIENT + 1,
-        ) {
+        // Refused when a limit was reached before this attempt.
+        if let Some(until) = full_until(&counted, 1) {
             in_tx!(self, |tx| {
                 tx.forget_login_attempt(attempt).await?;
                 Ok(())
@@ -138,21 +151,19 @@ impl Ops {
             found => {
                 // This failure stays counted; if it is the one that reaches a limit, the
                 // throttling is audited.
-                if let Some(until) = full_until(
-                    &counted,
-                    LOGIN_FAILURES_PER_USERNAME,
-                    LOGIN_FAILURES_PER_CLIENT,
-                ) {
-                    let by_username = u64::try_from(counted.username.len())
-                        .is_ok_and(|n| n == LOGIN_FAILURES_PER_USERNAME);
-                    let by_client = u64::try_from(counted.client.len())
-                        .is_ok_and(|n| n == LOGIN_FAILURES_PER_CLIENT);
-                    if by_username || by_client {
+                if let Some(until) = full_until(&counted, 0) {
+                    // Audited once: when this failure is the one that reaches a limit.
+                    let reached: Vec<&str> = limits(&counted)
+                        .into_iter()
+                        .filter(|(_, times, limit)| u64::try_from(times.len()) == Ok(*limit))
+                        .map(|(by, _, _)| by)
+                        .collect();
+                    if !reached.is_empty() {
                         self.audit_throttling(
                             &tried,
                             &client,
                             found.map(|(a, _)| a.id),
-                            (by_username, by_client),
+                            &reached,
                             until,
                             now,
                         )
@@ -167,7 +178,7 @@ impl Ops {
         let expires_at = now + self.settings.session_ttl;
         let account_id = account.id;
         in_tx!(self, |tx| {
-            tx.clear_login_failures(&tried).await?;
+            tx.clear_login_failures(&tried, Some(&client)).await?;
             tx.insert_session(
                 edge::new_id(),
                 account_id,
@@ -203,14 +214,10 @@ impl Ops {
         tried: &str,
         client: &str,
         account: Option<AccountId>,
-        (by_username, by_client): (bool, bool),
+        by: &[&str],
         until: OffsetDateTime,
         now: OffsetDateTime,
     ) -> Result<(), OpsError> {
-        let by: Vec<&str> = [("username", by_username), ("client", by_client)]
-            .into_iter()
-            .filter_map(|(what, reached)| reached.then_some(what))
-            .collect();
         in_tx!(self, |tx| {
             tx.record(&recorded(
                 now,
@@ -393,7 +400,7 @@ pub async fn reset_password(
     tx.set_password(account.id, hash, true).await?;
     tx.revoke_sessions_of(account.id, None, now).await?;
     // A username locked by failed logins is free again with its new password.
-    tx.clear_login_failures(&name).await?;
+    tx.clear_login_failures(&name, None).await?;
     tx.record(&recorded(
         now,
         None,
@@ -406,27 +413,18 @@ pub async fn reset_password(
     Ok(password)
 }
 
-/// When logins may be tried again, if `counted` (newest first) holds at least `per_username`
-/// attempts of the username or `per_client` of the address: the oldest of them leaves the
-/// window then.
-fn full_until(
-    counted: &laurel_store::LoginFailures,
-    per_username: u64,
-    per_client: u64,
-) -> Option<OffsetDateTime> {
-    let full = |times: &[OffsetDateTime], limit: u64| {
-        let limit = usize::try_from(limit).ok()?;
-        times
-            .get(limit.checked_sub(1)?)
-            .map(|oldest| *oldest + LOGIN_WINDOW)
-    };
-    match (
-        full(&counted.username, per_username),
-        full(&counted.client, per_client),
-    ) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
+/// When logins may be tried again, if `counted` (newest first) holds at least `extra` more
+/// attempts than a limit allows: the oldest of them leaves the window then.
+fn full_until(counted: &laurel_store::LoginFailures, extra: u64) -> Option<OffsetDateTime> {
+    limits(counted)
+        .into_iter()
+        .filter_map(|(_, times, limit)| {
+            let index = usize::try_from(limit.saturating_add(extra))
+                .ok()?
+                .checked_sub(1)?;
+            times.get(index).map(|oldest| *oldest + LOGIN_WINDOW)
+        })
+        .max()
 }
 
 #[cfg(test)]

@@ -72,11 +72,11 @@ impl Extension for DocumentGuard {
             || ctx.data_opt::<IntrospectionClosed>().is_some();
         if let Ok(document) = request.parsed_query() {
             let introspects = check(&ctx.schema_env.registry, document)?;
-            if introspects && closed {
+            if let (Some(at), true) = (introspects, closed) {
                 let mut error = validation(
                     "Xem lược đồ GraphQL (introspection) cần đăng nhập: gửi kèm token trong tiêu đề Authorization. Lược đồ được công bố trong tệp schema.graphql.".to_string(),
                     "Introspecting the GraphQL schema needs a session: send a token in the Authorization header. The schema is published as schema.graphql.".to_string(),
-                    Pos::default(),
+                    at,
                 );
                 if let Some(ext) = error.extensions.as_mut() {
                     ext.set("code", "UNAUTHENTICATED");
@@ -88,15 +88,18 @@ impl Extension for DocumentGuard {
     }
 }
 
-/// Weighs `document` and checks its literals against `registry`; says whether it introspects
-/// the schema (asks for `__schema` or `__type`).
-pub(crate) fn check(registry: &Registry, document: &ExecutableDocument) -> ServerResult<bool> {
+/// Weighs `document` and checks its literals against `registry`; says where it first
+/// introspects the schema (asks for `__schema` or `__type`), if it does.
+pub(crate) fn check(
+    registry: &Registry,
+    document: &ExecutableDocument,
+) -> ServerResult<Option<Pos>> {
     let mut walk = Walk {
         registry,
         fragments: &document.fragments,
         weights: HashMap::new(),
         open: Vec::new(),
-        introspects: false,
+        introspects: None,
     };
     let mut total: u64 = 0;
     for (_, operation) in document.operations.iter() {
@@ -121,8 +124,8 @@ struct Walk<'a> {
     weights: HashMap<(Name, bool), u64>,
     /// Fragments being weighed: a cycle is left to validation, which names it.
     open: Vec<Name>,
-    /// Whether `__schema` or `__type` was asked for.
-    introspects: bool,
+    /// Where `__schema` or `__type` was first asked for.
+    introspects: Option<Pos>,
 }
 
 impl Walk<'_> {
@@ -148,7 +151,9 @@ impl Walk<'_> {
                             }
                         }
                     }
-                    self.introspects |= matches!(name, "__schema" | "__type");
+                    if matches!(name, "__schema" | "__type") {
+                        self.introspects.get_or_insert(field.name.pos);
+                    }
                     let introspection = name.starts_with("__");
                     let lists_weigh = lists_weigh && !introspection;
                     let ty = meta.map(|m| m.ty.as_str());

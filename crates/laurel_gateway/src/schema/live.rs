@@ -1,7 +1,10 @@
 //! Live events over WebSocket (`/graphql/ws`, graphql-transport-ws or graphql-ws): the events
 //! of the nominations the caller may read, as they are committed by any gateway process.
 //! Authorized like queries: each event is shown only if its nomination is readable by the
-//! caller when it arrives.
+//! caller when it arrives, and the caller is who its session says when the event arrives: the
+//! session is looked up again (its account, roles and delegations), so a subscription ends with
+//! `UNAUTHENTICATED` once its session is logged out or expired or its account disabled, and
+//! follows role changes as they are made.
 
 use std::sync::Arc;
 
@@ -13,7 +16,10 @@ use laurel_store::OutboxEvent;
 use time::OffsetDateTime;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::{actor, ops, parse_id};
+use super::{Session, actor, ops, parse_id, request};
+use crate::auth;
+use crate::edge::Clock;
+use crate::error::OpsError;
 use crate::feed::EventFeed;
 use crate::ops::Ops;
 
@@ -49,13 +55,55 @@ struct Listener {
     rx: tokio::sync::broadcast::Receiver<Arc<OutboxEvent>>,
     ops: Ops,
     actor: Actor,
+    /// The stored form of the session's token, checked again before each event.
+    session: String,
+    clock: Clock,
     kinds: Option<Vec<String>>,
     unit: Option<UnitId>,
+    /// The session ended: the refusal was sent, nothing more comes.
+    ended: bool,
 }
 
 impl Listener {
-    /// The next event this listener may see.
-    async fn next(&mut self) -> Option<Arc<OutboxEvent>> {
+    fn new(ctx: &Context<'_>, kinds: Option<Vec<String>>, unit: Option<UnitId>) -> Result<Self> {
+        let actor = actor(ctx)?.clone();
+        let Session::SignedIn(auth) = &request(ctx)?.session else {
+            return Err(OpsError::Unauthenticated(None).into());
+        };
+        Ok(Listener {
+            rx: ctx.data::<Arc<EventFeed>>()?.subscribe(),
+            ops: ops(ctx)?.clone(),
+            actor,
+            session: auth.token_hash.clone(),
+            clock: ctx
+                .data_opt::<Clock>()
+                .cloned()
+                .unwrap_or_else(Clock::system),
+            kinds,
+            unit,
+            ended: false,
+        })
+    }
+
+    /// Looks the session up again: its account's roles and delegations as they are now, or
+    /// the refusal that ends the subscription.
+    async fn still_signed_in(&mut self) -> Result<(), OpsError> {
+        let now = self.clock.now();
+        match auth::authenticate_hash(self.ops.store(), self.session.clone(), now).await? {
+            Ok(auth) if auth.account.must_change_password => Err(OpsError::PasswordChangeRequired),
+            Ok(auth) => {
+                self.actor = auth.actor;
+                Ok(())
+            }
+            Err(problem) => Err(OpsError::Unauthenticated(Some(problem))),
+        }
+    }
+
+    /// The next event this listener may see, or the refusal once its session has ended.
+    async fn next(&mut self) -> Option<Result<Arc<OutboxEvent>, OpsError>> {
+        if self.ended {
+            return None;
+        }
         loop {
             let e = match self.rx.recv().await {
                 Ok(e) => e,
@@ -69,12 +117,23 @@ impl Listener {
             {
                 continue;
             }
+            match self.still_signed_in().await {
+                Ok(()) => {}
+                // The database is out of reach: this event is skipped, not the subscription.
+                Err(OpsError::Unavailable(_) | OpsError::NoConnection(_) | OpsError::Busy(_)) => {
+                    continue;
+                }
+                Err(refused) => {
+                    self.ended = true;
+                    return Some(Err(refused));
+                }
+            }
             if let Ok(Some(_)) = self
                 .ops
                 .readable_nomination(&self.actor, NominationId(e.entity_id))
                 .await
             {
-                return Some(e);
+                return Some(Ok(e));
             }
         }
     }
@@ -93,21 +152,15 @@ impl Subscription {
         ctx: &Context<'_>,
         kinds: Option<Vec<String>>,
         unit_id: Option<ID>,
-    ) -> Result<impl Stream<Item = NominationEvent>> {
+    ) -> Result<impl Stream<Item = Result<NominationEvent>>> {
         let unit = unit_id
             .as_ref()
             .map(|u| parse_id::<UnitId>("unitId", u))
             .transpose()?;
-        let listener = Listener {
-            rx: ctx.data::<Arc<EventFeed>>()?.subscribe(),
-            ops: ops(ctx)?.clone(),
-            actor: actor(ctx)?.clone(),
-            kinds,
-            unit,
-        };
+        let listener = Listener::new(ctx, kinds, unit)?;
         Ok(stream::unfold(listener, |mut l| async move {
             let next = l.next().await?;
-            Some((node(&next), l))
+            Some((next.map(|e| node(&e)).map_err(Into::into), l))
         }))
     }
 
@@ -117,22 +170,17 @@ impl Subscription {
     async fn work_queue_changed(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<impl Stream<Item = WorkQueueChange>> {
-        let ops = ops(ctx)?.clone();
-        let actor = actor(ctx)?.clone();
-        let mine = queue_of(&ops, &actor).await?;
-        let listener = Listener {
-            rx: ctx.data::<Arc<EventFeed>>()?.subscribe(),
-            ops,
-            actor,
-            kinds: None,
-            unit: None,
-        };
+    ) -> Result<impl Stream<Item = Result<WorkQueueChange>>> {
+        let listener = Listener::new(ctx, None, None)?;
+        let mine = queue_of(&listener.ops, &listener.actor).await?;
         Ok(stream::unfold(
             (listener, mine),
             |(mut l, mut mine)| async move {
                 loop {
-                    let e = l.next().await?;
+                    let e = match l.next().await? {
+                        Ok(e) => e,
+                        Err(refused) => return Some((Err(refused.into()), (l, mine))),
+                    };
                     if e.entity != "nomination" {
                         continue;
                     }
@@ -156,7 +204,7 @@ impl Subscription {
                             at: e.at,
                             in_queue,
                         };
-                        return Some((change, (l, mine)));
+                        return Some((Ok(change), (l, mine)));
                     }
                 }
             },

@@ -136,6 +136,11 @@ impl AwardReportNode {
     async fn sentences(&self) -> &[String] {
         &self.0.sentences
     }
+    /// The same sentences in English, the names kept as they are: "Giám đốc Công an tỉnh Gia
+    /// Lai awarded Giấy khen to 18 collectives and 7 individuals."
+    async fn sentences_en(&self) -> &[String] {
+        &self.0.sentences_en
+    }
 }
 
 /// The awards of one issuer of one kind.
