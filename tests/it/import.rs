@@ -438,16 +438,30 @@ async fn ten_thousand_lines_import_completely_and_the_cli_refuses_them_again() {
     let server = TestServer::start().await;
     let org = Org::create(&server).await;
     let year = server.today().year();
-    let lines: Vec<Vec<String>> = (1..=10_000)
+    let mut lines: Vec<Vec<String>> = (1..=10_000)
         .map(|i| person(&format!("Cán bộ số {i:05}"), year))
         .collect();
+    // The last line names the first line's person again (the same new person, in the tenth
+    // proposal), for Chiến sĩ thi đua cơ sở, with another rating for the same year: the later
+    // rating stands, as when the two lines are one proposal.
+    lines[9_999] = person("Cán bộ số 00001", year);
+    lines[9_999][7] = "CSTD_CO_SO".into();
+    lines[9_999][11] = "HTTNV".into();
     let file = xlsx(&lines, |_| {});
     let done = import(&server, &org.clerk, &org.staff, &file, "lon.xlsx", false).await;
     let done = &done["data"]["importNominations"];
     assert_eq!(done["committed"], true, "{}", done["findings"]);
     assert_eq!(done["nominationIds"].as_array().unwrap().len(), 10_000);
-    assert_eq!(done["peopleCreated"], 10_000);
+    assert_eq!(done["peopleCreated"], 9_999);
     assert_eq!(done["proposals"].as_array().unwrap().len(), 10);
+    let rating = laurel_store::testing::select_text(
+        server.store(),
+        "SELECT r.rating FROM task_rating r JOIN person p ON CAST(p.id AS TEXT) = CAST(r.nominee_id AS TEXT) \
+         WHERE p.full_name = 'Cán bộ số 00001'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(rating, ["HTTNV"]);
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lon.xlsx");

@@ -154,6 +154,20 @@ async fn a_subscription_ends_when_its_session_does() {
     let org = Org::create(&server).await;
     // The head of Phòng Tham mưu, on a session of its own, follows the unit's nominations.
     let session = server.login("head.ptm", laurel_tests::PASSWORD).await;
+    // Only subscriptions run over the socket: a query or a mutation there would act on the
+    // session as it was when the socket opened.
+    for other in ["{ me { username } }", "mutation { logout { loggedOut } }"] {
+        let mut socket = subscribe(&server, &session, other).await;
+        let answer = next_json(&mut socket, Duration::from_secs(10))
+            .await
+            .expect("an answer");
+        assert!(
+            answer
+                .to_string()
+                .contains("Only subscriptions run over /graphql/ws"),
+            "{answer}"
+        );
+    }
     let query = "subscription { nominationEvents { kind nominationId } }";
     let mut socket = subscribe(&server, &session, query).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -163,8 +177,8 @@ async fn a_subscription_ends_when_its_session_does() {
         .expect("heard while signed in");
     assert_eq!(event["type"], "next", "{event}");
 
-    // Logged out (say, on another tab): the next event ends the subscription instead of
-    // reaching a caller who is no longer signed in.
+    // Logged out (say, on another tab): the next event it would deliver ends the subscription
+    // instead of reaching a caller who is no longer signed in.
     server
         .ok(
             Some(&session),

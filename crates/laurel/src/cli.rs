@@ -77,7 +77,8 @@ pub enum Command {
         /// A reverse proxy (an address, or a network such as 10.0.0.0/8) whose
         /// X-Forwarded-For names the client: failed logins and verification lookups are then
         /// counted per real client, not per proxy. Repeat it, or list them comma-separated in
-        /// the variable. Nobody else's X-Forwarded-For is believed.
+        /// the variable. Nobody else's X-Forwarded-For is believed: name the proxies' own
+        /// addresses only, since a client inside a named network could write its own.
         #[arg(long = "trusted-proxy", env = "LAUREL_TRUSTED_PROXIES", value_delimiter = ',',
               value_parser = laurel_gateway::server::TrustedProxies::parse)]
         trusted_proxies: Vec<ipnet::IpNet>,

@@ -168,6 +168,8 @@ struct CouncilPage {
     sessions: Vec<SessionLine>,
     /// Nominations waiting for this council that the caller may put on an agenda.
     agenda: Vec<(String, String)>,
+    /// More waits for the caller than a page reads: the candidates may be incomplete.
+    truncated: bool,
     form: Form,
     /// The values of the checkboxes ticked when the form was refused.
     ticked: Vec<String>,
@@ -228,6 +230,13 @@ async fn council_page(
         Ok(answer) => answer,
         Err(problem) => return app.problem(session.chrome, &problem),
     };
+    let Some(found) = answer.council else {
+        return app.not_found(
+            session.chrome,
+            "Không tìm thấy Hội đồng này.",
+            "No such council was found.",
+        );
+    };
     // What waits for the caller, every page of it: the agenda's candidates are among it.
     let waiting = match gql::all_pages::<AgendaRow>(
         &app.client,
@@ -239,16 +248,10 @@ async fn council_page(
     )
     .await
     {
-        Ok((waiting, _)) => waiting,
+        Ok(waiting) => waiting,
         Err(problem) => return app.problem(session.chrome, &problem),
     };
-    let Some(found) = answer.council else {
-        return app.not_found(
-            session.chrome,
-            "Không tìm thấy Hội đồng này.",
-            "No such council was found.",
-        );
-    };
+    let (waiting, truncated) = waiting;
     let agenda = waiting
         .into_iter()
         .filter(|n| n.stage.kind == "COUNCIL" && n.issuer.id == found.issuer.id)
@@ -290,6 +293,7 @@ async fn council_page(
                 .collect(),
             sessions: sessions(found.sessions),
             agenda,
+            truncated,
             form,
             ticked,
             chrome,

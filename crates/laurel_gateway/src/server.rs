@@ -734,8 +734,10 @@ async fn graphql_ws(
                         data.insert(crate::schema::IntrospectionClosed);
                     }
                     data.insert(RequestContext { now, session });
-                    // Subscriptions check the session again before each event, on this clock.
+                    // Subscriptions check the session again before each event, on this clock;
+                    // nothing else runs over the connection.
                     data.insert(state.clock.clone());
+                    data.insert(crate::schema::SubscriptionsOnly);
                     data.insert(crate::schema::loaders::loaders(&state.ops));
                     Ok(data)
                 })

@@ -588,6 +588,10 @@ impl Ops {
             }
         }
         let mut new_people: HashMap<(UnitId, u32), PersonId> = HashMap::new();
+        // The ratings of the people this import creates, written once every chunk's people
+        // are: a person on lines of several proposals is rated once a year, the later line's
+        // rating replacing the earlier's (as an upsert would, and audited so).
+        let mut ratings = NewRatings::default();
         // Every audit event of the import, recorded at once at the end (a few statements per
         // 500 events instead of three each).
         let mut events: Vec<Recorded> = Vec::new();
@@ -629,7 +633,6 @@ impl Ops {
                 }
                 tx.insert_people(&people, now).await?;
                 // Then their facts and the drafts, the rows of each kind to a few statements.
-                let mut ratings = NewRatings::default();
                 let mut drafts = Vec::with_capacity(chunk.len());
                 for (p, (nominee, created)) in chunk.iter().zip(nominees) {
                     let batch = created.then_some(&mut ratings);
@@ -650,8 +653,6 @@ impl Ops {
                         now,
                     )?);
                 }
-                tx.insert_ratings(&ratings.rows, actor.account, now).await?;
-                events.extend(ratings.events);
                 let rows: Vec<_> = chunk
                     .iter()
                     .zip(&drafts)
@@ -682,6 +683,8 @@ impl Ops {
                 written.proposals.push(proposal.id);
             }
         }
+        tx.insert_ratings(&ratings.rows, actor.account, now).await?;
+        events.extend(ratings.events);
         tx.record_all(&events).await?;
         Ok(written)
     }

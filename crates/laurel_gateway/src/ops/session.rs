@@ -48,9 +48,10 @@ pub const LOGIN_WINDOW: time::Duration = time::Duration::minutes(15);
 pub const LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT: u64 = 5;
 /// Failed logins of one username from all addresses within [`LOGIN_WINDOW`] after which it is
 /// refused everywhere likewise: a guess spread over many addresses. Since each address gets
-/// [`LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT`] tries, keeping someone out takes at least ten
-/// addresses (IPv6 /64 networks) trying all the time, and every such lock is audited.
-pub const LOGIN_FAILURES_PER_USERNAME: u64 = 50;
+/// [`LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT`] tries, keeping someone out takes at least five
+/// addresses (IPv6 /64 networks) trying all the time, and every such lock is audited; a guess
+/// gets at most 25 tries an account every 15 minutes, however many addresses it comes from.
+pub const LOGIN_FAILURES_PER_USERNAME: u64 = 25;
 /// Failed logins from one client address within [`LOGIN_WINDOW`] (any usernames) after which
 /// that address is refused likewise.
 pub const LOGIN_FAILURES_PER_CLIENT: u64 = 30;
@@ -90,11 +91,13 @@ fn client_key(ip: std::net::IpAddr) -> String {
 }
 
 impl Ops {
-    /// Checks a username and password and starts a session. Failed logins are counted per
-    /// username and per client address (in the database, so every process counts them); past
-    /// [`LOGIN_FAILURES_PER_USERNAME`] or [`LOGIN_FAILURES_PER_CLIENT`] within [`LOGIN_WINDOW`],
-    /// logins are refused with `RATE_LIMITED` before any password is checked, and the moment a
-    /// limit is reached is audited (`LOGIN_THROTTLED`).
+    /// Checks a username and password and starts a session. Failed logins are counted (in the
+    /// database, so every process counts them) per username and client address, per client
+    /// address and per username from every address; past one of
+    /// [`LOGIN_FAILURES_PER_USERNAME_FROM_CLIENT`], [`LOGIN_FAILURES_PER_CLIENT`] or
+    /// [`LOGIN_FAILURES_PER_USERNAME`] within [`LOGIN_WINDOW`], logins there are refused with
+    /// `RATE_LIMITED` before any password is checked, and the moment a limit is reached is
+    /// audited (`LOGIN_THROTTLED`). A success forgets its own address's failures only.
     pub async fn login(
         &self,
         username: &str,

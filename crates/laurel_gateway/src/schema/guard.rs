@@ -44,6 +44,12 @@ pub const MAX_WEIGHT: u64 = 20_000;
 #[derive(Debug, Clone, Copy)]
 pub struct IntrospectionClosed;
 
+/// Put in a WebSocket connection's data: only subscriptions run over it. Its session is fixed
+/// when it opens (subscriptions look it up again before each event), so queries and mutations,
+/// which would act on it as it was, are refused and go to `POST /graphql`.
+#[derive(Debug, Clone, Copy)]
+pub struct SubscriptionsOnly;
+
 /// The extension: weighs each document and checks its enum literals.
 pub(crate) struct DocumentGuard;
 
@@ -71,6 +77,18 @@ impl Extension for DocumentGuard {
             .contains_key(&std::any::TypeId::of::<IntrospectionClosed>())
             || ctx.data_opt::<IntrospectionClosed>().is_some();
         if let Ok(document) = request.parsed_query() {
+            if ctx.data_opt::<SubscriptionsOnly>().is_some()
+                && let Some((_, op)) = document
+                    .operations
+                    .iter()
+                    .find(|(_, op)| op.node.ty != OperationType::Subscription)
+            {
+                return Err(validation(
+                    "Qua /graphql/ws chỉ chạy subscription; hãy gửi query và mutation tới POST /graphql.".to_string(),
+                    "Only subscriptions run over /graphql/ws; send queries and mutations to POST /graphql.".to_string(),
+                    op.pos,
+                ));
+            }
             let introspects = check(&ctx.schema_env.registry, document)?;
             if let (Some(at), true) = (introspects, closed) {
                 let mut error = validation(

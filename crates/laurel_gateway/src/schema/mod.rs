@@ -72,7 +72,7 @@ pub type LaurelSchema = Schema<Query, Mutation, live::Subscription>;
 pub const MAX_DEPTH: usize = 16;
 /// Most complex query accepted: one point per field, lists of a connection counted `first` times.
 pub const MAX_COMPLEXITY: usize = 10_000;
-pub use guard::{IntrospectionClosed, LIST_WEIGHT, MAX_WEIGHT};
+pub use guard::{IntrospectionClosed, LIST_WEIGHT, MAX_WEIGHT, SubscriptionsOnly};
 
 /// Who is calling, and when: built by the server for each request.
 #[derive(Debug, Clone)]
