@@ -87,6 +87,29 @@ async fn a_movement_takes_nominations_inside_its_plan_only() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["toYear", "closesOn"]);
+    // Said as what is wrong, not as a malformed field.
+    let said: Vec<&str> = error["extensions"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["messageEn"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        said.contains(&"The nomination window must not close before it opens."),
+        "{error}"
+    );
+    // A kind of commendation that is not a way to organise a movement (Art 16.1).
+    let mut seniority = plan.clone();
+    seniority["kind"] = json!("NIEN_HAN");
+    let error = server
+        .err(
+            Some(&org.signer),
+            q!("launch_movement"),
+            json!({ "input": seniority }),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "VALIDATION", "{error}");
+    assert_eq!(error["extensions"]["field"], "kind", "{error}");
 
     // The clerk of a participating unit sees it, and drafts in it: the nomination takes the
     // movement's kind.

@@ -79,9 +79,12 @@ pub enum Command {
         /// counted per real client, not per proxy. Repeat it, or list them comma-separated in
         /// the variable. Nobody else's X-Forwarded-For is believed: name the proxies' own
         /// addresses only, since a client inside a named network could write its own.
-        #[arg(long = "trusted-proxy", env = "LAUREL_TRUSTED_PROXIES", value_delimiter = ',',
-              value_parser = laurel_gateway::server::TrustedProxies::parse)]
-        trusted_proxies: Vec<ipnet::IpNet>,
+        #[arg(
+            long = "trusted-proxy",
+            env = "LAUREL_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<String>,
         /// The file holding the secret that seals issuers' signing keys (made on first start;
         /// back it up apart from the database; every process on one database needs the same).
         /// Default: beside the SQLite file as `<file>.key-secret`, or `laurel-key-secret`.
@@ -469,7 +472,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             config.workflows_file = workflows;
             config.metrics = metrics;
             config.public_introspection = public_introspection;
-            config.trusted_proxies = trusted_proxies;
+            config.trusted_proxies = crate::trusted_proxies(&trusted_proxies)?;
             if let Some(file) = key_secret_file {
                 config.key_secret_file = file;
             }

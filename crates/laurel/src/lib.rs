@@ -388,9 +388,35 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The reverse proxies a person listed (`--trusted-proxy`, or comma-separated in
+/// `LAUREL_TRUSTED_PROXIES`): addresses or networks, blanks skipped (an empty variable names
+/// none).
+pub fn trusted_proxies(listed: &[String]) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    listed
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            laurel_gateway::server::TrustedProxies::parse(p)
+                .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))
+        })
+        .collect()
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is the failure report
 mod tests {
     use super::*;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_and_blanks_name_none() {
+        let listed =
+            |v: &[&str]| trusted_proxies(&v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert!(listed(&[""]).unwrap().is_empty(), "an empty variable");
+        assert_eq!(listed(&["10.0.0.5", " fd00::/8 ", ""]).unwrap().len(), 2);
+        let refused = listed(&["proxy.local"]).unwrap_err().to_string();
+        assert!(refused.contains("proxy.local"), "{refused}");
+    }
 
     #[test]
     fn plain_paths_mean_sqlite_files_and_urls_pass_through() {

@@ -103,10 +103,10 @@ impl MovementDraft {
             }
         }
         if self.to_year < self.from_year || self.to_year - self.from_year >= PERIOD_YEARS_MAX {
-            errors.push(InvalidInput::Malformed {
+            errors.push(InvalidInput::Refused {
                 field: "toYear",
-                expected_vi: "năm kết thúc không trước năm bắt đầu, cả giai đoạn không quá 20 năm",
-                expected_en: "a last year no earlier than the first, and at most 20 years in all",
+                why_vi: "Năm kết thúc phải không trước năm bắt đầu, và cả giai đoạn không quá 20 năm",
+                why_en: "The last year must not be before the first, and the whole period at most 20 years",
             });
         }
         // Law 06/2022 Art 16.1 [C]: a movement is organised regularly or by phase (thematic);
@@ -118,17 +118,17 @@ impl MovementDraft {
                 | CommendationKind::TheoDotChuyenDe
                 | CommendationKind::DotXuat
         ) {
-            errors.push(InvalidInput::Malformed {
+            errors.push(InvalidInput::Refused {
                 field: "kind",
-                expected_vi: "cách tổ chức phong trào: thường xuyên, theo đợt (chuyên đề) hoặc đột xuất (Luật Thi đua, khen thưởng 2022, Điều 16.1)",
-                expected_en: "how a movement is organised: regular, by phase (thematic) or đột xuất (Law on Emulation and Commendation 2022, Art 16.1)",
+                why_vi: "Phong trào thi đua được tổ chức thường xuyên, theo đợt (chuyên đề) hoặc đột xuất (Luật Thi đua, khen thưởng 2022, Điều 16.1); niên hạn, quá trình cống hiến và đối ngoại là loại hình khen thưởng, không phải phong trào",
+                why_en: "An emulation movement is organised regularly, by phase (thematic) or đột xuất (Law on Emulation and Commendation 2022, Art 16.1); seniority, long service and foreign recipients are kinds of commendation, not of movement",
             });
         }
         if self.closes_on < self.opens_on {
-            errors.push(InvalidInput::Malformed {
+            errors.push(InvalidInput::Refused {
                 field: "closesOn",
-                expected_vi: "ngày kết thúc nhận hồ sơ không trước ngày bắt đầu",
-                expected_en: "a closing day no earlier than the opening day",
+                why_vi: "Ngày kết thúc nhận hồ sơ đề nghị phải không trước ngày bắt đầu",
+                why_en: "The nomination window must not close before it opens",
             });
         }
         if self.participants.is_empty() {

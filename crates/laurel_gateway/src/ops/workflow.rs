@@ -526,10 +526,10 @@ impl Ops {
         until: Date,
     ) -> Result<StageStatistics, OpsError> {
         if until < from {
-            return Err(OpsError::invalid(InvalidInput::Malformed {
+            return Err(OpsError::invalid(InvalidInput::Refused {
                 field: "until",
-                expected_vi: "ngày kết thúc không trước ngày bắt đầu",
-                expected_en: "the last day is not before the first",
+                why_vi: "Ngày cuối phải không trước ngày đầu",
+                why_en: "The last day must not be before the first",
             }));
         }
         let path = self.store.unit_path(issuer).await?;
