@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use crate::gql::{self, Problem};
 use crate::labels;
-use crate::web::{App, Chrome, Form, Lang, Session, check_csrf, go, page, page_with_status};
+use crate::pages::{UnitFields, UnitOption, optional, required, unit_options};
+use crate::web::{App, Chrome, Form, Lang, Session, check_csrf, dd_mm_yyyy, go, page_with_status};
 
 #[derive(Debug, Deserialize)]
 struct Named {
@@ -75,35 +76,47 @@ fn sessions(rows: Vec<SessionRow>) -> Vec<SessionLine> {
 struct CouncilsPage {
     chrome: Chrome,
     councils: Vec<CouncilView>,
+    /// The units a council may be set up for, when the caller may set one up (a signer, an
+    /// administrator); empty otherwise.
+    units: Vec<UnitOption>,
+    form: Form,
 }
 
-#[handler]
-pub async fn councils(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
-    let session = match app
-        .session(
-            jar,
-            csrf,
-            ("Hội đồng Thi đua - Khen thưởng", "Councils"),
-            false,
-        )
-        .await
-    {
-        Ok(session) => session,
-        Err(to) => return to,
-    };
+const COUNCILS: (&str, &str) = ("Hội đồng Thi đua - Khen thưởng", "Councils");
+
+/// Whether the caller holds a role that may set up a council somewhere (the API decides where).
+fn sets_up_councils(session: &Session) -> bool {
+    session.roles.iter().any(|r| r == "ADMIN" || r == "SIGNER")
+}
+
+async fn councils_page(app: &App, session: Session, refused: Option<Form>) -> Response {
     #[derive(Deserialize)]
     struct Answer {
         councils: Vec<CouncilRow>,
+        units: Vec<UnitFields>,
     }
-    match gql::run::<Answer>(
+    let answer = match gql::run::<Answer>(
         &app.client,
         Some(&session.token),
-        "{ councils { id name issuer { name } quorum sessions { id dateText place state } } }",
+        "{ councils { id name issuer { name } quorum sessions { id dateText place state } } \
+         units { id name code headTitle place path { id } } }",
         json!({}),
     )
     .await
     {
-        Ok(answer) => page(&CouncilsPage {
+        Ok(answer) => answer,
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
+    let units = if sets_up_councils(&session) {
+        unit_options(answer.units)
+    } else {
+        Vec::new()
+    };
+    let form = refused
+        .unwrap_or_else(|| Form::with(HashMap::from([("quorum".to_owned(), "2/3".to_owned())])));
+    let status = form.status();
+    page_with_status(
+        &CouncilsPage {
             councils: answer
                 .councils
                 .into_iter()
@@ -115,9 +128,71 @@ pub async fn councils(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<Ap
                     sessions: sessions(c.sessions),
                 })
                 .collect(),
+            units,
+            form,
             chrome: session.chrome,
-        }),
-        Err(problem) => app.problem(session.chrome, &problem),
+        },
+        status,
+    )
+}
+
+#[handler]
+pub async fn councils(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
+    match app.session(jar, csrf, COUNCILS, false).await {
+        Ok(session) => councils_page(app, session, None).await,
+        Err(to) => to,
+    }
+}
+
+/// Sets up a council (`createCouncil`), then opens its page to add the members.
+#[handler]
+pub async fn create_council(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<HashMap<String, String>>,
+) -> Response {
+    let session = match app.session(jar, csrf, COUNCILS, false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Created {
+        create_council: CreatedCouncil,
+    }
+    #[derive(Deserialize)]
+    struct CreatedCouncil {
+        council: IdOnly,
+    }
+    let mut input = json!({
+        "issuerUnitId": required(&fields, "issuerUnitId"),
+        "name": required(&fields, "name"),
+    });
+    if let Value::String(quorum) = optional(&fields, "quorum") {
+        input["quorum"] = Value::String(quorum);
+    }
+    match gql::run::<Created>(
+        &app.client,
+        Some(&session.token),
+        "mutation($input: CreateCouncilInput!) { createCouncil(input: $input) { council { id } } }",
+        json!({ "input": input }),
+    )
+    .await
+    {
+        Ok(created) => go(&format!(
+            "/councils/{}?done=created",
+            created.create_council.council.id
+        )),
+        Err(problem) => {
+            let lang = session.chrome.lang;
+            let form = Form::with(fields).refused(problem, lang);
+            councils_page(app, session, Some(form)).await
+        }
     }
 }
 
@@ -173,7 +248,84 @@ struct CouncilPage {
     form: Form,
     /// The values of the checkboxes ticked when the form was refused.
     ticked: Vec<String>,
+    /// The members' terms and who may be added, for whoever may set the council up.
+    setup: Option<Setup>,
 }
+
+/// The council's membership as whoever sets it up sees it.
+#[derive(Debug)]
+pub struct Setup {
+    terms: Vec<TermView>,
+    /// Accounts that may be added: (id, "username · name").
+    candidates: Vec<(String, String)>,
+    positions: Vec<(&'static str, String)>,
+    /// Which setup form was refused: `member`, or the id of the term being ended.
+    acted: Option<String>,
+    form: Form,
+    today: String,
+}
+
+impl Setup {
+    /// The refusal of the form `which`, when it was that form that was refused.
+    fn refusal(&self, which: &str) -> Option<&str> {
+        if self.acted.as_deref() == Some(which) {
+            self.form.general()
+        } else {
+            None
+        }
+    }
+
+    /// A value of the add-member form (as typed when it was refused).
+    fn member_value(&self, name: &str) -> &str {
+        if self.acted.as_deref() == Some("member") {
+            self.form.v(name)
+        } else if name == "from" {
+            &self.today
+        } else {
+            ""
+        }
+    }
+}
+
+/// A member's term.
+#[derive(Debug)]
+pub struct TermView {
+    id: String,
+    name: String,
+    position: String,
+    from: String,
+    until: String,
+    /// Whether the term still runs today or later (it may be ended).
+    running: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TermRow {
+    id: String,
+    name: String,
+    position: String,
+    from: String,
+    until: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CandidateRow {
+    id: String,
+    username: String,
+    display_name: String,
+}
+
+/// A refused form of a council's page, shown again as it was typed.
+pub enum Refused {
+    /// Opening a session, with the boxes ticked.
+    Session(Form, Vec<String>),
+    /// Adding a member (`member`) or ending a term (its id).
+    Setup(String, Form),
+}
+
+const POSITIONS: [&str; 5] = ["CHAIR", "VICE_CHAIR", "STANDING", "MEMBER", "SECRETARY"];
 
 impl CouncilPage {
     fn is_ticked(&self, id: &str) -> bool {
@@ -192,12 +344,7 @@ fn position(code: &str, lang: Lang) -> String {
     lang.t(vi, en).to_owned()
 }
 
-async fn council_page(
-    app: &App,
-    session: Session,
-    id: &str,
-    refused: Option<(Form, Vec<String>)>,
-) -> Response {
+async fn council_page(app: &App, session: Session, id: &str, refused: Option<Refused>) -> Response {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Answer {
@@ -210,6 +357,7 @@ async fn council_page(
         issuer: IssuerFields,
         quorum: String,
         members: Vec<MemberRow>,
+        terms: Vec<TermRow>,
         sessions: Vec<SessionRow>,
     }
     #[derive(Deserialize)]
@@ -222,7 +370,7 @@ async fn council_page(
         &app.client,
         Some(&session.token),
         "query($id: ID!) { council(id: $id) { name issuer { id name } quorum members { account { id } name position } \
-         sessions { id dateText place state } } }",
+         terms { id name position from until } sessions { id dateText place state } } }",
         json!({ "id": id }),
     )
     .await
@@ -266,13 +414,30 @@ async fn council_page(
             )
         })
         .collect();
-    let (form, ticked) = refused.unwrap_or_else(|| {
+    let today = laurel_domain::calendar::local_date(app.client.now());
+    let (session_refused, setup_refused) = match refused {
+        Some(Refused::Session(form, ticked)) => (Some((form, ticked)), None),
+        Some(Refused::Setup(which, form)) => (None, Some((which, form))),
+        None => (None, None),
+    };
+    let setup = if sets_up_councils(&session) {
+        match setup(app, &session, id, found.terms, today, setup_refused).await {
+            Ok(setup) => setup,
+            Err(problem) => return app.problem(session.chrome, &problem),
+        }
+    } else {
+        None
+    };
+    let (form, ticked) = session_refused.unwrap_or_else(|| {
         let mut values = HashMap::new();
-        let today = laurel_domain::calendar::local_date(app.client.now());
         values.insert("date".to_owned(), today.to_string());
         (Form::with(values), Vec::new())
     });
-    let status = form.status();
+    // A refused setup form answers with its status; otherwise the session form's.
+    let status = setup
+        .as_ref()
+        .filter(|s| s.acted.is_some())
+        .map_or_else(|| form.status(), |s| s.form.status());
     let mut chrome = session.chrome;
     chrome.title = found.name.clone();
     page_with_status(
@@ -296,10 +461,75 @@ async fn council_page(
             truncated,
             form,
             ticked,
+            setup,
             chrome,
         },
         status,
     )
+}
+
+/// The setup part of a council's page: its terms and who may be added. `None` when the API
+/// says the caller may not set this council up.
+async fn setup(
+    app: &App,
+    session: &Session,
+    id: &str,
+    terms: Vec<TermRow>,
+    today: time::Date,
+    refused: Option<(String, Form)>,
+) -> Result<Option<Setup>, Problem> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        council: Option<Candidates>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Candidates {
+        member_candidates: Vec<CandidateRow>,
+    }
+    let answer = gql::run::<Answer>(
+        &app.client,
+        Some(&session.token),
+        "query($id: ID!) { council(id: $id) { memberCandidates { id username displayName } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let candidates = match answer {
+        Ok(Answer {
+            council: Some(found),
+        }) => found.member_candidates,
+        Ok(Answer { council: None }) => return Ok(None),
+        Err(problem) if problem.code == "FORBIDDEN" => return Ok(None),
+        Err(problem) => return Err(problem),
+    };
+    let lang = session.chrome.lang;
+    let (acted, form) = refused.map_or((None, Form::default()), |(a, f)| (Some(a), f));
+    let today_iso = today.to_string();
+    Ok(Some(Setup {
+        terms: terms
+            .into_iter()
+            .map(|t| TermView {
+                running: t.until.as_deref().is_none_or(|u| u >= today_iso.as_str()),
+                name: t.name,
+                position: position(&t.position, lang),
+                from: dd_mm_yyyy(&t.from),
+                until: t
+                    .until
+                    .as_deref()
+                    .map_or_else(|| "—".to_owned(), dd_mm_yyyy),
+                id: t.id,
+            })
+            .collect(),
+        candidates: candidates
+            .into_iter()
+            .map(|c| (c.id, format!("{} · {}", c.username, c.display_name)))
+            .collect(),
+        positions: POSITIONS.iter().map(|p| (*p, position(p, lang))).collect(),
+        acted,
+        form,
+        today: today_iso,
+    }))
 }
 
 #[handler]
@@ -307,12 +537,134 @@ pub async fn council(
     jar: &CookieJar,
     csrf: &CsrfToken,
     Path(id): Path<String>,
+    Query(done): Query<SessionQuery>,
     Data(app): Data<&Arc<App>>,
 ) -> Response {
-    match app.session(jar, csrf, ("Hội đồng", "Council"), false).await {
-        Ok(session) => council_page(app, session, &id, None).await,
+    match app.session(jar, csrf, COUNCIL, false).await {
+        Ok(mut session) => {
+            let lang = session.chrome.lang;
+            session.chrome.notice = match done.done.as_deref() {
+                Some("created") => Some(lang.t(
+                    "Đã thành lập Hội đồng. Hãy thêm các thành viên.",
+                    "The council is set up. Now add its members.",
+                )),
+                Some("member") => Some(lang.t("Đã thêm thành viên.", "The member was added.")),
+                Some("ended") => Some(lang.t(
+                    "Đã ghi ngày kết thúc nhiệm kỳ.",
+                    "The term's end was recorded.",
+                )),
+                _ => None,
+            }
+            .map(str::to_owned);
+            council_page(app, session, &id, None).await
+        }
         Err(to) => to,
     }
+}
+
+const COUNCIL: (&str, &str) = ("Hội đồng", "Council");
+
+/// Runs one setup form of a council's page (`which`: `member`, or the term's id), then back
+/// to the page with `done`, or the page with the form refused.
+async fn setup_form(
+    app: &App,
+    (jar, csrf, verifier): (&CookieJar, &CsrfToken, &CsrfVerifier),
+    id: &str,
+    fields: HashMap<String, String>,
+    (which, done): (&str, &str),
+    (query, input): (&str, Value),
+) -> Response {
+    let session = match app.session(jar, csrf, COUNCIL, false).await {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
+        return refused;
+    }
+    match gql::run::<Value>(
+        &app.client,
+        Some(&session.token),
+        query,
+        json!({ "input": input }),
+    )
+    .await
+    {
+        Ok(_) => go(&format!("/councils/{id}?done={done}")),
+        // Not a form to correct: the caller may not set this council up, or it is gone.
+        Err(problem) if problem.code == "FORBIDDEN" || problem.code == "NOT_FOUND" => {
+            app.problem(session.chrome, &problem)
+        }
+        Err(problem) => {
+            let lang = session.chrome.lang;
+            let form = Form::with(fields).refused(problem, lang);
+            council_page(
+                app,
+                session,
+                id,
+                Some(Refused::Setup(which.to_owned(), form)),
+            )
+            .await
+        }
+    }
+}
+
+/// Adds a member's term (`addCouncilMember`).
+#[handler]
+pub async fn add_member(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<HashMap<String, String>>,
+) -> Response {
+    let input = json!({
+        "councilId": id,
+        "accountId": required(&fields, "accountId"),
+        "position": required(&fields, "position"),
+        "from": required(&fields, "from"),
+        "until": optional(&fields, "until"),
+    });
+    setup_form(
+        app,
+        (jar, csrf, verifier),
+        &id,
+        fields,
+        ("member", "member"),
+        (
+            "mutation($input: AddCouncilMemberInput!) { addCouncilMember(input: $input) { member { id } } }",
+            input,
+        ),
+    )
+    .await
+}
+
+/// Ends a member's term on a day (`endCouncilMembership`).
+#[handler]
+pub async fn end_term(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path((id, term)): Path<(String, String)>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<HashMap<String, String>>,
+) -> Response {
+    let input = json!({
+        "membershipId": term,
+        "until": required(&fields, "until"),
+    });
+    setup_form(
+        app,
+        (jar, csrf, verifier),
+        &id,
+        fields,
+        (&term, "ended"),
+        (
+            "mutation($input: EndCouncilMembershipInput!) { endCouncilMembership(input: $input) { member { id } } }",
+            input,
+        ),
+    )
+    .await
 }
 
 /// A form whose checkboxes repeat a name (`agenda`, `present`): every pair as sent.
@@ -385,7 +737,7 @@ pub async fn open_session(
             let mut ticked = agenda;
             ticked.extend(present);
             let form = Form::with(fields).refused(problem, lang);
-            council_page(app, session, &id, Some((form, ticked))).await
+            council_page(app, session, &id, Some(Refused::Session(form, ticked))).await
         }
     }
 }

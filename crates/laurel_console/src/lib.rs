@@ -87,8 +87,13 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .at("/reports", get(pages::reports))
         .at("/units", get(people::units))
         .at("/people/:id", get(people::person))
-        .at("/councils", get(council::councils))
+        .at(
+            "/councils",
+            get(council::councils).post(council::create_council),
+        )
         .at("/councils/:id", get(council::council))
+        .at("/councils/:id/members", post(council::add_member))
+        .at("/councils/:id/terms/:term/end", post(council::end_term))
         .at("/councils/:id/sessions", post(council::open_session))
         .at("/council-sessions/:id", get(council::council_session))
         .at("/council-sessions/:id/ballot", post(council::ballot))

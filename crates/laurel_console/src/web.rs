@@ -213,6 +213,9 @@ pub struct Session {
     pub token: String,
     /// The page frame for this caller.
     pub chrome: Chrome,
+    /// The roles the caller holds (`ADMIN`, `SIGNER`, …), to offer only the forms they could
+    /// use; the API still decides every action.
+    pub roles: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -275,16 +278,18 @@ impl App {
         if me.me.must_change_password && !allow_password_change {
             return Err(go("/password"));
         }
+        let roles: Vec<String> = me.me.roles.into_iter().map(|r| r.role).collect();
         Ok(Session {
             token,
             chrome: Chrome {
                 lang,
                 user: Some(me.me.display_name),
-                admin: me.me.roles.iter().any(|r| r.role == "ADMIN"),
+                admin: roles.iter().any(|r| r == "ADMIN"),
                 csrf: csrf.0.clone(),
                 title: lang.t(title.0, title.1).to_owned(),
                 notice: None,
             },
+            roles,
         })
     }
 

@@ -167,6 +167,41 @@ pub trait Read: Conn {
             .collect()
     }
 
+    /// The accounts that may sit on the council of `root`, by username, at most `limit`: those
+    /// of the people of its units (its own and every unit below it) and those holding a role
+    /// at one of them. Disabled accounts are left out.
+    async fn accounts_within(&self, root: UnitId, limit: u64) -> Result<Vec<Account>, StoreError> {
+        let subtree = Query::select()
+            .column(unit::Column::Id)
+            .from(unit::Entity)
+            .and_where(unit::Column::Path.like(format!("%/{root}/%")))
+            .to_owned();
+        let people = Query::select()
+            .column(person::Column::Id)
+            .from(person::Entity)
+            .and_where(person::Column::UnitId.in_subquery(subtree.clone()))
+            .to_owned();
+        let roles = Query::select()
+            .column(role_grant::Column::AccountId)
+            .from(role_grant::Entity)
+            .and_where(role_grant::Column::UnitId.in_subquery(subtree))
+            .to_owned();
+        account::Entity::find()
+            .filter(account::Column::Disabled.eq(false))
+            .filter(
+                Condition::any()
+                    .add(account::Column::PersonId.in_subquery(people))
+                    .add(account::Column::Id.in_subquery(roles)),
+            )
+            .order_by_asc(account::Column::Username)
+            .limit(limit)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(convert::account)
+            .collect()
+    }
+
     /// How many accounts exist (zero means a fresh installation).
     async fn count_accounts(&self) -> Result<u64, StoreError> {
         Ok(account::Entity::find().count(self.conn()).await?)

@@ -23,8 +23,8 @@ use laurel_domain::org::SHORT_TEXT_MAX;
 use laurel_domain::text::{InvalidInput, bounded_line};
 use laurel_domain::workflow::{Command, StageKind};
 use laurel_store::{
-    CouncilRecord, CouncilSessionRecord, DocumentRecord, ItemRecord, Read, ReadCouncil, ReadReview,
-    VoteRuleRecord, WriteTx,
+    Account, CouncilRecord, CouncilSessionRecord, DocumentRecord, ItemRecord, Read, ReadCouncil,
+    ReadReview, VoteRuleRecord, WriteTx,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -88,6 +88,9 @@ fn new_receipt() -> String {
         .collect::<Vec<_>>()
         .join("-")
 }
+
+/// The most accounts [`Ops::council_member_candidates`] lists.
+pub const MEMBER_CANDIDATES_MAX: u64 = 500;
 
 impl Ops {
     /// The council of `id`, or `NOT_FOUND`.
@@ -275,6 +278,22 @@ impl Ops {
             .await?;
             Ok(term)
         })
+    }
+
+    /// Who may be added to a council, for whoever may set it up: the accounts of the people of
+    /// the issuer's units and of role holders there, by username, at most
+    /// [`MEMBER_CANDIDATES_MAX`].
+    pub async fn council_member_candidates(
+        &self,
+        actor: &Actor,
+        council: &CouncilRecord,
+    ) -> Result<Vec<Account>, OpsError> {
+        let store = self.store();
+        self.authorize_at_issuer(store, actor, Action::ManageCouncil, council.issuer)
+            .await?;
+        Ok(store
+            .accounts_within(council.issuer, MEMBER_CANDIDATES_MAX)
+            .await?)
     }
 
     /// Ends a member's term on `until` (inclusive).

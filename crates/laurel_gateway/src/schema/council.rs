@@ -229,6 +229,17 @@ impl CouncilNode {
             .map(CouncilMemberNode)
             .collect())
     }
+    /// Who may be added as a member: the accounts of the people of the issuer's units and of
+    /// role holders there, by username (at most 500; disabled accounts left out). Only for
+    /// whoever may set this council up (the issuer's signer, an administrator).
+    async fn member_candidates(&self, ctx: &Context<'_>) -> Result<Vec<AccountNode>> {
+        Ok(ops(ctx)?
+            .council_member_candidates(actor(ctx)?, &self.0)
+            .await?
+            .into_iter()
+            .map(AccountNode)
+            .collect())
+    }
     /// The rules the issuer set for itself (other awards follow the ruleset's council rule).
     async fn vote_rules(&self, ctx: &Context<'_>) -> Result<Vec<CouncilAwardRule>> {
         Ok(ops(ctx)?
