@@ -38,9 +38,9 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
         })
         .filter(|l| !l.starts_with("what"))
         .collect();
-    // Four figures per client count; eligibility; the decision's print; the big batch and
+    // Five figures per client count; eligibility; the decision's print; the big batch and
     // the reads during it; the import.
-    assert_eq!(rows.len(), 13, "{table}");
+    assert_eq!(rows.len(), 15, "{table}");
     for row in rows {
         let cells: Vec<&str> = row.split_whitespace().collect();
         let ratio: f64 = cells.last().unwrap().parse().unwrap();

@@ -7,6 +7,7 @@
 //! inside an HTTP 200 counts as an error, not a success.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -68,15 +69,24 @@ where
     Fut: std::future::Future<Output = bool> + Send,
 {
     let deadline = Instant::now() + duration;
-    measure_while(clients, move || Instant::now() < deadline, op).await
+    measure_while(
+        clients,
+        move || Instant::now() < deadline,
+        move |c, i| {
+            let done = op(c, i);
+            async move { Some(done.await) }
+        },
+    )
+    .await
 }
 
-/// Runs `op` from `clients` concurrent tasks as long as `going()` says so.
+/// Runs `op` from `clients` concurrent tasks as long as `going()` says so, each until its `op`
+/// answers `None` (nothing left to do: not counted).
 async fn measure_while<G, F, Fut>(clients: usize, going: G, op: F) -> Stats
 where
     G: Fn() -> bool + Clone + Send + 'static,
     F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
+    Fut: std::future::Future<Output = Option<bool>> + Send,
 {
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
@@ -87,7 +97,9 @@ where
             let mut i = 0;
             while going() {
                 let t = Instant::now();
-                let ok = op(client, i).await;
+                let Some(ok) = op(client, i).await else {
+                    break;
+                };
                 stats.latencies.push(t.elapsed());
                 stats.ops += 1;
                 if !ok {
@@ -245,6 +257,81 @@ async fn prepare(
         province,
         people,
     })
+}
+
+/// The rows the raw transition baseline moves, round-robin.
+const TRANSITION_ROWS: usize = 1_000;
+
+const SUBMIT: &str = "mutation($input: NominationVersionInput!) { submitNomination(input: $input) { nomination { id } } }";
+
+/// An account with one role, signed in: its token.
+async fn account(
+    gql: &Gql,
+    p: &Prepared,
+    username: &str,
+    role: &str,
+    unit: &str,
+) -> anyhow::Result<String> {
+    let id = gql
+        .call(
+            Some(&p.admin),
+            "mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } } }",
+            json!({ "input": { "username": username, "password": PASSWORD, "mustChangePassword": false } }),
+        )
+        .await?["createAccount"]["account"]["id"]
+        .as_str()
+        .context("no account")?
+        .to_owned();
+    gql.call(
+        Some(&p.admin),
+        "mutation($input: GrantRoleInput!) { grantRole(input: $input) { granted } }",
+        json!({ "input": { "accountId": id, "role": role, "unitId": unit } }),
+    )
+    .await?;
+    Ok(gql
+        .call(
+            None,
+            "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
+            json!({ "u": username, "p": PASSWORD }),
+        )
+        .await?["login"]["token"]
+        .as_str()
+        .context("no token")?
+        .to_owned())
+}
+
+/// `n` drafts of new people of the staff office, imported by its clerk: their ids.
+async fn import_drafts(
+    gql: &Gql,
+    p: &Prepared,
+    names: &str,
+    n: usize,
+) -> anyhow::Result<Vec<String>> {
+    let file = import_file(names, n)?;
+    let form = reqwest::multipart::Form::new()
+        .text(
+            "operations",
+            json!({ "query": IMPORT, "variables": { "input": { "proposingUnitId": p.staff, "dryRun": false, "file": null } } })
+                .to_string(),
+        )
+        .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+        .part("0", reqwest::multipart::Part::bytes(file).file_name("trinh.xlsx"));
+    let answer: Value = gql
+        .http
+        .post(&gql.url)
+        .bearer_auth(&p.clerk)
+        .multipart(form)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let ids = answer["data"]["importNominations"]["nominationIds"]
+        .as_array()
+        .with_context(|| format!("importing drafts: {answer}"))?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| id.as_str().map(str::to_owned))
+        .collect())
 }
 
 async fn create_person(gql: &Gql, token: &str, unit: &str, i: usize) -> anyhow::Result<String> {
@@ -499,11 +586,11 @@ fn single_page_rate(renderer: &laurel_certificates::Renderer, for_at_least: Dura
 
 const PAGE: &str = "query { nominations(first: 50) { edges { node { id state nominee { ... on Person { fullName } } issuer { name } proposingUnit { name } decision { number } certificate { code } reward { amountVnd } eligibility { verdict } stage { kind dueOn } } } } }";
 
-const IMPORT: &str = "mutation($input: ImportNominationsInput!) { importNominations(input: $input) { committed errors } }";
+const IMPORT: &str = "mutation($input: ImportNominationsInput!) { importNominations(input: $input) { committed errors nominationIds } }";
 
 /// An XLSX file of `n` lines in the import template's columns: people of Phòng Tham mưu new to
 /// Laurel, each proposed for the province's Giấy khen of 2025 with a rating.
-fn import_file(n: usize) -> anyhow::Result<Vec<u8>> {
+fn import_file(prefix: &str, n: usize) -> anyhow::Result<Vec<u8>> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let ws = workbook.add_worksheet();
     for (c, column) in laurel_domain::import::Column::ALL.iter().enumerate() {
@@ -513,7 +600,7 @@ fn import_file(n: usize) -> anyhow::Result<Vec<u8>> {
         let r = 1 + i as u32;
         let line = [
             String::new(),
-            format!("Cán bộ nhập số {i:06}"),
+            format!("{prefix} {i:06}"),
             "cá nhân".into(),
             "PTM".into(),
             "Cán bộ".into(),
@@ -588,6 +675,12 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
         tokio::task::spawn_blocking(move || single_page_rate(&renderer, d)).await?
     };
 
+    // The stage transition's drafts (imported per client count, as many as it could take)
+    // and its baseline's rows, moved round-robin.
+    let head = account(&gql, &p, "truong.ptm", "UNIT_HEAD", &p.staff).await?;
+    store.bench_seed_transitions(TRANSITION_ROWS).await?;
+    let transition_pool = ((options.seconds * 1_500.0) as usize).clamp(300, 10_000);
+
     for &clients in &options.clients {
         // The framework's own ceiling: the trivial query, anonymous.
         let g = gql.clone();
@@ -641,6 +734,62 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
             baseline: "read + insert + audit transaction, raw SQL".into(),
             baseline_rate: raw.rate(),
             stats: written,
+        });
+        // A stage transition: the unit head submits drafts (the workflow's state machine,
+        // eligibility judged in the same transaction, history, audit and outbox rows) against
+        // the same shape in plain SQL (read the state and version, update on that version,
+        // insert an audit row). The drafts are imported for it beforehand, outside the timing.
+        let next = std::sync::Arc::new(AtomicUsize::new(0));
+        let s = store.clone();
+        let raw = measure(clients, duration, move |_, _| {
+            let (s, row) = (
+                s.clone(),
+                next.fetch_add(1, Ordering::Relaxed) % TRANSITION_ROWS,
+            );
+            async move { s.bench_transition(row).await.unwrap_or(false) }
+        })
+        .await;
+        let drafts = std::sync::Arc::new(
+            import_drafts(
+                &gql,
+                &p,
+                &format!("Cán bộ trình {clients}"),
+                transition_pool,
+            )
+            .await?,
+        );
+        let (g, token, taken) = (
+            gql.clone(),
+            head.clone(),
+            std::sync::Arc::new(AtomicUsize::new(0)),
+        );
+        let deadline = Instant::now() + duration;
+        let submitted = measure_while(
+            clients,
+            move || Instant::now() < deadline,
+            move |_, _| {
+                let (g, token) = (g.clone(), token.clone());
+                let id = drafts.get(taken.fetch_add(1, Ordering::Relaxed)).cloned();
+                async move {
+                    let id = id?;
+                    Some(
+                        g.ok(
+                            Some(&token),
+                            SUBMIT,
+                            json!({ "input": { "id": id, "expectedVersion": 1 } }),
+                        )
+                        .await,
+                    )
+                }
+            },
+        )
+        .await;
+        rows.push(Row {
+            what: "submitNomination (GraphQL over HTTP)".into(),
+            clients,
+            baseline: "read + update + audit transaction, raw SQL".into(),
+            baseline_rate: raw.rate(),
+            stats: submitted,
         });
         // A read: a page of 50 nominations with every nested field, eligibility included.
         let (g, token) = (gql.clone(), p.admin.clone());
@@ -737,7 +886,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
             move || !done.load(std::sync::atomic::Ordering::Relaxed),
             move |_, _| {
                 let (g, token) = (g.clone(), token.clone());
-                async move { g.ok(Some(&token), PAGE, json!({})).await }
+                async move { Some(g.ok(Some(&token), PAGE, json!({})).await) }
             },
         )
         .await;
@@ -772,7 +921,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
     // checked and written as drafts in one transaction; per line, against the raw
     // read + insert + audit transaction at one client.
     if options.import_rows > 0 {
-        let file = import_file(options.import_rows)?;
+        let file = import_file("Cán bộ nhập số", options.import_rows)?;
         let form = reqwest::multipart::Form::new()
             .text(
                 "operations",
