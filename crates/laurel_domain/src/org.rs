@@ -207,6 +207,18 @@ pub struct Person {
 }
 
 impl Person {
+    /// The person a validated [`NewPerson`] becomes, with its id.
+    pub fn new(id: PersonId, new: NewPerson) -> Person {
+        Person {
+            id,
+            full_name: new.full_name,
+            rank: new.rank,
+            position: new.position,
+            recruited_on: new.recruited_on,
+            unit: new.unit,
+        }
+    }
+
     /// The name as printed on a certificate: rank, then full name.
     pub fn display_name(&self) -> String {
         match &self.rank {

@@ -102,14 +102,7 @@ impl WriteTx {
         now: OffsetDateTime,
     ) -> Result<Person, StoreError> {
         self.require_unit(new.unit).await?;
-        let person = Person {
-            id,
-            full_name: new.full_name,
-            rank: new.rank,
-            position: new.position,
-            recruited_on: new.recruited_on,
-            unit: new.unit,
-        };
+        let person = Person::new(id, new);
         self.insert_people(std::slice::from_ref(&person), now)
             .await?;
         Ok(person)

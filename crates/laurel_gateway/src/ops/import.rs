@@ -25,6 +25,7 @@ use laurel_store::{
 use serde_json::json;
 use time::OffsetDateTime;
 
+use super::nominations::DraftPlace;
 use super::proposals::BULK_MAX;
 use super::{Ops, by, everywhere, recorded};
 use crate::edge;
@@ -646,10 +647,12 @@ impl Ops {
                     drafts.push(self.new_draft(
                         actor,
                         checked,
-                        &p.unit.path,
-                        p.kind,
-                        movement,
-                        Some(proposal.id),
+                        DraftPlace {
+                            path: &p.unit.path,
+                            kind: p.kind,
+                            movement,
+                            proposal: Some(proposal.id),
+                        },
                         now,
                     )?);
                 }
@@ -659,10 +662,14 @@ impl Ops {
                     .map(|(p, d)| (&d.nomination, &p.unit.path, Some(d.waiting)))
                     .collect();
                 tx.insert_nominations(&rows, now).await?;
-                tx.append_histories(drafts.iter().map(|d| d.history.clone()).collect())
-                    .await?;
-                let ids: Vec<NominationId> = drafts.iter().map(|d| d.nomination.id).collect();
-                events.extend(drafts.into_iter().map(|d| d.event));
+                let mut ids: Vec<NominationId> = Vec::with_capacity(drafts.len());
+                let mut histories = Vec::with_capacity(drafts.len());
+                for draft in drafts {
+                    ids.push(draft.nomination.id);
+                    histories.push(draft.history);
+                    events.push(draft.event);
+                }
+                tx.append_histories(histories).await?;
                 events.push(recorded(
                     now,
                     by(actor),
@@ -777,14 +784,7 @@ fn import_person(actor: &Actor, p: &Planned) -> Result<Person, OpsError> {
         p.row.recruited_on,
         p.unit.id,
     )?;
-    Ok(Person {
-        id: PersonId(edge::new_id()),
-        full_name: new.full_name,
-        rank: new.rank,
-        position: new.position,
-        recruited_on: new.recruited_on,
-        unit: new.unit,
-    })
+    Ok(Person::new(PersonId(edge::new_id()), new))
 }
 
 /// The ratings of people an import creates, written at once: none can be on record yet, so

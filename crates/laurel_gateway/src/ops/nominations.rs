@@ -78,7 +78,18 @@ impl Ops {
                 }
             };
             let (nomination, event) = self
-                .insert_draft(tx, actor, checked, &path, kind, input.movement, None, now)
+                .insert_draft(
+                    tx,
+                    actor,
+                    checked,
+                    DraftPlace {
+                        path: &path,
+                        kind,
+                        movement: input.movement,
+                        proposal: None,
+                    },
+                    now,
+                )
                 .await?;
             tx.record(&event).await?;
             Ok(tx.require_nomination(nomination.id).await?)
@@ -88,24 +99,21 @@ impl Ops {
     /// Saves a checked draft of the nominee at `path` in a transaction, with its history entry:
     /// the one way a nomination comes to be. Returns it with its audit event, which the caller
     /// records in the same transaction (alone, or with a whole import's at once).
-    #[allow(clippy::too_many_arguments)] // the draft and where it belongs
     pub(crate) async fn insert_draft(
         &self,
         tx: &laurel_store::WriteTx,
         actor: &Actor,
         checked: CheckedDraft,
-        path: &UnitPath,
-        kind: CommendationKind,
-        movement: Option<MovementId>,
-        proposal: Option<ProposalId>,
+        place: DraftPlace<'_>,
         now: OffsetDateTime,
     ) -> Result<(Nomination, Recorded), OpsError> {
+        let path = place.path;
         let NewDraft {
             nomination,
             waiting,
             history,
             event,
-        } = self.new_draft(actor, checked, path, kind, movement, proposal, now)?;
+        } = self.new_draft(actor, checked, place, now)?;
         tx.insert_nomination(&nomination, path, Some(waiting), now)
             .await?;
         tx.append_history(history).await?;
@@ -114,17 +122,19 @@ impl Ops {
 
     /// A new draft's rows and its audit event, to be written by the caller (one at a time by
     /// [`Ops::insert_draft`], many to a statement by an import).
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new_draft(
         &self,
         actor: &Actor,
         checked: CheckedDraft,
-        path: &UnitPath,
-        kind: CommendationKind,
-        movement: Option<MovementId>,
-        proposal: Option<ProposalId>,
+        place: DraftPlace<'_>,
         now: OffsetDateTime,
     ) -> Result<NewDraft, OpsError> {
+        let DraftPlace {
+            path,
+            kind,
+            movement,
+            proposal,
+        } = place;
         let today = local_date(now);
         let draft = checked.draft().clone();
         let workflow = self
@@ -266,6 +276,16 @@ impl Ops {
         )
         .await
     }
+}
+
+/// Where a new draft belongs: the proposing unit's path, its kind of commendation, and the
+/// movement and proposal it is part of, if any.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DraftPlace<'a> {
+    pub(crate) path: &'a UnitPath,
+    pub(crate) kind: CommendationKind,
+    pub(crate) movement: Option<MovementId>,
+    pub(crate) proposal: Option<ProposalId>,
 }
 
 /// A new draft's rows and its audit event ([`Ops::new_draft`]).
