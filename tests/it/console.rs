@@ -1375,6 +1375,35 @@ async fn long_lists_are_read_page_after_page_not_cut_at_the_first() {
     assert!(form.contains(&last), "{last} cannot be picked");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_than_a_page_of_accounts_is_listed_to_the_administrator() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // 201 more accounts, named to sort after every other: the last is on the second page.
+    let create =
+        "mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } } }";
+    for chunk in (0..201).collect::<Vec<_>>().chunks(8) {
+        futures::future::join_all(chunk.iter().map(|i| {
+            server.ok(
+                Some(&org.admin),
+                create,
+                serde_json::json!({ "input": { "username": format!("zz.{i:03}"), "password": PASSWORD } }),
+            )
+        }))
+        .await;
+    }
+    let mut admin = Browser::login(&server.base, "admin", PASSWORD).await;
+    let page = text(&admin.get("/admin").await.body);
+    assert!(page.contains("zz.200"), "the last account is not listed");
+    assert!(page.contains("clerk.ptm"), "{page}");
+    assert!(!page.contains("hơn 2.000 tài khoản"), "{page}");
+    let settings = admin.get("/settings").await.body;
+    assert!(
+        settings.contains(">zz.200</option>"),
+        "the last account cannot be picked for a delegation"
+    );
+}
+
 #[tokio::test]
 async fn the_unit_tree_lists_its_people_and_a_persons_page_shows_their_facts() {
     let server = TestServer::start().await;

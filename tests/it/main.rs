@@ -15,6 +15,7 @@ mod console;
 mod console_browser;
 mod console_council;
 mod console_import;
+mod console_movements;
 mod console_settings;
 mod council;
 mod credentials;

@@ -99,7 +99,7 @@ async fn councils_page(app: &App, session: Session, refused: Option<Form>) -> Re
         &app.client,
         Some(&session.token),
         "{ councils { id name issuer { name } quorum sessions { id dateText place state } } \
-         units { id name code headTitle place path { id } } }",
+         units { id name code headTitle place path { id } external { address } } }",
         json!({}),
     )
     .await

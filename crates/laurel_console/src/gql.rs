@@ -199,3 +199,42 @@ pub async fn all_pages<T: DeserializeOwned>(
         }
     }
 }
+
+/// Every item of the list `field` that `query` selects with an offset (it takes
+/// `$offset: Int` and asks `field(first: 200, offset: $offset)`), page after page, up to
+/// [`LIST_MAX`]: the items, and whether more were left unread.
+pub async fn all_by_offset<T: DeserializeOwned>(
+    client: &InProcessGraphql,
+    token: Option<&str>,
+    query: &str,
+    field: &str,
+) -> Result<(Vec<T>, bool), Problem> {
+    const PAGE: usize = 200;
+    let mut all = Vec::new();
+    loop {
+        let mut data: serde_json::Map<String, Value> = run(
+            client,
+            token,
+            query,
+            serde_json::json!({ "offset": all.len() }),
+        )
+        .await?;
+        let page: Vec<T> = data
+            .remove(field)
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| {
+                tracing::error!(error = %e, "console: unexpected GraphQL list");
+                internal()
+            })?
+            .ok_or_else(internal)?;
+        let full = page.len() == PAGE;
+        all.extend(page);
+        if !full {
+            return Ok((all, false));
+        }
+        if all.len() >= LIST_MAX {
+            return Ok((all, true));
+        }
+    }
+}

@@ -33,8 +33,7 @@ pub(crate) struct MovementChoice {
     open: bool,
 }
 
-const CHOICES: &str =
-    "{ units { id name code headTitle place path { id } } movements { id name open } }";
+const CHOICES: &str = "{ units { id name code headTitle place path { id } external { address } } movements { id name open } }";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -28,6 +28,7 @@ mod council;
 mod gql;
 mod import;
 mod labels;
+mod movements;
 mod pages;
 mod people;
 mod proposals;
@@ -84,6 +85,9 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
             post(pages::issue_certificates),
         )
         .at("/decisions/:id/annul", post(pages::annul))
+        .at("/movements", get(movements::movements))
+        .at("/movements/:id", get(movements::movement))
+        .at("/movements/:id/nominees", post(movements::register))
         .at("/reports", get(pages::reports))
         .at("/units", get(people::units))
         .at("/people/:id", get(people::person))

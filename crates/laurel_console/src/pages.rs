@@ -806,7 +806,7 @@ pub(crate) fn encode(value: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Drafting a nomination.
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct UnitFields {
     id: String,
@@ -815,6 +815,22 @@ pub(crate) struct UnitFields {
     head_title: String,
     place: Option<String>,
     path: Vec<IdOnly>,
+    /// Set for a collective registered for a movement from outside the tree.
+    #[serde(default)]
+    external: Option<ExternalFields>,
+}
+
+impl UnitFields {
+    /// Whether it is one of `roots` or below one of them.
+    pub(crate) fn within(&self, roots: &[String]) -> bool {
+        self.path.iter().any(|p| roots.contains(&p.id))
+    }
+}
+
+/// Where a nominee registered from outside the tree lives.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ExternalFields {
+    pub(crate) address: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -830,6 +846,7 @@ struct PersonFields {
     rank: Option<String>,
     position: Option<String>,
     unit: Named,
+    external: Option<ExternalFields>,
 }
 
 /// A unit in a list or a select, indented by its depth.
@@ -851,28 +868,66 @@ pub struct PersonOption {
     unit: String,
 }
 
+/// The units that act (issue, propose, hold roles, have people): collectives registered for a
+/// movement from outside the tree are nominees only, and left out.
 pub(crate) fn unit_options(units: Vec<UnitFields>) -> Vec<UnitOption> {
     units
         .into_iter()
-        .map(|u| UnitOption {
-            indent: "\u{a0}\u{a0}\u{a0}".repeat(u.path.len().saturating_sub(1)),
-            label: u.name,
-            code: u.code,
-            head_title: u.head_title,
-            place: u.place.unwrap_or_default(),
-            id: u.id,
+        .filter(|u| u.external.is_none())
+        .map(|u| unit_option(u, String::new()))
+        .collect()
+}
+
+/// The units that may be nominated: every unit, those registered for a movement from outside
+/// the tree marked so.
+pub(crate) fn nominee_unit_options(units: &[UnitFields], lang: Lang) -> Vec<UnitOption> {
+    units
+        .iter()
+        .cloned()
+        .map(|u| {
+            let mark = if u.external.is_some() {
+                format!(
+                    " ({})",
+                    lang.t(
+                        "ngoài hệ thống, đăng ký theo phong trào",
+                        "outside the tree, registered for a movement"
+                    )
+                )
+            } else {
+                String::new()
+            };
+            unit_option(u, mark)
         })
         .collect()
 }
 
-fn person_options(people: Vec<PersonFields>) -> Vec<PersonOption> {
+fn unit_option(u: UnitFields, mark: String) -> UnitOption {
+    UnitOption {
+        indent: "\u{a0}\u{a0}\u{a0}".repeat(u.path.len().saturating_sub(1)),
+        label: u.name + &mark,
+        code: u.code,
+        head_title: u.head_title,
+        place: u.place.unwrap_or_default(),
+        id: u.id,
+    }
+}
+
+fn person_options(people: Vec<PersonFields>, lang: Lang) -> Vec<PersonOption> {
     people
         .into_iter()
         .map(|p| {
+            let outside = p.external.map(|e| {
+                format!(
+                    "({}, {})",
+                    lang.t("đăng ký theo phong trào", "registered for a movement"),
+                    e.address
+                )
+            });
             let title: Vec<String> = [
                 p.rank,
                 Some(p.full_name),
                 p.position.map(|x| format!("({x})")),
+                outside,
             ]
             .into_iter()
             .flatten()
@@ -902,7 +957,7 @@ async fn org(app: &App, token: &str) -> Result<Org, Problem> {
     let units: Units = gql::run(
         &app.client,
         Some(token),
-        "{ units { id name code headTitle place path { id } } }",
+        "{ units { id name code headTitle place path { id } external { address } } }",
         json!({}),
     )
     .await?;
@@ -910,7 +965,7 @@ async fn org(app: &App, token: &str) -> Result<Org, Problem> {
         &app.client,
         Some(token),
         "query($after: String) { people(first: 200, after: $after) { \
-         nodes { id fullName rank position unit { name } } pageInfo { hasNextPage endCursor } } }",
+         nodes { id fullName rank position unit { name } external { address } } pageInfo { hasNextPage endCursor } } }",
         "people",
     )
     .await?;
@@ -927,6 +982,8 @@ struct NewNominationPage {
     chrome: Chrome,
     form: Form,
     units: Vec<UnitOption>,
+    /// The units that may be nominated (those registered from outside the tree marked).
+    nominee_units: Vec<UnitOption>,
     people: Vec<PersonOption>,
     /// More people than a page reads.
     truncated: bool,
@@ -943,8 +1000,9 @@ async fn new_nomination_page(
         Ok(org) => page_with_status(
             &NewNominationPage {
                 awards: labels::awards(session.chrome.lang),
+                nominee_units: nominee_unit_options(&org.units, session.chrome.lang),
                 units: unit_options(org.units),
-                people: person_options(org.people),
+                people: person_options(org.people, session.chrome.lang),
                 truncated: org.truncated,
                 form,
                 chrome: session.chrome,
@@ -2161,6 +2219,8 @@ struct AdminPage {
     /// More people than a page reads.
     truncated: bool,
     accounts: Vec<AccountView>,
+    /// More accounts than a page reads.
+    accounts_truncated: bool,
     roles: Vec<(String, String)>,
     /// Which form was refused, and that form.
     acted: Option<String>,
@@ -2168,26 +2228,22 @@ struct AdminPage {
 }
 
 async fn admin_page(app: &App, session: Session, acted: Option<(String, Form)>) -> Response {
-    #[derive(Deserialize)]
-    struct Accounts {
-        accounts: Vec<AccountFields>,
-    }
     let lang = session.chrome.lang;
     // Only administrators may list accounts; others see the forms (which the API refuses).
-    let accounts = if session.chrome.admin {
-        match gql::run::<Accounts>(
+    let (accounts, accounts_truncated) = if session.chrome.admin {
+        match gql::all_by_offset::<AccountFields>(
             &app.client,
             Some(&session.token),
-            "{ accounts(first: 200) { id username displayName disabled roles { role unit { name } } } }",
-            json!({}),
+            "query($offset: Int) { accounts(first: 200, offset: $offset) { id username displayName disabled roles { role unit { name } } } }",
+            "accounts",
         )
         .await
         {
-            Ok(found) => found.accounts,
+            Ok(found) => found,
             Err(problem) => return app.problem(session.chrome, &problem),
         }
     } else {
-        Vec::new()
+        (Vec::new(), false)
     };
     let accounts = accounts
         .into_iter()
@@ -2216,9 +2272,10 @@ async fn admin_page(app: &App, session: Session, acted: Option<(String, Form)>) 
             page_with_status(
                 &AdminPage {
                     units: unit_options(org.units),
-                    people: person_options(org.people),
+                    people: person_options(org.people, lang),
                     truncated: org.truncated,
                     accounts,
+                    accounts_truncated,
                     roles: labels::roles(lang),
                     acted,
                     form,
@@ -2688,7 +2745,7 @@ pub async fn reports(
     let choices = match gql::run::<Choices>(
         &app.client,
         Some(&session.token),
-        "{ units { id name code headTitle place path { id } } movements { id name fromYear toYear } }",
+        "{ units { id name code headTitle place path { id } external { address } } movements { id name fromYear toYear } }",
         json!({}),
     )
     .await

@@ -29,6 +29,7 @@ struct UnitRow {
     code: String,
     head_title: String,
     path: Vec<IdOnly>,
+    external: Option<crate::pages::ExternalFields>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,6 +40,7 @@ struct PersonRow {
     rank: Option<String>,
     position: Option<String>,
     unit: IdOnly,
+    external: Option<crate::pages::ExternalFields>,
 }
 
 /// A unit of the tree with its people.
@@ -62,6 +64,17 @@ struct UnitsPage {
     truncated: bool,
 }
 
+/// How a nominee registered for a movement from outside the tree is marked in the tree.
+fn outside_mark(lang: Lang, address: &str) -> String {
+    format!(
+        " — {} ({address})",
+        lang.t(
+            "ngoài hệ thống, đăng ký theo phong trào",
+            "outside the tree, registered for a movement"
+        )
+    )
+}
+
 #[handler]
 pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>) -> Response {
     let session = match app
@@ -71,6 +84,7 @@ pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>
         Ok(session) => session,
         Err(to) => return to,
     };
+    let lang = session.chrome.lang;
     #[derive(Deserialize)]
     struct Units {
         units: Vec<UnitRow>,
@@ -78,7 +92,7 @@ pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>
     let answer = gql::run::<Units>(
         &app.client,
         Some(&session.token),
-        "{ units { id name code headTitle path { id } } }",
+        "{ units { id name code headTitle path { id } external { address } } }",
         json!({}),
     )
     .await;
@@ -86,7 +100,7 @@ pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>
         &app.client,
         Some(&session.token),
         "query($after: String) { people(first: 200, after: $after) { \
-         nodes { id fullName rank position unit { id } } pageInfo { hasNextPage endCursor } } }",
+         nodes { id fullName rank position unit { id } external { address } } pageInfo { hasNextPage endCursor } } }",
         "people",
     )
     .await;
@@ -109,11 +123,17 @@ pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>
                                 label.push_str(", ");
                                 label.push_str(position);
                             }
+                            if let Some(outside) = &p.external {
+                                label.push_str(&outside_mark(lang, &outside.address));
+                            }
                             (p.id.clone(), label)
                         })
                         .collect(),
                     depth: u.path.len().saturating_sub(1),
-                    name: u.name,
+                    name: match &u.external {
+                        Some(outside) => u.name.clone() + &outside_mark(lang, &outside.address),
+                        None => u.name,
+                    },
                     code: u.code,
                     head_title: u.head_title,
                 })

@@ -77,7 +77,7 @@ struct Everyone {
 
 const EVERYONE: &str = "query($year: Int!) { delegations { id role unit { name } delegator { username } \
     delegate { username } from until active revokedAt } \
-    units { id name code headTitle place path { id } } \
+    units { id name code headTitle place path { id } external { address } } \
     calendar(year: $year) { covered days { date kind name source } } }";
 
 #[derive(Debug, Deserialize)]
@@ -113,7 +113,6 @@ struct WebhookFields {
 
 #[derive(Debug, Deserialize)]
 struct AdminOnly {
-    accounts: Vec<AccountFields>,
     webhooks: Vec<WebhookFields>,
 }
 
@@ -214,23 +213,30 @@ async fn settings_page(
         }
     };
     let admin = if session.chrome.admin {
-        match gql::run::<AdminOnly>(
+        let webhooks = gql::run::<AdminOnly>(
             &app.client,
             Some(&session.token),
-            "{ accounts(first: 200) { id username } webhooks { id url description enabled kinds version } }",
+            "{ webhooks { id url description enabled kinds version } }",
             json!({}),
         )
-        .await
-        {
+        .await;
+        let accounts = gql::all_by_offset::<AccountFields>(
+            &app.client,
+            Some(&session.token),
+            "query($offset: Int) { accounts(first: 200, offset: $offset) { id username } }",
+            "accounts",
+        )
+        .await;
+        match webhooks.and_then(|w| Ok((w, accounts?))) {
             Ok(found) => Some(found),
             Err(problem) => return app.problem(session.chrome, &problem),
         }
     } else {
         None
     };
-    let (accounts, webhooks) = admin.map_or((Vec::new(), Vec::new()), |a| {
+    let (accounts, webhooks) = admin.map_or((Vec::new(), Vec::new()), |(a, (accounts, _))| {
         (
-            a.accounts.into_iter().map(|a| (a.id, a.username)).collect(),
+            accounts.into_iter().map(|a| (a.id, a.username)).collect(),
             a.webhooks,
         )
     });
