@@ -139,3 +139,42 @@ async fn signing_costs_a_fixed_number_of_statements_per_recipient() {
 
 /// The statements signing costs per recipient at most (see the test above for which).
 const PER_RECIPIENT: u64 = 20;
+
+/// A stage transition's statements (`submitNomination` of a draft, its eligibility judged in
+/// the same transaction), against `checkEligibility` of the same nominee alone; printed, and
+/// bounded so that a transition that starts reading per row fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stage_transition_costs_a_fixed_number_of_statements() {
+    let server = TestServer::start_with(|c| c.webhooks.poll = Duration::from_secs(3600)).await;
+    let org = Org::create(&server).await;
+    let (id, version) = org
+        .draft(&server, &org.huyen, "Hoàn thành xuất sắc nhiệm vụ")
+        .await;
+    let before = server.store().statements();
+    server
+        .ok(
+            Some(&org.head),
+            "mutation($input: NominationVersionInput!) { submitNomination(input: $input) { nomination { id } } }",
+            json!({ "input": { "id": id, "expectedVersion": version } }),
+        )
+        .await;
+    let submit = server.store().statements() - before;
+    let before = server.store().statements();
+    server
+        .ok(
+            Some(&org.clerk),
+            "query($input: CheckEligibilityInput!) { checkEligibility(input: $input) { verdict } }",
+            json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "GIAY_KHEN", "period": 2026 } }),
+        )
+        .await;
+    let check = server.store().statements() - before;
+    eprintln!("submitNomination: {submit} statements; checkEligibility: {check}");
+    assert!(
+        submit <= TRANSITION,
+        "submitNomination: {submit} statements"
+    );
+    server.stop().await;
+}
+
+/// The statements a stage transition costs at most (see the test above for which).
+const TRANSITION: u64 = 40;

@@ -129,7 +129,9 @@ impl Store {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false)
+            // `LAUREL_LOG_SQL=1` logs every statement with its duration (target `sqlx::query`,
+            // at INFO), to find the slow one; off by default, since statements carry data.
+            .sqlx_logging(std::env::var_os("LAUREL_LOG_SQL").is_some_and(|v| v != "0"))
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)

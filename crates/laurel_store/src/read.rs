@@ -391,20 +391,34 @@ pub trait Read: Conn {
         nominees: &[laurel_domain::nomination::Nominee],
     ) -> Result<Vec<NominationRecord>, StoreError> {
         use laurel_domain::nomination::Nominee;
-        let people = nominees.iter().filter_map(|n| match n {
-            Nominee::Person(p) => Some(p.0),
-            Nominee::Collective(_) => None,
-        });
-        let units = nominees.iter().filter_map(|n| match n {
-            Nominee::Collective(u) => Some(u.0),
-            Nominee::Person(_) => None,
-        });
+        let people: Vec<Uuid> = nominees
+            .iter()
+            .filter_map(|n| match n {
+                Nominee::Person(p) => Some(p.0),
+                Nominee::Collective(_) => None,
+            })
+            .collect();
+        let units: Vec<Uuid> = nominees
+            .iter()
+            .filter_map(|n| match n {
+                Nominee::Collective(u) => Some(u.0),
+                Nominee::Person(_) => None,
+            })
+            .collect();
+        // Only the lists that have ids: SQLite does not fold the `1 = 2` an empty list becomes,
+        // and `… IN (…) OR 1 = 2` scans the whole table instead of searching the index.
+        let mut any = Condition::any();
+        if !people.is_empty() {
+            any = any.add(nomination::Column::NomineePersonId.is_in(people));
+        }
+        if !units.is_empty() {
+            any = any.add(nomination::Column::NomineeUnitId.is_in(units));
+        }
+        if any.is_empty() {
+            return Ok(Vec::new());
+        }
         nomination::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(nomination::Column::NomineePersonId.is_in(people))
-                    .add(nomination::Column::NomineeUnitId.is_in(units)),
-            )
+            .filter(any)
             .order_by_asc(nomination::Column::Id)
             .all(self.conn())
             .await?
