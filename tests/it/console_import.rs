@@ -102,15 +102,39 @@ async fn a_clerk_checks_a_file_then_imports_it_and_nothing_is_written_until_it_i
         .await;
     assert!(text(&no_file.body).contains("Hãy chọn tệp Excel hoặc CSV cần nhập."));
 
-    // In English, then the clean file imports.
+    // In English, the clean file is checked, then imported as checked, without choosing it
+    // again: the page carries it.
     clerk.get("/lang/en").await;
     clerk.get("/import").await;
+    let clean = clerk
+        .post_file(
+            "/import",
+            &[("proposingUnitId", &unit), ("mode", "check")],
+            "de-nghi.csv",
+            csv(&[good]),
+        )
+        .await;
+    assert_eq!(clean.status, StatusCode::OK, "{}", clean.body);
+    assert!(
+        text(&clean.body).contains("Import the file just checked: de-nghi.csv"),
+        "{}",
+        text(&clean.body)
+    );
+    assert_eq!(stored(&server).await, before, "a check writes nothing");
+    let carried = between(&clean.body, "name=\"checkedFile\" value=\"", "\"")
+        .expect("the checked file in the page")
+        .to_owned();
     let done = clerk
         .post_file(
             "/import",
-            &[("proposingUnitId", &unit), ("mode", "import")],
-            "de-nghi.csv",
-            csv(&[good]),
+            &[
+                ("proposingUnitId", &unit),
+                ("mode", "import"),
+                ("checkedName", "de-nghi.csv"),
+                ("checkedFile", &carried),
+            ],
+            "",
+            Vec::new(),
         )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);

@@ -87,7 +87,21 @@ struct ImportPage {
     units: Vec<UnitOption>,
     movements: Vec<MovementChoice>,
     report: Option<Report>,
+    /// A file a check found clean, carried in the page to import without choosing it again.
+    checked: Option<Checked>,
 }
+
+/// A file checked and found clean: its name and its bytes in base64 (the console keeps no
+/// state; importing it checks it again in full, as any upload).
+#[derive(Debug)]
+pub struct Checked {
+    filename: String,
+    content: String,
+}
+
+/// The largest file carried in the page after a check, before base64 (beyond it, the user
+/// chooses the file again).
+const CARRIED_MAX: usize = 4 * 1024 * 1024;
 
 impl ImportPage {
     /// A finding's message in the page's language.
@@ -99,7 +113,13 @@ impl ImportPage {
     }
 }
 
-async fn import_page(app: &App, session: Session, form: Form, report: Option<Report>) -> Response {
+async fn import_page(
+    app: &App,
+    session: Session,
+    form: Form,
+    report: Option<Report>,
+    checked: Option<Checked>,
+) -> Response {
     let status = form.status();
     match gql::run::<Choices>(&app.client, Some(&session.token), CHOICES, json!({})).await {
         Ok(choices) => page_with_status(
@@ -108,6 +128,7 @@ async fn import_page(app: &App, session: Session, form: Form, report: Option<Rep
                 movements: choices.movements.into_iter().filter(|m| m.open).collect(),
                 form,
                 report,
+                checked,
                 chrome: session.chrome,
             },
             status,
@@ -126,7 +147,7 @@ pub async fn import_form(
         Ok(session) => session,
         Err(to) => return to,
     };
-    import_page(app, session, Form::default(), None).await
+    import_page(app, session, Form::default(), None, None).await
 }
 
 #[handler]
@@ -146,28 +167,42 @@ pub async fn import(
     if check_csrf(verifier, &fields, session.chrome.clone()).is_some() {
         return csrf_refusal(session.chrome);
     }
-    let file = match file {
-        Ok(Some(file)) => file,
-        Ok(None) => {
+    // A file checked before and carried in the page comes back as a field.
+    let carried = fields
+        .get("checkedFile")
+        .and_then(|b64| data_encoding::BASE64.decode(b64.as_bytes()).ok())
+        .map(|content| crate::web::Upload {
+            filename: fields
+                .get("checkedName")
+                .cloned()
+                .unwrap_or_else(|| "de-nghi.xlsx".to_owned()),
+            content_type: None,
+            content,
+        });
+    let file = match (file, carried) {
+        (Ok(Some(file)), _) | (Ok(None), Some(file)) => file,
+        (Ok(None), None) => {
             let problem = Problem::local_field(
                 "file",
                 "Hãy chọn tệp Excel hoặc CSV cần nhập.",
                 "Choose the Excel or CSV file to import.",
             );
             let form = Form::with(fields).refused(problem, lang);
-            return import_page(app, session, form, None).await;
+            return import_page(app, session, form, None, None).await;
         }
-        Err(problem) => {
+        (Err(problem), _) => {
             let form = Form::with(fields).refused(problem, lang);
-            return import_page(app, session, form, None).await;
+            return import_page(app, session, form, None, None).await;
         }
     };
-    let get = |k: &str| {
-        fields
-            .get(k)
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let carry =
+        (get_field(&fields, "mode") != "import" && file.content.len() <= CARRIED_MAX).then(|| {
+            Checked {
+                filename: file.filename.clone(),
+                content: data_encoding::BASE64.encode(&file.content),
+            }
+        });
+    let get = |k: &str| get_field(&fields, k);
     let movement = get("movementId");
     let mut request = async_graphql::Request::new(IMPORT).variables(
         async_graphql::Variables::from_json(json!({ "input": {
@@ -182,13 +217,15 @@ pub async fn import(
         Ok(answer) => {
             let report = answer.import_nominations;
             let refused = get("mode") == "import" && !report.committed;
+            // Only a clean check is carried on to be imported.
+            let checked = carry.filter(|_| report.errors == 0 && !report.committed);
             let form = Form::with(fields);
             let status = if refused {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
                 StatusCode::OK
             };
-            let mut response = import_page(app, session, form, Some(report)).await;
+            let mut response = import_page(app, session, form, Some(report), checked).await;
             if response.status() == StatusCode::OK {
                 response.set_status(status);
             }
@@ -196,7 +233,15 @@ pub async fn import(
         }
         Err(problem) => {
             let form = Form::with(fields).refused(problem, lang);
-            import_page(app, session, form, None).await
+            import_page(app, session, form, None, None).await
         }
     }
+}
+
+/// A form field, trimmed ("" when absent).
+fn get_field(fields: &std::collections::HashMap<String, String>, key: &str) -> String {
+    fields
+        .get(key)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
 }
