@@ -153,13 +153,13 @@ pub async fn create_council(
     Data(app): Data<&Arc<App>>,
     PostForm(fields): PostForm<HashMap<String, String>>,
 ) -> Response {
-    let session = match app.session(jar, csrf, COUNCILS, false).await {
+    let session = match app
+        .posted((jar, csrf, verifier), COUNCILS, false, &fields)
+        .await
+    {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Created {
@@ -574,13 +574,13 @@ async fn setup_form(
     (which, done): (&str, &str),
     (query, input): (&str, Value),
 ) -> Response {
-    let session = match app.session(jar, csrf, COUNCIL, false).await {
+    let session = match app
+        .posted((jar, csrf, verifier), COUNCIL, false, &fields)
+        .await
+    {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     match gql::run::<Value>(
         &app.client,
         Some(&session.token),
@@ -695,14 +695,19 @@ pub async fn open_session(
     Data(app): Data<&Arc<App>>,
     PostForm(pairs): PostForm<Pairs>,
 ) -> Response {
-    let session = match app.session(jar, csrf, ("Hội đồng", "Council"), false).await {
+    let fields: HashMap<String, String> = pairs.iter().cloned().collect();
+    let session = match app
+        .posted(
+            (jar, csrf, verifier),
+            ("Hội đồng", "Council"),
+            false,
+            &fields,
+        )
+        .await
+    {
         Ok(session) => session,
         Err(to) => return to,
     };
-    let fields: HashMap<String, String> = pairs.iter().cloned().collect();
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Opened {
@@ -998,15 +1003,17 @@ async fn session_form(
     (which, mutation, input): (&str, &str, Value),
 ) -> Response {
     let session = match app
-        .session(jar, csrf, ("Phiên họp", "Session"), false)
+        .posted(
+            (jar, csrf, verifier),
+            ("Phiên họp", "Session"),
+            false,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let lang = session.chrome.lang;
     match gql::run::<Value>(
         &app.client,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::gql;
 use crate::labels;
 use crate::pages::{UnitFields, UnitOption, optional, required, unit_options};
-use crate::web::{App, Chrome, Form, Lang, Session, check_csrf, dd_mm_yyyy, go, page_with_status};
+use crate::web::{App, Chrome, Form, Lang, Session, dd_mm_yyyy, go, page_with_status};
 
 const TITLE: (&str, &str) = ("Phong trào thi đua", "Movements");
 
@@ -377,13 +377,13 @@ pub async fn register(
     Data(app): Data<&Arc<App>>,
     PostForm(fields): PostForm<HashMap<String, String>>,
 ) -> Response {
-    let session = match app.session(jar, csrf, TITLE, false).await {
+    let session = match app
+        .posted((jar, csrf, verifier), TITLE, false, &fields)
+        .await
+    {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let answer = gql::run::<Value>(
         &app.client,
         Some(&session.token),

@@ -272,15 +272,17 @@ pub async fn password(
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, ("Đổi mật khẩu", "Change password"), true)
+        .posted(
+            (jar, csrf, verifier),
+            ("Đổi mật khẩu", "Change password"),
+            true,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let lang = session.chrome.lang;
     let new = fields.get("newPassword").cloned().unwrap_or_default();
     let problem = if Some(&new) != fields.get("confirmPassword") {
@@ -540,17 +542,19 @@ pub async fn bulk(
     Data(app): Data<&Arc<App>>,
     PostForm(pairs): PostForm<Vec<(String, String)>>,
 ) -> Response {
+    let fields: Fields = pairs.iter().cloned().collect();
     let session = match app
-        .session(jar, csrf, ("Việc cần làm", "Work queue"), false)
+        .posted(
+            (jar, csrf, verifier),
+            ("Việc cần làm", "Work queue"),
+            false,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    let fields: Fields = pairs.iter().cloned().collect();
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let lang = session.chrome.lang;
     let picked = picked(&pairs);
     let filter = QueueFilter {
@@ -1058,15 +1062,17 @@ pub async fn new_nomination(
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, ("Lập hồ sơ đề nghị", "New nomination"), false)
+        .posted(
+            (jar, csrf, verifier),
+            ("Lập hồ sơ đề nghị", "New nomination"),
+            false,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let lang = session.chrome.lang;
     let get = |k: &str| {
         fields
@@ -1655,15 +1661,17 @@ pub async fn act(
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, ("Hồ sơ đề nghị", "Nomination"), false)
+        .posted(
+            (jar, csrf, verifier),
+            ("Hồ sơ đề nghị", "Nomination"),
+            false,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let lang = session.chrome.lang;
     let command = fields.get("command").cloned().unwrap_or_default();
     let version = fields
@@ -2092,17 +2100,19 @@ pub async fn annul(
     Data(app): Data<&Arc<App>>,
     PostForm(pairs): PostForm<Vec<(String, String)>>,
 ) -> Response {
+    let fields: Fields = pairs.iter().cloned().collect();
     let session = match app
-        .session(jar, csrf, ("Quyết định", "Decision"), false)
+        .posted(
+            (jar, csrf, verifier),
+            ("Quyết định", "Decision"),
+            false,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    let fields: Fields = pairs.iter().cloned().collect();
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Annulled {
@@ -2159,15 +2169,17 @@ pub async fn issue_certificates(
     PostForm(fields): PostForm<Fields>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, ("Quyết định", "Decision"), false)
+        .posted(
+            (jar, csrf, verifier),
+            ("Quyết định", "Decision"),
+            false,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     match gql::run::<Value>(
         &app.client,
         Some(&session.token),
@@ -2318,15 +2330,17 @@ async fn admin_form(
     run: impl AsyncFnOnce(&Session, &Fields) -> Result<(), Problem>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, ("Quản trị", "Administration"), false)
+        .posted(
+            (jar, csrf, verifier),
+            ("Quản trị", "Administration"),
+            false,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let lang = session.chrome.lang;
     match run(&session, &fields).await {
         Ok(()) => go("/admin?done=created"),

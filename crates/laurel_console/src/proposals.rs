@@ -17,9 +17,7 @@ use crate::pages::{
     Paged, ROW, Row, RowFields, UnitFields, UnitOption, bulk_outcomes, optional, picked, required,
     unit_options,
 };
-use crate::web::{
-    App, Chrome, Form, Lang, Session, check_csrf, dd_mm_yyyy, go, page, page_with_status,
-};
+use crate::web::{App, Chrome, Form, Lang, Session, dd_mm_yyyy, go, page, page_with_status};
 
 const LIST_TITLE: (&str, &str) = ("Tờ trình", "Proposals");
 
@@ -190,14 +188,14 @@ pub async fn create(
     Data(app): Data<&Arc<App>>,
     PostForm(pairs): PostForm<Vec<(String, String)>>,
 ) -> Response {
-    let session = match app.session(jar, csrf, LIST_TITLE, false).await {
+    let fields: std::collections::HashMap<String, String> = pairs.iter().cloned().collect();
+    let session = match app
+        .posted((jar, csrf, verifier), LIST_TITLE, false, &fields)
+        .await
+    {
         Ok(session) => session,
         Err(to) => return to,
     };
-    let fields: std::collections::HashMap<String, String> = pairs.iter().cloned().collect();
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Created {
@@ -331,15 +329,17 @@ pub async fn submit(
     PostForm(fields): PostForm<std::collections::HashMap<String, String>>,
 ) -> Response {
     let session = match app
-        .session(jar, csrf, ("Tờ trình", "Proposal"), false)
+        .posted(
+            (jar, csrf, verifier),
+            ("Tờ trình", "Proposal"),
+            false,
+            &fields,
+        )
         .await
     {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let lang = session.chrome.lang;
     let version: Option<i32> = fields.get("version").and_then(|v| v.trim().parse().ok());
     let results = bulk_outcomes(

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::gql::{self, Problem};
 use crate::labels;
 use crate::pages::{UnitFields, UnitOption, optional, required, unit_options};
-use crate::web::{App, Chrome, Form, Lang, Session, check_csrf, dd_mm_yyyy, go, page_with_status};
+use crate::web::{App, Chrome, Form, Lang, Session, dd_mm_yyyy, go, page_with_status};
 
 type Fields = HashMap<String, String>;
 
@@ -335,13 +335,13 @@ async fn settings_form(
     which: &str,
     run: impl AsyncFnOnce(&Session, &Fields) -> Result<Option<String>, Problem>,
 ) -> Response {
-    let session = match app.session(jar, csrf, TITLE, false).await {
+    let session = match app
+        .posted((jar, csrf, verifier), TITLE, false, &fields)
+        .await
+    {
         Ok(session) => session,
         Err(to) => return to,
     };
-    if let Some(refused) = check_csrf(verifier, &fields, session.chrome.clone()) {
-        return refused;
-    }
     let shown = Shown {
         issuer: fields
             .get("issuerUnitId")

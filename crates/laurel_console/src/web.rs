@@ -293,6 +293,24 @@ impl App {
         })
     }
 
+    /// The caller of a form, once its CSRF token is checked: or where to send them (as
+    /// [`App::session`]), or the refusal of a form without a valid token (nothing done).
+    pub async fn posted(
+        &self,
+        (jar, csrf, verifier): (&CookieJar, &CsrfToken, &CsrfVerifier),
+        title: (&'static str, &'static str),
+        allow_password_change: bool,
+        fields: &HashMap<String, String>,
+    ) -> Result<Session, Response> {
+        let session = self
+            .session(jar, csrf, title, allow_password_change)
+            .await?;
+        match check_csrf(verifier, fields, session.chrome.clone()) {
+            Some(refused) => Err(refused),
+            None => Ok(session),
+        }
+    }
+
     /// A frame for a page without a session (login).
     pub fn anonymous(
         &self,
