@@ -158,13 +158,48 @@ async fn a_clerk_registers_a_citizen_and_a_group_for_a_movement_in_the_console()
         !form.contains(&format!("<option value=\"{group_id}\"")),
         "never an issuer"
     );
-    for page in ["/import", "/proposals", "/councils", "/settings"] {
+    for page in ["/import", "/proposals", "/settings"] {
         let body = clerk.get(page).await.body;
         assert!(
             !body.contains(&format!("<option value=\"{group_id}\"")),
             "offered as a unit on {page}"
         );
     }
+    // Nor to those who may not read where it lives: the head of another department, the
+    // administrator's forms, the signer's council form.
+    let mut browsers = [
+        Browser::login(&server.base, "head.pc02", PASSWORD).await,
+        Browser::login(&server.base, "admin", PASSWORD).await,
+        Browser::login(&server.base, "pgd.binh", PASSWORD).await,
+    ];
+    for (who, page) in [
+        (0, "/nominations/new"),
+        (0, "/reports"),
+        (1, "/admin"),
+        (1, "/settings"),
+        (2, "/councils"),
+    ] {
+        let body = browsers[who].get(page).await.body;
+        assert!(
+            !body.contains(&format!("<option value=\"{group_id}\"")),
+            "offered as a unit on {page}"
+        );
+        assert!(
+            body.contains("<option value=\""),
+            "a page with choices: {page}"
+        );
+    }
+    let tree = text(&browsers[0].get("/units").await.body);
+    assert!(
+        tree.contains(
+            "Tổ tự quản về an ninh trật tự tổ 5 — ngoài hệ thống, đăng ký theo phong trào"
+        ),
+        "marked for another department too: {tree}"
+    );
+    assert!(
+        !tree.contains("Tổ 5, phường Hội Thương"),
+        "without its address: {tree}"
+    );
 
     // A unit head is offered no form, and registering anyway is refused by the API.
     let mut head = Browser::login(&server.base, "head.ptm", PASSWORD).await;
@@ -185,6 +220,11 @@ async fn a_clerk_registers_a_citizen_and_a_group_for_a_movement_in_the_console()
         refused.status,
         StatusCode::FORBIDDEN,
         "{}",
+        text(&refused.body)
+    );
+    assert!(
+        text(&refused.body).contains("ghi nhận cá nhân"),
+        "the reason is shown: {}",
         text(&refused.body)
     );
     let people = server

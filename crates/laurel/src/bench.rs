@@ -325,6 +325,9 @@ async fn import_drafts(
         .await?
         .json()
         .await?;
+    if answer["data"]["importNominations"]["committed"] != json!(true) {
+        anyhow::bail!("importing the transition's drafts: {answer}");
+    }
     let ids = answer["data"]["importNominations"]["nominationIds"]
         .as_array()
         .with_context(|| format!("importing drafts: {answer}"))?;

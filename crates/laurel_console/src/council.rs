@@ -86,7 +86,7 @@ const COUNCILS: (&str, &str) = ("Hội đồng Thi đua - Khen thưởng", "Coun
 
 /// Whether the caller holds a role that may set up a council somewhere (the API decides where).
 fn sets_up_councils(session: &Session) -> bool {
-    session.roles.iter().any(|r| r == "ADMIN" || r == "SIGNER")
+    session.holds("ADMIN") || session.holds("SIGNER")
 }
 
 async fn councils_page(app: &App, session: Session, refused: Option<Form>) -> Response {
@@ -99,7 +99,7 @@ async fn councils_page(app: &App, session: Session, refused: Option<Form>) -> Re
         &app.client,
         Some(&session.token),
         "{ councils { id name issuer { name } quorum sessions { id dateText place state } } \
-         units { id name code headTitle place path { id } external { address } } }",
+         units { id name code headTitle place path { id } outsideTree } }",
         json!({}),
     )
     .await
@@ -107,10 +107,18 @@ async fn councils_page(app: &App, session: Session, refused: Option<Form>) -> Re
         Ok(answer) => answer,
         Err(problem) => return app.problem(session.chrome, &problem),
     };
-    let units = if sets_up_councils(&session) {
+    // An administrator sets a council up anywhere; a signer at the units where they sign.
+    let units = if session.holds("ADMIN") {
         unit_options(answer.units)
     } else {
-        Vec::new()
+        let signs_at = session.units_as("SIGNER");
+        unit_options(
+            answer
+                .units
+                .into_iter()
+                .filter(|u| signs_at.contains(&u.id()))
+                .collect(),
+        )
     };
     let form = refused
         .unwrap_or_else(|| Form::with(HashMap::from([("quorum".to_owned(), "2/3".to_owned())])));
@@ -258,6 +266,8 @@ pub struct Setup {
     terms: Vec<TermView>,
     /// Accounts that may be added: (id, "username · name").
     candidates: Vec<(String, String)>,
+    /// The API lists at most [`CANDIDATES_MAX`]: the page says when it may hold more.
+    candidates_capped: bool,
     positions: Vec<(&'static str, String)>,
     /// Which setup form was refused: `member`, or the id of the term being ended.
     acted: Option<String>,
@@ -272,6 +282,15 @@ impl Setup {
             self.form.general()
         } else {
             None
+        }
+    }
+
+    /// The last day typed in a term's end form (today, unless that form was refused).
+    fn end_value(&self, term: &str) -> &str {
+        if self.acted.as_deref() == Some(term) {
+            self.form.v("until")
+        } else {
+            &self.today
         }
     }
 
@@ -312,7 +331,7 @@ struct TermRow {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CandidateRow {
-    id: String,
+    account_id: String,
     username: String,
     display_name: String,
 }
@@ -324,6 +343,9 @@ pub enum Refused {
     /// Adding a member (`member`) or ending a term (its id).
     Setup(String, Form),
 }
+
+/// The most candidates the API lists (`Council.memberCandidates`).
+const CANDIDATES_MAX: usize = 500;
 
 const POSITIONS: [&str; 5] = ["CHAIR", "VICE_CHAIR", "STANDING", "MEMBER", "SECRETARY"];
 
@@ -420,6 +442,9 @@ async fn council_page(app: &App, session: Session, id: &str, refused: Option<Ref
         Some(Refused::Setup(which, form)) => (None, Some((which, form))),
         None => (None, None),
     };
+    let refusal = setup_refused
+        .as_ref()
+        .and_then(|(_, form)| form.problem().cloned());
     let setup = if sets_up_councils(&session) {
         match setup(app, &session, id, found.terms, today, setup_refused).await {
             Ok(setup) => setup,
@@ -428,6 +453,10 @@ async fn council_page(app: &App, session: Session, id: &str, refused: Option<Ref
     } else {
         None
     };
+    // A setup form refused to a caller the page shows no setup to: its reason, not the page.
+    if let (None, Some(problem)) = (&setup, refusal) {
+        return app.problem(session.chrome, &problem);
+    }
     let (form, ticked) = session_refused.unwrap_or_else(|| {
         let mut values = HashMap::new();
         values.insert("date".to_owned(), today.to_string());
@@ -491,7 +520,7 @@ async fn setup(
     let answer = gql::run::<Answer>(
         &app.client,
         Some(&session.token),
-        "query($id: ID!) { council(id: $id) { memberCandidates { id username displayName } } }",
+        "query($id: ID!) { council(id: $id) { memberCandidates { accountId username displayName } } }",
         json!({ "id": id }),
     )
     .await;
@@ -521,9 +550,10 @@ async fn setup(
                 id: t.id,
             })
             .collect(),
+        candidates_capped: candidates.len() >= CANDIDATES_MAX,
         candidates: candidates
             .into_iter()
-            .map(|c| (c.id, format!("{} · {}", c.username, c.display_name)))
+            .map(|c| (c.account_id, format!("{} · {}", c.username, c.display_name)))
             .collect(),
         positions: POSITIONS.iter().map(|p| (*p, position(p, lang))).collect(),
         acted,
@@ -837,9 +867,10 @@ async fn session_page(
         me: MeFields,
     }
     #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
     struct MeFields {
         id: String,
-        roles: Vec<RoleOnly>,
+        roles_in_force: Vec<RoleOnly>,
     }
     #[derive(Deserialize)]
     struct RoleOnly {
@@ -886,7 +917,7 @@ async fn session_page(
     let answer = match gql::run::<Answer>(
         &app.client,
         Some(&session.token),
-        "query($id: ID!) { me { id roles { role } } councilSession(id: $id) { version council { name } dateText place state \
+        "query($id: ID!) { me { id rolesInForce { role } } councilSession(id: $id) { version council { name } dateText place state \
          members { accountId name position present } \
          items { nominationId nomination { awardKind nominee { ... on Person { fullName } ... on Unit { name } } } \
            rule { secretBallot textVi textEn } ballotsCast youVoted open approved result { textVi textEn } } } }",
@@ -908,7 +939,7 @@ async fn session_page(
     let present_member = s.members.iter().any(|m| m.account_id == me && m.present);
     let secretary = answer
         .me
-        .roles
+        .roles_in_force
         .iter()
         .any(|r| r.role == "COUNCIL_SECRETARY");
     let (acted, form) = acted.map_or((None, Form::default()), |(a, f)| (Some(a), f));

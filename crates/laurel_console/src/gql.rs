@@ -228,13 +228,14 @@ pub async fn all_by_offset<T: DeserializeOwned>(
                 internal()
             })?
             .ok_or_else(internal)?;
+        if all.len() >= LIST_MAX {
+            // Read up to the limit: whether anything was left is whether this page had any.
+            return Ok((all, !page.is_empty()));
+        }
         let full = page.len() == PAGE;
         all.extend(page);
         if !full {
             return Ok((all, false));
-        }
-        if all.len() >= LIST_MAX {
-            return Ok((all, true));
         }
     }
 }

@@ -33,7 +33,8 @@ pub(crate) struct MovementChoice {
     open: bool,
 }
 
-const CHOICES: &str = "{ units { id name code headTitle place path { id } external { address } } movements { id name open } }";
+const CHOICES: &str =
+    "{ units { id name code headTitle place path { id } outsideTree } movements { id name open } }";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -100,8 +101,11 @@ pub struct Checked {
 }
 
 /// The largest file carried in the page after a check, before base64 (beyond it, the user
-/// chooses the file again).
-const CARRIED_MAX: usize = 4 * 1024 * 1024;
+/// chooses the file again): 4 MiB, and no more than three quarters of the largest form the
+/// console reads, so that its base64 still fits.
+fn carried_max(app: &App) -> usize {
+    (4 * 1024 * 1024).min(app.client.max_document_bytes() / 4 * 3)
+}
 
 impl ImportPage {
     /// A finding's message in the page's language.
@@ -195,12 +199,10 @@ pub async fn import(
             return import_page(app, session, form, None, None).await;
         }
     };
-    let carry =
-        (get_field(&fields, "mode") != "import" && file.content.len() <= CARRIED_MAX).then(|| {
-            Checked {
-                filename: file.filename.clone(),
-                content: data_encoding::BASE64.encode(&file.content),
-            }
+    let carry = (get_field(&fields, "mode") != "import" && file.content.len() <= carried_max(app))
+        .then(|| Checked {
+            filename: file.filename.clone(),
+            content: data_encoding::BASE64.encode(&file.content),
         });
     let get = |k: &str| get_field(&fields, k);
     let movement = get("movementId");

@@ -150,3 +150,11 @@ pub fn states(lang: Lang) -> Vec<(String, String)> {
         .map(|s| (s.code().to_owned(), pick(lang, s.name_vi(), s.name_en())))
         .collect()
 }
+
+/// How a nominee registered for a movement from outside the tree is marked in lists.
+pub fn outside_tree(lang: Lang) -> &'static str {
+    lang.t(
+        "ngoài hệ thống, đăng ký theo phong trào",
+        "outside the tree, registered for a movement",
+    )
+}

@@ -60,6 +60,8 @@ pub struct MovementView {
     period: String,
     window: String,
     open: bool,
+    /// Its last day has passed: nothing more is registered for it.
+    closed: bool,
     theme: String,
     launched_by: String,
     participants: String,
@@ -78,8 +80,9 @@ fn kind(code: &str, lang: Lang) -> &'static str {
     }
 }
 
-fn view(m: MovementFields, lang: Lang) -> MovementView {
+fn view(m: MovementFields, lang: Lang, today: time::Date) -> MovementView {
     MovementView {
+        closed: m.closes_on.as_str() < today.to_string().as_str(),
         kind: kind(&m.kind, lang).to_owned(),
         period: if m.from_year == m.to_year {
             m.from_year.to_string()
@@ -128,6 +131,7 @@ pub async fn movements(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<A
         movements: Vec<MovementFields>,
     }
     let lang = session.chrome.lang;
+    let today = laurel_domain::calendar::local_date(app.client.now());
     match gql::run::<Answer>(
         &app.client,
         Some(&session.token),
@@ -141,7 +145,7 @@ pub async fn movements(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<A
                 movements: answer
                     .movements
                     .into_iter()
-                    .map(|m| view(m, lang))
+                    .map(|m| view(m, lang, today))
                     .collect(),
                 chrome: session.chrome,
             },
@@ -228,12 +232,13 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
         units: Vec<RegisteredUnit>,
     }
     let lang = session.chrome.lang;
+    let today = laurel_domain::calendar::local_date(app.client.now());
     let answer = match gql::run::<Answer>(
         &app.client,
         Some(&session.token),
         &format!(
             "query($id: ID!) {{ movement(id: $id) {{ {FIELDS} }} \
-             units {{ id name code headTitle place path {{ id }} external {{ address }} }} }}"
+             units {{ id name code headTitle place path {{ id }} outsideTree }} }}"
         ),
         json!({ "id": id }),
     )
@@ -316,7 +321,7 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
             .filter(|u| u.within(&participants))
             .collect(),
     );
-    let registers = session.roles.iter().any(|r| r == "CLERK" || r == "ADMIN");
+    let registers = session.holds("CLERK") || session.holds("ADMIN");
     let form = refused.unwrap_or_else(|| {
         Form::with(HashMap::from([(
             "kind".to_owned(),
@@ -328,7 +333,7 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
     chrome.title = found.name.clone();
     page_with_status(
         &MovementPage {
-            movement: view(found, lang),
+            movement: view(found, lang, today),
             units,
             registered,
             truncated,

@@ -819,12 +819,17 @@ pub(crate) struct UnitFields {
     head_title: String,
     place: Option<String>,
     path: Vec<IdOnly>,
-    /// Set for a collective registered for a movement from outside the tree.
+    /// A collective registered for a movement from outside the tree.
     #[serde(default)]
-    external: Option<ExternalFields>,
+    outside_tree: bool,
 }
 
 impl UnitFields {
+    /// Its id.
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
     /// Whether it is one of `roots` or below one of them.
     pub(crate) fn within(&self, roots: &[String]) -> bool {
         self.path.iter().any(|p| roots.contains(&p.id))
@@ -877,7 +882,7 @@ pub struct PersonOption {
 pub(crate) fn unit_options(units: Vec<UnitFields>) -> Vec<UnitOption> {
     units
         .into_iter()
-        .filter(|u| u.external.is_none())
+        .filter(|u| !u.outside_tree)
         .map(|u| unit_option(u, String::new()))
         .collect()
 }
@@ -889,14 +894,8 @@ pub(crate) fn nominee_unit_options(units: &[UnitFields], lang: Lang) -> Vec<Unit
         .iter()
         .cloned()
         .map(|u| {
-            let mark = if u.external.is_some() {
-                format!(
-                    " ({})",
-                    lang.t(
-                        "ngoài hệ thống, đăng ký theo phong trào",
-                        "outside the tree, registered for a movement"
-                    )
-                )
+            let mark = if u.outside_tree {
+                format!(" ({})", labels::outside_tree(lang))
             } else {
                 String::new()
             };
@@ -920,13 +919,9 @@ fn person_options(people: Vec<PersonFields>, lang: Lang) -> Vec<PersonOption> {
     people
         .into_iter()
         .map(|p| {
-            let outside = p.external.map(|e| {
-                format!(
-                    "({}, {})",
-                    lang.t("đăng ký theo phong trào", "registered for a movement"),
-                    e.address
-                )
-            });
+            let outside = p
+                .external
+                .map(|e| format!("({}, {})", labels::outside_tree(lang), e.address));
             let title: Vec<String> = [
                 p.rank,
                 Some(p.full_name),
@@ -961,7 +956,7 @@ async fn org(app: &App, token: &str) -> Result<Org, Problem> {
     let units: Units = gql::run(
         &app.client,
         Some(token),
-        "{ units { id name code headTitle place path { id } external { address } } }",
+        "{ units { id name code headTitle place path { id } outsideTree } }",
         json!({}),
     )
     .await?;
@@ -1990,8 +1985,9 @@ async fn decision_page(
         me: MeRoles,
     }
     #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
     struct MeRoles {
-        roles: Vec<RoleName>,
+        roles_in_force: Vec<RoleName>,
     }
     #[derive(Deserialize)]
     struct RoleName {
@@ -2002,7 +1998,7 @@ async fn decision_page(
     let answer = match gql::run::<Answer>(
         &app.client,
         Some(&session.token),
-        "query($id: ID!) { me { roles { role } } decision(id: $id) { id number titleLine signedOnText signerName capacityLine \
+        "query($id: ID!) { me { rolesInForce { role } } decision(id: $id) { id number titleLine signedOnText signerName capacityLine \
          issuer { name } pdfUrl certificatesPdfUrl recipientsXlsxUrl recipientsCsvUrl kind \
          nominations { id version state awardKind nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { name } } \
          certificates { code recipientName pdfUrl verifyUrl status goldenBookNumber } } }",
@@ -2020,8 +2016,8 @@ async fn decision_page(
             "No such decision was found.",
         );
     };
-    let signer = answer.me.roles.iter().any(|r| r.role == "SIGNER");
-    let office = answer.me.roles.iter().any(|r| r.role == "CLERK");
+    let signer = answer.me.roles_in_force.iter().any(|r| r.role == "SIGNER");
+    let office = answer.me.roles_in_force.iter().any(|r| r.role == "CLERK");
     let form = refused.unwrap_or_default();
     let status = form.status();
     session.chrome.title = format!("{} · {}", lang.t("Quyết định", "Decision"), d.number);
@@ -2759,7 +2755,7 @@ pub async fn reports(
     let choices = match gql::run::<Choices>(
         &app.client,
         Some(&session.token),
-        "{ units { id name code headTitle place path { id } external { address } } movements { id name fromYear toYear } }",
+        "{ units { id name code headTitle place path { id } outsideTree } movements { id name fromYear toYear } }",
         json!({}),
     )
     .await

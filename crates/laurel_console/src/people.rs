@@ -29,6 +29,7 @@ struct UnitRow {
     code: String,
     head_title: String,
     path: Vec<IdOnly>,
+    outside_tree: bool,
     external: Option<crate::pages::ExternalFields>,
 }
 
@@ -64,15 +65,13 @@ struct UnitsPage {
     truncated: bool,
 }
 
-/// How a nominee registered for a movement from outside the tree is marked in the tree.
-fn outside_mark(lang: Lang, address: &str) -> String {
-    format!(
-        " — {} ({address})",
-        lang.t(
-            "ngoài hệ thống, đăng ký theo phong trào",
-            "outside the tree, registered for a movement"
-        )
-    )
+/// How a nominee registered for a movement from outside the tree is marked in the tree (where
+/// it lives, for those who may read it).
+fn outside_mark(lang: Lang, address: Option<&str>) -> String {
+    match address {
+        Some(address) => format!(" — {} ({address})", labels::outside_tree(lang)),
+        None => format!(" — {}", labels::outside_tree(lang)),
+    }
 }
 
 #[handler]
@@ -92,7 +91,7 @@ pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>
     let answer = gql::run::<Units>(
         &app.client,
         Some(&session.token),
-        "{ units { id name code headTitle path { id } external { address } } }",
+        "{ units { id name code headTitle path { id } outsideTree external { address } } }",
         json!({}),
     )
     .await;
@@ -124,15 +123,17 @@ pub async fn units(jar: &CookieJar, csrf: &CsrfToken, Data(app): Data<&Arc<App>>
                                 label.push_str(position);
                             }
                             if let Some(outside) = &p.external {
-                                label.push_str(&outside_mark(lang, &outside.address));
+                                label.push_str(&outside_mark(lang, Some(&outside.address)));
                             }
                             (p.id.clone(), label)
                         })
                         .collect(),
                     depth: u.path.len().saturating_sub(1),
-                    name: match &u.external {
-                        Some(outside) => u.name.clone() + &outside_mark(lang, &outside.address),
-                        None => u.name,
+                    name: if u.outside_tree {
+                        u.name.clone()
+                            + &outside_mark(lang, u.external.as_ref().map(|e| e.address.as_str()))
+                    } else {
+                        u.name
                     },
                     code: u.code,
                     head_title: u.head_title,

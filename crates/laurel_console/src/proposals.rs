@@ -115,7 +115,7 @@ struct ProposalsPage {
 
 const LIST: &str = "query { proposals { id version number proposedOn signerName status \
     proposingUnit { name } issuer { name } nominations { id } } \
-    units { id name code headTitle place path { id } external { address } } \
+    units { id name code headTitle place path { id } outsideTree } \
     nominations(first: 200, filter: { state: DRAFT }) { nodes { ...Row proposal { id } } pageInfo { hasNextPage endCursor } } }";
 
 /// A nomination counted in a list.

@@ -77,7 +77,7 @@ struct Everyone {
 
 const EVERYONE: &str = "query($year: Int!) { delegations { id role unit { name } delegator { username } \
     delegate { username } from until active revokedAt } \
-    units { id name code headTitle place path { id } external { address } } \
+    units { id name code headTitle place path { id } outsideTree } \
     calendar(year: $year) { covered days { date kind name source } } }";
 
 #[derive(Debug, Deserialize)]

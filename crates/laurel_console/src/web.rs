@@ -150,6 +150,11 @@ impl Form {
             .is_some_and(|(k, i)| k == kind && i == id)
     }
 
+    /// The refusal, if the form was refused.
+    pub fn problem(&self) -> Option<&Problem> {
+        self.problem.as_ref()
+    }
+
     /// What the API said of a field.
     pub fn err(&self, name: &str) -> Option<&str> {
         let problem = self.problem.as_ref()?;
@@ -213,9 +218,26 @@ pub struct Session {
     pub token: String,
     /// The page frame for this caller.
     pub chrome: Chrome,
-    /// The roles the caller holds (`ADMIN`, `SIGNER`, …), to offer only the forms they could
-    /// use; the API still decides every action.
-    pub roles: Vec<String>,
+    /// The roles the caller acts with today, own or delegated (`ADMIN`, `SIGNER`, …), each
+    /// with its unit, to offer only the forms they could use; the API still decides every
+    /// action.
+    pub roles: Vec<(String, Option<String>)>,
+}
+
+impl Session {
+    /// Whether the caller acts with `role` anywhere.
+    pub fn holds(&self, role: &str) -> bool {
+        self.roles.iter().any(|(r, _)| r == role)
+    }
+
+    /// The units where the caller acts with `role`.
+    pub fn units_as(&self, role: &str) -> Vec<&str> {
+        self.roles
+            .iter()
+            .filter(|(r, _)| r == role)
+            .filter_map(|(_, unit)| unit.as_deref())
+            .collect()
+    }
 }
 
 #[derive(Deserialize)]
@@ -228,12 +250,18 @@ struct Me {
 struct MeFields {
     display_name: String,
     must_change_password: bool,
-    roles: Vec<RoleOnly>,
+    roles_in_force: Vec<RoleOnly>,
 }
 
 #[derive(Deserialize)]
 struct RoleOnly {
     role: String,
+    unit: Option<UnitId>,
+}
+
+#[derive(Deserialize)]
+struct UnitId {
+    id: String,
 }
 
 impl App {
@@ -257,7 +285,7 @@ impl App {
         let me: Me = match gql::run(
             &self.client,
             Some(&token),
-            "{ me { displayName mustChangePassword roles { role } } }",
+            "{ me { displayName mustChangePassword rolesInForce { role unit { id } } } }",
             json!({}),
         )
         .await
@@ -278,13 +306,18 @@ impl App {
         if me.me.must_change_password && !allow_password_change {
             return Err(go("/password"));
         }
-        let roles: Vec<String> = me.me.roles.into_iter().map(|r| r.role).collect();
+        let roles: Vec<(String, Option<String>)> = me
+            .me
+            .roles_in_force
+            .into_iter()
+            .map(|r| (r.role, r.unit.map(|u| u.id)))
+            .collect();
         Ok(Session {
             token,
             chrome: Chrome {
                 lang,
                 user: Some(me.me.display_name),
-                admin: roles.iter().any(|r| r == "ADMIN"),
+                admin: roles.iter().any(|(r, _)| r == "ADMIN"),
                 csrf: csrf.0.clone(),
                 title: lang.t(title.0, title.1).to_owned(),
                 notice: None,

@@ -130,8 +130,10 @@ impl Store {
             })
             .acquire_timeout(Duration::from_secs(10))
             // `LAUREL_LOG_SQL=1` logs every statement with its duration (target `sqlx::query`,
-            // at INFO), to find the slow one; off by default, since statements carry data.
+            // at WARN so that the default log filter shows it), to find the slow one; off by
+            // default, since statements carry data.
             .sqlx_logging(std::env::var_os("LAUREL_LOG_SQL").is_some_and(|v| v != "0"))
+            .sqlx_logging_level(log::LevelFilter::Warn)
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)

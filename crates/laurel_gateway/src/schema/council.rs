@@ -137,6 +137,15 @@ impl VoteRuleNode {
     }
 }
 
+/// An account that may be added to a council: who it is, nothing more.
+#[derive(SimpleObject, Debug)]
+pub struct CouncilCandidate {
+    /// Send it as `accountId` to `addCouncilMember`.
+    pub account_id: ID,
+    pub username: String,
+    pub display_name: String,
+}
+
 /// An issuer's own rule for one award.
 #[derive(SimpleObject, Debug)]
 pub struct CouncilAwardRule {
@@ -232,12 +241,16 @@ impl CouncilNode {
     /// Who may be added as a member: the accounts of the people of the issuer's units and of
     /// role holders there, by username (at most 500; disabled accounts left out). Only for
     /// whoever may set this council up (the issuer's signer, an administrator).
-    async fn member_candidates(&self, ctx: &Context<'_>) -> Result<Vec<AccountNode>> {
+    async fn member_candidates(&self, ctx: &Context<'_>) -> Result<Vec<CouncilCandidate>> {
         Ok(ops(ctx)?
             .council_member_candidates(actor(ctx)?, &self.0)
             .await?
             .into_iter()
-            .map(AccountNode)
+            .map(|a| CouncilCandidate {
+                account_id: ID(a.id.to_string()),
+                username: a.username,
+                display_name: a.display_name,
+            })
             .collect())
     }
     /// The rules the issuer set for itself (other awards follow the ruleset's council rule).

@@ -90,6 +90,30 @@ impl Loader<MovementId> for Batch {
     }
 }
 
+/// A nominee's registration from outside the administrative tree (keyed by the person's or the
+/// unit's id): absent for everyone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExternalOf(pub uuid::Uuid);
+
+impl Loader<ExternalOf> for Batch {
+    type Value = laurel_store::ExternalNomineeRecord;
+    type Error = BatchError;
+
+    async fn load(
+        &self,
+        keys: &[ExternalOf],
+    ) -> Result<HashMap<ExternalOf, laurel_store::ExternalNomineeRecord>, BatchError> {
+        let ids: Vec<uuid::Uuid> = keys.iter().map(|k| k.0).collect();
+        let found = self
+            .0
+            .store()
+            .external_nominees(&ids)
+            .await
+            .map_err(failed)?;
+        Ok(found.into_iter().map(|r| (ExternalOf(r.id), r)).collect())
+    }
+}
+
 /// A nomination's certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CertificateOf(pub NominationId);

@@ -36,6 +36,16 @@ impl UnitNode {
     async fn external(&self, ctx: &Context<'_>) -> Result<Option<ExternalNomineeNode>> {
         external(ctx, self.0.id.0, self.0.id).await
     }
+    /// Whether it is a collective registered for a movement from outside the administrative
+    /// tree (for anyone who sees the unit): it may be nominated, but never issues, proposes or
+    /// holds roles. Where it lives is `external`, for those who read at it.
+    async fn outside_tree(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(
+            super::loaders::load(ctx, super::loaders::ExternalOf(self.0.id.0))
+                .await?
+                .is_some(),
+        )
+    }
     /// Short code used in decision numbers (`12/QĐ-CAT`).
     async fn code(&self) -> &str {
         self.0.code.as_str()
@@ -217,6 +227,22 @@ impl AccountNode {
         }
         Ok(ops.readable_person(actor(ctx)?, id).await?.map(PersonNode))
     }
+    /// The roles it acts with today: its own and those delegated to it that are in force (for
+    /// the account itself; for anyone else, its own roles, as `roles`).
+    async fn roles_in_force(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantNode>> {
+        let auth = super::signed_in(ctx)?;
+        if auth.account.id != self.0.id {
+            return self.roles(ctx).await;
+        }
+        Ok(auth
+            .actor
+            .grants
+            .iter()
+            .cloned()
+            .chain(auth.actor.acting.iter().map(|a| a.grant))
+            .map(RoleGrantNode)
+            .collect())
+    }
     /// The roles it holds.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantNode>> {
         Ok(ops(ctx)?
@@ -277,24 +303,24 @@ pub struct ExternalNomineeNode {
 
 /// The registration of an outside nominee, for those who read at `unit` (its address is
 /// personal data).
+/// Both reads go through the request's loaders: a list of units or people costs two
+/// statements, not two per row.
 async fn external(
     ctx: &Context<'_>,
     id: uuid::Uuid,
     unit: laurel_domain::ids::UnitId,
 ) -> Result<Option<ExternalNomineeNode>> {
-    use laurel_store::ReadMovements;
-    if !super::ops(ctx)?
-        .may_read_at(super::actor(ctx)?, unit)
-        .await?
+    let Some(at) = super::loaders::load(ctx, unit).await? else {
+        return Ok(None);
+    };
+    if super::actor(ctx)?
+        .authorize(laurel_domain::authz::Action::Read, &at.path)
+        .is_err()
     {
         return Ok(None);
     }
-    let found = super::ops(ctx)?
-        .store()
-        .external_nominees(&[id])
-        .await
-        .map_err(crate::error::OpsError::from)?;
-    Ok(found.into_iter().next().map(|r| ExternalNomineeNode {
+    let found = super::loaders::load(ctx, super::loaders::ExternalOf(id)).await?;
+    Ok(found.map(|r| ExternalNomineeNode {
         address: r.address,
         organisation: r.organisation,
         movement_id: ID(r.movement.to_string()),
