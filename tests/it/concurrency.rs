@@ -350,3 +350,66 @@ async fn many_clerks_receiving_one_nomination_at_once_have_one_winner_the_rest_c
     second.stop().await;
     first.stop().await;
 }
+
+/// Submissions racing for an issuer's places: with a quota of 2, exactly 2 of 6 concurrent
+/// submissions pass and the others are refused for the quota; without a quota, the checks
+/// share the issuer's lock and every one passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_submissions_never_exceed_a_quota_and_all_pass_without_one() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let mut drafts = Vec::new();
+    for i in 0..12 {
+        let person = org
+            .person(&server, &format!("Người đua chỉ tiêu {i}"))
+            .await;
+        drafts.push(
+            org.draft(&server, &person, "Hoàn thành xuất sắc nhiệm vụ")
+                .await,
+        );
+    }
+    let submit = |(id, version): (String, i64)| {
+        let (server, head) = (&server, org.head.clone());
+        async move {
+            let body = server
+                .gql(
+                    Some(&head),
+                    q!("submit_nomination"),
+                    json!({ "id": id, "expectedVersion": version }),
+                )
+                .await;
+            body["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("OK")
+                .to_owned()
+        }
+    };
+    server
+        .ok(
+            Some(&org.signer),
+            q!("set_quota"),
+            json!({ "input": { "issuerUnitId": org.province, "awardKind": "GIAY_KHEN", "period": 2024, "maxCount": 2 } }),
+        )
+        .await;
+    let capped = futures::future::join_all(drafts[..6].iter().cloned().map(submit)).await;
+    assert_eq!(
+        capped.iter().filter(|c| *c == "OK").count(),
+        2,
+        "{capped:?}"
+    );
+    assert_eq!(
+        capped.iter().filter(|c| *c == "RULE_VIOLATION").count(),
+        4,
+        "{capped:?}"
+    );
+    // No cap at all removes the quota.
+    server
+        .ok(
+            Some(&org.signer),
+            q!("set_quota"),
+            json!({ "input": { "issuerUnitId": org.province, "awardKind": "GIAY_KHEN", "period": 2024 } }),
+        )
+        .await;
+    let free = futures::future::join_all(drafts[6..].iter().cloned().map(submit)).await;
+    assert!(free.iter().all(|c| c == "OK"), "{free:?}");
+}

@@ -1009,15 +1009,40 @@ impl WriteTx {
         Ok(())
     }
 
-    /// [`WriteTx::lock_issuer_quotas`], then the quota in force for the award and period, if any.
+    /// The quota in force for the award and period, if any, with the issuer's unit row locked
+    /// until commit as the check needs:
+    /// - a quota in force: [`WriteTx::lock_issuer_quotas`], so that the checks counting
+    ///   against it run one after the other;
+    /// - none: a shared lock (PostgreSQL `FOR SHARE`), so that checks of an issuer without a
+    ///   quota run side by side, and a quota being set waits for them (setting one takes the
+    ///   row exclusively). If a quota appears between the first read and the shared lock, the
+    ///   check answers `Busy` (try again) rather than upgrade its lock, which two such checks
+    ///   would deadlock on.
     pub async fn lock_quota(
         &self,
         issuer: UnitId,
         award: AwardKind,
         period: i32,
     ) -> Result<Option<Quota>, StoreError> {
-        self.lock_issuer_quotas(issuer).await?;
-        self.quota(issuer, award, period).await
+        if self.quota(issuer, award, period).await?.is_some() {
+            self.lock_issuer_quotas(issuer).await?;
+            return self.quota(issuer, award, period).await;
+        }
+        unit::Entity::find_by_id(issuer.0)
+            .lock_shared()
+            .one(&self.tx)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "unit",
+                id: issuer.to_string(),
+            })?;
+        match self.quota(issuer, award, period).await? {
+            None => Ok(None),
+            Some(_) => Err(StoreError::Busy(sea_orm::DbErr::Custom(format!(
+                "a quota of {issuer} for {} {period} was set while a nomination was checked against none",
+                award.code()
+            )))),
+        }
     }
 
     /// Records what a decision gives one recipient (never editable afterwards).
