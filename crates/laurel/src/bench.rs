@@ -264,19 +264,19 @@ const TRANSITION_ROWS: usize = 1_000;
 
 const SUBMIT: &str = "mutation($input: NominationVersionInput!) { submitNomination(input: $input) { nomination { id } } }";
 
-/// An account with one role, signed in: its token.
+/// An account (of `person`, if given) with one role at a unit, signed in: its token.
 async fn account(
     gql: &Gql,
     p: &Prepared,
     username: &str,
-    role: &str,
-    unit: &str,
+    (role, unit): (&str, &str),
+    person: Option<&str>,
 ) -> anyhow::Result<String> {
     let id = gql
         .call(
             Some(&p.admin),
             "mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } } }",
-            json!({ "input": { "username": username, "password": PASSWORD, "mustChangePassword": false } }),
+            json!({ "input": { "username": username, "password": PASSWORD, "mustChangePassword": false, "personId": person } }),
         )
         .await?["createAccount"]["account"]["id"]
         .as_str()
@@ -394,38 +394,20 @@ async fn attach_to_proposal(
 /// records each outcome, the signer signs the proposal, the office issues the certificates.
 /// Returns (decision id, certificate ids).
 async fn decided(gql: &Gql, p: &Prepared, n: usize) -> anyhow::Result<(String, Vec<String>)> {
-    let login = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }";
     let signer_person = create_person(gql, &p.admin, &p.province, usize::MAX).await?;
     let mut tokens = Vec::new();
     for (username, role, unit, person) in [
         ("head.ptm", "UNIT_HEAD", &p.staff, None),
         ("tdkt.cat", "CLERK", &p.province, None),
         ("thuky.cat", "COUNCIL_SECRETARY", &p.province, None),
-        ("giamdoc.cat", "SIGNER", &p.province, Some(&signer_person)),
+        (
+            "giamdoc.cat",
+            "SIGNER",
+            &p.province,
+            Some(signer_person.as_str()),
+        ),
     ] {
-        let account = gql
-            .call(
-                Some(&p.admin),
-                "mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } } }",
-                json!({ "input": { "username": username, "password": PASSWORD, "mustChangePassword": false, "personId": person } }),
-            )
-            .await?["createAccount"]["account"]["id"]
-            .as_str()
-            .context("no account")?
-            .to_owned();
-        gql.call(
-            Some(&p.admin),
-            "mutation($input: GrantRoleInput!) { grantRole(input: $input) { granted } }",
-            json!({ "input": { "accountId": account, "role": role, "unitId": unit } }),
-        )
-        .await?;
-        tokens.push(
-            gql.call(None, login, json!({ "u": username, "p": PASSWORD }))
-                .await?["login"]["token"]
-                .as_str()
-                .context("no token")?
-                .to_owned(),
-        );
+        tokens.push(account(gql, p, username, (role, unit), person).await?);
     }
     let [head, office, secretary, signer]: [String; 4] = tokens
         .try_into()
@@ -680,7 +662,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
 
     // The stage transition's drafts (imported per client count, as many as it could take)
     // and its baseline's rows, moved round-robin.
-    let head = account(&gql, &p, "truong.ptm", "UNIT_HEAD", &p.staff).await?;
+    let head = account(&gql, &p, "truong.ptm", ("UNIT_HEAD", &p.staff), None).await?;
     store.bench_seed_transitions(TRANSITION_ROWS).await?;
     let transition_pool = ((options.seconds * 1_500.0) as usize).clamp(300, 10_000);
 
