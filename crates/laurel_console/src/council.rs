@@ -266,7 +266,7 @@ pub struct Setup {
     terms: Vec<TermView>,
     /// Accounts that may be added: (id, "username · name").
     candidates: Vec<(String, String)>,
-    /// The API lists at most [`CANDIDATES_MAX`]: the page says when it may hold more.
+    /// The API lists at most `CANDIDATES_MAX`: the page says when it may hold more.
     candidates_capped: bool,
     positions: Vec<(&'static str, String)>,
     /// Which setup form was refused: `member`, or the id of the term being ended.

@@ -225,11 +225,8 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
     #[derive(Deserialize)]
     struct Answer {
         movement: Option<MovementFields>,
-        units: Vec<UnitFields>,
-    }
-    #[derive(Deserialize)]
-    struct Collectives {
-        units: Vec<RegisteredUnit>,
+        /// Read once: the units to register under, and the groups registered.
+        units: Vec<Value>,
     }
     let lang = session.chrome.lang;
     let today = laurel_domain::calendar::local_date(app.client.now());
@@ -238,7 +235,8 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
         Some(&session.token),
         &format!(
             "query($id: ID!) {{ movement(id: $id) {{ {FIELDS} }} \
-             units {{ id name code headTitle place path {{ id }} outsideTree }} }}"
+             units {{ id name code headTitle place path {{ id name }} outsideTree \
+             external {{ movementId address organisation }} }} }}"
         ),
         json!({ "id": id }),
     )
@@ -254,13 +252,27 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
             "No such movement was found.",
         );
     };
-    let collectives = gql::run::<Collectives>(
-        &app.client,
-        Some(&session.token),
-        "{ units { name path { id name } external { movementId address organisation } } }",
-        json!({}),
-    )
-    .await;
+    let units: Result<(Vec<UnitFields>, Vec<RegisteredUnit>), _> = answer
+        .units
+        .into_iter()
+        .map(|u| {
+            Ok((
+                serde_json::from_value(u.clone())?,
+                serde_json::from_value(u)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, serde_json::Error>>()
+        .map(|pairs| pairs.into_iter().unzip());
+    let Ok((units, collectives)) = units else {
+        return app.problem(
+            session.chrome,
+            &gql::Problem::local(
+                "INTERNAL",
+                "Lỗi hệ thống; không có thay đổi nào được ghi. Hãy thử lại sau.",
+                "Internal error; nothing was changed. Please try again later.",
+            ),
+        );
+    };
     let people = gql::all_pages::<RegisteredPerson>(
         &app.client,
         Some(&session.token),
@@ -270,7 +282,7 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
         "people",
     )
     .await;
-    let (collectives, (people, truncated)) = match collectives.and_then(|c| Ok((c, people?))) {
+    let (people, truncated) = match people {
         Ok(found) => found,
         Err(problem) => return app.problem(session.chrome, &problem),
     };
@@ -295,7 +307,7 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
             })
         })
         .collect();
-    registered.extend(collectives.units.iter().filter_map(|u| {
+    registered.extend(collectives.iter().filter_map(|u| {
         let outside = here(&u.external)?;
         Some(RegisteredView {
             person: None,
@@ -315,8 +327,7 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
     // The units under a participant: each takes part with its whole subtree.
     let participants: Vec<String> = found.participants.iter().map(|p| p.id.clone()).collect();
     let units = unit_options(
-        answer
-            .units
+        units
             .into_iter()
             .filter(|u| u.within(&participants))
             .collect(),

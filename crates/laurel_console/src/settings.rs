@@ -138,6 +138,8 @@ struct SettingsPage {
     roles: Vec<(String, String)>,
     awards: Vec<(String, String)>,
     accounts: Vec<(String, String)>,
+    /// More accounts than a page reads: the delegation form's choices may be incomplete.
+    accounts_truncated: bool,
     issuer: String,
     quotas: Vec<String>,
     year: i32,
@@ -234,12 +236,16 @@ async fn settings_page(
     } else {
         None
     };
-    let (accounts, webhooks) = admin.map_or((Vec::new(), Vec::new()), |(a, (accounts, _))| {
-        (
-            accounts.into_iter().map(|a| (a.id, a.username)).collect(),
-            a.webhooks,
-        )
-    });
+    let (accounts, accounts_truncated, webhooks) = admin.map_or(
+        (Vec::new(), false, Vec::new()),
+        |(a, (accounts, truncated))| {
+            (
+                accounts.into_iter().map(|a| (a.id, a.username)).collect(),
+                truncated,
+                a.webhooks,
+            )
+        },
+    );
     let delegations = everyone
         .delegations
         .into_iter()
@@ -294,6 +300,7 @@ async fn settings_page(
             roles: labels::roles(lang),
             awards: labels::awards(lang),
             accounts,
+            accounts_truncated,
             issuer,
             quotas,
             year,

@@ -282,7 +282,7 @@ impl Ops {
 
     /// Who may be added to a council, for whoever may set it up: the accounts of the people of
     /// the issuer's units and of role holders there, by username, at most
-    /// [`MEMBER_CANDIDATES_MAX`].
+    /// `MEMBER_CANDIDATES_MAX` (500).
     pub async fn council_member_candidates(
         &self,
         actor: &Actor,
