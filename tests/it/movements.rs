@@ -587,6 +587,43 @@ async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
         team["external"]["organisation"],
         "Ủy ban nhân dân phường Hội Thương"
     );
+    // The group is nominated, never an issuer or a unit roles are held or delegated at.
+    let group = team["id"].as_str().unwrap();
+    let clerk_account = &org.accounts["clerk.ptm"];
+    for (token, query, input) in [
+        (
+            &org.clerk,
+            q!("create_nomination"),
+            json!({ "nomineePersonId": org.huyen, "awardKind": "GIAY_KHEN", "issuerUnitId": group, "period": 2024, "achievement": "Hoàn thành xuất sắc nhiệm vụ" }),
+        ),
+        (
+            &org.admin,
+            q!("grant_role"),
+            json!({ "accountId": clerk_account, "role": "CLERK", "unitId": group }),
+        ),
+        (
+            &org.admin,
+            q!("create_council"),
+            json!({ "issuerUnitId": group, "name": "Hội đồng của tổ" }),
+        ),
+        (
+            &org.admin,
+            q!("set_quota"),
+            json!({ "issuerUnitId": group, "awardKind": "GIAY_KHEN", "maxCount": 1 }),
+        ),
+    ] {
+        let refused = server
+            .err(Some(token), query, json!({ "input": input }))
+            .await;
+        assert_eq!(refused["extensions"]["code"], "VALIDATION", "{refused}");
+        assert!(
+            refused["extensions"]["messageEn"]
+                .as_str()
+                .unwrap()
+                .contains("only nominated"),
+            "{refused}"
+        );
+    }
 
     // Only a participating unit's clerk, with an address; a household is not a registered
     // nominee kind. Nothing is written when refused.

@@ -143,7 +143,7 @@ impl Ops {
         let name = bounded_line("name", name, SHORT_TEXT_MAX * 2)?;
         self.printable(&[("name", Some(&name))])?;
         in_tx!(self, |tx| {
-            tx.require_unit(issuer).await?;
+            self.require_tree_unit(tx, issuer, "issuerUnitId").await?;
             self.authorize_at_issuer(tx, actor, Action::ManageCouncil, issuer)
                 .await?;
             let record = CouncilRecord {

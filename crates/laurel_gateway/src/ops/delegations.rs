@@ -49,7 +49,7 @@ impl Ops {
                 }
                 _ => actor.clone(),
             };
-            tx.require_unit(unit).await?;
+            self.require_tree_unit(tx, unit, "unitId").await?;
             tx.account(delegate).await?.ok_or(OpsError::NotFound {
                 entity: "account",
                 id: delegate.to_string(),

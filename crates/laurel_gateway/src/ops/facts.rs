@@ -418,7 +418,7 @@ impl Ops {
             })
         };
         in_tx!(self, |tx| {
-            let issuer_unit = tx.require_unit(issuer).await?;
+            let issuer_unit = self.require_tree_unit(tx, issuer, "issuerUnitId").await?;
             actor.authorize(Action::ConfigureIssuer, &issuer_unit.path)?;
             // Quota checks of this issuer wait for this change, and see it.
             tx.lock_issuer_quotas(issuer).await?;

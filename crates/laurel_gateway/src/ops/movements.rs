@@ -41,6 +41,28 @@ pub struct LaunchMovement {
 }
 
 impl Ops {
+    /// A unit of the administrative tree. A collective registered for a movement from outside it
+    /// is a nominee only: it never issues awards, and no role is held or delegated at it.
+    pub(crate) async fn require_tree_unit(
+        &self,
+        tx: &laurel_store::WriteTx,
+        id: UnitId,
+        field: &'static str,
+    ) -> Result<laurel_domain::org::Unit, OpsError> {
+        use laurel_store::ReadMovements;
+        let unit = tx.require_unit(id).await?;
+        if !tx.external_nominees(&[id.0]).await?.is_empty() {
+            return Err(OpsError::invalid(
+                laurel_domain::text::InvalidInput::Refused {
+                    field,
+                    why_vi: "Tập thể đăng ký ngoài hệ thống chỉ là đối tượng được khen thưởng: không là cấp khen thưởng, không giữ vai trò",
+                    why_en: "A collective registered from outside the tree is only nominated: it never issues awards or holds roles",
+                },
+            ));
+        }
+        Ok(unit)
+    }
+
     /// Launches a movement (the launching unit's emulation clerk or signer): checked whole,
     /// stored and audited in one transaction.
     pub async fn launch_movement(

@@ -63,7 +63,8 @@ impl Ops {
             // The proposing unit is the nominee's own (a person's unit, or the collective).
             let path = self.nominee_path(tx, draft.nominee).await?;
             actor.authorize(Action::DraftNomination, &path)?;
-            tx.require_unit(draft.issuer).await?;
+            self.require_tree_unit(tx, draft.issuer, "issuerUnitId")
+                .await?;
             let checked = draft.clone().check(&path)?;
             let kind = match input.movement {
                 None => input.kind.unwrap_or_default(),

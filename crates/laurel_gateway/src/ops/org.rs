@@ -243,7 +243,7 @@ impl Ops {
                 id: account.to_string(),
             })?;
             if let Some(unit) = grant.unit {
-                tx.require_unit(unit).await?;
+                self.require_tree_unit(tx, unit, "unitId").await?;
             }
             let granted = tx.insert_grant(edge::new_id(), account, grant, now).await?;
             if granted {
