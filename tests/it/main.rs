@@ -13,6 +13,7 @@ mod clusters;
 mod concurrency;
 mod console;
 mod console_browser;
+mod console_clusters;
 mod console_council;
 mod console_import;
 mod console_movements;

@@ -12,15 +12,10 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::gql::{self, Problem};
+use crate::gql::{self, IdOnly, Named, Problem};
 use crate::labels;
 use crate::pages::{UnitFields, UnitOption, optional, required, unit_options};
 use crate::web::{App, Chrome, Form, Lang, Session, check_csrf, dd_mm_yyyy, go, page_with_status};
-
-#[derive(Debug, Deserialize)]
-struct Named {
-    name: String,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -210,11 +205,6 @@ struct MemberRow {
     account: Option<IdOnly>,
     name: String,
     position: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct IdOnly {
-    id: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,5 +1,6 @@
 //! Running the gateway's GraphQL in-process, and reading its answers and errors.
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -238,4 +239,16 @@ pub async fn all_by_offset<T: DeserializeOwned>(
             return Ok((all, false));
         }
     }
+}
+
+/// A field answered as `{ name }`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Named {
+    pub(crate) name: String,
+}
+
+/// A field answered as `{ id }`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct IdOnly {
+    pub(crate) id: String,
 }

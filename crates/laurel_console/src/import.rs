@@ -12,7 +12,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::gql::{self, Problem};
+use crate::gql::{self, Named, Problem};
 use crate::pages::{UnitFields, UnitOption, unit_options};
 use crate::web::{
     App, Chrome, Form, Session, check_csrf, csrf_refusal, page_with_status, read_multipart,
@@ -69,11 +69,6 @@ pub(crate) struct FindingRow {
 pub(crate) struct ProposalRow {
     id: String,
     issuer: Named,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct Named {
-    name: String,
 }
 
 const IMPORT: &str = "mutation($input: ImportNominationsInput!) { importNominations(input: $input) { \

@@ -24,6 +24,7 @@
 //!   (`dd/mm/yyyy`, Asia/Ho_Chi_Minh); text is NFC-normalised by the operations it reaches.
 
 mod chart;
+mod clusters;
 mod council;
 mod gql;
 mod import;
@@ -85,6 +86,9 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
             post(pages::issue_certificates),
         )
         .at("/decisions/:id/annul", post(pages::annul))
+        .at("/clusters", get(clusters::clusters).post(clusters::create))
+        .at("/clusters/:id", get(clusters::cluster))
+        .at("/clusters/:id/:action", post(clusters::act))
         .at("/movements", get(movements::movements))
         .at("/movements/:id", get(movements::movement))
         .at("/movements/:id/nominees", post(movements::register))

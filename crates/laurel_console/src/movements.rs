@@ -13,17 +13,12 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::gql;
+use crate::gql::{self, Named};
 use crate::labels;
 use crate::pages::{UnitFields, UnitOption, optional, required, unit_options};
-use crate::web::{App, Chrome, Form, Lang, Session, dd_mm_yyyy, go, page_with_status};
+use crate::web::{App, Chrome, Done, Form, Lang, Session, dd_mm_yyyy, go, page_with_status};
 
 const TITLE: (&str, &str) = ("Phong trào thi đua", "Movements");
-
-#[derive(Debug, Deserialize)]
-struct Named {
-    name: String,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -214,11 +209,6 @@ struct MovementPage {
     /// Whether the caller holds a role that registers nominees (a clerk, an administrator).
     registers: bool,
     form: Form,
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Form>) -> Response {

@@ -12,10 +12,10 @@ use poem::{IntoResponse, Response, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::gql::{self, Problem};
+use crate::gql::{self, IdOnly, Named, Problem};
 use crate::labels;
 use crate::web::{
-    App, Chrome, Form, Lang, Session, check_csrf, csrf_refusal, go, page, page_with_status,
+    App, Chrome, Done, Form, Lang, Session, check_csrf, csrf_refusal, go, page, page_with_status,
     read_multipart,
 };
 
@@ -23,12 +23,6 @@ type Fields = HashMap<String, String>;
 
 // ---------------------------------------------------------------------------------------------
 // What GraphQL answers, as the pages read it.
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Named {
-    name: String,
-}
 
 /// A nominee as GraphQL names it (a person's full name or a unit's name).
 #[derive(Debug, Clone, Deserialize)]
@@ -396,11 +390,6 @@ struct HomePage {
     movements: Vec<(String, String)>,
     /// The outcome of a bulk action, one line per nomination.
     results: Vec<(String, bool, String)>,
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -840,11 +829,6 @@ impl UnitFields {
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct ExternalFields {
     pub(crate) address: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct IdOnly {
-    id: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1361,7 +1345,7 @@ struct NominationPage {
 }
 
 /// An instant from the API (RFC 3339, UTC) as people read it: `dd/mm/yyyy hh:mm`, Vietnam time.
-fn local_time(at: &str) -> String {
+pub(crate) fn local_time(at: &str) -> String {
     let format = time::macros::format_description!("[day]/[month]/[year] [hour]:[minute]");
     time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
         .ok()

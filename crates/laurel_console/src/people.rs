@@ -12,14 +12,9 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::gql;
+use crate::gql::{self, IdOnly, Named};
 use crate::labels;
 use crate::web::{App, Chrome, Lang, dd_mm_yyyy, page};
-
-#[derive(Debug, Deserialize)]
-struct IdOnly {
-    id: String,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -157,11 +152,6 @@ struct PersonFields {
     position: Option<String>,
     recruited_on: Option<String>,
     unit: Named,
-}
-
-#[derive(Debug, Deserialize)]
-struct Named {
-    name: String,
 }
 
 #[derive(Debug, Deserialize)]

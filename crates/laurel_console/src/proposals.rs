@@ -11,7 +11,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::gql;
+use crate::gql::{self, Named};
 use crate::labels;
 use crate::pages::{
     Paged, ROW, Row, RowFields, UnitFields, UnitOption, bulk_outcomes, optional, picked, required,
@@ -35,11 +35,6 @@ struct ProposalFields<N> {
     nominations: Vec<N>,
     #[serde(default)]
     documents: Vec<DocumentFields>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Named {
-    name: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,7 +12,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::gql::{self, Problem};
+use crate::gql::{self, Named, Problem};
 use crate::labels;
 use crate::pages::{UnitFields, UnitOption, optional, required, unit_options};
 use crate::web::{App, Chrome, Form, Lang, Session, dd_mm_yyyy, go, page_with_status};
@@ -41,11 +41,6 @@ struct DelegationFields {
     until: String,
     active: bool,
     revoked_at: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Named {
-    name: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -526,3 +526,9 @@ pub fn dd_mm_yyyy(iso: &str) -> String {
         _ => iso.to_owned(),
     }
 }
+
+/// A page's `?done=…`: what the form that led there did, for its notice.
+#[derive(Debug, Deserialize)]
+pub struct Done {
+    pub(crate) done: Option<String>,
+}
