@@ -92,6 +92,41 @@ async fn an_office_sets_up_a_cluster_members_score_and_the_leader_is_proposed_in
     assert_eq!(office.get("/clusters").await.status, StatusCode::OK);
     assert!(text(&office.get("/clusters").await.body).contains("đang chấm điểm"));
 
+    // A clerk of another province neither sees the cluster nor acts on it.
+    let other = server
+        .create_unit(&org.admin, "Công an tỉnh Kon Tum", "CAKT", "Giám đốc", None)
+        .await;
+    server
+        .create_account(&org.admin, "vanthu.kt", "CLERK", &other, None)
+        .await;
+    let mut stranger = Browser::login(&server.base, "vanthu.kt", PASSWORD).await;
+    let page = stranger.get(&path).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(!text(&page.body).contains("Phòng Tham mưu"));
+    assert!(!text(&stranger.get("/clusters").await.body).contains("Cụm thi đua số 1"));
+    for action in ["score", "adjust", "publish", "propose"] {
+        let refused = stranger
+            .post(
+                &format!("{path}/{action}"),
+                &[
+                    ("memberUnitId", org.staff.as_str()),
+                    ("criterionCode", "1"),
+                    ("points", "50"),
+                    ("evidence", "x"),
+                    ("reason", "x"),
+                    ("expectedVersion", "1"),
+                    ("awardKind", "CO_THI_DUA_BO_TINH"),
+                ],
+            )
+            .await;
+        assert!(
+            [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&refused.status),
+            "{action}: {} {}",
+            refused.status,
+            text(&refused.body)
+        );
+    }
+
     // The department's clerk scores its own unit only, with evidence.
     let mut clerk = Browser::login(&server.base, "clerk.ptm", PASSWORD).await;
     let page = clerk.get(&path).await;
