@@ -587,10 +587,42 @@ async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
         team["external"]["organisation"],
         "Ủy ban nhân dân phường Hội Thương"
     );
-    // The group is nominated, never an issuer or a unit roles are held or delegated at.
+    // The group is nominated, never an issuer, a proposing, launching or organising unit, a
+    // cluster's member, or a unit roles are held or delegated at.
     let group = team["id"].as_str().unwrap();
     let clerk_account = &org.accounts["clerk.ptm"];
+    let (draft, draft_version) = org
+        .draft(&server, &org.huyen, "Hoàn thành tốt nhiệm vụ")
+        .await;
+    let today = server.today();
+    let window = |unit: &str, participants: Value| {
+        json!({ "unitId": unit, "name": "Phong trào của tổ", "kind": "THEO_DOT_CHUYEN_DE",
+                "fromYear": today.year(), "participantUnitIds": participants,
+                "opensOn": today.to_string(), "closesOn": today.to_string() })
+    };
+    let cluster = |members: Value| {
+        json!({ "name": "Cụm có tổ tự quản", "kind": "CUM", "year": 2025,
+                "organiserUnitId": org.province, "headUnitId": org.staff, "memberUnitIds": members,
+                "criteria": [{ "code": "1", "name": "Kết quả", "maxPoints": 10 }] })
+    };
     for (token, query, input) in [
+        (
+            &org.clerk,
+            q!("create_proposal"),
+            json!({ "proposingUnitId": group, "issuerUnitId": org.province,
+                    "nominations": [{ "id": draft, "expectedVersion": draft_version }] }),
+        ),
+        (&org.admin, q!("launch_movement"), window(group, json!([]))),
+        (
+            &org.signer,
+            q!("launch_movement"),
+            window(&org.province, json!([org.staff, group])),
+        ),
+        (
+            &org.office,
+            "mutation($input: CreateClusterInput!) { createCluster(input: $input) { id } }",
+            cluster(json!([org.staff, group])),
+        ),
         (
             &org.clerk,
             q!("create_nomination"),

@@ -86,8 +86,12 @@ impl Ops {
             ));
         }
         in_tx!(self, |tx| {
-            let organiser = tx.require_unit(input.organiser).await?;
+            let organiser = self
+                .require_tree_unit(tx, input.organiser, "organiserUnitId")
+                .await?;
             actor.authorize(Action::OrganiseCluster, &organiser.path)?;
+            // A cluster's members score themselves: units of the tree, with people and roles.
+            Self::require_tree_units(tx, &input.members, "memberUnitIds").await?;
             // One statement for the members' paths; an unknown member has no path and is
             // refused as lying outside the organiser.
             let known: std::collections::BTreeMap<UnitId, laurel_domain::org::UnitPath> = tx

@@ -114,6 +114,7 @@ impl Ops {
         // the file, and costs no reading.
         let proposing = self.store.require_unit(proposing_unit).await?;
         actor.authorize(Action::DraftNomination, &proposing.path)?;
+        Self::require_tree_units(&self.store, &[proposing.id], "proposingUnitId").await?;
         // Reading and judging a big file is CPU work: off the async workers.
         let mut sheet = crate::auth::blocking(move || read(&file)).await?;
         let report = |sheet: Sheet| ImportReport {

@@ -42,25 +42,36 @@ pub struct LaunchMovement {
 
 impl Ops {
     /// A unit of the administrative tree. A collective registered for a movement from outside it
-    /// is a nominee only: it never issues awards, and no role is held or delegated at it.
-    pub(crate) async fn require_tree_unit(
+    /// is a nominee only: it never issues awards, proposes, launches or organises, and no role
+    /// is held or delegated at it.
+    pub(crate) async fn require_tree_unit<C: laurel_store::Read + laurel_store::ReadMovements>(
         &self,
-        tx: &laurel_store::WriteTx,
+        conn: &C,
         id: UnitId,
         field: &'static str,
     ) -> Result<laurel_domain::org::Unit, OpsError> {
-        use laurel_store::ReadMovements;
-        let unit = tx.require_unit(id).await?;
-        if !tx.external_nominees(&[id.0]).await?.is_empty() {
-            return Err(OpsError::invalid(
-                laurel_domain::text::InvalidInput::Refused {
-                    field,
-                    why_vi: "Tập thể đăng ký ngoài hệ thống chỉ là đối tượng được khen thưởng: không là cấp khen thưởng, không giữ vai trò",
-                    why_en: "A collective registered from outside the tree is only nominated: it never issues awards or holds roles",
-                },
-            ));
-        }
+        let unit = conn.require_unit(id).await?;
+        Self::require_tree_units(conn, &[id], field).await?;
         Ok(unit)
+    }
+
+    /// Refuses `ids` if any is a collective registered from outside the tree (one statement).
+    pub(crate) async fn require_tree_units<C: laurel_store::ReadMovements>(
+        conn: &C,
+        ids: &[UnitId],
+        field: &'static str,
+    ) -> Result<(), OpsError> {
+        let ids: Vec<_> = ids.iter().map(|u| u.0).collect();
+        if conn.external_nominees(&ids).await?.is_empty() {
+            return Ok(());
+        }
+        Err(OpsError::invalid(
+            laurel_domain::text::InvalidInput::Refused {
+                field,
+                why_vi: "Tập thể đăng ký ngoài hệ thống chỉ là đối tượng được khen thưởng: không là cấp khen thưởng, không đề nghị, không phát động, không giữ vai trò",
+                why_en: "A collective registered from outside the tree is only nominated: it never issues awards, proposes, launches or holds roles",
+            },
+        ))
     }
 
     /// Launches a movement (the launching unit's emulation clerk or signer): checked whole,
@@ -72,13 +83,14 @@ impl Ops {
         now: OffsetDateTime,
     ) -> Result<Movement, OpsError> {
         in_tx!(self, |tx| {
-            let launcher = tx.require_unit(input.unit).await?;
+            let launcher = self.require_tree_unit(tx, input.unit, "unitId").await?;
             actor.authorize(Action::LaunchMovement, &launcher.path)?;
             let participants = if input.participants.is_empty() {
                 vec![launcher.id]
             } else {
                 input.participants.clone()
             };
+            Self::require_tree_units(tx, &participants, "participantUnitIds").await?;
             let mut paths = Vec::with_capacity(participants.len());
             for unit in &participants {
                 paths.push(tx.unit_path(*unit).await?);

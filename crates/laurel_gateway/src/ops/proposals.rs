@@ -133,9 +133,12 @@ impl Ops {
             }));
         }
         in_tx!(self, |tx| {
-            let proposing = tx.require_unit(input.proposing_unit).await?;
+            let proposing = self
+                .require_tree_unit(tx, input.proposing_unit, "proposingUnitId")
+                .await?;
             actor.authorize(Action::DraftNomination, &proposing.path)?;
-            tx.require_unit(input.issuer).await?;
+            self.require_tree_unit(tx, input.issuer, "issuerUnitId")
+                .await?;
             let proposal = ProposalRecord {
                 id: ProposalId(edge::new_id()),
                 proposing_unit: proposing.id,
