@@ -213,6 +213,49 @@ async fn the_demo_replays_the_seed_ceremonies_and_its_reports_say_what_the_artic
         ])
     );
 
+    // The two flags' certificates, downloaded as the province's office: the flag layout (A3
+    // landscape) with its award, recipient and signer, as handed over at the ceremony.
+    let decisions = server
+        .ok(
+            Some(&province),
+            "{ decisions(first: 50) { edges { node { number certificates { awardTitle recipientName pdfUrl } } } } }",
+            json!({}),
+        )
+        .await;
+    let flags: Vec<Value> = decisions["decisions"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["node"]["certificates"].as_array().unwrap().clone())
+        .filter(|c| c["awardTitle"] == "CỜ THI ĐUA")
+        .collect();
+    assert_eq!(flags.len(), 2, "{decisions}");
+    for flag in &flags {
+        let pdf = server
+            .http()
+            .get(format!(
+                "{}{}",
+                server.base,
+                flag["pdfUrl"].as_str().unwrap()
+            ))
+            .bearer_auth(&province)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pdf.status(), 200);
+        let pdf = pdf.bytes().await.unwrap();
+        assert_eq!(laurel_tests::pdf_page_sizes(&pdf), vec![(420, 297)]);
+        let text = laurel_tests::pdf_text(&pdf);
+        for expected in [
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH",
+            "CỜ THI ĐUA",
+            flag["recipientName"].as_str().unwrap(),
+            "KT. CHỦ TỊCH",
+        ] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
+    }
+
     // What is still under way: a nomination returned to a ward of Cửa Lò, one before the
     // council of Công an tỉnh Kiên Giang.
     let ward_head = server.login("truong.cl-nha", &password).await;
