@@ -796,6 +796,49 @@ async fn a_collective_is_judged_on_its_members_titles_even_those_decided_with_it
             .len(),
         4
     );
+    // Their certificates, printed through the API: the grassroots title form (A4 landscape,
+    // "TẶNG DANH HIỆU"), one page each, the collective's title beside its members'.
+    let decision = signed["signDecision"]["decision"]["id"].as_str().unwrap();
+    server
+        .ok(
+            Some(&org.office),
+            q!("issue_certificates"),
+            json!({ "decisionId": decision }),
+        )
+        .await;
+    let print = server
+        .http()
+        .get(format!(
+            "{}/decisions/{decision}/certificates.pdf",
+            server.base
+        ))
+        .bearer_auth(&org.office)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(print.status(), 200);
+    let print = print.bytes().await.unwrap();
+    assert_eq!(laurel_tests::pdf_page_sizes(&print), vec![(297, 210); 4]);
+    let titles: Vec<String> = (1..=4)
+        .map(|page| laurel_tests::pdf_page_text(&print, page))
+        .collect();
+    for page in &titles {
+        assert!(page.contains("TẶNG DANH HIỆU"), "{page}");
+    }
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|p| p.contains("TẬP THỂ LAO ĐỘNG TIÊN TIẾN") && p.contains("Phòng Tham mưu"))
+            .count(),
+        1,
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|p| p.contains("LAO ĐỘNG TIÊN TIẾN") && p.contains("Lê Văn Hai")),
+        "{titles:?}"
+    );
     server.stop().await;
 }
 
