@@ -657,6 +657,36 @@ async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
         );
     }
 
+    // The import template lists the group among the clerk's units, marked as a nominee only.
+    let template = server
+        .http()
+        .get(format!("{}/imports/template.xlsx", server.base))
+        .bearer_auth(&org.clerk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(template.status(), 200);
+    let template = template.bytes().await.unwrap().to_vec();
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(template)).unwrap();
+    let units: Vec<(String, String)> = calamine::Reader::worksheet_range(&mut workbook, "Đơn vị")
+        .unwrap()
+        .rows()
+        .skip(1)
+        .map(|r| (r[1].to_string(), r[3].to_string()))
+        .collect();
+    assert!(
+        units.contains(&("Phòng Tham mưu".into(), String::new())),
+        "{units:?}"
+    );
+    assert!(
+        units
+            .iter()
+            .any(|(name, note)| name == team["name"].as_str().unwrap()
+                && note.contains("chỉ là đối tượng được khen thưởng")),
+        "{units:?}"
+    );
+
     // Only a participating unit's clerk, with an address; a household is not a registered
     // nominee kind. Nothing is written when refused.
     for (token, body, expected) in [

@@ -172,6 +172,15 @@ impl Ops {
                     .any(|s| s.path.contains(u.id) && s.id != u.id)
             })
             .collect();
+        // Collectives registered for a movement from outside the tree are nominated (a line
+        // may name one as a collective) but never propose: the list says which they are.
+        let registered: std::collections::HashSet<UnitId> = self
+            .store
+            .external_nominees(&in_scope.iter().map(|u| u.id.0).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|e| UnitId(e.id))
+            .collect();
         let unit_lines = |list: &[&Unit]| -> Vec<Vec<String>> {
             list.iter()
                 .map(|u| {
@@ -180,7 +189,12 @@ impl Ops {
                         .and_then(|p| units.iter().find(|x| x.id == p))
                         .map(|p| p.name.clone())
                         .unwrap_or_default();
-                    vec![u.code.as_str().to_owned(), u.name.clone(), parent]
+                    let note = if registered.contains(&u.id) {
+                        "Tập thể ngoài hệ thống, đăng ký theo phong trào: chỉ là đối tượng được khen thưởng, không là đơn vị đề nghị"
+                    } else {
+                        ""
+                    };
+                    vec![u.code.as_str().to_owned(), u.name.clone(), parent, note.to_owned()]
                 })
                 .collect()
         };
@@ -189,6 +203,7 @@ impl Ops {
                 "Mã đơn vị".to_owned(),
                 "Tên đơn vị".to_owned(),
                 "Đơn vị cấp trên".to_owned(),
+                "Ghi chú".to_owned(),
             ]
         };
         let mut codes: Vec<Vec<String>> = Vec::new();
