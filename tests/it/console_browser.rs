@@ -483,6 +483,11 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
     person.shot("17-import").await;
     person.open("/proposals").await;
     person.shot("18-proposals").await;
+    person.open("/clusters").await;
+    assert!(person.text().await.contains("Lập cụm, khối thi đua"));
+    person.shot("19-clusters").await;
+    person.open("/movements").await;
+    person.shot("20-movements").await;
     person.open("/decisions").await;
     person.press("main table a").await;
 
