@@ -26,10 +26,14 @@ async fn an_office_sets_up_a_cluster_members_score_and_the_leader_is_proposed_in
     let organisers = between(&list.body, "name=\"organiserUnitId\"", "</select>").unwrap();
     assert!(organisers.contains(&org.province), "{organisers}");
     assert!(!organisers.contains(&org.staff), "{organisers}");
+    // Members are offered from below the organiser only.
+    let offered = between(&list.body, "name=\"memberUnitIds\"", "</fieldset>").unwrap();
+    assert!(offered.contains(&org.police), "{offered}");
+    assert!(!offered.contains(&org.province), "{offered}");
 
     // A sheet line without its most points: refused beside the sheet, with its line number,
     // and what was typed and ticked stays.
-    let sheet = "1 | Kết quả thực hiện nhiệm vụ chính trị | 50 | 2\n2\tXây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc\t30";
+    let sheet = "1 | Kết quả thực hiện nhiệm vụ chính trị | 50 | 2\n2\tXây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc\t30\t";
     let form = |criteria: &'static str| {
         vec![
             ("name", "Cụm thi đua số 1 — các phòng nghiệp vụ"),
@@ -119,12 +123,14 @@ async fn an_office_sets_up_a_cluster_members_score_and_the_leader_is_proposed_in
                 ],
             )
             .await;
-        assert!(
-            [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&refused.status),
-            "{action}: {} {}",
+        // Refused by the API, then answered as the page it may not read.
+        assert_eq!(
             refused.status,
+            StatusCode::NOT_FOUND,
+            "{action}: {}",
             text(&refused.body)
         );
+        assert!(!text(&refused.body).contains("Phòng Tham mưu"));
     }
 
     // The department's clerk scores its own unit only, with evidence.
@@ -183,6 +189,13 @@ async fn an_office_sets_up_a_cluster_members_score_and_the_leader_is_proposed_in
             ("reason", reason),
         ]
     };
+    // The head adjusts the others, never its own unit.
+    let page = head.get(&path).await;
+    let others = between(&page.body, "id=\"a-member\"", "</select>").unwrap();
+    assert!(
+        others.contains(staff) && !others.contains(police),
+        "{others}"
+    );
     let refused = head.post(&format!("{path}/adjust"), &adjust(" ")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -198,6 +211,18 @@ async fn an_office_sets_up_a_cluster_members_score_and_the_leader_is_proposed_in
         )
         .await;
     assert_eq!(done.to(), format!("{path}?done=scored"));
+
+    // A form the page does not offer (the signer adjusts nothing): the refusal is still said,
+    // at the top.
+    let mut signer = Browser::login(&server.base, "pgd.binh", PASSWORD).await;
+    let refused = signer
+        .post(
+            &format!("{path}/adjust"),
+            &adjust("Điều chỉnh theo kết quả kiểm tra"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
 
     // 2 × 45 + 28 = 118 leads 2 × 40 + 25 = 105; the adjusted points are marked.
     let page = office.get(&path).await;
@@ -231,7 +256,8 @@ async fn an_office_sets_up_a_cluster_members_score_and_the_leader_is_proposed_in
     assert!(text(&page.body).contains("đã công bố ngày"));
     assert!(!page.body.contains("/score\"") && !page.body.contains("/adjust\""));
 
-    // The leader's clerk drafts the flag nomination from the ranking.
+    // The leader's clerk, or a clerk above it, drafts the flag nomination from the ranking.
+    assert!(office.get(&path).await.body.contains("/propose\""));
     let page = clerk.get(&path).await;
     assert!(page.body.contains("/propose\""), "{}", text(&page.body));
     let drafted = clerk
@@ -248,6 +274,6 @@ async fn an_office_sets_up_a_cluster_members_score_and_the_leader_is_proposed_in
     let shown = text(&clerk.get(&nomination).await.body);
     assert!(shown.contains("Cờ thi đua"), "{shown}");
     assert!(shown.contains("Phòng Tham mưu"), "{shown}");
-    // A unit head of another unit, not a member, is offered nothing.
+    // The runner-up's head drafts nothing for the leader.
     assert!(!head.get(&path).await.body.contains("/propose\""));
 }

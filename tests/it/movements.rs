@@ -612,7 +612,6 @@ async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
             json!({ "proposingUnitId": group, "issuerUnitId": org.province,
                     "nominations": [{ "id": draft, "expectedVersion": draft_version }] }),
         ),
-        (&org.admin, q!("launch_movement"), window(group, json!([]))),
         (
             &org.signer,
             q!("launch_movement"),

@@ -15,7 +15,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::gql::{self, IdOnly, Named, Problem};
+use crate::gql::{self, IdName, IdOnly, Named, Problem};
 use crate::labels;
 use crate::pages::{UnitFields, UnitOption, required, unit_options};
 use crate::web::{App, Chrome, Done, Form, Lang, Session, dd_mm_yyyy, go, page_with_status};
@@ -25,10 +25,12 @@ const TITLE: (&str, &str) = ("Cụm, khối thi đua", "Emulation clusters");
 /// A form whose boxes repeat a name (`memberUnitIds`): every pair as sent.
 type Pairs = Vec<(String, String)>;
 
+/// A member on the ranking: with its path, to know who drafts for it.
 #[derive(Debug, Deserialize)]
-struct Unit {
+struct RankedUnit {
     id: String,
     name: String,
+    path: Vec<IdOnly>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,7 +49,7 @@ struct StandingFields {
     total: i64,
     scored: i64,
     leader: bool,
-    unit: Unit,
+    unit: RankedUnit,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,7 +60,7 @@ struct ScoreFields {
     points: i64,
     party: String,
     note: String,
-    member: Unit,
+    member: IdName,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,9 +72,9 @@ struct ClusterFields {
     year: i32,
     version: i64,
     published_on: Option<String>,
-    organiser: Unit,
-    head: Unit,
-    members: Vec<Unit>,
+    organiser: IdName,
+    head: IdName,
+    members: Vec<IdName>,
     criteria: Vec<CriterionFields>,
     ranking: Vec<StandingFields>,
     scores: Vec<ScoreFields>,
@@ -83,7 +85,7 @@ const LISTED: &str =
 
 const FIELDS: &str = "id name kind year version publishedOn organiser { id name } head { id name } \
     members { id name } criteria { code name maxPoints weight } \
-    ranking { rank total scored leader unit { id name } } \
+    ranking { rank total scored leader unit { id name path { id } } } \
     scores { at criterionCode points party note member { id name } }";
 
 fn kind(code: &str, lang: Lang) -> &'static str {
@@ -171,13 +173,26 @@ async fn clusters_page(app: &App, session: Session, refused: Option<Form>) -> Re
         Ok(answer) => answer,
         Err(problem) => return app.problem(session.chrome, &problem),
     };
-    let at = organises_at(&session);
-    let units = unit_options(answer.units);
-    let organisers: Vec<UnitOption> = units
-        .iter()
-        .filter(|u| at.contains(&u.id.as_str()))
-        .cloned()
+    let at: Vec<String> = organises_at(&session)
+        .into_iter()
+        .map(str::to_owned)
         .collect();
+    let organisers: Vec<UnitOption> = unit_options(
+        answer
+            .units
+            .iter()
+            .filter(|u| at.iter().any(|a| a == u.id()))
+            .cloned()
+            .collect(),
+    );
+    // Members lie below an organiser (the API checks below which).
+    let units = unit_options(
+        answer
+            .units
+            .into_iter()
+            .filter(|u| u.within(&at) && !at.iter().any(|a| a == u.id()))
+            .collect(),
+    );
     let year = laurel_domain::calendar::local_date(app.client.now()).year();
     let form = refused.unwrap_or_else(|| {
         Form::with(HashMap::from([
@@ -202,11 +217,7 @@ async fn clusters_page(app: &App, session: Session, refused: Option<Form>) -> Re
                     name: c.name,
                 })
                 .collect(),
-            units: if organisers.is_empty() {
-                Vec::new()
-            } else {
-                units
-            },
+            units,
             organisers,
             form,
             chrome: session.chrome,
@@ -234,18 +245,21 @@ fn whole(fields: &HashMap<String, String>, key: &str) -> Result<i64, Problem> {
 }
 
 /// The scoring sheet as typed: one criterion a line, `code | name | most points | weight`
-/// (the weight may be left out: 1), the parts separated by `|`, `;` or a tab (a sheet pasted
-/// from a spreadsheet).
+/// (the weight may be left out or empty: 1), the parts separated by `|` or a tab (a sheet
+/// pasted from a spreadsheet).
 fn criteria(text: &str) -> Result<Vec<Value>, Problem> {
     let mut criteria = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let parts: Vec<&str> = line.split(['|', ';', '\t']).map(str::trim).collect();
+        // Not `;`: criteria names often hold one.
+        let parts: Vec<&str> = line.split(['|', '\t']).map(str::trim).collect();
         let number = |s: &str| s.parse::<i64>().ok();
         let parsed = match parts.as_slice() {
-            [code, name, max] => number(max).map(|max| (code, name, max, 1)),
+            [code, name, max] | [code, name, max, ""] => {
+                number(max).map(|max| (code, name, max, 1))
+            }
             [code, name, max, weight] => number(max)
                 .zip(number(weight))
                 .map(|(m, w)| (code, name, m, w)),
@@ -402,6 +416,10 @@ struct ClusterPage {
     /// The flags the leader may be proposed for.
     flags: Vec<(String, String)>,
     acted: Option<Acted>,
+    /// The refused form is not on the page: its refusal is shown at the top.
+    orphaned: bool,
+    /// Whether one member alone leads (a ranking without a leader is not published).
+    has_leader: bool,
     form: Form,
 }
 
@@ -485,7 +503,7 @@ async fn cluster_page(
     let published = found.published_on.is_some();
     let acts_at = |role: &str, unit: &str| session.units_as(role).contains(&unit);
     let member_acts = |unit: &str| acts_at("CLERK", unit) || acts_at("UNIT_HEAD", unit);
-    let pairs = |units: Vec<&Unit>| -> Vec<(String, String)> {
+    let pairs = |units: Vec<&IdName>| -> Vec<(String, String)> {
         units
             .into_iter()
             .map(|u| (u.id.clone(), u.name.clone()))
@@ -502,19 +520,33 @@ async fn cluster_page(
                 .collect(),
         )
     };
-    let adjusts = !published && (member_acts(&found.head.id) || member_acts(&found.organiser.id));
-    let adjustable = if adjusts {
-        pairs(found.members.iter().collect())
+    // The head adjusts the others (the API tries the head's right first, so whoever acts for
+    // the head never adjusts the head's own scores here: those are the office's).
+    let as_head = member_acts(&found.head.id);
+    let adjustable = if !published && (as_head || member_acts(&found.organiser.id)) {
+        pairs(
+            found
+                .members
+                .iter()
+                .filter(|m| !(as_head && m.id == found.head.id))
+                .collect(),
+        )
     } else {
         Vec::new()
     };
+    let leader = found.ranking.iter().find(|r| r.leader);
     let publishes = !published
         && (acts_at("CLERK", &found.organiser.id) || acts_at("SIGNER", &found.organiser.id));
-    let proposes_for = found
-        .ranking
-        .iter()
-        .find(|r| r.leader)
-        .filter(|r| published && acts_at("CLERK", &r.unit.id))
+    // A clerk at the leader or above it drafts for it.
+    let clerk_at = session.units_as("CLERK");
+    let proposes_for = leader
+        .filter(|r| {
+            published
+                && r.unit
+                    .path
+                    .iter()
+                    .any(|p| clerk_at.contains(&p.id.as_str()))
+        })
         .map(|r| r.unit.name.clone());
     let flags = ["CO_THI_DUA_BO_TINH", "CO_THI_DUA_CHINH_PHU"]
         .into_iter()
@@ -524,6 +556,16 @@ async fn cluster_page(
         Some((acted, form)) => (Some(acted), form),
         None => (None, Form::default()),
     };
+    // A refusal whose form the page no longer offers (the ranking was published meanwhile, or
+    // the caller may not act there) is shown at the top, so that its message is never lost.
+    let orphaned = match acted {
+        Some(Acted::Score) => own.is_empty(),
+        Some(Acted::Adjust) => adjustable.is_empty(),
+        Some(Acted::Publish) => !publishes,
+        Some(Acted::Propose) => proposes_for.is_none(),
+        None => false,
+    };
+    let has_leader = leader.is_some();
     let status = form.status();
     session.chrome.title = found.name;
     page_with_status(
@@ -550,6 +592,8 @@ async fn cluster_page(
             proposes_for,
             flags,
             acted,
+            orphaned,
+            has_leader,
             form,
             chrome: session.chrome,
         },
@@ -669,10 +713,25 @@ pub async fn act(
             Acted::Score | Acted::Adjust => go(&format!("/clusters/{id}?done=scored")),
             Acted::Publish => go(&format!("/clusters/{id}?done=published")),
             Acted::Propose => {
-                let nomination = answer["proposeClusterLeader"]["id"]
-                    .as_str()
-                    .unwrap_or_default();
-                go(&format!("/nominations/{nomination}?done=created"))
+                #[derive(Deserialize)]
+                #[serde(rename_all = "camelCase")]
+                struct Proposed {
+                    propose_cluster_leader: IdOnly,
+                }
+                match serde_json::from_value::<Proposed>(answer) {
+                    Ok(p) => go(&format!(
+                        "/nominations/{}?done=created",
+                        p.propose_cluster_leader.id
+                    )),
+                    Err(e) => app.problem(
+                        session.chrome,
+                        &Problem::local(
+                            "INTERNAL",
+                            "Lỗi hệ thống; hãy xem hồ sơ trong danh sách Hồ sơ đề nghị.",
+                            &format!("Internal error ({e}); see the nomination in the list of nominations."),
+                        ),
+                    ),
+                }
             }
         },
         Err(problem) if problem.code == "NOT_FOUND" => app.problem(session.chrome, &problem),

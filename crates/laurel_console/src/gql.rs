@@ -252,3 +252,10 @@ pub(crate) struct Named {
 pub(crate) struct IdOnly {
     pub(crate) id: String,
 }
+
+/// A field answered as `{ id name }`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct IdName {
+    pub(crate) id: String,
+    pub(crate) name: String,
+}

@@ -13,7 +13,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::gql::{self, Named};
+use crate::gql::{self, IdName, Named};
 use crate::labels;
 use crate::pages::{UnitFields, UnitOption, optional, required, unit_options};
 use crate::web::{App, Chrome, Done, Form, Lang, Session, dd_mm_yyyy, go, page_with_status};
@@ -33,14 +33,8 @@ struct MovementFields {
     open: bool,
     theme: Option<String>,
     launched_by: Named,
-    participants: Vec<ParticipantFields>,
+    participants: Vec<IdName>,
     offerings: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ParticipantFields {
-    id: String,
-    name: String,
 }
 
 const FIELDS: &str = "id name kind fromYear toYear opensOn closesOn open theme launchedBy { name } \
@@ -172,7 +166,7 @@ struct RegisteredPerson {
 #[serde(rename_all = "camelCase")]
 struct RegisteredUnit {
     name: String,
-    path: Vec<ParticipantFields>,
+    path: Vec<IdName>,
     external: Option<OutsideFields>,
 }
 

@@ -86,10 +86,9 @@ impl Ops {
             ));
         }
         in_tx!(self, |tx| {
-            let organiser = self
-                .require_tree_unit(tx, input.organiser, "organiserUnitId")
-                .await?;
+            let organiser = tx.require_unit(input.organiser).await?;
             actor.authorize(Action::OrganiseCluster, &organiser.path)?;
+            Self::require_tree_units(tx, &[organiser.id], "organiserUnitId").await?;
             // A cluster's members score themselves: units of the tree, with people and roles.
             Self::require_tree_units(tx, &input.members, "memberUnitIds").await?;
             // One statement for the members' paths; an unknown member has no path and is

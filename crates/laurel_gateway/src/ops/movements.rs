@@ -83,8 +83,9 @@ impl Ops {
         now: OffsetDateTime,
     ) -> Result<Movement, OpsError> {
         in_tx!(self, |tx| {
-            let launcher = self.require_tree_unit(tx, input.unit, "unitId").await?;
+            let launcher = tx.require_unit(input.unit).await?;
             actor.authorize(Action::LaunchMovement, &launcher.path)?;
+            Self::require_tree_units(tx, &[launcher.id], "unitId").await?;
             let participants = if input.participants.is_empty() {
                 vec![launcher.id]
             } else {

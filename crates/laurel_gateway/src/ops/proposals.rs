@@ -133,10 +133,9 @@ impl Ops {
             }));
         }
         in_tx!(self, |tx| {
-            let proposing = self
-                .require_tree_unit(tx, input.proposing_unit, "proposingUnitId")
-                .await?;
+            let proposing = tx.require_unit(input.proposing_unit).await?;
             actor.authorize(Action::DraftNomination, &proposing.path)?;
+            Self::require_tree_units(tx, &[proposing.id], "proposingUnitId").await?;
             self.require_tree_unit(tx, input.issuer, "issuerUnitId")
                 .await?;
             let proposal = ProposalRecord {
