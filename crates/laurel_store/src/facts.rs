@@ -1024,6 +1024,11 @@ impl WriteTx {
         award: AwardKind,
         period: i32,
     ) -> Result<Option<Quota>, StoreError> {
+        // SQLite runs one write transaction at a time (each begins IMMEDIATE): nothing can
+        // change the quota or count against it meanwhile, and no row lock exists to take.
+        if sea_orm::ConnectionTrait::get_database_backend(&self.tx) == sea_orm::DbBackend::Sqlite {
+            return self.quota(issuer, award, period).await;
+        }
         if self.quota(issuer, award, period).await?.is_some() {
             self.lock_issuer_quotas(issuer).await?;
             return self.quota(issuer, award, period).await;

@@ -429,8 +429,7 @@ impl WriteTx {
             .exec(&self.tx)
             .await?;
         if result.rows_affected == 1 {
-            let current = self.require_nomination(next.id).await?.nomination;
-            for proposal in [current.proposal, next.proposal].into_iter().flatten() {
+            if let Some(proposal) = next.proposal {
                 self.bump_proposal(proposal).await?;
             }
             return Ok(expected_version + 1);

@@ -228,15 +228,18 @@ impl Ops {
     }
 
     /// Submits a draft (the head of the proposing unit, or of a unit above it), reserving a
-    /// place in the issuer's quota if one is set. Returns the nomination and its eligibility as
-    /// of today: failed or pending criteria are warnings here, enforced at appraisal and signing.
+    /// place in the issuer's quota if one is set. Returns the nomination and, when `judge`
+    /// asks for it, its eligibility as of today: failed or pending criteria are warnings here,
+    /// enforced at appraisal and signing. (A caller that does not show the warnings does not
+    /// make the submission wait for the judgement's eight reads under the write lock.)
     pub async fn submit_nomination(
         &self,
         actor: &Actor,
         id: NominationId,
         expected_version: i32,
+        judge: bool,
         now: OffsetDateTime,
-    ) -> Result<(NominationRecord, Eligibility), OpsError> {
+    ) -> Result<(NominationRecord, Option<Eligibility>), OpsError> {
         in_tx!(self, |tx| {
             let record = self
                 .act_in(
@@ -251,7 +254,11 @@ impl Ops {
                 )
                 .await?;
             // Judged in the same transaction: if it cannot be judged, nothing was submitted.
-            let eligibility = self.eligibility_of(tx, &record, local_date(now)).await?;
+            let eligibility = if judge {
+                Some(self.eligibility_of(tx, &record, local_date(now)).await?)
+            } else {
+                None
+            };
             Ok((record, eligibility))
         })
     }

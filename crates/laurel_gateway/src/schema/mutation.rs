@@ -207,10 +207,26 @@ pub struct NominationPayload {
 
 /// A submitted nomination, and how it stands against its award's criteria today: failed or
 /// pending criteria are warnings for the clerk here, enforced at signing.
-#[derive(Debug, SimpleObject)]
+#[derive(Debug)]
 pub struct SubmitNominationPayload {
     pub nomination: NominationNode,
-    pub eligibility: EligibilityNode,
+    /// Judged only when the request selects it.
+    pub eligibility: Option<EligibilityNode>,
+}
+
+/// A submitted nomination, and how it stands against its award's criteria today: failed or
+/// pending criteria are warnings for the clerk here, enforced at signing.
+#[Object]
+impl SubmitNominationPayload {
+    async fn nomination(&self) -> &NominationNode {
+        &self.nomination
+    }
+
+    async fn eligibility(&self) -> Result<&EligibilityNode> {
+        self.eligibility.as_ref().ok_or_else(|| {
+            OpsError::internal("the eligibility was not judged for this request").into()
+        })
+    }
 }
 
 /// A new citation for a draft.
@@ -551,12 +567,14 @@ impl WorkflowMutation {
     ) -> Result<SubmitNominationPayload> {
         let actor = actor(ctx)?;
         let id: NominationId = parse_id("id", &input.id)?;
+        // The warnings are judged only for a caller who reads them.
+        let judge = ctx.look_ahead().field("eligibility").exists();
         let (record, eligibility) = ops(ctx)?
-            .submit_nomination(actor, id, input.expected_version, now(ctx)?)
+            .submit_nomination(actor, id, input.expected_version, judge, now(ctx)?)
             .await?;
         Ok(SubmitNominationPayload {
             nomination: NominationNode(record),
-            eligibility: EligibilityNode(eligibility),
+            eligibility: eligibility.map(EligibilityNode),
         })
     }
 
