@@ -139,13 +139,13 @@ pub async fn authenticate_hash(
     hash: String,
     now: OffsetDateTime,
 ) -> Result<Result<Authenticated, TokenProblem>, OpsError> {
-    let Some(session) = store.session(&hash).await? else {
+    let Some((session, account)) = store.session_with_account(&hash).await? else {
         return Ok(Err(TokenProblem::Unknown));
     };
     if session.revoked_at.is_some() || session.expires_at <= now {
         return Ok(Err(TokenProblem::Expired));
     }
-    let Some(account) = store.account(session.account).await? else {
+    let Some(account) = account else {
         return Ok(Err(TokenProblem::Unknown));
     };
     if account.disabled {

@@ -233,18 +233,32 @@ pub trait Read: Conn {
             .collect()
     }
 
-    /// A session by the SHA-256 of its token.
-    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        Ok(session::Entity::find()
+    /// A session by the SHA-256 of its token, with its account (`None` if it is gone), in one
+    /// statement: what every signed-in request reads first.
+    async fn session_with_account(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionRecord, Option<Account>)>, StoreError> {
+        let to_account: sea_orm::RelationDef = session::Entity::belongs_to(account::Entity)
+            .from(session::Column::AccountId)
+            .to(account::Column::Id)
+            .into();
+        let Some((m, account)) = session::Entity::find()
             .filter(session::Column::TokenHash.eq(token_hash))
+            .join(sea_orm::JoinType::LeftJoin, to_account)
+            .select_also(account::Entity)
             .one(self.conn())
             .await?
-            .map(|m| SessionRecord {
-                id: m.id,
-                account: AccountId(m.account_id),
-                expires_at: m.expires_at,
-                revoked_at: m.revoked_at,
-            }))
+        else {
+            return Ok(None);
+        };
+        let session = SessionRecord {
+            id: m.id,
+            account: AccountId(m.account_id),
+            expires_at: m.expires_at,
+            revoked_at: m.revoked_at,
+        };
+        Ok(Some((session, account.map(convert::account).transpose()?)))
     }
 
     /// A nomination by id.
