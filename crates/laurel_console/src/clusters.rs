@@ -159,19 +159,19 @@ async fn clusters_page(app: &App, session: Session, refused: Option<Form>) -> Re
         units: Vec<UnitFields>,
     }
     let lang = session.chrome.lang;
-    let answer = match gql::run::<Answer>(
-        &app.client,
-        Some(&session.token),
-        &format!(
-            "{{ clusters {{ {LISTED} }} \
+    let answer = match app
+        .read::<Answer>(
+            &session,
+            &format!(
+                "{{ clusters {{ {LISTED} }} \
              units {{ id name code headTitle place path {{ id }} outsideTree }} }}"
-        ),
-        json!({}),
-    )
-    .await
+            ),
+            json!({}),
+        )
+        .await
     {
         Ok(answer) => answer,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     let at: Vec<String> = organises_at(&session)
         .into_iter()

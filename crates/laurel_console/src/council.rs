@@ -90,17 +90,17 @@ async fn councils_page(app: &App, session: Session, refused: Option<Form>) -> Re
         councils: Vec<CouncilRow>,
         units: Vec<UnitFields>,
     }
-    let answer = match gql::run::<Answer>(
-        &app.client,
-        Some(&session.token),
-        "{ councils { id name issuer { name } quorum sessions { id dateText place state } } \
+    let answer = match app
+        .read::<Answer>(
+            &session,
+            "{ councils { id name issuer { name } quorum sessions { id dateText place state } } \
          units { id name code headTitle place path { id } outsideTree } }",
-        json!({}),
-    )
-    .await
+            json!({}),
+        )
+        .await
     {
         Ok(answer) => answer,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     // An administrator sets a council up anywhere; a signer at the units where they sign.
     let units = if session.holds("ADMIN") {
@@ -378,9 +378,8 @@ async fn council_page(app: &App, session: Session, id: &str, refused: Option<Ref
         name: String,
     }
     let lang = session.chrome.lang;
-    let answer = match gql::run::<Answer>(
-        &app.client,
-        Some(&session.token),
+    let answer = match app.read::<Answer>(
+        &session,
         "query($id: ID!) { council(id: $id) { name issuer { id name } quorum members { account { id } name position } \
          terms { id name position from until } sessions { id dateText place state } } }",
         json!({ "id": id }),
@@ -388,7 +387,7 @@ async fn council_page(app: &App, session: Session, id: &str, refused: Option<Ref
     .await
     {
         Ok(answer) => answer,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     let Some(found) = answer.council else {
         return app.not_found(
@@ -904,9 +903,8 @@ async fn session_page(
     if done_notice.is_some() {
         session.chrome.notice = done_notice;
     }
-    let answer = match gql::run::<Answer>(
-        &app.client,
-        Some(&session.token),
+    let answer = match app.read::<Answer>(
+        &session,
         "query($id: ID!) { me { id rolesInForce { role } } councilSession(id: $id) { version council { name } dateText place state \
          members { accountId name position present } \
          items { nominationId nomination { awardKind nominee { ... on Person { fullName } ... on Unit { name } } } \
@@ -916,7 +914,7 @@ async fn session_page(
     .await
     {
         Ok(answer) => answer,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     let Some(s) = answer.council_session else {
         return app.not_found(

@@ -214,20 +214,20 @@ async fn movement_page(app: &App, session: Session, id: &str, refused: Option<Fo
     }
     let lang = session.chrome.lang;
     let today = laurel_domain::calendar::local_date(app.client.now());
-    let answer = match gql::run::<Answer>(
-        &app.client,
-        Some(&session.token),
-        &format!(
-            "query($id: ID!) {{ movement(id: $id) {{ {FIELDS} }} \
+    let answer = match app
+        .read::<Answer>(
+            &session,
+            &format!(
+                "query($id: ID!) {{ movement(id: $id) {{ {FIELDS} }} \
              units {{ id name code headTitle place path {{ id name }} outsideTree \
              external {{ movementId address organisation }} }} }}"
-        ),
-        json!({ "id": id }),
-    )
-    .await
+            ),
+            json!({ "id": id }),
+        )
+        .await
     {
         Ok(answer) => answer,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     let Some(found) = answer.movement else {
         return app.not_found(

@@ -240,9 +240,8 @@ pub async fn person(
         nominee_facts: Facts,
     }
     let lang = session.chrome.lang;
-    let answer = match gql::run::<Answer>(
-        &app.client,
-        Some(&session.token),
+    let answer = match app.read::<Answer>(
+        &session,
         "query($id: ID!) { person(id: $id) { fullName rank position recruitedOn unit { name } } \
          nomineeFacts(nomineePersonId: $id) { ratings { year rating } \
            recognitions { year kind title recognisedBy } disciplines { level from to reference } \
@@ -252,7 +251,7 @@ pub async fn person(
     .await
     {
         Ok(answer) => answer,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     let Some(p) = answer.person else {
         return app.not_found(

@@ -182,16 +182,12 @@ async fn settings_page(
     let lang = session.chrome.lang;
     let today = laurel_domain::calendar::local_date(app.client.now());
     let year = shown.year.unwrap_or(today.year());
-    let everyone = match gql::run::<Everyone>(
-        &app.client,
-        Some(&session.token),
-        EVERYONE,
-        json!({ "year": year }),
-    )
-    .await
+    let everyone = match app
+        .read::<Everyone>(&session, EVERYONE, json!({ "year": year }))
+        .await
     {
         Ok(found) => found,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     let issuer = shown.issuer.clone().unwrap_or_default();
     let quotas = if issuer.is_empty() {

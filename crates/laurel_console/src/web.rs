@@ -399,6 +399,19 @@ impl App {
         self.problem(chrome, &Problem::local("NOT_FOUND", vi, en))
     }
 
+    /// Runs a page's query as the signed-in caller; a refusal comes back as its problem page,
+    /// ready to return.
+    pub async fn read<T: serde::de::DeserializeOwned>(
+        &self,
+        session: &Session,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> Result<T, Response> {
+        gql::run(&self.client, Some(&session.token), query, variables)
+            .await
+            .map_err(|problem| self.problem(session.chrome.clone(), &problem))
+    }
+
     /// A problem the API reported, as a page with its status.
     pub fn problem(&self, chrome: Chrome, problem: &Problem) -> Response {
         let status = status_of(&problem.code);
