@@ -799,25 +799,7 @@ async fn a_collective_is_judged_on_its_members_titles_even_those_decided_with_it
     // Their certificates, printed through the API: the grassroots title form (A4 landscape,
     // "TẶNG DANH HIỆU"), one page each, the collective's title beside its members'.
     let decision = signed["signDecision"]["decision"]["id"].as_str().unwrap();
-    server
-        .ok(
-            Some(&org.office),
-            q!("issue_certificates"),
-            json!({ "decisionId": decision }),
-        )
-        .await;
-    let print = server
-        .http()
-        .get(format!(
-            "{}/decisions/{decision}/certificates.pdf",
-            server.base
-        ))
-        .bearer_auth(&org.office)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(print.status(), 200);
-    let print = print.bytes().await.unwrap();
+    let print = print_certificates(&server, &org, decision).await;
     assert_eq!(laurel_tests::pdf_page_sizes(&print), vec![(297, 210); 4]);
     let titles: Vec<String> = (1..=4)
         .map(|page| laurel_tests::pdf_page_text(&print, page))
@@ -839,6 +821,136 @@ async fn a_collective_is_judged_on_its_members_titles_even_those_decided_with_it
             .any(|p| p.contains("LAO ĐỘNG TIÊN TIẾN") && p.contains("Lê Văn Hai")),
         "{titles:?}"
     );
+    server.stop().await;
+}
+
+/// Issues a decision's certificates and prints them all, as the office.
+async fn print_certificates(server: &TestServer, org: &Org, decision: &str) -> Vec<u8> {
+    server
+        .ok(
+            Some(&org.office),
+            q!("issue_certificates"),
+            json!({ "decisionId": decision }),
+        )
+        .await;
+    let print = server
+        .http()
+        .get(format!(
+            "{}/decisions/{decision}/certificates.pdf",
+            server.base
+        ))
+        .bearer_auth(&org.office)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(print.status(), 200);
+    print.bytes().await.unwrap().to_vec()
+}
+
+/// Issue 9 §2, the higher title form through the API: three consecutive CSTĐ cơ sở (2022–2024)
+/// and an initiative recognised by the ministry make Huyền a CSTĐ bộ/tỉnh for 2024 (Law
+/// 06/2022 Art 22); its certificate prints on A3 landscape, "TẶNG DANH HIỆU".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provincial_emulation_fighter_is_printed_in_the_higher_title_form() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    for year in 2022..=2024 {
+        rate(&server, &org, &org.huyen, year, "HTXSNV").await;
+        server
+            .ok(
+                Some(&org.clerk),
+                q!("record_prior_award"),
+                json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "CSTD_CO_SO", "year": year, "decisionReference": format!("{}/QĐ-CAT", year - 2010) } }),
+            )
+            .await;
+    }
+    server
+        .ok(
+            Some(&org.clerk),
+            q!("record_initiative"),
+            json!({ "input": { "nomineePersonId": org.huyen, "title": "Quy trình tiếp nhận tin báo về tội phạm qua ứng dụng", "year": 2024, "scope": "BO_TINH", "recognisedBy": "Hội đồng sáng kiến Bộ Công an" } }),
+        )
+        .await;
+    let verdict = check(&server, &org.clerk, &org.huyen, "CSTD_BO_TINH", 2024).await;
+    assert!(failed(&verdict).is_empty(), "{verdict}");
+    // The initiative's confirmation is a part appraisal requires of a title that rests on one
+    // (Art 84.1), beyond what reception requires: the clerk attaches it with the dossier.
+    let created = server
+        .ok(
+            Some(&org.clerk),
+            q!("create_nomination"),
+            json!({ "input": { "nomineePersonId": org.huyen, "awardKind": "CSTD_BO_TINH", "issuerUnitId": org.province, "period": 2024, "achievement": "Ba năm liền Chiến sĩ thi đua cơ sở; sáng kiến cấp Bộ" } }),
+        )
+        .await;
+    let id = created["createNomination"]["nomination"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    org.attach_dossier(&server, &id).await;
+    // Reception's parts are all there; the dossier says what appraisal will need besides, and
+    // so does the console's nomination page.
+    let dossier = server
+        .ok(
+            Some(&org.clerk),
+            "query($id: ID!) { nomination(id: $id) { dossier { missing missingForAppraisal requiredForAppraisal } } }",
+            json!({ "id": id }),
+        )
+        .await["nomination"]["dossier"]
+        .clone();
+    assert_eq!(dossier["missing"], json!([]), "{dossier}");
+    assert_eq!(
+        dossier["missingForAppraisal"],
+        json!(["XAC_NHAN_SANG_KIEN"]),
+        "{dossier}"
+    );
+    let mut clerk =
+        crate::console::Browser::login(&server.base, "clerk.ptm", laurel_tests::PASSWORD).await;
+    let page = crate::console::text(&clerk.get(&format!("/nominations/{id}")).await.body);
+    assert!(
+        page.contains("Để thẩm định, còn cần thêm: Xác nhận sáng kiến, đề tài khoa học"),
+        "{page}"
+    );
+    let attached = server
+        .upload(
+            Some(&org.clerk),
+            json!({ "nominationId": id, "kind": "XAC_NHAN_SANG_KIEN", "file": null }),
+            "xac-nhan-sang-kien.pdf",
+            laurel_tests::PDF,
+        )
+        .await;
+    assert!(attached.get("errors").is_none(), "{attached}");
+    let submitted = server
+        .ok(
+            Some(&org.head),
+            q!("submit_nomination"),
+            json!({ "id": id, "expectedVersion": 1 }),
+        )
+        .await;
+    let mut fighter = (
+        id,
+        submitted["submitNomination"]["nomination"]["version"]
+            .as_i64()
+            .unwrap(),
+    );
+    to_sign(&server, &org, &mut [&mut fighter]).await;
+    let signed = server
+        .ok(
+            Some(&org.signer),
+            q!("sign_decision"),
+            sign_input(&[&fighter]),
+        )
+        .await;
+    let decision = signed["signDecision"]["decision"]["id"].as_str().unwrap();
+    let print = print_certificates(&server, &org, decision).await;
+    assert_eq!(laurel_tests::pdf_page_sizes(&print), vec![(420, 297)]);
+    let text = laurel_tests::pdf_text(&print);
+    for expected in [
+        "TẶNG DANH HIỆU",
+        "CHIẾN SĨ THI ĐUA",
+        "Nguyễn Thị Ngọc Huyền",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
     server.stop().await;
 }
 

@@ -463,7 +463,8 @@ impl Org {
     }
 
     /// Takes a submitted nomination waiting at the province's office through reception,
-    /// appraisal and the council; returns its version at the SIGN stage.
+    /// appraisal, its public notice if its award has one, and the council; returns its version
+    /// at the SIGN stage.
     pub async fn review(&self, server: &TestServer, id: &str, version: i64) -> i64 {
         let received = server
             .ok(
@@ -482,9 +483,23 @@ impl Org {
                 json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
             )
             .await;
-        let version = appraised["appraiseNomination"]["nomination"]["version"]
-            .as_i64()
-            .unwrap();
+        let appraised = &appraised["appraiseNomination"]["nomination"];
+        let mut version = appraised["version"].as_i64().unwrap();
+        if appraised["stage"]["kind"] == "PUBLIC_NOTICE" {
+            // An award noticed publicly (a title, a flag): the clock moves past the notice's
+            // days and the office closes it.
+            server.travel(20);
+            let closed = server
+                .ok(
+                    Some(&self.office),
+                    "mutation($input: NominationVersionInput!) { closePublicNotice(input: $input) { nomination { version } } }",
+                    json!({ "input": { "id": id, "expectedVersion": version } }),
+                )
+                .await;
+            version = closed["closePublicNotice"]["nomination"]["version"]
+                .as_i64()
+                .unwrap();
+        }
         let voted = server
             .ok(
                 Some(&self.secretary),

@@ -1159,9 +1159,11 @@ struct OutcomeFields {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct DossierFields {
     required: Vec<String>,
     missing: Vec<String>,
+    missing_for_appraisal: Vec<String>,
     documents: Vec<DocumentFields>,
 }
 
@@ -1222,7 +1224,7 @@ struct CertificateRef {
 const NOMINATION: &str = "query($id: ID!) { nomination(id: $id) { id version state awardKind period achievement \
     nominee { ... on Person { fullName } ... on Unit { name } } issuer { name } proposingUnit { name } \
     stage { kind dueOnText overdue unit { name } } \
-    dossier { required missing documents { kind filename url sizeBytes uploadedByName } } \
+    dossier { required missing missingForAppraisal documents { kind filename url sizeBytes uploadedByName } } \
     eligibility { verdict ruleset criteria { article messageVi messageEn met } } \
     history { action toStage toState actorName reasons reason note at } \
     availableCommands decision { id number } certificate { code pdfUrl verifyUrl } \
@@ -1326,6 +1328,9 @@ struct NominationPage {
     due: String,
     overdue: bool,
     missing: Vec<String>,
+    /// Parts appraisal will require beyond reception's (the initiative's confirmation when
+    /// the eligibility rests on one).
+    missing_for_appraisal: Vec<String>,
     required: Vec<String>,
     documents: Vec<DocumentView>,
     document_kinds: Vec<(String, String)>,
@@ -1432,6 +1437,13 @@ async fn nomination_page(
                 .dossier
                 .missing
                 .iter()
+                .map(|k| labels::document(k, lang))
+                .collect(),
+            missing_for_appraisal: n
+                .dossier
+                .missing_for_appraisal
+                .iter()
+                .filter(|k| !n.dossier.missing.contains(k))
                 .map(|k| labels::document(k, lang))
                 .collect(),
             required: n
@@ -1979,9 +1991,8 @@ async fn decision_page(
     }
     let lang = session.chrome.lang;
     session.chrome.notice = notice(done, lang);
-    let answer = match gql::run::<Answer>(
-        &app.client,
-        Some(&session.token),
+    let answer = match app.read::<Answer>(
+        &session,
         "query($id: ID!) { me { rolesInForce { role } } decision(id: $id) { id number titleLine signedOnText signerName capacityLine \
          issuer { name } pdfUrl certificatesPdfUrl recipientsXlsxUrl recipientsCsvUrl kind \
          nominations { id version state awardKind nominee { ... on Person { fullName } ... on Unit { name } } proposingUnit { name } } \
@@ -1991,7 +2002,7 @@ async fn decision_page(
     .await
     {
         Ok(answer) => answer,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     let Some(d) = answer.decision else {
         return app.not_found(
@@ -2736,16 +2747,15 @@ pub async fn reports(
         to_year: i32,
     }
     let lang = session.chrome.lang;
-    let choices = match gql::run::<Choices>(
-        &app.client,
-        Some(&session.token),
+    let choices = match app.read::<Choices>(
+        &session,
         "{ units { id name code headTitle place path { id } outsideTree } movements { id name fromYear toYear } }",
         json!({}),
     )
     .await
     {
         Ok(choices) => choices,
-        Err(problem) => return app.problem(session.chrome, &problem),
+        Err(page) => return page,
     };
     let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
     let mut typed = Fields::new();

@@ -313,22 +313,41 @@ impl DocumentNode {
     }
 }
 
-/// A nomination's dossier: its documents and its proposal's, and what reception requires.
+/// A nomination's dossier: its documents and its proposal's, and what reception and
+/// appraisal require.
 #[derive(Debug, Clone)]
 pub struct DossierNode {
     documents: Vec<DocumentRecord>,
     required: Vec<laurel_domain::dossier::DocumentKind>,
+    /// What appraisal requires, when the request asked for it.
+    for_appraisal: Option<Vec<laurel_domain::dossier::DocumentKind>>,
 }
 
 impl DossierNode {
     pub(super) fn new(
         documents: Vec<DocumentRecord>,
         required: Vec<laurel_domain::dossier::DocumentKind>,
+        for_appraisal: Option<Vec<laurel_domain::dossier::DocumentKind>>,
     ) -> DossierNode {
         DossierNode {
             documents,
             required,
+            for_appraisal,
         }
+    }
+
+    fn missing_of(&self, required: &[laurel_domain::dossier::DocumentKind]) -> Vec<DocumentKind> {
+        required
+            .iter()
+            .filter(|k| !self.documents.iter().any(|d| d.kind == **k))
+            .map(|k| (*k).into())
+            .collect()
+    }
+
+    fn appraisal(&self) -> Result<&[laurel_domain::dossier::DocumentKind]> {
+        self.for_appraisal.as_deref().ok_or_else(|| {
+            OpsError::internal("what appraisal requires was not judged for this request").into()
+        })
     }
 }
 
@@ -343,11 +362,20 @@ impl DossierNode {
     }
     /// Required parts not yet attached.
     async fn missing(&self) -> Vec<DocumentKind> {
-        self.required
-            .iter()
-            .filter(|k| !self.documents.iter().any(|d| d.kind == **k))
-            .map(|k| (*k).into())
-            .collect()
+        self.missing_of(&self.required)
+    }
+    /// The parts appraisal requires (Law 06/2022 Art 84.1): those of reception, and the
+    /// confirmation of the initiative or research when the eligibility (judged today) rests on
+    /// one. Costly: it judges the eligibility.
+    #[graphql(complexity = "20 + child_complexity")]
+    async fn required_for_appraisal(&self) -> Result<Vec<DocumentKind>> {
+        Ok(self.appraisal()?.iter().map(|k| (*k).into()).collect())
+    }
+    /// The parts appraisal requires that are not attached yet: attach them before the office
+    /// appraises. Costly: it judges the eligibility.
+    #[graphql(complexity = "20 + child_complexity")]
+    async fn missing_for_appraisal(&self) -> Result<Vec<DocumentKind>> {
+        Ok(self.missing_of(self.appraisal()?))
     }
 }
 

@@ -525,7 +525,8 @@ impl NominationNode {
             None => Ok(None),
         }
     }
-    /// Its dossier: its documents and its proposal's, and the parts reception requires.
+    /// Its dossier: its documents and its proposal's, the parts reception requires, and
+    /// those appraisal will.
     async fn dossier(&self, ctx: &Context<'_>) -> Result<super::review::DossierNode> {
         use laurel_store::ReadReview;
         let ops = ops(ctx)?;
@@ -536,11 +537,41 @@ impl NominationNode {
             .await
             .map_err(OpsError::from)?;
         let ruleset = ops.ruleset(n.ruleset.as_deref(), n.period.year())?;
-        let required =
-            laurel_domain::dossier::required_at_reception(ruleset.award(n.award), n.kind)
+        let rule = ruleset.award(n.award);
+        let required = laurel_domain::dossier::required_at_reception(rule, n.kind)
+            .into_iter()
+            .collect();
+        // What appraisal requires depends on what the eligibility rests on: judged (through
+        // the request's loader) only when asked for.
+        let asked = ctx.look_ahead();
+        let for_appraisal = if asked.field("requiredForAppraisal").exists()
+            || asked.field("missingForAppraisal").exists()
+        {
+            let today = laurel_domain::calendar::local_date(super::now(ctx)?);
+            let judged =
+                load(ctx, EligibilityOf(n.id, today))
+                    .await?
+                    .ok_or(OpsError::NotFound {
+                        entity: "nomination",
+                        id: n.id.to_string(),
+                    })?;
+            Some(
+                laurel_domain::dossier::required_at_appraisal(
+                    rule,
+                    n.kind,
+                    !judged.relied_on.is_empty(),
+                )
                 .into_iter()
-                .collect();
-        Ok(super::review::DossierNode::new(documents, required))
+                .collect(),
+            )
+        } else {
+            None
+        };
+        Ok(super::review::DossierNode::new(
+            documents,
+            required,
+            for_appraisal,
+        ))
     }
     /// Its appraisals, oldest first.
     async fn appraisals(&self, ctx: &Context<'_>) -> Result<Vec<super::review::AppraisalNode>> {
