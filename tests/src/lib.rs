@@ -486,9 +486,21 @@ impl Org {
         let appraised = &appraised["appraiseNomination"]["nomination"];
         let mut version = appraised["version"].as_i64().unwrap();
         if appraised["stage"]["kind"] == "PUBLIC_NOTICE" {
-            // An award noticed publicly (a title, a flag): the clock moves past the notice's
-            // days and the office closes it.
-            server.travel(20);
+            // An award noticed publicly (a title, a flag): the clock moves past the notice's last
+            // day (working days, so Tết makes it longer) and the office closes it.
+            let notice = server
+                .ok(
+                    Some(&self.office),
+                    "query($id: ID!) { nomination(id: $id) { noticeClosesOn } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            let closes = time::Date::parse(
+                notice["nomination"]["noticeClosesOn"].as_str().unwrap(),
+                &time::format_description::well_known::Iso8601::DATE,
+            )
+            .unwrap();
+            server.travel((closes - server.today()).whole_days() + 1);
             let closed = server
                 .ok(
                     Some(&self.office),

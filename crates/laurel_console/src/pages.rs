@@ -1439,13 +1439,21 @@ async fn nomination_page(
                 .iter()
                 .map(|k| labels::document(k, lang))
                 .collect(),
-            missing_for_appraisal: n
-                .dossier
-                .missing_for_appraisal
-                .iter()
-                .filter(|k| !n.dossier.missing.contains(k))
-                .map(|k| labels::document(k, lang))
-                .collect(),
+            // Said until appraisal is done: afterwards it no longer helps anyone.
+            missing_for_appraisal: if matches!(n.state.as_str(), "DRAFT" | "SUBMITTED" | "RETURNED")
+                && matches!(
+                    n.stage.kind.as_str(),
+                    "SUBMIT" | "ENDORSE" | "RECEIVE" | "APPRAISE"
+                ) {
+                n.dossier
+                    .missing_for_appraisal
+                    .iter()
+                    .filter(|k| !n.dossier.missing.contains(k))
+                    .map(|k| labels::document(k, lang))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             required: n
                 .dossier
                 .required

@@ -253,7 +253,8 @@ impl Ops {
                     now,
                 )
                 .await?;
-            // Judged in the same transaction: if it cannot be judged, nothing was submitted.
+            // Judged in the same transaction when asked for: then, if it cannot be judged,
+            // nothing was submitted.
             let eligibility = if judge {
                 Some(self.eligibility_of(tx, &record, local_date(now)).await?)
             } else {
