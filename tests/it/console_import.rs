@@ -11,7 +11,7 @@ use crate::console::{Browser, between, option, text};
 use crate::import::stored;
 
 /// The template's headings.
-const HEADINGS: &str = "STT,Họ và tên / Tên tập thể,Cá nhân / tập thể,Đơn vị,Chức vụ,Cấp bậc,Ngày tuyển dụng,Hình thức khen thưởng,Cấp khen thưởng,Năm,Thành tích,Xếp loại,Sáng kiến,Phạm vi sáng kiến,Cơ quan công nhận sáng kiến";
+const HEADINGS: &str = "STT,Họ và tên / Tên tập thể,Cá nhân / tập thể,Đơn vị,Chức vụ,Cấp bậc,Ngày tuyển dụng,Hình thức khen thưởng,Cấp khen thưởng,Năm,Thành tích,Xếp loại,Sáng kiến,Phạm vi sáng kiến,Cơ quan công nhận sáng kiến,Địa chỉ (ngoài hệ thống),Cơ quan / tổ chức (ngoài hệ thống)";
 
 fn csv(lines: &[String]) -> Vec<u8> {
     let mut text = HEADINGS.to_owned() + "\n";

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 
 /// The template's headings, in order.
-const HEADINGS: [&str; 15] = [
+pub(crate) const HEADINGS: [&str; 17] = [
     "STT",
     "Họ và tên / Tên tập thể",
     "Cá nhân / tập thể",
@@ -25,6 +25,8 @@ const HEADINGS: [&str; 15] = [
     "Sáng kiến",
     "Phạm vi sáng kiến",
     "Cơ quan công nhận sáng kiến",
+    "Địa chỉ (ngoài hệ thống)",
+    "Cơ quan / tổ chức (ngoài hệ thống)",
 ];
 
 /// A line for a person of Phòng Tham mưu, a Giấy khen of the province for `year`.
@@ -42,6 +44,8 @@ pub(crate) fn person(name: &str, year: i32) -> Vec<String> {
         &year.to_string(),
         "Hoàn thành xuất sắc nhiệm vụ công tác năm",
         "HTXSNV",
+        "",
+        "",
         "",
         "",
         "",
@@ -94,6 +98,17 @@ pub(crate) async fn import_at(
     dry_run: bool,
 ) -> reqwest::Result<Value> {
     let input = json!({ "proposingUnitId": unit, "dryRun": dry_run, "file": null });
+    import_with(base, token, input, file, name).await
+}
+
+/// `importNominations` of `file` with `input` (whose `file` the upload fills).
+pub(crate) async fn import_with(
+    base: &str,
+    token: &str,
+    input: Value,
+    file: &[u8],
+    name: &str,
+) -> reqwest::Result<Value> {
     let operations = json!({ "query": q!("import_nominations"), "variables": { "input": input } });
     let form = reqwest::multipart::Form::new()
         .text("operations", operations.to_string())
@@ -122,7 +137,7 @@ pub(crate) async fn stored(server: &TestServer) -> Vec<(String, String)> {
     rows
 }
 
-fn findings(report: &Value) -> Vec<(Option<i64>, String)> {
+pub(crate) fn findings(report: &Value) -> Vec<(Option<i64>, String)> {
     report["findings"]
         .as_array()
         .unwrap()

@@ -759,3 +759,188 @@ async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
     assert_eq!(audited, ["2"]);
     server.stop().await;
 }
+
+/// An import made in a movement registers the citizens and groups its lines give with an
+/// address, under the line's participating unit; a line naming one registered already (same
+/// name, same address) nominates it, and a line with an address needs the movement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_registers_citizens_and_groups_outside_the_tree_for_its_movement() {
+    use crate::import::{HEADINGS, findings, import_with, stored};
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let today = server.today();
+    let year = today.year();
+    let movement = launch(
+        &server,
+        &org.signer,
+        json!({
+            "unitId": org.province, "name": "Toàn dân bảo vệ an ninh Tổ quốc", "kind": "THEO_DOT_CHUYEN_DE",
+            "fromYear": year, "participantUnitIds": [org.staff], "offerings": ["GIAY_KHEN"],
+            "opensOn": date(today), "closesOn": date(today + time::Duration::days(10)),
+        }),
+    )
+    .await;
+    let pleiku = "Tổ 5, phường Hội Thương, thành phố Pleiku";
+    let known = server
+        .ok(
+            Some(&org.clerk),
+            "mutation($input: RegisterNomineeInput!) { registerNominee(input: $input) { ... on Person { id } } }",
+            json!({ "input": { "movementId": movement["id"], "unitId": org.staff, "kind": "INDIVIDUAL",
+                               "name": "Nguyễn Văn Dân", "address": pleiku } }),
+        )
+        .await["registerNominee"]["id"]
+        .clone();
+    let line = |name: &str,
+                kind: &str,
+                unit: &str,
+                position: &str,
+                address: &str,
+                organisation: &str| {
+        format!(
+            ";{name};{kind};{unit};{position};;;Giấy khen;CAT;{year};Tích cực tố giác tội phạm, giữ gìn an ninh trật tự;;;;;{address};{organisation}"
+        )
+    };
+    let lines = [
+        // Registered already: the same name at the same address.
+        line(
+            "Nguyễn Văn Dân",
+            "cá nhân",
+            "PTM",
+            "",
+            &pleiku.to_uppercase(),
+            "",
+        ),
+        // The same name elsewhere: another citizen.
+        line(
+            "Nguyễn Văn Dân",
+            "cá nhân",
+            "PTM",
+            "",
+            "Tổ 9, phường Yên Đỗ",
+            "Chợ Pleiku",
+        ),
+        // A group new to Laurel.
+        line(
+            "Tổ tự quản về an ninh trật tự tổ 5",
+            "tập thể",
+            "PTM",
+            "Tổ trưởng",
+            pleiku,
+            "Ủy ban nhân dân phường Hội Thương",
+        ),
+        // A member of the tree, as before.
+        line("Trần Văn Bình", "cá nhân", "PTM", "Cán bộ", "", ""),
+    ];
+    let file = (HEADINGS.join(";") + "\n" + &lines.join("\n") + "\n").into_bytes();
+    let send = |movement: Value, dry_run: bool, file: Vec<u8>| {
+        let input = json!({ "proposingUnitId": org.staff, "movementId": movement, "dryRun": dry_run, "file": null });
+        let (base, token) = (server.base.clone(), org.clerk.clone());
+        async move {
+            let answer = import_with(&base, &token, input, &file, "dan.csv")
+                .await
+                .unwrap();
+            answer["data"]["importNominations"].clone()
+        }
+    };
+
+    // Without the movement, every line with an address is refused, and nothing is written.
+    let before = stored(&server).await;
+    let outside = send(Value::Null, false, file.clone()).await;
+    assert_eq!(outside["committed"], false, "{outside:#}");
+    assert_eq!(
+        findings(&outside),
+        [
+            (Some(2), "OUTSIDE_NEEDS_MOVEMENT".into()),
+            (Some(3), "OUTSIDE_NEEDS_MOVEMENT".into()),
+            (Some(4), "OUTSIDE_NEEDS_MOVEMENT".into()),
+        ]
+    );
+    assert_eq!(stored(&server).await, before);
+
+    // In the movement: two registered, one of them a new person, and the known citizen reused.
+    let done = send(movement["id"].clone(), false, file.clone()).await;
+    assert_eq!(done["committed"], true, "{done:#}");
+    assert_eq!(done["findings"], json!([]));
+    assert_eq!(done["peopleCreated"], 2, "the other Dân, and Bình");
+    assert_eq!(done["nomineesRegistered"], 2);
+    let mut nominees = Vec::new();
+    for id in done["nominationIds"].as_array().unwrap() {
+        nominees.push(
+            server
+                .ok(
+                    Some(&org.clerk),
+                    "query($id: ID!) { nomination(id: $id) { movement { id } nominee { \
+                       ... on Person { id fullName position unit { code } external { address organisation movementId } } \
+                       ... on Unit { id code name headTitle parent { code } external { address organisation movementId } } } } }",
+                    json!({ "id": id }),
+                )
+                .await["nomination"]
+                .clone(),
+        );
+    }
+    assert!(
+        nominees
+            .iter()
+            .all(|n| n["movement"]["id"] == movement["id"])
+    );
+    assert_eq!(nominees[0]["nominee"]["id"], known);
+    let other = &nominees[1]["nominee"];
+    assert_ne!(other["id"], known);
+    assert_eq!(other["unit"]["code"], "PTM");
+    assert_eq!(
+        other["external"],
+        json!({ "address": "Tổ 9, phường Yên Đỗ", "organisation": "Chợ Pleiku", "movementId": movement["id"] })
+    );
+    let group = &nominees[2]["nominee"];
+    assert_eq!(group["name"], "Tổ tự quản về an ninh trật tự tổ 5");
+    assert_eq!(group["headTitle"], "Tổ trưởng");
+    assert_eq!(group["parent"]["code"], "PTM");
+    assert_eq!(
+        group["external"]["organisation"],
+        "Ủy ban nhân dân phường Hội Thương"
+    );
+    assert_eq!(nominees[3]["nominee"]["external"], Value::Null);
+    // Audited as a registration in the console is: the other Dân, then the group.
+    let audited = laurel_store::testing::select_text(
+        server.store(),
+        "SELECT action FROM audit_log WHERE action IN ('EXTERNAL_NOMINEE_REGISTERED', 'UNIT_CREATED') \
+         AND details LIKE '%\"imported\":true%' ORDER BY id",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        audited,
+        [
+            "EXTERNAL_NOMINEE_REGISTERED",
+            "UNIT_CREATED",
+            "EXTERNAL_NOMINEE_REGISTERED"
+        ]
+    );
+
+    // Again: every line finds its nominee, so every line is a duplicate.
+    let again = send(movement["id"].clone(), true, file).await;
+    assert_eq!(
+        findings(&again),
+        (2..=5)
+            .map(|l| (Some(l), "ALREADY_NOMINATED".to_owned()))
+            .collect::<Vec<_>>()
+    );
+
+    // A line naming the registered group as its unit, with an address, is told to name the
+    // participating unit instead.
+    let wrong = line(
+        "Lê Văn Em",
+        "cá nhân",
+        group["code"].as_str().unwrap(),
+        "",
+        pleiku,
+        "",
+    );
+    let file = (HEADINGS.join(";") + "\n" + &wrong + "\n").into_bytes();
+    let wrong = send(movement["id"].clone(), true, file).await;
+    assert_eq!(
+        findings(&wrong),
+        [(Some(2), "REGISTERED_GROUP_UNIT".into())]
+    );
+    server.stop().await;
+}

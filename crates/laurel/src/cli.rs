@@ -976,6 +976,13 @@ async fn import(
             report.proposals.len(),
             report.people_created
         )?;
+        if report.nominees_registered > 0 {
+            writeln!(
+                out,
+                "Đã đăng ký {} người/tập thể ngoài hệ thống theo phong trào / registered {} nominees from outside the tree for the movement",
+                report.nominees_registered, report.nominees_registered
+            )?;
+        }
     } else {
         writeln!(
             out,

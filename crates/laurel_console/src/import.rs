@@ -50,6 +50,7 @@ pub(crate) struct Report {
     errors: i32,
     committed: bool,
     people_created: i32,
+    nominees_registered: i32,
     nomination_ids: Vec<String>,
     findings: Vec<FindingRow>,
     proposals: Vec<ProposalRow>,
@@ -72,7 +73,7 @@ pub(crate) struct ProposalRow {
 }
 
 const IMPORT: &str = "mutation($input: ImportNominationsInput!) { importNominations(input: $input) { \
-    lines errors committed peopleCreated nominationIds \
+    lines errors committed peopleCreated nomineesRegistered nominationIds \
     findings { line column severity message messageEn } proposals { id issuer { name } } } }";
 
 #[derive(Template)]

@@ -25,6 +25,12 @@ pub const MAX_ROWS: usize = 20_000;
 /// Longest initiative title.
 const INITIATIVE_MAX: usize = 500;
 
+/// Longest address of a nominee outside the tree (as `registerNominee` takes it).
+pub const ADDRESS_MAX: usize = 500;
+
+/// Longest organisation of a nominee outside the tree (as `registerNominee` takes it).
+pub const ORGANISATION_MAX: usize = 300;
+
 /// A column of the template, in the template's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Column {
@@ -58,11 +64,17 @@ pub enum Column {
     InitiativeScope,
     /// Who recognised the initiative.
     InitiativeBy,
+    /// Địa chỉ: where a nominee outside the administrative tree lives or is (a citizen, a
+    /// residential group, an enterprise, a school), registered for the import's movement.
+    Address,
+    /// Cơ quan, tổ chức of a nominee outside the tree (a person's workplace, a group's parent
+    /// body).
+    Organisation,
 }
 
 impl Column {
     /// Every column, in the template's order.
-    pub const ALL: [Column; 15] = [
+    pub const ALL: [Column; 17] = [
         Column::Number,
         Column::Name,
         Column::RecipientKind,
@@ -78,6 +90,8 @@ impl Column {
         Column::Initiative,
         Column::InitiativeScope,
         Column::InitiativeBy,
+        Column::Address,
+        Column::Organisation,
     ];
 
     /// The heading in the template.
@@ -98,6 +112,8 @@ impl Column {
             Column::Initiative => "Sáng kiến",
             Column::InitiativeScope => "Phạm vi sáng kiến",
             Column::InitiativeBy => "Cơ quan công nhận sáng kiến",
+            Column::Address => "Địa chỉ (ngoài hệ thống)",
+            Column::Organisation => "Cơ quan / tổ chức (ngoài hệ thống)",
         }
     }
 
@@ -119,6 +135,8 @@ impl Column {
             Column::Initiative => "Initiative",
             Column::InitiativeScope => "Initiative scope",
             Column::InitiativeBy => "Initiative recognised by",
+            Column::Address => "Address (outside the tree)",
+            Column::Organisation => "Organisation (outside the tree)",
         }
     }
 
@@ -147,7 +165,10 @@ impl Column {
             Column::Unit => {
                 "Mã đơn vị (xem trang Đơn vị) của cá nhân, hoặc của chính tập thể. Bắt buộc."
             }
-            Column::Position => "Chức vụ của cá nhân (dùng khi cá nhân chưa có trong Laurel).",
+            Column::Position => {
+                "Chức vụ của cá nhân (dùng khi cá nhân chưa có trong Laurel); với tập thể ngoài \
+                 hệ thống: chức danh người đứng đầu, ví dụ Tổ trưởng."
+            }
             Column::Rank => "Cấp bậc của cá nhân (dùng khi cá nhân chưa có trong Laurel).",
             Column::RecruitedOn => {
                 "Ngày tuyển dụng, dạng dd/mm/yyyy (dùng khi cá nhân chưa có trong Laurel)."
@@ -164,6 +185,15 @@ impl Column {
                 "Phạm vi ảnh hưởng của sáng kiến: cơ sở; bộ, ban, ngành, tỉnh; toàn quốc."
             }
             Column::InitiativeBy => "Cơ quan công nhận sáng kiến.",
+            Column::Address => {
+                "Chỉ ghi cho cá nhân, tập thể ngoài hệ thống (công dân, tổ dân phố, tổ tự quản, \
+                 doanh nghiệp, trường học) được đề nghị theo phong trào: nơi cư trú hoặc địa chỉ. \
+                 Khi đó cột Đơn vị là đơn vị tham gia phong trào đăng ký họ, và phải chọn phong \
+                 trào khi nhập. Người/tập thể chưa đăng ký sẽ được đăng ký theo phong trào."
+            }
+            Column::Organisation => {
+                "Cơ quan, tổ chức của cá nhân, tập thể ngoài hệ thống (nếu có); ghi kèm địa chỉ."
+            }
         }
     }
 
@@ -352,6 +382,19 @@ pub enum Problem {
         /// The characters.
         characters: String,
     },
+    /// An organisation without an address: only a nominee outside the tree has one here.
+    OrganisationWithoutAddress,
+    /// Details of a member of the tree (rank, recruitment date) given for a nominee outside it.
+    NotForOutside,
+    /// A nominee outside the tree in an import made in no movement: registration is per
+    /// movement.
+    OutsideNeedsMovement,
+    /// A line with an address names, as its unit, a group registered from outside the tree,
+    /// rather than the participating unit that registers the nominee.
+    RegisteredGroupUnit {
+        /// The group's name.
+        unit: String,
+    },
 }
 
 impl Problem {
@@ -393,6 +436,10 @@ impl Problem {
             Problem::SamePerson { .. } => "SAME_PERSON",
             Problem::Rule { .. } => "RULE",
             Problem::Unprintable { .. } => "UNPRINTABLE",
+            Problem::OrganisationWithoutAddress => "ORGANISATION_WITHOUT_ADDRESS",
+            Problem::NotForOutside => "NOT_FOR_OUTSIDE",
+            Problem::OutsideNeedsMovement => "OUTSIDE_NEEDS_MOVEMENT",
+            Problem::RegisteredGroupUnit { .. } => "REGISTERED_GROUP_UNIT",
         }
     }
 
@@ -511,6 +558,18 @@ impl Problem {
             Problem::Unprintable { characters } => {
                 format!("có ký tự phông chữ bằng khen không in được: {characters}")
             }
+            Problem::OrganisationWithoutAddress => {
+                "cơ quan, tổ chức chỉ ghi cho người/tập thể ngoài hệ thống, kèm địa chỉ".into()
+            }
+            Problem::NotForOutside => {
+                "cấp bậc, ngày tuyển dụng không ghi cho người/tập thể ngoài hệ thống".into()
+            }
+            Problem::OutsideNeedsMovement => {
+                "người/tập thể ngoài hệ thống (có ghi địa chỉ) được đăng ký theo phong trào; hãy chọn phong trào khi nhập".into()
+            }
+            Problem::RegisteredGroupUnit { unit } => format!(
+                "\"{unit}\" là tập thể ngoài hệ thống đã đăng ký; ở dòng có địa chỉ, cột Đơn vị ghi đơn vị tham gia phong trào đăng ký họ"
+            ),
         }
     }
 
@@ -623,6 +682,18 @@ impl Problem {
             Problem::Unprintable { characters } => {
                 format!("characters the certificate fonts cannot print: {characters}")
             }
+            Problem::OrganisationWithoutAddress => {
+                "an organisation is only for a nominee outside the tree, with its address".into()
+            }
+            Problem::NotForOutside => {
+                "rank and recruitment date are not for nominees outside the tree".into()
+            }
+            Problem::OutsideNeedsMovement => {
+                "nominees outside the tree (with an address) are registered for a movement; choose the movement when importing".into()
+            }
+            Problem::RegisteredGroupUnit { unit } => format!(
+                "\"{unit}\" is a group registered from outside the tree; on a line with an address, the unit is the participating unit that registers the nominee"
+            ),
         }
     }
 }
@@ -787,6 +858,17 @@ pub struct Row {
     pub rating: Option<TaskRating>,
     /// An initiative recognised that year.
     pub initiative: Option<Initiative>,
+    /// For a nominee outside the administrative tree: where it is, and its organisation.
+    pub outside: Option<Outside>,
+}
+
+/// A nominee outside the administrative tree, as a line gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outside {
+    /// Nơi cư trú, địa chỉ.
+    pub address: String,
+    /// Cơ quan, tổ chức, if any.
+    pub organisation: Option<String>,
 }
 
 /// A file's lines, read: the rows that read cleanly, and every finding.
@@ -977,6 +1059,8 @@ pub fn read_line(layout: &Layout, line: u32, cells: &[String]) -> (Option<Row>, 
     let initiative = text(Column::Initiative, INITIATIVE_MAX);
     let initiative_scope = text(Column::InitiativeScope, SHORT_TEXT_MAX);
     let initiative_by = text(Column::InitiativeBy, SHORT_TEXT_MAX * 2);
+    let address = text(Column::Address, ADDRESS_MAX);
+    let organisation = text(Column::Organisation, ORGANISATION_MAX);
     let errors_before = findings
         .iter()
         .filter(|f| f.problem.severity() == Severity::Error)
@@ -1086,7 +1170,8 @@ pub fn read_line(layout: &Layout, line: u32, cells: &[String]) -> (Option<Row>, 
     }
     if kind == Some(RecipientKind::Collective) {
         for (column, given) in [
-            (Column::Position, position.is_some()),
+            // A group outside the tree gives its head's title there (e.g. "Tổ trưởng").
+            (Column::Position, position.is_some() && address.is_none()),
             (Column::Rank, rank.is_some()),
             (Column::RecruitedOn, recruited_on.is_some()),
         ] {
@@ -1095,6 +1180,30 @@ pub fn read_line(layout: &Layout, line: u32, cells: &[String]) -> (Option<Row>, 
             }
         }
     }
+    let outside = match (address, organisation) {
+        (Some(address), organisation) => {
+            for (column, given) in [
+                (Column::Rank, rank.is_some()),
+                (Column::RecruitedOn, recruited_on.is_some()),
+            ] {
+                if given && kind == Some(RecipientKind::Individual) {
+                    findings.push(at(column, Problem::NotForOutside));
+                }
+            }
+            Some(Outside {
+                address,
+                organisation,
+            })
+        }
+        (None, Some(_)) => {
+            findings.push(at(
+                Column::Organisation,
+                Problem::OrganisationWithoutAddress,
+            ));
+            None
+        }
+        (None, None) => None,
+    };
     let errors_after = findings
         .iter()
         .filter(|f| f.problem.severity() == Severity::Error)
@@ -1122,6 +1231,7 @@ pub fn read_line(layout: &Layout, line: u32, cells: &[String]) -> (Option<Row>, 
             achievement,
             rating,
             initiative,
+            outside,
         }),
         _ => None,
     };
@@ -1316,6 +1426,78 @@ mod tests {
         assert_eq!(
             f.message_en(),
             "Line 3, column H (Award): there is no award \"Huân chương\" (see the Danh mục sheet)."
+        );
+    }
+
+    /// A nominee outside the tree (a citizen, a group) is given by its address; an organisation
+    /// goes with an address, and a citizen has no rank or recruitment date.
+    #[test]
+    fn a_line_with_an_address_names_a_nominee_outside_the_tree() {
+        let outside = |name: &str, rank: &str, address: &str, organisation: &str| {
+            line(&[
+                "",
+                name,
+                "cá nhân",
+                "PTM",
+                "Tổ trưởng tổ tự quản",
+                rank,
+                "",
+                "GIAY_KHEN",
+                "CAT",
+                "2024",
+                "Tích cực tố giác tội phạm",
+                "",
+                "",
+                "",
+                "",
+                address,
+                organisation,
+            ])
+        };
+        let sheet = read_sheet(
+            &[
+                header(),
+                outside(
+                    "Nguyễn Văn Dân",
+                    "",
+                    "Tổ 5, phường Hội Thương",
+                    "Chợ Pleiku",
+                ),
+                outside("Lê Văn Hai", "Thiếu úy", "Tổ 6, phường Hội Thương", ""),
+                outside("Trần Thị Ba", "", "", "Trường THCS Phạm Hồng Thái"),
+                outside("Đỗ Văn Bốn", "", "", ""),
+            ],
+            &[],
+            &[],
+        );
+        assert_eq!(
+            codes(&sheet),
+            [
+                (Some(3), Some(Column::Rank), "NOT_FOR_OUTSIDE"),
+                (
+                    Some(4),
+                    Some(Column::Organisation),
+                    "ORGANISATION_WITHOUT_ADDRESS"
+                ),
+            ]
+        );
+        let rows: Vec<_> = sheet
+            .rows
+            .iter()
+            .map(|r| (r.line, r.outside.clone()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    2,
+                    Some(Outside {
+                        address: "Tổ 5, phường Hội Thương".into(),
+                        organisation: Some("Chợ Pleiku".into()),
+                    })
+                ),
+                (5, None),
+            ]
         );
     }
 

@@ -133,19 +133,30 @@ impl WriteTx {
         &self,
         r: &ExternalNomineeRecord,
     ) -> Result<(), StoreError> {
-        crate::entity::external_nominee::Entity::insert(
-            crate::entity::external_nominee::ActiveModel {
-                id: Set(r.id),
-                kind: Set(r.kind.clone()),
-                address: Set(r.address.clone()),
-                organisation: Set(r.organisation.clone()),
-                movement_id: Set(r.movement.0),
-                registered_by: Set(r.registered_by.0),
-                registered_at: Set(r.registered_at),
-            },
-        )
-        .exec_without_returning(&self.tx)
-        .await?;
+        self.insert_external_nominees(std::slice::from_ref(r)).await
+    }
+
+    /// Records that people or units just made are nominees outside the tree, a few hundred
+    /// to a statement.
+    pub async fn insert_external_nominees(
+        &self,
+        records: &[ExternalNomineeRecord],
+    ) -> Result<(), StoreError> {
+        for chunk in records.chunks(crate::write::ROWS_PER_INSERT) {
+            crate::entity::external_nominee::Entity::insert_many(chunk.iter().map(|r| {
+                crate::entity::external_nominee::ActiveModel {
+                    id: Set(r.id),
+                    kind: Set(r.kind.clone()),
+                    address: Set(r.address.clone()),
+                    organisation: Set(r.organisation.clone()),
+                    movement_id: Set(r.movement.0),
+                    registered_by: Set(r.registered_by.0),
+                    registered_at: Set(r.registered_at),
+                }
+            }))
+            .exec_without_returning(&self.tx)
+            .await?;
+        }
         Ok(())
     }
 

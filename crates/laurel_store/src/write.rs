@@ -597,7 +597,7 @@ impl WriteTx {
 }
 
 /// Rows inserted by one multi-row statement (fewer for wide tables).
-const ROWS_PER_INSERT: usize = 400;
+pub(crate) const ROWS_PER_INSERT: usize = 400;
 
 /// A new nomination's row.
 fn nomination_row(

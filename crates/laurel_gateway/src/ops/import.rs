@@ -6,6 +6,7 @@
 //! rows are resolved against the database (units and their scope, people, duplicates, the
 //! rules a draft must meet), in the same transaction that writes them when committing.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use laurel_domain::authz::{Action, Actor};
@@ -16,7 +17,7 @@ use laurel_domain::ids::{MovementId, NominationId, PersonId, ProposalId, UnitId}
 use laurel_domain::import::{self, Column, Finding, Problem, Row, Sheet};
 use laurel_domain::message::Explain;
 use laurel_domain::nomination::{CheckedDraft, NominationDraft, NominationState, Nominee};
-use laurel_domain::org::{NewPerson, Person, Unit};
+use laurel_domain::org::{NewPerson, Person, Unit, UnitPath};
 use laurel_domain::rules::{CommendationKind, TaskRating};
 use laurel_sheets::read::{ReadError, Source, read_grid};
 use laurel_store::{
@@ -25,6 +26,7 @@ use laurel_store::{
 use serde_json::json;
 use time::OffsetDateTime;
 
+use super::movements::{group_created, nominee_registered, outside_group, outside_record};
 use super::nominations::DraftPlace;
 use super::proposals::BULK_MAX;
 use super::{Ops, by, everywhere, recorded};
@@ -60,6 +62,9 @@ pub struct ImportReport {
     pub proposals: Vec<ProposalId>,
     /// How many people were new to Laurel and recorded.
     pub people_created: usize,
+    /// How many nominees from outside the tree (citizens, groups) were registered for the
+    /// movement.
+    pub nominees_registered: usize,
 }
 
 impl ImportReport {
@@ -124,6 +129,7 @@ impl Ops {
             nominations: Vec::new(),
             proposals: Vec::new(),
             people_created: 0,
+            nominees_registered: 0,
         };
         // The lines that read cleanly are resolved too, so that one dry run names every
         // problem; a file whose columns cannot be read has no such lines.
@@ -307,6 +313,7 @@ impl Ops {
         };
         let mut findings = Vec::new();
         let mut people: HashMap<UnitId, HashMap<String, Vec<PersonId>>> = HashMap::new();
+        let mut addresses: HashMap<UnitId, HashMap<uuid::Uuid, String>> = HashMap::new();
         let mut planned = Vec::new();
         for row in &sheet.rows {
             let before = findings.len();
@@ -332,8 +339,10 @@ impl Ops {
                 ));
                 continue;
             }
+            // Who the line nominates, and the unit it is in (a collective is its own).
+            let mut nominee_unit = unit;
             let who = match row.kind {
-                RecipientKind::Collective => {
+                RecipientKind::Collective if row.outside.is_none() => {
                     if import::fold(&row.name) != import::fold(&unit.name) {
                         findings.push(at(
                             row,
@@ -346,37 +355,117 @@ impl Ops {
                     }
                     Who::Known(Nominee::Collective(unit.id))
                 }
-                _ => {
-                    let known = match people.entry(unit.id) {
-                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert(people_of(conn, unit.id).await?)
-                        }
-                    };
-                    let same = known
+                kind => {
+                    if let Entry::Vacant(e) = people.entry(unit.id) {
+                        e.insert(people_of(conn, unit.id).await?);
+                    }
+                    let known = &people[&unit.id];
+                    let same_name = known
                         .get(&import::fold(&row.name))
                         .map(Vec::as_slice)
                         .unwrap_or_default();
-                    match same {
+                    let matches: Vec<Nominee> = match &row.outside {
+                        None => same_name.iter().map(|p| Nominee::Person(*p)).collect(),
+                        // Outside the tree: registered under the line's unit, at that address.
+                        Some(outside) => {
+                            if movement.is_none() {
+                                findings.push(at(
+                                    row,
+                                    Column::Address,
+                                    Problem::OutsideNeedsMovement,
+                                ));
+                                continue;
+                            }
+                            if let Entry::Vacant(e) = addresses.entry(unit.id) {
+                                e.insert(addresses_under(conn, unit, known, &units).await?);
+                            }
+                            let registered = &addresses[&unit.id];
+                            if registered.contains_key(&unit.id.0) {
+                                findings.push(at(
+                                    row,
+                                    Column::Unit,
+                                    Problem::RegisteredGroupUnit {
+                                        unit: unit.name.clone(),
+                                    },
+                                ));
+                                continue;
+                            }
+                            let address = import::fold(&outside.address);
+                            let here = |id: &uuid::Uuid| registered.get(id) == Some(&address);
+                            if kind == RecipientKind::Collective {
+                                let name = import::fold(&row.name);
+                                units
+                                    .iter()
+                                    .filter(|u| {
+                                        u.parent == Some(unit.id)
+                                            && import::fold(&u.name) == name
+                                            && here(&u.id.0)
+                                    })
+                                    .map(|u| Nominee::Collective(u.id))
+                                    .collect()
+                            } else {
+                                same_name
+                                    .iter()
+                                    .filter(|p| here(&p.0))
+                                    .map(|p| Nominee::Person(*p))
+                                    .collect()
+                            }
+                        }
+                    };
+                    match matches.as_slice() {
                         [] => {
                             // Recorded when committing: checked now, so that a dry run says it.
-                            if let Err(errors) = NewPerson::parse(
-                                &row.name,
-                                row.rank.as_deref(),
-                                row.position.as_deref(),
-                                row.recruited_on,
-                                unit.id,
-                            ) {
-                                for e in errors {
-                                    findings.push(at(row, Column::Name, rule(&e)));
+                            let checked = if kind == RecipientKind::Collective {
+                                outside_group(
+                                    &row.name,
+                                    row.position.as_deref(),
+                                    unit.id,
+                                    uuid::Uuid::nil(),
+                                )
+                                .map(drop)
+                            } else {
+                                NewPerson::parse(
+                                    &row.name,
+                                    row.rank.as_deref(),
+                                    row.position.as_deref(),
+                                    row.recruited_on,
+                                    unit.id,
+                                )
+                                .map(drop)
+                                .map_err(OpsError::Invalid)
+                            };
+                            match checked {
+                                Err(OpsError::Invalid(errors)) => {
+                                    for e in errors {
+                                        findings.push(at(row, Column::Name, rule(&e)));
+                                    }
                                 }
+                                Err(other) => return Err(other),
+                                Ok(()) => {}
                             }
                             if let Err(denied) = actor.authorize(Action::RecordPerson, &unit.path) {
                                 findings.push(at(row, Column::Name, ops_rule(&denied.into())));
                             }
                             Who::New(unit.id, row.line)
                         }
-                        [one] => Who::Known(Nominee::Person(*one)),
+                        [Nominee::Collective(group)] => {
+                            nominee_unit = units
+                                .iter()
+                                .find(|u| u.id == *group)
+                                .ok_or_else(|| OpsError::internal("a unit listed went missing"))?;
+                            Who::Known(Nominee::Collective(*group))
+                        }
+                        [one] => Who::Known(*one),
+                        [_, _, ..] if kind == RecipientKind::Collective => {
+                            findings.push(at(
+                                row,
+                                Column::Name,
+                                Problem::AmbiguousUnit {
+                                    value: row.name.clone(),
+                                },
+                            ));
+                            continue;
+                        }
                         many => {
                             findings.push(at(
                                 row,
@@ -388,11 +477,18 @@ impl Ops {
                     }
                 }
             };
-            // The draft is judged as if the nominee were known: for a new person, by a
-            // stand-in of their unit (the rules look at the unit's path and the kind).
-            let stand_in = match who {
-                Who::Known(nominee) => nominee,
-                Who::New(..) => Nominee::Person(PersonId(uuid::Uuid::nil())),
+            // The draft is judged as if the nominee were known: for a new one, by a stand-in
+            // in its place (the rules look at the unit's path and the kind).
+            let (stand_in, path) = match who {
+                Who::Known(nominee) => (nominee, nominee_unit.path.clone()),
+                Who::New(..) if row.kind == RecipientKind::Collective => {
+                    let nil = UnitId(uuid::Uuid::nil());
+                    (Nominee::Collective(nil), unit.path.child(nil))
+                }
+                Who::New(..) => (
+                    Nominee::Person(PersonId(uuid::Uuid::nil())),
+                    unit.path.clone(),
+                ),
             };
             let draft = match NominationDraft::parse(
                 stand_in,
@@ -409,13 +505,13 @@ impl Ops {
                     continue;
                 }
             };
-            if let Err(violations) = draft.clone().check(&unit.path) {
+            if let Err(violations) = draft.clone().check(&path) {
                 for v in violations {
                     findings.push(at(row, Column::Issuer, rule(&v)));
                 }
             }
             if (row.rating.is_some() || row.initiative.is_some())
-                && let Err(denied) = actor.authorize(Action::RecordFacts, &unit.path)
+                && let Err(denied) = actor.authorize(Action::RecordFacts, &path)
             {
                 findings.push(at(row, Column::Rating, ops_rule(&denied.into())));
             }
@@ -441,6 +537,11 @@ impl Ops {
                     Column::Initiative,
                     row.initiative.as_ref().map(|i| &i.title),
                 ),
+                (Column::Address, row.outside.as_ref().map(|o| &o.address)),
+                (
+                    Column::Organisation,
+                    row.outside.as_ref().and_then(|o| o.organisation.as_ref()),
+                ),
             ] {
                 let characters = text
                     .map(|t| self.renderer.unsupported_characters(t))
@@ -453,7 +554,7 @@ impl Ops {
                 planned.push(Planned {
                     row: row.clone(),
                     who,
-                    unit: unit.clone(),
+                    unit: nominee_unit.clone(),
                     draft,
                     kind,
                     new_initiative: true,
@@ -465,9 +566,18 @@ impl Ops {
         let mut new_people: BTreeMap<(UnitId, String), u32> = BTreeMap::new();
         for p in &mut planned {
             if let Who::New(unit, line) = p.who {
-                let first_line = *new_people
-                    .entry((unit, import::fold(&p.row.name)))
-                    .or_insert(line);
+                // The same kind, name and address (none in the tree) in the same unit.
+                let same = format!(
+                    "{}|{}|{}",
+                    p.row.kind.code(),
+                    import::fold(&p.row.name),
+                    p.row
+                        .outside
+                        .as_ref()
+                        .map(|o| import::fold(&o.address))
+                        .unwrap_or_default()
+                );
+                let first_line = *new_people.entry((unit, same)).or_insert(line);
                 p.who = Who::New(unit, first_line);
                 if first_line != line {
                     findings.push(at(&p.row, Column::Name, Problem::SamePerson { first_line }));
@@ -604,7 +714,8 @@ impl Ops {
                 None => by_issuer.push((p.draft.issuer, vec![p])),
             }
         }
-        let mut new_people: HashMap<(UnitId, u32), PersonId> = HashMap::new();
+        // Each new nominee (by its unit and first line), and the path of the unit it is in.
+        let mut new_people: HashMap<(UnitId, u32), (Nominee, UnitPath)> = HashMap::new();
         // The ratings of the people this import creates, written once every chunk's people
         // are: a person on lines of several proposals is rated once a year, the later line's
         // rating replacing the earlier's (as an upsert would, and audited so).
@@ -628,43 +739,92 @@ impl Ops {
                     version: 1,
                 };
                 tx.insert_proposal(&proposal).await?;
-                // The chunk's new people first, all at once: the other rows name them.
+                // The chunk's new nominees first: the other rows name them. People are
+                // written all at once; a group takes its path from its parent, so it is
+                // written at once.
                 let mut people: Vec<Person> = Vec::new();
-                let mut nominees: Vec<(Nominee, bool)> = Vec::with_capacity(chunk.len());
+                let mut outside = Vec::new();
+                let mut nominees: Vec<(Nominee, UnitPath, bool)> = Vec::with_capacity(chunk.len());
                 for p in chunk {
                     nominees.push(match p.who {
-                        Who::Known(nominee) => (nominee, false),
+                        Who::Known(nominee) => (nominee, p.unit.path.clone(), false),
                         Who::New(unit, line) => match new_people.get(&(unit, line)) {
-                            Some(id) => (Nominee::Person(*id), true),
+                            Some((nominee, path)) => (*nominee, path.clone(), true),
                             None => {
-                                let person = import_person(actor, p)?;
-                                events.push(super::org::person_created(now, actor, &person, true));
-                                new_people.insert((unit, line), person.id);
-                                written.people_created += 1;
-                                let nominee = Nominee::Person(person.id);
-                                people.push(person);
-                                (nominee, true)
+                                let collective = p.row.kind == RecipientKind::Collective;
+                                let (nominee, path) = if collective {
+                                    actor.authorize(Action::RecordPerson, &p.unit.path)?;
+                                    let id = edge::new_id();
+                                    let new = outside_group(
+                                        &p.row.name,
+                                        p.row.position.as_deref(),
+                                        p.unit.id,
+                                        id,
+                                    )?;
+                                    let group = tx.insert_unit(UnitId(id), new, now).await?;
+                                    events.push(group_created(
+                                        now,
+                                        actor,
+                                        &p.unit.path,
+                                        &group,
+                                        true,
+                                    ));
+                                    (Nominee::Collective(group.id), group.path)
+                                } else {
+                                    let person = import_person(actor, p)?;
+                                    events.push(super::org::person_created(
+                                        now, actor, &person, true,
+                                    ));
+                                    written.people_created += 1;
+                                    let nominee = Nominee::Person(person.id);
+                                    people.push(person);
+                                    (nominee, p.unit.path.clone())
+                                };
+                                if let (Some(o), Some(movement)) = (&p.row.outside, movement) {
+                                    let record = outside_record(
+                                        actor,
+                                        nominee.uuid(),
+                                        collective,
+                                        movement,
+                                        o.address.clone(),
+                                        o.organisation.clone(),
+                                        now,
+                                    );
+                                    events.push(nominee_registered(
+                                        now,
+                                        actor,
+                                        &p.unit,
+                                        &record,
+                                        &p.row.name,
+                                        true,
+                                    ));
+                                    outside.push(record);
+                                    written.nominees_registered += 1;
+                                }
+                                new_people.insert((unit, line), (nominee, path.clone()));
+                                (nominee, path, true)
                             }
                         },
                     });
                 }
                 tx.insert_people(&people, now).await?;
+                tx.insert_external_nominees(&outside).await?;
                 // Then their facts and the drafts, the rows of each kind to a few statements.
                 let mut drafts = Vec::with_capacity(chunk.len());
-                for (p, (nominee, created)) in chunk.iter().zip(nominees) {
+                for (p, (nominee, path, created)) in chunk.iter().zip(&nominees) {
                     let batch = created.then_some(&mut ratings);
-                    self.import_facts(tx, actor, nominee, p, batch, now, &mut events)
+                    self.import_facts(tx, actor, *nominee, p, batch, now, &mut events)
                         .await?;
                     let draft = NominationDraft {
-                        nominee,
+                        nominee: *nominee,
                         ..p.draft.clone()
                     };
-                    let checked: CheckedDraft = draft.check(&p.unit.path)?;
+                    let checked: CheckedDraft = draft.check(path)?;
                     drafts.push(self.new_draft(
                         actor,
                         checked,
                         DraftPlace {
-                            path: &p.unit.path,
+                            path,
                             kind: p.kind,
                             movement,
                             proposal: Some(proposal.id),
@@ -672,10 +832,10 @@ impl Ops {
                         now,
                     )?);
                 }
-                let rows: Vec<_> = chunk
+                let rows: Vec<_> = nominees
                     .iter()
                     .zip(&drafts)
-                    .map(|(p, d)| (&d.nomination, &p.unit.path, Some(d.waiting)))
+                    .map(|((_, path, _), d)| (&d.nomination, path, Some(d.waiting)))
                     .collect();
                 tx.insert_nominations(&rows, now).await?;
                 let mut ids: Vec<NominationId> = Vec::with_capacity(drafts.len());
@@ -849,6 +1009,7 @@ struct Written {
     nominations: Vec<NominationId>,
     proposals: Vec<ProposalId>,
     people_created: usize,
+    nominees_registered: usize,
 }
 
 impl Written {
@@ -857,6 +1018,7 @@ impl Written {
             nominations: self.nominations,
             proposals: self.proposals,
             people_created: self.people_created,
+            nominees_registered: self.nominees_registered,
             ..report
         }
     }
@@ -888,6 +1050,32 @@ fn read(file: &[u8]) -> Sheet {
             }
         }
     }
+}
+
+/// The folded addresses of the nominees registered from outside the tree under `unit`: its
+/// people `known` and its sub-units; `unit` itself too when it is such a group.
+async fn addresses_under(
+    conn: &impl ReadMovements,
+    unit: &Unit,
+    known: &HashMap<String, Vec<PersonId>>,
+    units: &[Unit],
+) -> Result<HashMap<uuid::Uuid, String>, OpsError> {
+    let ids: Vec<uuid::Uuid> = std::iter::once(unit.id.0)
+        .chain(known.values().flatten().map(|p| p.0))
+        .chain(
+            units
+                .iter()
+                .filter(|u| u.parent == Some(unit.id))
+                .map(|u| u.id.0),
+        )
+        .collect();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for record in conn.external_nominees(chunk).await? {
+            found.insert(record.id, import::fold(&record.address));
+        }
+    }
+    Ok(found)
 }
 
 /// Every person of a unit, by folded name.

@@ -232,10 +232,18 @@ impl Ops {
         input: RegisterNominee,
         now: OffsetDateTime,
     ) -> Result<Registered, OpsError> {
-        use laurel_domain::org::{NewPerson, NewUnit};
+        use laurel_domain::org::NewPerson;
         use laurel_domain::text::{bounded_line, optional_line};
-        let address = bounded_line("address", &input.address, 500);
-        let organisation = optional_line("organisation", input.organisation.as_deref(), 300);
+        let address = bounded_line(
+            "address",
+            &input.address,
+            laurel_domain::import::ADDRESS_MAX,
+        );
+        let organisation = optional_line(
+            "organisation",
+            input.organisation.as_deref(),
+            laurel_domain::import::ORGANISATION_MAX,
+        );
         let (address, organisation) = match (address, organisation) {
             (Ok(a), Ok(o)) => (a, o),
             (a, o) => {
@@ -283,18 +291,9 @@ impl Ops {
             }
             let id = edge::new_id();
             let registered = if input.collective {
-                // Its code only has to be unique: it never signs a decision.
-                let code = format!("NGOAI-{}", &id.simple().to_string()[18..]);
-                let new = NewUnit::parse(
-                    &input.name,
-                    &code,
-                    Some(input.position.as_deref().unwrap_or("Người đứng đầu")),
-                    None,
-                    Some(unit.id),
-                )
-                .map_err(OpsError::Invalid)?;
+                let new = outside_group(&input.name, input.position.as_deref(), unit.id, id)?;
                 let created = tx.insert_unit(UnitId(id), new, now).await?;
-                tx.record(&recorded(now, by(actor), unit.path.clone(), Change::new(Subject::Unit(created.id), Kind::UnitCreated, json!({ "code": created.code.as_str(), "name": created.name, "parent": unit.id.to_string(), "external": true }))))
+                tx.record(&group_created(now, actor, &unit.path, &created, false))
                     .await?;
                 Registered::Unit(created)
             } else {
@@ -308,40 +307,125 @@ impl Ops {
                     .await?;
                 Registered::Person(person)
             };
-            let kind = if input.collective {
-                "COLLECTIVE"
-            } else {
-                "PERSON"
-            };
-            tx.insert_external_nominee(&laurel_store::ExternalNomineeRecord {
+            let record = outside_record(
+                actor,
                 id,
-                kind: kind.into(),
-                address: address.clone(),
-                organisation: organisation.clone(),
-                movement: movement.id,
-                registered_by: actor.account,
-                registered_at: now,
-            })
-            .await?;
-            tx.record(&recorded(
+                input.collective,
+                movement.id,
+                address.clone(),
+                organisation.clone(),
                 now,
-                by(actor),
-                unit.path.clone(),
-                Change::new(
-                    Subject::Movement(movement.id),
-                    Kind::ExternalNomineeRegistered,
-                    json!({
-                        "nominee": id.to_string(),
-                        "kind": kind,
-                        "name": input.name,
-                        "unit": unit.id.to_string(),
-                        "address": address,
-                        "organisation": organisation,
-                    }),
-                ),
+            );
+            tx.insert_external_nominee(&record).await?;
+            tx.record(&nominee_registered(
+                now,
+                actor,
+                &unit,
+                &record,
+                &input.name,
+                false,
             ))
             .await?;
             Ok(registered)
         })
     }
+}
+
+/// A group outside the tree, to be placed under `parent` with the id `id`: its code only has
+/// to be unique, for it never signs a decision; its head's title is "Người đứng đầu" unless
+/// given.
+pub(crate) fn outside_group(
+    name: &str,
+    head_title: Option<&str>,
+    parent: UnitId,
+    id: uuid::Uuid,
+) -> Result<laurel_domain::org::NewUnit, OpsError> {
+    let code = format!("NGOAI-{}", &id.simple().to_string()[18..]);
+    laurel_domain::org::NewUnit::parse(
+        name,
+        &code,
+        Some(head_title.unwrap_or("Người đứng đầu")),
+        None,
+        Some(parent),
+    )
+    .map_err(OpsError::Invalid)
+}
+
+/// The audit event of a group outside the tree placed under the unit at `parent`.
+pub(crate) fn group_created(
+    now: OffsetDateTime,
+    actor: &Actor,
+    parent: &UnitPath,
+    created: &laurel_domain::org::Unit,
+    imported: bool,
+) -> laurel_domain::events::Recorded {
+    let mut details = json!({
+        "code": created.code.as_str(),
+        "name": created.name,
+        "parent": parent.unit().map(|u| u.to_string()),
+        "external": true,
+    });
+    if imported {
+        details["imported"] = json!(true);
+    }
+    recorded(
+        now,
+        by(actor),
+        parent.clone(),
+        Change::new(Subject::Unit(created.id), Kind::UnitCreated, details),
+    )
+}
+
+/// The record that the person or group `id` is a nominee outside the tree, registered for
+/// `movement` by `actor`.
+pub(crate) fn outside_record(
+    actor: &Actor,
+    id: uuid::Uuid,
+    collective: bool,
+    movement: MovementId,
+    address: String,
+    organisation: Option<String>,
+    now: OffsetDateTime,
+) -> laurel_store::ExternalNomineeRecord {
+    laurel_store::ExternalNomineeRecord {
+        id,
+        kind: if collective { "COLLECTIVE" } else { "PERSON" }.into(),
+        address,
+        organisation,
+        movement,
+        registered_by: actor.account,
+        registered_at: now,
+    }
+}
+
+/// The audit event of a nominee outside the tree registered by `unit` (on the movement).
+pub(crate) fn nominee_registered(
+    now: OffsetDateTime,
+    actor: &Actor,
+    unit: &laurel_domain::org::Unit,
+    record: &laurel_store::ExternalNomineeRecord,
+    name: &str,
+    imported: bool,
+) -> laurel_domain::events::Recorded {
+    let mut details = json!({
+        "nominee": record.id.to_string(),
+        "kind": record.kind,
+        "name": name,
+        "unit": unit.id.to_string(),
+        "address": record.address,
+        "organisation": record.organisation,
+    });
+    if imported {
+        details["imported"] = json!(true);
+    }
+    recorded(
+        now,
+        by(actor),
+        unit.path.clone(),
+        Change::new(
+            Subject::Movement(record.movement),
+            Kind::ExternalNomineeRegistered,
+            details,
+        ),
+    )
 }

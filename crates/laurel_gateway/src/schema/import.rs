@@ -103,6 +103,12 @@ impl ImportReportNode {
     async fn people_created(&self) -> i32 {
         i32::try_from(self.0.people_created).unwrap_or(i32::MAX)
     }
+    /// How many nominees from outside the tree (citizens, groups: the lines with an address)
+    /// were registered for the movement; the citizens among them are counted in
+    /// `peopleCreated` too.
+    async fn nominees_registered(&self) -> i32 {
+        i32::try_from(self.0.nominees_registered).unwrap_or(i32::MAX)
+    }
     /// The proposals (tờ trình) the nominations were grouped in: one per issuer.
     async fn proposals(&self, ctx: &Context<'_>) -> Result<Vec<ProposalNode>> {
         let actor = actor(ctx)?;
