@@ -287,6 +287,16 @@ async fn the_demo_replays_the_seed_ceremonies_and_its_reports_say_what_the_artic
 
     // Every step was audited, and the history of each nomination folds back from its events.
     laurel_tests::check_history(server.database_url()).await;
+    // The ceremonies ran side by side, each step on its day: the audit log's time never goes
+    // back, though it is recorded in one pass.
+    let backwards = laurel_store::testing::select_text(
+        server.store(),
+        "SELECT CAST(COUNT(*) AS TEXT) FROM (SELECT at, LAG(at) OVER (ORDER BY id) AS before \
+         FROM audit_log) steps WHERE at < before",
+    )
+    .await
+    .unwrap();
+    assert_eq!(backwards, ["0"]);
     // The demo fills an empty database only.
     let elsewhere = tempfile::tempdir().unwrap();
     let key_secret = elsewhere.path().join("key-secret");

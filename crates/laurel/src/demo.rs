@@ -1,7 +1,9 @@
 //! `laurel seed --demo`: fills an empty database with the five ceremonies of the seed articles
 //! (`../shared/seeds/`), replayed through the same operations the API and the console call, each
 //! step on its own historic day, so that every authorization, rule, workflow stage, audit entry
-//! and decision number is what a real office would have produced.
+//! and decision number is what a real office would have produced. Ceremonies whose reviews
+//! overlap run side by side, a day at a time (`Demo::on`), so the audit log's time never goes
+//! back.
 //!
 //! What the articles state is replayed exactly: Bộ Công an's Bằng khen for 10 collectives and the
 //! Giám đốc Công an tỉnh Gia Lai's Giấy khen for 18 collectives and individuals (2022); Bộ Công
@@ -116,6 +118,7 @@ pub async fn seed(ops: &Ops) -> anyhow::Result<Seeded> {
         nominations: 0,
         decisions: 0,
         certificates: 0,
+        runs: Vec::new(),
     };
     demo.son_tay_2020().await.context("Sơn Tây, 2015–2020")?;
     demo.nam_dinh_2020().await.context("Nam Định, 2020")?;
@@ -124,6 +127,7 @@ pub async fn seed(ops: &Ops) -> anyhow::Result<Seeded> {
     demo.kien_giang_2023()
         .await
         .context("Kiên Giang, 2013–2023")?;
+    demo.finish().await?;
     Ok(Seeded {
         admin,
         password: demo.password,
@@ -227,6 +231,8 @@ struct Demo<'a> {
     nominations: usize,
     decisions: usize,
     certificates: usize,
+    /// The ceremonies under way.
+    runs: Vec<Run>,
 }
 
 impl Demo<'_> {
@@ -246,6 +252,7 @@ impl Demo<'_> {
         when: Date,
     ) -> anyhow::Result<UnitId> {
         let parent = parent.map(|p| self.unit_id(p)).transpose()?;
+        let now = self.on(when).await?;
         let unit = self
             .ops
             .create_unit(
@@ -257,7 +264,7 @@ impl Demo<'_> {
                     place: None,
                     parent,
                 },
-                at(when),
+                now,
             )
             .await
             .map_err(words)?;
@@ -266,13 +273,14 @@ impl Demo<'_> {
     }
 
     async fn person(
-        &self,
+        &mut self,
         name: &str,
         rank: Option<&str>,
         position: &str,
         unit: &str,
         when: Date,
     ) -> anyhow::Result<PersonId> {
+        let now = self.on(when).await?;
         let person = self
             .ops
             .create_person(
@@ -284,7 +292,7 @@ impl Demo<'_> {
                     recruited_on: None,
                     unit: self.unit_id(unit)?,
                 },
-                at(when),
+                now,
             )
             .await
             .map_err(words)?;
@@ -300,7 +308,7 @@ impl Demo<'_> {
         person: Option<PersonId>,
         when: Date,
     ) -> anyhow::Result<()> {
-        let now = at(when);
+        let now = self.on(when).await?;
         let unit_id = self.unit_id(unit)?;
         let account = self
             .ops
@@ -375,7 +383,7 @@ impl Demo<'_> {
     }
 
     async fn launch(
-        &self,
+        &mut self,
         by: &str,
         name: &str,
         kind: CommendationKind,
@@ -383,6 +391,7 @@ impl Demo<'_> {
         offerings: Vec<AwardKind>,
         window: (Date, Date),
     ) -> anyhow::Result<MovementId> {
+        let now = self.on(window.0).await?;
         let unit = self.unit_id(by)?;
         let launcher = self.who(Role::Clerk, unit)?;
         let movement = self
@@ -401,7 +410,7 @@ impl Demo<'_> {
                     opens_on: window.0,
                     closes_on: window.1,
                 },
-                at(window.0),
+                now,
             )
             .await
             .map_err(words)?;
@@ -504,10 +513,103 @@ impl Demo<'_> {
         }
     }
 
-    /// Runs one ceremony: drafts and proposals, the review stage by stage on working days, the
-    /// decision and the certificates. Returns the decision's number.
-    async fn ceremony(&mut self, c: Ceremony) -> anyhow::Result<String> {
+    /// Schedules one ceremony: drafts and proposals, the review stage by stage on working days,
+    /// the decision and the certificates. It runs beside the others, each step on its day, as
+    /// [`Demo::on`] moves the calendar on (and [`Demo::finish`] at the end).
+    fn ceremony(&mut self, c: Ceremony) -> anyhow::Result<()> {
         let issuer = self.unit_id(c.issuer)?;
+        self.runs.push(Run {
+            next: c.drafted,
+            issuer,
+            phase: Phase::Draft,
+            all: Vec::new(),
+            pending_resubmit: Vec::new(),
+            scripted: HashMap::new(),
+            rounds: 0,
+            c,
+        });
+        Ok(())
+    }
+
+    /// `date` at 9:00, once every scheduled step before that day has run: what happens on
+    /// `date` is recorded after everything before it, so the audit log's time never goes back.
+    async fn on(&mut self, date: Date) -> anyhow::Result<OffsetDateTime> {
+        loop {
+            // The earliest step before `date` (the earlier scheduled on a tie).
+            let Some(first) = (0..self.runs.len())
+                .filter(|i| self.runs[*i].next < date)
+                .min_by_key(|i| (self.runs[*i].next, *i))
+            else {
+                return Ok(at(date));
+            };
+            let mut run = self.runs.remove(first);
+            let issuer = run.c.issuer;
+            self.step(&mut run)
+                .await
+                .with_context(|| format!("{issuer}, {}", run.c.award.name_vi()))?;
+            if run.phase != Phase::Done {
+                self.runs.insert(first, run);
+            }
+        }
+    }
+
+    /// Runs every scheduled step to its end.
+    async fn finish(&mut self) -> anyhow::Result<()> {
+        self.on(Date::MAX).await?;
+        Ok(())
+    }
+
+    /// One day of a ceremony: what it does on `run.next`, then the day of its next step.
+    async fn step(&mut self, run: &mut Run) -> anyhow::Result<()> {
+        let today = run.next;
+        let now = at(today);
+        match run.phase {
+            Phase::Draft => {
+                self.draft(run, now).await?;
+                // The heads submit the next working day.
+                run.phase = Phase::Submit;
+                run.next = next_workday(today);
+            }
+            Phase::Submit => {
+                for (id, _, unit) in &run.all {
+                    let head = self.who(Role::UnitHead, *unit)?.clone();
+                    self.act(&head, *id, Command::Submit, now).await?;
+                }
+                run.phase = Phase::Review;
+                run.next = next_workday(today);
+            }
+            // Then one stage a working day, each by whoever it waits for.
+            Phase::Review => {
+                let moved = self.review(run, today).await?;
+                run.rounds += 1;
+                if (!moved && run.pending_resubmit.is_empty()) || run.rounds == 60 {
+                    // The signer signs on the ceremony's day; a review that ran past it is a
+                    // mistake in the script's dates.
+                    if next_workday(today) > run.c.signed {
+                        bail!(
+                            "the review of {} ran until {today}, past its signing day {}",
+                            run.c.issuer,
+                            run.c.signed
+                        );
+                    }
+                    run.phase = Phase::Sign;
+                    run.next = run.c.signed;
+                } else {
+                    run.next = next_workday(today);
+                }
+            }
+            Phase::Sign => {
+                self.sign(run, now).await?;
+                run.phase = Phase::Done;
+            }
+            Phase::Done => {}
+        }
+        Ok(())
+    }
+
+    /// The drafts and the proposals of a ceremony, with their dossiers.
+    async fn draft(&mut self, run: &mut Run, now: OffsetDateTime) -> anyhow::Result<()> {
+        let c = &run.c;
         let ruleset = self
             .ops
             .ruleset_for_period(c.period)
@@ -515,12 +617,9 @@ impl Demo<'_> {
             .award(c.award)
             .clone();
         let shared = dossier::required_at_reception(&ruleset, c.kind);
-        let mut today = c.drafted;
-        let mut all: Vec<(NominationId, Option<Twist>, UnitId)> = Vec::new();
         for (p, proposal) in c.proposals.iter().enumerate() {
             let unit = self.unit_id(proposal.unit)?;
             let clerk = self.who(Role::Clerk, unit)?.clone();
-            let now = at(today);
             let mut drafted = Vec::new();
             for (i, nominee) in proposal.nominees.iter().enumerate() {
                 let record = self
@@ -530,7 +629,7 @@ impl Demo<'_> {
                         CreateNomination {
                             nominee: *nominee,
                             award: c.award,
-                            issuer,
+                            issuer: run.issuer,
                             period: c.period,
                             achievement: c.achievement.into(),
                             kind: Some(c.kind),
@@ -547,7 +646,7 @@ impl Demo<'_> {
                     .find(|(at, _)| *at == (p, i))
                     .map(|(_, t)| t.clone());
                 drafted.push((record.nomination.id, record.nomination.version()));
-                all.push((record.nomination.id, twist, unit));
+                run.all.push((record.nomination.id, twist, unit));
             }
             let created = self
                 .ops
@@ -555,9 +654,9 @@ impl Demo<'_> {
                     &clerk,
                     CreateProposal {
                         proposing_unit: unit,
-                        issuer,
+                        issuer: run.issuer,
                         number: Some(proposal.number.into()),
-                        proposed_on: Some(today),
+                        proposed_on: Some(now.date()),
                         signer_name: None,
                         signer_title: None,
                         nominations: drafted.clone(),
@@ -595,130 +694,127 @@ impl Demo<'_> {
                 .await?;
             }
         }
-        // The heads submit the next working day.
-        today = next_workday(today);
-        for (id, _, unit) in &all {
-            let head = self.who(Role::UnitHead, *unit)?.clone();
-            self.act(&head, *id, Command::Submit, at(today)).await?;
+        Ok(())
+    }
+
+    /// One working day of a ceremony's review: each nomination moves one stage, by whoever it
+    /// waits for, or plays its twist. Whether anything moved (or still waits for its days).
+    async fn review(&mut self, run: &mut Run, today: Date) -> anyhow::Result<bool> {
+        let now = at(today);
+        let c = &run.c;
+        for (id, unit) in std::mem::take(&mut run.pending_resubmit) {
+            let clerk = self.who(Role::Clerk, unit)?.clone();
+            self.attach(
+                &clerk,
+                DocumentOwner::Nomination(id),
+                DocumentKind::BaoCaoThanhTich,
+                &[format!("{} (bản đã bổ sung xác nhận)", c.achievement)],
+                now,
+            )
+            .await?;
+            let head = self.who(Role::UnitHead, unit)?.clone();
+            self.act(&head, id, Command::Resubmit, now).await?;
         }
-        // Then one stage a working day, each by whoever it waits for.
-        let mut pending_resubmit: Vec<(NominationId, UnitId)> = Vec::new();
-        // What each twist, once played, leaves the nomination as.
-        let mut scripted: HashMap<NominationId, Option<NominationState>> = HashMap::new();
-        for _ in 0..60 {
-            today = next_workday(today);
-            let now = at(today);
-            for (id, unit) in std::mem::take(&mut pending_resubmit) {
-                let clerk = self.who(Role::Clerk, unit)?.clone();
-                self.attach(
-                    &clerk,
-                    DocumentOwner::Nomination(id),
-                    DocumentKind::BaoCaoThanhTich,
-                    &[format!("{} (bản đã bổ sung xác nhận)", c.achievement)],
-                    now,
-                )
-                .await?;
-                let head = self.who(Role::UnitHead, unit)?.clone();
-                self.act(&head, id, Command::Resubmit, now).await?;
-            }
-            let mut moved = false;
-            for (id, twist, unit) in &mut all {
-                let Some((role, at_unit, stage)) = self.waiting(*id).await? else {
-                    continue;
-                };
-                let by = self.who(role, at_unit)?.clone();
-                let command = match (stage, twist.clone()) {
-                    (_, Some(Twist::Withdraw(reason))) => {
-                        *twist = None;
-                        scripted.insert(*id, Some(NominationState::Withdrawn));
-                        let clerk = self.who(Role::Clerk, *unit)?.clone();
-                        self.act(
-                            &clerk,
-                            *id,
-                            Command::Withdraw {
-                                reason: reason.into(),
-                            },
-                            now,
-                        )
-                        .await?;
-                        moved = true;
-                        continue;
-                    }
-                    (StageKind::Receive, Some(Twist::ReturnAndResubmit(reason))) => {
-                        *twist = None;
-                        scripted.insert(*id, None); // back on its way to SIGN
-                        pending_resubmit.push((*id, *unit));
-                        Command::Return {
-                            reasons: vec![reason.into()],
-                            missing: vec![DocumentKind::BaoCaoThanhTich],
-                        }
-                    }
-                    (StageKind::Receive, Some(Twist::ReturnAndWait(reason))) => {
-                        *twist = None;
-                        scripted.insert(*id, Some(NominationState::Returned));
-                        Command::Return {
-                            reasons: vec![reason.into()],
-                            missing: vec![DocumentKind::BaoCaoThanhTich],
-                        }
-                    }
-                    (StageKind::Appraise, Some(Twist::Reject(reason))) => {
-                        *twist = None;
-                        scripted.insert(*id, Some(NominationState::Rejected));
-                        Command::Reject {
+        let mut moved = false;
+        for (id, twist, unit) in &mut run.all {
+            let Some((role, at_unit, stage)) = self.waiting(*id).await? else {
+                continue;
+            };
+            let by = self.who(role, at_unit)?.clone();
+            let command = match (stage, twist.clone()) {
+                (_, Some(Twist::Withdraw(reason))) => {
+                    *twist = None;
+                    run.scripted.insert(*id, Some(NominationState::Withdrawn));
+                    let clerk = self.who(Role::Clerk, *unit)?.clone();
+                    self.act(
+                        &clerk,
+                        *id,
+                        Command::Withdraw {
                             reason: reason.into(),
-                        }
+                        },
+                        now,
+                    )
+                    .await?;
+                    moved = true;
+                    continue;
+                }
+                (StageKind::Receive, Some(Twist::ReturnAndResubmit(reason))) => {
+                    *twist = None;
+                    run.scripted.insert(*id, None); // back on its way to SIGN
+                    run.pending_resubmit.push((*id, *unit));
+                    Command::Return {
+                        reasons: vec![reason.into()],
+                        missing: vec![DocumentKind::BaoCaoThanhTich],
                     }
-                    (StageKind::Council, Some(Twist::HoldInCouncil)) | (StageKind::Sign, _) => {
+                }
+                (StageKind::Receive, Some(Twist::ReturnAndWait(reason))) => {
+                    *twist = None;
+                    run.scripted.insert(*id, Some(NominationState::Returned));
+                    Command::Return {
+                        reasons: vec![reason.into()],
+                        missing: vec![DocumentKind::BaoCaoThanhTich],
+                    }
+                }
+                (StageKind::Appraise, Some(Twist::Reject(reason))) => {
+                    *twist = None;
+                    run.scripted.insert(*id, Some(NominationState::Rejected));
+                    Command::Reject {
+                        reason: reason.into(),
+                    }
+                }
+                (StageKind::Council, Some(Twist::HoldInCouncil)) | (StageKind::Sign, _) => {
+                    continue;
+                }
+                (StageKind::Submit, _) => Command::Submit,
+                (StageKind::Endorse, _) => Command::Endorse { note: None },
+                (StageKind::Receive, _) => Command::Receive,
+                (StageKind::Appraise, _) => Command::Appraise {
+                    verdict: AppraisalVerdict::Eligible,
+                    notes: "Đủ điều kiện, hồ sơ đầy đủ".into(),
+                },
+                (StageKind::PublicNotice, _) => {
+                    let closes = self
+                        .record(*id)
+                        .await?
+                        .nomination
+                        .progress()
+                        .notice_closes_on;
+                    if closes.is_some_and(|last| today <= last) {
+                        moved = true; // still posted: wait for its days
                         continue;
                     }
-                    (StageKind::Submit, _) => Command::Submit,
-                    (StageKind::Endorse, _) => Command::Endorse { note: None },
-                    (StageKind::Receive, _) => Command::Receive,
-                    (StageKind::Appraise, _) => Command::Appraise {
-                        verdict: AppraisalVerdict::Eligible,
-                        notes: "Đủ điều kiện, hồ sơ đầy đủ".into(),
+                    Command::CloseNotice
+                }
+                (StageKind::Consult, _) => Command::CloseConsultation,
+                (StageKind::Council, _) => Command::RecordCouncil {
+                    tally: Tally {
+                        members: 9,
+                        present: 9,
+                        votes_for: 9,
+                        votes_against: 0,
+                        abstentions: 0,
+                        written_for: 0,
+                        written_against: 0,
                     },
-                    (StageKind::PublicNotice, _) => {
-                        let closes = self
-                            .record(*id)
-                            .await?
-                            .nomination
-                            .progress()
-                            .notice_closes_on;
-                        if closes.is_some_and(|last| today <= last) {
-                            moved = true; // still posted: wait for its days
-                            continue;
-                        }
-                        Command::CloseNotice
-                    }
-                    (StageKind::Consult, _) => Command::CloseConsultation,
-                    (StageKind::Council, _) => Command::RecordCouncil {
-                        tally: Tally {
-                            members: 9,
-                            present: 9,
-                            votes_for: 9,
-                            votes_against: 0,
-                            abstentions: 0,
-                            written_for: 0,
-                            written_against: 0,
-                        },
-                    },
-                };
-                self.act(&by, *id, command, now).await?;
-                moved = true;
-            }
-            if !moved && pending_resubmit.is_empty() {
-                break;
-            }
+                },
+            };
+            self.act(&by, *id, command, now).await?;
+            moved = true;
         }
-        // Every nomination is where its story says: at SIGN, or held, returned, withdrawn or
-        // rejected as scripted (a twist that never happened is a mistake in the script).
+        Ok(moved)
+    }
+
+    /// The signing day: every nomination is where its story says, the decision is signed and
+    /// its certificates issued.
+    async fn sign(&mut self, run: &mut Run, now: OffsetDateTime) -> anyhow::Result<()> {
+        // At SIGN, or held, returned, withdrawn or rejected as scripted (a twist that never
+        // happened is a mistake in the script).
         let mut listed = Vec::new();
-        for (id, twist, _) in &all {
+        for (id, twist, _) in &run.all {
             let state = self.record(*id).await?.nomination.state();
             let waiting = self.waiting(*id).await?;
             let expected = match twist {
-                None => match (scripted.get(id).copied().flatten(), waiting) {
+                None => match (run.scripted.get(id).copied().flatten(), waiting) {
                     (None, Some((Role::Signer, _, StageKind::Sign))) => {
                         listed.push((*id, self.record(*id).await?.nomination.version()));
                         true
@@ -734,21 +830,11 @@ impl Demo<'_> {
             if !expected {
                 bail!(
                     "nomination {id} of {} ended the review {state:?} at {waiting:?}, not as scripted",
-                    c.issuer
+                    run.c.issuer
                 );
             }
         }
-        // The signer signs on the ceremony's day; a review that ran past it is a mistake in the
-        // script's dates.
-        if next_workday(today) > c.signed {
-            bail!(
-                "the review of {} ran until {today}, past its signing day {}",
-                c.issuer,
-                c.signed
-            );
-        }
-        let signed_on = c.signed;
-        let signer = self.who(Role::Signer, issuer)?.clone();
+        let signer = self.who(Role::Signer, run.issuer)?.clone();
         let decision = self
             .ops
             .sign_decision(
@@ -756,23 +842,55 @@ impl Demo<'_> {
                 SignDecision {
                     nominations: listed,
                     proposal: None,
-                    capacity: c.capacity,
-                    signer_title: Some(c.signer_title.into()),
+                    capacity: run.c.capacity,
+                    signer_title: Some(run.c.signer_title.into()),
                 },
-                at(signed_on),
+                now,
             )
             .await
             .map_err(words)?;
         self.decisions += 1;
-        let office = self.who(Role::Clerk, issuer)?.clone();
+        let office = self.who(Role::Clerk, run.issuer)?.clone();
         let certificates = self
             .ops
-            .issue_certificates(&office, decision.id, at(signed_on))
+            .issue_certificates(&office, decision.id, now)
             .await
             .map_err(words)?;
         self.certificates += certificates.len();
-        Ok(decision.number.to_string())
+        Ok(())
     }
+}
+
+/// Where a scheduled ceremony is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Drafting its nominations and proposals.
+    Draft,
+    /// The units' heads submit.
+    Submit,
+    /// One stage a working day.
+    Review,
+    /// The signer signs, the office issues the certificates.
+    Sign,
+    /// Over.
+    Done,
+}
+
+/// A ceremony under way.
+struct Run {
+    c: Ceremony,
+    issuer: UnitId,
+    phase: Phase,
+    /// The day of its next step.
+    next: Date,
+    /// Its nominations: each with the twist still to play and its proposing unit.
+    all: Vec<(NominationId, Option<Twist>, UnitId)>,
+    /// Returned for a corrected report: resubmitted on the next working day.
+    pending_resubmit: Vec<(NominationId, UnitId)>,
+    /// What each twist, once played, leaves the nomination as.
+    scripted: HashMap<NominationId, Option<NominationState>>,
+    /// Review days so far.
+    rounds: usize,
 }
 
 /// A district (or a commune-level unit) with the units under it and the people it proposes.
@@ -947,8 +1065,7 @@ impl Demo<'_> {
             signer_title: "Chủ tịch",
             proposals,
             twists: Vec::new(),
-        })
-        .await?;
+        })?;
         Ok(())
     }
 
@@ -1153,53 +1270,7 @@ impl Demo<'_> {
             signer_title: "Thứ trưởng",
             proposals,
             twists: Vec::new(),
-        })
-        .await?;
-
-        // The flag ("Cờ đơn vị dẫn đầu phong trào"): to the two leading districts, each already
-        // an excellent collective (Tập thể lao động xuất sắc) for 2020.
-        let leaders = [0usize, 1];
-        for i in leaders {
-            let clerk = self.who(Role::Clerk, districts[i].0)?.clone();
-            self.ops
-                .record_prior_award(
-                    &clerk,
-                    RecordPriorAward {
-                        nominee: Nominee::Collective(districts[i].0),
-                        award: AwardKind::TapTheLdXuatSac,
-                        year: 2020,
-                        kind: CommendationKind::ThuongXuyen,
-                        decision_reference: Some("2415/QĐ-UBND".into()),
-                        decided_on: Some(day(2020, 11, 13)?),
-                    },
-                    at(day(2020, 11, 13)?),
-                )
-                .await
-                .map_err(words)?;
-        }
-        let proposals = leaders
-            .iter()
-            .map(|i| Proposal {
-                unit: DISTRICTS[*i].code,
-                number: "215/TTr-UBND",
-                nominees: vec![Nominee::Collective(districts[*i].0)],
-            })
-            .collect();
-        self.ceremony(Ceremony {
-            issuer: "UBND-ND",
-            award: AwardKind::CoThiDuaBoTinh,
-            period: 2020,
-            kind: CommendationKind::ThuongXuyen,
-            movement: Some(province_movement),
-            achievement: "Đơn vị dẫn đầu phong trào thi đua toàn dân bảo vệ an ninh Tổ quốc năm 2020",
-            drafted: day(2020, 11, 16)?,
-            signed: day(2020, 12, 9)?,
-            capacity: SignerCapacity::Kt,
-            signer_title: "Phó Chủ tịch",
-            proposals,
-            twists: Vec::new(),
-        })
-        .await?;
+        })?;
 
         // Bằng khen of the province: each district proposes two communes and three people.
         let proposals = DISTRICTS
@@ -1228,8 +1299,52 @@ impl Demo<'_> {
             signer_title: "Phó Chủ tịch",
             proposals,
             twists: Vec::new(),
-        })
-        .await?;
+        })?;
+
+        // The flag ("Cờ đơn vị dẫn đầu phong trào"): to the two leading districts, each already
+        // an excellent collective (Tập thể lao động xuất sắc) for 2020.
+        let leaders = [0usize, 1];
+        for i in leaders {
+            let now = self.on(day(2020, 11, 13)?).await?;
+            let clerk = self.who(Role::Clerk, districts[i].0)?.clone();
+            self.ops
+                .record_prior_award(
+                    &clerk,
+                    RecordPriorAward {
+                        nominee: Nominee::Collective(districts[i].0),
+                        award: AwardKind::TapTheLdXuatSac,
+                        year: 2020,
+                        kind: CommendationKind::ThuongXuyen,
+                        decision_reference: Some("2415/QĐ-UBND".into()),
+                        decided_on: Some(day(2020, 11, 13)?),
+                    },
+                    now,
+                )
+                .await
+                .map_err(words)?;
+        }
+        let proposals = leaders
+            .iter()
+            .map(|i| Proposal {
+                unit: DISTRICTS[*i].code,
+                number: "215/TTr-UBND",
+                nominees: vec![Nominee::Collective(districts[*i].0)],
+            })
+            .collect();
+        self.ceremony(Ceremony {
+            issuer: "UBND-ND",
+            award: AwardKind::CoThiDuaBoTinh,
+            period: 2020,
+            kind: CommendationKind::ThuongXuyen,
+            movement: Some(province_movement),
+            achievement: "Đơn vị dẫn đầu phong trào thi đua toàn dân bảo vệ an ninh Tổ quốc năm 2020",
+            drafted: day(2020, 11, 16)?,
+            signed: day(2020, 12, 9)?,
+            capacity: SignerCapacity::Kt,
+            signer_title: "Phó Chủ tịch",
+            proposals,
+            twists: Vec::new(),
+        })?;
         Ok(())
     }
 
@@ -1396,8 +1511,7 @@ impl Demo<'_> {
                     ),
                 ),
             ],
-        })
-        .await?;
+        })?;
         // Giấy khen of the Giám đốc: the other communes and two officers per district.
         let proposals = DISTRICTS
             .iter()
@@ -1425,8 +1539,7 @@ impl Demo<'_> {
             signer_title: "Phó Giám đốc",
             proposals,
             twists: Vec::new(),
-        })
-        .await?;
+        })?;
         Ok(())
     }
 
@@ -1558,8 +1671,7 @@ impl Demo<'_> {
                     "Báo cáo thành tích chưa có xác nhận của Ủy ban nhân dân phường Nghi Hải",
                 ),
             )],
-        })
-        .await?;
+        })?;
         Ok(())
     }
 
@@ -1663,8 +1775,7 @@ impl Demo<'_> {
             signer_title: "Phó Giám đốc",
             proposals,
             twists: vec![((1, 2), Twist::HoldInCouncil)],
-        })
-        .await?;
+        })?;
         Ok(())
     }
 }
