@@ -954,6 +954,93 @@ async fn a_provincial_emulation_fighter_is_printed_in_the_higher_title_form() {
     server.stop().await;
 }
 
+/// Issue 9 §2, the Prime Minister's form through the API: a Bằng khen bộ/tỉnh (2019), then five
+/// years done well with three CSTĐ cơ sở (2020–2024) make a Bộ Công an officer eligible for the
+/// Bằng khen của Thủ tướng Chính phủ (Law 06/2022 Art 73.1.b); the ministry proposes, the
+/// Government's board receives and appraises, a Deputy Prime Minister signs (KT. THỦ TƯỚNG),
+/// and the certificate prints in its own, larger form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_prime_ministers_certificate_of_merit_is_printed_in_its_own_form() {
+    let server = TestServer::start().await;
+    let gov = Org::government(&server).await;
+    let prior = |award: &str, year: i32| {
+        json!({ "input": { "nomineePersonId": gov.huyen, "awardKind": award, "year": year,
+                           "decisionReference": format!("{}/QĐ-BCA", 100 + year - 2000) } })
+    };
+    server
+        .ok(
+            Some(&gov.clerk),
+            q!("record_prior_award"),
+            prior("BANG_KHEN_BO_TINH", 2019),
+        )
+        .await;
+    for year in 2020..=2024 {
+        rate(&server, &gov, &gov.huyen, year, "HTTNV").await;
+    }
+    for year in [2020, 2022, 2024] {
+        server
+            .ok(
+                Some(&gov.clerk),
+                q!("record_prior_award"),
+                prior("CSTD_CO_SO", year),
+            )
+            .await;
+    }
+    let verdict = check(&server, &gov.clerk, &gov.huyen, "BANG_KHEN_THU_TUONG", 2024).await;
+    assert_eq!(verdict["verdict"], "ELIGIBLE", "{verdict}");
+    let created = server
+        .ok(
+            Some(&gov.clerk),
+            q!("create_nomination"),
+            json!({ "input": { "nomineePersonId": gov.huyen, "awardKind": "BANG_KHEN_THU_TUONG", "issuerUnitId": gov.province, "period": 2024,
+                               "achievement": "Đã có thành tích xuất sắc trong công tác từ năm 2020 đến năm 2024, góp phần vào sự nghiệp xây dựng chủ nghĩa xã hội và bảo vệ Tổ quốc" } }),
+        )
+        .await;
+    let id = created["createNomination"]["nomination"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    gov.attach_dossier(&server, &id).await;
+    let submitted = server
+        .ok(
+            Some(&gov.head),
+            q!("submit_nomination"),
+            json!({ "id": id, "expectedVersion": 1 }),
+        )
+        .await;
+    let mut merit = (
+        id,
+        submitted["submitNomination"]["nomination"]["version"]
+            .as_i64()
+            .unwrap(),
+    );
+    to_sign(&server, &gov, &mut [&mut merit]).await;
+    let signed = server
+        .ok(
+            Some(&gov.signer),
+            q!("sign_decision"),
+            json!({ "input": { "nominations": [{ "id": merit.0, "expectedVersion": merit.1 }], "capacity": "KT", "signerTitle": "Phó Thủ tướng" } }),
+        )
+        .await;
+    let decision = signed["signDecision"]["decision"]["id"].as_str().unwrap();
+    let print = print_certificates(&server, &gov, decision).await;
+    assert_eq!(laurel_tests::pdf_page_sizes(&print), vec![(450, 350)]);
+    let text = laurel_tests::pdf_text(&print);
+    for expected in [
+        "THỦ TƯỚNG CHÍNH PHỦ",
+        "NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "BẰNG KHEN",
+        "Lê Thị Thu Trang",
+        "Bộ Công an",
+        "KT. THỦ TƯỚNG",
+        "PHÓ THỦ TƯỚNG",
+        "Phạm Quang Minh",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_judgement_attested_by_the_signer_lets_an_otherwise_unmet_path_through() {
     let server = TestServer::start().await;

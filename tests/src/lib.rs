@@ -371,7 +371,7 @@ impl TestServer {
 pub struct Org {
     /// Administrator's token.
     pub admin: String,
-    /// Công an tỉnh Gia Lai (code CAT): the issuer.
+    /// The issuer: Công an tỉnh Gia Lai (code CAT), or Chính phủ (CP) in [`Org::government`].
     pub province: String,
     /// Phòng Tham mưu (code PTM), under the province.
     pub staff: String,
@@ -396,6 +396,59 @@ pub struct Org {
     /// Account ids by username.
     pub accounts: std::collections::BTreeMap<&'static str, String>,
 }
+
+/// The units, people and accounts of an [`Org`].
+struct Tree {
+    /// The issuer: name, code, its head's title.
+    top: (&'static str, &'static str, &'static str),
+    /// The proposing unit under it.
+    staff: (&'static str, &'static str, &'static str),
+    /// Another unit under it.
+    police: (&'static str, &'static str, &'static str),
+    /// A person of `staff` (name sent in NFD), rank, position.
+    huyen: (&'static str, &'static str, &'static str),
+    /// A person of `police`.
+    other_person: (&'static str, &'static str, &'static str),
+    /// The signing deputy of `top`: name, rank, position.
+    deputy: (&'static str, Option<&'static str>, &'static str),
+    /// Clerk and head of `staff`, head of `police`, signer, emulation clerk and council
+    /// secretary of `top`.
+    usernames: [&'static str; 6],
+}
+
+const GIA_LAI: Tree = Tree {
+    top: ("Công an tỉnh Gia Lai", "CAT", "Giám đốc"),
+    staff: ("Phòng Tham mưu", "PTM", "Trưởng phòng"),
+    police: ("Phòng Cảnh sát hình sự", "PC02", "Trưởng phòng"),
+    huyen: ("Nguyễn Thị Ngọc Huyền", "Đại úy", "Phó Trưởng phòng"),
+    other_person: ("Rơ Mah Thị Hằng", "Thượng úy", "Điều tra viên"),
+    deputy: ("Nguyễn Hữu Bình", Some("Đại tá"), "Phó Giám đốc"),
+    usernames: [
+        "clerk.ptm",
+        "head.ptm",
+        "head.pc02",
+        "pgd.binh",
+        "tdkt.cat",
+        "thuky.hd",
+    ],
+};
+
+const GOVERNMENT: Tree = Tree {
+    top: ("Chính phủ", "CP", "Thủ tướng"),
+    staff: ("Bộ Công an", "BCA", "Bộ trưởng"),
+    police: ("Bộ Nội vụ", "BNV", "Bộ trưởng"),
+    huyen: ("Lê Thị Thu Trang", "Thượng tá", "Phó Cục trưởng"),
+    other_person: ("Đỗ Văn Nam", "Chuyên viên chính", "Phó Vụ trưởng"),
+    deputy: ("Phạm Quang Minh", None, "Phó Thủ tướng"),
+    usernames: [
+        "clerk.bca",
+        "head.bca",
+        "head.bnv",
+        "ptt.minh",
+        "tdkt.tw",
+        "thuky.tw",
+    ],
+};
 
 /// The smallest file recognised as a PDF by its content.
 pub const PDF: &[u8] =
@@ -462,9 +515,9 @@ impl Org {
         }
     }
 
-    /// Takes a submitted nomination waiting at the province's office through reception,
-    /// appraisal, its public notice if its award has one, and the council; returns its version
-    /// at the SIGN stage.
+    /// Takes a submitted nomination waiting at the issuer's office through reception,
+    /// appraisal, its public notice and its consultation if its award has them, and the
+    /// council; returns its version at the SIGN stage.
     pub async fn review(&self, server: &TestServer, id: &str, version: i64) -> i64 {
         let received = server
             .ok(
@@ -485,7 +538,8 @@ impl Org {
             .await;
         let appraised = &appraised["appraiseNomination"]["nomination"];
         let mut version = appraised["version"].as_i64().unwrap();
-        if appraised["stage"]["kind"] == "PUBLIC_NOTICE" {
+        let mut stage = appraised["stage"]["kind"].as_str().unwrap().to_owned();
+        if stage == "PUBLIC_NOTICE" {
             // An award noticed publicly (a title, a flag): the clock moves past the notice's last
             // day (working days, so Tết makes it longer) and the office closes it.
             let notice = server
@@ -504,11 +558,25 @@ impl Org {
             let closed = server
                 .ok(
                     Some(&self.office),
-                    "mutation($input: NominationVersionInput!) { closePublicNotice(input: $input) { nomination { version } } }",
+                    "mutation($input: NominationVersionInput!) { closePublicNotice(input: $input) { nomination { version stage { kind } } } }",
                     json!({ "input": { "id": id, "expectedVersion": version } }),
                 )
                 .await;
-            version = closed["closePublicNotice"]["nomination"]["version"]
+            let closed = &closed["closePublicNotice"]["nomination"];
+            version = closed["version"].as_i64().unwrap();
+            stage = closed["stage"]["kind"].as_str().unwrap().to_owned();
+        }
+        if stage == "CONSULT" {
+            // An award the Prime Minister decides: the office closes the consultation (hiệp y)
+            // with no body asked.
+            let closed = server
+                .ok(
+                    Some(&self.office),
+                    "mutation($input: NominationVersionInput!) { closeConsultation(input: $input) { nomination { version } } }",
+                    json!({ "input": { "id": id, "expectedVersion": version } }),
+                )
+                .await;
+            version = closed["closeConsultation"]["nomination"]["version"]
                 .as_i64()
                 .unwrap();
         }
@@ -593,64 +661,51 @@ pub fn nfd(s: &str) -> String {
 impl Org {
     /// Creates the organisation through the API.
     pub async fn create(server: &TestServer) -> Org {
+        Org::create_tree(server, &GIA_LAI).await
+    }
+
+    /// The Government (Chính phủ, code CP) as the issuer, with Bộ Công an (BCA) and Bộ Nội vụ
+    /// (BNV) under it: for the awards the Prime Minister decides. `huyen` is a Bộ Công an
+    /// officer; `signer` a Deputy Prime Minister (KT. THỦ TƯỚNG); `office` the Central
+    /// Emulation and Commendation Board's clerk.
+    pub async fn government(server: &TestServer) -> Org {
+        Org::create_tree(server, &GOVERNMENT).await
+    }
+
+    async fn create_tree(server: &TestServer, tree: &Tree) -> Org {
         let admin = server.admin().await;
-        let province = server
-            .create_unit(&admin, "Công an tỉnh Gia Lai", "CAT", "Giám đốc", None)
-            .await;
+        let (name, code, head) = tree.top;
+        let province = server.create_unit(&admin, name, code, head, None).await;
+        let (name, code, head) = tree.staff;
         let staff = server
-            .create_unit(
-                &admin,
-                "Phòng Tham mưu",
-                "PTM",
-                "Trưởng phòng",
-                Some(&province),
-            )
+            .create_unit(&admin, name, code, head, Some(&province))
             .await;
+        let (name, code, head) = tree.police;
         let police = server
-            .create_unit(
-                &admin,
-                "Phòng Cảnh sát hình sự",
-                "PC02",
-                "Trưởng phòng",
-                Some(&province),
-            )
+            .create_unit(&admin, name, code, head, Some(&province))
             .await;
+        let (name, rank, position) = tree.huyen;
         let huyen = server
-            .create_person(
-                &admin,
-                &nfd("Nguyễn Thị Ngọc Huyền"),
-                Some("Đại úy"),
-                Some("Phó Trưởng phòng"),
-                &staff,
-            )
+            .create_person(&admin, &nfd(name), Some(rank), Some(position), &staff)
             .await;
+        let (name, rank, position) = tree.other_person;
         let other_person = server
-            .create_person(
-                &admin,
-                "Rơ Mah Thị Hằng",
-                Some("Thượng úy"),
-                Some("Điều tra viên"),
-                &police,
-            )
+            .create_person(&admin, name, Some(rank), Some(position), &police)
             .await;
+        let (name, rank, position) = tree.deputy;
         let deputy = server
-            .create_person(
-                &admin,
-                "Nguyễn Hữu Bình",
-                Some("Đại tá"),
-                Some("Phó Giám đốc"),
-                &province,
-            )
+            .create_person(&admin, name, rank, Some(position), &province)
             .await;
         let mut accounts = std::collections::BTreeMap::new();
         let mut tokens = Vec::new();
+        let [clerk, head, other_head, signer, office, secretary] = tree.usernames;
         for (username, role, unit, person) in [
-            ("clerk.ptm", "CLERK", &staff, None),
-            ("head.ptm", "UNIT_HEAD", &staff, None),
-            ("head.pc02", "UNIT_HEAD", &police, None),
-            ("pgd.binh", "SIGNER", &province, Some(deputy.as_str())),
-            ("tdkt.cat", "CLERK", &province, None),
-            ("thuky.hd", "COUNCIL_SECRETARY", &province, None),
+            (clerk, "CLERK", &staff, None),
+            (head, "UNIT_HEAD", &staff, None),
+            (other_head, "UNIT_HEAD", &police, None),
+            (signer, "SIGNER", &province, Some(deputy.as_str())),
+            (office, "CLERK", &province, None),
+            (secretary, "COUNCIL_SECRETARY", &province, None),
         ] {
             let (token, id) = server
                 .create_account(&admin, username, role, unit, person)
