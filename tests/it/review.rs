@@ -308,6 +308,42 @@ async fn an_acting_signer_signs_tuq_only_while_the_delegation_runs() {
     assert_eq!(decision["capacityLine"], "TUQ. GIÁM ĐỐC");
     assert_eq!(decision["signerName"], "Thượng tá Trần Minh Tuấn");
     assert_eq!(decision["actingForName"], "Nguyễn Hữu Bình");
+    // What the session reads (in one statement): both of its own grants, and of its three
+    // delegations the one in force today (not last year's, not the revoked one).
+    server
+        .ok(
+            Some(&org.admin),
+            q!("grant_role"),
+            json!({ "input": { "accountId": acting_id, "role": "COUNCIL_SECRETARY", "unitId": org.province } }),
+        )
+        .await;
+    let me = server
+        .ok(
+            Some(&acting),
+            "{ me { rolesInForce { role unit { code } } } }",
+            json!({}),
+        )
+        .await;
+    let mut roles: Vec<(String, String)> = me["me"]["rolesInForce"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["role"].as_str().unwrap().to_owned(),
+                g["unit"]["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    roles.sort();
+    assert_eq!(
+        roles,
+        [
+            ("CLERK".to_owned(), "PTM".to_owned()),
+            ("COUNCIL_SECRETARY".to_owned(), "CAT".to_owned()),
+            ("SIGNER".to_owned(), "CAT".to_owned()),
+        ]
+    );
     // Nobody delegates a role they do not hold.
     let error = server
         .err(

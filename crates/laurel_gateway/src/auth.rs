@@ -139,22 +139,22 @@ pub async fn authenticate_hash(
     hash: String,
     now: OffsetDateTime,
 ) -> Result<Result<Authenticated, TokenProblem>, OpsError> {
-    let Some((session, account)) = store.session_with_account(&hash).await? else {
+    let Some(read) = store.session_actor(&hash).await? else {
         return Ok(Err(TokenProblem::Unknown));
     };
+    let session = read.session;
     if session.revoked_at.is_some() || session.expires_at <= now {
         return Ok(Err(TokenProblem::Expired));
     }
-    let Some(account) = account else {
+    let Some(account) = read.account else {
         return Ok(Err(TokenProblem::Unknown));
     };
     if account.disabled {
         return Ok(Err(TokenProblem::Disabled));
     }
-    let grants = store.grants(account.id).await?;
     // Delegations to the account count on the day of the request (Asia/Ho_Chi_Minh), and only
     // then: an expired one gives nothing (the domain decides which are in force).
-    let delegations = laurel_store::ReadReview::delegations_to(store, account.id).await?;
+    let (grants, delegations) = (read.grants, read.delegations);
     Ok(Ok(Authenticated {
         actor: Actor::new(
             account.id,

@@ -55,7 +55,8 @@ pub use print_jobs::{PrintJobRecord, PrintJobState};
 pub use read::Read;
 pub use records::{
     Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NewAccount,
-    NominationFilter, NominationRecord, PageRequest, SequenceKind, SessionRecord, Waiting,
+    NominationFilter, NominationRecord, PageRequest, SequenceKind, SessionActor, SessionRecord,
+    Waiting,
 };
 pub use review::{
     AnnulmentRecord, AppraisalRecord, CalendarOverride, CommentRecord, CompletedStage,

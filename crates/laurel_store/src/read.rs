@@ -15,11 +15,12 @@ use uuid::Uuid;
 
 use crate::convert;
 use crate::entity::{
-    account, audit_log, certificate, decision, nomination, person, role_grant, session, unit,
+    account, audit_log, certificate, decision, delegation, nomination, person, role_grant, session,
+    unit,
 };
 use crate::records::{
     Account, AuditEntry, AuditQuery, CertificateRecord, DecisionFilter, NominationFilter,
-    NominationRecord, PageRequest, SessionRecord,
+    NominationRecord, PageRequest, SessionActor, SessionRecord,
 };
 use crate::{StoreError, sealed::Conn};
 
@@ -27,6 +28,22 @@ use crate::{StoreError, sealed::Conn};
 fn within(column: impl ColumnTrait, roots: &[UnitId]) -> Condition {
     roots.iter().fold(Condition::any(), |cond, root| {
         cond.add(column.like(format!("%/{root}/%")))
+    })
+}
+
+/// A stored role grant.
+fn grant(m: role_grant::Model) -> Result<Grant, StoreError> {
+    let role: Role = m
+        .role
+        .parse()
+        .map_err(|e: laurel_domain::authz::UnknownRole| StoreError::Corrupt {
+            entity: "role_grant",
+            id: m.id.to_string(),
+            detail: e.to_string(),
+        })?;
+    Ok(Grant {
+        role,
+        unit: m.unit_id.map(UnitId),
     })
 }
 
@@ -216,49 +233,86 @@ pub trait Read: Conn {
             .all(self.conn())
             .await?
             .into_iter()
-            .map(|m| {
-                let role: Role =
-                    m.role
-                        .parse()
-                        .map_err(|e: laurel_domain::authz::UnknownRole| StoreError::Corrupt {
-                            entity: "role_grant",
-                            id: m.id.to_string(),
-                            detail: e.to_string(),
-                        })?;
-                Ok(Grant {
-                    role,
-                    unit: m.unit_id.map(UnitId),
-                })
-            })
+            .map(grant)
             .collect()
     }
 
-    /// A session by the SHA-256 of its token, with its account (`None` if it is gone), in one
-    /// statement: what every signed-in request reads first.
-    async fn session_with_account(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<(SessionRecord, Option<Account>)>, StoreError> {
-        let to_account: sea_orm::RelationDef = session::Entity::belongs_to(account::Entity)
-            .from(session::Column::AccountId)
-            .to(account::Column::Id)
-            .into();
-        let Some((m, account)) = session::Entity::find()
-            .filter(session::Column::TokenHash.eq(token_hash))
-            .join(sea_orm::JoinType::LeftJoin, to_account)
-            .select_also(account::Entity)
-            .one(self.conn())
-            .await?
-        else {
+    /// A session by the SHA-256 of its token, with its account (`None` if it is gone), the
+    /// account's grants and the delegations to it, in one statement: what every signed-in
+    /// request reads first. The session's row is joined once for the grants and once for the
+    /// delegations (a two-row `parts` table tells which), so the result has a row per grant
+    /// and per delegation, and one when there are none.
+    async fn session_actor(&self, token_hash: &str) -> Result<Option<SessionActor>, StoreError> {
+        use sea_orm::{FromQueryResult, IdenStatic, Iterable, Statement};
+        fn columns<C: Iterable + IdenStatic>(alias: &str) -> String {
+            C::iter()
+                .map(|c| format!("\"{alias}\".\"{n}\" AS \"{alias}_{n}\"", n = c.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        let backend = self.conn().get_database_backend();
+        let placeholder = match backend {
+            sea_orm::DbBackend::Postgres => "$1",
+            _ => "?",
+        };
+        let sql = format!(
+            "SELECT {}, {}, {}, {} FROM session s \
+             LEFT JOIN account a ON a.id = s.account_id \
+             CROSS JOIN (SELECT 1 AS part UNION ALL SELECT 2 AS part) parts \
+             LEFT JOIN role_grant g ON parts.part = 1 AND g.account_id = s.account_id \
+             LEFT JOIN delegation d ON parts.part = 2 AND d.delegate_account_id = s.account_id \
+               AND d.revoked_at IS NULL \
+             WHERE s.token_hash = {placeholder} \
+             ORDER BY parts.part, g.role, g.scope_key, d.id",
+            columns::<session::Column>("s"),
+            columns::<account::Column>("a"),
+            columns::<role_grant::Column>("g"),
+            columns::<delegation::Column>("d"),
+        );
+        let rows = self
+            .conn()
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [token_hash.into()],
+            ))
+            .await?;
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let session = SessionRecord {
-            id: m.id,
-            account: AccountId(m.account_id),
-            expires_at: m.expires_at,
-            revoked_at: m.revoked_at,
+        let m = session::Model::from_query_result(first, "s_")?;
+        let present = |row: &sea_orm::QueryResult, pre: &str| -> Result<bool, StoreError> {
+            Ok(row.try_get::<Option<Uuid>>(pre, "id")?.is_some())
         };
-        Ok(Some((session, account.map(convert::account).transpose()?)))
+        let account = if present(first, "a_")? {
+            Some(convert::account(account::Model::from_query_result(
+                first, "a_",
+            )?)?)
+        } else {
+            None
+        };
+        let mut grants = Vec::new();
+        let mut delegations = Vec::new();
+        for row in &rows {
+            if present(row, "g_")? {
+                grants.push(grant(role_grant::Model::from_query_result(row, "g_")?)?);
+            }
+            if present(row, "d_")? {
+                let d = delegation::Model::from_query_result(row, "d_")?;
+                delegations.push(crate::review::delegation_record(d)?.delegation);
+            }
+        }
+        Ok(Some(SessionActor {
+            session: SessionRecord {
+                id: m.id,
+                account: AccountId(m.account_id),
+                expires_at: m.expires_at,
+                revoked_at: m.revoked_at,
+            },
+            account,
+            grants,
+            delegations,
+        }))
     }
 
     /// A nomination by id.
@@ -326,6 +380,30 @@ pub trait Read: Conn {
             entity: "nomination",
             id: id.to_string(),
         })
+    }
+
+    /// A nomination with its issuer's path, in one statement: what a stage transition reads to
+    /// find its route.
+    async fn require_nomination_and_issuer(
+        &self,
+        id: NominationId,
+    ) -> Result<(NominationRecord, UnitPath), StoreError> {
+        let to_issuer: sea_orm::RelationDef = nomination::Entity::belongs_to(unit::Entity)
+            .from(nomination::Column::IssuerUnitId)
+            .to(unit::Column::Id)
+            .into();
+        let not_found = || StoreError::NotFound {
+            entity: "nomination",
+            id: id.to_string(),
+        };
+        let (m, issuer) = nomination::Entity::find_by_id(id.0)
+            .join(sea_orm::JoinType::InnerJoin, to_issuer)
+            .select_also(unit::Entity)
+            .one(self.conn())
+            .await?
+            .ok_or_else(not_found)?;
+        let issuer = issuer.ok_or_else(not_found)?;
+        Ok((convert::nomination(m)?, convert::unit(issuer)?.path))
     }
 
     /// Nominations matching a filter, a page at a time.

@@ -64,6 +64,20 @@ pub struct SessionRecord {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// A session with everything a signed-in request needs to know of its account, read at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionActor {
+    /// The session.
+    pub session: SessionRecord,
+    /// Its account (`None` if it is gone).
+    pub account: Option<Account>,
+    /// The account's role grants.
+    pub grants: Vec<laurel_domain::authz::Grant>,
+    /// The delegations not revoked that name the account as delegate (the caller keeps those
+    /// in force on its day).
+    pub delegations: Vec<laurel_domain::authz::Delegation>,
+}
+
 /// A stored nomination with its bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NominationRecord {

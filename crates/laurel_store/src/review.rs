@@ -460,7 +460,7 @@ fn document_record(m: document::Model) -> Result<DocumentRecord, StoreError> {
     })
 }
 
-fn delegation_record(m: delegation::Model) -> Result<DelegationRecord, StoreError> {
+pub(crate) fn delegation_record(m: delegation::Model) -> Result<DelegationRecord, StoreError> {
     Ok(DelegationRecord {
         id: DelegationId(m.id),
         delegation: Delegation {

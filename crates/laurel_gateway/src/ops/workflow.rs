@@ -121,8 +121,7 @@ impl Ops {
         record: &NominationRecord,
     ) -> Result<Route, OpsError> {
         let issuer = conn.unit_path(record.nomination.issuer).await?;
-        Route::new(record.proposing_path.clone(), issuer)
-            .map_err(|e| OpsError::internal(format!("nomination {}: {e}", record.nomination.id)))
+        route(record, issuer)
     }
 
     /// Refuses an actor who may not read the nomination: roles reaching its proposing unit
@@ -189,7 +188,7 @@ impl Ops {
         council: Option<(&VoteRule, SessionId)>,
         now: OffsetDateTime,
     ) -> Result<NominationRecord, OpsError> {
-        let record = tx.require_nomination(on.id).await?;
+        let (record, issuer) = tx.require_nomination_and_issuer(on.id).await?;
         self.must_read(tx, actor, &record).await?;
         let current = &record.nomination;
         if current.version() != on.expected_version {
@@ -202,7 +201,7 @@ impl Ops {
         }
         let wf = self.workflow_of(current)?;
         let today = local_date(now);
-        let route = self.route_of(tx, &record).await?;
+        let route = route(&record, issuer)?;
         let calendar = self.working_calendar(tx).await?;
         let ruleset = self.ruleset(current.ruleset.as_deref(), current.period.year())?;
         let rule = ruleset.award(current.award);
@@ -678,4 +677,10 @@ fn queue_scope(actor: &Actor) -> QueueScope {
         }
     }
     scope
+}
+
+/// A nomination's route: its proposing unit (stored with it) up to its issuer at `issuer`.
+fn route(record: &NominationRecord, issuer: UnitPath) -> Result<Route, OpsError> {
+    Route::new(record.proposing_path.clone(), issuer)
+        .map_err(|e| OpsError::internal(format!("nomination {}: {e}", record.nomination.id)))
 }
