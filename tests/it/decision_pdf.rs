@@ -8,16 +8,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The text of a decision's PDF, as pdftotext (poppler-utils) reads it, in NFC.
 async fn decision_text(server: &TestServer, token: &str, decision: &str) -> String {
-    let response = server
-        .http()
-        .get(format!("{}/decisions/{decision}.pdf", server.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "application/pdf");
-    let text = laurel_tests::pdf_text(&response.bytes().await.unwrap());
+    let pdf = server
+        .pdf(token, &format!("/decisions/{decision}.pdf"))
+        .await;
+    let text = laurel_tests::pdf_text(&pdf);
     // Whitespace as laid out does not matter; the words and their diacritics do.
     text.nfc()
         .collect::<String>()

@@ -111,19 +111,9 @@ struct People {
 
 /// `GET /decisions/{id}/certificates.pdf` as `token`.
 async fn print_all(server: &TestServer, token: &str, decision: &str) -> Vec<u8> {
-    let response = server
-        .http()
-        .get(format!(
-            "{}/decisions/{decision}/certificates.pdf",
-            server.base
-        ))
-        .bearer_auth(token)
-        .send()
+    server
+        .pdf(token, &format!("/decisions/{decision}/certificates.pdf"))
         .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{:?}", response.text().await);
-    assert_eq!(response.headers()["content-type"], "application/pdf");
-    response.bytes().await.unwrap().to_vec()
 }
 
 fn s(v: &Value) -> String {

@@ -19,13 +19,6 @@ async fn get(server: &TestServer, token: &str, path: &str) -> reqwest::Response 
         .unwrap()
 }
 
-async fn pdf(server: &TestServer, token: &str, path: &str) -> Vec<u8> {
-    let response = get(server, token, path).await;
-    assert_eq!(response.status(), 200, "{path}");
-    assert_eq!(response.headers()["content-type"], "application/pdf");
-    response.bytes().await.unwrap().to_vec()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_office_calibrates_its_blanks_and_prints_on_them() {
     let server = TestServer::start().await;
@@ -55,7 +48,7 @@ async fn an_office_calibrates_its_blanks_and_prints_on_them() {
         url,
         format!("/units/{}/blanks/GIAY_KHEN/calibration.pdf", org.province)
     );
-    let sheet = pdf(&server, &org.office, url).await;
+    let sheet = server.pdf(&org.office, url).await;
     assert_eq!(laurel_tests::pdf_page_sizes(&sheet), vec![(297, 210)]);
     let text = laurel_tests::pdf_text(&sheet);
     for expected in [
@@ -153,12 +146,12 @@ async fn an_office_calibrates_its_blanks_and_prints_on_them() {
     assert_eq!(entries[0]["node"]["entityId"], org.province);
 
     // One certificate on a blank: its data only, on the blank's size.
-    let blank = pdf(
-        &server,
-        &org.office,
-        &format!("/certificates/{certificate}.pdf?blank=true"),
-    )
-    .await;
+    let blank = server
+        .pdf(
+            &org.office,
+            &format!("/certificates/{certificate}.pdf?blank=true"),
+        )
+        .await;
     assert_eq!(laurel_tests::pdf_page_sizes(&blank), vec![(297, 210)]);
     let text = laurel_tests::pdf_text(&blank);
     assert!(text.contains("Nguyễn Thị Ngọc Huyền"), "{text}");
@@ -170,12 +163,12 @@ async fn an_office_calibrates_its_blanks_and_prints_on_them() {
         );
     }
     // The whole decision on blanks, over HTTP and offline.
-    let batch = pdf(
-        &server,
-        &org.office,
-        &format!("/decisions/{decision}/certificates.pdf?blank=true"),
-    )
-    .await;
+    let batch = server
+        .pdf(
+            &org.office,
+            &format!("/decisions/{decision}/certificates.pdf?blank=true"),
+        )
+        .await;
     assert_eq!(laurel_tests::pdf_page_sizes(&batch), vec![(297, 210)]);
     assert_eq!(laurel_tests::pdf_text(&batch), text);
     let dir = tempfile::tempdir().unwrap();
@@ -282,7 +275,7 @@ async fn a_print_job_reports_progress_and_survives_its_process() {
     );
     let url = done["downloadUrl"].as_str().unwrap().to_owned();
     assert_eq!(url, format!("/print-jobs/{id}.pdf"));
-    let print = pdf(&server, &org.office, &url).await;
+    let print = server.pdf(&org.office, &url).await;
     assert_eq!(laurel_tests::pdf_page_sizes(&print), vec![(297, 210); 3]);
     let text = laurel_tests::pdf_text(&print);
     for name in ["Đặng Quốc Bảo", "Lê Thị Vệ", "Nguyễn Thị Ngọc Huyền"] {
@@ -342,7 +335,9 @@ async fn a_print_job_reports_progress_and_survives_its_process() {
     assert_eq!(resumed["state"], "DONE", "{resumed}");
     assert_eq!(
         laurel_tests::pdf_text(
-            &pdf(&twin, &org.office, &format!("/print-jobs/{stalled}.pdf")).await
+            &twin
+                .pdf(&org.office, &format!("/print-jobs/{stalled}.pdf"))
+                .await
         ),
         text
     );
@@ -439,30 +434,24 @@ async fn an_issuer_template_is_checked_then_used_then_removed() {
     assert_eq!(listed["certificateTemplates"][0]["source"], TEMPLATE);
     // The issuer's certificates now print with it, one by one and all at once.
     let text = laurel_tests::pdf_text(
-        &pdf(
-            &server,
-            &org.office,
-            &format!("/certificates/{certificate}.pdf"),
-        )
-        .await,
+        &server
+            .pdf(&org.office, &format!("/certificates/{certificate}.pdf"))
+            .await,
     );
     assert!(text.contains("MẪU RIÊNG CỦA CÔNG AN TỈNH"), "{text}");
     assert!(text.contains("Lê Thị Vệ"), "{text}");
     assert!(!text.contains("CỘNG HÒA"), "{text}");
-    let batch = pdf(
-        &server,
-        &org.office,
-        &format!("/decisions/{decision}/certificates.pdf"),
-    )
-    .await;
+    let batch = server
+        .pdf(
+            &org.office,
+            &format!("/decisions/{decision}/certificates.pdf"),
+        )
+        .await;
     assert_eq!(laurel_tests::pdf_text(&batch), text);
     // The template does not mention the proof; the PDF carries it all the same.
-    let single = pdf(
-        &server,
-        &org.office,
-        &format!("/certificates/{certificate}.pdf"),
-    )
-    .await;
+    let single = server
+        .pdf(&org.office, &format!("/certificates/{certificate}.pdf"))
+        .await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("mau-rieng.pdf");
     std::fs::write(&file, &single).unwrap();
@@ -490,12 +479,9 @@ async fn an_issuer_template_is_checked_then_used_then_removed() {
         .await;
     assert_eq!(removed["removeCertificateTemplate"], true);
     let text = laurel_tests::pdf_text(
-        &pdf(
-            &server,
-            &org.office,
-            &format!("/certificates/{certificate}.pdf"),
-        )
-        .await,
+        &server
+            .pdf(&org.office, &format!("/certificates/{certificate}.pdf"))
+            .await,
     );
     assert!(
         text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),

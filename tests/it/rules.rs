@@ -833,18 +833,12 @@ async fn print_certificates(server: &TestServer, org: &Org, decision: &str) -> V
             json!({ "decisionId": decision }),
         )
         .await;
-    let print = server
-        .http()
-        .get(format!(
-            "{}/decisions/{decision}/certificates.pdf",
-            server.base
-        ))
-        .bearer_auth(&org.office)
-        .send()
+    server
+        .pdf(
+            &org.office,
+            &format!("/decisions/{decision}/certificates.pdf"),
+        )
         .await
-        .unwrap();
-    assert_eq!(print.status(), 200);
-    print.bytes().await.unwrap().to_vec()
 }
 
 /// Issue 9 §2, the higher title form through the API: three consecutive CSTĐ cơ sở (2022–2024)

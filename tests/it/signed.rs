@@ -21,21 +21,9 @@ async fn verify_json(server: &TestServer, code: &str) -> Value {
 }
 
 async fn pdf(server: &TestServer, token: &str, certificate: &Value) -> Vec<u8> {
-    let url = certificate["pdfUrl"].as_str().unwrap();
-    let url = if url.starts_with("http") {
-        url.to_owned()
-    } else {
-        format!("{}{url}", server.base)
-    };
-    let response = server
-        .http()
-        .get(url)
-        .bearer_auth(token)
-        .send()
+    server
+        .pdf(token, certificate["pdfUrl"].as_str().unwrap())
         .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.bytes().await.unwrap().to_vec()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

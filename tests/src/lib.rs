@@ -205,6 +205,33 @@ impl TestServer {
         &self.client
     }
 
+    /// GETs a PDF at `path` (from the server's base, or a whole URL) as `token`: it must answer
+    /// 200 with `application/pdf`.
+    pub async fn pdf(&self, token: &str, path: &str) -> Vec<u8> {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        };
+        let response = self
+            .client
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let kind = response.headers().get("content-type").cloned();
+        let body = response.bytes().await.unwrap().to_vec();
+        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            kind.as_ref().map(|k| k.as_bytes()),
+            Some(&b"application/pdf"[..]),
+            "{path}"
+        );
+        body
+    }
+
     /// POSTs a GraphQL operation and returns the whole response body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let mut request = self
