@@ -926,21 +926,41 @@ async fn an_import_registers_citizens_and_groups_outside_the_tree_for_its_moveme
             .collect::<Vec<_>>()
     );
 
-    // A line naming the registered group as its unit, with an address, is told to name the
-    // participating unit instead.
-    let wrong = line(
-        "Lê Văn Em",
-        "cá nhân",
-        group["code"].as_str().unwrap(),
-        "",
-        pleiku,
-        "",
-    );
-    let file = (HEADINGS.join(";") + "\n" + &wrong + "\n").into_bytes();
-    let wrong = send(movement["id"].clone(), true, file).await;
+    // A registered group is nominated itself, in a movement, and is no one's unit or issuer;
+    // a member of the tree with a citizen's name is not the citizen.
+    let code = group["code"].as_str().unwrap();
+    let lines = [
+        line("Lê Văn Em", "cá nhân", code, "", pleiku, ""),
+        line("Lê Văn Em", "cá nhân", code, "", "", ""),
+        line(
+            "Tổ tự quản về an ninh trật tự tổ 5",
+            "tập thể",
+            code,
+            "",
+            "",
+            "",
+        ),
+        line("Nguyễn Văn Dân", "cá nhân", "PTM", "Cán bộ", "", "")
+            .replace(";CAT;", &format!(";{code};")),
+        line("Nguyễn Văn Dân", "cá nhân", "PTM", "Cán bộ", "", ""),
+    ];
+    let file = (HEADINGS.join(";") + "\n" + &lines.join("\n") + "\n").into_bytes();
+    let wrong = send(Value::Null, true, file).await;
     assert_eq!(
         findings(&wrong),
-        [(Some(2), "REGISTERED_GROUP_UNIT".into())]
+        [
+            (Some(2), "REGISTERED_GROUP_UNIT".into()),
+            (Some(3), "REGISTERED_GROUP_UNIT".into()),
+            (Some(4), "OUTSIDE_NEEDS_MOVEMENT".into()),
+            (Some(5), "REGISTERED_GROUP_ISSUER".into()),
+        ]
     );
+    assert_eq!(wrong["lines"], 5);
+    // The last line is a new member of Phòng Tham mưu, not either citizen Dân.
+    let file = (HEADINGS.join(";") + "\n" + &lines[4] + "\n").into_bytes();
+    let staff = send(Value::Null, false, file).await;
+    assert_eq!(staff["committed"], true, "{staff:#}");
+    assert_eq!(staff["peopleCreated"], 1);
+    assert_eq!(staff["nomineesRegistered"], 0);
     server.stop().await;
 }

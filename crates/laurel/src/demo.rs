@@ -119,6 +119,7 @@ pub async fn seed(ops: &Ops) -> anyhow::Result<Seeded> {
         decisions: 0,
         certificates: 0,
         runs: Vec::new(),
+        clock: start.date(),
     };
     demo.son_tay_2020().await.context("Sơn Tây, 2015–2020")?;
     demo.nam_dinh_2020().await.context("Nam Định, 2020")?;
@@ -233,6 +234,8 @@ struct Demo<'a> {
     certificates: usize,
     /// The ceremonies under way.
     runs: Vec<Run>,
+    /// The latest day anything was recorded on: nothing may be recorded before it.
+    clock: Date,
 }
 
 impl Demo<'_> {
@@ -517,6 +520,14 @@ impl Demo<'_> {
     /// the decision and the certificates. It runs beside the others, each step on its day, as
     /// [`Demo::on`] moves the calendar on (and [`Demo::finish`] at the end).
     fn ceremony(&mut self, c: Ceremony) -> anyhow::Result<()> {
+        if c.drafted < self.clock {
+            bail!(
+                "{}'s ceremony is drafted on {}, before {} already recorded",
+                c.issuer,
+                c.drafted,
+                self.clock
+            );
+        }
         let issuer = self.unit_id(c.issuer)?;
         self.runs.push(Run {
             next: c.drafted,
@@ -534,15 +545,23 @@ impl Demo<'_> {
     /// `date` at 9:00, once every scheduled step before that day has run: what happens on
     /// `date` is recorded after everything before it, so the audit log's time never goes back.
     async fn on(&mut self, date: Date) -> anyhow::Result<OffsetDateTime> {
+        if date < self.clock {
+            bail!(
+                "the demo records {date} after {}: time would go back",
+                self.clock
+            );
+        }
         loop {
             // The earliest step before `date` (the earlier scheduled on a tie).
             let Some(first) = (0..self.runs.len())
                 .filter(|i| self.runs[*i].next < date)
                 .min_by_key(|i| (self.runs[*i].next, *i))
             else {
+                self.clock = self.clock.max(date);
                 return Ok(at(date));
             };
             let mut run = self.runs.remove(first);
+            self.clock = run.next;
             let issuer = run.c.issuer;
             self.step(&mut run)
                 .await

@@ -389,9 +389,14 @@ pub enum Problem {
     /// A nominee outside the tree in an import made in no movement: registration is per
     /// movement.
     OutsideNeedsMovement,
-    /// A line with an address names, as its unit, a group registered from outside the tree,
-    /// rather than the participating unit that registers the nominee.
+    /// A line names, as its unit, a group registered from outside the tree for a person or
+    /// for a nominee with an address, rather than the participating unit that registers them.
     RegisteredGroupUnit {
+        /// The group's name.
+        unit: String,
+    },
+    /// A group registered from outside the tree named as the issuer.
+    RegisteredGroupIssuer {
         /// The group's name.
         unit: String,
     },
@@ -440,6 +445,7 @@ impl Problem {
             Problem::NotForOutside => "NOT_FOR_OUTSIDE",
             Problem::OutsideNeedsMovement => "OUTSIDE_NEEDS_MOVEMENT",
             Problem::RegisteredGroupUnit { .. } => "REGISTERED_GROUP_UNIT",
+            Problem::RegisteredGroupIssuer { .. } => "REGISTERED_GROUP_ISSUER",
         }
     }
 
@@ -568,7 +574,10 @@ impl Problem {
                 "người/tập thể ngoài hệ thống (có ghi địa chỉ) được đăng ký theo phong trào; hãy chọn phong trào khi nhập".into()
             }
             Problem::RegisteredGroupUnit { unit } => format!(
-                "\"{unit}\" là tập thể ngoài hệ thống đã đăng ký; ở dòng có địa chỉ, cột Đơn vị ghi đơn vị tham gia phong trào đăng ký họ"
+                "\"{unit}\" là tập thể ngoài hệ thống đã đăng ký: chỉ đề nghị chính tập thể này (không ghi địa chỉ); người, tập thể ngoài hệ thống khác ghi kèm địa chỉ, và cột Đơn vị ghi đơn vị tham gia phong trào đăng ký họ"
+            ),
+            Problem::RegisteredGroupIssuer { unit } => format!(
+                "\"{unit}\" là tập thể ngoài hệ thống đã đăng ký, không là cấp khen thưởng"
             ),
         }
     }
@@ -692,7 +701,10 @@ impl Problem {
                 "nominees outside the tree (with an address) are registered for a movement; choose the movement when importing".into()
             }
             Problem::RegisteredGroupUnit { unit } => format!(
-                "\"{unit}\" is a group registered from outside the tree; on a line with an address, the unit is the participating unit that registers the nominee"
+                "\"{unit}\" is a group registered from outside the tree: only the group itself is nominated there (without an address); other nominees outside the tree are given with their address, and the unit is the participating unit that registers them"
+            ),
+            Problem::RegisteredGroupIssuer { unit } => format!(
+                "\"{unit}\" is a group registered from outside the tree, not an issuer"
             ),
         }
     }

@@ -279,10 +279,21 @@ impl Ops {
         let at =
             |row: &Row, column, problem| Finding::cell(&sheet.layout, row.line, column, problem);
         let units = conn.units().await?;
+        // The groups registered from outside the tree: nominees, never issuers or registering
+        // units, and found by code only (their names are not the tree's to shadow).
+        let mut groups: std::collections::HashSet<UnitId> = std::collections::HashSet::new();
+        for chunk in units.iter().map(|u| u.id.0).collect::<Vec<_>>().chunks(500) {
+            for record in conn.external_nominees(chunk).await? {
+                groups.insert(UnitId(record.id));
+            }
+        }
         let mut by_code: HashMap<String, &Unit> = HashMap::new();
         let mut by_name: HashMap<String, Vec<&Unit>> = HashMap::new();
         for unit in &units {
             by_code.insert(import::fold(unit.code.as_str()), unit);
+            if groups.contains(&unit.id) {
+                continue;
+            }
             by_name
                 .entry(import::fold(&unit.name))
                 .or_default()
@@ -329,6 +340,16 @@ impl Ops {
                     continue;
                 }
             };
+            if groups.contains(&issuer.id) {
+                findings.push(at(
+                    row,
+                    Column::Issuer,
+                    Problem::RegisteredGroupIssuer {
+                        unit: issuer.name.clone(),
+                    },
+                ));
+                continue;
+            }
             if !unit.path.contains(proposing.id) {
                 findings.push(at(
                     row,
@@ -341,6 +362,24 @@ impl Ops {
             }
             // Who the line nominates, and the unit it is in (a collective is its own).
             let mut nominee_unit = unit;
+            if groups.contains(&unit.id) {
+                // A registered group is nominated itself, in a movement; its people (with an
+                // address) are registered under the participating unit.
+                if row.outside.is_some() || row.kind != RecipientKind::Collective {
+                    findings.push(at(
+                        row,
+                        Column::Unit,
+                        Problem::RegisteredGroupUnit {
+                            unit: unit.name.clone(),
+                        },
+                    ));
+                    continue;
+                }
+                if movement.is_none() {
+                    findings.push(at(row, Column::Unit, Problem::OutsideNeedsMovement));
+                    continue;
+                }
+            }
             let who = match row.kind {
                 RecipientKind::Collective if row.outside.is_none() => {
                     if import::fold(&row.name) != import::fold(&unit.name) {
@@ -364,8 +403,17 @@ impl Ops {
                         .get(&import::fold(&row.name))
                         .map(Vec::as_slice)
                         .unwrap_or_default();
+                    if let Entry::Vacant(e) = addresses.entry(unit.id) {
+                        e.insert(addresses_under(conn, unit, known, &units).await?);
+                    }
+                    let registered = &addresses[&unit.id];
                     let matches: Vec<Nominee> = match &row.outside {
-                        None => same_name.iter().map(|p| Nominee::Person(*p)).collect(),
+                        // In the tree: not a citizen registered under the unit.
+                        None => same_name
+                            .iter()
+                            .filter(|p| !registered.contains_key(&p.0))
+                            .map(|p| Nominee::Person(*p))
+                            .collect(),
                         // Outside the tree: registered under the line's unit, at that address.
                         Some(outside) => {
                             if movement.is_none() {
@@ -373,20 +421,6 @@ impl Ops {
                                     row,
                                     Column::Address,
                                     Problem::OutsideNeedsMovement,
-                                ));
-                                continue;
-                            }
-                            if let Entry::Vacant(e) = addresses.entry(unit.id) {
-                                e.insert(addresses_under(conn, unit, known, &units).await?);
-                            }
-                            let registered = &addresses[&unit.id];
-                            if registered.contains_key(&unit.id.0) {
-                                findings.push(at(
-                                    row,
-                                    Column::Unit,
-                                    Problem::RegisteredGroupUnit {
-                                        unit: unit.name.clone(),
-                                    },
                                 ));
                                 continue;
                             }
@@ -563,21 +597,18 @@ impl Ops {
         }
         // The same nominee, award and year twice in the file: the later lines are duplicates.
         let mut first: HashMap<(Who, AwardKind, i32), u32> = HashMap::new();
-        let mut new_people: BTreeMap<(UnitId, String), u32> = BTreeMap::new();
+        // The same kind, name and address (none in the tree) in the same unit.
+        type Same = (UnitId, &'static str, String, Option<String>);
+        let mut new_people: BTreeMap<Same, u32> = BTreeMap::new();
         for p in &mut planned {
             if let Who::New(unit, line) = p.who {
-                // The same kind, name and address (none in the tree) in the same unit.
-                let same = format!(
-                    "{}|{}|{}",
+                let same = (
+                    unit,
                     p.row.kind.code(),
                     import::fold(&p.row.name),
-                    p.row
-                        .outside
-                        .as_ref()
-                        .map(|o| import::fold(&o.address))
-                        .unwrap_or_default()
+                    p.row.outside.as_ref().map(|o| import::fold(&o.address)),
                 );
-                let first_line = *new_people.entry((unit, same)).or_insert(line);
+                let first_line = *new_people.entry(same).or_insert(line);
                 p.who = Who::New(unit, first_line);
                 if first_line != line {
                     findings.push(at(&p.row, Column::Name, Problem::SamePerson { first_line }));
