@@ -21,6 +21,22 @@ async fn launch(server: &TestServer, token: &str, input: Value) -> Value {
         .clone()
 }
 
+/// The province's mass movement of this year, with Phòng Tham mưu taking part, leading to the
+/// Giấy khen, open for ten days from today.
+async fn mass_movement(server: &TestServer, org: &Org) -> Value {
+    let today = server.today();
+    launch(
+        server,
+        &org.signer,
+        json!({
+            "unitId": org.province, "name": "Toàn dân bảo vệ an ninh Tổ quốc", "kind": "THEO_DOT_CHUYEN_DE",
+            "fromYear": today.year(), "participantUnitIds": [org.staff], "offerings": ["GIAY_KHEN"],
+            "opensOn": date(today), "closesOn": date(today + time::Duration::days(10)),
+        }),
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_movement_takes_nominations_inside_its_plan_only() {
     let server = TestServer::start().await;
@@ -519,18 +535,8 @@ fn workbook(bytes: Vec<u8>) -> Vec<Vec<String>> {
 async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
     let server = TestServer::start().await;
     let org = Org::create(&server).await;
-    let today = server.today();
-    let year = today.year();
-    let movement = launch(
-        &server,
-        &org.signer,
-        json!({
-            "unitId": org.province, "name": "Toàn dân bảo vệ an ninh Tổ quốc", "kind": "THEO_DOT_CHUYEN_DE",
-            "fromYear": year, "participantUnitIds": [org.staff], "offerings": ["GIAY_KHEN"],
-            "opensOn": date(today), "closesOn": date(today + time::Duration::days(10)),
-        }),
-    )
-    .await;
+    let year = server.today().year();
+    let movement = mass_movement(&server, &org).await;
     let register = "mutation($input: RegisterNomineeInput!) { registerNominee(input: $input) { \
         __typename ... on Person { id fullName position unit { code } external { address organisation movementId } } \
         ... on Unit { id name code external { address organisation movementId } } } }";
@@ -768,18 +774,8 @@ async fn an_import_registers_citizens_and_groups_outside_the_tree_for_its_moveme
     use crate::import::{HEADINGS, findings, import_with, stored};
     let server = TestServer::start().await;
     let org = Org::create(&server).await;
-    let today = server.today();
-    let year = today.year();
-    let movement = launch(
-        &server,
-        &org.signer,
-        json!({
-            "unitId": org.province, "name": "Toàn dân bảo vệ an ninh Tổ quốc", "kind": "THEO_DOT_CHUYEN_DE",
-            "fromYear": year, "participantUnitIds": [org.staff], "offerings": ["GIAY_KHEN"],
-            "opensOn": date(today), "closesOn": date(today + time::Duration::days(10)),
-        }),
-    )
-    .await;
+    let year = server.today().year();
+    let movement = mass_movement(&server, &org).await;
     let pleiku = "Tổ 5, phường Hội Thương, thành phố Pleiku";
     let known = server
         .ok(
