@@ -734,7 +734,7 @@ async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
     .unwrap();
     assert!(people.is_empty());
 
-    // Both are nominated in the movement like anyone of Phòng Tham mưu.
+    // Both are nominated in a movement (never outside one) like anyone of Phòng Tham mưu.
     for nominee in [
         json!({ "nomineePersonId": citizen["id"] }),
         json!({ "nomineeUnitId": team["id"] }),
@@ -744,6 +744,17 @@ async fn a_participating_unit_registers_citizens_and_groups_outside_the_tree() {
         for (k, v) in nominee.as_object().unwrap() {
             input[k] = v.clone();
         }
+        let mut outside = input.clone();
+        outside.as_object_mut().unwrap().remove("movementId");
+        let refused = server
+            .err(
+                Some(&org.clerk),
+                q!("create_nomination"),
+                json!({ "input": outside }),
+            )
+            .await;
+        assert_eq!(refused["extensions"]["code"], "VALIDATION", "{refused}");
+        assert_eq!(refused["extensions"]["field"], "movementId", "{refused}");
         let created = server
             .ok(
                 Some(&org.clerk),

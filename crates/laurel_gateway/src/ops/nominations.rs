@@ -10,7 +10,7 @@ use laurel_domain::nomination::{
 };
 use laurel_domain::org::UnitPath;
 use laurel_domain::rules::{CommendationKind, Eligibility};
-use laurel_domain::text::bounded_line;
+use laurel_domain::text::{InvalidInput, bounded_line};
 use laurel_domain::workflow::Command;
 use laurel_store::{NominationRecord, Read, ReadMovements, Waiting};
 use serde_json::json;
@@ -66,6 +66,20 @@ impl Ops {
             self.require_tree_unit(tx, draft.issuer, "issuerUnitId")
                 .await?;
             let checked = draft.clone().check(&path)?;
+            // A nominee registered from outside the tree is nominated in a movement, as an
+            // import's line with an address is.
+            if input.movement.is_none()
+                && !tx
+                    .external_nominees(&[draft.nominee.uuid()])
+                    .await?
+                    .is_empty()
+            {
+                return Err(OpsError::invalid(InvalidInput::Malformed {
+                    field: "movementId",
+                    expected_vi: "một phong trào thi đua: người, tập thể ngoài hệ thống được đề nghị theo phong trào",
+                    expected_en: "an emulation movement: nominees from outside the tree are nominated in a movement",
+                }));
+            }
             let kind = match input.movement {
                 None => input.kind.unwrap_or_default(),
                 Some(id) => {
