@@ -74,6 +74,20 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
+    // Achievements of 2024 are judged under Decree 98/2023; the cash of a decision signed after
+    // 1/7/2025 follows Decree 152/2025 (its coefficient, on the decision date). The decision
+    // cites both, each basis once, the judging one first.
+    let judged = text.find("Căn cứ Nghị định 98/2023/NĐ-CP;");
+    let paid = text.find("Căn cứ Nghị định 152/2025/NĐ-CP;");
+    assert!(
+        judged.is_some() && paid.is_some() && judged < paid,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;")
+            .count(),
+        1
+    );
 
     // Annulled for one of them: the new decision cites the first and the ground.
     let annulment = org.annul(&server, decision, &bao).await["decision"].clone();

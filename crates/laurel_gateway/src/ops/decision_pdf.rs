@@ -2,7 +2,8 @@
 //! annulling awards) in the Decree 30/2020 layout, with its recipients as an appendix.
 //!
 //! Everything printed comes from the signed decision and what it decided; the legal bases are
-//! the pinned ruleset's. Rendering happens off the async executor.
+//! those of the rulesets the nominations were judged by and the cash was computed by.
+//! Rendering happens off the async executor.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -74,7 +75,12 @@ impl Ops {
             Some(p) => self.store.unit(p).await?,
             None => None,
         };
-        let (nominations, annulled, amounts) = decision_nominations(&self.store, decision).await?;
+        let Decided {
+            nominations,
+            annulled,
+            amounts,
+            cash_rulesets,
+        } = decision_nominations(&self.store, decision).await?;
         let awards: BTreeSet<AwardKind> = nominations.iter().map(|r| r.nomination.award).collect();
         let award_names = awards
             .iter()
@@ -102,17 +108,36 @@ impl Ops {
             .count();
         let who = counted(nominations.len() - people, people);
 
-        let mut bases: Vec<String> = match nominations.first() {
-            Some(first) => {
-                let n = &first.nomination;
-                self.ruleset(n.ruleset.as_deref(), n.period.year())?
-                    .legal_bases
-                    .iter()
-                    .map(|b| format!("Căn cứ {b};"))
-                    .collect()
+        // The legal bases of every ruleset the nominations were judged by, then those of the
+        // rulesets the cash follows (in force on the decision date) that are not cited yet: a
+        // 2024 achievement decided after 1/7/2025 is judged under Decree 98/2023 and paid
+        // under Decree 152/2025, and the decision cites both.
+        let mut rulesets = Vec::new();
+        for r in &nominations {
+            let judged =
+                self.ruleset(r.nomination.ruleset.as_deref(), r.nomination.period.year())?;
+            if !rulesets
+                .iter()
+                .any(|known: &&laurel_domain::rules::Ruleset| known.id == judged.id)
+            {
+                rulesets.push(judged);
             }
-            None => Vec::new(),
-        };
+        }
+        for id in &cash_rulesets {
+            let paid = self.rulesets.get(id).ok_or_else(|| {
+                OpsError::internal(format!("a reward names unknown ruleset {id}"))
+            })?;
+            if !rulesets.iter().any(|known| known.id == paid.id) {
+                rulesets.push(paid);
+            }
+        }
+        let mut bases: Vec<String> = Vec::new();
+        for basis in rulesets.iter().flat_map(|r| r.legal_bases.iter()) {
+            let line = format!("Căn cứ {basis};");
+            if !bases.contains(&line) {
+                bases.push(line);
+            }
+        }
         bases.push(format!(
             "Căn cứ chức năng, nhiệm vụ, quyền hạn của {};",
             issuer.name
@@ -252,8 +277,8 @@ impl Ops {
         let Some(decision) = self.readable_decision(actor, id).await? else {
             return Ok(None);
         };
-        let (nominations, _, amounts) = decision_nominations(&self.store, &decision).await?;
-        let lines = recipient_lines(&self.store, &nominations, &amounts).await?;
+        let decided = decision_nominations(&self.store, &decision).await?;
+        let lines = recipient_lines(&self.store, &decided.nominations, &decided.amounts).await?;
         Ok(Some((decision, lines)))
     }
 
@@ -321,18 +346,16 @@ impl Ops {
 
 /// What a decision awards (or, for an annulment, the awards it annuls), the decision it
 /// annuls if it does, and the cash of each award.
-#[allow(clippy::type_complexity)] // three facts read together, named at the call sites
-async fn decision_nominations(
-    store: &Store,
-    decision: &Decision,
-) -> Result<
-    (
-        Vec<NominationRecord>,
-        Option<Decision>,
-        BTreeMap<NominationId, i64>,
-    ),
-    OpsError,
-> {
+struct Decided {
+    nominations: Vec<NominationRecord>,
+    annulled: Option<Decision>,
+    amounts: BTreeMap<NominationId, i64>,
+    /// The rulesets the cash was computed by (those in force on the decision date), which
+    /// may differ from the ones the nominations were judged by.
+    cash_rulesets: BTreeSet<String>,
+}
+
+async fn decision_nominations(store: &Store, decision: &Decision) -> Result<Decided, OpsError> {
     let (nominations, annulled): (Vec<NominationRecord>, Option<Decision>) = match &decision.kind {
         DecisionKind::Award => (store.nominations_of_decision(decision.id).await?, None),
         DecisionKind::Annulment { annuls, .. } => {
@@ -349,13 +372,22 @@ async fn decision_nominations(
         }
     };
     let cash_decision = annulled.as_ref().map_or(decision.id, |d| d.id);
-    let amounts = store
-        .decision_recipients(cash_decision)
-        .await?
-        .into_iter()
-        .map(|r| (r.nomination, r.amount_vnd))
-        .collect();
-    Ok((nominations, annulled, amounts))
+    let listed: BTreeSet<NominationId> = nominations.iter().map(|r| r.nomination.id).collect();
+    let (mut amounts, mut cash_rulesets) = (BTreeMap::new(), BTreeSet::new());
+    for r in store.decision_recipients(cash_decision).await? {
+        if listed.contains(&r.nomination) {
+            amounts.insert(r.nomination, r.amount_vnd);
+            if r.amount_vnd > 0 {
+                cash_rulesets.insert(r.ruleset);
+            }
+        }
+    }
+    Ok(Decided {
+        nominations,
+        annulled,
+        amounts,
+        cash_rulesets,
+    })
 }
 
 /// One line per nomination: the recipient, position and unit, award and cash.
@@ -442,8 +474,8 @@ pub async fn decision_recipients_offline(
     let Some(decision) = store.decision(id).await? else {
         return Ok(None);
     };
-    let (nominations, _, amounts) = decision_nominations(store, &decision).await?;
-    let lines = recipient_lines(store, &nominations, &amounts).await?;
+    let decided = decision_nominations(store, &decision).await?;
+    let lines = recipient_lines(store, &decided.nominations, &decided.amounts).await?;
     Ok(Some((decision, lines)))
 }
 
