@@ -25,6 +25,8 @@
 
 mod chart;
 mod clusters;
+#[cfg(test)]
+mod contrast;
 mod council;
 mod gql;
 mod import;
