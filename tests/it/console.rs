@@ -1654,3 +1654,282 @@ async fn an_open_vote_is_tallied_by_the_secretary_in_the_console() {
         text(&page.body)
     );
 }
+
+#[tokio::test]
+async fn the_clerk_corrects_a_citation_and_the_office_sends_a_delay_notice_in_the_console() {
+    use unicode_normalization::UnicodeNormalization;
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let read = |id: String| {
+        let server = &server;
+        let office = org.office.clone();
+        async move {
+            server
+                .ok(
+                    Some(&office),
+                    "query($id: ID!) { nomination(id: $id) { achievement stage { dueOn } history { action reason } } }",
+                    serde_json::json!({ "id": id }),
+                )
+                .await["nomination"]
+                .clone()
+        }
+    };
+
+    // A draft's citation, corrected by its clerk: typed in NFD, kept in NFC. An empty one is
+    // refused beside the field, and what was typed stays.
+    let (draft, _) = org
+        .draft(&server, &org.huyen, "Hoàn thành xuất sắc nhiệm vụ năm 2024")
+        .await;
+    let mut clerk = Browser::login(&server.base, "clerk.ptm", PASSWORD).await;
+    let shown = clerk.get(&format!("/nominations/{draft}")).await;
+    assert!(
+        shown
+            .body
+            .contains(">Hoàn thành xuất sắc nhiệm vụ năm 2024</textarea>"),
+        "the form starts from the citation as it is:\n{}",
+        shown.body
+    );
+    let refused = clerk.act(&draft, "EDIT", &[("achievement", "   ")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"EDIT-achievement-error\""),
+        "the error sits beside the citation:\n{}",
+        refused.body
+    );
+    let corrected: String =
+        "Hoàn thành xuất sắc nhiệm vụ năm 2024, dẫn đầu phong trào Toàn dân bảo vệ an ninh Tổ quốc"
+            .nfd()
+            .collect();
+    let done = clerk
+        .act(&draft, "EDIT", &[("achievement", &corrected)])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", text(&done.body));
+    let now = read(draft.clone()).await;
+    assert_eq!(
+        now["achievement"],
+        "Hoàn thành xuất sắc nhiệm vụ năm 2024, dẫn đầu phong trào Toàn dân bảo vệ an ninh Tổ quốc"
+    );
+
+    // A submitted nomination at reception, on its due day: the office sets a later date with
+    // a reason. Today is refused beside the date.
+    let (submitted, _) = org
+        .just_submitted(
+            &server,
+            &org.person(&server, "Lê Thị Vệ").await,
+            "Hoàn thành tốt nhiệm vụ năm 2024",
+        )
+        .await;
+    let due = read(submitted.clone()).await["stage"]["dueOn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let due = time::Date::parse(
+        &due,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap();
+    server.travel((due - server.today()).whole_days());
+    let mut office = Browser::login(&server.base, "tdkt.cat", PASSWORD).await;
+    let today = server.today().to_string();
+    let early = office
+        .act(
+            &submitted,
+            "NOTICE_DELAY",
+            &[
+                ("newDueOn", &today),
+                ("reason", "Chờ xác minh của Công an xã"),
+            ],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        early.body.contains("id=\"NOTICE_DELAY-newDueOn-error\"")
+            && early.body.contains("Chờ xác minh của Công an xã"),
+        "{}",
+        early.body
+    );
+    let later = server
+        .working_day_from(&org.office, server.today() + time::Duration::days(1))
+        .await
+        .to_string();
+    let sent = office
+        .act(
+            &submitted,
+            "NOTICE_DELAY",
+            &[
+                ("newDueOn", &later),
+                ("reason", "Chờ xác minh của Công an xã"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", text(&sent.body));
+    let now = read(submitted).await;
+    assert_eq!(now["stage"]["dueOn"], later.as_str());
+    assert!(
+        now["history"].as_array().unwrap().iter().any(|h| h["action"] == "DELAY_NOTICED"
+            && h["reason"] == "Chờ xác minh của Công an xã"),
+        "{now}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_signer_signs_a_whole_proposal_with_its_cash_in_front_of_them() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let bao = org.person(&server, "Đặng Quốc Bảo").await;
+    let mut drafts = Vec::new();
+    for person in [org.huyen.clone(), bao] {
+        let (id, version) = org
+            .draft(&server, &person, "Hoàn thành xuất sắc nhiệm vụ năm 2024")
+            .await;
+        drafts.push(serde_json::json!({ "id": id, "expectedVersion": version }));
+    }
+    let proposal = server
+        .ok(
+            Some(&org.clerk),
+            q!("create_proposal"),
+            serde_json::json!({ "input": {
+                "proposingUnitId": org.staff,
+                "issuerUnitId": org.province,
+                "number": "27/TTr-PTM",
+                "nominations": drafts,
+            } }),
+        )
+        .await["createProposal"]["proposal"]
+        .clone();
+    let proposal_id = proposal["id"].as_str().unwrap().to_owned();
+    for n in proposal["nominations"].as_array().unwrap() {
+        let id = n["id"].as_str().unwrap();
+        org.attach_dossier(&server, id).await;
+        let submitted = server
+            .ok(
+                Some(&org.head),
+                q!("submit_nomination"),
+                serde_json::json!({ "id": id, "expectedVersion": n["version"] }),
+            )
+            .await;
+        let version = submitted["submitNomination"]["nomination"]["version"]
+            .as_i64()
+            .unwrap();
+        org.review(&server, id, version).await;
+    }
+    let cash: Vec<i64> = proposal["nominations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| async {
+            server
+                .ok(
+                    Some(&org.signer),
+                    "query($id: ID!) { nomination(id: $id) { expectedCashVnd } }",
+                    serde_json::json!({ "id": n["id"] }),
+                )
+                .await["nomination"]["expectedCashVnd"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect::<futures::future::JoinAll<_>>()
+        .await;
+    let total: i64 = cash.iter().sum();
+    assert!(
+        cash.iter().all(|c| *c > 0),
+        "a Giấy khen carries cash: {cash:?}"
+    );
+
+    // The clerk sees the proposal, not the signing form.
+    let mut clerk = Browser::login(&server.base, "clerk.ptm", PASSWORD).await;
+    let seen = clerk.get(&format!("/proposals/{proposal_id}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(!seen.body.contains("/sign\""), "{}", seen.body);
+
+    // The signer sees both recipients, their eligibility and cash, and the total.
+    let mut signer = Browser::login(&server.base, "pgd.binh", PASSWORD).await;
+    let page = signer.get(&format!("/proposals/{proposal_id}")).await;
+    let shown = text(&page.body);
+    for expected in [
+        "Ký quyết định khen thưởng".to_owned(),
+        "Nguyễn Thị Ngọc Huyền".to_owned(),
+        "Đặng Quốc Bảo".to_owned(),
+        // A Giấy khen rests on criteria the council judges; it did, at the council's stage.
+        "Cần Hội đồng xem xét".to_owned(),
+        laurel_domain::report::vnd(cash[0]),
+        laurel_domain::report::vnd(total),
+    ] {
+        assert!(shown.contains(&expected), "no {expected} in:\n{shown}");
+    }
+    // A deputy must give a title: refused beside the field, the choice kept, nothing signed.
+    let version = between(&page.body, "/sign\">", "</form>")
+        .and_then(|form| between(form, "name=\"version\" value=\"", "\""))
+        .expect("the signing form's version")
+        .to_owned();
+    let refused = signer
+        .post(
+            &format!("/proposals/{proposal_id}/sign"),
+            &[
+                ("version", &version),
+                ("capacity", "KT"),
+                ("signerTitle", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text(&refused.body)
+    );
+    assert!(
+        refused.body.contains("id=\"sign-signerTitle-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("<option value=\"KT\" selected"),
+        "{}",
+        refused.body
+    );
+    let signed = signer
+        .post(
+            &format!("/proposals/{proposal_id}/sign"),
+            &[
+                ("version", &version),
+                ("capacity", "KT"),
+                ("signerTitle", "Phó Giám đốc"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        text(&signed.body)
+    );
+    let decision = signed
+        .to()
+        .split("/decisions/")
+        .nth(1)
+        .and_then(|rest| rest.split('?').next())
+        .expect("to the decision")
+        .to_owned();
+    let recipients = server
+        .ok(
+            Some(&org.signer),
+            "query($id: ID!) { decision(id: $id) { recipients { amountVnd } } }",
+            serde_json::json!({ "id": decision }),
+        )
+        .await;
+    let paid: Vec<i64> = recipients["decision"]["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["amountVnd"].as_i64().unwrap())
+        .collect();
+    assert_eq!(paid.len(), 2, "{recipients}");
+    assert_eq!(
+        paid.iter().sum::<i64>(),
+        total,
+        "what was shown is what was paid"
+    );
+    server.stop().await;
+}

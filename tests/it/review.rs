@@ -741,33 +741,6 @@ async fn a_flag_goes_on_public_notice_and_the_office_reads_the_comments() {
     server.stop().await;
 }
 
-/// The first working day on or after `day`, by the server's calendar.
-async fn working_day_from(server: &TestServer, token: &str, mut day: time::Date) -> time::Date {
-    loop {
-        let calendar = server
-            .ok(Some(token), q!("calendar"), json!({ "year": day.year() }))
-            .await;
-        let listed = calendar["calendar"]["days"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["date"] == day.to_string())
-            .map(|d| d["kind"].clone());
-        let weekend = matches!(
-            day.weekday(),
-            time::Weekday::Saturday | time::Weekday::Sunday
-        );
-        let working = match listed {
-            Some(kind) => kind == "WORKING",
-            None => !weekend,
-        };
-        if working {
-            return day;
-        }
-        day = day.next_day().unwrap();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_work_queue_the_calendar_and_delay_notices() {
     let server = TestServer::start().await;
@@ -805,7 +778,9 @@ async fn the_work_queue_the_calendar_and_delay_notices() {
         &time::format_description::well_known::Iso8601::DATE,
     )
     .unwrap();
-    let later = working_day_from(&server, &org.clerk, due + time::Duration::days(14)).await;
+    let later = server
+        .working_day_from(&org.clerk, due + time::Duration::days(14))
+        .await;
     let error = server
         .err(
             Some(&org.office),

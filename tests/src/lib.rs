@@ -176,6 +176,33 @@ impl TestServer {
         self.ahead.fetch_add(seconds, Ordering::SeqCst);
     }
 
+    /// The first working day on or after `day`, by the server's calendar.
+    pub async fn working_day_from(&self, token: &str, mut day: time::Date) -> time::Date {
+        loop {
+            let calendar = self
+                .ok(Some(token), q!("calendar"), json!({ "year": day.year() }))
+                .await;
+            let listed = calendar["calendar"]["days"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["date"] == day.to_string())
+                .map(|d| d["kind"].clone());
+            let weekend = matches!(
+                day.weekday(),
+                time::Weekday::Saturday | time::Weekday::Sunday
+            );
+            let working = match listed {
+                Some(kind) => kind == "WORKING",
+                None => !weekend,
+            };
+            if working {
+                return day;
+            }
+            day = day.next_day().unwrap();
+        }
+    }
+
     /// Today in Vietnam by the server's clock.
     pub fn today(&self) -> time::Date {
         (time::OffsetDateTime::now_utc()

@@ -65,6 +65,16 @@ pub fn command(code: &str, lang: Lang) -> String {
     pick(lang, vi, en)
 }
 
+/// An eligibility verdict, as a signer reads it.
+pub fn verdict(code: &str, lang: Lang) -> String {
+    let (vi, en) = match code {
+        "ELIGIBLE" => ("Đủ điều kiện", "Eligible"),
+        "INELIGIBLE" => ("Chưa đủ điều kiện", "Not eligible"),
+        _ => ("Cần Hội đồng xem xét", "Needs the council's judgement"),
+    };
+    pick(lang, vi, en)
+}
+
 /// A history line's event, as a person says it.
 pub fn event(code: &str, lang: Lang) -> String {
     let (vi, en) = match code {

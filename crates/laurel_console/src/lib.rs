@@ -81,6 +81,7 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         )
         .at("/proposals/:id", get(proposals::proposal))
         .at("/proposals/:id/submit", post(proposals::submit))
+        .at("/proposals/:id/sign", post(proposals::sign))
         .at("/decisions", get(pages::decisions))
         .at("/decisions/:id", get(pages::decision))
         .at(

@@ -1286,6 +1286,8 @@ fn action(code: &str, lang: Lang) -> Option<ActionView> {
         "ENDORSE" => (&["note"], false),
         "RETURN" => (&["reasons"], true),
         "REJECT" | "WITHDRAW" => (&["reason"], true),
+        "EDIT" => (&["achievement"], false),
+        "NOTICE_DELAY" => (&["newDueOn", "reason"], false),
         "APPRAISE" => (&["verdict", "notes"], false),
         "RECORD_COUNCIL" => (
             &[
@@ -1473,12 +1475,7 @@ async fn nomination_page(
                 })
                 .collect(),
             document_kinds: labels::documents(lang),
-            verdict: match n.eligibility.verdict.as_str() {
-                "ELIGIBLE" => lang.t("Đủ điều kiện", "Eligible"),
-                "INELIGIBLE" => lang.t("Chưa đủ điều kiện", "Not eligible"),
-                _ => lang.t("Cần Hội đồng xem xét", "Needs the council's judgement"),
-            }
-            .to_owned(),
+            verdict: labels::verdict(&n.eligibility.verdict, lang),
             ruleset: n.eligibility.ruleset,
             council: n.council_outcomes.last().map(|o| {
                 format!(
@@ -1625,6 +1622,23 @@ fn command_mutation(
         "WITHDRAW" => {
             input["reason"] = text("reason").into();
             "withdrawNomination(input: $input: WithdrawNominationInput!)"
+        }
+        "EDIT" => {
+            input["achievement"] = text("achievement").into();
+            "updateNomination(input: $input: UpdateNominationInput!)"
+        }
+        "NOTICE_DELAY" => {
+            let on = text("newDueOn");
+            if on.is_empty() {
+                return Err(Problem::local_field(
+                    "newDueOn",
+                    "Hãy chọn ngày hẹn mới.",
+                    "Choose the new due date.",
+                ));
+            }
+            input["newDueOn"] = on.into();
+            input["reason"] = text("reason").into();
+            "sendDelayNotice(input: $input: SendDelayNoticeInput!)"
         }
         "APPRAISE" => {
             input["verdict"] = text("verdict").into();

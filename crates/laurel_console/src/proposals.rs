@@ -17,7 +17,7 @@ use crate::pages::{
     Paged, ROW, Row, RowFields, UnitFields, UnitOption, bulk_outcomes, optional, picked, required,
     unit_options,
 };
-use crate::web::{App, Chrome, Form, Lang, Session, dd_mm_yyyy, go, page, page_with_status};
+use crate::web::{App, Chrome, Form, Lang, Session, dd_mm_yyyy, go, page_with_status};
 
 const LIST_TITLE: (&str, &str) = ("Tờ trình", "Proposals");
 
@@ -35,6 +35,44 @@ struct ProposalFields<N> {
     nominations: Vec<N>,
     #[serde(default)]
     documents: Vec<DocumentFields>,
+    /// The same nominations as a signer weighs them (only a proposal's own page asks).
+    #[serde(default)]
+    signing: Vec<SigningFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SigningFields {
+    id: String,
+    available_commands: Vec<String>,
+    expected_cash_vnd: Option<i64>,
+    eligibility: VerdictFields,
+}
+
+#[derive(Debug, Deserialize)]
+struct VerdictFields {
+    verdict: String,
+}
+
+/// A nomination the caller may sign now, as the signing form lists it.
+#[derive(Debug)]
+pub struct SignLine {
+    id: String,
+    nominee: String,
+    award: String,
+    verdict: String,
+    /// `met` (eligible), `late` (not eligible) or nothing (for the council's judgement).
+    class: &'static str,
+    cash_vnd: Option<i64>,
+}
+
+impl SignLine {
+    /// "2.340.000", or nothing when the award carries no cash.
+    fn cash(&self) -> String {
+        self.cash_vnd
+            .map(laurel_domain::report::vnd)
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +97,10 @@ pub struct ProposalView {
     count: usize,
     rows: Vec<Row>,
     documents: Vec<(String, String, String)>,
+    /// What the caller may sign now: every nomination of it at its SIGN stage.
+    to_sign: Vec<SignLine>,
+    /// Their cash, together, as a decision would give it today.
+    to_sign_total: String,
 }
 
 impl ProposalView {
@@ -67,7 +109,31 @@ impl ProposalView {
         lang: Lang,
         rows: impl FnOnce(Vec<N>) -> Vec<Row>,
     ) -> ProposalView {
+        let rows = rows(p.nominations);
+        let to_sign: Vec<SignLine> = p
+            .signing
+            .into_iter()
+            .filter(|n| n.available_commands.iter().any(|c| c == "SIGN"))
+            .map(|n| {
+                let row = rows.iter().find(|r| r.id == n.id);
+                SignLine {
+                    nominee: row.map(|r| r.nominee.clone()).unwrap_or_default(),
+                    award: row.map(|r| r.award.clone()).unwrap_or_default(),
+                    verdict: labels::verdict(&n.eligibility.verdict, lang),
+                    class: match n.eligibility.verdict.as_str() {
+                        "ELIGIBLE" => "met",
+                        "INELIGIBLE" => "late",
+                        _ => "",
+                    },
+                    cash_vnd: n.expected_cash_vnd,
+                    id: n.id,
+                }
+            })
+            .collect();
+        let total: i64 = to_sign.iter().filter_map(|l| l.cash_vnd).sum();
         ProposalView {
+            to_sign_total: laurel_domain::report::vnd(total),
+            to_sign,
             number: p.number.unwrap_or_default(),
             proposed_on: p.proposed_on.map(|d| dd_mm_yyyy(&d)).unwrap_or_default(),
             signer: p.signer_name.unwrap_or_default(),
@@ -82,8 +148,8 @@ impl ProposalView {
             },
             from: p.proposing_unit.name,
             to: p.issuer.name,
-            count: p.nominations.len(),
-            rows: rows(p.nominations),
+            count: rows.len(),
+            rows,
             documents: p
                 .documents
                 .into_iter()
@@ -245,6 +311,8 @@ struct ProposalPage {
     rows: Vec<Row>,
     /// One line per nomination after submitting them all: (id, done, what was said).
     results: Vec<(String, bool, String)>,
+    /// The signing form as typed, and what the API said of it.
+    form: Form,
 }
 
 #[derive(Debug, Deserialize)]
@@ -256,7 +324,8 @@ fn one_query() -> String {
     format!(
         "query($id: ID!) {{ proposal(id: $id) {{ id version number proposedOn signerName status \
          proposingUnit {{ name }} issuer {{ name }} documents {{ kind filename url }} \
-         nominations {{ ...Row }} }} }} {ROW}"
+         nominations {{ ...Row }} \
+         signing: nominations {{ id availableCommands expectedCashVnd eligibility {{ verdict }} }} }} }} {ROW}"
     )
 }
 
@@ -265,6 +334,7 @@ async fn proposal_page(
     session: Session,
     id: &str,
     results: Vec<(String, bool, String)>,
+    form: Form,
 ) -> Response {
     match gql::run::<OneAnswer>(
         &app.client,
@@ -280,12 +350,17 @@ async fn proposal_page(
                 n.into_iter().map(|r| Row::of(r, lang)).collect()
             });
             let rows = std::mem::take(&mut view.rows);
-            page(&ProposalPage {
-                chrome: session.chrome,
-                proposal: view,
-                rows,
-                results,
-            })
+            let status = form.status();
+            page_with_status(
+                &ProposalPage {
+                    chrome: session.chrome,
+                    proposal: view,
+                    rows,
+                    results,
+                    form,
+                },
+                status,
+            )
         }
         Ok(OneAnswer { proposal: None }) => app.not_found(
             session.chrome,
@@ -310,7 +385,7 @@ pub async fn proposal(
         Ok(session) => session,
         Err(to) => return to,
     };
-    proposal_page(app, session, &id, Vec::new()).await
+    proposal_page(app, session, &id, Vec::new(), Form::default()).await
 }
 
 /// Submits every nomination of the proposal at the version seen; one line each.
@@ -349,5 +424,70 @@ pub async fn submit(
         ("Đã trình.", "Submitted."),
     )
     .await;
-    proposal_page(app, session, &id, results).await
+    proposal_page(app, session, &id, results, Form::default()).await
+}
+
+/// Signs one decision for every nomination of the proposal waiting for the caller's signature
+/// (`signDecision` over the proposal, at the version the page showed), then shows it.
+#[handler]
+pub async fn sign(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Signed {
+        sign_decision: SignedDecision,
+    }
+    #[derive(Deserialize)]
+    struct SignedDecision {
+        decision: Id,
+    }
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let session = match app
+        .posted(
+            (jar, csrf, verifier),
+            ("Tờ trình", "Proposal"),
+            false,
+            &fields,
+        )
+        .await
+    {
+        Ok(session) => session,
+        Err(to) => return to,
+    };
+    let lang = session.chrome.lang;
+    let version: Option<i32> = fields.get("version").and_then(|v| v.trim().parse().ok());
+    let signed = gql::run::<Signed>(
+        &app.client,
+        Some(&session.token),
+        "mutation($input: SignDecisionInput!) { signDecision(input: $input) { decision { id } } }",
+        json!({ "input": {
+            "proposalId": id,
+            "proposalVersion": version,
+            "capacity": match optional(&fields, "capacity") {
+                serde_json::Value::Null => json!("DIRECT"),
+                chosen => chosen,
+            },
+            "signerTitle": optional(&fields, "signerTitle"),
+        }}),
+    )
+    .await;
+    match signed {
+        Ok(s) => go(&format!(
+            "/decisions/{}?done=SIGN",
+            s.sign_decision.decision.id
+        )),
+        Err(problem) => {
+            let form = Form::with(fields).refused(problem, lang);
+            proposal_page(app, session, &id, Vec::new(), form).await
+        }
+    }
 }

@@ -457,6 +457,24 @@ impl NominationNode {
             .await?
             .map(super::rules::RecipientNode))
     }
+    /// The cash a decision signed today (Asia/Ho_Chi_Minh) would give it: its award's
+    /// coefficient in the ruleset in force today × the base salary in force today, rounded up
+    /// to 10,000 VND (Decree 98/2023 Art 54 ff., Decree 152/2025 Art 50 ff.), as signing
+    /// computes it. What a signer sees before signing; `null` once decided, or when its award
+    /// carries no cash for this recipient.
+    async fn expected_cash_vnd(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        let n = &self.0.nomination;
+        if n.decision.is_some() {
+            return Ok(None);
+        }
+        let today = laurel_domain::calendar::local_date(super::now(ctx)?);
+        Ok(
+            laurel_domain::rules::reward(ops(ctx)?.rulesets(), n.award, n.nominee.kind(), today)
+                .ok()
+                .map(|r| r.amount_vnd)
+                .filter(|amount| *amount > 0),
+        )
+    }
     /// Every step of its life, oldest first: who, when, from which state and stage to which,
     /// with the reasons and notes given.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<super::review::HistoryEntryNode>> {
