@@ -18,6 +18,8 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
         "20",
         "--import-rows",
         "50",
+        "--nominations",
+        "400",
     ])
     .unwrap();
     let mut out = Vec::new();
@@ -32,6 +34,7 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
                 "signed in",
                 "certificates",
                 "importNominations",
+                " at ",
             ]
             .iter()
             .any(|w| l.contains(w))
@@ -39,8 +42,21 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
         .filter(|l| !l.starts_with("what"))
         .collect();
     // Five figures per client count; eligibility; the decision's print; the big batch and
-    // the reads during it; the import.
-    assert_eq!(rows.len(), 15, "{table}");
+    // the reads during it; the import; at 400 more nominations, one read, a page at 1 and 4
+    // clients, three other pages, and a startup.
+    assert_eq!(rows.len(), 22, "{table}");
+    for what in [
+        "nomination(id) at ",
+        "nominations, state SUBMITTED at ",
+        "nominations, period 2016, GIAY_KHEN at ",
+        "nominations, after a middle cursor at ",
+        "startup at ",
+    ] {
+        assert!(
+            rows.iter().any(|r| r.starts_with(what)),
+            "no {what} in:\n{table}"
+        );
+    }
     for row in rows {
         let cells: Vec<&str> = row.split_whitespace().collect();
         let ratio: f64 = cells.last().unwrap().parse().unwrap();
@@ -58,7 +74,14 @@ async fn the_bench_spreads_load_over_several_serve_processes_and_checks_the_data
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel-under-test"))
         .args(["bench", "--database-url", &db.url, "--seconds", "0.3"])
         .args(["--clients", "4", "--recipients", "3", "--batch", "0"])
-        .args(["--import-rows", "0", "--processes", "2"])
+        .args([
+            "--import-rows",
+            "0",
+            "--processes",
+            "2",
+            "--nominations",
+            "0",
+        ])
         .output()
         .await
         .unwrap();

@@ -35,6 +35,9 @@ pub struct BenchOptions {
     /// `laurel serve` processes the write and the read are spread over, beside the one
     /// process (1: no scale-out figures). More than one needs this program's own binary.
     pub processes: usize,
+    /// The table sizes (nominations) reads and startup are measured at, the tables filled up
+    /// to each in turn (empty or 0: none).
+    pub nominations: Vec<usize>,
 }
 
 /// One measurement.
@@ -616,6 +619,17 @@ struct Row {
 }
 
 /// Runs the bench and prints its table.
+/// The bench's server on `url`, its documents and key under `dir`.
+fn config(url: &str, dir: &std::path::Path) -> anyhow::Result<ServeConfig> {
+    let mut config = ServeConfig::new(url, "127.0.0.1:0".parse()?);
+    config.documents_dir = dir.join("documents");
+    config.key_secret_file = dir.join("key-secret");
+    config.metrics = false;
+    // The dispatcher wakes rarely: what is measured is the requests.
+    config.webhooks.poll = Duration::from_secs(3600);
+    Ok(config)
+}
+
 pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("laurel-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -623,13 +637,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
         .database_url
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()));
-    let mut config = ServeConfig::new(&url, "127.0.0.1:0".parse()?);
-    config.documents_dir = dir.join("documents");
-    config.key_secret_file = dir.join("key-secret");
-    config.metrics = false;
-    // The dispatcher wakes rarely: what is measured is the requests.
-    config.webhooks.poll = Duration::from_secs(3600);
-    let running = start(config).await?;
+    let running = start(config(&url, &dir)?).await?;
     let bootstrap = running
         .bootstrap
         .as_ref()
@@ -1052,6 +1060,82 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
         stats: checked,
     });
 
+    // Reads and startup at volume: the tables filled up to each size in turn, each figure
+    // beside the same measured on the bench's own small tables before the fill.
+    let sizes: Vec<usize> = options
+        .nominations
+        .iter()
+        .copied()
+        .filter(|n| *n > 0)
+        .collect();
+    if !sizes.is_empty() {
+        writeln!(out, "Filling the tables up to {sizes:?} nominations …")?;
+        let volume = Volume {
+            gql: gql.clone(),
+            token: p.clerk.clone(),
+            duration,
+            clients: options.clients.iter().copied().max().unwrap_or(1),
+        };
+        let units = volume_units(&gql, &p).await?;
+        let first_page = gql.call(Some(&p.clerk), LIST, json!({})).await?;
+        let ids: Vec<String> = first_page["nominations"]["edges"]
+            .as_array()
+            .map(|edges| {
+                edges
+                    .iter()
+                    .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let template = uuid::Uuid::parse_str(ids.first().context("no nomination to copy")?)?;
+        let small = store.bench_nominations().await?;
+        let before = volume.measure(&ids, ids.get(ids.len() / 2).cloned()).await;
+        let startup_before = startup(&url, &dir).await?;
+        let (mut done, mut sample) = (0, Vec::new());
+        for size in sizes {
+            let t = Instant::now();
+            let filled = store
+                .bench_fill_nominations(template, &units, done, size.max(done))
+                .await?;
+            writeln!(
+                out,
+                "  {} nominations in {:.1} s",
+                filled.total,
+                t.elapsed().as_secs_f64()
+            )?;
+            done = size.max(done);
+            sample.extend(filled.sample.iter().map(ToString::to_string));
+            let after = volume
+                .measure(
+                    if sample.is_empty() { &ids } else { &sample },
+                    filled.middle.map(|m| m.to_string()),
+                )
+                .await;
+            for ((what, clients, base), (_, _, stats)) in before.iter().zip(after) {
+                rows.push(Row {
+                    what: format!("{what} at {}", filled.total),
+                    clients: *clients,
+                    baseline: format!("the same at {small}"),
+                    baseline_rate: base.rate(),
+                    stats,
+                });
+            }
+            let took = startup(&url, &dir).await?;
+            rows.push(Row {
+                what: format!("startup at {}", filled.total),
+                clients: 1,
+                baseline: format!("startup at {small}"),
+                baseline_rate: 1.0 / startup_before.as_secs_f64().max(1e-9),
+                stats: Stats {
+                    ops: 1,
+                    errors: 0,
+                    elapsed: took,
+                    latencies: vec![took],
+                },
+            });
+        }
+    }
+
     writeln!(out)?;
     writeln!(
         out,
@@ -1065,7 +1149,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
     )?;
     writeln!(
         out,
-        "{:<40} {:>7} {:>9} {:>8} {:>8} {:>8} {:>6}  {:<44} {:>10} {:>8}",
+        "{:<46} {:>7} {:>9} {:>8} {:>8} {:>8} {:>6}  {:<44} {:>10} {:>8}",
         "what",
         "clients",
         "req/s",
@@ -1081,7 +1165,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
     for r in &rows {
         writeln!(
             out,
-            "{:<40} {:>7} {:>9.1} {:>8.2} {:>8.2} {:>8.2} {:>6}  {:<44} {:>10.1} {:>8}",
+            "{:<46} {:>7} {:>9.1} {:>8.2} {:>8.2} {:>8.2} {:>6}  {:<44} {:>10.1} {:>8}",
             r.what,
             r.clients,
             r.stats.rate(),
@@ -1105,6 +1189,99 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
     running.stop().await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// One nomination with what a list shows of it.
+const ONE: &str = "query($id: ID!) { nomination(id: $id) { id state period awardKind nominee { ... on Person { fullName } } proposingUnit { name } stage { kind dueOn } } }";
+
+/// A page of 50 with what a list shows, optionally filtered and after a cursor.
+const LIST: &str = "query($after: String, $filter: NominationFilterInput) { nominations(first: 50, after: $after, filter: $filter) { edges { node { id state period awardKind nominee { ... on Person { fullName } } proposingUnit { name } stage { kind dueOn } } } } }";
+
+/// The reads measured at each table size, as the bench's clerk (whose lists are filtered to
+/// the units where they act).
+struct Volume {
+    gql: Gql,
+    token: String,
+    duration: Duration,
+    clients: usize,
+}
+
+impl Volume {
+    /// One nomination by id (cycling through `ids`), a page, the same at `clients` clients, a
+    /// page filtered by a state few are in, by a period and award, and a page after `middle`.
+    async fn measure(&self, ids: &[String], middle: Option<String>) -> Vec<(String, usize, Stats)> {
+        let mut rows = Vec::new();
+        let (g, token, ids) = (self.gql.clone(), self.token.clone(), ids.to_vec());
+        let one = measure(1, self.duration, move |_, i| {
+            let (g, token, id) = (
+                g.clone(),
+                token.clone(),
+                ids[(i * 7919) % ids.len()].clone(),
+            );
+            async move { g.ok(Some(&token), ONE, json!({ "id": id })).await }
+        })
+        .await;
+        rows.push(("nomination(id)".to_owned(), 1, one));
+        let pages = [
+            ("nominations(first: 50)", 1, json!({})),
+            ("nominations(first: 50)", self.clients, json!({})),
+            (
+                "nominations, state SUBMITTED",
+                1,
+                json!({ "filter": { "state": "SUBMITTED" } }),
+            ),
+            (
+                "nominations, period 2016, GIAY_KHEN",
+                1,
+                json!({ "filter": { "period": 2016, "awardKind": "GIAY_KHEN" } }),
+            ),
+            (
+                "nominations, after a middle cursor",
+                1,
+                json!({ "after": middle }),
+            ),
+        ];
+        for (what, clients, variables) in pages {
+            let (g, token) = (self.gql.clone(), self.token.clone());
+            let stats = measure(clients, self.duration, move |_, _| {
+                let (g, token, variables) = (g.clone(), token.clone(), variables.clone());
+                async move { g.ok(Some(&token), LIST, variables).await }
+            })
+            .await;
+            rows.push((what.to_owned(), clients, stats));
+        }
+        rows
+    }
+}
+
+/// The bench's province and nineteen more departments beside Phòng Tham mưu: the units the
+/// filled nominations are proposed by, round-robin (the clerk's is the first).
+async fn volume_units(gql: &Gql, p: &Prepared) -> anyhow::Result<Vec<uuid::Uuid>> {
+    let mut units = vec![uuid::Uuid::parse_str(&p.staff)?];
+    for i in 1..20 {
+        let id = gql
+            .call(
+                Some(&p.admin),
+                "mutation($input: CreateUnitInput!) { createUnit(input: $input) { unit { id } } }",
+                json!({ "input": { "name": format!("Phòng số {i}"), "code": format!("PS{i:02}"), "headTitle": "Trưởng phòng", "place": "Gia Lai", "parentId": p.province } }),
+            )
+            .await?["createUnit"]["unit"]["id"]
+            .as_str()
+            .context("no unit")?
+            .to_owned();
+        units.push(uuid::Uuid::parse_str(&id)?);
+    }
+    Ok(units)
+}
+
+/// How long a second server on the same database takes to start (migrations checked, ready to
+/// answer), stopped right after.
+async fn startup(url: &str, dir: &std::path::Path) -> anyhow::Result<Duration> {
+    let t = Instant::now();
+    let running = start(config(url, dir)?).await?;
+    let took = t.elapsed();
+    running.stop().await?;
+    Ok(took)
 }
 
 /// A `laurel serve` process of this program, stopped when dropped.

@@ -183,6 +183,11 @@ pub enum Command {
         /// database's integrity and the audit log. Meant for PostgreSQL (`--database-url`).
         #[arg(long, default_value_t = 1)]
         processes: usize,
+        /// Fill the database up to each of these numbers of nominations, comma-separated, and
+        /// read one nomination, pages and filtered pages, and start a server, at each (0: not
+        /// measured). Measured last: the other figures run on the bench's small tables.
+        #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+        nominations: Vec<usize>,
     },
     /// Check a certificate without the database: a PDF (`--file`) by the proof it carries, or a
     /// code (`--code`) as a Laurel server publishes it, against the issuers' published keys.
@@ -740,6 +745,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             batch,
             import_rows,
             processes,
+            nominations,
         } => {
             crate::bench::run(
                 crate::bench::BenchOptions {
@@ -750,6 +756,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                     batch,
                     import_rows,
                     processes,
+                    nominations,
                 },
                 out,
             )

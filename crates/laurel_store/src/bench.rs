@@ -151,3 +151,136 @@ impl Store {
         tx.commit().await
     }
 }
+
+/// The first millisecond of 2006 (UTC): the filled rows' ids are older than anything the bench
+/// writes over HTTP, as a long-running office's history would be.
+const FILLED_SINCE_MS: u64 = 1_136_073_600_000;
+
+/// The id of the `i`-th filled row of `kind` (0: nomination, 1: person): a UUIDv7 whose time
+/// grows with `i`, so rows sort by id in the order they were "made".
+fn filled_id(kind: u8, i: usize) -> Uuid {
+    let mut random = [0u8; 10];
+    random[0] = kind;
+    random[2..].copy_from_slice(&(i as u64).to_be_bytes());
+    uuid::Builder::from_unix_timestamp_millis(FILLED_SINCE_MS + i as u64 * 30, &random).into_uuid()
+}
+
+/// What [`Store::bench_fill_nominations`] made.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    /// Nominations now in the database (the filled ones and every other).
+    pub total: u64,
+    /// Some filled nominations of the first unit: ids to read one at a time.
+    pub sample: Vec<Uuid>,
+    /// The id of the filled nomination in the middle of the fill: a cursor deep in the list.
+    pub middle: Option<Uuid>,
+}
+
+impl Store {
+    /// Fills the database up to `to` filled nominations (from `from`), copies of `template` (a
+    /// draft of the bench's) spread round-robin over `units` as proposing units, over the
+    /// periods 2006–2025, in the final states a long history is made of (withdrawn, rejected)
+    /// and in drafts; one new person for every four nominations, in the nomination's unit.
+    /// Written with multi-row inserts, a transaction per 10,000 rows, without history or audit
+    /// rows: only for a bench's own database, to measure reads at volume.
+    pub async fn bench_fill_nominations(
+        &self,
+        template: Uuid,
+        units: &[Uuid],
+        from: usize,
+        to: usize,
+    ) -> Result<Filled, StoreError> {
+        use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+
+        use crate::entity::{nomination, person, unit};
+        let template = nomination::Entity::find_by_id(template)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "nomination",
+                id: template.to_string(),
+            })?;
+        let nominee = person::Entity::find_by_id(template.nominee_person_id.unwrap_or_default())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "person",
+                id: format!("{:?}", template.nominee_person_id),
+            })?;
+        let mut paths = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(units.iter().copied()))
+            .all(&self.db)
+            .await?;
+        paths.sort_by_key(|u| units.iter().position(|id| *id == u.id));
+        if paths.is_empty() {
+            return Err(StoreError::NotFound {
+                entity: "unit",
+                id: format!("{units:?}"),
+            });
+        }
+        let states = ["WITHDRAWN", "REJECTED", "WITHDRAWN", "DRAFT"];
+        let mut filled = Filled::default();
+        let mut next = from;
+        while next < to {
+            let end = to.min(next + 10_000);
+            let tx = self.write().await?;
+            let rows: Vec<usize> = (next..end).collect();
+            for chunk in rows.chunks(crate::write::ROWS_PER_INSERT / 2) {
+                let people: Vec<person::ActiveModel> = chunk
+                    .iter()
+                    .filter(|i| *i % 4 == 0)
+                    .map(|&i| {
+                        let mut p = nominee.clone();
+                        p.id = filled_id(1, i / 4);
+                        p.unit_id = paths[(i / 4) % paths.len()].id;
+                        p.full_name = format!("Người được đề nghị số {}", i / 4 + 1);
+                        p.into_active_model()
+                    })
+                    .collect();
+                if !people.is_empty() {
+                    person::Entity::insert_many(people)
+                        .exec_without_returning(&tx.tx)
+                        .await?;
+                }
+                nomination::Entity::insert_many(chunk.iter().map(|&i| {
+                    let mut n = template.clone();
+                    let unit = &paths[(i / 4) % paths.len()];
+                    n.id = filled_id(0, i);
+                    n.nominee_person_id = Some(filled_id(1, i / 4));
+                    n.proposing_unit_id = unit.id;
+                    n.proposing_path = unit.path.clone();
+                    // Each unit's nominations spread over the twenty years.
+                    n.period = 2025 - (i % 4 + 4 * ((i / 4 / paths.len()) % 5)) as i32;
+                    n.achievement = format!("Hoàn thành xuất sắc nhiệm vụ năm {}", n.period);
+                    n.state = states[i % states.len()].to_owned();
+                    let draft = n.state == "DRAFT";
+                    n.waiting_unit_id = draft.then_some(unit.id);
+                    n.waiting_role = n.waiting_role.filter(|_| draft);
+                    n.proposal_id = None;
+                    n.into_active_model()
+                }))
+                .exec_without_returning(&tx.tx)
+                .await?;
+            }
+            tx.commit().await?;
+            // Rows of the first unit (the bench's clerk's), one person in fifty of them.
+            filled.sample.extend(
+                (next..end)
+                    .filter(|i| (i / 4) % paths.len() == 0 && (i / 4 / paths.len()) % 50 == 0)
+                    .map(|i| filled_id(0, i)),
+            );
+            next = end;
+        }
+        filled.middle = (to > 0).then(|| filled_id(0, to / 2));
+        filled.total = self.bench_nominations().await?;
+        Ok(filled)
+    }
+
+    /// How many nominations the database holds.
+    pub async fn bench_nominations(&self) -> Result<u64, StoreError> {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        Ok(crate::entity::nomination::Entity::find()
+            .count(&self.db)
+            .await?)
+    }
+}

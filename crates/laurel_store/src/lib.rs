@@ -35,6 +35,7 @@ use sea_orm::{
 };
 
 pub use audit::{AuditProblem, AuditReport, Checkpoint};
+pub use bench::Filled;
 pub use blanks::BlankLayoutRecord;
 pub use clusters::ReadClusters;
 pub use council::{CouncilRecord, CouncilSessionRecord, ItemRecord, ReadCouncil, VoteRuleRecord};
