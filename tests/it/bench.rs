@@ -48,7 +48,7 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
     for what in [
         "nomination(id) at ",
         "nominations, state SUBMITTED at ",
-        "nominations, period 2016, GIAY_KHEN at ",
+        "nominations, period 2025, GIAY_KHEN at ",
         "nominations, after a middle cursor at ",
         "startup at ",
     ] {

@@ -1676,7 +1676,7 @@ async fn the_clerk_corrects_a_citation_and_the_office_sends_a_delay_notice_in_th
     };
 
     // A draft's citation, corrected by its clerk: typed in NFD, kept in NFC. An empty one is
-    // refused beside the field, and what was typed stays.
+    // refused beside the field.
     let (draft, _) = org
         .draft(&server, &org.huyen, "Hoàn thành xuất sắc nhiệm vụ năm 2024")
         .await;
@@ -1858,19 +1858,28 @@ async fn the_signer_signs_a_whole_proposal_with_its_cash_in_front_of_them() {
     ] {
         assert!(shown.contains(&expected), "no {expected} in:\n{shown}");
     }
+    assert!(
+        shown.contains("Hội đồng thông qua"),
+        "the council's vote beside the verdict:\n{shown}"
+    );
+    // The form sends each nomination at the version shown.
+    let form = between(&page.body, "/sign\">", "</form>").expect("the signing form");
+    let picks: Vec<String> = form
+        .split("name=\"pick\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect();
+    assert_eq!(picks.len(), 2, "{form}");
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut all: Vec<(&str, &str)> = picks.iter().map(|p| ("pick", p.as_str())).collect();
+        all.extend_from_slice(extra);
+        all
+    };
     // A deputy must give a title: refused beside the field, the choice kept, nothing signed.
-    let version = between(&page.body, "/sign\">", "</form>")
-        .and_then(|form| between(form, "name=\"version\" value=\"", "\""))
-        .expect("the signing form's version")
-        .to_owned();
     let refused = signer
         .post(
             &format!("/proposals/{proposal_id}/sign"),
-            &[
-                ("version", &version),
-                ("capacity", "KT"),
-                ("signerTitle", ""),
-            ],
+            &with(&[("capacity", "KT"), ("signerTitle", "")]),
         )
         .await;
     assert_eq!(
@@ -1892,11 +1901,7 @@ async fn the_signer_signs_a_whole_proposal_with_its_cash_in_front_of_them() {
     let signed = signer
         .post(
             &format!("/proposals/{proposal_id}/sign"),
-            &[
-                ("version", &version),
-                ("capacity", "KT"),
-                ("signerTitle", "Phó Giám đốc"),
-            ],
+            &with(&[("capacity", "KT"), ("signerTitle", "Phó Giám đốc")]),
         )
         .await;
     assert_eq!(

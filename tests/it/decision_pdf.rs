@@ -76,11 +76,13 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
     }
     // Achievements of 2024 are judged under Decree 98/2023; the cash of a decision signed after
     // 1/7/2025 follows Decree 152/2025 (its coefficient, on the decision date). The decision
-    // cites both, each basis once, the judging one first.
+    // cites both, each basis once, the judging one first, by legal force: laws, decrees, then
+    // circulars.
     let judged = text.find("Căn cứ Nghị định 98/2023/NĐ-CP;");
     let paid = text.find("Căn cứ Nghị định 152/2025/NĐ-CP;");
+    let circular = text.find("Căn cứ Thông tư 01/2024/TT-BNV;");
     assert!(
-        judged.is_some() && paid.is_some() && judged < paid,
+        judged.is_some() && paid.is_some() && judged < paid && paid < circular,
         "{text}"
     );
     assert_eq!(

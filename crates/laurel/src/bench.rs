@@ -618,7 +618,6 @@ struct Row {
     baseline_rate: f64,
 }
 
-/// Runs the bench and prints its table.
 /// The bench's server on `url`, its documents and key under `dir`.
 fn config(url: &str, dir: &std::path::Path) -> anyhow::Result<ServeConfig> {
     let mut config = ServeConfig::new(url, "127.0.0.1:0".parse()?);
@@ -630,6 +629,7 @@ fn config(url: &str, dir: &std::path::Path) -> anyhow::Result<ServeConfig> {
     Ok(config)
 }
 
+/// Runs the bench and prints its table.
 pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("laurel-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -1208,7 +1208,8 @@ struct Volume {
 
 impl Volume {
     /// One nomination by id (cycling through `ids`), a page, the same at `clients` clients, a
-    /// page filtered by a state few are in, by a period and award, and a page after `middle`.
+    /// page filtered by a state few are in, by a period and award (the bench's own drafts'
+    /// 2025, which the filled rows also hold, one in twenty), and a page after `middle`.
     async fn measure(&self, ids: &[String], middle: Option<String>) -> Vec<(String, usize, Stats)> {
         let mut rows = Vec::new();
         let (g, token, ids) = (self.gql.clone(), self.token.clone(), ids.to_vec());
@@ -1231,9 +1232,9 @@ impl Volume {
                 json!({ "filter": { "state": "SUBMITTED" } }),
             ),
             (
-                "nominations, period 2016, GIAY_KHEN",
+                "nominations, period 2025, GIAY_KHEN",
                 1,
-                json!({ "filter": { "period": 2016, "awardKind": "GIAY_KHEN" } }),
+                json!({ "filter": { "period": 2025, "awardKind": "GIAY_KHEN" } }),
             ),
             (
                 "nominations, after a middle cursor",
@@ -1254,8 +1255,9 @@ impl Volume {
     }
 }
 
-/// The bench's province and nineteen more departments beside Phòng Tham mưu: the units the
-/// filled nominations are proposed by, round-robin (the clerk's is the first).
+/// Phòng Tham mưu and nineteen more departments of the province: the units the filled
+/// nominations are proposed by, round-robin (the clerk's, Phòng Tham mưu, first: the clerk's
+/// lists read one filled nomination in twenty).
 async fn volume_units(gql: &Gql, p: &Prepared) -> anyhow::Result<Vec<uuid::Uuid>> {
     let mut units = vec![uuid::Uuid::parse_str(&p.staff)?];
     for i in 1..20 {

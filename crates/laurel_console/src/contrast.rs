@@ -4,8 +4,10 @@
 //! against what is next to them (1.4.11). Change a colour in `static/style.css` so that a pair
 //! falls short and this fails.
 
-/// The stylesheet's rules: (selector, declarations), skipping at-rules such as `@media`
-/// (which only change sizes and layout here).
+/// The stylesheet's rules: (selector, declarations). An at-rule's first inner rule is skipped
+/// with its head; the rules after it inside an `@media` block are read as if top-level. Here
+/// those only change sizes and layout, and [`colour`] takes a property from the last rule that
+/// sets it: a colour set inside `@media` would be checked as if always in force.
 fn rules(css: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = css;

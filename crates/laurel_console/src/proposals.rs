@@ -44,9 +44,21 @@ struct ProposalFields<N> {
 #[serde(rename_all = "camelCase")]
 struct SigningFields {
     id: String,
+    version: i32,
     available_commands: Vec<String>,
+    stage: StageKind,
+    /// Asked for only when the caller may sign some of them (a second, costlier read).
+    #[serde(default)]
     expected_cash_vnd: Option<i64>,
-    eligibility: VerdictFields,
+    #[serde(default)]
+    eligibility: Option<VerdictFields>,
+    #[serde(default)]
+    council_outcomes: Vec<OutcomeFields>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StageKind {
+    kind: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,15 +66,29 @@ struct VerdictFields {
     verdict: String,
 }
 
-/// A nomination the caller may sign now, as the signing form lists it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OutcomeFields {
+    approved: bool,
+    votes_for: i32,
+    present: i32,
+}
+
+/// A nomination of the proposal at its SIGN stage, as the signing card lists it.
 #[derive(Debug)]
 pub struct SignLine {
     id: String,
+    /// `id:version`, what the form sends: the decision covers exactly what was shown.
+    pick: String,
     nominee: String,
     award: String,
+    /// Whether the caller may sign it (not, e.g., when they appraised it themselves).
+    mine: bool,
     verdict: String,
     /// `met` (eligible), `late` (not eligible) or nothing (for the council's judgement).
     class: &'static str,
+    /// The council's last vote on it, when it had one.
+    council: String,
     cash_vnd: Option<i64>,
 }
 
@@ -97,8 +123,10 @@ pub struct ProposalView {
     count: usize,
     rows: Vec<Row>,
     documents: Vec<(String, String, String)>,
-    /// What the caller may sign now: every nomination of it at its SIGN stage.
+    /// Every nomination of it at the SIGN stage, when the caller may sign any of them.
     to_sign: Vec<SignLine>,
+    /// How many of those the caller may sign.
+    signable: usize,
     /// Their cash, together, as a decision would give it today.
     to_sign_total: String,
 }
@@ -110,30 +138,59 @@ impl ProposalView {
         rows: impl FnOnce(Vec<N>) -> Vec<Row>,
     ) -> ProposalView {
         let rows = rows(p.nominations);
+        let anyone = p
+            .signing
+            .iter()
+            .any(|n| n.available_commands.iter().any(|c| c == "SIGN"));
         let to_sign: Vec<SignLine> = p
             .signing
             .into_iter()
-            .filter(|n| n.available_commands.iter().any(|c| c == "SIGN"))
+            .filter(|n| anyone && n.stage.kind == "SIGN")
             .map(|n| {
                 let row = rows.iter().find(|r| r.id == n.id);
+                let verdict = n.eligibility.as_ref().map_or("", |e| e.verdict.as_str());
                 SignLine {
                     nominee: row.map(|r| r.nominee.clone()).unwrap_or_default(),
                     award: row.map(|r| r.award.clone()).unwrap_or_default(),
-                    verdict: labels::verdict(&n.eligibility.verdict, lang),
-                    class: match n.eligibility.verdict.as_str() {
+                    mine: n.available_commands.iter().any(|c| c == "SIGN"),
+                    verdict: labels::verdict(verdict, lang),
+                    class: match verdict {
                         "ELIGIBLE" => "met",
                         "INELIGIBLE" => "late",
                         _ => "",
                     },
+                    council: n
+                        .council_outcomes
+                        .last()
+                        .map(|o| {
+                            format!(
+                                "{} {}/{}",
+                                if o.approved {
+                                    lang.t("Hội đồng thông qua", "Council approved")
+                                } else {
+                                    lang.t("Hội đồng không thông qua", "Council did not approve")
+                                },
+                                o.votes_for,
+                                o.present
+                            )
+                        })
+                        .unwrap_or_default(),
                     cash_vnd: n.expected_cash_vnd,
+                    pick: format!("{}:{}", n.id, n.version),
                     id: n.id,
                 }
             })
             .collect();
-        let total: i64 = to_sign.iter().filter_map(|l| l.cash_vnd).sum();
+        let signable = to_sign.iter().filter(|l| l.mine).count();
+        let total: i64 = to_sign
+            .iter()
+            .filter(|l| l.mine)
+            .filter_map(|l| l.cash_vnd)
+            .sum();
         ProposalView {
             to_sign_total: laurel_domain::report::vnd(total),
             to_sign,
+            signable,
             number: p.number.unwrap_or_default(),
             proposed_on: p.proposed_on.map(|d| dd_mm_yyyy(&d)).unwrap_or_default(),
             signer: p.signer_name.unwrap_or_default(),
@@ -325,8 +382,24 @@ fn one_query() -> String {
         "query($id: ID!) {{ proposal(id: $id) {{ id version number proposedOn signerName status \
          proposingUnit {{ name }} issuer {{ name }} documents {{ kind filename url }} \
          nominations {{ ...Row }} \
-         signing: nominations {{ id availableCommands expectedCashVnd eligibility {{ verdict }} }} }} }} {ROW}"
+         signing: nominations {{ id version availableCommands stage {{ kind }} }} }} }} {ROW}"
     )
+}
+
+/// What a signer weighs, read only for a caller who may sign some of the proposal: each
+/// nomination's eligibility (costly: the nominee's facts), the council's vote and the cash.
+const WEIGH: &str = "query($id: ID!) { proposal(id: $id) { signing: nominations { id version \
+    availableCommands stage { kind } expectedCashVnd eligibility { verdict } \
+    councilOutcomes { approved votesFor present } } } }";
+
+#[derive(Debug, Deserialize)]
+struct Weighed {
+    proposal: Option<WeighedProposal>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WeighedProposal {
+    signing: Vec<SigningFields>,
 }
 
 async fn proposal_page(
@@ -344,8 +417,30 @@ async fn proposal_page(
     )
     .await
     {
-        Ok(OneAnswer { proposal: Some(p) }) => {
+        Ok(OneAnswer {
+            proposal: Some(mut p),
+        }) => {
             let lang = session.chrome.lang;
+            let signs = p
+                .signing
+                .iter()
+                .any(|n| n.available_commands.iter().any(|c| c == "SIGN"));
+            if signs {
+                match gql::run::<Weighed>(
+                    &app.client,
+                    Some(&session.token),
+                    WEIGH,
+                    json!({ "id": id }),
+                )
+                .await
+                {
+                    Ok(Weighed {
+                        proposal: Some(weighed),
+                    }) => p.signing = weighed.signing,
+                    Ok(Weighed { proposal: None }) => p.signing.clear(),
+                    Err(problem) => return app.problem(session.chrome, &problem),
+                }
+            }
             let mut view = ProposalView::of(p, lang, |n| {
                 n.into_iter().map(|r| Row::of(r, lang)).collect()
             });
@@ -427,8 +522,8 @@ pub async fn submit(
     proposal_page(app, session, &id, results, Form::default()).await
 }
 
-/// Signs one decision for every nomination of the proposal waiting for the caller's signature
-/// (`signDecision` over the proposal, at the version the page showed), then shows it.
+/// Signs one decision for the nominations of the proposal the card listed as the caller's to
+/// sign, each at the version shown (`signDecision`: a change since is a conflict), then shows it.
 #[handler]
 pub async fn sign(
     jar: &CookieJar,
@@ -436,8 +531,9 @@ pub async fn sign(
     verifier: &CsrfVerifier,
     Path(id): Path<String>,
     Data(app): Data<&Arc<App>>,
-    PostForm(fields): PostForm<std::collections::HashMap<String, String>>,
+    PostForm(pairs): PostForm<Vec<(String, String)>>,
 ) -> Response {
+    let fields: std::collections::HashMap<String, String> = pairs.iter().cloned().collect();
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Signed {
@@ -464,14 +560,12 @@ pub async fn sign(
         Err(to) => return to,
     };
     let lang = session.chrome.lang;
-    let version: Option<i32> = fields.get("version").and_then(|v| v.trim().parse().ok());
     let signed = gql::run::<Signed>(
         &app.client,
         Some(&session.token),
         "mutation($input: SignDecisionInput!) { signDecision(input: $input) { decision { id } } }",
         json!({ "input": {
-            "proposalId": id,
-            "proposalVersion": version,
+            "nominations": picked(&pairs),
             "capacity": match optional(&fields, "capacity") {
                 serde_json::Value::Null => json!("DIRECT"),
                 chosen => chosen,

@@ -172,7 +172,8 @@ pub struct Filled {
     pub total: u64,
     /// Some filled nominations of the first unit: ids to read one at a time.
     pub sample: Vec<Uuid>,
-    /// The id of the filled nomination in the middle of the fill: a cursor deep in the list.
+    /// The filled nomination in the middle of the table: a cursor deep in any list (cursors are
+    /// ids, so a reader's list goes on after it whether or not they may see that row).
     pub middle: Option<Uuid>,
 }
 

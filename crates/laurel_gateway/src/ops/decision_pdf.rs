@@ -138,6 +138,14 @@ impl Ops {
                 bases.push(line);
             }
         }
+        // By legal force, as decisions cite them: laws, then decrees, then circulars (the
+        // order within each kept).
+        bases.sort_by_key(|line| {
+            ["Căn cứ Luật", "Căn cứ Nghị định", "Căn cứ Thông tư"]
+                .iter()
+                .position(|kind| line.starts_with(kind))
+                .unwrap_or(3)
+        });
         bases.push(format!(
             "Căn cứ chức năng, nhiệm vụ, quyền hạn của {};",
             issuer.name

@@ -460,11 +460,12 @@ impl NominationNode {
     /// The cash a decision signed today (Asia/Ho_Chi_Minh) would give it: its award's
     /// coefficient in the ruleset in force today × the base salary in force today, rounded up
     /// to 10,000 VND (Decree 98/2023 Art 54 ff., Decree 152/2025 Art 50 ff.), as signing
-    /// computes it. What a signer sees before signing; `null` once decided, or when its award
-    /// carries no cash for this recipient.
+    /// computes it. What a signer sees before signing; `null` unless it is under review
+    /// (SUBMITTED), or when its award carries no cash for such a recipient or is not given to
+    /// one (signing would refuse it).
     async fn expected_cash_vnd(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
         let n = &self.0.nomination;
-        if n.decision.is_some() {
+        if n.state() != laurel_domain::nomination::NominationState::Submitted {
             return Ok(None);
         }
         let today = laurel_domain::calendar::local_date(super::now(ctx)?);
