@@ -23,6 +23,7 @@ mod m20261130_000012_movements;
 mod m20261201_000013_clusters;
 mod m20261201_000014_external_nominees;
 mod m20261201_000015_login_throttling;
+mod m20261202_000016_nomination_state_index;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_clusters::Migration),
             Box::new(m20261201_000014_external_nominees::Migration),
             Box::new(m20261201_000015_login_throttling::Migration),
+            Box::new(m20261202_000016_nomination_state_index::Migration),
         ]
     }
 }
