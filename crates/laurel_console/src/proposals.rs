@@ -56,6 +56,13 @@ struct SigningFields {
     council_outcomes: Vec<OutcomeFields>,
 }
 
+impl SigningFields {
+    /// Whether the caller may sign it now.
+    fn mine(&self) -> bool {
+        self.available_commands.iter().any(|c| c == "SIGN")
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct StageKind {
     kind: String,
@@ -138,10 +145,7 @@ impl ProposalView {
         rows: impl FnOnce(Vec<N>) -> Vec<Row>,
     ) -> ProposalView {
         let rows = rows(p.nominations);
-        let anyone = p
-            .signing
-            .iter()
-            .any(|n| n.available_commands.iter().any(|c| c == "SIGN"));
+        let anyone = p.signing.iter().any(SigningFields::mine);
         let to_sign: Vec<SignLine> = p
             .signing
             .into_iter()
@@ -152,7 +156,7 @@ impl ProposalView {
                 SignLine {
                     nominee: row.map(|r| r.nominee.clone()).unwrap_or_default(),
                     award: row.map(|r| r.award.clone()).unwrap_or_default(),
-                    mine: n.available_commands.iter().any(|c| c == "SIGN"),
+                    mine: n.mine(),
                     verdict: labels::verdict(verdict, lang),
                     class: match verdict {
                         "ELIGIBLE" => "met",
@@ -421,11 +425,7 @@ async fn proposal_page(
             proposal: Some(mut p),
         }) => {
             let lang = session.chrome.lang;
-            let signs = p
-                .signing
-                .iter()
-                .any(|n| n.available_commands.iter().any(|c| c == "SIGN"));
-            if signs {
+            if p.signing.iter().any(SigningFields::mine) {
                 match gql::run::<Weighed>(
                     &app.client,
                     Some(&session.token),
