@@ -859,3 +859,230 @@ async fn the_work_queue_the_calendar_and_delay_notices() {
     );
     server.stop().await;
 }
+
+const REQUEST_OPINIONS: &str = "mutation($input: RequestOpinionsInput!) { requestOpinions(input: $input) { nomination { version stage { kind } } } }";
+const GIVE_OPINION: &str =
+    "mutation($input: GiveOpinionInput!) { giveOpinion(input: $input) { nomination { version } } }";
+const CLOSE_CONSULTATION: &str = "mutation($input: NominationVersionInput!) { closeConsultation(input: $input) { nomination { version stage { kind } } } }";
+const CONSULTATIONS: &str = "query($id: ID!) { nomination(id: $id) { version availableCommands consultations { unit { code } requestedOn dueOn answeredOn verdict opinion } history { action } } }";
+
+/// Hiệp y (Decree 39/2012 [C-old], kept by the CSTĐ toàn quốc and Thủ tướng workflows): before
+/// an award the Prime Minister decides, the office asks other bodies for their opinion; each
+/// answers through its head, once; the office closes when all have answered or the deadline
+/// (10 working days) has passed, and silence means agreement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consulted_bodies_answer_through_their_heads_and_silence_after_the_deadline_agrees() {
+    let server = TestServer::start().await;
+    let gov = Org::government(&server).await;
+    let (id, version) = gov.prime_ministers_merit(&server).await;
+    // A third body, with no account to answer for it.
+    let defence = server
+        .create_unit(
+            &gov.admin,
+            "Bộ Quốc phòng",
+            "BQP",
+            "Bộ trưởng",
+            Some(&gov.province),
+        )
+        .await;
+    let received = server
+        .ok(
+            Some(&gov.office),
+            q!("receive_nomination"),
+            json!({ "input": { "id": id, "expectedVersion": version } }),
+        )
+        .await;
+    let version = &received["receiveNomination"]["nomination"]["version"];
+    let appraised = server
+        .ok(
+            Some(&gov.office),
+            q!("appraise_nomination"),
+            json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
+        )
+        .await;
+    let n = &appraised["appraiseNomination"]["nomination"];
+    assert_eq!(n["stage"]["kind"], "CONSULT", "{n}");
+    let version = n["version"].as_i64().unwrap();
+    let ask = |units: Value, v: i64| json!({ "input": { "id": id, "expectedVersion": v, "unitIds": units } });
+    // Only the office asks; nobody is asked twice, and some body must be.
+    for (token, units, expected) in [
+        (&gov.other_head, json!([gov.police]), "FORBIDDEN"),
+        (&gov.office, json!([]), "VALIDATION"),
+        (&gov.office, json!([gov.police, gov.police]), "VALIDATION"),
+        (
+            &gov.office,
+            json!(["00000000-0000-0000-0000-000000000000"]),
+            "NOT_FOUND",
+        ),
+    ] {
+        let error = server
+            .err(Some(token), REQUEST_OPINIONS, ask(units, version))
+            .await;
+        assert_eq!(code(&error), expected, "{error}");
+    }
+    let asked = server
+        .ok(
+            Some(&gov.office),
+            REQUEST_OPINIONS,
+            ask(json!([gov.police, defence]), version),
+        )
+        .await;
+    let version = asked["requestOpinions"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        asked["requestOpinions"]["nomination"]["stage"]["kind"],
+        "CONSULT"
+    );
+    let error = server
+        .err(
+            Some(&gov.office),
+            REQUEST_OPINIONS,
+            ask(json!([gov.police]), version),
+        )
+        .await;
+    assert_eq!(code(&error), "VALIDATION", "asked twice: {error}");
+    // Bộ Nội vụ's head now reads the nomination, finds it in the work queue and is offered the
+    // answer; Bộ Công an's head, not asked, is not.
+    let seen = server
+        .ok(Some(&gov.other_head), CONSULTATIONS, json!({ "id": id }))
+        .await["nomination"]
+        .clone();
+    assert!(
+        seen["availableCommands"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("GIVE_OPINION")),
+        "{seen}"
+    );
+    let due = seen["consultations"][0]["dueOn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let codes: Vec<&str> = seen["consultations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["unit"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 2);
+    assert!(
+        codes.contains(&"BNV") && codes.contains(&"BQP"),
+        "{codes:?}"
+    );
+    let queue = server
+        .ok(
+            Some(&gov.other_head),
+            q!("work_queue"),
+            json!({ "first": 20 }),
+        )
+        .await;
+    assert!(queue.to_string().contains(&id), "{queue}");
+    let proposer = look(&server, &gov.head, &id).await;
+    assert!(
+        !proposer["availableCommands"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("GIVE_OPINION")),
+        "{proposer}"
+    );
+    // Answers: by the consulted unit's head only, for its own unit, with its reasons.
+    let answer = |unit: &str, text: &str, v: i64| json!({ "input": { "id": id, "expectedVersion": v, "unitId": unit, "verdict": "AGREE", "opinion": text } });
+    for (token, unit, text, expected) in [
+        (&gov.head, gov.police.as_str(), "Đồng ý", "FORBIDDEN"),
+        (&gov.office, gov.police.as_str(), "Đồng ý", "FORBIDDEN"),
+        (&gov.other_head, defence.as_str(), "Đồng ý", "FORBIDDEN"),
+        (
+            &gov.other_head,
+            gov.staff.as_str(),
+            "Đồng ý",
+            "INVALID_TRANSITION",
+        ),
+        (&gov.other_head, gov.police.as_str(), "   ", "VALIDATION"),
+    ] {
+        let error = server
+            .err(Some(token), GIVE_OPINION, answer(unit, text, version))
+            .await;
+        assert_eq!(code(&error), expected, "{unit} {text}: {error}");
+    }
+    let given = server
+        .ok(
+            Some(&gov.other_head),
+            GIVE_OPINION,
+            answer(
+                &gov.police,
+                "Bộ Nội vụ thống nhất đề nghị khen thưởng",
+                version,
+            ),
+        )
+        .await;
+    let version = given["giveOpinion"]["nomination"]["version"]
+        .as_i64()
+        .unwrap();
+    let error = server
+        .err(
+            Some(&gov.other_head),
+            GIVE_OPINION,
+            answer(&gov.police, "Lần hai", version),
+        )
+        .await;
+    assert_eq!(
+        code(&error),
+        "INVALID_TRANSITION",
+        "answered twice: {error}"
+    );
+    // Bộ Quốc phòng is silent: closing before its deadline is refused, and says until when.
+    let close = |v: i64| json!({ "input": { "id": id, "expectedVersion": v } });
+    let error = server
+        .err(Some(&gov.office), CLOSE_CONSULTATION, close(version))
+        .await;
+    assert_eq!(code(&error), "RULE_VIOLATION", "{error}");
+    let due_on =
+        time::Date::parse(&due, &time::format_description::well_known::Iso8601::DATE).unwrap();
+    server.travel((due_on - server.today()).whole_days() + 1);
+    let closed = server
+        .ok(Some(&gov.office), CLOSE_CONSULTATION, close(version))
+        .await;
+    assert_eq!(
+        closed["closeConsultation"]["nomination"]["stage"]["kind"],
+        "COUNCIL"
+    );
+    let after = server
+        .ok(Some(&gov.office), CONSULTATIONS, json!({ "id": id }))
+        .await["nomination"]
+        .clone();
+    let answers: Vec<(String, Value, Value)> = after["consultations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["unit"]["code"].as_str().unwrap().to_owned(),
+                c["verdict"].clone(),
+                c["opinion"].clone(),
+            )
+        })
+        .collect();
+    assert!(answers.contains(&(
+        "BNV".into(),
+        json!("AGREE"),
+        json!("Bộ Nội vụ thống nhất đề nghị khen thưởng")
+    )));
+    assert!(answers.contains(&("BQP".into(), Value::Null, Value::Null)));
+    let actions: Vec<&str> = after["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    for expected in ["OPINIONS_REQUESTED", "OPINION_GIVEN", "CONSULTATION_CLOSED"] {
+        assert!(actions.contains(&expected), "{expected}: {actions:?}");
+    }
+    // Consultation over: Bộ Nội vụ's head has nothing more to do to it.
+    let seen = server
+        .ok(Some(&gov.other_head), CONSULTATIONS, json!({ "id": id }))
+        .await["nomination"]
+        .clone();
+    assert_eq!(seen["availableCommands"], json!([]), "{seen}");
+    server.stop().await;
+}

@@ -957,57 +957,7 @@ async fn a_provincial_emulation_fighter_is_printed_in_the_higher_title_form() {
 async fn the_prime_ministers_certificate_of_merit_is_printed_in_its_own_form() {
     let server = TestServer::start().await;
     let gov = Org::government(&server).await;
-    let prior = |award: &str, year: i32| {
-        json!({ "input": { "nomineePersonId": gov.huyen, "awardKind": award, "year": year,
-                           "decisionReference": format!("{}/QĐ-BCA", 100 + year - 2000) } })
-    };
-    server
-        .ok(
-            Some(&gov.clerk),
-            q!("record_prior_award"),
-            prior("BANG_KHEN_BO_TINH", 2019),
-        )
-        .await;
-    for year in 2020..=2024 {
-        rate(&server, &gov, &gov.huyen, year, "HTTNV").await;
-    }
-    for year in [2020, 2022, 2024] {
-        server
-            .ok(
-                Some(&gov.clerk),
-                q!("record_prior_award"),
-                prior("CSTD_CO_SO", year),
-            )
-            .await;
-    }
-    let verdict = check(&server, &gov.clerk, &gov.huyen, "BANG_KHEN_THU_TUONG", 2024).await;
-    assert_eq!(verdict["verdict"], "ELIGIBLE", "{verdict}");
-    let created = server
-        .ok(
-            Some(&gov.clerk),
-            q!("create_nomination"),
-            json!({ "input": { "nomineePersonId": gov.huyen, "awardKind": "BANG_KHEN_THU_TUONG", "issuerUnitId": gov.province, "period": 2024,
-                               "achievement": "Đã có thành tích xuất sắc trong công tác từ năm 2020 đến năm 2024, góp phần vào sự nghiệp xây dựng chủ nghĩa xã hội và bảo vệ Tổ quốc" } }),
-        )
-        .await;
-    let id = created["createNomination"]["nomination"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    gov.attach_dossier(&server, &id).await;
-    let submitted = server
-        .ok(
-            Some(&gov.head),
-            q!("submit_nomination"),
-            json!({ "id": id, "expectedVersion": 1 }),
-        )
-        .await;
-    let mut merit = (
-        id,
-        submitted["submitNomination"]["nomination"]["version"]
-            .as_i64()
-            .unwrap(),
-    );
+    let mut merit = gov.prime_ministers_merit(&server).await;
     to_sign(&server, &gov, &mut [&mut merit]).await;
     let signed = server
         .ok(

@@ -834,6 +834,68 @@ impl Org {
         self.submitted_for(server, &self.huyen, achievement).await
     }
 
+    /// Of [`Org::government`]: `huyen`'s record made eligible for the Bằng khen của Thủ tướng
+    /// Chính phủ (a Bằng khen bộ/tỉnh in 2019, five years done well with three CSTĐ cơ sở,
+    /// Law 06/2022 Art 73.1.b), and the nomination for 2024 drafted, its dossier attached and
+    /// submitted by Bộ Công an's head; returns (id, version).
+    pub async fn prime_ministers_merit(&self, server: &TestServer) -> (String, i64) {
+        let prior = |award: &str, year: i32| {
+            json!({ "input": { "nomineePersonId": self.huyen, "awardKind": award, "year": year,
+                               "decisionReference": format!("{}/QĐ-BCA", 100 + year - 2000) } })
+        };
+        let mut priors = vec![prior("BANG_KHEN_BO_TINH", 2019)];
+        priors.extend([2020, 2022, 2024].map(|year| prior("CSTD_CO_SO", year)));
+        for input in priors {
+            server
+                .ok(Some(&self.clerk), q!("record_prior_award"), input)
+                .await;
+        }
+        for year in 2020..=2024 {
+            server
+                .ok(
+                    Some(&self.clerk),
+                    q!("record_rating"),
+                    json!({ "input": { "nomineePersonId": self.huyen, "year": year, "rating": "HTTNV" } }),
+                )
+                .await;
+        }
+        let verdict = server
+            .ok(
+                Some(&self.clerk),
+                q!("check_eligibility"),
+                json!({ "input": { "nomineePersonId": self.huyen, "awardKind": "BANG_KHEN_THU_TUONG", "period": 2024, "asOf": "2024-12-31" } }),
+            )
+            .await;
+        assert_eq!(
+            verdict["checkEligibility"]["verdict"], "ELIGIBLE",
+            "{verdict}"
+        );
+        let created = server
+            .ok(
+                Some(&self.clerk),
+                q!("create_nomination"),
+                json!({ "input": { "nomineePersonId": self.huyen, "awardKind": "BANG_KHEN_THU_TUONG", "issuerUnitId": self.province, "period": 2024,
+                                   "achievement": "Đã có thành tích xuất sắc trong công tác từ năm 2020 đến năm 2024, góp phần vào sự nghiệp xây dựng chủ nghĩa xã hội và bảo vệ Tổ quốc" } }),
+            )
+            .await;
+        let id = created["createNomination"]["nomination"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        self.attach_dossier(server, &id).await;
+        let submitted = server
+            .ok(
+                Some(&self.head),
+                q!("submit_nomination"),
+                json!({ "id": id, "expectedVersion": 1 }),
+            )
+            .await;
+        let version = submitted["submitNomination"]["nomination"]["version"]
+            .as_i64()
+            .unwrap();
+        (id, version)
+    }
+
     /// Drafts a Giấy khen for `person`, attaches its dossier, submits it and takes it through
     /// reception, appraisal and the council to its SIGN stage; returns (id, version).
     pub async fn submitted_for(

@@ -1616,12 +1616,14 @@ pub fn accepts_comment(wf: &Workflow, nomination: &Nomination, today: Date) -> b
 
 /// The commands `actor` may give the nomination where it stands (authorization and separation
 /// of duties only; the rules of the stage are checked when the command is given): the buttons a
-/// console shows.
+/// console shows. An opinion is offered to the head of a consulted unit that has not answered
+/// (`consultations`: the nomination's, needed only at a CONSULT stage).
 pub fn available(
     wf: &Workflow,
     nomination: &Nomination,
     actor: &Actor,
     route: &Route,
+    consultations: &[Consultation],
 ) -> Vec<CommandKind> {
     let state = nomination.state();
     let at = wf.stage(nomination.progress().position.stage).kind;
@@ -1636,7 +1638,12 @@ pub fn available(
                 Command::Withdraw { .. } => actor
                     .authorize(Action::WithdrawNomination, route.proposing())
                     .is_ok(),
-                Command::GiveOpinion { .. } => actor.has_role(Role::UnitHead),
+                Command::GiveOpinion { .. } => consultations.iter().any(|c| {
+                    !c.answered
+                        && actor
+                            .authorize_role(Role::UnitHead, Reach::Exact, &c.unit)
+                            .is_some()
+                }),
                 command => requirement(wf, nomination, &command, route).is_some_and(
                     |(role, reach, target, _)| actor.authorize_role(role, reach, &target).is_some(),
                 ),

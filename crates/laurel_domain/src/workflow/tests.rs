@@ -958,6 +958,13 @@ fn public_notice_and_consultation_wait_for_their_days() {
             units: vec![path_of(TTRA), path_of(SIBLING)],
         },
     );
+    // The console offers an opinion to the heads of the units asked, and to nobody else.
+    let offered = |w: &World, n: &Nomination, who: &Actor| {
+        available(wf, n, who, &w.route, &w.consultations).contains(&CommandKind::GiveOpinion)
+    };
+    assert!(offered(&w, &n, &p.head_ttra));
+    assert!(!offered(&w, &n, &p.head_h));
+    assert!(!offered(&w, &n, &p.office));
     // One answers; the other stays silent.
     assert!(matches!(
         w.run(
@@ -982,6 +989,8 @@ fn public_notice_and_consultation_wait_for_their_days() {
             text: "Đồng ý".into(),
         },
     );
+    // Answered: nothing more to offer its head.
+    assert!(!offered(&w, &n, &p.head_ttra));
     assert!(matches!(
         w.run(wf, &n, &p.office, Command::CloseConsultation),
         Err(Refusal::Rules(_))

@@ -17,7 +17,7 @@ use laurel_domain::quota::QuotaExceeded;
 use laurel_domain::text::{InvalidInput, bounded_line};
 use laurel_domain::workdays::WorkingCalendar;
 use laurel_domain::workflow::{
-    self, Command, CommandKind, Consultation, Event, Refusal, Route, Situation, Workflow,
+    self, Command, CommandKind, Consultation, Event, Refusal, Route, Situation, StageKind, Workflow,
 };
 use laurel_store::{
     AppraisalRecord, CommentRecord, CompletedStage, CouncilOutcomeRecord, NewHistoryEntry,
@@ -228,21 +228,7 @@ impl Ops {
         let consultations = match kind {
             CommandKind::RequestOpinions
             | CommandKind::GiveOpinion
-            | CommandKind::CloseConsultation => {
-                let rows = tx.consultations_of(current.id).await?;
-                let units = tx
-                    .units_by_ids(&rows.iter().map(|c| c.unit).collect::<Vec<_>>())
-                    .await?;
-                rows.iter()
-                    .filter_map(|c| {
-                        units.iter().find(|u| u.id == c.unit).map(|u| Consultation {
-                            unit: u.path.clone(),
-                            due_on: c.due_on,
-                            answered: c.answer.is_some(),
-                        })
-                    })
-                    .collect()
-            }
+            | CommandKind::CloseConsultation => consultations(tx, current.id).await?,
             _ => Vec::new(),
         };
         if kind == CommandKind::RecordCouncil
@@ -558,7 +544,19 @@ impl Ops {
     ) -> Result<Vec<CommandKind>, OpsError> {
         let wf = self.workflow_of(&record.nomination)?;
         let route = self.route_of(&self.store, record).await?;
-        Ok(workflow::available(wf, &record.nomination, actor, &route))
+        let position = record.nomination.progress().position;
+        let consulted = if wf.stage(position.stage).kind == StageKind::Consult {
+            consultations(&self.store, record.nomination.id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(workflow::available(
+            wf,
+            &record.nomination,
+            actor,
+            &route,
+            &consulted,
+        ))
     }
 
     /// The paths of units asked for an opinion, checking they exist.
@@ -581,6 +579,27 @@ impl Ops {
             })
             .collect()
     }
+}
+
+/// The units asked for their opinion on a nomination, with their paths, as the domain reads them.
+async fn consultations(
+    conn: &(impl Read + ReadReview),
+    nomination: NominationId,
+) -> Result<Vec<Consultation>, OpsError> {
+    let rows = conn.consultations_of(nomination).await?;
+    let units = conn
+        .units_by_ids(&rows.iter().map(|c| c.unit).collect::<Vec<_>>())
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|c| {
+            units.iter().find(|u| u.id == c.unit).map(|u| Consultation {
+                unit: u.path.clone(),
+                due_on: c.due_on,
+                answered: c.answer.is_some(),
+            })
+        })
+        .collect())
 }
 
 /// Whom a nomination waits for, as stored for the work queue.
