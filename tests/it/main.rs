@@ -17,6 +17,7 @@ mod console_clusters;
 mod console_council;
 mod console_import;
 mod console_movements;
+mod console_review;
 mod console_settings;
 mod council;
 mod credentials;

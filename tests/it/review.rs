@@ -1004,6 +1004,9 @@ async fn consulted_bodies_answer_through_their_heads_and_silence_after_the_deadl
             .err(Some(token), GIVE_OPINION, answer(unit, text, version))
             .await;
         assert_eq!(code(&error), expected, "{unit} {text}: {error}");
+        if expected == "VALIDATION" {
+            assert_eq!(error["extensions"]["field"], "opinion", "{error}");
+        }
     }
     let given = server
         .ok(

@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use crate::gql::{self, IdOnly, Named, Problem};
 use crate::labels;
 use crate::web::{
-    App, Chrome, Done, Form, Lang, Session, check_csrf, csrf_refusal, go, page, page_with_status,
-    read_multipart,
+    App, Chrome, Done, Form, Lang, Session, check_csrf, csrf_refusal, dd_mm_yyyy, go, page,
+    page_with_status, read_multipart,
 };
 
 type Fields = HashMap<String, String>;
@@ -1137,7 +1137,7 @@ struct NominationFields {
     period: i32,
     achievement: String,
     nominee: Nominee,
-    issuer: Named,
+    issuer: UnitRef,
     proposing_unit: Named,
     stage: StageFields,
     dossier: DossierFields,
@@ -1147,6 +1147,29 @@ struct NominationFields {
     decision: Option<DecisionRef>,
     certificate: Option<CertificateRef>,
     council_outcomes: Vec<OutcomeFields>,
+    consultations: Vec<ConsultationFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConsultationFields {
+    unit: UnitRef,
+    requested_on: String,
+    due_on: String,
+    answered_on: Option<String>,
+    verdict: Option<String>,
+    opinion: Option<String>,
+}
+
+/// A unit asked for its opinion (hiệp y), and its answer.
+#[derive(Debug, Clone)]
+pub struct ConsultationView {
+    unit: String,
+    requested: String,
+    due: String,
+    answered: String,
+    verdict: String,
+    opinion: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1222,8 +1245,9 @@ struct CertificateRef {
 }
 
 const NOMINATION: &str = "query($id: ID!) { nomination(id: $id) { id version state awardKind period achievement \
-    nominee { ... on Person { fullName } ... on Unit { name } } issuer { name } proposingUnit { name } \
+    nominee { ... on Person { fullName } ... on Unit { name } } issuer { id name } proposingUnit { name } \
     stage { kind dueOnText overdue unit { name } } \
+    consultations { unit { id name } requestedOn dueOn answeredOn verdict opinion } \
     dossier { required missing missingForAppraisal documents { kind filename url sizeBytes uploadedByName } } \
     eligibility { verdict ruleset criteria { article messageVi messageEn met } } \
     history { action toStage toState actorName reasons reason note at } \
@@ -1288,6 +1312,8 @@ fn action(code: &str, lang: Lang) -> Option<ActionView> {
         "REJECT" | "WITHDRAW" => (&["reason"], true),
         "EDIT" => (&["achievement"], false),
         "NOTICE_DELAY" => (&["newDueOn", "reason"], false),
+        "REQUEST_OPINIONS" => (&["unitIds"], false),
+        "GIVE_OPINION" => (&["unitId", "opinion"], false),
         "APPRAISE" => (&["verdict", "notes"], false),
         "RECORD_COUNCIL" => (
             &[
@@ -1342,6 +1368,12 @@ struct NominationPage {
     council: Option<String>,
     criteria: Vec<CriterionView>,
     history: Vec<HistoryView>,
+    /// The units asked for their opinion, and their answers.
+    consultations: Vec<ConsultationView>,
+    /// Units the office may ask (those it sees, not yet asked), when it may ask.
+    consultable: Vec<(String, String)>,
+    /// Consulted units the caller heads that have not answered.
+    answering_for: Vec<(String, String)>,
     actions: Vec<ActionView>,
     other_commands: Vec<String>,
     decision: Option<(String, String)>,
@@ -1372,6 +1404,43 @@ fn size(bytes: i64) -> String {
     } else {
         format!("{bytes} B")
     }
+}
+
+/// The units the issuer's office may ask for an opinion on `n`: those it sees in the tree, but
+/// the issuer itself, the proposing chain's registered groups and units already asked.
+async fn consultable(
+    app: &App,
+    token: &str,
+    n: &NominationFields,
+) -> Result<Vec<(String, String)>, Problem> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Unit {
+        id: String,
+        name: String,
+        outside_tree: bool,
+    }
+    #[derive(Deserialize)]
+    struct Units {
+        units: Vec<Unit>,
+    }
+    let units: Units = gql::run(
+        &app.client,
+        Some(token),
+        "{ units { id name outsideTree } }",
+        json!({}),
+    )
+    .await?;
+    Ok(units
+        .units
+        .into_iter()
+        .filter(|u| {
+            !u.outside_tree
+                && u.id != n.issuer.id
+                && !n.consultations.iter().any(|c| c.unit.id == u.id)
+        })
+        .map(|u| (u.id, u.name))
+        .collect())
 }
 
 async fn nomination_page(
@@ -1419,6 +1488,39 @@ async fn nomination_page(
         labels::award(&n.award_kind, lang),
         n.nominee.display()
     );
+    let consultable = if n.available_commands.iter().any(|c| c == "REQUEST_OPINIONS") {
+        match consultable(app, &session.token, &n).await {
+            Ok(units) => units,
+            Err(problem) => return app.problem(session.chrome, &problem),
+        }
+    } else {
+        Vec::new()
+    };
+    let heads = session.units_as("UNIT_HEAD");
+    let answering_for: Vec<(String, String)> = n
+        .consultations
+        .iter()
+        .filter(|c| c.answered_on.is_none() && heads.contains(&c.unit.id.as_str()))
+        .map(|c| (c.unit.id.clone(), c.unit.name.clone()))
+        .collect();
+    let consultations = n
+        .consultations
+        .iter()
+        .map(|c| ConsultationView {
+            unit: c.unit.name.clone(),
+            requested: dd_mm_yyyy(&c.requested_on),
+            due: dd_mm_yyyy(&c.due_on),
+            answered: c.answered_on.as_deref().map(dd_mm_yyyy).unwrap_or_default(),
+            verdict: match c.verdict.as_deref() {
+                Some("AGREE") => lang.t("Đồng ý", "Agrees"),
+                Some("OBJECT") => lang.t("Không đồng ý", "Objects"),
+                Some(other) => other,
+                None => lang.t("Chưa trả lời", "No answer yet"),
+            }
+            .to_owned(),
+            opinion: c.opinion.clone().unwrap_or_default(),
+        })
+        .collect();
     page_with_status(
         &NominationPage {
             id: n.id,
@@ -1534,6 +1636,9 @@ async fn nomination_page(
                     }
                 })
                 .collect(),
+            consultations,
+            consultable,
+            answering_for,
             actions: actions.into_iter().filter_map(|(_, a)| a).collect(),
             other_commands: other
                 .into_iter()
@@ -1572,6 +1677,7 @@ fn command_mutation(
     id: &str,
     version: i32,
     fields: &Fields,
+    ticked: &[String],
 ) -> Result<(&'static str, Value), Problem> {
     let text = |k: &str| {
         fields
@@ -1640,6 +1746,24 @@ fn command_mutation(
             input["reason"] = text("reason").into();
             "sendDelayNotice(input: $input: SendDelayNoticeInput!)"
         }
+        "REQUEST_OPINIONS" => {
+            let units: Vec<&String> = ticked.iter().collect();
+            if units.is_empty() {
+                return Err(Problem::local_field(
+                    "unitIds",
+                    "Hãy chọn ít nhất một đơn vị để lấy ý kiến.",
+                    "Choose at least one unit to ask.",
+                ));
+            }
+            input["unitIds"] = json!(units);
+            "requestOpinions(input: $input: RequestOpinionsInput!)"
+        }
+        "GIVE_OPINION" => {
+            input["unitId"] = text("unitId").into();
+            input["verdict"] = text("verdict").into();
+            input["opinion"] = text("opinion").into();
+            "giveOpinion(input: $input: GiveOpinionInput!)"
+        }
         "APPRAISE" => {
             input["verdict"] = text("verdict").into();
             input["notes"] = text("notes").into();
@@ -1671,8 +1795,15 @@ pub async fn act(
     verifier: &CsrfVerifier,
     Path(id): Path<String>,
     Data(app): Data<&Arc<App>>,
-    PostForm(fields): PostForm<Fields>,
+    PostForm(pairs): PostForm<Vec<(String, String)>>,
 ) -> Response {
+    let fields: Fields = pairs.iter().cloned().collect();
+    // The units ticked for a consultation.
+    let ticked: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "unitIds")
+        .map(|(_, v)| v.clone())
+        .collect();
     let session = match app
         .posted(
             (jar, csrf, verifier),
@@ -1694,7 +1825,7 @@ pub async fn act(
     let result: Result<String, Problem> = if command == "SIGN" {
         sign(app, &session, &id, version, &fields).await
     } else {
-        match command_mutation(&command, &id, version, &fields) {
+        match command_mutation(&command, &id, version, &fields, &ticked) {
             Ok((call, input)) => {
                 // `name(input: $input: Type!)` → the operation's variable and the field call.
                 let (field, rest) = call.split_once("(input: $input: ").unwrap_or((call, ""));
@@ -1716,7 +1847,7 @@ pub async fn act(
     match result {
         Ok(to) => go(&to),
         Err(problem) => {
-            let form = Form::with(fields).refused(problem, lang);
+            let form = Form::with(fields).ticking(ticked).refused(problem, lang);
             nomination_page(app, session, &id, Some((command, form)), None).await
         }
     }

@@ -1362,7 +1362,7 @@ pub fn apply(
             verdict,
             text: opinion,
         } => {
-            let opinion = text("text", &opinion)?;
+            let opinion = text("opinion", &opinion)?;
             next.progress_mut().stage_touched = true;
             vec![Event::OpinionGiven {
                 unit,
