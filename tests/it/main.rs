@@ -12,6 +12,7 @@ mod bench;
 mod clusters;
 mod concurrency;
 mod console;
+mod console_authz;
 mod console_browser;
 mod console_clusters;
 mod console_council;

@@ -1113,13 +1113,9 @@ pub async fn new_nomination(
                 ("nomineeUnitId", "nominee"),
                 ("nomineePersonId", "nominee"),
             ]);
-            new_nomination_page(
-                app,
-                session,
-                Form::with(fields).refused(problem, lang),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let form = Form::with(fields).refused(problem, lang);
+            let status = form.status();
+            new_nomination_page(app, session, form, status).await
         }
     }
 }
