@@ -1,10 +1,10 @@
 //! Issue 12, Tests: "every page and form action as each role of another unit is refused". The
 //! nomination's own pages and forms are swept in `console.rs`; this sweeps the rest: proposals
-//! (submit and sign), councils and their sessions (members, terms, ballots, tallies, closing),
-//! movements, clusters, people, settings (delegations, quotas, calendar, webhooks), the bulk
-//! action, annulment and administration. Each is refused (403, or 404 where the thing is not
-//! to be known; the bulk action answers with one refused line per nomination), shows nothing of
-//! Gia Lai, and the audit log is the same length afterwards.
+//! (submit and sign), councils and their sessions (members, terms, vote rules, ballots,
+//! tallies, closing), movements, clusters, people, settings (delegations, quotas, calendar,
+//! webhooks), the bulk action, annulment and administration. Each is refused (403, or 404 where
+//! the thing is not to be known; the bulk action answers with one refused line per
+//! nomination), shows nothing of Gia Lai, and the audit log is the same length afterwards.
 
 use laurel_tests::*;
 use reqwest::StatusCode;
@@ -230,6 +230,15 @@ async fn every_other_page_and_form_is_refused_to_each_role_of_another_unit() {
                 ("date", &today),
                 ("place", "Hội trường"),
                 ("agenda", &on_agenda),
+            ],
+        ),
+        (
+            format!("/councils/{}/vote-rules", council.id),
+            vec![
+                ("awardKind", "GIAY_KHEN"),
+                ("threshold", "1/2"),
+                ("base", "PRESENT"),
+                ("source", "Quy chế"),
             ],
         ),
         (

@@ -300,3 +300,109 @@ async fn the_signer_sets_up_a_council_adds_its_members_and_ends_a_term_in_the_co
     assert_eq!(by_signer("COUNCIL_MEMBER_ADDED"), 2, "{actions:?}");
     assert_eq!(by_signer("COUNCIL_MEMBERSHIP_ENDED"), 1, "{actions:?}");
 }
+
+/// Issue 12 §4 (Council) and domain-vn: the council thresholds the decrees leave unconfirmed
+/// become the issuer's own rule, set by its signer in the console with the regulation that
+/// sets it; a refused rule keeps what was typed; a clerk is offered no rule form and is refused
+/// when posting one anyway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_signer_sets_the_councils_own_vote_rule_for_an_award_in_the_console() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let council = server
+        .ok(
+            Some(&org.admin),
+            q!("create_council"),
+            json!({ "input": { "issuerUnitId": org.province, "name": NAME } }),
+        )
+        .await["createCouncil"]["council"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = format!("/councils/{council}");
+    let source = "Quyết định số 15/QĐ-CAT ngày 02/01/2026 ban hành Quy chế hoạt động của Hội đồng";
+
+    let mut clerk = Browser::login(&server.base, "clerk.ptm", PASSWORD).await;
+    let shown = clerk.get(&page).await;
+    assert!(!shown.body.contains("/vote-rules"), "{}", text(&shown.body));
+
+    let mut signer = Browser::login(&server.base, "pgd.binh", PASSWORD).await;
+    let shown = signer.get(&page).await;
+    assert!(shown.body.contains("/vote-rules"), "{}", text(&shown.body));
+    // Words where a share belongs: refused beside the field, what was typed kept.
+    let rule = |threshold: &'static str| {
+        vec![
+            ("awardKind", "GIAY_KHEN"),
+            ("threshold", threshold),
+            ("base", "PRESENT"),
+            ("secretBallot", "on"),
+            ("source", source),
+        ]
+    };
+    let refused = signer
+        .post(&format!("{page}/vote-rules"), &rule("chín phần mười"))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"r-threshold-error\""),
+        "{}",
+        text(&refused.body)
+    );
+    assert!(refused.body.contains("value=\"chín phần mười\""));
+    assert!(refused.body.contains(&format!("value=\"{source}\"")));
+    assert!(refused.body.contains("value=\"GIAY_KHEN\" selected"));
+    assert!(refused.body.contains("value=\"PRESENT\" selected"));
+    assert!(
+        refused
+            .body
+            .contains("name=\"secretBallot\" value=\"on\" checked")
+    );
+    assert!(
+        !refused
+            .body
+            .contains("name=\"writtenOpinions\" value=\"on\" checked")
+    );
+
+    let set = signer
+        .post(&format!("{page}/vote-rules"), &rule("3/4"))
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", text(&set.body));
+    let shown = signer.get(&format!("{page}?done=rule")).await;
+    let rules = text(crate::console::between(&shown.body, "id=\"rules-h\"", "</ul>").unwrap());
+    assert!(
+        rules.contains("Giấy khen") && rules.contains(source),
+        "{rules}"
+    );
+    assert!(text(&shown.body).contains("Đã đặt quy tắc biểu quyết"));
+    let saved = server
+        .ok(
+            Some(&org.admin),
+            "query($id: ID!) { council(id: $id) { voteRules { awardKind rule { threshold base secretBallot strict writtenOpinions source } } } }",
+            json!({ "id": council }),
+        )
+        .await;
+    assert_eq!(
+        saved["council"]["voteRules"],
+        json!([{ "awardKind": "GIAY_KHEN", "rule": { "threshold": "3/4", "base": "PRESENT", "secretBallot": true, "strict": false, "writtenOpinions": false, "source": source } }])
+    );
+
+    // The clerk posting the form anyway is refused, and nothing changes.
+    let refused = clerk
+        .post(&format!("{page}/vote-rules"), &rule("1/2"))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        text(&refused.body)
+    );
+    let after = server
+        .ok(
+            Some(&org.admin),
+            "query($id: ID!) { council(id: $id) { voteRules { rule { threshold } } } }",
+            json!({ "id": council }),
+        )
+        .await;
+    assert_eq!(after["council"]["voteRules"][0]["rule"]["threshold"], "3/4");
+    server.stop().await;
+}

@@ -259,7 +259,10 @@ pub struct Setup {
     /// The API lists at most `CANDIDATES_MAX`: the page says when it may hold more.
     candidates_capped: bool,
     positions: Vec<(&'static str, String)>,
-    /// Which setup form was refused: `member`, or the id of the term being ended.
+    /// The issuer's own vote rules, by award.
+    rules: Vec<RuleView>,
+    awards: Vec<(String, String)>,
+    /// Which setup form was refused: `member`, `rule`, or the id of the term being ended.
     acted: Option<String>,
     form: Form,
     today: String,
@@ -284,6 +287,34 @@ impl Setup {
         }
     }
 
+    /// A value of the vote-rule form (as typed when it was refused).
+    fn rule_value(&self, name: &str) -> &str {
+        if self.acted.as_deref() == Some("rule") {
+            self.form.v(name)
+        } else {
+            ""
+        }
+    }
+
+    /// Whether a box of the vote-rule form is ticked: as sent when it was refused, otherwise
+    /// only "written opinions count" (the rulesets' default).
+    fn rule_ticked(&self, name: &str) -> bool {
+        if self.acted.as_deref() == Some("rule") {
+            !self.form.v(name).is_empty()
+        } else {
+            name == "writtenOpinions"
+        }
+    }
+
+    /// The error of a vote-rule field, when that form was refused.
+    fn rule_error(&self, name: &str) -> Option<&str> {
+        if self.acted.as_deref() == Some("rule") {
+            self.form.err(name)
+        } else {
+            None
+        }
+    }
+
     /// A value of the add-member form (as typed when it was refused).
     fn member_value(&self, name: &str) -> &str {
         if self.acted.as_deref() == Some("member") {
@@ -294,6 +325,29 @@ impl Setup {
             ""
         }
     }
+}
+
+/// An issuer's own vote rule for an award.
+#[derive(Debug)]
+pub struct RuleView {
+    award: String,
+    text: String,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleRow {
+    award_kind: String,
+    rule: OwnRuleFields,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OwnRuleFields {
+    text_vi: String,
+    text_en: String,
+    source: String,
 }
 
 /// A member's term.
@@ -371,6 +425,7 @@ async fn council_page(app: &App, session: Session, id: &str, refused: Option<Ref
         members: Vec<MemberRow>,
         terms: Vec<TermRow>,
         sessions: Vec<SessionRow>,
+        vote_rules: Vec<RuleRow>,
     }
     #[derive(Deserialize)]
     struct IssuerFields {
@@ -381,7 +436,8 @@ async fn council_page(app: &App, session: Session, id: &str, refused: Option<Ref
     let answer = match app.read::<Answer>(
         &session,
         "query($id: ID!) { council(id: $id) { name issuer { id name } quorum members { account { id } name position } \
-         terms { id name position from until } sessions { id dateText place state } } }",
+         terms { id name position from until } sessions { id dateText place state } \
+         voteRules { awardKind rule { textVi textEn source } } } }",
         json!({ "id": id }),
     )
     .await
@@ -435,7 +491,16 @@ async fn council_page(app: &App, session: Session, id: &str, refused: Option<Ref
         .as_ref()
         .and_then(|(_, form)| form.problem().cloned());
     let setup = if sets_up_councils(&session) {
-        match setup(app, &session, id, found.terms, today, setup_refused).await {
+        match setup(
+            app,
+            &session,
+            id,
+            (found.terms, found.vote_rules),
+            today,
+            setup_refused,
+        )
+        .await
+        {
             Ok(setup) => setup,
             Err(problem) => return app.problem(session.chrome, &problem),
         }
@@ -492,7 +557,7 @@ async fn setup(
     app: &App,
     session: &Session,
     id: &str,
-    terms: Vec<TermRow>,
+    (terms, rules): (Vec<TermRow>, Vec<RuleRow>),
     today: time::Date,
     refused: Option<(String, Form)>,
 ) -> Result<Option<Setup>, Problem> {
@@ -545,6 +610,18 @@ async fn setup(
             .map(|c| (c.account_id, format!("{} · {}", c.username, c.display_name)))
             .collect(),
         positions: POSITIONS.iter().map(|p| (*p, position(p, lang))).collect(),
+        rules: rules
+            .into_iter()
+            .map(|r| RuleView {
+                award: labels::award(&r.award_kind, lang),
+                text: match lang {
+                    Lang::Vi => r.rule.text_vi,
+                    Lang::En => r.rule.text_en,
+                },
+                source: r.rule.source,
+            })
+            .collect(),
+        awards: labels::awards(lang),
         acted,
         form,
         today: today_iso,
@@ -571,6 +648,10 @@ pub async fn council(
                 Some("ended") => Some(lang.t(
                     "Đã ghi ngày kết thúc nhiệm kỳ.",
                     "The term's end was recorded.",
+                )),
+                Some("rule") => Some(lang.t(
+                    "Đã đặt quy tắc biểu quyết cho hình thức khen thưởng này.",
+                    "The vote rule for this award is set.",
                 )),
                 _ => None,
             }
@@ -652,6 +733,41 @@ pub async fn add_member(
         ("member", "member"),
         (
             "mutation($input: AddCouncilMemberInput!) { addCouncilMember(input: $input) { member { id } } }",
+            input,
+        ),
+    )
+    .await
+}
+
+/// Sets the issuer's own vote rule for an award (`setCouncilVoteRule`).
+#[handler]
+pub async fn set_vote_rule(
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<String>,
+    Data(app): Data<&Arc<App>>,
+    PostForm(fields): PostForm<HashMap<String, String>>,
+) -> Response {
+    let ticked = |name: &str| fields.get(name).is_some_and(|v| !v.is_empty());
+    let input = json!({
+        "councilId": id,
+        "awardKind": required(&fields, "awardKind"),
+        "threshold": required(&fields, "threshold"),
+        "base": required(&fields, "base"),
+        "strict": ticked("strict"),
+        "secretBallot": ticked("secretBallot"),
+        "writtenOpinions": ticked("writtenOpinions"),
+        "source": required(&fields, "source"),
+    });
+    setup_form(
+        app,
+        (jar, csrf, verifier),
+        &id,
+        fields,
+        ("rule", "rule"),
+        (
+            "mutation($input: SetCouncilVoteRuleInput!) { setCouncilVoteRule(input: $input) { council { id } } }",
             input,
         ),
     )

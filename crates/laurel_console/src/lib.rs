@@ -106,6 +106,7 @@ pub fn console(client: InProcessGraphql) -> BoxEndpoint<'static> {
         .at("/councils/:id/members", post(council::add_member))
         .at("/councils/:id/terms/:term/end", post(council::end_term))
         .at("/councils/:id/sessions", post(council::open_session))
+        .at("/councils/:id/vote-rules", post(council::set_vote_rule))
         .at("/council-sessions/:id", get(council::council_session))
         .at("/council-sessions/:id/ballot", post(council::ballot))
         .at("/council-sessions/:id/tally", post(council::tally))
