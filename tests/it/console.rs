@@ -1938,3 +1938,72 @@ async fn the_signer_signs_a_whole_proposal_with_its_cash_in_front_of_them() {
     );
     server.stop().await;
 }
+
+/// Issue 12 §3: the console's login is throttled as the API's is, by the same counters: five
+/// wrong passwords for an account from one address hold that account there, even with the
+/// right password afterwards (429, with when to try again), in the console and through the
+/// API alike; another account from the same address still logs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_login_is_throttled_by_the_apis_counters() {
+    let server = TestServer::start().await;
+    let _org = Org::create(&server).await;
+    let mut b = Browser::new(&server.base);
+    b.get("/login").await;
+    for _ in 0..5 {
+        let wrong = b
+            .post(
+                "/login",
+                &[("username", "clerk.ptm"), ("password", "doan-mo")],
+            )
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::UNAUTHORIZED,
+            "{}",
+            text(&wrong.body)
+        );
+    }
+    let held = b
+        .post(
+            "/login",
+            &[("username", "clerk.ptm"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        held.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        text(&held.body)
+    );
+    assert!(
+        text(&held.body).contains("Đăng nhập sai quá nhiều lần; hãy thử lại sau"),
+        "{}",
+        text(&held.body)
+    );
+    // The username stays in the form, never the password.
+    assert!(held.body.contains("value=\"clerk.ptm\""));
+    assert!(!held.body.contains(PASSWORD));
+    // Not logged in.
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.to(), "/login");
+    // The API holds the same account from the same address.
+    let api = server
+        .http()
+        .post(format!("{}/graphql", server.base))
+        .json(&serde_json::json!({ "query": "mutation($u: String!, $p: String!) { login(input: { username: $u, password: $p }) { token } }",
+                                   "variables": { "u": "clerk.ptm", "p": PASSWORD } }))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        api["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{api}"
+    );
+    // Another account, from the same address, logs in.
+    Browser::login(&server.base, "head.ptm", PASSWORD).await;
+    server.stop().await;
+}

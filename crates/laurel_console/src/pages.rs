@@ -195,12 +195,17 @@ pub async fn login(
             // The password is never sent back into the page.
             let mut kept = fields;
             kept.remove("password");
+            // 401 for a wrong password, 429 when too many failed (the API's throttle).
+            let status = match problem.code.as_str() {
+                "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
             page_with_status(
                 &LoginPage {
                     chrome,
                     form: Form::with(kept).refused(problem, lang),
                 },
-                StatusCode::UNAUTHORIZED,
+                status,
             )
         }
     }

@@ -427,6 +427,7 @@ pub fn status_of(code: &str) -> StatusCode {
         "FORBIDDEN" | "SEPARATION_OF_DUTIES" => StatusCode::FORBIDDEN,
         "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
         "CONFLICT" => StatusCode::CONFLICT,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
         "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
         "BUSY" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
