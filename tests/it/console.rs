@@ -2007,3 +2007,128 @@ async fn the_console_login_is_throttled_by_the_apis_counters() {
     Browser::login(&server.base, "head.ptm", PASSWORD).await;
     server.stop().await;
 }
+
+/// Issue 12 §4 (Nominations): the list filters by the unit that proposed (its subtree
+/// included) and by issuer, and is read page after page with the filter kept; the export link
+/// carries the same filter. Through the API, `NominationFilterInput.proposingUnitId`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_nominations_list_filters_by_proposing_unit_page_after_page() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    // 52 drafts of Phòng Tham mưu: more than a page (50); one of Phòng Cảnh sát hình sự.
+    let mut staff = std::collections::BTreeSet::new();
+    for i in 0..52 {
+        let person = org
+            .person(&server, &format!("Cán bộ Tham mưu số {i}"))
+            .await;
+        staff.insert(
+            org.draft(&server, &person, "Hoàn thành tốt nhiệm vụ")
+                .await
+                .0,
+        );
+    }
+    let police = server
+        .ok(
+            Some(&org.office),
+            q!("create_nomination"),
+            serde_json::json!({ "input": { "nomineePersonId": org.other_person, "awardKind": "GIAY_KHEN",
+                                           "issuerUnitId": org.province, "period": 2024, "achievement": "Hoàn thành tốt nhiệm vụ" } }),
+        )
+        .await["createNomination"]["nomination"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ids = |body: &str| -> Vec<String> {
+        body.split("/console/nominations/")
+            .skip(1)
+            .filter_map(|rest| rest.get(..36))
+            .filter(|id| id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut office = Browser::login(&server.base, "tdkt.cat", PASSWORD).await;
+    // Phòng Cảnh sát hình sự: its one nomination, no second page.
+    let page = office
+        .get(&format!("/nominations?unit={}", org.police))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        ids(&page.body),
+        vec![police.clone()],
+        "{}",
+        text(&page.body)
+    );
+    assert!(
+        page.body
+            .contains(&format!("value=\"{}\" selected", org.police))
+    );
+    assert!(!page.body.contains("Trang sau"));
+    assert!(
+        page.body
+            .contains(&format!("nominations.xlsx?proposingUnitId={}", org.police)),
+        "the export carries the filter"
+    );
+    // Phòng Tham mưu: 50, then the next page with the filter kept, then the last 2.
+    let first = office
+        .get(&format!("/nominations?unit={}", org.staff))
+        .await;
+    let mut seen = ids(&first.body);
+    assert_eq!(seen.len(), 50, "{}", text(&first.body));
+    let next = crate::console::between(&first.body, "/console/nominations?", "\"")
+        .expect("a next page")
+        .replace("&#38;", "&");
+    assert!(next.contains(&format!("unit={}", org.staff)), "{next}");
+    let second = office.get(&format!("/nominations?{next}")).await;
+    let rest = ids(&second.body);
+    assert_eq!(rest.len(), 2, "{}", text(&second.body));
+    assert!(!second.body.contains("Trang sau"));
+    seen.extend(rest);
+    assert_eq!(
+        seen.into_iter().collect::<std::collections::BTreeSet<_>>(),
+        staff
+    );
+    // With the issuer too: the province issues it; a department issues none of them.
+    let page = office
+        .get(&format!(
+            "/nominations?issuer={}&unit={}",
+            org.province, org.police
+        ))
+        .await;
+    assert_eq!(
+        ids(&page.body),
+        vec![police.clone()],
+        "{}",
+        text(&page.body)
+    );
+    let page = office
+        .get(&format!(
+            "/nominations?issuer={}&unit={}",
+            org.staff, org.staff
+        ))
+        .await;
+    assert!(ids(&page.body).is_empty(), "{}", text(&page.body));
+    // The export of the filtered list holds that one nomination.
+    let (status, csv) = office
+        .download(&format!(
+            "/exports/nominations.csv?proposingUnitId={}",
+            org.police
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.contains("Rơ Mah Thị Hằng"), "{csv}");
+    // The API's filter.
+    let listed = server
+        .ok(
+            Some(&org.office),
+            "query($unit: ID!) { nominations(first: 200, filter: { proposingUnitId: $unit }) { nodes { id } } }",
+            serde_json::json!({ "unit": org.police }),
+        )
+        .await;
+    assert_eq!(
+        listed["nominations"]["nodes"],
+        serde_json::json!([{ "id": police }])
+    );
+    server.stop().await;
+}

@@ -1135,6 +1135,7 @@ async fn export_nominations(
                 )
             })?,
         issuer,
+        proposed_within: None,
         period: year
             .map(laurel_domain::nomination::Period::new)
             .transpose()

@@ -649,6 +649,8 @@ struct NominationsPage {
     form: Form,
     states: Vec<(String, String)>,
     awards: Vec<(String, String)>,
+    /// The units to filter by, as proposing unit (with its subtree) or as issuer.
+    units: Vec<UnitOption>,
     next: Option<String>,
     /// The whole filtered list as XLSX and CSV (the gateway's export, same session).
     exports: (String, String),
@@ -659,6 +661,9 @@ pub struct ListFilter {
     state: Option<String>,
     award: Option<String>,
     period: Option<String>,
+    /// The proposing unit (its subtree included).
+    unit: Option<String>,
+    issuer: Option<String>,
     after: Option<String>,
 }
 
@@ -691,11 +696,34 @@ pub async fn nominations(
     if let Some(award) = some(&filter.award) {
         input.insert("awardKind".into(), award.into());
     }
+    if let Some(unit) = some(&filter.unit) {
+        input.insert("proposingUnitId".into(), unit.into());
+    }
+    if let Some(issuer) = some(&filter.issuer) {
+        input.insert("issuerUnitId".into(), issuer.into());
+    }
+    #[derive(Deserialize)]
+    struct Units {
+        units: Vec<UnitFields>,
+    }
+    let units = match gql::run::<Units>(
+        &app.client,
+        Some(&session.token),
+        "{ units { id name code headTitle place path { id } outsideTree } }",
+        json!({}),
+    )
+    .await
+    {
+        Ok(units) => unit_options(units.units),
+        Err(problem) => return app.problem(session.chrome, &problem),
+    };
     let mut typed = Fields::new();
     for (key, value) in [
         ("state", &filter.state),
         ("award", &filter.award),
         ("period", &filter.period),
+        ("unit", &filter.unit),
+        ("issuer", &filter.issuer),
     ] {
         if let Some(v) = some(value) {
             typed.insert(key.into(), v);
@@ -714,6 +742,7 @@ pub async fn nominations(
                         form: Form::with(typed).refused(problem, lang),
                         states: labels::states(lang),
                         awards: labels::awards(lang),
+                        units,
                         next: None,
                         exports: (String::new(), String::new()),
                         chrome: session.chrome,
@@ -757,6 +786,7 @@ pub async fn nominations(
                 form: Form::with(typed),
                 states: labels::states(lang),
                 awards: labels::awards(lang),
+                units,
                 next,
                 exports: (answer.xlsx, answer.csv),
                 chrome: session.chrome,

@@ -425,6 +425,9 @@ pub trait Read: Conn {
         if let Some(issuer) = filter.issuer {
             query = query.filter(nomination::Column::IssuerUnitId.eq(issuer.0));
         }
+        if let Some(unit) = filter.proposed_within {
+            query = query.filter(within(nomination::Column::ProposingPath, &[unit]));
+        }
         if let Some(period) = filter.period {
             query = query.filter(nomination::Column::Period.eq(period.year()));
         }

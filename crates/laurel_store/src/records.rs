@@ -111,6 +111,9 @@ pub struct NominationFilter {
     pub state: Option<NominationState>,
     /// Only for this issuer.
     pub issuer: Option<UnitId>,
+    /// Only those proposed within this unit's subtree (a filter the caller chose, on top of
+    /// `within`).
+    pub proposed_within: Option<UnitId>,
     /// Only for this period.
     pub period: Option<Period>,
     /// Only of this award kind.

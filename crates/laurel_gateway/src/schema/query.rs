@@ -31,6 +31,8 @@ pub struct NominationFilterInput {
     pub state: Option<NominationState>,
     /// Only for this issuer.
     pub issuer_unit_id: Option<ID>,
+    /// Only those proposed by this unit or a unit below it.
+    pub proposing_unit_id: Option<ID>,
     /// Only for this period (year).
     pub period: Option<i32>,
     /// Only of this award kind.
@@ -211,6 +213,11 @@ impl CoreQuery {
                 .as_ref()
                 .map(|id| parse_id("filter.issuerUnitId", id))
                 .transpose()?;
+            store_filter.proposed_within = filter
+                .proposing_unit_id
+                .as_ref()
+                .map(|id| parse_id("filter.proposingUnitId", id))
+                .transpose()?;
             store_filter.period = filter
                 .period
                 .map(Period::new)
@@ -248,6 +255,9 @@ impl CoreQuery {
             }
             if let Some(issuer) = f.issuer_unit_id {
                 query.push(format!("issuerUnitId={}", percent(&issuer)));
+            }
+            if let Some(unit) = f.proposing_unit_id {
+                query.push(format!("proposingUnitId={}", percent(&unit)));
             }
             if let Some(period) = f.period {
                 query.push(format!("period={period}"));

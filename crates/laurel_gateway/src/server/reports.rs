@@ -179,6 +179,7 @@ pub(super) async fn import_template(req: &Request, Data(state): Data<&Arc<AppSta
 pub(super) struct ExportFilter {
     state: Option<String>,
     issuer_unit_id: Option<String>,
+    proposing_unit_id: Option<String>,
     period: Option<i32>,
     award_kind: Option<String>,
 }
@@ -214,6 +215,15 @@ impl ExportFilter {
                 .map(|s| s.parse().map(UnitId))
                 .transpose()
                 .map_err(|_| malformed("issuerUnitId", "mã đơn vị (UUID)", "a unit id (UUID)"))?,
+            proposed_within: self
+                .proposing_unit_id
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().map(UnitId))
+                .transpose()
+                .map_err(|_| {
+                    malformed("proposingUnitId", "mã đơn vị (UUID)", "a unit id (UUID)")
+                })?,
             period: self
                 .period
                 .map(laurel_domain::nomination::Period::new)
