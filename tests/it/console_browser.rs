@@ -111,6 +111,20 @@ impl Person<'_> {
         std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
     }
 
+    /// How many CSS pixels the page is wider than the window (0 when it fits: no sideways
+    /// scrolling of the whole page; a wide table scrolls inside itself).
+    async fn overflow(&self) -> i64 {
+        self.client
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap()
+    }
+
     async fn text(&self) -> String {
         self.client
             .find(Locator::Css("main"))
@@ -495,7 +509,30 @@ async fn people_take_a_giay_khen_through_the_console_in_chromium() {
     // The language switch, and a phone's width.
     person.press("header .who a[lang=en]").await;
     assert!(person.text().await.contains("Recipients"));
-    client.set_window_size(390, 844).await.unwrap();
+    let decision = client.current_url().await.unwrap().path().to_owned();
+    let decision = decision
+        .strip_prefix("/console")
+        .unwrap_or(&decision)
+        .to_owned();
+    let pages = [
+        "/".to_owned(),
+        "/nominations".to_owned(),
+        format!("/nominations/{id}"),
+        decision,
+        format!("/reports?issuer={cat}&year=2026"),
+        "/settings".to_owned(),
+        "/units".to_owned(),
+    ];
+    // Issue 12 §2: readable on a 1366×768 office screen and on a phone, without scrolling the
+    // page sideways.
+    for (width, height) in [(1366, 768), (390, 844)] {
+        client.set_window_size(width, height).await.unwrap();
+        for path in &pages {
+            person.open(path).await;
+            let over = person.overflow().await;
+            assert!(over <= 0, "{path} at {width}×{height}: {over}px too wide");
+        }
+    }
     person.open("/").await;
     person.shot("15-phone-work-queue").await;
     client.close().await.unwrap();
