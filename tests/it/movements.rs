@@ -2,7 +2,7 @@
 //! leads to and a nomination window; a nomination made in it takes its kind, and outside its
 //! plan it is refused with the reason in Vietnamese and English, changing nothing.
 
-use laurel_tests::{Org, TestServer, laurel, q};
+use laurel_tests::{Org, PASSWORD, TestServer, laurel, q};
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 
@@ -969,5 +969,99 @@ async fn an_import_registers_citizens_and_groups_outside_the_tree_for_its_moveme
     assert_eq!(staff["committed"], true, "{staff:#}");
     assert_eq!(staff["peopleCreated"], 1);
     assert_eq!(staff["nomineesRegistered"], 0);
+    server.stop().await;
+}
+
+/// Issue 10 §3: what is still in review is counted by the stage it is at, so that an office
+/// sees where its year stands (three at reception, one before the council), in the report, its
+/// workbook and the console.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_years_report_counts_what_is_in_review_by_stage() {
+    let server = TestServer::start().await;
+    let org = Org::create(&server).await;
+    let mut ids = Vec::new();
+    for name in ["Lê Văn Một", "Lê Văn Hai", "Lê Văn Ba", "Lê Văn Bốn"] {
+        let person = org.person(&server, name).await;
+        ids.push(
+            org.just_submitted(&server, &person, "Hoàn thành tốt nhiệm vụ")
+                .await,
+        );
+    }
+    // One received and appraised: before the council.
+    let (id, version) = ids[0].clone();
+    let received = server
+        .ok(
+            Some(&org.office),
+            q!("receive_nomination"),
+            json!({ "input": { "id": id, "expectedVersion": version } }),
+        )
+        .await;
+    server
+        .ok(
+            Some(&org.office),
+            q!("appraise_nomination"),
+            json!({ "input": { "id": id, "expectedVersion": received["receiveNomination"]["nomination"]["version"], "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
+        )
+        .await;
+    // What the nominations themselves say.
+    let mut expected = std::collections::BTreeMap::<String, i64>::new();
+    for (id, _) in &ids {
+        let n = server
+            .ok(
+                Some(&org.office),
+                "query($id: ID!) { nomination(id: $id) { period stage { kind } } }",
+                json!({ "id": id }),
+            )
+            .await;
+        *expected
+            .entry(
+                n["nomination"]["stage"]["kind"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            )
+            .or_default() += 1;
+    }
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    assert_eq!(expected.get("COUNCIL"), Some(&1), "{expected:?}");
+    // Drafted for 2024 (the year the achievements belong to).
+    let year = 2024;
+    let report = server
+        .ok(
+            Some(&org.office),
+            q!("award_report"),
+            json!({ "issuerUnitId": org.province, "year": year }),
+        )
+        .await["awardReport"]
+        .clone();
+    assert_eq!(
+        report["byState"],
+        json!([{ "state": "SUBMITTED", "count": 4 }]),
+        "{report}"
+    );
+    let stages: std::collections::BTreeMap<String, i64> = report["inReviewByStage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["stage"].as_str().unwrap().to_owned(),
+                s["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(stages, expected);
+    // In the procedure's order: reception (or endorsement) before the council.
+    assert_eq!(report["inReviewByStage"][1]["stage"], "COUNCIL", "{report}");
+    // The console's report page says it under "in review".
+    let mut office = crate::console::Browser::login(&server.base, "tdkt.cat", PASSWORD).await;
+    let page = office
+        .get(&format!("/reports?issuer={}&year={year}", org.province))
+        .await;
+    let shown = crate::console::text(&page.body);
+    assert!(
+        shown.contains("ở bước Hội đồng Thi đua - Khen thưởng xét: 1"),
+        "{shown}"
+    );
     server.stop().await;
 }

@@ -1074,6 +1074,7 @@ async fn export_report(
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
     use laurel_gateway::ops::{build_report, issuer_year_title, movement_title};
+    let workflows = crate::shipped_workflows()?;
     use laurel_store::{ReadMovements, ReportScope};
     let csv = is_csv(file)?;
     let words = |e: laurel_gateway::error::OpsError| {
@@ -1087,16 +1088,24 @@ async fn export_report(
                 .movement(id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no movement {id} / không có phong trào {id}"))?;
-            build_report(&store, ReportScope::Movement(id), movement_title(&m))
-                .await
-                .map_err(words)?
+            build_report(
+                (&store, &workflows),
+                ReportScope::Movement(id),
+                movement_title(&m),
+            )
+            .await
+            .map_err(words)?
         }
         (None, Some(code), Some(year)) => {
             let unit = unit_by_code(&store, &code).await?;
             let title = issuer_year_title(&unit, year);
-            build_report(&store, ReportScope::IssuerYear(unit.id, year), title)
-                .await
-                .map_err(words)?
+            build_report(
+                (&store, &workflows),
+                ReportScope::IssuerYear(unit.id, year),
+                title,
+            )
+            .await
+            .map_err(words)?
         }
         _ => anyhow::bail!(
             "--report needs --movement ID, or --issuer CODE and --year Y / --report cần --movement, hoặc --issuer và --year"
@@ -1175,6 +1184,7 @@ async fn report(
     xlsx: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     use laurel_gateway::ops::{build_report, issuer_year_title, movement_title};
+    let workflows = crate::shipped_workflows()?;
     use laurel_store::{Read, ReadMovements, ReportScope};
     let store = connect_migrated(database_url).await?;
     if xlsx.is_some() && movement.is_none() && issuer_year.is_none() {
@@ -1198,9 +1208,13 @@ async fn report(
             })?;
         let title = issuer_year_title(&unit, year);
         reports.push(
-            build_report(&store, ReportScope::IssuerYear(unit.id, year), title)
-                .await
-                .map_err(words)?,
+            build_report(
+                (&store, &workflows),
+                ReportScope::IssuerYear(unit.id, year),
+                title,
+            )
+            .await
+            .map_err(words)?,
         );
     } else {
         let movements =
@@ -1218,9 +1232,13 @@ async fn report(
         }
         for m in movements {
             reports.push(
-                build_report(&store, ReportScope::Movement(m.id), movement_title(&m))
-                    .await
-                    .map_err(words)?,
+                build_report(
+                    (&store, &workflows),
+                    ReportScope::Movement(m.id),
+                    movement_title(&m),
+                )
+                .await
+                .map_err(words)?,
             );
         }
     }
@@ -1297,6 +1315,19 @@ fn write_report(
             ));
         }
         writeln!(out, "Chưa khen thưởng / not awarded: {}", parts.join(", "))?;
+        if !r.report.in_review_by_stage.is_empty() {
+            let stages: Vec<String> = r
+                .report
+                .in_review_by_stage
+                .iter()
+                .map(|(stage, n)| format!("{} {n} ({})", stage.name_vi(), stage.code()))
+                .collect();
+            writeln!(
+                out,
+                "Đang xét duyệt, theo bước / in review, by stage: {}",
+                stages.join(", ")
+            )?;
+        }
     }
     Ok(())
 }

@@ -185,6 +185,15 @@ pub fn offline_ops(database_url: &str, store: Store) -> anyhow::Result<Ops> {
     )
 }
 
+/// The review workflows Laurel ships, checked against the embedded rulesets (what the
+/// offline commands use to name a nomination's stage).
+pub fn shipped_workflows() -> anyhow::Result<Workflows> {
+    let rulesets = Rulesets::embedded()
+        .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?;
+    Workflows::embedded_with(None, &rulesets)
+        .map_err(|e| anyhow::anyhow!("the workflow definitions are invalid: {e}"))
+}
+
 /// The operations over `store` for a tool that runs without a server, with the key secret and
 /// public address it is given (`laurel seed`, which issues certificates and so makes signing
 /// keys), and otherwise what `laurel serve` uses on the same database by default.

@@ -2799,6 +2799,7 @@ struct ReportFields {
     xlsx_url: String,
     awards: Vec<TallyFields>,
     by_state: Vec<StateCount>,
+    in_review_by_stage: Vec<StageCount>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -2818,8 +2819,17 @@ struct StateCount {
     count: i64,
 }
 
+/// A state's name and count, with the stages under it (name, count).
+type StateLine = (String, i64, Vec<(String, i64)>);
+
+#[derive(Debug, Deserialize)]
+struct StageCount {
+    stage: String,
+    count: i64,
+}
+
 const REPORT: &str = "fragment Report on AwardReport { title sentences sentencesEn totalRecipients totalCashVnd annulled xlsxUrl \
-    awards { awardKind issuerTitle issuer { name } collectives individuals cashVnd } byState { state count } }";
+    awards { awardKind issuerTitle issuer { name } collectives individuals cashVnd } byState { state count } inReviewByStage { stage count } }";
 
 /// One line of a report's table.
 #[derive(Debug)]
@@ -2840,7 +2850,8 @@ pub struct ReportView {
     total: i64,
     cash: String,
     annulled: i64,
-    states: Vec<(String, i64)>,
+    /// Each state with its count; under "in review", the count at each stage.
+    states: Vec<StateLine>,
     xlsx_url: String,
     chart: Option<String>,
 }
@@ -2897,11 +2908,25 @@ fn report_view(report: ReportFields, lang: Lang) -> ReportView {
         total: report.total_recipients,
         cash: laurel_domain::report::vnd(report.total_cash_vnd),
         annulled: report.annulled,
-        states: report
-            .by_state
-            .into_iter()
-            .map(|s| (labels::state(&s.state, lang), s.count))
-            .collect(),
+        states: {
+            let stages: Vec<(String, i64)> = report
+                .in_review_by_stage
+                .iter()
+                .map(|s| (labels::stage(&s.stage, lang), s.count))
+                .collect();
+            report
+                .by_state
+                .into_iter()
+                .map(|s| {
+                    let under = if s.state == "SUBMITTED" {
+                        stages.clone()
+                    } else {
+                        Vec::new()
+                    };
+                    (labels::state(&s.state, lang), s.count, under)
+                })
+                .collect()
+        },
         xlsx_url: report.xlsx_url,
     }
 }

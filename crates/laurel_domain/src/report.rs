@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::award::{AwardKind, RecipientKind};
 use crate::ids::UnitId;
 use crate::nomination::NominationState;
+use crate::workflow::StageKind;
 
 /// One nomination, as a report sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub struct ReportLine {
     pub recipient: RecipientKind,
     /// Where it stands.
     pub state: NominationState,
+    /// The stage it is at, while under review (SUBMITTED).
+    pub stage: Option<StageKind>,
     /// The cash of its award, once decided.
     pub amount_vnd: Option<i64>,
 }
@@ -59,6 +62,9 @@ pub struct Report {
     /// Nominations not decided yet, by state (drafts, in review, returned), and those
     /// rejected or withdrawn.
     pub by_state: BTreeMap<NominationState, u32>,
+    /// Nominations under review (SUBMITTED), by the stage they are at, in the order of the
+    /// procedure: where the year's work stands.
+    pub in_review_by_stage: BTreeMap<StageKind, u32>,
     /// Awards annulled after their decision.
     pub annulled: u32,
 }
@@ -143,7 +149,12 @@ pub fn tally(lines: &[ReportLine], issuers: &[UnitId]) -> Report {
                 tally.cash_vnd += line.amount_vnd.unwrap_or(0);
             }
             NominationState::Annulled => report.annulled += 1,
-            state => *report.by_state.entry(state).or_default() += 1,
+            state => {
+                *report.by_state.entry(state).or_default() += 1;
+                if let (NominationState::Submitted, Some(stage)) = (state, line.stage) {
+                    *report.in_review_by_stage.entry(stage).or_default() += 1;
+                }
+            }
         }
     }
     report.awards = awards.into_values().collect();
@@ -273,10 +284,41 @@ mod tests {
                 award,
                 recipient,
                 state,
+                stage: None,
                 amount_vnd: (state == NominationState::Decided).then_some(1_000_000),
             };
             n
         ]
+    }
+
+    #[test]
+    fn nominations_under_review_are_counted_by_the_stage_they_are_at() {
+        use StageKind::*;
+        let at = |stage: StageKind, n: usize| {
+            let mut l = lines(
+                1,
+                AwardKind::GiayKhen,
+                RecipientKind::Individual,
+                NominationState::Submitted,
+                n,
+            );
+            for line in &mut l {
+                line.stage = Some(stage);
+            }
+            l
+        };
+        let all = [at(Council, 1), at(Endorse, 2), at(Sign, 1), at(Appraise, 3)].concat();
+        let report = tally(&all, &[]);
+        assert_eq!(report.by_state[&NominationState::Submitted], 7);
+        assert_eq!(
+            report
+                .in_review_by_stage
+                .iter()
+                .map(|(s, n)| (*s, *n))
+                .collect::<Vec<_>>(),
+            [(Endorse, 2), (Appraise, 3), (Council, 1), (Sign, 1)],
+            "in the order of the procedure"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use laurel_domain::movement::Movement;
 use laurel_domain::nomination::NominationState;
 use laurel_domain::report::ReportLine;
 use laurel_domain::rules::CommendationKind;
+use laurel_domain::workflow::{WorkflowRef, Workflows};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -61,9 +62,14 @@ pub trait ReadMovements: Conn {
             .collect()
     }
 
-    /// The nominations in a report's scope, one line each (see [`ReportScope`]).
-    async fn report_lines(&self, scope: ReportScope) -> Result<Vec<ReportLine>, StoreError> {
-        report_lines(self, scope).await
+    /// The nominations in a report's scope, one line each (see [`ReportScope`]), with the
+    /// stage of those under review as `workflows` define it.
+    async fn report_lines(
+        &self,
+        scope: ReportScope,
+        workflows: &Workflows,
+    ) -> Result<Vec<ReportLine>, StoreError> {
+        report_lines(self, scope, workflows).await
     }
 
     /// The registration of nominees outside the tree, by the ids of their people or units (one
@@ -204,6 +210,7 @@ pub enum ReportScope {
 async fn report_lines<C: Conn + ?Sized>(
     conn: &C,
     scope: ReportScope,
+    workflows: &Workflows,
 ) -> Result<Vec<ReportLine>, StoreError> {
     use crate::entity::{decision_recipient, nomination};
     let query = nomination::Entity::find()
@@ -212,25 +219,43 @@ async fn report_lines<C: Conn + ?Sized>(
         .column(nomination::Column::IssuerUnitId)
         .column(nomination::Column::AwardKind)
         .column(nomination::Column::NomineeKind)
-        .column(nomination::Column::State);
+        .column(nomination::Column::State)
+        .column(nomination::Column::WorkflowId)
+        .column(nomination::Column::WorkflowVersion)
+        .column(nomination::Column::Stage);
     let query = match scope {
         ReportScope::Movement(m) => query.filter(nomination::Column::MovementId.eq(m.0)),
         ReportScope::IssuerYear(issuer, year) => query
             .filter(nomination::Column::IssuerUnitId.eq(issuer.0))
             .filter(nomination::Column::Period.eq(year)),
     };
-    let rows: Vec<(Uuid, Uuid, String, String, String)> = query
+    type Row = (Uuid, Uuid, String, String, String, String, i32, i32);
+    let rows: Vec<Row> = query
         .order_by_asc(nomination::Column::Id)
         .into_tuple()
         .all(conn.conn())
         .await?;
     let mut lines = Vec::with_capacity(rows.len());
     let mut decided = Vec::new();
-    for (id, issuer, award, nominee_kind, state) in rows {
+    for (id, issuer, award, nominee_kind, state, workflow, version, stage) in rows {
         let state = code::<NominationState>("nomination", id, &state)?;
         if state == NominationState::Decided {
             decided.push(id);
         }
+        // The stage of one under review, as its pinned workflow names it.
+        let stage = if state == NominationState::Submitted {
+            let pin = WorkflowRef {
+                id: workflow,
+                version: u32::try_from(version).unwrap_or_default(),
+            };
+            let index = usize::try_from(stage).unwrap_or_default();
+            workflows
+                .get(&pin)
+                .and_then(|wf| wf.stages().get(index))
+                .map(|s| s.kind)
+        } else {
+            None
+        };
         lines.push((
             id,
             ReportLine {
@@ -242,6 +267,7 @@ async fn report_lines<C: Conn + ?Sized>(
                     RecipientKind::Individual
                 },
                 state,
+                stage,
                 amount_vnd: None,
             },
         ));

@@ -7,6 +7,7 @@ use laurel_domain::authz::{Action, Actor};
 use laurel_domain::ids::{MovementId, UnitId};
 use laurel_domain::org::Unit;
 use laurel_domain::report::{self, Report};
+use laurel_domain::workflow::Workflows;
 use laurel_store::{Read, ReadMovements, ReportScope, Store};
 
 use super::Ops;
@@ -50,11 +51,24 @@ impl AwardReport {
                     cash_vnd: t.cash_vnd,
                 })
                 .collect(),
+            // Each state; under "in review", a line per stage ("trong đó: thẩm định").
             by_state: self
                 .report
                 .by_state
                 .iter()
-                .map(|(state, n)| (state.name_vi().to_owned(), *n))
+                .flat_map(|(state, n)| {
+                    let stages: Vec<(String, u32)> =
+                        if *state == laurel_domain::nomination::NominationState::Submitted {
+                            self.report
+                                .in_review_by_stage
+                                .iter()
+                                .map(|(stage, n)| (format!("trong đó: {}", stage.name_vi()), *n))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                    std::iter::once((state.name_vi().to_owned(), *n)).chain(stages)
+                })
                 .chain((self.report.annulled > 0).then(|| {
                     (
                         laurel_domain::nomination::NominationState::Annulled
@@ -153,11 +167,11 @@ pub fn xlsx_path(scope: ReportScope) -> String {
 /// Counts the nominations in `scope` and words the result. Issuers are listed from the top of
 /// the tree down (a ministry before a province before a district), then by name.
 pub async fn build_report(
-    store: &Store,
+    (store, workflows): (&Store, &Workflows),
     scope: ReportScope,
     title: String,
 ) -> Result<AwardReport, OpsError> {
-    let lines = store.report_lines(scope).await?;
+    let lines = store.report_lines(scope, workflows).await?;
     let mut ids: Vec<UnitId> = lines.iter().map(|l| l.issuer).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -220,7 +234,7 @@ impl Ops {
             return Ok(None);
         };
         build_report(
-            &self.store,
+            (&self.store, &self.workflows),
             ReportScope::Movement(id),
             movement_title(&movement),
         )
@@ -238,6 +252,11 @@ impl Ops {
         let unit = self.store.require_unit(issuer).await?;
         actor.authorize(Action::Read, &unit.path)?;
         let title = issuer_year_title(&unit, year);
-        build_report(&self.store, ReportScope::IssuerYear(issuer, year), title).await
+        build_report(
+            (&self.store, &self.workflows),
+            ReportScope::IssuerYear(issuer, year),
+            title,
+        )
+        .await
     }
 }

@@ -9,7 +9,7 @@ use laurel_domain::org::Unit;
 use laurel_domain::report::AwardTally;
 use time::Date;
 
-use super::enums::{AwardKindCode, CommendationKind, NominationState};
+use super::enums::{AwardKindCode, CommendationKind, NominationState, StageKind};
 use super::types::{UnitNode, unit};
 use super::{actor, now, ops, parse_id};
 use crate::ops::{AwardReport, LaunchMovement};
@@ -116,6 +116,19 @@ impl AwardReportNode {
             })
             .collect()
     }
+    /// The nominations in review (`SUBMITTED` in `byState`) by the stage they are at, in the
+    /// order of the procedure: where the year's work stands.
+    async fn in_review_by_stage(&self) -> Vec<StageCount> {
+        self.0
+            .report
+            .in_review_by_stage
+            .iter()
+            .map(|(stage, count)| StageCount {
+                stage: (*stage).into(),
+                count: *count,
+            })
+            .collect()
+    }
     /// Awards annulled after their decision (not counted among the awards).
     async fn annulled(&self) -> u32 {
         self.0.report.annulled
@@ -181,6 +194,13 @@ impl AwardTallyNode {
 #[derive(Debug, Clone, SimpleObject)]
 pub struct StateCount {
     pub state: NominationState,
+    pub count: u32,
+}
+
+/// How many nominations in review are at a stage.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct StageCount {
+    pub stage: StageKind,
     pub count: u32,
 }
 
