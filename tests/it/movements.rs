@@ -969,6 +969,29 @@ async fn an_import_registers_citizens_and_groups_outside_the_tree_for_its_moveme
     assert_eq!(staff["committed"], true, "{staff:#}");
     assert_eq!(staff["peopleCreated"], 1);
     assert_eq!(staff["nomineesRegistered"], 0);
+
+    // One citizen on two lines with two organisations: a registration has one, so the later
+    // line is refused until they agree (the same organisation typed otherwise is the same).
+    let twice = |organisation: &str| {
+        [
+            line("Trần Thị Chợ", "cá nhân", "PTM", "", pleiku, "Chợ Pleiku"),
+            line("Trần Thị Chợ", "cá nhân", "PTM", "", pleiku, organisation),
+        ]
+        .join("\n")
+    };
+    let file = (HEADINGS.join(";") + "\n" + &twice("Ban quản lý chợ Pleiku") + "\n").into_bytes();
+    let differs = findings(&send(movement["id"].clone(), true, file).await);
+    assert!(
+        differs.contains(&(Some(3), "ORGANISATION_DIFFERS".into())),
+        "{differs:?}"
+    );
+    assert!(!differs.iter().any(|(l, _)| *l == Some(2)), "{differs:?}");
+    let file = (HEADINGS.join(";") + "\n" + &twice("chợ  PLEIKU") + "\n").into_bytes();
+    let same = findings(&send(movement["id"].clone(), true, file).await);
+    assert!(
+        !same.iter().any(|(_, c)| c == "ORGANISATION_DIFFERS"),
+        "{same:?}"
+    );
     server.stop().await;
 }
 

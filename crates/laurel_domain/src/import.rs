@@ -370,6 +370,12 @@ pub enum Problem {
         /// The earlier line.
         first_line: u32,
     },
+    /// The same nominee from outside the tree as an earlier line, with another organisation:
+    /// a nominee is registered with one, so the lines must agree.
+    OrganisationDiffers {
+        /// The earlier line.
+        first_line: u32,
+    },
     /// A rule the nomination would break, explained by the rule itself.
     Rule {
         /// In Vietnamese.
@@ -439,6 +445,7 @@ impl Problem {
             Problem::RatingChanged { .. } => "RATING_CHANGED",
             Problem::InitiativeKnown => "INITIATIVE_KNOWN",
             Problem::SamePerson { .. } => "SAME_PERSON",
+            Problem::OrganisationDiffers { .. } => "ORGANISATION_DIFFERS",
             Problem::Rule { .. } => "RULE",
             Problem::Unprintable { .. } => "UNPRINTABLE",
             Problem::OrganisationWithoutAddress => "ORGANISATION_WITHOUT_ADDRESS",
@@ -560,6 +567,9 @@ impl Problem {
             Problem::SamePerson { first_line } => {
                 format!("cùng họ tên, cùng đơn vị với dòng {first_line}: coi là một người")
             }
+            Problem::OrganisationDiffers { first_line } => format!(
+                "cùng người với dòng {first_line} nhưng khác cơ quan, tổ chức: hãy ghi cùng một cơ quan, tổ chức ở cả hai dòng"
+            ),
             Problem::Rule { message_vi, .. } => message_vi.trim_end_matches('.').to_owned(),
             Problem::Unprintable { characters } => {
                 format!("có ký tự phông chữ bằng khen không in được: {characters}")
@@ -687,6 +697,9 @@ impl Problem {
             Problem::SamePerson { first_line } => {
                 format!("the same name in the same unit as line {first_line}: taken as one person")
             }
+            Problem::OrganisationDiffers { first_line } => format!(
+                "the same nominee as line {first_line} with another organisation: write the same organisation on both lines"
+            ),
             Problem::Rule { message_en, .. } => message_en.trim_end_matches('.').to_owned(),
             Problem::Unprintable { characters } => {
                 format!("characters the certificate fonts cannot print: {characters}")

@@ -599,7 +599,8 @@ impl Ops {
         let mut first: HashMap<(Who, AwardKind, i32), u32> = HashMap::new();
         // The same kind, name and address (none in the tree) in the same unit.
         type Same = (UnitId, &'static str, String, Option<String>);
-        let mut new_people: BTreeMap<Same, u32> = BTreeMap::new();
+        // With the first line's organisation: one nominee is registered with one.
+        let mut new_people: BTreeMap<Same, (u32, Option<String>)> = BTreeMap::new();
         for p in &mut planned {
             if let Who::New(unit, line) = p.who {
                 let same = (
@@ -608,10 +609,26 @@ impl Ops {
                     import::fold(&p.row.name),
                     p.row.outside.as_ref().map(|o| import::fold(&o.address)),
                 );
-                let first_line = *new_people.entry(same).or_insert(line);
+                let organisation = p
+                    .row
+                    .outside
+                    .as_ref()
+                    .and_then(|o| o.organisation.as_deref())
+                    .map(import::fold);
+                let (first_line, first_organisation) = new_people
+                    .entry(same)
+                    .or_insert((line, organisation.clone()))
+                    .clone();
                 p.who = Who::New(unit, first_line);
                 if first_line != line {
                     findings.push(at(&p.row, Column::Name, Problem::SamePerson { first_line }));
+                    if organisation != first_organisation {
+                        findings.push(at(
+                            &p.row,
+                            Column::Organisation,
+                            Problem::OrganisationDiffers { first_line },
+                        ));
+                    }
                 }
             }
         }
