@@ -14,30 +14,7 @@ use crate::console::{Browser, between, text};
 async fn the_office_asks_two_ministries_for_their_opinion_and_one_answers_in_the_console() {
     let server = TestServer::start().await;
     let gov = Org::government(&server).await;
-    let (id, version) = gov.prime_ministers_merit(&server).await;
-    let defence = server
-        .create_unit(
-            &gov.admin,
-            "Bộ Quốc phòng",
-            "BQP",
-            "Bộ trưởng",
-            Some(&gov.province),
-        )
-        .await;
-    let received = server
-        .ok(
-            Some(&gov.office),
-            q!("receive_nomination"),
-            json!({ "input": { "id": id, "expectedVersion": version } }),
-        )
-        .await;
-    server
-        .ok(
-            Some(&gov.office),
-            q!("appraise_nomination"),
-            json!({ "input": { "id": id, "expectedVersion": received["receiveNomination"]["nomination"]["version"], "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
-        )
-        .await;
+    let (id, _, defence) = gov.at_consultation(&server).await;
 
     // The office is offered the units it sees, not the Government itself.
     let mut office = Browser::login(&server.base, "tdkt.tw", PASSWORD).await;

@@ -874,35 +874,7 @@ const CONSULTATIONS: &str = "query($id: ID!) { nomination(id: $id) { version ava
 async fn consulted_bodies_answer_through_their_heads_and_silence_after_the_deadline_agrees() {
     let server = TestServer::start().await;
     let gov = Org::government(&server).await;
-    let (id, version) = gov.prime_ministers_merit(&server).await;
-    // A third body, with no account to answer for it.
-    let defence = server
-        .create_unit(
-            &gov.admin,
-            "Bộ Quốc phòng",
-            "BQP",
-            "Bộ trưởng",
-            Some(&gov.province),
-        )
-        .await;
-    let received = server
-        .ok(
-            Some(&gov.office),
-            q!("receive_nomination"),
-            json!({ "input": { "id": id, "expectedVersion": version } }),
-        )
-        .await;
-    let version = &received["receiveNomination"]["nomination"]["version"];
-    let appraised = server
-        .ok(
-            Some(&gov.office),
-            q!("appraise_nomination"),
-            json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
-        )
-        .await;
-    let n = &appraised["appraiseNomination"]["nomination"];
-    assert_eq!(n["stage"]["kind"], "CONSULT", "{n}");
-    let version = n["version"].as_i64().unwrap();
+    let (id, version, defence) = gov.at_consultation(&server).await;
     let ask = |units: Value, v: i64| json!({ "input": { "id": id, "expectedVersion": v, "unitIds": units } });
     // Only the office asks; nobody is asked twice, and some body must be.
     for (token, units, expected) in [

@@ -896,6 +896,40 @@ impl Org {
         (id, version)
     }
 
+    /// Of [`Org::government`]: [`Org::prime_ministers_merit`] received and appraised by the
+    /// office, at its consultation (hiệp y), with a third body, Bộ Quốc phòng (BQP), that has
+    /// no account to answer for it; returns (id, version, Bộ Quốc phòng's id).
+    pub async fn at_consultation(&self, server: &TestServer) -> (String, i64, String) {
+        let (id, version) = self.prime_ministers_merit(server).await;
+        let defence = server
+            .create_unit(
+                &self.admin,
+                "Bộ Quốc phòng",
+                "BQP",
+                "Bộ trưởng",
+                Some(&self.province),
+            )
+            .await;
+        let received = server
+            .ok(
+                Some(&self.office),
+                q!("receive_nomination"),
+                json!({ "input": { "id": id, "expectedVersion": version } }),
+            )
+            .await;
+        let version = &received["receiveNomination"]["nomination"]["version"];
+        let appraised = server
+            .ok(
+                Some(&self.office),
+                q!("appraise_nomination"),
+                json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
+            )
+            .await;
+        let n = &appraised["appraiseNomination"]["nomination"];
+        assert_eq!(n["stage"]["kind"], "CONSULT", "{n}");
+        (id, n["version"].as_i64().unwrap(), defence)
+    }
+
     /// Drafts a Giấy khen for `person`, attaches its dossier, submits it and takes it through
     /// reception, appraisal and the council to its SIGN stage; returns (id, version).
     pub async fn submitted_for(
