@@ -396,6 +396,36 @@ async fn every_other_page_and_form_is_refused_to_each_role_of_another_unit() {
                 wrong.push(format!("{username} GET {path}: {} {shown}", page.status));
             }
         }
+        // Lists show nothing of Gia Lai's own (its units, the shared tree, may be offered in
+        // selects: an issuer above one's own unit is chosen from them).
+        for path in [
+            "/proposals",
+            "/councils",
+            "/movements",
+            "/clusters",
+            "/settings",
+            "/nominations",
+            "/decisions",
+        ] {
+            let page = b.get(path).await;
+            let shown = text(&page.body);
+            for theirs in [
+                "27/TTr-PTM",
+                "Hội đồng Thi đua - Khen thưởng Công an tỉnh Gia Lai",
+                "Toàn dân bảo vệ an ninh Tổ quốc",
+                "Cụm thi đua số 1",
+                "Cổng thông tin thi đua Gia Lai",
+                "Huyền",
+                "Ksor",
+            ] {
+                if page.status != StatusCode::OK || shown.contains(theirs) {
+                    wrong.push(format!(
+                        "{username} GET {path}: {} shows {theirs}",
+                        page.status
+                    ));
+                }
+            }
+        }
         b.get("/").await;
         for (path, fields) in &forms {
             let page = b.post(path, fields).await;
