@@ -116,7 +116,7 @@ impl Person<'_> {
     async fn overflow(&self) -> i64 {
         self.client
             .execute(
-                "return document.documentElement.scrollWidth - window.innerWidth",
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
                 vec![],
             )
             .await

@@ -996,8 +996,8 @@ async fn an_import_registers_citizens_and_groups_outside_the_tree_for_its_moveme
 }
 
 /// Issue 10 §3: what is still in review is counted by the stage it is at, so that an office
-/// sees where its year stands (three at reception, one before the council), in the report, its
-/// workbook and the console.
+/// sees where its year stands (three at reception, one before the council), in the report and
+/// in the console.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_years_report_counts_what_is_in_review_by_stage() {
     let server = TestServer::start().await;

@@ -185,13 +185,26 @@ pub fn offline_ops(database_url: &str, store: Store) -> anyhow::Result<Ops> {
     )
 }
 
-/// The review workflows Laurel ships, checked against the embedded rulesets (what the
-/// offline commands use to name a nomination's stage).
+/// The review workflows Laurel ships, with an installation's own from `LAUREL_WORKFLOWS` as
+/// `laurel serve` reads it, checked against the embedded rulesets (what the offline commands use
+/// to name a nomination's stage).
 pub fn shipped_workflows() -> anyhow::Result<Workflows> {
     let rulesets = Rulesets::embedded()
         .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?;
-    Workflows::embedded_with(None, &rulesets)
-        .map_err(|e| anyhow::anyhow!("the workflow definitions are invalid: {e}"))
+    let own = match std::env::var_os("LAUREL_WORKFLOWS").map(PathBuf::from) {
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read_to_string(&path)
+                .with_context(|| format!("reading the workflows file {}", path.display()))?,
+        )),
+        None => None,
+    };
+    Workflows::embedded_with(
+        own.as_ref()
+            .map(|(name, text)| (name.as_str(), text.as_str())),
+        &rulesets,
+    )
+    .map_err(|e| anyhow::anyhow!("the workflow definitions are invalid: {e}"))
 }
 
 /// The operations over `store` for a tool that runs without a server, with the key secret and

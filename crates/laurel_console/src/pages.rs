@@ -1438,7 +1438,8 @@ fn size(bytes: i64) -> String {
 }
 
 /// The units the issuer's office may ask for an opinion on `n`: those it sees in the tree, but
-/// the issuer itself, the proposing chain's registered groups and units already asked.
+/// the issuer itself, groups registered from outside the tree and units already asked (the
+/// API decides; this only chooses what the form offers).
 async fn consultable(
     app: &App,
     token: &str,

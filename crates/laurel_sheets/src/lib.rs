@@ -206,7 +206,8 @@ pub struct ReportSheet {
     pub sentences: Vec<String>,
     /// The awards, one row per issuer and award.
     pub rows: Vec<ReportRow>,
-    /// Nominations not awarded, by state, as (state, count).
+    /// Nominations not awarded, by state, as (state, count); under the state of those in
+    /// review, a line per stage ("trong đó: …"), which the state's count already includes.
     pub by_state: Vec<(String, u32)>,
 }
 

@@ -87,7 +87,8 @@ impl AwardReport {
     }
 
     /// The report's table as CSV: one line per issuer and award, then the total, then what is
-    /// not awarded yet by state (the sentences and the chart are the workbook's).
+    /// not awarded yet by state, those in review also by stage ("trong đó: …", already counted
+    /// in their state's line; the sentences and the chart are the workbook's).
     pub fn csv(&self) -> Result<Vec<u8>, OpsError> {
         let sheet = self.sheet();
         let mut rows: Vec<Vec<String>> = sheet
