@@ -1,5 +1,5 @@
-//! `laurel backup` and `laurel restore` (issue 11 §4): a copy taken while nominations are being
-//! submitted restores into a fresh database that passes every check the original does, and a
+//! `laurel backup` and `laurel restore` (issue 11 §4): a copy taken while four clients submit
+//! nominations restores into a fresh database that passes every check the original does, and a
 //! Laurel started on it serves what was acknowledged before the copy began, documents included.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,6 +44,9 @@ async fn restore(
     .await
 }
 
+/// Clients writing while the backup is taken.
+const CLIENTS: usize = 4;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_under_load_restores_into_a_database_that_passes_every_check() {
     let server = TestServer::start().await;
@@ -68,17 +71,24 @@ async fn a_backup_taken_under_load_restores_into_a_database_that_passes_every_ch
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("laurel-backup");
     let stop = AtomicBool::new(false);
-    // Nominations are drafted, documented and submitted one after another while the copy is
-    // taken; each is acknowledged at the moment its submission answered.
-    let load = async {
-        let mut acknowledged = Vec::new();
-        while !stop.load(Ordering::SeqCst) {
-            let achievement = format!("Thành tích thứ {}", acknowledged.len() + 1);
-            let (id, _) = org.just_submitted(&server, &org.huyen, &achievement).await;
-            acknowledged.push((id, Instant::now()));
+    // Four clients draft and submit nominations at once while the copy is taken; each is
+    // acknowledged at the moment its submission answered.
+    let client = |c: usize| {
+        let (org, server, stop) = (&org, &server, &stop);
+        async move {
+            let mut acknowledged = Vec::new();
+            while !stop.load(Ordering::SeqCst) {
+                let achievement = format!(
+                    "Thành tích thứ {} của người thứ {c}",
+                    acknowledged.len() + 1
+                );
+                let (id, _) = org.just_submitted(server, &org.huyen, &achievement).await;
+                acknowledged.push((id, Instant::now()));
+            }
+            acknowledged
         }
-        acknowledged
     };
+    let load = futures::future::join_all((0..CLIENTS).map(client));
     let copy = async {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let began = Instant::now();
@@ -89,12 +99,18 @@ async fn a_backup_taken_under_load_restores_into_a_database_that_passes_every_ch
     let (acknowledged, (began, (said, result))) = tokio::join!(load, copy);
     result.unwrap_or_else(|e| panic!("backup failed: {e}\n{said}"));
     assert!(said.contains("Backup of"), "{said}");
+    for (c, mine) in acknowledged.iter().enumerate() {
+        assert!(
+            mine.iter().any(|(_, at)| *at < began),
+            "client {c} had nothing acknowledged before the copy began"
+        );
+    }
     let before: Vec<&String> = acknowledged
         .iter()
+        .flatten()
         .filter(|(_, at)| *at < began)
         .map(|(id, _)| id)
         .collect();
-    assert!(!before.is_empty(), "no submission landed before the copy");
 
     let db = TestDatabase::empty().await.unwrap();
     let documents = tempfile::tempdir().unwrap();
