@@ -1012,20 +1012,7 @@ async fn a_years_report_counts_what_is_in_review_by_stage() {
     }
     // One received and appraised: before the council.
     let (id, version) = ids[0].clone();
-    let received = server
-        .ok(
-            Some(&org.office),
-            q!("receive_nomination"),
-            json!({ "input": { "id": id, "expectedVersion": version } }),
-        )
-        .await;
-    server
-        .ok(
-            Some(&org.office),
-            q!("appraise_nomination"),
-            json!({ "input": { "id": id, "expectedVersion": received["receiveNomination"]["nomination"]["version"], "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
-        )
-        .await;
+    org.receive_and_appraise(&server, &id, version).await;
     // What the nominations themselves say.
     let mut expected = std::collections::BTreeMap::<String, i64>::new();
     for (id, _) in &ids {

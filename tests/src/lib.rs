@@ -569,10 +569,9 @@ impl Org {
         }
     }
 
-    /// Takes a submitted nomination waiting at the issuer's office through reception,
-    /// appraisal, its public notice and its consultation if its award has them, and the
-    /// council; returns its version at the SIGN stage.
-    pub async fn review(&self, server: &TestServer, id: &str, version: i64) -> i64 {
+    /// The issuer's office receives a submitted nomination waiting for it and appraises it
+    /// `ELIGIBLE`; returns the appraised nomination (`version`, `stage { kind }`).
+    pub async fn receive_and_appraise(&self, server: &TestServer, id: &str, version: i64) -> Value {
         let received = server
             .ok(
                 Some(&self.office),
@@ -580,9 +579,7 @@ impl Org {
                 json!({ "input": { "id": id, "expectedVersion": version } }),
             )
             .await;
-        let version = received["receiveNomination"]["nomination"]["version"]
-            .as_i64()
-            .unwrap();
+        let version = &received["receiveNomination"]["nomination"]["version"];
         let appraised = server
             .ok(
                 Some(&self.office),
@@ -590,7 +587,14 @@ impl Org {
                 json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
             )
             .await;
-        let appraised = &appraised["appraiseNomination"]["nomination"];
+        appraised["appraiseNomination"]["nomination"].clone()
+    }
+
+    /// Takes a submitted nomination waiting at the issuer's office through reception,
+    /// appraisal, its public notice and its consultation if its award has them, and the
+    /// council; returns its version at the SIGN stage.
+    pub async fn review(&self, server: &TestServer, id: &str, version: i64) -> i64 {
+        let appraised = &self.receive_and_appraise(server, id, version).await;
         let mut version = appraised["version"].as_i64().unwrap();
         let mut stage = appraised["stage"]["kind"].as_str().unwrap().to_owned();
         if stage == "PUBLIC_NOTICE" {
@@ -910,22 +914,7 @@ impl Org {
                 Some(&self.province),
             )
             .await;
-        let received = server
-            .ok(
-                Some(&self.office),
-                q!("receive_nomination"),
-                json!({ "input": { "id": id, "expectedVersion": version } }),
-            )
-            .await;
-        let version = &received["receiveNomination"]["nomination"]["version"];
-        let appraised = server
-            .ok(
-                Some(&self.office),
-                q!("appraise_nomination"),
-                json!({ "input": { "id": id, "expectedVersion": version, "verdict": "ELIGIBLE", "notes": "Đủ điều kiện" } }),
-            )
-            .await;
-        let n = &appraised["appraiseNomination"]["nomination"];
+        let n = &self.receive_and_appraise(server, &id, version).await;
         assert_eq!(n["stage"]["kind"], "CONSULT", "{n}");
         (id, n["version"].as_i64().unwrap(), defence)
     }

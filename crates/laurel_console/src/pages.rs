@@ -681,11 +681,13 @@ pub async fn nominations(
         Ok(session) => session,
         Err(to) => return to,
     };
+    // The page, its export links and the units to filter by, in one request.
     #[derive(Deserialize)]
     struct Answer {
         nominations: Paged<RowFields>,
         xlsx: String,
         csv: String,
+        units: Vec<UnitFields>,
     }
     let lang = session.chrome.lang;
     let some = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
@@ -702,21 +704,6 @@ pub async fn nominations(
     if let Some(issuer) = some(&filter.issuer) {
         input.insert("issuerUnitId".into(), issuer.into());
     }
-    #[derive(Deserialize)]
-    struct Units {
-        units: Vec<UnitFields>,
-    }
-    let units = match gql::run::<Units>(
-        &app.client,
-        Some(&session.token),
-        "{ units { id name code headTitle place path { id } outsideTree } }",
-        json!({}),
-    )
-    .await
-    {
-        Ok(units) => unit_options(units.units),
-        Err(problem) => return app.problem(session.chrome, &problem),
-    };
     let mut typed = Fields::new();
     for (key, value) in [
         ("state", &filter.state),
@@ -735,6 +722,22 @@ pub async fn nominations(
                 input.insert("period".into(), year.into());
             }
             Err(_) => {
+                // Only the filter's units are needed to show the form again.
+                #[derive(Deserialize)]
+                struct Units {
+                    units: Vec<UnitFields>,
+                }
+                let units = match gql::run::<Units>(
+                    &app.client,
+                    Some(&session.token),
+                    &format!("{{ units {{ {UNIT} }} }}"),
+                    json!({}),
+                )
+                .await
+                {
+                    Ok(units) => unit_options(units.units),
+                    Err(problem) => return app.problem(session.chrome, &problem),
+                };
                 let problem = year_problem("period");
                 return page_with_status(
                     &NominationsPage {
@@ -756,7 +759,7 @@ pub async fn nominations(
         &app.client,
         Some(&session.token),
         &format!(
-            "query($filter: NominationFilterInput, $after: String) {{ nominations(first: 50, after: $after, filter: $filter) {{ nodes {{ ...Row }} pageInfo {{ hasNextPage endCursor }} }} xlsx: nominationsExportUrl(filter: $filter) csv: nominationsExportUrl(filter: $filter, csv: true) }} {ROW}"
+            "query($filter: NominationFilterInput, $after: String) {{ nominations(first: 50, after: $after, filter: $filter) {{ nodes {{ ...Row }} pageInfo {{ hasNextPage endCursor }} }} xlsx: nominationsExportUrl(filter: $filter) csv: nominationsExportUrl(filter: $filter, csv: true) units {{ {UNIT} }} }} {ROW}"
         ),
         json!({ "filter": Value::Object(input), "after": some(&filter.after) }),
     )
@@ -786,7 +789,7 @@ pub async fn nominations(
                 form: Form::with(typed),
                 states: labels::states(lang),
                 awards: labels::awards(lang),
-                units,
+                units: unit_options(answer.units),
                 next,
                 exports: (answer.xlsx, answer.csv),
                 chrome: session.chrome,
@@ -795,6 +798,9 @@ pub async fn nominations(
         Err(problem) => app.problem(session.chrome, &problem),
     }
 }
+
+/// The fields of a unit the filters and forms offer it by.
+const UNIT: &str = "id name code headTitle place path { id } outsideTree";
 
 /// A year typed as something else than a number.
 fn year_problem(field: &str) -> Problem {
