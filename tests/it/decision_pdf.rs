@@ -58,6 +58,8 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
         "GIÁM ĐỐC CÔNG AN TỈNH GIA LAI",
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
         "Căn cứ chức năng, nhiệm vụ, quyền hạn của Công an tỉnh Gia Lai;",
+        // Both went through the council.
+        "Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng Công an tỉnh Gia Lai;",
         "Xét đề nghị của Phòng Tham mưu.",
         "Điều 1. Tặng Giấy khen cho 2 cá nhân (có danh sách kèm theo)",
         "Điều 2.",

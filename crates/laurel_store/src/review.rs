@@ -553,6 +553,20 @@ pub trait ReadReview: Conn {
             .is_some())
     }
 
+    /// Whether a council voted on any of `nominations`: one statement per thousand of them.
+    async fn council_voted_on_any(&self, nominations: &[NominationId]) -> Result<bool, StoreError> {
+        for chunk in nominations.chunks(1000) {
+            let found = council_outcome::Entity::find()
+                .filter(council_outcome::Column::NominationId.is_in(chunk.iter().map(|n| n.0)))
+                .one(self.conn())
+                .await?;
+            if found.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// A nomination's council outcomes, oldest first.
     async fn council_outcomes_of(
         &self,

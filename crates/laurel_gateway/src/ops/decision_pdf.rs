@@ -150,19 +150,8 @@ impl Ops {
             "Căn cứ chức năng, nhiệm vụ, quyền hạn của {};",
             issuer.name
         ));
-        let mut council = false;
-        for record in &nominations {
-            if !self
-                .store
-                .council_outcomes_of(record.nomination.id)
-                .await?
-                .is_empty()
-            {
-                council = true;
-                break;
-            }
-        }
-        if council {
+        let ids: Vec<_> = nominations.iter().map(|r| r.nomination.id).collect();
+        if self.store.council_voted_on_any(&ids).await? {
             bases.push(format!(
                 "Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng {};",
                 issuer.name
