@@ -1437,7 +1437,9 @@ async fn verify(
                 std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             let proof = Proof::find_in(&pdf).with_context(|| {
                 format!(
-                    "{} carries no Laurel proof (not printed by Laurel, or altered)",
+                    "{} carries no certificate's proof: `laurel verify` checks one certificate's \
+                     PDF (a decision or a batch print of certificates carries none; check each \
+                     certificate by its code), and a certificate's PDF that was altered loses it",
                     path.display()
                 )
             })?;
