@@ -2,7 +2,7 @@
 //! nominations restores into a fresh database that passes every check the original does, and a
 //! Laurel started on it serves what was acknowledged before the copy began, documents included.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use laurel_store::testing::TestDatabase;
@@ -71,10 +71,12 @@ async fn a_backup_taken_under_load_restores_into_a_database_that_passes_every_ch
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("laurel-backup");
     let stop = AtomicBool::new(false);
+    // Clients with a submission acknowledged so far.
+    let started = AtomicUsize::new(0);
     // Four clients draft and submit nominations at once while the copy is taken; each is
     // acknowledged at the moment its submission answered.
     let client = |c: usize| {
-        let (org, server, stop) = (&org, &server, &stop);
+        let (org, server, stop, started) = (&org, &server, &stop, &started);
         async move {
             let mut acknowledged = Vec::new();
             while !stop.load(Ordering::SeqCst) {
@@ -84,19 +86,31 @@ async fn a_backup_taken_under_load_restores_into_a_database_that_passes_every_ch
                 );
                 let (id, _) = org.just_submitted(server, &org.huyen, &achievement).await;
                 acknowledged.push((id, Instant::now()));
+                if acknowledged.len() == 1 {
+                    started.fetch_add(1, Ordering::SeqCst);
+                }
             }
             acknowledged
         }
     };
     let load = futures::future::join_all((0..CLIENTS).map(client));
     let copy = async {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // The copy begins once every client has written something, and they go on writing.
+        let waiting = Instant::now();
+        while started.load(Ordering::SeqCst) < CLIENTS {
+            assert!(
+                waiting.elapsed() < Duration::from_secs(60),
+                "the clients wrote nothing in a minute"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         let began = Instant::now();
         let outcome = backup(&server, &target).await;
+        let ended = Instant::now();
         stop.store(true, Ordering::SeqCst);
-        (began, outcome)
+        (began, ended, outcome)
     };
-    let (acknowledged, (began, (said, result))) = tokio::join!(load, copy);
+    let (acknowledged, (began, ended, (said, result))) = tokio::join!(load, copy);
     result.unwrap_or_else(|e| panic!("backup failed: {e}\n{said}"));
     assert!(said.contains("Backup of"), "{said}");
     for (c, mine) in acknowledged.iter().enumerate() {
@@ -105,6 +119,14 @@ async fn a_backup_taken_under_load_restores_into_a_database_that_passes_every_ch
             "client {c} had nothing acknowledged before the copy began"
         );
     }
+    eprintln!(
+        "{} submissions acknowledged while the copy was taken",
+        acknowledged
+            .iter()
+            .flatten()
+            .filter(|(_, at)| (began..ended).contains(at))
+            .count()
+    );
     let before: Vec<&String> = acknowledged
         .iter()
         .flatten()

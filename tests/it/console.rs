@@ -2107,6 +2107,25 @@ async fn the_nominations_list_filters_by_proposing_unit_page_after_page() {
         ))
         .await;
     assert!(ids(&page.body).is_empty(), "{}", text(&page.body));
+    // A year that is not a number: refused beside its field, the unit still chosen and offered.
+    let refused = office
+        .get(&format!(
+            "/nominations?period=n%C4%83m+ngo%C3%A1i&unit={}",
+            org.police
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Năm phải là một số, ví dụ 2026."),
+        "{}",
+        text(&refused.body)
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("value=\"{}\" selected", org.police))
+    );
+    assert!(ids(&refused.body).is_empty());
     // The export of the filtered list holds that one nomination.
     let (status, csv) = office
         .download(&format!(

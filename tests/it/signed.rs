@@ -79,29 +79,29 @@ async fn certificates_are_signed_and_verify_online_and_offline() {
     let (out, result) = laurel(&["laurel", "verify", "--file", file_arg, "--keys", keys_arg]).await;
     assert_eq!(result, Ok(()), "{out}");
     assert!(out.contains("\"signatureValid\": true"), "{out}");
-    // The decision's PDF is not a certificate: it carries no proof, and verify says what to do.
-    let decision_file = dir.path().join("quyet-dinh.pdf");
-    std::fs::write(
-        &decision_file,
-        server
-            .pdf(&org.office, &format!("/decisions/{decision}.pdf"))
-            .await,
-    )
-    .unwrap();
-    let (out, result) = laurel(&[
-        "laurel",
-        "verify",
-        "--file",
-        decision_file.to_str().unwrap(),
-        "--keys",
-        keys_arg,
-    ])
-    .await;
-    let said = result.unwrap_err();
-    assert!(
-        said.contains("carries no certificate's proof") && said.contains("by its code"),
-        "{said}\n{out}"
-    );
+    // The decision's PDF and the batch print are not one certificate: they carry no proof,
+    // and verify says what to do.
+    for path in [
+        format!("/decisions/{decision}.pdf"),
+        format!("/decisions/{decision}/certificates.pdf"),
+    ] {
+        let other_file = dir.path().join("khong-phai-giay-khen.pdf");
+        std::fs::write(&other_file, server.pdf(&org.office, &path).await).unwrap();
+        let (out, result) = laurel(&[
+            "laurel",
+            "verify",
+            "--file",
+            other_file.to_str().unwrap(),
+            "--keys",
+            keys_arg,
+        ])
+        .await;
+        let said = result.unwrap_err();
+        assert!(
+            said.contains("carries no certificate's proof") && said.contains("by its code"),
+            "{path}: {said}\n{out}"
+        );
+    }
     // And against the server, which also says it is not annulled; and by its code alone.
     let (out, result) = laurel(&[
         "laurel",

@@ -939,3 +939,47 @@ async fn rows_written_before_the_chains_are_chained_in_order_by_the_migration() 
     assert_eq!((report.rows, report.chains, report.checkpoints), (4, 2, 1));
     assert_eq!(report.problems, []);
 }
+
+/// `council_voted_on_any` (the decision PDF's council basis line): none for no nominations or
+/// for nominations without a vote, and a vote found among more than a thousand ids, where it
+/// is in the second statement's chunk.
+#[tokio::test]
+async fn whether_a_council_voted_on_any_of_many_nominations() {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+
+    use crate::ReadReview;
+    use crate::entity::council_outcome;
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let by = account(&store, "thuky.hd").await;
+    let voted = nomination(&store, &root, by).await;
+    let other = nomination(&store, &root, by).await;
+    council_outcome::Entity::insert(council_outcome::ActiveModel {
+        nomination_id: Set(voted.id.0),
+        at: Set(NOW),
+        recorded_by: Set(by.0),
+        members: Set(9),
+        present: Set(8),
+        votes_for: Set(8),
+        votes_against: Set(0),
+        abstentions: Set(0),
+        approved: Set(true),
+        rule: Set("MAJORITY_OF_MEMBERS".into()),
+        written_for: Set(0),
+        written_against: Set(0),
+        session_id: Set(None),
+        ..Default::default()
+    })
+    .exec(&store.db)
+    .await
+    .unwrap();
+
+    assert!(!store.council_voted_on_any(&[]).await.unwrap());
+    assert!(!store.council_voted_on_any(&[other.id]).await.unwrap());
+    let mut ids: Vec<NominationId> = (0..1000).map(|_| NominationId(id())).collect();
+    ids.push(other.id);
+    assert!(!store.council_voted_on_any(&ids).await.unwrap());
+    ids.push(voted.id);
+    assert!(store.council_voted_on_any(&ids).await.unwrap());
+    assert!(store.council_voted_on_any(&[voted.id]).await.unwrap());
+}
