@@ -24,6 +24,7 @@ mod m20261201_000013_clusters;
 mod m20261201_000014_external_nominees;
 mod m20261201_000015_login_throttling;
 mod m20261202_000016_nomination_state_index;
+mod m20261202_000017_certificate_renders;
 
 /// Applies Laurel's migrations in order.
 #[derive(Debug)]
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_external_nominees::Migration),
             Box::new(m20261201_000015_login_throttling::Migration),
             Box::new(m20261202_000016_nomination_state_index::Migration),
+            Box::new(m20261202_000017_certificate_renders::Migration),
         ]
     }
 }

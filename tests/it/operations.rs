@@ -182,7 +182,53 @@ async fn metrics_count_graphql_outcomes_routes_the_pool_and_certificates() {
         .await
         .unwrap();
     assert_eq!(pdf.status(), 200);
-    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    let etag = pdf.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag.len(), 66, "{etag}");
+    assert_eq!(pdf.headers()["cache-control"], "private, no-cache");
+    let first = pdf.bytes().await.unwrap();
+    assert!(first.starts_with(b"%PDF"));
+    // Downloaded again: the same bytes and tag, kept from the first render, not laid out again.
+    let again = server
+        .http()
+        .get(&pdf_url)
+        .bearer_auth(&org.clerk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(again.bytes().await.unwrap(), first);
+    // A client that has it gets 304 and no body; one with another tag gets the PDF; the tag
+    // opens nothing to someone who may not read the certificate.
+    let unchanged = server
+        .http()
+        .get(&pdf_url)
+        .bearer_auth(&org.clerk)
+        .header("if-none-match", format!("W/\"0\", {etag}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status(), 304);
+    assert_eq!(unchanged.headers()["etag"].to_str().unwrap(), etag);
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+    let stale = server
+        .http()
+        .get(&pdf_url)
+        .bearer_auth(&org.clerk)
+        .header("if-none-match", "\"0\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200);
+    assert_eq!(stale.bytes().await.unwrap(), first);
+    let anonymous = server
+        .http()
+        .get(&pdf_url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
 
     let after = scrape(&server).await;
     let delta = |family: &str, labels: &[(&str, &str)]| {
@@ -223,8 +269,9 @@ async fn metrics_count_graphql_outcomes_routes_the_pool_and_certificates() {
     };
     assert_eq!(http("/healthz", "200"), 2.0);
     assert_eq!(http("/documents/{id}", "404"), 1.0);
-    assert_eq!(http("/certificates/{id}.pdf", "401"), 1.0);
-    assert_eq!(http("/certificates/{id}.pdf", "200"), 1.0);
+    assert_eq!(http("/certificates/{id}.pdf", "401"), 2.0);
+    assert_eq!(http("/certificates/{id}.pdf", "200"), 3.0);
+    assert_eq!(http("/certificates/{id}.pdf", "304"), 1.0);
     // The scrape before this one.
     assert_eq!(http("/metrics", "200"), 1.0);
     let routes: Vec<String> = after.families["laurel_http_requests"]
@@ -252,11 +299,12 @@ async fn metrics_count_graphql_outcomes_routes_the_pool_and_certificates() {
         );
     }
 
-    assert_eq!(
-        counter(&after, "laurel_certificates_rendered", &[])
-            - counter(&before, "laurel_certificates_rendered", &[]),
-        1.0
-    );
+    // Four downloads and a 304: one render.
+    assert_eq!(delta("laurel_certificates_rendered", &[]), 1.0);
+    let served = |source: &'static str| delta("laurel_certificates_served", &[("source", source)]);
+    assert_eq!(served("rendered"), 1.0);
+    assert_eq!(served("kept"), 2.0);
+    assert_eq!(served("unchanged"), 1.0);
 
     // The pool's gauges are read when scraped: a transaction held open is one in use.
     let pool = |scrape: &Scrape, state: &'static str| {

@@ -61,6 +61,14 @@ async fn an_office_calibrates_its_blanks_and_prints_on_them() {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
 
+    // Printed once on the blank as it is (and so kept) before the office measures.
+    let uncalibrated = server
+        .pdf(
+            &org.office,
+            &format!("/certificates/{certificate}.pdf?blank=true"),
+        )
+        .await;
+
     // Measured: the name line is 6 mm lower and the QR code goes; the office sets it.
     let mut input_fields: Vec<Value> = fields.clone();
     for f in &mut input_fields {
@@ -153,6 +161,10 @@ async fn an_office_calibrates_its_blanks_and_prints_on_them() {
         )
         .await;
     assert_eq!(laurel_tests::pdf_page_sizes(&blank), vec![(297, 210)]);
+    assert!(
+        blank != uncalibrated,
+        "the print kept before the calibration was served"
+    );
     let text = laurel_tests::pdf_text(&blank);
     assert!(text.contains("Nguyễn Thị Ngọc Huyền"), "{text}");
     assert!(text.contains("Số sổ vàng"), "{text}");
@@ -379,6 +391,16 @@ async fn an_issuer_template_is_checked_then_used_then_removed() {
     let (_, decision, certificate) = org.certified(&server, "Lê Thị Vệ").await;
     let certificate = certificate["id"].as_str().unwrap().to_owned();
     let input = |expected: i64| json!({ "issuerUnitId": org.province, "form": "GIAY_KHEN", "file": null, "expectedVersion": expected });
+    // Downloaded once in Laurel's layout, and so kept: the issuer's template must replace it.
+    let before = laurel_tests::pdf_text(
+        &server
+            .pdf(&org.office, &format!("/certificates/{certificate}.pdf"))
+            .await,
+    );
+    assert!(
+        before.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "{before}"
+    );
 
     // A typo: typst's message, with its line and column.
     let broken = upload_template(

@@ -293,6 +293,9 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         .with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let renderer = Arc::new(Renderer::new().context("loading the certificate template and fonts")?);
+    // One sample render, now rather than in the first download's request.
+    let fingerprint = renderer.fingerprint().to_owned();
+    tracing::debug!(%fingerprint, "certificate renderer ready");
     let rulesets = Arc::new(
         Rulesets::embedded()
             .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?,

@@ -19,6 +19,12 @@ use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
 use crate::world::CertificateWorld;
+use sha2::{Digest, Sha256};
+
+/// Lower-case hex of a digest.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// The typst template, kept in its own file so a designer can edit it without touching Rust.
 const TEMPLATE: &str = include_str!("../templates/certificate.typ");
@@ -244,6 +250,8 @@ pub struct Renderer {
     fit: Source,
     data_id: FileId,
     qr_id: FileId,
+    /// What identifies this renderer's output: see [`Renderer::fingerprint`].
+    fingerprint: std::sync::OnceLock<String>,
 }
 
 impl fmt::Debug for Renderer {
@@ -283,7 +291,72 @@ impl Renderer {
             fit: Source::new(file_id(FIT_PATH)?, FIT_MODULE.to_owned()),
             data_id: file_id(DATA_PATH)?,
             qr_id: file_id(QR_PATH)?,
+            fingerprint: std::sync::OnceLock::new(),
         })
+    }
+
+    /// A digest of everything this renderer's output depends on besides the data: its
+    /// templates, its fonts, and a sample certificate rendered by it (so another version of
+    /// typst or of its PDF writer, which could give other bytes, gives another fingerprint).
+    /// Computed on first use, which costs one render: a server asks for it once at start.
+    pub fn fingerprint(&self) -> &str {
+        self.fingerprint.get_or_init(|| {
+            let mut digest = Sha256::new();
+            for text in [
+                TEMPLATE,
+                MINUTES_TEMPLATE,
+                DECISION_TEMPLATE,
+                BLANK_TEMPLATE,
+                CALIBRATION_TEMPLATE,
+                FIT_MODULE,
+            ] {
+                digest.update(text.as_bytes());
+                digest.update([0]);
+            }
+            for (_, bytes) in FONTS {
+                digest.update(bytes);
+            }
+            let sample = CertificateData::sample(CertificateForm::default());
+            match self.render_with_keyword(&sample, Some("laurel-fingerprint")) {
+                Ok(pdf) => digest.update(&pdf),
+                // Cannot happen with the shipped template (a test renders every form's
+                // sample); were it to, the fingerprint still changes with the renderer's files.
+                Err(e) => digest.update(e.to_string().as_bytes()),
+            }
+            hex(&digest.finalize())
+        })
+    }
+
+    /// Names a certificate's render by all its inputs: the same key, the same PDF bytes.
+    /// A caller may keep a PDF under its key and serve it again instead of rendering it; a
+    /// change of data, keyword, layout (a blank's calibration, an issuer's template) or
+    /// renderer gives another key. Hex SHA-256, 64 characters.
+    pub fn render_key(
+        &self,
+        data: &CertificateData,
+        layout: Layout<'_>,
+        keyword: Option<&str>,
+    ) -> String {
+        let mut digest = Sha256::new();
+        digest.update(self.fingerprint().as_bytes());
+        match layout {
+            Layout::Standard => digest.update(b"\0standard\0"),
+            Layout::Blank(blank) => {
+                digest.update(b"\0blank\0");
+                digest.update(serde_json::to_vec(blank).unwrap_or_default());
+            }
+            Layout::Custom(template) => {
+                digest.update(b"\0custom\0");
+                digest.update(template.source.text().as_bytes());
+            }
+        }
+        digest.update(b"\0");
+        digest.update(serde_json::to_vec(data).unwrap_or_default());
+        digest.update(b"\0");
+        if let Some(keyword) = keyword {
+            digest.update(keyword.as_bytes());
+        }
+        hex(&digest.finalize())
     }
 
     /// Renders one certificate: A4 landscape, exactly one page.

@@ -301,6 +301,70 @@ fn rendering_is_deterministic() {
     assert!(render(&other) != first, "different data, same bytes");
 }
 
+/// A kept PDF is served again only under the key of its render: every input that changes the
+/// bytes changes the key, and two renderers of the same build agree on it.
+#[test]
+fn a_render_key_names_every_input_of_the_render() {
+    let data = sample();
+    let key = |data: &CertificateData, layout: Layout<'_>, keyword: Option<&str>| {
+        renderer().render_key(data, layout, keyword)
+    };
+    let standard = key(&data, Layout::Standard, Some("proof"));
+    assert_eq!(standard.len(), 64);
+    assert!(standard.bytes().all(|b| b.is_ascii_hexdigit()));
+    let fresh = Renderer::new().expect("second renderer builds");
+    assert_eq!(fresh.fingerprint(), renderer().fingerprint());
+    assert_eq!(
+        fresh.render_key(&data, Layout::Standard, Some("proof")),
+        standard
+    );
+
+    let blank = BlankLayout::standard(data.form);
+    let mut moved = blank.clone();
+    moved.fields[0].x_mm += 1.0;
+    let template = renderer()
+        .stored_template("#let d = json(\"data.json\")\n#d.recipient_name\n")
+        .expect("stored template");
+    let other_template = renderer()
+        .stored_template("#let d = json(\"data.json\")\n= #d.recipient_name\n")
+        .expect("stored template");
+    let renamed = CertificateData {
+        recipient_name: "Thiếu tá Trần Văn An".into(),
+        ..sample()
+    };
+    let changed = [
+        (
+            "another recipient",
+            key(&renamed, Layout::Standard, Some("proof")),
+        ),
+        (
+            "another proof",
+            key(&data, Layout::Standard, Some("proof2")),
+        ),
+        ("no proof", key(&data, Layout::Standard, None)),
+        (
+            "on the blank",
+            key(&data, Layout::Blank(&blank), Some("proof")),
+        ),
+        (
+            "the blank recalibrated",
+            key(&data, Layout::Blank(&moved), Some("proof")),
+        ),
+        (
+            "the issuer's template",
+            key(&data, Layout::Custom(&template), Some("proof")),
+        ),
+        (
+            "another template",
+            key(&data, Layout::Custom(&other_template), Some("proof")),
+        ),
+    ];
+    let mut seen = std::collections::HashSet::from([standard.clone()]);
+    for (what, changed) in changed {
+        assert!(seen.insert(changed), "{what}: the key did not change");
+    }
+}
+
 #[test]
 fn concurrent_renders_agree() {
     let data = sample();

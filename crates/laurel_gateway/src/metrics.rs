@@ -10,6 +10,7 @@
 //! | `laurel_http_requests_total` | counter | `route` (the template, e.g. `/certificates/{id}.pdf`), `status` |
 //! | `laurel_db_pool_connections` | gauge, read at scrape time | `state` (`in_use`, `idle`) |
 //! | `laurel_certificates_rendered_total` | counter | |
+//! | `laurel_certificates_served_total` | counter | `source` (`rendered` now, `kept` from an earlier render, `unchanged`: a 304) |
 //! | `laurel_outbox_backlog` | gauge, set by the dispatcher | `state` (`unfanned` events, `pending` and `parked` deliveries) |
 //! | `laurel_webhook_attempts_total` | counter | `outcome` (`delivered`, `failed`, `parked`) |
 //! | `laurel_notifications_total` | counter | `outcome` (`sent`, `failed`, `given_up`, `dropped`), one per notification |
@@ -80,6 +81,11 @@ struct PoolLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SourceLabels {
+    source: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OutcomeLabels {
     outcome: &'static str,
 }
@@ -100,6 +106,7 @@ pub struct Metrics {
     http_requests: Family<HttpLabels, Counter>,
     db_pool: Family<PoolLabels, Gauge>,
     certificates_rendered: Counter,
+    certificates_served: Family<SourceLabels, Counter>,
     outbox_backlog: Family<PoolLabels, Gauge>,
     webhook_attempts: Family<OutcomeLabels, Counter>,
     notifications: Family<OutcomeLabels, Counter>,
@@ -155,8 +162,14 @@ impl Metrics {
         let certificates_rendered = Counter::default();
         registry.register(
             "certificates_rendered",
-            "Certificate PDFs rendered and served",
+            "Certificate PDFs rendered (not those served as kept from an earlier render)",
             certificates_rendered.clone(),
+        );
+        let certificates_served = Family::<SourceLabels, Counter>::default();
+        registry.register(
+            "certificates_served",
+            "Certificate PDFs served, by where they came from",
+            certificates_served.clone(),
         );
         let outbox_backlog = Family::<PoolLabels, Gauge>::default();
         registry.register(
@@ -189,6 +202,7 @@ impl Metrics {
             http_requests,
             db_pool,
             certificates_rendered,
+            certificates_served,
             outbox_backlog,
             webhook_attempts,
             notifications,
@@ -229,9 +243,16 @@ impl Metrics {
             .inc();
     }
 
-    /// Counts one certificate PDF rendered and served.
+    /// Counts one certificate PDF rendered.
     pub fn certificate_rendered(&self) {
         self.certificates_rendered.inc();
+    }
+
+    /// Counts one certificate PDF served: `rendered`, `kept` or `unchanged` (a 304).
+    pub fn certificate_served(&self, source: &'static str) {
+        self.certificates_served
+            .get_or_create(&SourceLabels { source })
+            .inc();
     }
 
     /// The outbox's backlog, as the dispatcher last read it.

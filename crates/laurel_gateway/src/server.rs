@@ -60,7 +60,7 @@ use crate::edge::Clock;
 use crate::error::OpsError;
 use crate::feed::EventFeed;
 use crate::metrics::{self, Metrics};
-use crate::ops::{Ops, Verification};
+use crate::ops::{Ops, PdfSource, Verification};
 use crate::schema::{self, LaurelSchema, RequestContext, Session};
 pub use proxies::TrustedProxies;
 
@@ -1198,6 +1198,9 @@ async fn minutes_pdf(
     }
 }
 
+/// `GET /certificates/{id}.pdf` (`?blank=true`: only the data, for the issuer's blank). The
+/// PDF's entity tag names all its inputs, so a client that has it already gets 304 without a
+/// render or a read; a certificate downloaded before is served as kept, not laid out again.
 #[handler]
 async fn certificate_pdf(
     req: &Request,
@@ -1217,21 +1220,61 @@ async fn certificate_pdf(
                     entity: "certificate",
                     id: id.to_string(),
                 })?;
-        let pdf = state
+        let render = state
             .ops
-            .render_certificate(&certificate, print.blank)
+            .certificate_render(&certificate, print.blank)
             .await?;
-        state.metrics.certificate_rendered();
-        Ok::<_, OpsError>((certificate, pdf))
+        let etag = format!("\"{}\"", render.key);
+        if if_none_match(req, &etag) {
+            state.metrics.certificate_served("unchanged");
+            return Ok((certificate, etag, None));
+        }
+        let (pdf, source) = state.ops.certificate_pdf(render, state.clock.now()).await?;
+        match source {
+            PdfSource::Rendered => {
+                state.metrics.certificate_rendered();
+                state.metrics.certificate_served("rendered");
+            }
+            PdfSource::Kept => state.metrics.certificate_served("kept"),
+        }
+        Ok::<_, OpsError>((certificate, etag, Some(pdf)))
     }
     .await;
     match result {
-        Ok((certificate, pdf)) => pdf_response(
-            pdf,
-            &format!("certificate-{}.pdf", certificate.code.as_str()),
-        ),
+        Ok((_, etag, None)) => Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .header(header::ETAG, etag)
+            .header(header::CACHE_CONTROL, "private, no-cache")
+            .finish(),
+        Ok((certificate, etag, Some(pdf))) => {
+            let mut response = pdf_response(
+                pdf,
+                &format!("certificate-{}.pdf", certificate.code.as_str()),
+            );
+            let headers = response.headers_mut();
+            if let Ok(etag) = header::HeaderValue::from_str(&etag) {
+                headers.insert(header::ETAG, etag);
+            }
+            // Kept by the browser, asked again each time: a 304 when it has not changed.
+            headers.insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("private, no-cache"),
+            );
+            response
+        }
         Err(e) => ops_error_response(&e),
     }
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or is `*`).
+fn if_none_match(req: &Request, etag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
 }
 
 /// The client's address: the connection's, or behind a trusted reverse proxy the one it

@@ -18,6 +18,7 @@ mod notifications;
 mod print_jobs;
 mod read;
 mod records;
+mod renders;
 mod review;
 mod templates;
 mod webhooks;

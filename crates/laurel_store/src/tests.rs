@@ -495,8 +495,9 @@ async fn issued_certificates_amounts_and_annulments_are_final() {
     })
     .await
     .unwrap();
+    let certificate = CertificateId(id());
     tx.insert_certificate(&CertificateRecord {
-        id: CertificateId(id()),
+        id: certificate,
         decision: decision.id,
         nomination: nomination.id,
         code: VerificationCode::from_entropy([7; 10]),
@@ -512,6 +513,50 @@ async fn issued_certificates_amounts_and_annulments_are_final() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+
+    // Its PDF, kept: served again only under the key of the render that made it, replaced by
+    // a render under another key; only certificates that exist have one.
+    let (k1, k2) = ("1".repeat(64), "2".repeat(64));
+    assert_eq!(
+        store.kept_render(certificate, false, &k1).await.unwrap(),
+        None
+    );
+    store
+        .keep_render(certificate, false, &k1, b"%PDF-1".to_vec(), NOW)
+        .await
+        .unwrap();
+    store
+        .keep_render(certificate, false, &k1, b"%PDF-1".to_vec(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.kept_render(certificate, false, &k1).await.unwrap(),
+        Some(b"%PDF-1".to_vec())
+    );
+    assert_eq!(
+        store.kept_render(certificate, true, &k1).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.kept_render(certificate, false, &k2).await.unwrap(),
+        None
+    );
+    store
+        .keep_render(certificate, false, &k2, b"%PDF-2".to_vec(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.kept_render(certificate, false, &k1).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.kept_render(certificate, false, &k2).await.unwrap(),
+        Some(b"%PDF-2".to_vec())
+    );
+    store
+        .keep_render(CertificateId(id()), false, &k1, b"%PDF".to_vec(), NOW)
+        .await
+        .expect_err("no such certificate");
 
     for sql in [
         "UPDATE certificate SET content = '{\"forged\": true}'",

@@ -505,13 +505,14 @@ impl Ops {
         )
     }
 
-    /// Renders a certificate's PDF from its frozen content: the whole certificate, or only its
-    /// data placed on the issuer's pre-printed blank (`on_blank`).
-    pub async fn render_certificate(
+    /// Everything a certificate's PDF is rendered from, and the key naming that render: the
+    /// whole certificate, or only its data placed on the issuer's pre-printed blank
+    /// (`on_blank`). The key is the PDF's entity tag: equal keys, equal bytes.
+    pub async fn certificate_render(
         &self,
         certificate: &CertificateRecord,
         on_blank: bool,
-    ) -> Result<Vec<u8>, OpsError> {
+    ) -> Result<CertificateRender, OpsError> {
         let mut data = parse_content(certificate)?;
         data.verification_url = self.verify_url(&certificate.code);
         let proof = match (&certificate.key_id, &certificate.signature) {
@@ -533,16 +534,82 @@ impl Ops {
             .map(|d| d.issuer)
             .ok_or(OpsError::internal("certificate without decision"))?;
         let layouts = IssuerLayouts::load(&self.store, &self.renderer, issuer, on_blank).await?;
+        let key = self
+            .renderer
+            .render_key(&data, layouts.layout(data.form), proof.as_deref());
+        Ok(CertificateRender {
+            certificate: certificate.id,
+            on_blank,
+            data,
+            proof,
+            layouts,
+            key,
+        })
+    }
+
+    /// A certificate's PDF: the one kept from an earlier render of the same inputs, else
+    /// rendered now (off the async executor) and kept for the next download. Keeping is a
+    /// saving, not a promise: when it fails (a full disk, a read-only database) the PDF is
+    /// served all the same and rendered again next time.
+    pub async fn certificate_pdf(
+        &self,
+        render: CertificateRender,
+        now: OffsetDateTime,
+    ) -> Result<(Vec<u8>, PdfSource), OpsError> {
+        if let Some(pdf) = self
+            .store
+            .kept_render(render.certificate, render.on_blank, &render.key)
+            .await?
+        {
+            return Ok((pdf, PdfSource::Kept));
+        }
         let renderer = self.renderer.clone();
-        tokio::task::spawn_blocking(move || match layouts.layout(data.form) {
+        let CertificateRender {
+            certificate,
+            on_blank,
+            data,
+            proof,
+            layouts,
+            key,
+        } = render;
+        let pdf = tokio::task::spawn_blocking(move || match layouts.layout(data.form) {
             Layout::Blank(layout) => renderer.render_on_blank(&data, layout, proof.as_deref()),
             Layout::Custom(template) => renderer.render_custom(template, &data, proof.as_deref()),
             Layout::Standard => renderer.render_with_keyword(&data, proof.as_deref()),
         })
         .await
         .map_err(|e| OpsError::internal(format!("render task: {e}")))?
-        .map_err(|e| OpsError::internal(format!("render: {e}")))
+        .map_err(|e| OpsError::internal(format!("render: {e}")))?;
+        if let Err(e) = self
+            .store
+            .keep_render(certificate, on_blank, &key, pdf.clone(), now)
+            .await
+        {
+            tracing::warn!(%certificate, error = %e, "a rendered certificate was not kept");
+        }
+        Ok((pdf, PdfSource::Rendered))
     }
+}
+
+/// A certificate's render, prepared: see [`Ops::certificate_render`].
+#[derive(Debug)]
+pub struct CertificateRender {
+    certificate: CertificateId,
+    on_blank: bool,
+    data: CertificateData,
+    proof: Option<String>,
+    layouts: IssuerLayouts,
+    /// Names the render by all its inputs ([`laurel_certificates::Renderer::render_key`]).
+    pub key: String,
+}
+
+/// Where a served certificate PDF came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdfSource {
+    /// Laid out for this request.
+    Rendered,
+    /// Kept from an earlier render of the same inputs.
+    Kept,
 }
 
 /// A decision's certificates as one print-ready PDF.

@@ -80,7 +80,7 @@ use time::OffsetDateTime;
 
 pub use blanks::{BlankLayoutView, IssuerLayouts};
 pub use certificates::{
-    Annulled, Checks, PrintOut, Progress, Verification,
+    Annulled, CertificateRender, Checks, PdfSource, PrintOut, Progress, Verification,
     parse_content as certificates_parse_content, print_offline,
 };
 pub use clusters::{ClusterView, CreateCluster, ScoreInput};

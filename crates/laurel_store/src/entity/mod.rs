@@ -10,6 +10,7 @@ pub(crate) mod award_block;
 pub(crate) mod blank_layout;
 pub(crate) mod calendar_day;
 pub(crate) mod certificate;
+pub(crate) mod certificate_render;
 pub(crate) mod certificate_template;
 pub(crate) mod cluster;
 pub(crate) mod cluster_score;
