@@ -21,6 +21,25 @@ use typst_pdf::PdfOptions;
 use crate::world::CertificateWorld;
 use sha2::{Digest, Sha256};
 
+/// The nice value a batch's workers take (Linux; 0 is the default, 19 the lowest priority).
+const BATCH_NICE: i32 = 10;
+
+/// A batch's worker threads yield the cores to everything else the process does: a server
+/// laying out 10,000 certificates on every core still answers its readers first. On Linux the
+/// calling thread (one of the batch's own, which ends with it) lowers its own scheduling
+/// priority to nice 10, unless it is lower already; elsewhere, or when refused, nothing changes.
+fn yield_to_requests() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{getpriority_process, setpriority_process};
+        let me = Some(rustix::thread::gettid());
+        if getpriority_process(me).is_ok_and(|nice| nice < BATCH_NICE) {
+            // Refused only by a sandbox; the batch then runs at the process's priority.
+            let _ = setpriority_process(me, BATCH_NICE);
+        }
+    }
+}
+
 /// Lower-case hex of a digest.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -595,6 +614,7 @@ impl Renderer {
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
                     scope.spawn(|| -> Laid {
+                        yield_to_requests();
                         let mut mine = Vec::new();
                         loop {
                             let index = next.fetch_add(1, Ordering::Relaxed);

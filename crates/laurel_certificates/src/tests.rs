@@ -1019,10 +1019,25 @@ fn a_batch_prints_every_certificate_on_its_own_page_in_order() {
         })
         .expect("batch renders");
     assert_eq!(seen.load(Ordering::Relaxed), batch.len());
+    // Its workers yield to the rest of the process (nice 10 on Linux); the caller does not.
+    #[cfg(target_os = "linux")]
+    let nice =
+        || rustix::process::getpriority_process(Some(rustix::thread::gettid())).expect("nice");
+    #[cfg(target_os = "linux")]
+    let caller = nice();
+    let lowest_worker = std::sync::atomic::AtomicI32::new(i32::MAX);
     let again = renderer()
-        .render_batch(&batch, &|_| {})
+        .render_batch(&batch, &|_| {
+            #[cfg(target_os = "linux")]
+            lowest_worker.fetch_min(nice(), Ordering::Relaxed);
+        })
         .expect("batch renders");
     assert!(pdf == again, "same batch, different bytes");
+    #[cfg(target_os = "linux")]
+    {
+        assert!(lowest_worker.load(Ordering::Relaxed) >= BATCH_NICE.max(caller));
+        assert_eq!(nice(), caller, "the caller's priority changed");
+    }
 
     let file = PdfFile::new(&pdf, "batch");
     let info = poppler("pdfinfo", &["-f", "1", "-l", "99"], &file.path);
