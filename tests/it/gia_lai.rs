@@ -636,6 +636,26 @@ async fn the_gia_lai_2022_conference_goes_through_every_stage() {
         );
     }
 
+    // The decision names the districts' tờ trình it answers (read together, not one by one).
+    let decision_text = laurel_tests::pdf_text(
+        &server
+            .pdf(&p.bca_office, &format!("/decisions/{bk_decision}.pdf"))
+            .await,
+    )
+    // Without its spaces: a number may break across lines.
+    .split_whitespace()
+    .collect::<String>();
+    assert!(
+        decision_text.contains("tạiTờtrìnhsố15/TTr-"),
+        "{decision_text}"
+    );
+    let cited = DISTRICTS
+        .iter()
+        .filter(|d| decision_text.contains(&format!("15/TTr-{}", d.code)))
+        .count();
+    // Ten of the twelve were signed, three from each district: three districts at least.
+    assert!(cited >= 3, "{cited} tờ trình cited:\n{decision_text}");
+
     // Ia Dêr's history tells its whole story, in order.
     let story = nomination(&server, ig_clerk, &ia_der).await;
     let actions: Vec<String> = story["history"]

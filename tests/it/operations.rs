@@ -184,7 +184,7 @@ async fn metrics_count_graphql_outcomes_routes_the_pool_and_certificates() {
     assert_eq!(pdf.status(), 200);
     let etag = pdf.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(etag.len(), 66, "{etag}");
-    assert_eq!(pdf.headers()["cache-control"], "private, no-cache");
+    assert_eq!(pdf.headers()["cache-control"], "private, no-store");
     let first = pdf.bytes().await.unwrap();
     assert!(first.starts_with(b"%PDF"));
     // Downloaded again: the same bytes and tag, kept from the first render, not laid out again.

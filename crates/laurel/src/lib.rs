@@ -6,7 +6,7 @@ pub mod cli;
 pub mod demo;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -191,10 +191,21 @@ pub fn offline_ops(database_url: &str, store: Store) -> anyhow::Result<Ops> {
 pub fn shipped_workflows() -> anyhow::Result<Workflows> {
     let rulesets = Rulesets::embedded()
         .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?;
-    let own = match std::env::var_os("LAUREL_WORKFLOWS").map(PathBuf::from) {
+    workflows_from(own_workflows_file().as_deref(), &rulesets)
+}
+
+/// The installation's own workflows file, as `LAUREL_WORKFLOWS` names it.
+fn own_workflows_file() -> Option<PathBuf> {
+    std::env::var_os("LAUREL_WORKFLOWS").map(PathBuf::from)
+}
+
+/// The review workflows Laurel ships, with those of `file` (an installation's own, as
+/// `--workflows` names it) added, checked against `rulesets`.
+pub fn workflows_from(file: Option<&Path>, rulesets: &Rulesets) -> anyhow::Result<Workflows> {
+    let own = match file {
         Some(path) => Some((
             path.display().to_string(),
-            std::fs::read_to_string(&path)
+            std::fs::read_to_string(path)
                 .with_context(|| format!("reading the workflows file {}", path.display()))?,
         )),
         None => None,
@@ -202,7 +213,7 @@ pub fn shipped_workflows() -> anyhow::Result<Workflows> {
     Workflows::embedded_with(
         own.as_ref()
             .map(|(name, text)| (name.as_str(), text.as_str())),
-        &rulesets,
+        rulesets,
     )
     .map_err(|e| anyhow::anyhow!("the workflow definitions are invalid: {e}"))
 }
@@ -221,10 +232,8 @@ pub fn tool_ops(
         Rulesets::embedded()
             .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?,
     );
-    let workflows = Arc::new(
-        Workflows::embedded_with(None, &rulesets)
-            .map_err(|e| anyhow::anyhow!("the workflow definitions are invalid: {e}"))?,
-    );
+    // The installation's own workflows too, as `laurel serve` on the same machine reads them.
+    let workflows = Arc::new(workflows_from(own_workflows_file().as_deref(), &rulesets)?);
     let calendar = Arc::new(
         WorkingCalendar::embedded()
             .map_err(|e| anyhow::anyhow!("the embedded calendar is invalid: {e}"))?,
@@ -300,23 +309,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         Rulesets::embedded()
             .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?,
     );
-    let extra = match &config.workflows_file {
-        Some(path) => Some((
-            path.display().to_string(),
-            std::fs::read_to_string(path)
-                .with_context(|| format!("reading the workflows file {}", path.display()))?,
-        )),
-        None => None,
-    };
-    let workflows = Arc::new(
-        Workflows::embedded_with(
-            extra
-                .as_ref()
-                .map(|(name, text)| (name.as_str(), text.as_str())),
-            &rulesets,
-        )
-        .map_err(|e| anyhow::anyhow!("the workflow definitions are invalid: {e}"))?,
-    );
+    let workflows = Arc::new(workflows_from(config.workflows_file.as_deref(), &rulesets)?);
     let calendar = Arc::new(
         WorkingCalendar::embedded()
             .map_err(|e| anyhow::anyhow!("the embedded calendar is invalid: {e}"))?,

@@ -15,6 +15,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::UNIT;
 use crate::gql::{self, IdName, IdOnly, Named, Problem};
 use crate::labels;
 use crate::pages::{UnitFields, UnitOption, required, unit_options};
@@ -164,7 +165,7 @@ async fn clusters_page(app: &App, session: Session, refused: Option<Form>) -> Re
             &session,
             &format!(
                 "{{ clusters {{ {LISTED} }} \
-             units {{ id name code headTitle place path {{ id }} outsideTree }} }}"
+             units {{ {UNIT} }} }}"
             ),
             json!({}),
         )

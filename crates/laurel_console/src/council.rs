@@ -93,8 +93,12 @@ async fn councils_page(app: &App, session: Session, refused: Option<Form>) -> Re
     let answer = match app
         .read::<Answer>(
             &session,
-            "{ councils { id name issuer { name } quorum sessions { id dateText place state } } \
-         units { id name code headTitle place path { id } outsideTree } }",
+            concat!(
+                "{ councils { id name issuer { name } quorum sessions { id dateText place state } } \
+                 units { ",
+                unit_fields!(),
+                " } }"
+            ),
             json!({}),
         )
         .await

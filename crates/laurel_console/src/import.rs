@@ -33,8 +33,11 @@ pub(crate) struct MovementChoice {
     open: bool,
 }
 
-const CHOICES: &str =
-    "{ units { id name code headTitle place path { id } outsideTree } movements { id name open } }";
+const CHOICES: &str = concat!(
+    "{ units { ",
+    unit_fields!(),
+    " } movements { id name open } }"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -23,6 +23,17 @@
 //! - Vietnamese first, English by a switch (a cookie); dates as the API gives them
 //!   (`dd/mm/yyyy`, Asia/Ho_Chi_Minh); text is NFC-normalised by the operations it reaches.
 
+/// The fields a unit is read by wherever the console offers units (pickers, filters, the
+/// tree): a GraphQL selection, as a literal so that `concat!` can put it into a query.
+macro_rules! unit_fields {
+    () => {
+        "id name code headTitle place path { id } outsideTree"
+    };
+}
+
+/// [`unit_fields!`] for queries built with `format!`.
+const UNIT: &str = unit_fields!();
+
 mod chart;
 mod clusters;
 #[cfg(test)]

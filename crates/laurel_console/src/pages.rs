@@ -12,6 +12,7 @@ use poem::{IntoResponse, Response, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::UNIT;
 use crate::gql::{self, IdOnly, Named, Problem};
 use crate::labels;
 use crate::web::{
@@ -799,9 +800,6 @@ pub async fn nominations(
     }
 }
 
-/// The fields of a unit the filters and forms offer it by.
-const UNIT: &str = "id name code headTitle place path { id } outsideTree";
-
 /// A year typed as something else than a number.
 fn year_problem(field: &str) -> Problem {
     Problem::local_field(
@@ -981,7 +979,7 @@ async fn org(app: &App, token: &str) -> Result<Org, Problem> {
     let units: Units = gql::run(
         &app.client,
         Some(token),
-        "{ units { id name code headTitle place path { id } outsideTree } }",
+        concat!("{ units { ", unit_fields!(), " } }"),
         json!({}),
     )
     .await?;
@@ -2963,12 +2961,17 @@ pub async fn reports(
         to_year: i32,
     }
     let lang = session.chrome.lang;
-    let choices = match app.read::<Choices>(
-        &session,
-        "{ units { id name code headTitle place path { id } outsideTree } movements { id name fromYear toYear } }",
-        json!({}),
-    )
-    .await
+    let choices = match app
+        .read::<Choices>(
+            &session,
+            concat!(
+                "{ units { ",
+                unit_fields!(),
+                " } movements { id name fromYear toYear } }"
+            ),
+            json!({}),
+        )
+        .await
     {
         Ok(choices) => choices,
         Err(page) => return page,

@@ -235,10 +235,14 @@ struct ProposalsPage {
     more: bool,
 }
 
-const LIST: &str = "query { proposals { id version number proposedOn signerName status \
+const LIST: &str = concat!(
+    "query { proposals { id version number proposedOn signerName status \
     proposingUnit { name } issuer { name } nominations { id } } \
-    units { id name code headTitle place path { id } outsideTree } \
-    nominations(first: 200, filter: { state: DRAFT }) { nodes { ...Row proposal { id } } pageInfo { hasNextPage endCursor } } }";
+    units { ",
+    unit_fields!(),
+    " } \
+    nominations(first: 200, filter: { state: DRAFT }) { nodes { ...Row proposal { id } } pageInfo { hasNextPage endCursor } } }"
+);
 
 /// A nomination counted in a list.
 #[derive(Debug, Deserialize)]

@@ -70,10 +70,14 @@ struct Everyone {
     calendar: CalendarFields,
 }
 
-const EVERYONE: &str = "query($year: Int!) { delegations { id role unit { name } delegator { username } \
+const EVERYONE: &str = concat!(
+    "query($year: Int!) { delegations { id role unit { name } delegator { username } \
     delegate { username } from until active revokedAt } \
-    units { id name code headTitle place path { id } outsideTree } \
-    calendar(year: $year) { covered days { date kind name source } } }";
+    units { ",
+    unit_fields!(),
+    " } \
+    calendar(year: $year) { covered days { date kind name source } } }"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1244,22 +1244,19 @@ async fn certificate_pdf(
         Ok((_, etag, None)) => Response::builder()
             .status(StatusCode::NOT_MODIFIED)
             .header(header::ETAG, etag)
-            .header(header::CACHE_CONTROL, "private, no-cache")
+            .header(header::CACHE_CONTROL, "private, no-store")
             .finish(),
         Ok((certificate, etag, Some(pdf))) => {
             let mut response = pdf_response(
                 pdf,
                 &format!("certificate-{}.pdf", certificate.code.as_str()),
             );
-            let headers = response.headers_mut();
+            // Still `no-store`, like every personal document: a browser on an office's shared
+            // computer keeps nothing. A client that keeps it on purpose (an integrator's
+            // archive) sends the tag back and gets 304.
             if let Ok(etag) = header::HeaderValue::from_str(&etag) {
-                headers.insert(header::ETAG, etag);
+                response.headers_mut().insert(header::ETAG, etag);
             }
-            // Kept by the browser, asked again each time: a 304 when it has not changed.
-            headers.insert(
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("private, no-cache"),
-            );
             response
         }
         Err(e) => ops_error_response(&e),

@@ -631,6 +631,25 @@ pub trait ReadReview: Conn {
             .transpose()
     }
 
+    /// The proposals with these ids (those that exist, in no particular order), a thousand ids
+    /// to a statement.
+    async fn proposals_by_ids(
+        &self,
+        ids: &[ProposalId],
+    ) -> Result<Vec<ProposalRecord>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in ids.chunks(1000) {
+            for m in proposal::Entity::find()
+                .filter(proposal::Column::Id.is_in(chunk.iter().map(|id| id.0)))
+                .all(self.conn())
+                .await?
+            {
+                found.push(proposal_record(m)?);
+            }
+        }
+        Ok(found)
+    }
+
     /// Proposals whose proposing unit lies within these units' subtrees (`None`: everywhere),
     /// newest first.
     async fn proposals(

@@ -318,16 +318,17 @@ impl Ops {
             .into_iter()
             .map(|u| u.name)
             .collect();
-        let mut numbers = BTreeSet::new();
         let proposals: BTreeSet<_> = nominations
             .iter()
             .filter_map(|r| r.nomination.proposal)
             .collect();
-        for p in proposals {
-            if let Some(number) = self.store.proposal(p).await?.and_then(|p| p.number) {
-                numbers.insert(number);
-            }
-        }
+        let numbers: BTreeSet<String> = self
+            .store
+            .proposals_by_ids(&proposals.into_iter().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .filter_map(|p| p.number)
+            .collect();
         let numbers: Vec<String> = numbers.into_iter().collect();
         Ok(if numbers.is_empty() {
             format!("Xét đề nghị của {}.", units.join(", "))
