@@ -189,9 +189,13 @@ pub fn offline_ops(database_url: &str, store: Store) -> anyhow::Result<Ops> {
 /// `laurel serve` reads it, checked against the embedded rulesets (what the offline commands use
 /// to name a nomination's stage).
 pub fn shipped_workflows() -> anyhow::Result<Workflows> {
-    let rulesets = Rulesets::embedded()
-        .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?;
+    let rulesets = embedded_rulesets()?;
     workflows_from(own_workflows_file().as_deref(), &rulesets)
+}
+
+/// The regimes' rulesets compiled into Laurel.
+fn embedded_rulesets() -> anyhow::Result<Rulesets> {
+    Rulesets::embedded().map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))
 }
 
 /// The installation's own workflows file, as `LAUREL_WORKFLOWS` names it.
@@ -228,11 +232,9 @@ pub fn tool_ops(
     documents_dir: PathBuf,
 ) -> anyhow::Result<Ops> {
     let renderer = Arc::new(Renderer::new().context("loading the certificate template and fonts")?);
-    let rulesets = Arc::new(
-        Rulesets::embedded()
-            .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?,
-    );
-    // The installation's own workflows too, as `laurel serve` on the same machine reads them.
+    let rulesets = Arc::new(embedded_rulesets()?);
+    // The installation's own workflows too, when `LAUREL_WORKFLOWS` names them as it does for
+    // `laurel serve` (a `--workflows` given to serve alone is not seen here).
     let workflows = Arc::new(workflows_from(own_workflows_file().as_deref(), &rulesets)?);
     let calendar = Arc::new(
         WorkingCalendar::embedded()
@@ -305,10 +307,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     // One sample render, now rather than in the first download's request.
     let fingerprint = renderer.fingerprint().to_owned();
     tracing::debug!(%fingerprint, "certificate renderer ready");
-    let rulesets = Arc::new(
-        Rulesets::embedded()
-            .map_err(|e| anyhow::anyhow!("the embedded rulesets are invalid: {e}"))?,
-    );
+    let rulesets = Arc::new(embedded_rulesets()?);
     let workflows = Arc::new(workflows_from(config.workflows_file.as_deref(), &rulesets)?);
     let calendar = Arc::new(
         WorkingCalendar::embedded()

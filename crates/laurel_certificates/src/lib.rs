@@ -22,12 +22,29 @@ use crate::world::CertificateWorld;
 use sha2::{Digest, Sha256};
 
 /// The nice value a batch's workers take (Linux; 0 is the default, 19 the lowest priority).
+#[cfg(target_os = "linux")]
 const BATCH_NICE: i32 = 10;
 
-/// A batch's worker threads yield the cores to everything else the process does: a server
-/// laying out 10,000 certificates on every core still answers its readers first. On Linux the
-/// calling thread (one of the batch's own, which ends with it) lowers its own scheduling
-/// priority to nice 10, unless it is lower already; elsewhere, or when refused, nothing changes.
+/// The threads batches are laid out on: one per core, named `laurel-batch-N`, each at nice 10
+/// on Linux, so a server laying out 10,000 certificates on every core still answers its readers
+/// first. typst lays a document's pages out in parallel on the rayon pool it is called from, so
+/// a batch run inside this pool (`install`) keeps all its work here, and a request's own render,
+/// on rayon's global pool, never queues behind it. `None` when the threads cannot be started:
+/// a batch then runs on the global pool at the process's priority.
+fn batch_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("laurel-batch-{i}"))
+            .start_handler(|_| yield_to_requests())
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Lowers the calling thread (one of [`batch_pool`]'s, which lives as long as the process) to
+/// nice 10, unless it is lower already; elsewhere than Linux, or when refused, nothing changes.
 fn yield_to_requests() {
     #[cfg(target_os = "linux")]
     {
@@ -44,6 +61,12 @@ fn yield_to_requests() {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The version of how this crate turns data into a PDF outside its templates (the PDF options,
+/// document ids, how a blank or an issuer's template reaches typst). Part of
+/// [`Renderer::fingerprint`]: raise it with any such change that gives other bytes, so PDFs kept
+/// under an older key are rendered again.
+const RENDER_FORMAT: u32 = 1;
 
 /// The typst template, kept in its own file so a designer can edit it without touching Rust.
 const TEMPLATE: &str = include_str!("../templates/certificate.typ");
@@ -335,12 +358,24 @@ impl Renderer {
             for (_, bytes) in FONTS {
                 digest.update(bytes);
             }
+            // The Rust side of the render (PDF options, document ids, how a blank or an
+            // issuer's template is fed to typst) changes with Laurel's version.
+            digest.update(env!("CARGO_PKG_VERSION").as_bytes());
+            digest.update([0]);
+            digest.update(RENDER_FORMAT.to_be_bytes());
             let sample = CertificateData::sample(CertificateForm::default());
-            match self.render_with_keyword(&sample, Some("laurel-fingerprint")) {
-                Ok(pdf) => digest.update(&pdf),
-                // Cannot happen with the shipped template (a test renders every form's
-                // sample); were it to, the fingerprint still changes with the renderer's files.
-                Err(e) => digest.update(e.to_string().as_bytes()),
+            let blank = BlankLayout::standard(sample.form);
+            for pdf in [
+                self.render_with_keyword(&sample, Some("laurel-fingerprint")),
+                self.render_on_blank(&sample, &blank, Some("laurel-fingerprint")),
+            ] {
+                match pdf {
+                    Ok(pdf) => digest.update(&pdf),
+                    // Cannot happen with the shipped templates (a test renders every form's
+                    // sample); were it to, the fingerprint still changes with their files.
+                    Err(e) => digest.update(e.to_string().as_bytes()),
+                }
+                digest.update([0]);
             }
             hex(&digest.finalize())
         })
@@ -371,9 +406,12 @@ impl Renderer {
         }
         digest.update(b"\0");
         digest.update(serde_json::to_vec(data).unwrap_or_default());
-        digest.update(b"\0");
-        if let Some(keyword) = keyword {
-            digest.update(keyword.as_bytes());
+        match keyword {
+            None => digest.update(b"\0none"),
+            Some(keyword) => {
+                digest.update(b"\0some\0");
+                digest.update(keyword.as_bytes());
+            }
         }
         hex(&digest.finalize())
     }
@@ -604,58 +642,38 @@ impl Renderer {
         if certificates.is_empty() {
             return Err(RenderError::PageCount { pages: 0 });
         }
-        let workers = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(certificates.len());
-        let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
-        type Laid = Result<Vec<(usize, typst_layout::Page, String)>, RenderError>;
-        let laid_out: Vec<Laid> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| -> Laid {
-                        yield_to_requests();
-                        let mut mine = Vec::new();
-                        loop {
-                            let index = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(data) = certificates.get(index) else {
-                                return Ok(mine);
-                            };
-                            let compiled = self
-                                .compile_certificate(data, None, layout_of(data.form))
-                                .map_err(|source| {
-                                    // Stop the other workers early.
-                                    next.store(certificates.len(), Ordering::Relaxed);
-                                    RenderError::InBatch {
-                                        index,
-                                        source: Box::new(source),
-                                    }
-                                })?;
-                            let page = compiled.document.pages()[0].clone();
-                            mine.push((index, page, compiled.json));
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                            if mine.len() % EVICT_EVERY == 0 {
-                                typst::comemo::evict(CACHE_MAX_AGE);
-                            }
-                        }
-                    })
+        // On the batch's own threads, which typst's parallel page layout then runs on too
+        // (`install`): a request's render, on rayon's global pool, never queues behind it.
+        let lay_out = || {
+            use rayon::prelude::*;
+            certificates
+                .par_iter()
+                .enumerate()
+                .map(|(index, data)| {
+                    let compiled = self
+                        .compile_certificate(data, None, layout_of(data.form))
+                        .map_err(|source| RenderError::InBatch {
+                            index,
+                            source: Box::new(source),
+                        })?;
+                    let page = compiled.document.pages()[0].clone();
+                    let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(done);
+                    if done.is_multiple_of(EVICT_EVERY) {
+                        typst::comemo::evict(CACHE_MAX_AGE);
+                    }
+                    Ok((page, compiled.json))
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-        let mut pages = Vec::with_capacity(certificates.len());
-        for worker in laid_out {
-            pages.extend(worker?);
-        }
-        pages.sort_by_key(|(index, _, _)| *index);
+                // Stops at the first certificate that cannot be printed.
+                .collect::<Result<Vec<(typst_layout::Page, String)>, RenderError>>()
+        };
+        let pages = match batch_pool() {
+            Some(pool) => pool.install(lay_out),
+            None => lay_out(),
+        }?;
         let mut ident = Fnv1a::default();
-        for (_, _, json) in &pages {
+        for (_, json) in &pages {
             ident.update(json);
         }
         let info = typst::model::DocumentInfo {
@@ -663,8 +681,7 @@ impl Renderer {
             date: Smart::Custom(None),
             ..Default::default()
         };
-        let document =
-            PagedDocument::new(pages.into_iter().map(|(_, page, _)| page).collect(), info);
+        let document = PagedDocument::new(pages.into_iter().map(|(page, _)| page).collect(), info);
         self.export(&document, format!("laurel-certificates:{}", ident.finish()))
     }
 }

@@ -1019,20 +1019,35 @@ fn a_batch_prints_every_certificate_on_its_own_page_in_order() {
         })
         .expect("batch renders");
     assert_eq!(seen.load(Ordering::Relaxed), batch.len());
-    // Its workers yield to the rest of the process (nice 10 on Linux); the caller does not.
+    // It is laid out on the batch's own threads (where typst's parallel layout then runs too),
+    // which yield to the rest of the process (nice 10 on Linux); the caller does not.
     #[cfg(target_os = "linux")]
     let nice =
         || rustix::process::getpriority_process(Some(rustix::thread::gettid())).expect("nice");
     #[cfg(target_os = "linux")]
     let caller = nice();
+    #[cfg(target_os = "linux")]
     let lowest_worker = std::sync::atomic::AtomicI32::new(i32::MAX);
+    let elsewhere = std::sync::Mutex::new(Vec::<String>::new());
     let again = renderer()
         .render_batch(&batch, &|_| {
             #[cfg(target_os = "linux")]
             lowest_worker.fetch_min(nice(), Ordering::Relaxed);
+            let thread = std::thread::current();
+            let name = thread.name().unwrap_or("unnamed");
+            if !name.starts_with("laurel-batch-") || rayon::current_thread_index().is_none() {
+                elsewhere
+                    .lock()
+                    .expect("not poisoned")
+                    .push(name.to_owned());
+            }
         })
         .expect("batch renders");
     assert!(pdf == again, "same batch, different bytes");
+    assert_eq!(
+        elsewhere.into_inner().expect("not poisoned"),
+        Vec::<String>::new()
+    );
     #[cfg(target_os = "linux")]
     {
         assert!(lowest_worker.load(Ordering::Relaxed) >= BATCH_NICE.max(caller));

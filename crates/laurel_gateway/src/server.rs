@@ -1199,8 +1199,9 @@ async fn minutes_pdf(
 }
 
 /// `GET /certificates/{id}.pdf` (`?blank=true`: only the data, for the issuer's blank). The
-/// PDF's entity tag names all its inputs, so a client that has it already gets 304 without a
-/// render or a read; a certificate downloaded before is served as kept, not laid out again.
+/// PDF's entity tag names all its inputs, so a client that has it already gets 304 once the
+/// certificate is found readable, without the PDF being rendered or read; a certificate
+/// downloaded before is served as kept, not laid out again.
 #[handler]
 async fn certificate_pdf(
     req: &Request,
