@@ -819,12 +819,16 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
         // A certificate's first download: rendered from its frozen content and kept. Each
         // request takes a certificate nobody downloaded yet; when none is left, the clients
         // stop (raise `--recipients` for longer runs).
-        let (http, base, token, ids) = (
-            gql.http.clone(),
-            format!("http://{}", running.addr),
-            p.admin.clone(),
-            certificates.clone(),
-        );
+        // What each download task needs: the client, the server, the token, the certificates.
+        let downloads = || {
+            (
+                gql.http.clone(),
+                format!("http://{}", running.addr),
+                p.admin.clone(),
+                certificates.clone(),
+            )
+        };
+        let (http, base, token, ids) = downloads();
         let deadline = Instant::now() + duration;
         let next = downloaded.clone();
         let first = measure_while(
@@ -847,12 +851,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
             stats: first,
         });
         // The same certificates downloaded again: served as kept, not laid out again.
-        let (http, base, token, ids) = (
-            gql.http.clone(),
-            format!("http://{}", running.addr),
-            p.admin.clone(),
-            certificates.clone(),
-        );
+        let (http, base, token, ids) = downloads();
         let kept = downloaded
             .load(std::sync::atomic::Ordering::Relaxed)
             .min(ids.len())

@@ -21,14 +21,13 @@ use typst_pdf::PdfOptions;
 use crate::world::CertificateWorld;
 use sha2::{Digest, Sha256};
 
-/// The nice value a batch's workers take (Linux; 0 is the default, 19 the lowest priority).
-#[cfg(target_os = "linux")]
-const BATCH_NICE: i32 = 10;
-
-/// The threads batches are laid out on: one per core, named `laurel-batch-N`, each at nice 10
-/// on Linux, so a server laying out 10,000 certificates on every core still answers its readers
-/// first. typst lays a document's pages out in parallel on the rayon pool it is called from, so
-/// a batch run inside this pool (`install`) keeps all its work here, and a request's own render,
+/// The threads batches are laid out on: one per core, named `laurel-batch-N`, each on Linux
+/// in the `SCHED_IDLE` class, so a server laying out 10,000 certificates on every core still
+/// answers its readers first: the kernel runs an idle-class thread only when no other thread
+/// wants the core, and takes the core back the moment one wakes (a lower nice value still let a
+/// batch thread finish its time slice first, a few milliseconds on every wake-up of a request).
+/// typst lays a document's pages out in parallel on the rayon pool it is called from, so a
+/// batch run inside this pool (`install`) keeps all its work here, and a request's own render,
 /// on rayon's global pool, never queues behind it. `None` when the threads cannot be started:
 /// a batch then runs on the global pool at the process's priority.
 fn batch_pool() -> Option<&'static rayon::ThreadPool> {
@@ -43,17 +42,21 @@ fn batch_pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
-/// Lowers the calling thread (one of [`batch_pool`]'s, which lives as long as the process) to
-/// nice 10, unless it is lower already; elsewhere than Linux, or when refused, nothing changes.
+/// Puts the calling thread (one of [`batch_pool`]'s, which live as long as the process) in
+/// Linux's idle scheduling class. Any thread may lower itself so; elsewhere than Linux, or
+/// when refused, nothing changes and the batch runs at the process's priority.
 fn yield_to_requests() {
     #[cfg(target_os = "linux")]
     {
-        use rustix::process::{getpriority_process, setpriority_process};
-        let me = Some(rustix::thread::gettid());
-        if getpriority_process(me).is_ok_and(|nice| nice < BATCH_NICE) {
-            // Refused only by a sandbox; the batch then runs at the process's priority.
-            let _ = setpriority_process(me, BATCH_NICE);
-        }
+        use thread_priority::{
+            NormalThreadSchedulePolicy, ThreadPriority, ThreadSchedulePolicy,
+            set_thread_priority_and_policy, thread_native_id,
+        };
+        let _ = set_thread_priority_and_policy(
+            thread_native_id(),
+            ThreadPriority::Min,
+            ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle),
+        );
     }
 }
 

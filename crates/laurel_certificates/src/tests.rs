@@ -1020,22 +1020,24 @@ fn a_batch_prints_every_certificate_on_its_own_page_in_order() {
         .expect("batch renders");
     assert_eq!(seen.load(Ordering::Relaxed), batch.len());
     // It is laid out on the batch's own threads (where typst's parallel layout then runs too),
-    // which yield to the rest of the process (nice 10 on Linux); the caller does not.
+    // which on Linux are in the idle scheduling class; the caller's class does not change.
     #[cfg(target_os = "linux")]
-    let nice =
-        || rustix::process::getpriority_process(Some(rustix::thread::gettid())).expect("nice");
+    let policy = || thread_priority::thread_schedule_policy().expect("scheduling policy");
     #[cfg(target_os = "linux")]
-    let caller = nice();
-    #[cfg(target_os = "linux")]
-    let lowest_worker = std::sync::atomic::AtomicI32::new(i32::MAX);
+    let caller = policy();
     let elsewhere = std::sync::Mutex::new(Vec::<String>::new());
     let again = renderer()
         .render_batch(&batch, &|_| {
-            #[cfg(target_os = "linux")]
-            lowest_worker.fetch_min(nice(), Ordering::Relaxed);
             let thread = std::thread::current();
             let name = thread.name().unwrap_or("unnamed");
-            if !name.starts_with("laurel-batch-") || rayon::current_thread_index().is_none() {
+            let mut wrong =
+                !name.starts_with("laurel-batch-") || rayon::current_thread_index().is_none();
+            #[cfg(target_os = "linux")]
+            {
+                use thread_priority::{NormalThreadSchedulePolicy, ThreadSchedulePolicy};
+                wrong |= policy() != ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+            }
+            if wrong {
                 elsewhere
                     .lock()
                     .expect("not poisoned")
@@ -1049,10 +1051,7 @@ fn a_batch_prints_every_certificate_on_its_own_page_in_order() {
         Vec::<String>::new()
     );
     #[cfg(target_os = "linux")]
-    {
-        assert!(lowest_worker.load(Ordering::Relaxed) >= BATCH_NICE.max(caller));
-        assert_eq!(nice(), caller, "the caller's priority changed");
-    }
+    assert_eq!(policy(), caller, "the caller's scheduling changed");
 
     let file = PdfFile::new(&pdf, "batch");
     let info = poppler("pdfinfo", &["-f", "1", "-l", "99"], &file.path);
