@@ -295,8 +295,6 @@ pub struct Renderer {
     fit: Source,
     data_id: FileId,
     qr_id: FileId,
-    /// What identifies this renderer's output: see [`Renderer::fingerprint`].
-    fingerprint: std::sync::OnceLock<String>,
 }
 
 impl fmt::Debug for Renderer {
@@ -336,16 +334,18 @@ impl Renderer {
             fit: Source::new(file_id(FIT_PATH)?, FIT_MODULE.to_owned()),
             data_id: file_id(DATA_PATH)?,
             qr_id: file_id(QR_PATH)?,
-            fingerprint: std::sync::OnceLock::new(),
         })
     }
 
     /// A digest of everything this renderer's output depends on besides the data: its
     /// templates, its fonts, and a sample certificate rendered by it (so another version of
     /// typst or of its PDF writer, which could give other bytes, gives another fingerprint).
-    /// Computed on first use, which costs one render: a server asks for it once at start.
-    pub fn fingerprint(&self) -> &str {
-        self.fingerprint.get_or_init(|| {
+    /// Everything it digests is compiled into the process, so every renderer has the same
+    /// one: computed once per process, on first use, which costs two renders (a server asks
+    /// for it at start).
+    pub fn fingerprint(&self) -> &'static str {
+        static FINGERPRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        FINGERPRINT.get_or_init(|| {
             let mut digest = Sha256::new();
             for text in [
                 TEMPLATE,
