@@ -136,6 +136,11 @@ pub struct Ops {
     /// Bounds concurrent password hashing (Argon2id takes ~19 MiB and a core each): a flood of
     /// logins queues here instead of exhausting memory. Protects the process, not business state.
     hashing: Arc<tokio::sync::Semaphore>,
+    /// Bounds concurrent certificate renders to the cores: sixteen downloads at once otherwise
+    /// lay out sixteen certificates on sixteen blocking threads, which share two cores' caches
+    /// and typst's memo tables and finish later than the same renders taken a few at a time.
+    /// Protects throughput, not business state.
+    rendering: Arc<tokio::sync::Semaphore>,
 }
 
 /// How many times a transaction is attempted when the database reports a transient failure.
@@ -160,6 +165,7 @@ impl Ops {
             workflows,
             calendar,
             hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
+            rendering: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }
 
