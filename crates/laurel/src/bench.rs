@@ -574,13 +574,9 @@ fn certificate_data(i: usize) -> laurel_certificates::CertificateData {
     }
 }
 
-/// typst's own time for one certificate on one core, in this process: pages per second.
-fn single_page_rate(renderer: &laurel_certificates::Renderer, for_at_least: Duration) -> f64 {
-    page_rate(renderer, for_at_least, 0)
-}
-
-/// [`single_page_rate`] of certificates numbered from `from` (each thread of a parallel run
-/// lays out its own, so that none is a memoised copy of another's).
+/// typst's own time for one certificate on one core, in this process: pages per second, of
+/// certificates numbered from `from` (each thread of a parallel run lays out its own, so that
+/// none is a memoised copy of another's).
 fn page_rate(renderer: &laurel_certificates::Renderer, for_at_least: Duration, from: usize) -> f64 {
     let started = Instant::now();
     let mut n = 0usize;
@@ -684,11 +680,14 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
     let renderer = std::sync::Arc::new(laurel_certificates::Renderer::new()?);
     let single = {
         let (renderer, d) = (renderer.clone(), duration);
-        tokio::task::spawn_blocking(move || single_page_rate(&renderer, d)).await?
+        tokio::task::spawn_blocking(move || page_rate(&renderer, d, 0)).await?
     };
-    // The same on every core at once: the most this machine lays out, whoever asks.
+    // The same on every core at once: the most this machine lays out, whoever asks (only
+    // measured when more than one client will ask).
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-    let parallel = {
+    let parallel = if options.clients.iter().all(|&c| c <= 1) {
+        0.0
+    } else {
         let (renderer, d) = (renderer.clone(), duration);
         tokio::task::spawn_blocking(move || {
             std::thread::scope(|scope| {

@@ -572,21 +572,15 @@ impl Ops {
             layouts,
             key,
         } = render;
-        let permit = self
-            .rendering
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| OpsError::internal(format!("rendering semaphore: {e}")))?;
-        let pdf = tokio::task::spawn_blocking(move || match layouts.layout(data.form) {
-            Layout::Blank(layout) => renderer.render_on_blank(&data, layout, proof.as_deref()),
-            Layout::Custom(template) => renderer.render_custom(template, &data, proof.as_deref()),
-            Layout::Standard => renderer.render_with_keyword(&data, proof.as_deref()),
-        })
-        .await;
-        drop(permit);
-        let pdf = pdf
-            .map_err(|e| OpsError::internal(format!("render task: {e}")))?
+        let pdf = self
+            .render(move || match layouts.layout(data.form) {
+                Layout::Blank(layout) => renderer.render_on_blank(&data, layout, proof.as_deref()),
+                Layout::Custom(template) => {
+                    renderer.render_custom(template, &data, proof.as_deref())
+                }
+                Layout::Standard => renderer.render_with_keyword(&data, proof.as_deref()),
+            })
+            .await?
             .map_err(|e| OpsError::internal(format!("render: {e}")))?;
         if let Err(e) = self
             .store

@@ -174,12 +174,15 @@ impl Ops {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, OpsError> {
-        let _permit = self
-            .hashing
-            .acquire()
-            .await
-            .map_err(|e| OpsError::internal(format!("hashing semaphore: {e}")))?;
-        crate::auth::blocking(f).await
+        blocking_within(&self.hashing, f).await
+    }
+
+    /// Runs a certificate's render off the async runtime, at most one per core.
+    async fn render<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, OpsError> {
+        blocking_within(&self.rendering, f).await
     }
 
     /// The rulesets (legal regimes) Laurel judges by.
@@ -245,4 +248,17 @@ fn everywhere() -> laurel_domain::org::UnitPath {
 /// Who acts, for the audit log.
 fn by(actor: &Actor) -> Option<AccountId> {
     Some(actor.account)
+}
+
+/// Runs a CPU-heavy closure off the async runtime once `gate` lets it (as many at a time as
+/// it has permits).
+async fn blocking_within<T: Send + 'static>(
+    gate: &tokio::sync::Semaphore,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, OpsError> {
+    let _permit = gate
+        .acquire()
+        .await
+        .map_err(|e| OpsError::internal(format!("semaphore: {e}")))?;
+    crate::auth::blocking(f).await
 }
