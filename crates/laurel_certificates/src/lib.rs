@@ -69,7 +69,7 @@ fn hex(bytes: &[u8]) -> String {
 /// document ids, how a blank or an issuer's template reaches typst). Part of
 /// [`Renderer::fingerprint`]: raise it with any such change that gives other bytes, so PDFs kept
 /// under an older key are rendered again.
-const RENDER_FORMAT: u32 = 1;
+const RENDER_FORMAT: u32 = 2;
 
 /// The typst template, kept in its own file so a designer can edit it without touching Rust.
 const TEMPLATE: &str = include_str!("../templates/certificate.typ");
@@ -123,6 +123,7 @@ const TEMPLATE_PATH: &str = "/certificate.typ";
 const MINUTES_PATH: &str = "/minutes.typ";
 const DATA_PATH: &str = "/data.json";
 const QR_PATH: &str = "/qr.svg";
+const QR_PIXELS_PATH: &str = "/qr.gray";
 
 /// Memoised typst results not reused within this many renders are dropped after each render
 /// (`comemo::evict`), so a long-running server does not grow without bound. Same value as
@@ -238,7 +239,7 @@ pub enum RenderError {
     Data(#[source] serde_json::Error),
     /// `verification_url` could not be encoded as a QR code (e.g. it is too long).
     #[error("verification URL could not be encoded as a QR code")]
-    Qr(#[source] qrcode::types::QrError),
+    Qr(#[source] fast_qr::qr::QRCodeError),
     /// A field contains characters the embedded fonts cannot draw (e.g. CJK or emoji); they
     /// would print as empty boxes, so the certificate is refused instead.
     #[error("{field} contains characters the certificate font cannot print: {characters}")]
@@ -295,6 +296,7 @@ pub struct Renderer {
     fit: Source,
     data_id: FileId,
     qr_id: FileId,
+    qr_pixels_id: FileId,
 }
 
 impl fmt::Debug for Renderer {
@@ -334,6 +336,7 @@ impl Renderer {
             fit: Source::new(file_id(FIT_PATH)?, FIT_MODULE.to_owned()),
             data_id: file_id(DATA_PATH)?,
             qr_id: file_id(QR_PATH)?,
+            qr_pixels_id: file_id(QR_PIXELS_PATH)?,
         })
     }
 
@@ -497,7 +500,10 @@ impl Renderer {
             }
         }
         let json = serde_json::to_string(&value).map_err(RenderError::Data)?;
-        let qr = qr_svg(&data.verification_url)?;
+        let qr = fast_qr::QRBuilder::new(data.verification_url.as_bytes())
+            .ecl(fast_qr::ECL::M)
+            .build()
+            .map_err(RenderError::Qr)?;
         let world = CertificateWorld {
             renderer: self,
             main: match layout {
@@ -506,7 +512,7 @@ impl Renderer {
                 Layout::Custom(template) => &template.source,
             },
             data: Bytes::from_string(json.clone()),
-            qr: Bytes::from_string(qr),
+            qr: Some(&qr),
         };
 
         let compiled = typst::compile::<PagedDocument>(&world);
@@ -897,7 +903,7 @@ impl Renderer {
             renderer: self,
             main,
             data: Bytes::from_string(json.clone()),
-            qr: Bytes::from_string(String::new()),
+            qr: None,
         };
         let compiled = typst::compile::<PagedDocument>(&world);
         let document = compiled.output.map_err(|errors| RenderError::Template {
@@ -1228,17 +1234,6 @@ fn file_id(path: &'static str) -> Result<FileId, RenderError> {
     let vpath =
         VirtualPath::new(path).map_err(|source| RenderError::VirtualPath { path, source })?;
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
-}
-
-/// The QR code for `url` as a standalone SVG document (black on white, with quiet zone).
-fn qr_svg(url: &str) -> Result<String, RenderError> {
-    let code = qrcode::QrCode::new(url.as_bytes()).map_err(RenderError::Qr)?;
-    Ok(code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .dark_color(qrcode::render::svg::Color("#000000"))
-        .light_color(qrcode::render::svg::Color("#ffffff"))
-        .quiet_zone(true)
-        .build())
 }
 
 fn describe_all(world: &CertificateWorld<'_>, diagnostics: &[SourceDiagnostic]) -> String {

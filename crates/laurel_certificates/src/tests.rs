@@ -604,10 +604,69 @@ fn the_template_world_has_no_filesystem_and_no_clock() {
             "{probe}: {err:?}"
         );
     }
-    // The two served files are all there is.
-    with_template("#read(\"data.json\") #image(\"qr.svg\")")
+    // The served files are all there is.
+    with_template("#read(\"data.json\") #image(\"qr.svg\") #read(\"qr.gray\", encoding: none)")
         .render(&sample())
-        .expect("data.json and qr.svg are served");
+        .expect("data.json, qr.svg and qr.gray are served");
+}
+
+/// What the QR codes on a PDF's first page say, read by a decoder independent of the encoder
+/// from the page rasterised at 300 dpi (as a phone's camera would read the print).
+fn qr_codes_read(pdf: &[u8], name: &str) -> Vec<String> {
+    let file = PdfFile::new(pdf, name);
+    let prefix = file.dir.join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-gray", "-r", "300", "-singlefile"])
+        .arg(&file.path)
+        .arg(&prefix)
+        .status()
+        .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
+    assert!(status.success(), "pdftoppm failed");
+    let png = std::fs::read(prefix.with_extension("png")).expect("png written");
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+        .read_info()
+        .expect("valid PNG");
+    let mut buffer = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buffer).expect("PNG frame");
+    // Grey, or RGB of equal channels: the first channel of each pixel is its grey.
+    let channels = info.color_type.samples();
+    let (width, height) = (info.width as usize, info.height as usize);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+        buffer[y * info.line_size + x * channels]
+    });
+    image
+        .detect_grids()
+        .into_iter()
+        .map(|grid| grid.decode().expect("a QR code found decodes").1)
+        .collect()
+}
+
+/// The QR code printed on every form, on a blank and by an issuer's own template reading
+/// `qr.svg` reads back as exactly the certificate's verification URL: the printed code leads to
+/// the page that proves the certificate genuine.
+#[test]
+fn the_printed_qr_code_reads_back_as_the_verification_url() {
+    for form in CertificateForm::ALL {
+        let data = CertificateData {
+            verification_url: format!(
+                "https://thiduakhenthuong.gialai.gov.vn/verify/7KQ2M9XD4TPA{:04}",
+                form as usize
+            ),
+            ..sample_of(form)
+        };
+        let read = qr_codes_read(&render(&data), "qr");
+        assert_eq!(read, [data.verification_url.as_str()], "{form:?}");
+        let on_blank = renderer()
+            .render_on_blank(&data, &BlankLayout::standard(form), None)
+            .expect("renders on a blank");
+        let read = qr_codes_read(&on_blank, "qr-blank");
+        assert_eq!(read, [data.verification_url.as_str()], "{form:?} on a blank");
+    }
+    let data = sample();
+    let svg = with_template("#image(\"qr.svg\", width: 30mm)")
+        .render(&data)
+        .expect("an issuer's template may draw qr.svg");
+    assert_eq!(qr_codes_read(&svg, "qr-svg"), [data.verification_url]);
 }
 
 #[test]
