@@ -114,12 +114,50 @@ impl sealed::Conn for WriteTx {
 }
 impl Read for WriteTx {}
 
+/// Whether a connection going back to the pool is outside any transaction, which is the only
+/// way it may be reused (the pool's `after_release` check; `false` closes it).
+///
+/// A transaction dropped without a commit (an error, a conflict) left its rollback queued:
+/// it runs here first. Then sqlx's own count of open transactions must be zero. It is not when
+/// that rollback failed, which is what follows a commit SQLite refused and already rolled back
+/// itself (a full disk, an I/O error: SQLite then answers "no transaction is active"): sqlx
+/// still counts one open, and would begin the next "transaction" on this connection as a
+/// savepoint, which a later rollback to it leaves open, so that every write after it is
+/// acknowledged and never committed. Closing the connection ends whatever SQLite holds open;
+/// the pool opens a fresh one when needed.
+fn outside_any_transaction<C: sea_orm::sqlx::Connection>(
+    connection: &mut C,
+    _: sea_orm::sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<bool, sea_orm::sqlx::Error>> + Send + '_>,
+> {
+    Box::pin(async move {
+        if connection.is_in_transaction() {
+            connection.ping().await?;
+        }
+        let clean = !connection.is_in_transaction();
+        if !clean {
+            tracing::warn!(
+                "a database connection came back inside a transaction (a commit refused by the \
+                 database); closed instead of reused"
+            );
+        }
+        Ok(clean)
+    })
+}
+
 impl Store {
     /// Connects to `sqlite://path?mode=rwc` or `postgres://...`.
     ///
     /// SQLite is opened in WAL mode with `synchronous=FULL` (a commit that was acknowledged
     /// survives a power loss, not only a crash), foreign keys on, and a 5 s busy timeout.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::open(url, None).await
+    }
+
+    /// [`Store::connect`] with a pool of `connections` (tests that need every statement on
+    /// one connection); `None` for the default size.
+    pub(crate) async fn open(url: &str, connections: Option<u32>) -> Result<Store, StoreError> {
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
         } else {
@@ -127,10 +165,10 @@ impl Store {
         };
         let mut options = ConnectOptions::new(url.to_string());
         options
-            .max_connections(match backend {
+            .max_connections(connections.unwrap_or(match backend {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
-            })
+            }))
             .acquire_timeout(Duration::from_secs(10))
             // A pooled SQLite connection is an open file in this process: nothing outside can
             // drop it, so it is not pinged each time it is taken from the pool (a round trip to
@@ -142,6 +180,8 @@ impl Store {
             // default, since statements carry data.
             .sqlx_logging(std::env::var_os("LAUREL_LOG_SQL").is_some_and(|v| v != "0"))
             .sqlx_logging_level(log::LevelFilter::Warn)
+            .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(outside_any_transaction))
+            .map_sqlx_postgres_pool_opts(|pool| pool.after_release(outside_any_transaction))
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)

@@ -1028,3 +1028,39 @@ async fn whether_a_council_voted_on_any_of_many_nominations() {
     assert!(store.council_voted_on_any(&ids).await.unwrap());
     assert!(store.council_voted_on_any(&[voted.id]).await.unwrap());
 }
+
+/// A commit the database refuses after rolling the transaction back itself (what a full disk
+/// or an I/O error does to SQLite, played here by ending the transaction under the store's
+/// feet) must leave nothing open on its connection. Were the connection reused still counting
+/// that transaction open, the next write would begin as a savepoint inside it, a rollback to
+/// that savepoint would leave it open, and every write after it would be acknowledged and
+/// never committed. The pool closes such a connection instead: the write acknowledged after
+/// it is seen from another pool. One connection, so every step meets the same one.
+#[tokio::test]
+async fn a_commit_refused_by_the_database_leaves_no_transaction_behind() {
+    let (db, _) = store().await;
+    let store = Store::open(&db.url, Some(1)).await.unwrap();
+    let new =
+        |code: &str| NewUnit::parse(&format!("Đơn vị {code}"), code, None, None, None).unwrap();
+    let tx = store.write().await.unwrap();
+    tx.tx.execute_unprepared("ROLLBACK").await.unwrap();
+    // Refused on SQLite ("no transaction is active"); PostgreSQL only warns.
+    let _ = tx.commit().await;
+    let tx = store.write().await.unwrap();
+    tx.insert_unit(UnitId(id()), new("UNDONE"), NOW)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let tx = store.write().await.unwrap();
+    let kept = tx
+        .insert_unit(UnitId(id()), new("KEPT"), NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let other = Store::connect(&db.url).await.unwrap();
+    assert_eq!(other.unit(kept.id).await.unwrap(), Some(kept.clone()));
+    // And the store goes on writing.
+    let second = unit(&store, "AFTER", None).await;
+    assert!(other.unit(second.id).await.unwrap().is_some());
+}
