@@ -660,7 +660,11 @@ fn the_printed_qr_code_reads_back_as_the_verification_url() {
             .render_on_blank(&data, &BlankLayout::standard(form), None)
             .expect("renders on a blank");
         let read = qr_codes_read(&on_blank, "qr-blank");
-        assert_eq!(read, [data.verification_url.as_str()], "{form:?} on a blank");
+        assert_eq!(
+            read,
+            [data.verification_url.as_str()],
+            "{form:?} on a blank"
+        );
     }
     let data = sample();
     let svg = with_template("#image(\"qr.svg\", width: 30mm)")

@@ -156,7 +156,7 @@ impl Metrics {
         let db_pool = Family::<PoolLabels, Gauge>::default();
         registry.register(
             "db_pool_connections",
-            "The database pool's open connections, in use or idle",
+            "The database pools' open connections (on SQLite, the readers' and the writer's), in use or idle",
             db_pool.clone(),
         );
         let certificates_rendered = Counter::default();

@@ -41,7 +41,7 @@ impl Store {
             response: Set(None),
             completed_at: Set(None),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(self.writer())
         .await;
         match inserted {
             Ok(_) => return Ok(Reservation::Reserved),
@@ -68,7 +68,7 @@ impl Store {
                 .filter(idempotency_key::Column::Key.eq(key))
                 .filter(idempotency_key::Column::ReservedAt.eq(row.reserved_at))
                 .filter(idempotency_key::Column::Response.is_null())
-                .exec(&self.db)
+                .exec(self.writer())
                 .await?;
             if taken.rows_affected == 1 {
                 return Ok(Reservation::Reserved);
@@ -84,7 +84,7 @@ impl Store {
             .filter(idempotency_key::Column::AccountId.eq(account))
             .filter(idempotency_key::Column::Key.eq(key))
             .filter(idempotency_key::Column::Response.is_null())
-            .exec(&self.db)
+            .exec(self.writer())
             .await?;
         Ok(())
     }
@@ -105,7 +105,7 @@ impl Store {
             .col_expr(idempotency_key::Column::CompletedAt, Expr::value(Some(now)))
             .filter(idempotency_key::Column::AccountId.eq(account))
             .filter(idempotency_key::Column::Key.eq(key))
-            .exec(&self.db)
+            .exec(self.writer())
             .await?;
         Ok(())
     }

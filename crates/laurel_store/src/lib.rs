@@ -93,6 +93,11 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// On SQLite, where write transactions run: a pool of one connection, so that writers
+    /// queue in order for it instead of sleeping in SQLite's busy handler (which backs off
+    /// in steps of up to 100 ms, and made a write's p99 at 16 clients ten times its p95).
+    /// `None` on PostgreSQL: writes use the one pool ([`Store::writer`]).
+    own_writer: Option<DatabaseConnection>,
     backend: Backend,
     /// Statements run through this pool (and its transactions) since it connected.
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -150,7 +155,10 @@ impl Store {
     /// Connects to `sqlite://path?mode=rwc` or `postgres://...`.
     ///
     /// SQLite is opened in WAL mode with `synchronous=FULL` (a commit that was acknowledged
-    /// survives a power loss, not only a crash), foreign keys on, and a 5 s busy timeout.
+    /// survives a power loss, not only a crash), foreign keys on, and a 5 s busy timeout
+    /// (for another process on the same file). Its write transactions run on a pool of one
+    /// connection of their own: they wait their turn for it (up to the acquire timeout, 10 s)
+    /// rather than in SQLite's busy handler, which sleeps in growing steps of up to 100 ms.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         Store::open(url, None).await
     }
@@ -163,44 +171,60 @@ impl Store {
         } else {
             Backend::Sqlite
         };
-        let mut options = ConnectOptions::new(url.to_string());
-        options
-            .max_connections(connections.unwrap_or(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            }))
-            .acquire_timeout(Duration::from_secs(10))
-            // A pooled SQLite connection is an open file in this process: nothing outside can
-            // drop it, so it is not pinged each time it is taken from the pool (a round trip to
-            // its worker thread, ~0.1 ms, twice per write request). A PostgreSQL connection may
-            // have been dropped by the server or the network: pinged when taken.
-            .test_before_acquire(backend == Backend::Postgres)
-            // `LAUREL_LOG_SQL=1` logs every statement with its duration (target `sqlx::query`,
-            // at WARN so that the default log filter shows it), to find the slow one; off by
-            // default, since statements carry data.
-            .sqlx_logging(std::env::var_os("LAUREL_LOG_SQL").is_some_and(|v| v != "0"))
-            .sqlx_logging_level(log::LevelFilter::Warn)
-            .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(outside_any_transaction))
-            .map_sqlx_postgres_pool_opts(|pool| pool.after_release(outside_any_transaction))
-            .map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(5))
-                    .foreign_keys(true)
-                    .create_if_missing(true)
-            });
-        let mut db = Database::connect(options).await?;
+        let options = |connections: u32| {
+            let mut options = ConnectOptions::new(url.to_string());
+            options
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(10))
+                // A pooled SQLite connection is an open file in this process: nothing outside
+                // can drop it, so it is not pinged each time it is taken from the pool (a round
+                // trip to its worker thread, ~0.1 ms, twice per write request). A PostgreSQL
+                // connection may have been dropped by the server or the network: pinged.
+                .test_before_acquire(backend == Backend::Postgres)
+                // `LAUREL_LOG_SQL=1` logs every statement with its duration (target
+                // `sqlx::query`, at WARN so that the default log filter shows it), to find the
+                // slow one; off by default, since statements carry data.
+                .sqlx_logging(std::env::var_os("LAUREL_LOG_SQL").is_some_and(|v| v != "0"))
+                .sqlx_logging_level(log::LevelFilter::Warn)
+                .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(outside_any_transaction))
+                .map_sqlx_postgres_pool_opts(|pool| pool.after_release(outside_any_transaction))
+                .map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .busy_timeout(Duration::from_secs(5))
+                        .foreign_keys(true)
+                        .create_if_missing(true)
+                });
+            options
+        };
+        let mut db = Database::connect(options(connections.unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        })))
+        .await?;
         let backend = match db.get_database_backend() {
             DbBackend::Postgres => Backend::Postgres,
             _ => backend,
         };
         let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let counter = std::sync::Arc::clone(&statements);
-        db.set_metric_callback(move |_| {
-            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        });
+        let counting = |db: &mut DatabaseConnection| {
+            let counter = std::sync::Arc::clone(&statements);
+            db.set_metric_callback(move |_| {
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            });
+        };
+        counting(&mut db);
+        let own_writer = match backend {
+            Backend::Postgres => None,
+            Backend::Sqlite => {
+                let mut writer = Database::connect(options(1)).await?;
+                counting(&mut writer);
+                Some(writer)
+            }
+        };
         Ok(Store {
             db,
+            own_writer,
             backend,
             statements,
         })
@@ -229,7 +253,7 @@ impl Store {
     /// Starts a write transaction (see [`WriteTx`]).
     pub async fn write(&self) -> Result<WriteTx, StoreError> {
         let tx = self
-            .db
+            .writer()
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
@@ -240,6 +264,9 @@ impl Store {
 
     /// Closes the pool.
     pub async fn close(self) -> Result<(), StoreError> {
+        if let Some(writer) = self.own_writer {
+            writer.close().await?;
+        }
         Ok(self.db.close().await?)
     }
 
@@ -249,7 +276,8 @@ impl Store {
         self.statements.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The pool's connections right now, for metrics.
+    /// The pools' connections right now (on SQLite, the readers' pool and the writer), for
+    /// metrics.
     pub fn pool_status(&self) -> PoolStatus {
         fn of<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> PoolStatus {
             let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
@@ -258,15 +286,33 @@ impl Store {
                 idle,
             }
         }
-        match &self.db.inner {
-            DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
-                of(self.db.get_sqlite_connection_pool())
+        fn status(db: &DatabaseConnection) -> PoolStatus {
+            match &db.inner {
+                DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
+                    of(db.get_sqlite_connection_pool())
+                }
+                DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+                    of(db.get_postgres_connection_pool())
+                }
+                DatabaseConnectionType::Disconnected => PoolStatus::default(),
             }
-            DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
-                of(self.db.get_postgres_connection_pool())
-            }
-            DatabaseConnectionType::Disconnected => PoolStatus::default(),
         }
+        let readers = status(&self.db);
+        match &self.own_writer {
+            None => readers,
+            Some(writer) => {
+                let writer = status(writer);
+                PoolStatus {
+                    in_use: readers.in_use + writer.in_use,
+                    idle: readers.idle + writer.idle,
+                }
+            }
+        }
+    }
+
+    /// Where writes run: the writer's own connection on SQLite, the pool on PostgreSQL.
+    fn writer(&self) -> &DatabaseConnection {
+        self.own_writer.as_ref().unwrap_or(&self.db)
     }
 }
 

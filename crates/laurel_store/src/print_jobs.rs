@@ -111,7 +111,7 @@ impl Store {
             .col_expr(J::Pdf, Expr::value(Option::<Vec<u8>>::None))
             .filter(J::FinishedAt.lt(forget_before))
             .filter(J::Pdf.is_not_null())
-            .exec(&self.db)
+            .exec(self.writer())
             .await?;
         print_job::Entity::insert(print_job::ActiveModel {
             id: Set(job.id),
@@ -127,7 +127,7 @@ impl Store {
             finished_at: Set(None),
             lease_until: Set(None),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(self.writer())
         .await?;
         Ok(())
     }
@@ -217,7 +217,7 @@ impl Store {
                     .add(J::LeaseUntil.is_null())
                     .add(J::LeaseUntil.lt(now)),
             )
-            .exec(&self.db)
+            .exec(self.writer())
             .await?
             .rows_affected
             == 1)
@@ -235,7 +235,7 @@ impl Store {
             .col_expr(J::LeaseUntil, Expr::value(lease_until))
             .filter(J::Id.eq(id))
             .filter(J::State.eq(PrintJobState::Running.code()))
-            .exec(&self.db)
+            .exec(self.writer())
             .await?;
         Ok(())
     }
@@ -254,7 +254,7 @@ impl Store {
             .col_expr(J::FinishedAt, Expr::value(Some(at)))
             .col_expr(J::LeaseUntil, Expr::value(Option::<OffsetDateTime>::None))
             .filter(J::Id.eq(id))
-            .exec(&self.db)
+            .exec(self.writer())
             .await?;
         Ok(())
     }
@@ -272,7 +272,7 @@ impl Store {
             .col_expr(J::FinishedAt, Expr::value(Some(at)))
             .col_expr(J::LeaseUntil, Expr::value(Option::<OffsetDateTime>::None))
             .filter(J::Id.eq(id))
-            .exec(&self.db)
+            .exec(self.writer())
             .await?;
         Ok(())
     }

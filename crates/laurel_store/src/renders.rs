@@ -54,7 +54,7 @@ impl Store {
                 .update_columns([R::RenderKey, R::Pdf, R::RenderedAt])
                 .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(self.writer())
         .await?;
         Ok(())
     }

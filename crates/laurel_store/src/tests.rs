@@ -1064,3 +1064,67 @@ async fn a_commit_refused_by_the_database_leaves_no_transaction_behind() {
     let second = unit(&store, "AFTER", None).await;
     assert!(other.unit(second.id).await.unwrap().is_some());
 }
+
+/// On SQLite, write transactions take turns on one connection: a second writer waits for the
+/// first to finish (in order, without sleeping in SQLite's busy handler) and then runs, and a
+/// read is not held up meanwhile. On PostgreSQL both run at once.
+#[tokio::test]
+async fn writers_take_turns_on_sqlite_and_reads_go_on() {
+    let (_db, store) = store().await;
+    let first = store.write().await.unwrap();
+    first
+        .insert_unit(
+            UnitId(id()),
+            NewUnit::parse("Đơn vị đầu", "DAU", Some("Giám đốc"), None, None).unwrap(),
+            NOW,
+        )
+        .await
+        .unwrap();
+    let second = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let tx = store.write().await.unwrap();
+            let unit = tx
+                .insert_unit(
+                    UnitId(id()),
+                    NewUnit::parse("Đơn vị sau", "SAU", Some("Giám đốc"), None, None).unwrap(),
+                    NOW,
+                )
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            unit
+        }
+    });
+    if store.backend() == crate::Backend::Sqlite {
+        // The second writer has not started: its transaction waits for the writer connection
+        // (it would hold a connection of its own, waiting on SQLite's lock, if it had). A
+        // connection the migrations used may take a moment to go back to the pool.
+        let settled = async {
+            while store.pool_status().in_use != 1 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_secs(3), settled)
+                .await
+                .is_ok(),
+            "only the first writer holds a connection: {:?}",
+            store.pool_status()
+        );
+        assert!(!second.is_finished());
+    }
+    // Reads go on while the first writer holds its transaction.
+    assert!(store.units().await.unwrap().is_empty());
+    first.commit().await.unwrap();
+    let unit = second.await.unwrap();
+    let ids: Vec<UnitId> = store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids.contains(&unit.id));
+}
