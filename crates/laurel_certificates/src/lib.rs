@@ -130,6 +130,24 @@ const QR_PIXELS_PATH: &str = "/qr.gray";
 /// `typst watch` uses between compilations.
 const CACHE_MAX_AGE: usize = 10;
 
+/// Single certificates (the server's first downloads) drop typst's stale memoised results
+/// once every this many renders in the process, keeping only what the renders since the last
+/// time used: about as much as evicting after each render with [`CACHE_MAX_AGE`] keeps, for a
+/// tenth of the evictions. An eviction locks every memo table of the process, so on two cores
+/// evicting after each render held the other render up: two threads rendered 282–286
+/// certificates a second that way and 316–327 this way, at 85–89 MB resident instead of 68–69.
+const RENDERS_PER_EVICTION: usize = 10;
+
+/// Counts single renders in the process and, every [`RENDERS_PER_EVICTION`]th, drops the
+/// memoised results no render used since the previous eviction. Cache upkeep, not state.
+fn evict_now_and_then() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RENDERS: AtomicUsize = AtomicUsize::new(0);
+    if (RENDERS.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(RENDERS_PER_EVICTION) {
+        typst::comemo::evict(1);
+    }
+}
+
 /// Everything printed on one certificate, as already-formatted strings (the caller formats dates
 /// as dd/mm/yyyy etc.). This exact JSON is stored as the certificate's frozen content.
 ///
@@ -448,7 +466,7 @@ impl Renderer {
         keyword: Option<&str>,
     ) -> Result<(Vec<u8>, Vec<String>), RenderError> {
         let result = self.render_inner(data, keyword);
-        typst::comemo::evict(CACHE_MAX_AGE);
+        evict_now_and_then();
         result
     }
 
