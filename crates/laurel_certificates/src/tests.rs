@@ -545,14 +545,7 @@ fn sample_rasterises_to_an_a4_landscape_png() {
     let path = dir.join("sample.pdf");
     std::fs::write(&path, &pdf).expect("write pdf");
     let prefix = dir.join("sample");
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-r", "50", "-singlefile"])
-        .arg(&path)
-        .arg(&prefix)
-        .status()
-        .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
-    assert!(status.success(), "pdftoppm failed");
-    let png = std::fs::read(prefix.with_extension("png")).expect("png written");
+    let png = rasterise(&path, &prefix, &["-r", "50"]);
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
     let width = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
     let height = u32::from_be_bytes(png[20..24].try_into().expect("4 bytes"));
@@ -610,19 +603,26 @@ fn the_template_world_has_no_filesystem_and_no_clock() {
         .expect("data.json, qr.svg and qr.gray are served");
 }
 
+/// The first page of the PDF at `pdf` as a PNG (`pdftoppm -png -singlefile` with `options`),
+/// written to `prefix`.png and returned.
+fn rasterise(pdf: &Path, prefix: &Path, options: &[&str]) -> Vec<u8> {
+    let status = Command::new("pdftoppm")
+        .arg("-png")
+        .args(options)
+        .arg("-singlefile")
+        .arg(pdf)
+        .arg(prefix)
+        .status()
+        .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
+    assert!(status.success(), "pdftoppm failed on {}", pdf.display());
+    std::fs::read(prefix.with_extension("png")).expect("png written")
+}
+
 /// What the QR codes on a PDF's first page say, read by a decoder independent of the encoder
 /// from the page rasterised at 300 dpi (as a phone's camera would read the print).
 fn qr_codes_read(pdf: &[u8], name: &str) -> Vec<String> {
     let file = PdfFile::new(pdf, name);
-    let prefix = file.dir.join("page");
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-gray", "-r", "300", "-singlefile"])
-        .arg(&file.path)
-        .arg(&prefix)
-        .status()
-        .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
-    assert!(status.success(), "pdftoppm failed");
-    let png = std::fs::read(prefix.with_extension("png")).expect("png written");
+    let png = rasterise(&file.path, &file.dir.join("page"), &["-gray", "-r", "300"]);
     let mut reader = png::Decoder::new(std::io::Cursor::new(png))
         .read_info()
         .expect("valid PNG");
@@ -823,14 +823,7 @@ fn sample_minutes_rasterise_to_an_a4_portrait_png() {
     let path = dir.join("minutes.pdf");
     std::fs::write(&path, &pdf).expect("write pdf");
     let prefix = dir.join("minutes");
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-singlefile"])
-        .arg(&path)
-        .arg(&prefix)
-        .status()
-        .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
-    assert!(status.success(), "pdftoppm failed");
-    let png = std::fs::read(prefix.with_extension("png")).expect("png written");
+    let png = rasterise(&path, &prefix, &["-r", "60"]);
     let width = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
     let height = u32::from_be_bytes(png[20..24].try_into().expect("4 bytes"));
     assert_eq!((width, height), (497, 702), "60 dpi A4 portrait");
@@ -999,15 +992,7 @@ fn each_form_looks_as_reviewed() {
     for form in CertificateForm::ALL {
         let pdf = render(&sample_of(form));
         let file = PdfFile::new(&pdf, "snapshot");
-        let prefix = file.dir.join("page");
-        let status = Command::new("pdftoppm")
-            .args(["-png", "-r", "20", "-singlefile"])
-            .arg(&file.path)
-            .arg(&prefix)
-            .status()
-            .unwrap_or_else(|err| panic!("cannot run `pdftoppm` ({err}); install poppler-utils"));
-        assert!(status.success(), "pdftoppm failed");
-        let png = std::fs::read(prefix.with_extension("png")).expect("png written");
+        let png = rasterise(&file.path, &file.dir.join("page"), &["-r", "20"]);
         let name = format!("certificate-{}", serde_json::to_value(form).expect("code"))
             .replace('"', "")
             .to_lowercase();
