@@ -201,5 +201,6 @@ async fn a_stage_transition_costs_a_fixed_number_of_statements() {
 /// session (1: the session with its account, grants and delegations), the nomination with its
 /// issuer's path, the working calendar, the quota (1 on SQLite, 3 under PostgreSQL's locks),
 /// the update, the history entry, the audit chain's head, the audit entry and its outbox row:
-/// 9 on SQLite, 11 on PostgreSQL.
+/// 9 on SQLite, 11 on PostgreSQL. The nomination, the calendar and the chain's head are read
+/// before the write transaction begins, so it runs the quota, the update and three inserts.
 const TRANSITION: u64 = 11;

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use laurel_domain::events::Recorded;
 
 use crate::entity::{audit_checkpoint, audit_log, outbox};
-use crate::{Store, StoreError, WriteTx};
+use crate::{Read, Store, StoreError, WriteTx};
 
 /// Rows read at once while verifying.
 const PAGE: u64 = 5_000;
@@ -183,15 +183,33 @@ impl WriteTx {
     /// chain's unique (chain, seq) index and retried whole ([`StoreError::Busy`]).
     pub async fn record(&self, recorded: &Recorded) -> Result<i64, StoreError> {
         let fields = recorded.event.audit_fields();
-        let chain = chain_of(fields.entity, fields.entity_id);
-        let head = audit_log::Entity::find()
-            .filter(audit_log::Column::Chain.eq(chain.clone()))
-            .order_by_desc(audit_log::Column::Seq)
-            .limit(1)
-            .one(&self.tx)
+        let mut head = self
+            .audit_chain_head(fields.entity, fields.entity_id)
             .await?;
-        let (seq, prev) = head.map_or((1, String::new()), |h| (h.seq + 1, h.hash));
-        let (row, _) = audit_row(recorded, chain, seq, prev);
+        self.record_after(recorded, &mut head).await
+    }
+
+    /// Records an event as [`WriteTx::record`] does, after a chain head read beforehand
+    /// ([`crate::Read::audit_chain_head`], possibly outside this transaction), and moves `head`
+    /// on to the new row. If another transaction appended to the chain since `head` was read,
+    /// the chain's unique (chain, seq) index refuses this row ([`StoreError::Busy`]: the caller
+    /// reads the head again and retries whole).
+    pub async fn record_after(
+        &self,
+        recorded: &Recorded,
+        head: &mut Head,
+    ) -> Result<i64, StoreError> {
+        let fields = recorded.event.audit_fields();
+        let chain = chain_of(fields.entity, fields.entity_id);
+        if chain != head.chain {
+            return Err(StoreError::Corrupt {
+                entity: "audit_log",
+                id: chain,
+                detail: format!("recorded after the head of another chain, {}", head.chain),
+            });
+        }
+        let seq = head.seq + 1;
+        let (row, hash) = audit_row(recorded, chain, seq, head.hash.clone());
         let inserted = audit_log::Entity::insert(row)
             .exec(&self.tx)
             .await
@@ -200,6 +218,8 @@ impl WriteTx {
         outbox::Entity::insert(outbox_row(recorded, id, seq))
             .exec_without_returning(&self.tx)
             .await?;
+        head.seq = seq;
+        head.hash = hash;
         Ok(id)
     }
 

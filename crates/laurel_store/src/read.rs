@@ -740,6 +740,30 @@ pub trait Read: Conn {
             .collect()
     }
 
+    /// The head of an audit chain: its last row's place and hash (place 0 and no hash for a
+    /// chain not begun). Read before a write transaction begins, it lets the transaction append
+    /// without reading it again ([`crate::WriteTx::record_after`]); a head that moved meanwhile
+    /// is caught by the chain's unique (chain, seq) index.
+    async fn audit_chain_head(
+        &self,
+        entity: &str,
+        entity_id: Uuid,
+    ) -> Result<laurel_domain::audit::Head, StoreError> {
+        let chain = laurel_domain::audit::chain_of(entity, entity_id);
+        let head: Option<(i64, String)> = audit_log::Entity::find()
+            .select_only()
+            .column(audit_log::Column::Seq)
+            .column(audit_log::Column::Hash)
+            .filter(audit_log::Column::Chain.eq(chain.clone()))
+            .order_by_desc(audit_log::Column::Seq)
+            .limit(1)
+            .into_tuple()
+            .one(self.conn())
+            .await?;
+        let (seq, hash) = head.unwrap_or((0, String::new()));
+        Ok(laurel_domain::audit::Head { chain, seq, hash })
+    }
+
     /// A cheap round trip, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError> {
         let backend = self.conn().get_database_backend();

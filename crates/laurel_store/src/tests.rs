@@ -360,6 +360,56 @@ async fn the_audit_log_is_append_only() {
     assert_eq!(trail[0].details, serde_json::json!({"k": "v"}));
 }
 
+/// A chain's head read before a write transaction (as a stage transition reads it on the
+/// readers' pool) is appended after only if nothing was appended since: otherwise the chain's
+/// unique index refuses the row as a transient failure to retry whole, and the chain holds.
+#[tokio::test]
+async fn a_chain_head_read_beforehand_is_refused_once_the_chain_moved_on() {
+    let (_db, store) = store().await;
+    let entity = id();
+    let event = |n: i64| Recorded {
+        at: NOW,
+        actor: None,
+        scope: Default::default(),
+        event: DomainEvent::other(
+            Subject::Nomination(laurel_domain::ids::NominationId(entity)),
+            Kind::PublicCommentReceived,
+            serde_json::json!({ "n": n }),
+        ),
+    };
+    let head = store.audit_chain_head("nomination", entity).await.unwrap();
+    assert_eq!((head.seq, head.hash.as_str()), (0, ""));
+
+    // Another transaction appends first.
+    let tx = store.write().await.unwrap();
+    tx.record(&event(1)).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut stale = head.clone();
+    let tx = store.write().await.unwrap();
+    let refused = tx.record_after(&event(2), &mut stale).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Busy(_)), "{refused:?}");
+    drop(tx);
+    assert_eq!(stale, head, "a refused append leaves the head as it was");
+
+    // Read again, it appends, twice in a row from the moved head.
+    let mut fresh = store.audit_chain_head("nomination", entity).await.unwrap();
+    assert_eq!(fresh.seq, 1);
+    let tx = store.write().await.unwrap();
+    tx.record_after(&event(2), &mut fresh).await.unwrap();
+    tx.record_after(&event(3), &mut fresh).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        store.audit_chain_head("nomination", entity).await.unwrap(),
+        fresh
+    );
+    let trail = store.audit_of(entity).await.unwrap();
+    let ns: Vec<_> = trail.iter().map(|e| e.details["n"].clone()).collect();
+    assert_eq!(ns, [1, 2, 3].map(serde_json::Value::from));
+    let report = store.verify_audit().await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
 #[tokio::test]
 async fn a_signed_decision_is_never_edited_or_deleted_but_may_be_annulled() {
     let (_db, store) = store().await;

@@ -254,28 +254,17 @@ impl Ops {
         judge: bool,
         now: OffsetDateTime,
     ) -> Result<(NominationRecord, Option<Eligibility>), OpsError> {
-        in_tx!(self, |tx| {
-            let record = self
-                .act_in(
-                    tx,
-                    actor,
-                    ActOn {
-                        id,
-                        expected_version,
-                        command: Command::Submit,
-                    },
-                    now,
-                )
-                .await?;
-            // Judged in the same transaction when asked for: then, if it cannot be judged,
-            // nothing was submitted.
-            let eligibility = if judge {
-                Some(self.eligibility_of(tx, &record, local_date(now)).await?)
-            } else {
-                None
-            };
-            Ok((record, eligibility))
-        })
+        self.act_alone(
+            actor,
+            ActOn {
+                id,
+                expected_version,
+                command: Command::Submit,
+            },
+            judge,
+            now,
+        )
+        .await
     }
 
     /// Withdraws a nomination that has not been decided, with a reason.

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use laurel_domain::audit::Head;
 use laurel_domain::authz::{Action, Actor, Authority, Denied, Role};
 use laurel_domain::calendar::local_date;
 use laurel_domain::council::VoteRule;
@@ -40,6 +41,18 @@ pub struct ActOn {
     pub expected_version: i32,
     /// What to do.
     pub command: Command,
+}
+
+/// What every command on a nomination reads before it is applied ([`Ops::gather`]).
+struct Gathered {
+    /// The nomination with its proposing unit's path.
+    record: NominationRecord,
+    /// Its issuer's path.
+    issuer: UnitPath,
+    /// The working days.
+    calendar: WorkingCalendar,
+    /// The head of the nomination's audit chain.
+    head: Head,
 }
 
 /// A public comment, as typed.
@@ -162,7 +175,56 @@ impl Ops {
         on: ActOn,
         now: OffsetDateTime,
     ) -> Result<NominationRecord, OpsError> {
-        in_tx!(self, |tx| { self.act_in(tx, actor, on.clone(), now).await })
+        Ok(self.act_alone(actor, on, false, now).await?.0)
+    }
+
+    /// One command on one nomination in its own transaction, and, when `judge` asks for it,
+    /// the nomination's eligibility as of today judged in the same transaction.
+    ///
+    /// What the command needs whatever it is (the nomination with its issuer's path, the
+    /// caller's right to read it, the working calendar, the head of its audit chain) is read
+    /// before the write transaction begins, on the readers' pool: on SQLite the one writer is
+    /// then held for the update and the rows it appends (and what the command itself must read
+    /// under the lock: a quota, a dossier, an eligibility), not for those reads too. Nothing is
+    /// weakened: the update is on the version read, and the audit row on the head read (the
+    /// chain's unique index), so a nomination or a chain that moved meanwhile is a `CONFLICT`
+    /// or a retry from the reads (as PostgreSQL's read-committed transactions saw it already).
+    pub(crate) async fn act_alone(
+        &self,
+        actor: &Actor,
+        on: ActOn,
+        judge: bool,
+        now: OffsetDateTime,
+    ) -> Result<(NominationRecord, Option<laurel_domain::rules::Eligibility>), OpsError> {
+        let mut attempt: u32 = 1;
+        loop {
+            let result: Result<_, OpsError> = async {
+                let gathered = self.gather(&self.store, actor, &on).await?;
+                let tx = self.store.write().await?;
+                let record = self
+                    .act_gathered(&tx, actor, on.clone(), gathered, None, now)
+                    .await?;
+                // Judged in the same transaction when asked for: then, if it cannot be
+                // judged, nothing was done.
+                let eligibility = if judge {
+                    Some(self.eligibility_of(&tx, &record, local_date(now)).await?)
+                } else {
+                    None
+                };
+                tx.commit().await?;
+                Ok((record, eligibility))
+            }
+            .await;
+            match result {
+                Err(OpsError::Busy(detail)) if attempt < super::ATTEMPTS => {
+                    tracing::debug!(attempt, %detail, "transient database failure; retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(attempt)))
+                        .await;
+                    attempt += 1;
+                }
+                other => break other,
+            }
+        }
     }
 
     /// One command on one nomination inside an open transaction: load, situate, apply, save,
@@ -188,21 +250,60 @@ impl Ops {
         council: Option<(&VoteRule, SessionId)>,
         now: OffsetDateTime,
     ) -> Result<NominationRecord, OpsError> {
-        let (record, issuer) = tx.require_nomination_and_issuer(on.id).await?;
-        self.must_read(tx, actor, &record).await?;
-        let current = &record.nomination;
-        if current.version() != on.expected_version {
+        let gathered = self.gather(tx, actor, &on).await?;
+        self.act_gathered(tx, actor, on, gathered, council, now)
+            .await
+    }
+
+    /// What every command on a nomination reads first ([`Gathered`]), refusing a caller who
+    /// may not read it and a version other than the one the caller saw.
+    async fn gather(
+        &self,
+        conn: &(impl Read + ReadReview + ReadCouncil),
+        actor: &Actor,
+        on: &ActOn,
+    ) -> Result<Gathered, OpsError> {
+        let (record, issuer) = conn.require_nomination_and_issuer(on.id).await?;
+        self.must_read(conn, actor, &record).await?;
+        let actual = record.nomination.version();
+        if actual != on.expected_version {
             return Err(OpsError::Conflict {
                 entity: "nomination",
                 id: on.id.to_string(),
                 expected: on.expected_version,
-                actual: current.version(),
+                actual,
             });
         }
+        let calendar = self.working_calendar(conn).await?;
+        let head = conn.audit_chain_head("nomination", on.id.0).await?;
+        Ok(Gathered {
+            record,
+            issuer,
+            calendar,
+            head,
+        })
+    }
+
+    /// Situates, applies, saves and records a command on what [`Ops::gather`] read.
+    async fn act_gathered(
+        &self,
+        tx: &WriteTx,
+        actor: &Actor,
+        on: ActOn,
+        gathered: Gathered,
+        council: Option<(&VoteRule, SessionId)>,
+        now: OffsetDateTime,
+    ) -> Result<NominationRecord, OpsError> {
+        let Gathered {
+            record,
+            issuer,
+            calendar,
+            mut head,
+        } = gathered;
+        let current = &record.nomination;
         let wf = self.workflow_of(current)?;
         let today = local_date(now);
         let route = route(&record, issuer)?;
-        let calendar = self.working_calendar(tx).await?;
         let ruleset = self.ruleset(current.ruleset.as_deref(), current.period.year())?;
         let rule = ruleset.award(current.award);
         let kind = on.command.kind();
@@ -323,6 +424,7 @@ impl Ops {
             &transition.events,
             &calendar,
             &record.proposing_path,
+            &mut head,
             now,
         )
         .await?;
@@ -359,6 +461,7 @@ impl Ops {
         events: &[Event],
         calendar: &WorkingCalendar,
         scope: &UnitPath,
+        head: &mut Head,
         now: OffsetDateTime,
     ) -> Result<(), OpsError> {
         let today = local_date(now);
@@ -400,20 +503,23 @@ impl Ops {
                 completed: completion.take(),
             })
             .await?;
-            tx.record(&recorded(
-                now,
-                by(actor),
-                scope.clone(),
-                NominationEvent::Moved {
-                    id: before.id,
-                    event: event.clone(),
-                    before: b.clone(),
-                    after: a.clone(),
-                    from_stage,
-                    to_stage,
-                    acting_for,
-                },
-            ))
+            tx.record_after(
+                &recorded(
+                    now,
+                    by(actor),
+                    scope.clone(),
+                    NominationEvent::Moved {
+                        id: before.id,
+                        event: event.clone(),
+                        before: b.clone(),
+                        after: a.clone(),
+                        from_stage,
+                        to_stage,
+                        acting_for,
+                    },
+                ),
+                head,
+            )
             .await?;
         }
         Ok(())
