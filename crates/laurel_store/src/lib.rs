@@ -23,6 +23,7 @@ mod review;
 mod templates;
 mod webhooks;
 mod write;
+mod writer;
 
 pub mod testing;
 

@@ -410,6 +410,32 @@ async fn a_chain_head_read_beforehand_is_refused_once_the_chain_moved_on() {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
 
+/// On SQLite a whole write transaction handed to the store runs on the writer thread, and
+/// commits there; on PostgreSQL it runs where it was called. Either way its result comes back.
+#[tokio::test]
+async fn a_write_handed_to_the_store_runs_on_sqlites_writer_thread() {
+    let (_db, store) = store().await;
+    let writer = store.clone();
+    let new = NewUnit::parse("Đơn vị ghi", "WRITER", Some("Giám đốc"), None, None).unwrap();
+    let (thread, root) = store
+        .on_writer_thread(async move {
+            let tx = writer.write().await?;
+            let root = tx.insert_unit(UnitId(id()), new, NOW).await?;
+            tx.commit().await?;
+            let thread = std::thread::current().name().map(str::to_owned);
+            Ok::<_, StoreError>((thread, root))
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let expected = match store.backend() {
+        crate::Backend::Sqlite => Some("laurel-writer".to_owned()),
+        crate::Backend::Postgres => std::thread::current().name().map(str::to_owned),
+    };
+    assert_eq!(thread, expected);
+    assert_eq!(store.require_unit(root.id).await.unwrap(), root);
+}
+
 #[tokio::test]
 async fn a_signed_decision_is_never_edited_or_deleted_but_may_be_annulled() {
     let (_db, store) = store().await;

@@ -189,6 +189,9 @@ impl Ops {
     /// weakened: the update is on the version read, and the audit row on the head read (the
     /// chain's unique index), so a nomination or a chain that moved meanwhile is a `CONFLICT`
     /// or a retry from the reads (as PostgreSQL's read-committed transactions saw it already).
+    /// The write transaction itself runs on SQLite's writer thread
+    /// ([`laurel_store::Store::on_writer_thread`]), so that the writer is not held waiting for
+    /// a busy worker of the runtime between its statements.
     pub(crate) async fn act_alone(
         &self,
         actor: &Actor,
@@ -200,19 +203,26 @@ impl Ops {
         loop {
             let result: Result<_, OpsError> = async {
                 let gathered = self.gather(&self.store, actor, &on).await?;
-                let tx = self.store.write().await?;
-                let record = self
-                    .act_gathered(&tx, actor, on.clone(), gathered, None, now)
-                    .await?;
-                // Judged in the same transaction when asked for: then, if it cannot be
-                // judged, nothing was done.
-                let eligibility = if judge {
-                    Some(self.eligibility_of(&tx, &record, local_date(now)).await?)
-                } else {
-                    None
-                };
-                tx.commit().await?;
-                Ok((record, eligibility))
+                let (ops, actor, on) = (self.clone(), actor.clone(), on.clone());
+                // Boxed: a transition's future is large, and moved unboxed from this future
+                // into the writer thread's task it took several copies of the stack (a
+                // debug build's worker overflowed its 2 MiB).
+                let write = Box::pin(async move {
+                    let tx = ops.store.write().await?;
+                    let record = ops
+                        .act_gathered(&tx, &actor, on, gathered, None, now)
+                        .await?;
+                    // Judged in the same transaction when asked for: then, if it cannot be
+                    // judged, nothing was done.
+                    let eligibility = if judge {
+                        Some(ops.eligibility_of(&tx, &record, local_date(now)).await?)
+                    } else {
+                        None
+                    };
+                    tx.commit().await?;
+                    Ok::<_, OpsError>((record, eligibility))
+                });
+                self.store.on_writer_thread(write).await?
             }
             .await;
             match result {
