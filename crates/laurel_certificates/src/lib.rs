@@ -135,7 +135,7 @@ const CACHE_MAX_AGE: usize = 10;
 /// time used: about as much as evicting after each render with [`CACHE_MAX_AGE`] keeps, for a
 /// tenth of the evictions. An eviction locks every memo table of the process, so on two cores
 /// evicting after each render held the other render up: two threads rendered 282–286
-/// certificates a second that way and 316–327 this way, at 85–89 MB resident instead of 68–69.
+/// certificates a second that way and 316–327 this way, at 82–89 MB resident instead of 68–69.
 const RENDERS_PER_EVICTION: usize = 10;
 
 /// Counts single renders in the process and, every [`RENDERS_PER_EVICTION`]th, drops the

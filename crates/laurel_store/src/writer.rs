@@ -5,12 +5,13 @@
 //! transaction run as a task of the service's runtime waits, after each statement, for a worker
 //! of that runtime to come back to it; under load both workers are busy parsing, resolving and
 //! answering other requests, and every writer queued behind the connection waits too. Measured
-//! with `laurel bench` (BENCHMARKS.md, "The writer thread"): at 16 clients a stage transition
-//! held the writer for about 1.4 ms of which its statements took a fraction, and 731
-//! transitions a second were the ceiling; run here, 1,182. Work handed to
-//! [`Store::on_writer_thread`] runs on a thread of its own (a current-thread tokio runtime that
-//! runs nothing else), which the operating system wakes as soon as a statement's result is
-//! back. On PostgreSQL, which has no single writer, the work runs where it was called.
+//! with `laurel bench` (BENCHMARKS.md, "A stage transition: reads before, the write on a
+//! thread of its own"): at 16 clients a stage transition held the writer for about 1.4 ms, of
+//! which its statements took a fraction, and 731 transitions a second were the ceiling; run
+//! here, 1,182. Work handed to [`Store::on_writer_thread`] (a stage transition's) runs on a
+//! thread of its own (a current-thread tokio runtime that runs nothing else), which the
+//! operating system wakes as soon as a statement's result is back. On PostgreSQL, which has no
+//! single writer, the work runs where it was called.
 //!
 //! One thread serves the process (it is made on the first use and lives as long as the
 //! process): it orders nothing (the writer connection's queue does that) and holds no state.
