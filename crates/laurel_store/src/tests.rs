@@ -327,23 +327,29 @@ async fn concurrent_numbers_are_gapless_and_rolled_back_ones_are_given_back() {
     );
 }
 
+/// A public comment received on the nomination `entity`, with `details`, as the store
+/// records it.
+fn comment_on(entity: Uuid, details: serde_json::Value) -> Recorded {
+    Recorded {
+        at: NOW,
+        actor: None,
+        scope: Default::default(),
+        event: DomainEvent::other(
+            Subject::Nomination(NominationId(entity)),
+            Kind::PublicCommentReceived,
+            details,
+        ),
+    }
+}
+
 #[tokio::test]
 async fn the_audit_log_is_append_only() {
     let (_db, store) = store().await;
     let entity = id();
     let tx = store.write().await.unwrap();
-    tx.record(&Recorded {
-        at: NOW,
-        actor: None,
-        scope: Default::default(),
-        event: DomainEvent::other(
-            Subject::Nomination(laurel_domain::ids::NominationId(entity)),
-            Kind::PublicCommentReceived,
-            serde_json::json!({"k": "v"}),
-        ),
-    })
-    .await
-    .unwrap();
+    tx.record(&comment_on(entity, serde_json::json!({"k": "v"})))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     for sql in [
@@ -367,16 +373,7 @@ async fn the_audit_log_is_append_only() {
 async fn a_chain_head_read_beforehand_is_refused_once_the_chain_moved_on() {
     let (_db, store) = store().await;
     let entity = id();
-    let event = |n: i64| Recorded {
-        at: NOW,
-        actor: None,
-        scope: Default::default(),
-        event: DomainEvent::other(
-            Subject::Nomination(laurel_domain::ids::NominationId(entity)),
-            Kind::PublicCommentReceived,
-            serde_json::json!({ "n": n }),
-        ),
-    };
+    let event = |n: i64| comment_on(entity, serde_json::json!({ "n": n }));
     let head = store.audit_chain_head("nomination", entity).await.unwrap();
     assert_eq!((head.seq, head.hash.as_str()), (0, ""));
 
