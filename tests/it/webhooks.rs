@@ -207,17 +207,31 @@ async fn webhooks_are_signed_in_order_retried_and_stop_when_disabled() {
         }
     }
 
-    // The delivery log shows the retried ones.
-    let log = server
-        .ok(
-            Some(&admin),
-            q!("webhook_deliveries"),
-            json!({ "endpointId": endpoint }),
-        )
-        .await;
+    // The delivery log shows the retried ones. A delivery is recorded once the receiver's
+    // answer is back, a moment after the receiver saw it: read until each one is recorded.
+    let mut log = Value::Null;
+    for _ in 0..200 {
+        log = server
+            .ok(
+                Some(&admin),
+                q!("webhook_deliveries"),
+                json!({ "endpointId": endpoint }),
+            )
+            .await;
+        let recorded = log["webhookDeliveries"]
+            .as_array()
+            .is_some_and(|d| d.iter().all(|d| d["status"] == "DELIVERED"));
+        if recorded {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let deliveries = log["webhookDeliveries"].as_array().unwrap();
     assert_eq!(deliveries.len(), expected.len());
-    assert!(deliveries.iter().all(|d| d["status"] == "DELIVERED"));
+    assert!(
+        deliveries.iter().all(|d| d["status"] == "DELIVERED"),
+        "{log}"
+    );
     assert!(
         deliveries
             .iter()
