@@ -16,8 +16,8 @@ use laurel_domain::workdays::{CalendarDay, DayKind};
 use laurel_domain::workflow::{AppraisalVerdict, OpinionVerdict, StageKind, Tally};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ExprTrait, Iterable, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -423,6 +423,21 @@ fn consultation_record(m: consultation::Model) -> Result<ConsultationRecord, Sto
     })
 }
 
+/// A proposal's version as clients see it: the proposal row's own version (1, moved on by each
+/// bulk action) plus the versions of its nominations. A transition of one of its nominations
+/// moves it on without writing the proposal's row, so transitions of one proposal's
+/// nominations do not queue on that row's lock (on PostgreSQL they did, until commit).
+/// Nominations never leave a proposal and versions only grow, so a version never comes back.
+const PROPOSAL_VERSION: &str = r#"CAST("proposal"."version" + COALESCE((SELECT SUM("n"."version") FROM "nomination" AS "n" WHERE "n"."proposal_id" = "proposal"."id"), 0) AS INTEGER)"#;
+
+/// Proposals, each with its version as clients see it ([`PROPOSAL_VERSION`]).
+fn select_proposals() -> sea_orm::Select<proposal::Entity> {
+    proposal::Entity::find()
+        .select_only()
+        .columns(proposal::Column::iter().filter(|c| !matches!(c, proposal::Column::Version)))
+        .column_as(Expr::cust(PROPOSAL_VERSION), "version")
+}
+
 fn proposal_record(m: proposal::Model) -> Result<ProposalRecord, StoreError> {
     Ok(ProposalRecord {
         id: ProposalId(m.id),
@@ -624,7 +639,8 @@ pub trait ReadReview: Conn {
 
     /// A proposal.
     async fn proposal(&self, id: ProposalId) -> Result<Option<ProposalRecord>, StoreError> {
-        proposal::Entity::find_by_id(id.0)
+        select_proposals()
+            .filter(proposal::Column::Id.eq(id.0))
             .one(self.conn())
             .await?
             .map(proposal_record)
@@ -639,7 +655,7 @@ pub trait ReadReview: Conn {
     ) -> Result<Vec<ProposalRecord>, StoreError> {
         let mut found = Vec::new();
         for chunk in ids.chunks(1000) {
-            for m in proposal::Entity::find()
+            for m in select_proposals()
                 .filter(proposal::Column::Id.is_in(chunk.iter().map(|id| id.0)))
                 .all(self.conn())
                 .await?
@@ -657,7 +673,7 @@ pub trait ReadReview: Conn {
         within: Option<&[UnitId]>,
         limit: u64,
     ) -> Result<Vec<ProposalRecord>, StoreError> {
-        let mut query = proposal::Entity::find();
+        let mut query = select_proposals();
         if let Some(roots) = within {
             if roots.is_empty() {
                 return Ok(Vec::new());
@@ -1142,53 +1158,52 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Moves a proposal to its next version.
-    pub(crate) async fn bump_proposal(&self, id: ProposalId) -> Result<(), StoreError> {
-        proposal::Entity::update_many()
-            .col_expr(
-                proposal::Column::Version,
-                Expr::col(proposal::Column::Version).add(1),
-            )
-            .filter(proposal::Column::Id.eq(id.0))
-            .exec(&self.tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Takes a proposal at `expected_version` for a bulk action: moves it to its next version,
-    /// holding its row until commit, or [`StoreError::Conflict`] if someone changed it or one
-    /// of its nominations since.
+    /// Takes a proposal at `expected_version` (its version as [`ProposalRecord::version`] gives
+    /// it) for a bulk action. Its row is held until commit, so two bulk actions on one proposal
+    /// take turns. Returns its nominations as read under that hold, in id order, or
+    /// [`StoreError::Conflict`] if the proposal or one of its nominations changed since.
+    ///
+    /// The caller acts on each nomination at the version returned here: one that moves
+    /// meanwhile fails its own versioned update.
     pub async fn claim_proposal(
         &self,
         id: ProposalId,
         expected_version: i32,
-    ) -> Result<i32, StoreError> {
-        let result = proposal::Entity::update_many()
+    ) -> Result<Vec<NominationRecord>, StoreError> {
+        let not_found = || StoreError::NotFound {
+            entity: "proposal",
+            id: id.to_string(),
+        };
+        let held = proposal::Entity::update_many()
             .col_expr(
                 proposal::Column::Version,
                 Expr::col(proposal::Column::Version).add(1),
             )
             .filter(proposal::Column::Id.eq(id.0))
-            .filter(proposal::Column::Version.eq(expected_version))
             .exec(&self.tx)
             .await?;
-        if result.rows_affected == 1 {
-            return Ok(expected_version + 1);
+        if held.rows_affected == 0 {
+            return Err(not_found());
         }
-        let actual = self
-            .proposal(id)
+        let own = proposal::Entity::find_by_id(id.0)
+            .one(&self.tx)
             .await?
-            .ok_or(StoreError::NotFound {
+            .ok_or_else(not_found)?
+            .version
+            - 1;
+        let nominations = self.nominations_of_proposal(id).await?;
+        let actual = nominations
+            .iter()
+            .fold(own, |sum, r| sum.saturating_add(r.nomination.version()));
+        if actual != expected_version {
+            return Err(StoreError::Conflict {
                 entity: "proposal",
                 id: id.to_string(),
-            })?
-            .version;
-        Err(StoreError::Conflict {
-            entity: "proposal",
-            id: id.to_string(),
-            expected: expected_version,
-            actual,
-        })
+                expected: expected_version,
+                actual,
+            });
+        }
+        Ok(nominations)
     }
 
     /// Records a document of a dossier.

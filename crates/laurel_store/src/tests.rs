@@ -7,17 +7,17 @@ use laurel_domain::award::AwardKind;
 use laurel_domain::decision::{
     Decision, DecisionNumber, DecisionState, SignatureBlock, SignerCapacity,
 };
-use laurel_domain::ids::{AccountId, DecisionId, NominationId, PersonId, UnitId};
+use laurel_domain::ids::{AccountId, DecisionId, NominationId, PersonId, ProposalId, UnitId};
 use laurel_domain::nomination::{Nomination, NominationState, Nominee, Period, Progress};
 use laurel_domain::org::{NewPerson, NewUnit, Unit};
 use laurel_domain::workflow::{Position, WorkflowRef};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
 use uuid::Uuid;
 
 use crate::testing::TestDatabase;
-use crate::{NewAccount, Read, SequenceKind, Store, StoreError};
+use crate::{NewAccount, ProposalRecord, Read, ReadReview, SequenceKind, Store, StoreError};
 use laurel_domain::events::{DomainEvent, Kind, Recorded, Subject};
 
 const NOW: OffsetDateTime = datetime!(2025-01-05 02:00 UTC);
@@ -222,6 +222,104 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     assert_eq!(stored.state(), NominationState::Submitted);
     assert_eq!(stored.achievement, draft.achievement);
     assert_eq!(stored.version(), 2);
+}
+
+#[tokio::test]
+async fn a_proposals_version_moves_with_its_nominations_without_writing_its_row() {
+    let (_db, store) = store().await;
+    let root = unit(&store, "CAT", None).await;
+    let clerk = account(&store, "clerk").await;
+    let (a, b) = (
+        nomination(&store, &root, clerk).await,
+        nomination(&store, &root, clerk).await,
+    );
+    let proposal = ProposalId(id());
+    let own_version = |store: &Store| {
+        let db = store.db.clone();
+        async move {
+            crate::entity::proposal::Entity::find_by_id(proposal.0)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .version
+        }
+    };
+    let tx = store.write().await.unwrap();
+    tx.insert_proposal(&ProposalRecord {
+        id: proposal,
+        proposing_unit: root.id,
+        proposing_path: root.path.clone(),
+        issuer: root.id,
+        number: Some("15/TTr-CAT".into()),
+        proposed_on: None,
+        signer_name: None,
+        signer_title: None,
+        created_by: clerk,
+        created_at: NOW,
+        version: 1,
+    })
+    .await
+    .unwrap();
+    for n in [&a, &b] {
+        tx.update_nomination(&n.clone().in_proposal(proposal), 1, None, NOW)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let seen = store.proposal(proposal).await.unwrap().unwrap().version;
+    assert_eq!(seen, 1 + 2 + 2, "its own version and its nominations'");
+
+    // A transition of one of its nominations moves it on; its row is not written.
+    let submitted = with_progress(&a.clone().in_proposal(proposal), |p| {
+        p.state = NominationState::Submitted;
+    });
+    let tx = store.write().await.unwrap();
+    tx.update_nomination(&submitted, 2, None, NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        store.proposal(proposal).await.unwrap().unwrap().version,
+        seen + 1
+    );
+    assert_eq!(own_version(&store).await, 1);
+
+    // A bulk action at the version seen before is refused and holds nothing.
+    let tx = store.write().await.unwrap();
+    let err = tx.claim_proposal(proposal, seen).await.expect_err("stale");
+    assert!(
+        matches!(err, StoreError::Conflict { expected, actual, .. } if expected == seen && actual == seen + 1),
+        "{err:?}"
+    );
+    drop(tx);
+    assert_eq!(own_version(&store).await, 1);
+    // At the current one it gets the nominations as read under its hold, and moves it on.
+    let tx = store.write().await.unwrap();
+    let claimed: Vec<(NominationId, i32)> = tx
+        .claim_proposal(proposal, seen + 1)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.nomination.id, r.nomination.version()))
+        .collect();
+    tx.commit().await.unwrap();
+    let mut expected = vec![(a.id, 3), (b.id, 2)];
+    expected.sort_unstable();
+    assert_eq!(claimed, expected);
+    assert_eq!(
+        store.proposal(proposal).await.unwrap().unwrap().version,
+        seen + 2
+    );
+    // Listed and batched reads give the same version.
+    assert_eq!(
+        store.proposals_by_ids(&[proposal]).await.unwrap()[0].version,
+        seen + 2
+    );
+    assert_eq!(
+        store.proposals(None, 10).await.unwrap()[0].version,
+        seen + 2
+    );
 }
 
 #[tokio::test]

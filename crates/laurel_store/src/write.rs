@@ -429,9 +429,6 @@ impl WriteTx {
             .exec(&self.tx)
             .await?;
         if result.rows_affected == 1 {
-            if let Some(proposal) = next.proposal {
-                self.bump_proposal(proposal).await?;
-            }
             return Ok(expected_version + 1);
         }
         let actual = self.require_nomination(next.id).await?.nomination.version();

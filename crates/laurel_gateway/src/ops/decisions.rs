@@ -161,9 +161,8 @@ impl Ops {
             id: proposal.to_string(),
         })?;
         actor.authorize(Action::Read, &record.proposing_path)?;
-        tx.claim_proposal(proposal, expected_version).await?;
         let mut waiting = Vec::new();
-        for r in tx.nominations_of_proposal(proposal).await? {
+        for r in tx.claim_proposal(proposal, expected_version).await? {
             let n = &r.nomination;
             let at_sign = n.state() == NominationState::Submitted
                 && self.workflow_of(n)?.stage(n.progress().position.stage).kind == StageKind::Sign;

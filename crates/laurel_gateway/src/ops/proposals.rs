@@ -283,8 +283,7 @@ impl Ops {
                         id: id.to_string(),
                     })?;
                     actor.authorize(Action::Read, &proposal.proposing_path)?;
-                    tx.claim_proposal(*id, *expected_version).await?;
-                    tx.nominations_of_proposal(*id)
+                    tx.claim_proposal(*id, *expected_version)
                         .await?
                         .iter()
                         .map(|r| (r.nomination.id, r.nomination.version()))
