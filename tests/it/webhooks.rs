@@ -149,6 +149,31 @@ async fn all_accepted(state: &Arc<Mutex<Receiver>>, ids: &[i64]) {
     );
 }
 
+/// The endpoint's delivery log, read again (for up to ten seconds) until `done` holds for its
+/// deliveries: a delivery is recorded a moment after its receiver saw it.
+async fn deliveries_until(
+    server: &TestServer,
+    admin: &str,
+    endpoint: &str,
+    done: impl Fn(&[Value]) -> bool,
+) -> Value {
+    let mut log = Value::Null;
+    for _ in 0..200 {
+        log = server
+            .ok(
+                Some(admin),
+                q!("webhook_deliveries"),
+                json!({ "endpointId": endpoint }),
+            )
+            .await;
+        if log["webhookDeliveries"].as_array().is_some_and(|d| done(d)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    log
+}
+
 async fn register(server: &TestServer, admin: &str, url: &str, kinds: &[&str]) -> Value {
     server
         .ok(
@@ -209,23 +234,10 @@ async fn webhooks_are_signed_in_order_retried_and_stop_when_disabled() {
 
     // The delivery log shows the retried ones. A delivery is recorded once the receiver's
     // answer is back, a moment after the receiver saw it: read until each one is recorded.
-    let mut log = Value::Null;
-    for _ in 0..200 {
-        log = server
-            .ok(
-                Some(&admin),
-                q!("webhook_deliveries"),
-                json!({ "endpointId": endpoint }),
-            )
-            .await;
-        let recorded = log["webhookDeliveries"]
-            .as_array()
-            .is_some_and(|d| d.iter().all(|d| d["status"] == "DELIVERED"));
-        if recorded {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let log = deliveries_until(&server, &admin, &endpoint, |d| {
+        d.iter().all(|d| d["status"] == "DELIVERED")
+    })
+    .await;
     let deliveries = log["webhookDeliveries"].as_array().unwrap();
     assert_eq!(deliveries.len(), expected.len());
     assert!(
@@ -309,22 +321,12 @@ async fn a_delivery_that_keeps_failing_is_parked_and_redelivered_on_request() {
         .unwrap()
         .to_owned();
     org.draft(&server, &org.huyen, "Thành tích").await;
-    let mut parked = Value::Null;
-    for _ in 0..200 {
-        let log = server
-            .ok(
-                Some(&admin),
-                q!("webhook_deliveries"),
-                json!({ "endpointId": endpoint }),
-            )
-            .await;
-        if log["webhookDeliveries"][0]["status"] == "PARKED" {
-            parked = log["webhookDeliveries"][0].clone();
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(parked["status"], "PARKED", "never parked");
+    let log = deliveries_until(&server, &admin, &endpoint, |d| {
+        d.first().is_some_and(|d| d["status"] == "PARKED")
+    })
+    .await;
+    let parked = log["webhookDeliveries"][0].clone();
+    assert_eq!(parked["status"], "PARKED", "never parked: {log}");
     assert!(parked["attempts"].as_i64().unwrap() >= 2, "{parked}");
     assert_eq!(parked["lastStatus"], 500);
     assert!(parked["lastError"].as_str().unwrap().contains("500"));
