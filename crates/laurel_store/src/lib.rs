@@ -281,9 +281,14 @@ impl Store {
     /// metrics.
     pub fn pool_status(&self) -> PoolStatus {
         fn of<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> PoolStatus {
-            let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+            // sqlx counts a returned connection as idle only after it has handed back its
+            // permit, so `close` can finish (size 0) just before that count goes up: the idle
+            // count alone then says 1 for a pool that holds nothing, for good. No pool has more
+            // idle connections than connections.
+            let size = pool.size();
+            let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX).min(size);
             PoolStatus {
-                in_use: pool.size().saturating_sub(idle),
+                in_use: size - idle,
                 idle,
             }
         }
