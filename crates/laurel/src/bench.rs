@@ -713,7 +713,7 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
 
     // How many of the decision's certificates were downloaded so far (and so are kept).
     let downloaded = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    for &clients in &options.clients {
+    for (phase, &clients) in options.clients.iter().enumerate() {
         // The framework's own ceiling: the trivial query, anonymous.
         let g = gql.clone();
         let ceiling = measure(clients, duration, move |_, _| {
@@ -841,8 +841,10 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
             stats: page,
         });
         // A certificate's first download: rendered from its frozen content and kept. Each
-        // request takes a certificate nobody downloaded yet; when none is left, the clients
-        // stop (raise `--recipients` for longer runs).
+        // request takes a certificate nobody downloaded yet, of this client count's share (an
+        // equal part of the decision's certificates, so that a fast run at one client count
+        // leaves some for the next); when the share is used up, the clients stop (raise
+        // `--recipients` for longer runs).
         // What each download task needs: the client, the server, the token, the certificates.
         let downloads = || {
             (
@@ -855,14 +857,20 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
         let (http, base, token, ids) = downloads();
         let deadline = Instant::now() + duration;
         let next = downloaded.clone();
+        let share_end = ids.len() * (phase + 1) / options.clients.len();
         let first = measure_while(
             clients,
             move || Instant::now() < deadline,
             move |_, _| {
                 let (http, base, token) = (http.clone(), base.clone(), token.clone());
-                let id = ids
-                    .get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                    .cloned();
+                let id = next
+                    .fetch_update(
+                        std::sync::atomic::Ordering::Relaxed,
+                        std::sync::atomic::Ordering::Relaxed,
+                        |i| (i < share_end).then_some(i + 1),
+                    )
+                    .ok()
+                    .and_then(|i| ids.get(i).cloned());
                 async move { Some(download(&http, &base, &token, &id?).await) }
             },
         )
