@@ -2,8 +2,9 @@
 
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
-/// An error from the store.
-#[derive(Debug, thiserror::Error)]
+/// An error from the store. `Clone`, so that the outcome of a write group's commit reaches
+/// every write in it ([`Store::in_write_group`](crate::Store::in_write_group)).
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// No such row.
     #[error("{entity} {id} not found")]
@@ -79,8 +80,14 @@ impl StoreError {
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
         match classify(&err) {
-            Kind::NoConnection => StoreError::NoConnection(err),
-            Kind::Unavailable => StoreError::Unavailable(err),
+            Kind::NoConnection => {
+                crate::connections_may_be_broken();
+                StoreError::NoConnection(err)
+            }
+            Kind::Unavailable => {
+                crate::connections_may_be_broken();
+                StoreError::Unavailable(err)
+            }
             Kind::Storage => StoreError::Storage(err),
             Kind::Busy => StoreError::Busy(err),
             Kind::Other => StoreError::Db(err),

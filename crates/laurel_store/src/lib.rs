@@ -102,6 +102,8 @@ pub struct Store {
     backend: Backend,
     /// Statements run through this pool (and its transactions) since it connected.
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// On SQLite, the queue of write groups ([`Store::in_write_group`]), made on first use.
+    write_groups: std::sync::Arc<std::sync::OnceLock<Option<writer::GroupQueue>>>,
 }
 
 impl sealed::Conn for Store {
@@ -152,6 +154,45 @@ fn outside_any_transaction<C: sea_orm::sqlx::Connection>(
     })
 }
 
+/// How many PostgreSQL connections are still to be pinged before they are lent, whatever their
+/// idle time, because a broken connection was met lately ([`connections_may_be_broken`]).
+static PINGS_OWED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Connections lent after a broken one was met that are pinged first: four times the largest
+/// pool, so that every connection the server dropped with it (a restart, an operator ending
+/// sessions) is found by its ping, not by a request.
+const PINGS_AFTER_A_BREAK: u32 = 64;
+
+/// A connection broke or none could be had: the pool's idle connections may have been dropped
+/// with it, however recently they answered. Called as the error is sorted ([`StoreError`]).
+pub(crate) fn connections_may_be_broken() {
+    PINGS_OWED.store(PINGS_AFTER_A_BREAK, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether a PostgreSQL connection taken from the pool may be lent (the pool's `before_acquire`
+/// check; an error closes it and the pool takes or opens another): one that idled for a second
+/// or more is pinged first, since the server may have closed it or restarted meanwhile, and so
+/// is every one while pings are owed after a broken connection. One that idled less otherwise
+/// passed sqlx's ping as it came back to the pool a moment ago.
+fn alive_if_idle(
+    connection: &mut sea_orm::sqlx::PgConnection,
+    meta: sea_orm::sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<bool, sea_orm::sqlx::Error>> + Send + '_>,
+> {
+    use sea_orm::sqlx::Connection;
+    use std::sync::atomic::Ordering;
+    Box::pin(async move {
+        let owed = PINGS_OWED
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok();
+        if owed || meta.idle_for >= Duration::from_secs(1) {
+            connection.ping().await?;
+        }
+        Ok(true)
+    })
+}
+
 impl Store {
     /// Connects to `sqlite://path?mode=rwc` or `postgres://...`.
     ///
@@ -180,15 +221,23 @@ impl Store {
                 // A pooled SQLite connection is an open file in this process: nothing outside
                 // can drop it, so it is not pinged each time it is taken from the pool (a round
                 // trip to its worker thread, ~0.1 ms, twice per write request). A PostgreSQL
-                // connection may have been dropped by the server or the network: pinged.
-                .test_before_acquire(backend == Backend::Postgres)
+                // connection may have been dropped by the server or the network; but sqlx
+                // pings every connection as it comes back to the pool and closes it if that
+                // fails, so one that idled less than a second answered a moment ago: only a
+                // connection idle for longer, or any while a broken one was met lately, is
+                // pinged before it is lent (`alive_if_idle`). Otherwise each of a request's
+                // statements outside a transaction would cost a second round trip.
+                .test_before_acquire(false)
                 // `LAUREL_LOG_SQL=1` logs every statement with its duration (target
                 // `sqlx::query`, at WARN so that the default log filter shows it), to find the
                 // slow one; off by default, since statements carry data.
                 .sqlx_logging(std::env::var_os("LAUREL_LOG_SQL").is_some_and(|v| v != "0"))
                 .sqlx_logging_level(log::LevelFilter::Warn)
                 .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(outside_any_transaction))
-                .map_sqlx_postgres_pool_opts(|pool| pool.after_release(outside_any_transaction))
+                .map_sqlx_postgres_pool_opts(|pool| {
+                    pool.after_release(outside_any_transaction)
+                        .before_acquire(alive_if_idle)
+                })
                 .map_sqlx_sqlite_opts(|o| {
                     o.journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Full)
@@ -228,6 +277,7 @@ impl Store {
             own_writer,
             backend,
             statements,
+            write_groups: Default::default(),
         })
     }
 
@@ -253,14 +303,7 @@ impl Store {
 
     /// Starts a write transaction (see [`WriteTx`]).
     pub async fn write(&self) -> Result<WriteTx, StoreError> {
-        let tx = self
-            .writer()
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
-            .await?;
-        Ok(WriteTx { tx })
+        begin_write(self.writer()).await
     }
 
     /// Closes the pool.
@@ -320,6 +363,18 @@ impl Store {
     fn writer(&self) -> &DatabaseConnection {
         self.own_writer.as_ref().unwrap_or(&self.db)
     }
+}
+
+/// A write transaction on `writer` (on SQLite `BEGIN IMMEDIATE`: it takes the write lock now,
+/// rather than at its first write, where it could only fail).
+pub(crate) async fn begin_write(writer: &DatabaseConnection) -> Result<WriteTx, StoreError> {
+    let tx = writer
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok(WriteTx { tx })
 }
 
 /// How many of a pool's open connections are lent out and how many wait idle.

@@ -17,7 +17,9 @@ use time::macros::{date, datetime};
 use uuid::Uuid;
 
 use crate::testing::TestDatabase;
-use crate::{NewAccount, ProposalRecord, Read, ReadReview, SequenceKind, Store, StoreError};
+use crate::{
+    NewAccount, ProposalRecord, Read, ReadReview, SequenceKind, Store, StoreError, WriteTx,
+};
 use laurel_domain::events::{DomainEvent, Kind, Recorded, Subject};
 
 const NOW: OffsetDateTime = datetime!(2025-01-05 02:00 UTC);
@@ -529,6 +531,72 @@ async fn a_write_handed_to_the_store_runs_on_sqlites_writer_thread() {
     };
     assert_eq!(thread, expected);
     assert_eq!(store.require_unit(root.id).await.unwrap(), root);
+}
+
+/// Writes handed to the store at once commit together (on SQLite in one transaction, each in
+/// a savepoint of its own; on PostgreSQL each alone): each that succeeded is there, each that
+/// failed changed nothing, whether the database refused it or the work itself gave up after
+/// writing, a write that panics fails alone (on SQLite, where it runs apart from its caller),
+/// and the store writes on afterwards.
+#[tokio::test]
+async fn writes_handed_over_together_stand_or_fall_alone() {
+    let (_db, store) = store().await;
+    unit(&store, "TAKEN", None).await;
+    let panics = store.backend() == crate::Backend::Sqlite;
+    let mut writes = tokio::task::JoinSet::new();
+    for n in 0..24u32 {
+        let store = store.clone();
+        writes.spawn(async move {
+            let outcome = store
+                .in_write_group(move |tx: WriteTx| async move {
+                    let code = match n {
+                        7 => "TAKEN".to_owned(),
+                        _ => format!("G{n:02}"),
+                    };
+                    let new = NewUnit::parse(&format!("Đơn vị nhóm {n}"), &code, None, None, None)
+                        .unwrap();
+                    tx.insert_unit(UnitId(id()), new, NOW).await?;
+                    if n == 11 {
+                        return Err(StoreError::Conflict {
+                            entity: "unit",
+                            id: code,
+                            expected: 1,
+                            actual: 2,
+                        });
+                    }
+                    if n == 17 && panics {
+                        panic!("a write that panics after writing");
+                    }
+                    tx.commit().await?;
+                    Ok::<_, StoreError>(code)
+                })
+                .await;
+            (n, outcome)
+        });
+    }
+    let mut kept = Vec::new();
+    while let Some(done) = writes.join_next().await {
+        match done.unwrap() {
+            (7, Err(StoreError::Duplicate { field: "code", .. })) => {}
+            (11, Err(StoreError::Conflict { .. })) => {}
+            (17, Err(StoreError::Db(_))) if panics => {}
+            (n, Ok(code)) if n != 7 && n != 11 && (n != 17 || !panics) => kept.push(code),
+            (n, other) => panic!("write {n}: {other:?}"),
+        }
+    }
+    kept.sort();
+    let mut stored: Vec<String> = store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.code.as_str().to_owned())
+        .filter(|code| code.starts_with('G'))
+        .collect();
+    stored.sort();
+    assert_eq!(stored, kept);
+    assert_eq!(kept.len(), if panics { 21 } else { 22 });
+    unit(&store, "AFTER", None).await;
 }
 
 #[tokio::test]

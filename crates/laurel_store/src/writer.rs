@@ -15,14 +15,119 @@
 //!
 //! One thread serves the process (it is made on the first use and lives as long as the
 //! process): it orders nothing (the writer connection's queue does that) and holds no state.
+//!
+//! ## Write groups (group commit)
+//!
+//! With `synchronous=FULL` every commit waits for the disk to flush SQLite's write-ahead log,
+//! and on this kind of machine that flush is most of a short transaction's time: writers that
+//! take turns on the one writer connection each wait for a flush of their own. Work handed to
+//! [`Store::in_write_group`] (a stage transition's) is queued instead to one task on the
+//! writer thread, which runs the writes waiting in the queue one after the other, each in a
+//! savepoint of one transaction, and commits them together: one flush for the group. Nothing
+//! is weakened:
+//! - a write's answer comes back only after the group's commit, so nothing is acknowledged
+//!   before it is durable; if the commit fails, every write of the group gets its error (and
+//!   none of them happened);
+//! - a write that fails is undone alone (its savepoint), and closes the group: the writes
+//!   before it commit, the ones after it start the next group (an error that SQLite answers by
+//!   rolling the whole transaction back then reaches only writes that were not acknowledged);
+//! - each write still sees every write before it (the same connection), and is checked as
+//!   before (the version it read, its audit chain's head);
+//! - a group takes the writer as any other transaction does, and holds it for at most
+//!   `LAUREL_WRITE_GROUP` writes (default 32; `1` commits each alone), so the writers outside
+//!   groups still get their turn.
+//!
+//! Nothing waits to fill a group: the first write starts it at once, and the group takes only
+//! the writes that queued meanwhile. A lone write costs what it cost before.
+//! On PostgreSQL, whose server already flushes concurrent commits together, each write is its
+//! own transaction, where it was called.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::OnceLock;
 
+use sea_orm::DatabaseConnection;
 use tokio::runtime::Handle;
+use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument;
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
+
+/// What a write in a group hears once the group's transaction is over: whether it committed.
+type Deliver = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
+/// A write waiting for its group: given its savepoint (or the reason there is none), it runs,
+/// and says whether it kept its changes and how to answer its caller after the commit.
+type Job = Box<
+    dyn FnOnce(Result<WriteTx, StoreError>) -> Pin<Box<dyn Future<Output = (bool, Deliver)> + Send>>
+        + Send,
+>;
+
+/// The queue of one store's write groups.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupQueue(mpsc::UnboundedSender<Job>);
+
+/// The most writes one group holds: `LAUREL_WRITE_GROUP` (at least 1), by default 32.
+fn largest_group() -> usize {
+    std::env::var("LAUREL_WRITE_GROUP")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(32)
+        .max(1)
+}
+
+/// Runs the writes queued in `jobs`, as many as wait (up to `largest`) in each transaction on
+/// `writer`, until every sender is gone.
+async fn run_groups(
+    writer: DatabaseConnection,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    largest: usize,
+) {
+    while let Some(first) = jobs.recv().await {
+        let tx = match crate::begin_write(&writer).await {
+            Ok(tx) => tx,
+            Err(e) => {
+                // No transaction: this write fails with the reason; the next ones try again.
+                let (_, deliver) = first(Err(e)).await;
+                deliver(Ok(()));
+                continue;
+            }
+        };
+        let mut delivers: Vec<Deliver> = Vec::new();
+        let mut job = first;
+        loop {
+            let savepoint = tx.savepoint().await;
+            let opened = savepoint.is_ok();
+            // A task of its own, so that a write that panics fails alone (its savepoint is
+            // rolled back as it is dropped; its caller hears that it did not finish).
+            let kept = match tokio::spawn(job(savepoint)).await {
+                Ok((kept, deliver)) => {
+                    delivers.push(deliver);
+                    kept
+                }
+                Err(_) => false,
+            };
+            if !kept || !opened || delivers.len() >= largest {
+                break;
+            }
+            match jobs.try_recv() {
+                Ok(next) => job = next,
+                Err(_) => break,
+            }
+        }
+        let committed = tx.commit().await;
+        for deliver in delivers {
+            deliver(committed.clone());
+        }
+    }
+}
+
+/// The error a caller hears when its write's task went away without an answer.
+fn unfinished() -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Custom(
+        "a write transaction on SQLite's writer thread did not finish".into(),
+    ))
+}
 
 /// The writer thread's runtime, made on first use; `None` if the thread could not be made
 /// (then the work runs where it was called).
@@ -83,5 +188,73 @@ impl Store {
             }),
             None => Ok(work.await),
         }
+    }
+
+    /// Runs `work` on a write transaction that it must commit to keep its changes: on SQLite a
+    /// savepoint of a write group on the writer thread (see the module's documentation), whose
+    /// outcome comes back once the group has committed; on PostgreSQL a transaction of its own,
+    /// here. An error of the group's commit reaches `work`'s caller as `E`. As with
+    /// [`Store::on_writer_thread`], the work runs to its end even if its caller stops waiting.
+    pub async fn in_write_group<T, E, W, Fut>(&self, work: W) -> Result<T, E>
+    where
+        W: FnOnce(WriteTx) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let Some(queue) = self.write_groups() else {
+            let tx = self.write().await?;
+            return work(tx).await;
+        };
+        let (reply, answer) = oneshot::channel::<Result<T, E>>();
+        let span = tracing::Span::current();
+        let job: Job = Box::new(move |savepoint| {
+            Box::pin(async move {
+                match savepoint {
+                    Err(e) => {
+                        let deliver: Deliver = Box::new(move |_| {
+                            let _ = reply.send(Err(E::from(e)));
+                        });
+                        (false, deliver)
+                    }
+                    Ok(tx) => {
+                        let outcome = work(tx).instrument(span).await;
+                        let kept = outcome.is_ok();
+                        let deliver: Deliver = Box::new(move |committed| {
+                            let _ = reply.send(match (outcome, committed) {
+                                (Ok(value), Ok(())) => Ok(value),
+                                (Ok(_), Err(e)) => Err(E::from(e)),
+                                (Err(e), _) => Err(e),
+                            });
+                        });
+                        (kept, deliver)
+                    }
+                }
+            })
+        });
+        if queue.0.send(job).is_err() {
+            return Err(E::from(unfinished()));
+        }
+        match answer.await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(E::from(unfinished())),
+        }
+    }
+
+    /// This store's queue of write groups, started on first use: `None` on PostgreSQL, or when
+    /// SQLite's writer thread could not be made.
+    fn write_groups(&self) -> Option<&GroupQueue> {
+        self.write_groups
+            .get_or_init(|| {
+                let writer = self.own_writer.clone()?;
+                let thread = match self.backend {
+                    crate::Backend::Sqlite => writer_thread()?,
+                    crate::Backend::Postgres => return None,
+                };
+                let (sender, jobs) = mpsc::unbounded_channel();
+                thread.spawn(run_groups(writer, jobs, largest_group()));
+                Some(GroupQueue(sender))
+            })
+            .as_ref()
     }
 }

@@ -189,9 +189,10 @@ impl Ops {
     /// weakened: the update is on the version read, and the audit row on the head read (the
     /// chain's unique index), so a nomination or a chain that moved meanwhile is a `CONFLICT`
     /// or a retry from the reads (as PostgreSQL's read-committed transactions saw it already).
-    /// The write transaction itself runs on SQLite's writer thread
-    /// ([`laurel_store::Store::on_writer_thread`]), so that the writer is not held waiting for
-    /// a busy worker of the runtime between its statements.
+    /// The write transaction itself runs in a write group on SQLite's writer thread
+    /// ([`laurel_store::Store::in_write_group`]): the writer is not held waiting for a busy
+    /// worker of the runtime between its statements, and the transitions queued meanwhile
+    /// commit together, with one flush of the disk.
     pub(crate) async fn act_alone(
         &self,
         actor: &Actor,
@@ -207,22 +208,23 @@ impl Ops {
                 // Boxed: a transition's future is large, and moved unboxed from this future
                 // into the writer thread's task it took several copies of the stack (a
                 // debug build's worker overflowed its 2 MiB).
-                let write = Box::pin(async move {
-                    let tx = ops.store.write().await?;
-                    let record = ops
-                        .act_gathered(&tx, &actor, on, gathered, None, now)
-                        .await?;
-                    // Judged in the same transaction when asked for: then, if it cannot be
-                    // judged, nothing was done.
-                    let eligibility = if judge {
-                        Some(ops.eligibility_of(&tx, &record, local_date(now)).await?)
-                    } else {
-                        None
-                    };
-                    tx.commit().await?;
-                    Ok::<_, OpsError>((record, eligibility))
-                });
-                self.store.on_writer_thread(write).await?
+                let write = move |tx: WriteTx| {
+                    Box::pin(async move {
+                        let record = ops
+                            .act_gathered(&tx, &actor, on, gathered, None, now)
+                            .await?;
+                        // Judged in the same transaction when asked for: then, if it cannot
+                        // be judged, nothing was done.
+                        let eligibility = if judge {
+                            Some(ops.eligibility_of(&tx, &record, local_date(now)).await?)
+                        } else {
+                            None
+                        };
+                        tx.commit().await?;
+                        Ok::<_, OpsError>((record, eligibility))
+                    })
+                };
+                self.store.in_write_group(write).await
             }
             .await;
             match result {
