@@ -96,18 +96,17 @@ async fn run_groups(
         let mut delivers: Vec<Deliver> = Vec::new();
         let mut job = first;
         loop {
-            let savepoint = tx.savepoint().await;
-            let opened = savepoint.is_ok();
-            // A task of its own, so that a write that panics fails alone (its savepoint is
-            // rolled back as it is dropped; its caller hears that it did not finish).
-            let kept = match tokio::spawn(job(savepoint)).await {
+            // A write without its savepoint fails with the reason (not kept). A task of its
+            // own, so that a write that panics fails alone (its savepoint is rolled back as it
+            // is dropped; its caller hears that it did not finish).
+            let kept = match tokio::spawn(job(tx.savepoint().await)).await {
                 Ok((kept, deliver)) => {
                     delivers.push(deliver);
                     kept
                 }
                 Err(_) => false,
             };
-            if !kept || !opened || delivers.len() >= largest {
+            if !kept || delivers.len() >= largest {
                 break;
             }
             match jobs.try_recv() {
@@ -246,11 +245,9 @@ impl Store {
     fn write_groups(&self) -> Option<&GroupQueue> {
         self.write_groups
             .get_or_init(|| {
+                // Only SQLite has a writer connection of its own.
                 let writer = self.own_writer.clone()?;
-                let thread = match self.backend {
-                    crate::Backend::Sqlite => writer_thread()?,
-                    crate::Backend::Postgres => return None,
-                };
+                let thread = writer_thread()?;
                 let (sender, jobs) = mpsc::unbounded_channel();
                 thread.spawn(run_groups(writer, jobs, largest_group()));
                 Some(GroupQueue(sender))
