@@ -688,7 +688,7 @@ impl Renderer {
                     let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(done);
                     if done.is_multiple_of(EVICT_EVERY) {
-                        typst::comemo::evict(CACHE_MAX_AGE);
+                        typst::comemo::evict(1);
                     }
                     Ok((page, compiled.json))
                 })
@@ -847,9 +847,18 @@ impl CertificateData {
     }
 }
 
-/// A batch worker drops typst's stale memoised results after this many certificates, so a
-/// 10,000-certificate batch does not hold them all.
-const EVICT_EVERY: usize = 64;
+/// A batch drops the memoised typst results that no certificate used since the previous
+/// eviction once every this many certificates laid out (`comemo::evict(1)`), so a 10,000-
+/// certificate batch does not hold them all. What every certificate shares (the text and
+/// blocks that do not depend on the data, the fonts' tables) is used again before each
+/// eviction and stays; what belongs to one certificate goes. An eviction walks every memo
+/// table of the process with each locked, so it costs in proportion to what is kept: keeping
+/// the results of the last 640 certificates (every 64, up to 10 evictions old) cost about a
+/// sixth of the batch's processor time. 3,000 certificates on two cores (04/12/2026), every 64
+/// at age 10 against every 16 at age 1: layout 6.9–7.2 s against 5.3–5.6 s, 11.7–12.0 s of
+/// processor time against 9.7–10.1 s, 856–876 MB resident against 444 MB; every 4, 8 and 32
+/// (age 1) were no better than 16.
+const EVICT_EVERY: usize = 16;
 
 /// One certificate laid out.
 struct Compiled {
