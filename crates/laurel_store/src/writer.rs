@@ -121,11 +121,14 @@ async fn run_groups(
     }
 }
 
-/// The error a caller hears when its write's task went away without an answer.
-fn unfinished() -> StoreError {
-    StoreError::Db(sea_orm::DbErr::Custom(
-        "a write transaction on SQLite's writer thread did not finish".into(),
-    ))
+/// The error a caller hears when its write's task went away without an answer; `why`, when
+/// known, is the runtime's account of it (the task panicked or was cancelled).
+fn unfinished(why: Option<&dyn std::fmt::Display>) -> StoreError {
+    let what = "a write transaction on SQLite's writer thread did not finish";
+    StoreError::Db(sea_orm::DbErr::Custom(match why {
+        Some(why) => format!("{what}: {why}"),
+        None => what.into(),
+    }))
 }
 
 /// The writer thread's runtime, made on first use; `None` if the thread could not be made
@@ -180,11 +183,10 @@ impl Store {
             crate::Backend::Postgres => None,
         };
         match thread {
-            Some(thread) => thread.spawn(work.in_current_span()).await.map_err(|e| {
-                StoreError::Db(sea_orm::DbErr::Custom(format!(
-                    "a write transaction on SQLite's writer thread did not finish: {e}"
-                )))
-            }),
+            Some(thread) => thread
+                .spawn(work.in_current_span())
+                .await
+                .map_err(|e| unfinished(Some(&e))),
             None => Ok(work.await),
         }
     }
@@ -232,11 +234,11 @@ impl Store {
             })
         });
         if queue.0.send(job).is_err() {
-            return Err(E::from(unfinished()));
+            return Err(E::from(unfinished(None)));
         }
         match answer.await {
             Ok(outcome) => outcome,
-            Err(_) => Err(E::from(unfinished())),
+            Err(_) => Err(E::from(unfinished(None))),
         }
     }
 
