@@ -118,10 +118,11 @@ const FONTS: [(&str, &[u8]); 4] = [
     ),
 ];
 
-/// Virtual paths of the three in-memory files the template world consists of.
+/// Virtual paths of the in-memory files the template world consists of.
 const TEMPLATE_PATH: &str = "/certificate.typ";
 const MINUTES_PATH: &str = "/minutes.typ";
 const DATA_PATH: &str = "/data.json";
+const WIDTHS_PATH: &str = "/widths.json";
 const QR_PATH: &str = "/qr.svg";
 const QR_PIXELS_PATH: &str = "/qr.gray";
 
@@ -129,6 +130,50 @@ const QR_PIXELS_PATH: &str = "/qr.gray";
 /// (`comemo::evict`), so a long-running server does not grow without bound. Same value as
 /// `typst watch` uses between compilations.
 const CACHE_MAX_AGE: usize = 10;
+
+/// Each character any of `faces` maps, with its widest advance in em among them (the widest
+/// glyph of them all when one of them lacks it); and that widest glyph's advance.
+fn advances(faces: &[ttf_parser::Face<'_>]) -> (std::collections::HashMap<char, f64>, f64) {
+    let per_em =
+        |face: &ttf_parser::Face<'_>, units: u16| f64::from(units) / f64::from(face.units_per_em());
+    let widest_glyph = faces
+        .iter()
+        .flat_map(|face| {
+            (0..face.number_of_glyphs()).filter_map(move |glyph| {
+                face.glyph_hor_advance(ttf_parser::GlyphId(glyph))
+                    .map(|units| per_em(face, units))
+            })
+        })
+        .fold(0.0, f64::max);
+    let mut characters = std::collections::BTreeSet::new();
+    for face in faces {
+        for table in face.tables().cmap.iter().flat_map(|cmap| cmap.subtables) {
+            table.codepoints(|code| {
+                characters.extend(char::from_u32(code));
+            });
+        }
+    }
+    let advances = characters
+        .into_iter()
+        .map(|c| {
+            let widest = faces
+                .iter()
+                .map(|face| {
+                    face.glyph_index(c)
+                        .and_then(|glyph| face.glyph_hor_advance(glyph))
+                        .map_or(widest_glyph, |units| per_em(face, units))
+                })
+                .fold(0.0, f64::max);
+            (c, widest)
+        })
+        .collect();
+    (advances, widest_glyph)
+}
+
+/// How much wider than the sum of its characters' advances a line's bound in `widths.json` is
+/// ([`Renderer::width_bounds`]): room for kerning pairs that push glyphs apart, far more than
+/// Liberation Serif's kerning gives (a test measures every face against the bound).
+const KERNING_ROOM: f64 = 1.1;
 
 /// Single certificates (the server's first downloads) drop typst's stale memoised results
 /// once every this many renders in the process, keeping only what the renders since the last
@@ -305,6 +350,11 @@ pub struct Renderer {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// For [`Renderer::width_bounds`]: each character's widest advance in em among the faces
+    /// (the widest glyph of them all when a face lacks it), and that widest glyph's, for a
+    /// character none of them has.
+    advances: std::collections::HashMap<char, f64>,
+    widest_glyph: f64,
     template: Source,
     minutes: Source,
     decision: Source,
@@ -313,6 +363,7 @@ pub struct Renderer {
     /// `fit.typ`, importable from every template.
     fit: Source,
     data_id: FileId,
+    widths_id: FileId,
     qr_id: FileId,
     qr_pixels_id: FileId,
 }
@@ -336,16 +387,21 @@ impl Renderer {
     /// Parses the embedded fonts and the template and builds the typst standard library.
     pub fn new() -> Result<Renderer, RenderError> {
         let mut fonts = Vec::with_capacity(FONTS.len());
+        let mut faces = Vec::with_capacity(FONTS.len());
         for (file, bytes) in FONTS {
             let font = Font::new(Bytes::new(bytes), 0).ok_or(RenderError::Font { file })?;
             fonts.push(font);
+            faces.push(ttf_parser::Face::parse(bytes, 0).map_err(|_| RenderError::Font { file })?);
         }
         let book = FontBook::from_fonts(&fonts);
+        let (advances, widest_glyph) = advances(&faces);
         let template_id = file_id(TEMPLATE_PATH)?;
         Ok(Renderer {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(book),
             fonts,
+            advances,
+            widest_glyph,
             template: Source::new(template_id, TEMPLATE.to_owned()),
             minutes: Source::new(file_id(MINUTES_PATH)?, MINUTES_TEMPLATE.to_owned()),
             decision: Source::new(file_id(DECISION_PATH)?, DECISION_TEMPLATE.to_owned()),
@@ -353,6 +409,7 @@ impl Renderer {
             calibration: Source::new(file_id(CALIBRATION_PATH)?, CALIBRATION_TEMPLATE.to_owned()),
             fit: Source::new(file_id(FIT_PATH)?, FIT_MODULE.to_owned()),
             data_id: file_id(DATA_PATH)?,
+            widths_id: file_id(WIDTHS_PATH)?,
             qr_id: file_id(QR_PATH)?,
             qr_pixels_id: file_id(QR_PIXELS_PATH)?,
         })
@@ -530,6 +587,7 @@ impl Renderer {
                 Layout::Custom(template) => &template.source,
             },
             data: Bytes::from_string(json.clone()),
+            widths: Bytes::from_string(self.width_bounds(&value)),
             qr: Some(&qr),
         };
 
@@ -930,6 +988,8 @@ impl Renderer {
             renderer: self,
             main,
             data: Bytes::from_string(json.clone()),
+            // No line of these documents is fitted by `fit.typ`.
+            widths: Bytes::from_string("{}"),
             qr: None,
         };
         let compiled = typst::compile::<PagedDocument>(&world);
@@ -1194,6 +1254,28 @@ impl Renderer {
             }
         }
         characters
+    }
+
+    /// For each string at the top level of a document's data, an upper bound of its natural
+    /// width in em, whichever embedded face sets it: the sum over its characters of the
+    /// widest advance any face gives the character (the widest glyph of every face when a
+    /// face lacks it), times [`KERNING_ROOM`]. Served as `widths.json` (`{ string: em }`):
+    /// `fit.typ` sets a line whose bound fits its column at once instead of measuring it, so a
+    /// bound below the width typst would measure would let a line stick out; a test checks
+    /// the bound against typst's measure in every face.
+    fn width_bounds(&self, value: &serde_json::Value) -> String {
+        let advance = |c: char| self.advances.get(&c).copied().unwrap_or(self.widest_glyph);
+        let bounds: serde_json::Map<String, serde_json::Value> = value
+            .as_object()
+            .into_iter()
+            .flat_map(|object| object.values())
+            .filter_map(|value| value.as_str())
+            .map(|text| {
+                let em: f64 = text.chars().map(advance).sum::<f64>() * KERNING_ROOM;
+                (text.to_owned(), serde_json::Value::from(em))
+            })
+            .collect();
+        serde_json::Value::Object(bounds).to_string()
     }
 
     /// Refuses text that some embedded face has no glyph for. (typst would draw the font's

@@ -598,9 +598,12 @@ fn the_template_world_has_no_filesystem_and_no_clock() {
         );
     }
     // The served files are all there is.
-    with_template("#read(\"data.json\") #image(\"qr.svg\") #read(\"qr.gray\", encoding: none)")
-        .render(&sample())
-        .expect("data.json, qr.svg and qr.gray are served");
+    with_template(
+        "#read(\"data.json\") #read(\"widths.json\") #image(\"qr.svg\") \
+         #read(\"qr.gray\", encoding: none)",
+    )
+    .render(&sample())
+    .expect("data.json, widths.json, qr.svg and qr.gray are served");
 }
 
 /// The first page of the PDF at `pdf` as a PNG (`pdftoppm -png -singlefile` with `options`),
@@ -1384,4 +1387,88 @@ fn a_layout_off_the_sheet_or_out_of_range_is_refused_with_its_reasons() {
             assert!(got.contains(&problem), "{case}: {problem:?} not in {got:?}");
         }
     }
+}
+
+/// What `fit.typ` does without `widths.json`'s bounds: it measures every line.
+fn measuring_every_line() -> Renderer {
+    let renderer = Renderer::new().expect("renderer builds");
+    let fit = FIT_MODULE.replace("json(\"widths.json\")", "(:)");
+    assert_ne!(fit, FIT_MODULE, "fit.typ reads widths.json");
+    Renderer {
+        fit: Source::new(renderer.fit.id(), fit),
+        ..renderer
+    }
+}
+
+#[test]
+fn a_line_known_to_fit_is_set_as_measuring_it_would_set_it() {
+    // The bounds only skip measuring lines that fit: every form's sample, with long fields,
+    // and the short fields of `sample()`, give the same bytes either way, on the full
+    // certificate and on a blank.
+    let measuring = measuring_every_line();
+    let mut cases: Vec<CertificateData> = CertificateForm::ALL
+        .into_iter()
+        .map(CertificateData::sample)
+        .collect();
+    cases.push(sample());
+    for data in cases {
+        assert_eq!(
+            renderer().render(&data).expect("renders"),
+            measuring.render(&data).expect("renders"),
+            "{:?}",
+            data.form
+        );
+        let blank = BlankLayout::standard(data.form);
+        assert_eq!(
+            renderer()
+                .render_on_blank(&data, &blank, None)
+                .expect("renders"),
+            measuring
+                .render_on_blank(&data, &blank, None)
+                .expect("renders"),
+            "{:?} on a blank",
+            data.form
+        );
+    }
+}
+
+#[test]
+fn a_lines_width_bound_is_never_below_what_typst_measures_in_any_face() {
+    // Every Vietnamese letter, kerning pairs, ligatures, digits and punctuation, each string
+    // measured by typst in the four faces at the template's settings against its bound.
+    let data = CertificateData {
+        issuer_title: VIETNAMESE_UPPER.into(),
+        recipient_name: VIETNAMESE_LOWER.into(),
+        recipient_detail: Some(
+            "AV AW AY AT LT LV LW LY PA TA VA WA YA Te To Tr Ty Va Ve Vo Wa We Wo Ya Ye Yo \
+             ff fi fl ffi ffl “Tổ” ‘Vĩ’ F. P. T. V. W. Y. r. y, 7. 1/1"
+                .into(),
+        ),
+        decision_line: "0123456789 /.,;:-–—()[]%&@#*+=<>?!'\"_".into(),
+        golden_book_line: "WWWWWWWWWW MMMMMMMMMM ẾẾẾẾẾ ỪỪỪỪỪ".into(),
+        place_date_line: "i i i l l l . . . , , ,".into(),
+        ..sample()
+    };
+    let template = r#"
+#import "fit.typ": widths
+#let data = json("data.json")
+#set text(font: "Liberation Serif", fallback: false, lang: "vi", hyphenate: false,
+  top-edge: "ascender", bottom-edge: "descender")
+#context for (key, value) in data {
+  if type(value) == str and value != "" {
+    for (weight, style) in (("regular", "normal"), ("bold", "normal"), ("regular", "italic"),
+        ("bold", "italic")) {
+      let natural = measure(text(size: 100pt, weight: weight, style: style, value)).width
+      let bound = widths.at(value) * 100pt
+      assert(natural <= bound, message: key + ", " + weight + " " + style + ": measured "
+        + repr(natural) + ", bound " + repr(bound))
+    }
+  }
+}
+Every bound holds.
+"#;
+    let pdf = with_template(template)
+        .render(&data)
+        .unwrap_or_else(|e| panic!("a bound is too small: {e}"));
+    assert!(pdftotext(&pdf, "width-bounds").contains("Every bound holds."));
 }

@@ -1,9 +1,9 @@
 //! The minimal in-memory typst [`World`] for one render.
 //!
-//! It knows exactly five files: the template (main source: the certificate's, the blank's, the
+//! It knows exactly six files: the template (main source: the certificate's, the blank's, the
 //! calibration sheet's, the decision's or the minutes'), the helpers it may import (`fit.typ`),
-//! `data.json`, the QR code as `qr.svg` or `qr.gray` (made when a template reads it), and the
-//! embedded fonts. Everything else is refused: no filesystem, no network, no packages, no clock.
+//! `data.json`, the bounds of its strings' widths (`widths.json`, read by `fit.typ`), the QR
+//! code as `qr.svg` or `qr.gray` (made when a template reads it), and the embedded fonts. Everything else is refused: no filesystem, no network, no packages, no clock.
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -21,6 +21,9 @@ pub(crate) struct CertificateWorld<'a> {
     pub(crate) main: &'a Source,
     /// `CertificateData` as JSON, read by the template with `json("data.json")`.
     pub(crate) data: Bytes,
+    /// `data.json`'s strings with an upper bound of each one's natural width in em, read by
+    /// `fit.typ` with `json("widths.json")` ([`Renderer::width_bounds`]).
+    pub(crate) widths: Bytes,
     /// The verification QR code, if the document has one.
     pub(crate) qr: Option<&'a fast_qr::QRCode>,
 }
@@ -51,6 +54,8 @@ impl World for CertificateWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.renderer.data_id {
             Ok(self.data.clone())
+        } else if id == self.renderer.widths_id {
+            Ok(self.widths.clone())
         } else if id == self.renderer.qr_id {
             Ok(Bytes::from_string(self.qr.map(qr_svg).unwrap_or_default()))
         } else if id == self.renderer.qr_pixels_id {
