@@ -3,7 +3,8 @@
 //! It knows exactly six files: the template (main source: the certificate's, the blank's, the
 //! calibration sheet's, the decision's or the minutes'), the helpers it may import (`fit.typ`),
 //! `data.json`, the bounds of its strings' widths (`widths.json`, read by `fit.typ`), the QR
-//! code as `qr.svg` or `qr.gray` (made when a template reads it), and the embedded fonts. Everything else is refused: no filesystem, no network, no packages, no clock.
+//! code as `qr.svg` or `qr.gray` (made when a template reads it), and the embedded fonts.
+//! Everything else is refused: no filesystem, no network, no packages, no clock.
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
