@@ -117,9 +117,10 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
         .send()
         .await
         .unwrap();
-    assert_eq!(early.status(), 400);
+    assert_eq!(early.status(), 409);
     let said = early.text().await.unwrap();
     assert!(said.contains("issueCertificates"), "{said}");
+    assert!(said.contains("\"reason\":\"NONE_ISSUED\""), "{said}");
 
     // Someone of another unit, who may read neither the issuer nor these nominations: refused,
     // the decision and its certificates alike; and nobody without logging in.

@@ -259,7 +259,8 @@ async fn a_print_job_reports_progress_and_survives_its_process() {
     let early = server
         .err(Some(&org.office), PRINT, json!({ "d": decision }))
         .await;
-    assert_eq!(early["extensions"]["code"], "VALIDATION", "{early}");
+    assert_eq!(early["extensions"]["code"], "INVALID_TRANSITION", "{early}");
+    assert_eq!(early["extensions"]["reason"], "NONE_ISSUED", "{early}");
     server
         .ok(
             Some(&org.office),

@@ -224,6 +224,51 @@ async fn certificates_are_signed_and_verify_online_and_offline() {
     ])
     .await;
     assert!(result.unwrap_err().contains("ANNULLED"), "{out}");
+
+    // Its one award annulled, the decision is annulled whole: its certificates are neither
+    // printed nor issued again, and each refusal says so by the decision's state.
+    let response = server
+        .http()
+        .get(format!(
+            "{}/decisions/{decision}/certificates.pdf",
+            server.base
+        ))
+        .bearer_auth(&org.office)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+    let refused: Value = response.json().await.unwrap();
+    let extensions = &refused["errors"][0]["extensions"];
+    assert_eq!(extensions["code"], "INVALID_TRANSITION", "{refused}");
+    assert_eq!(extensions["reason"], "DECISION_ANNULLED", "{refused}");
+    let said = extensions["messageEn"].as_str().unwrap();
+    assert!(said.contains("was annulled"), "{said}");
+    let error = server
+        .err(
+            Some(&org.office),
+            q!("issue_certificates"),
+            json!({ "decisionId": decision }),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "INVALID_TRANSITION", "{error}");
+    assert_eq!(error["extensions"]["reason"], "DECISION_ANNULLED");
+    let out_file = dir.path().join("annulled.pdf");
+    let (out, result) = laurel(&[
+        "laurel",
+        "print",
+        "--database-url",
+        server.database_url(),
+        "--decision",
+        &decision,
+        "--out",
+        out_file.to_str().unwrap(),
+    ])
+    .await;
+    let said = result.unwrap_err();
+    assert!(said.contains("was annulled"), "{out}{said}");
+    assert!(!said.contains("malformed"), "{said}");
+    assert!(!out_file.exists());
     server.stop().await;
 }
 

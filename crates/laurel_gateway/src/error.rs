@@ -11,7 +11,7 @@
 //! | `FORBIDDEN` | the role or unit scope does not allow this (including reading it) |
 //! | `NOT_FOUND` | no such object |
 //! | `VALIDATION` | malformed or out-of-range input, a taken unique value, an invalid GraphQL document |
-//! | `INVALID_TRANSITION` | the nomination's state does not accept this command |
+//! | `INVALID_TRANSITION` | the nomination's state does not accept this command, or the decision's state what was asked of its certificates (annulled, none issued yet) |
 //! | `RULE_VIOLATION` | a rule of the Law or of the council refuses it; every violated rule is listed |
 //! | `CONFLICT` | someone changed it first (`expectedVersion` is stale) |
 //! | `PAYLOAD_TOO_LARGE` | the HTTP body is over the limit |
@@ -80,6 +80,8 @@ pub enum OpsError {
     Council(CouncilError),
     /// An emulation movement refuses the nomination (window, participants, awards, period).
     Movement(MovementRefusal),
+    /// A decision's state refuses what was asked of its certificates.
+    Certificates(CertificateRefusal),
     /// An emulation cluster refuses a score or its publication (frozen, not a member, the
     /// sheet's limits, no single leader).
     Cluster(ScoreRefusal),
@@ -138,7 +140,7 @@ impl OpsError {
             OpsError::Forbidden(_) | OpsError::SeparationOfDuties(_) => "FORBIDDEN",
             OpsError::NotFound { .. } => "NOT_FOUND",
             OpsError::Invalid(_) | OpsError::Duplicate { .. } => "VALIDATION",
-            OpsError::Transition(_) => "INVALID_TRANSITION",
+            OpsError::Transition(_) | OpsError::Certificates(_) => "INVALID_TRANSITION",
             OpsError::Rules(_) | OpsError::Movement(_) | OpsError::Cluster(_) => "RULE_VIOLATION",
             OpsError::Council(e) => match e {
                 CouncilError::NotAMember(_) | CouncilError::NotPresent | CouncilError::Recused => {
@@ -231,6 +233,7 @@ impl OpsError {
             OpsError::Transition(e) => (e.message_vi(), e.message_en()),
             OpsError::Council(e) => (e.message_vi(), e.message_en()),
             OpsError::Movement(e) => (e.message_vi(), e.message_en()),
+            OpsError::Certificates(e) => (e.message_vi(), e.message_en()),
             OpsError::Cluster(e) => (e.message_vi(), e.message_en()),
             OpsError::Rules(violations) => (
                 join(violations.iter().map(Explain::message_vi)),
@@ -278,6 +281,12 @@ impl OpsError {
         if let OpsError::Internal(detail) = self {
             tracing::error!(%detail, "internal error");
         }
+        self.unlogged()
+    }
+
+    /// [`OpsError::to_graphql`] without logging an internal error's detail (for a caller
+    /// that logs it itself).
+    pub(crate) fn unlogged(&self) -> async_graphql::Error {
         let (vi, en) = self.messages();
         async_graphql::Error::new(vi.clone()).extend_with(|_, ext| {
             ext.set("code", self.code());
@@ -332,6 +341,10 @@ impl OpsError {
                     ext.set("field", "movementId");
                     ext.set("reason", refusal.code());
                 }
+                OpsError::Certificates(refusal) => {
+                    ext.set("field", "decisionId");
+                    ext.set("reason", refusal.code());
+                }
                 OpsError::Cluster(refusal) => {
                     ext.set(
                         "field",
@@ -365,6 +378,60 @@ impl OpsError {
                 | OpsError::Internal(_) => {}
             }
         })
+    }
+}
+
+/// Why a decision's certificates cannot be issued or printed: its state, not the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateRefusal {
+    /// The decision was annulled by another decision (Law 06/2022 Art 93.2); its
+    /// certificates are neither issued nor printed. `/verify` tells anyone who holds one.
+    DecisionAnnulled {
+        /// The decision's number, as people know it.
+        number: String,
+    },
+    /// None of the decision's certificates was issued yet, or none within the caller's units.
+    NoneIssued {
+        /// The decision's number.
+        number: String,
+    },
+}
+
+impl CertificateRefusal {
+    /// The stable `extensions.reason`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CertificateRefusal::DecisionAnnulled { .. } => "DECISION_ANNULLED",
+            CertificateRefusal::NoneIssued { .. } => "NONE_ISSUED",
+        }
+    }
+
+    /// The message in Vietnamese.
+    pub fn message_vi(&self) -> String {
+        match self {
+            CertificateRefusal::DecisionAnnulled { number } => format!(
+                "Quyết định {number} đã bị hủy bỏ bằng một quyết định khác; không cấp, không in \
+                 bằng/giấy khen của quyết định này."
+            ),
+            CertificateRefusal::NoneIssued { number } => format!(
+                "Quyết định {number} không có bằng/giấy khen nào để in: chưa cấp (issueCertificates) \
+                 hoặc không thuộc đơn vị của bạn."
+            ),
+        }
+    }
+
+    /// The message in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            CertificateRefusal::DecisionAnnulled { number } => format!(
+                "Decision {number} was annulled by another decision; its certificates are \
+                 neither issued nor printed."
+            ),
+            CertificateRefusal::NoneIssued { number } => format!(
+                "Decision {number} has no certificate to print: none was issued yet \
+                 (issueCertificates), or none is within your units."
+            ),
+        }
     }
 }
 

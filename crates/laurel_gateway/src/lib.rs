@@ -13,4 +13,4 @@ pub mod ops;
 pub mod schema;
 pub mod server;
 
-pub use error::OpsError;
+pub use error::{CertificateRefusal, OpsError};

@@ -1071,6 +1071,7 @@ fn ops_error_response(e: &OpsError) -> Response {
             _ => StatusCode::CONFLICT,
         },
         OpsError::Transition(_)
+        | OpsError::Certificates(_)
         | OpsError::Rules(_)
         | OpsError::Movement(_)
         | OpsError::Cluster(_)
@@ -1084,8 +1085,13 @@ fn ops_error_response(e: &OpsError) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
-    let (vi, en) = e.messages();
-    let mut response = http_error(status, e.code(), &vi, &en);
+    // The same error as GraphQL gives, details (`reason`, `field`, …) included.
+    let error = e.unlogged();
+    let body = json!({
+        "data": null,
+        "errors": [{ "message": error.message, "extensions": error.extensions }]
+    });
+    let mut response = (status, Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,

@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 use super::blanks::IssuerLayouts;
 use super::{Ops, by, everywhere, recorded};
 use crate::edge;
-use crate::error::OpsError;
+use crate::error::{CertificateRefusal, OpsError};
 use laurel_domain::events::{Change, Kind, Subject};
 
 /// What the public learns when verifying a certificate: enough to check the paper in hand.
@@ -105,11 +105,11 @@ impl Ops {
             let issuer = tx.require_unit(decision.issuer).await?;
             actor.authorize(Action::IssueCertificates, &issuer.path)?;
             if decision.state != DecisionState::Signed {
-                return Err(OpsError::invalid(InvalidInput::Malformed {
-                    field: "decisionId",
-                    expected_vi: "quyết định đã bị hủy bỏ, không cấp bằng/giấy khen",
-                    expected_en: "the decision was annulled; no certificates are issued",
-                }));
+                return Err(OpsError::Certificates(
+                    CertificateRefusal::DecisionAnnulled {
+                        number: decision.number.to_string(),
+                    },
+                ));
             }
             let key = self.issuer_key(tx, actor, &issuer, now).await?;
             let done: Vec<_> = tx
@@ -641,11 +641,11 @@ impl Ops {
             return Ok(None);
         };
         if decision.state != DecisionState::Signed {
-            return Err(OpsError::invalid(InvalidInput::Malformed {
-                field: "decisionId",
-                expected_vi: "quyết định đã bị hủy bỏ, không in bằng/giấy khen",
-                expected_en: "the decision was annulled; its certificates are not printed",
-            }));
+            return Err(OpsError::Certificates(
+                CertificateRefusal::DecisionAnnulled {
+                    number: decision.number.to_string(),
+                },
+            ));
         }
         let mut certificates = self.store.certificates_of_decision(id).await?;
         certificates.retain(|c| c.status == CertificateStatus::Valid);
@@ -659,12 +659,8 @@ impl Ops {
             certificates.retain(|c| readable.contains(&c.nomination));
         }
         if certificates.is_empty() {
-            return Err(OpsError::invalid(InvalidInput::Malformed {
-                field: "decisionId",
-                expected_vi: "quyết định chưa có bằng/giấy khen nào được cấp (cấp bằng trước: \
-                              issueCertificates)",
-                expected_en: "no certificates have been issued for this decision yet (issue \
-                              them first: issueCertificates)",
+            return Err(OpsError::Certificates(CertificateRefusal::NoneIssued {
+                number: decision.number.to_string(),
             }));
         }
         Ok(Some((decision, certificates)))
@@ -725,12 +721,15 @@ pub async fn print_offline(
     };
     let mut certificates = store.certificates_of_decision(id).await?;
     certificates.retain(|c| c.status == CertificateStatus::Valid);
-    if decision.state != DecisionState::Signed || certificates.is_empty() {
-        return Err(OpsError::invalid(InvalidInput::Malformed {
-            field: "decision",
-            expected_vi: "một quyết định còn hiệu lực đã được cấp bằng/giấy khen \
-                          (issueCertificates)",
-            expected_en: "a decision in force whose certificates were issued (issueCertificates)",
+    let number = decision.number.to_string();
+    if decision.state != DecisionState::Signed {
+        return Err(OpsError::Certificates(
+            CertificateRefusal::DecisionAnnulled { number },
+        ));
+    }
+    if certificates.is_empty() {
+        return Err(OpsError::Certificates(CertificateRefusal::NoneIssued {
+            number,
         }));
     }
     let layouts = IssuerLayouts::load(store, renderer, decision.issuer, on_blanks).await?;
