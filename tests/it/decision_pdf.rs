@@ -96,8 +96,14 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
     // Annulled for one of them: the new decision cites the first and the ground.
     let annulment = org.annul(&server, decision, &bao).await["decision"].clone();
     let text = decision_text(&server, &org.office, annulment["id"].as_str().unwrap()).await;
+    let first = format!(
+        "Căn cứ Quyết định số {} ngày ",
+        signed["number"].as_str().unwrap()
+    );
     for expected in [
         "Về việc hủy bỏ quyết định khen thưởng",
+        &first,
+        "của Giám đốc Công an tỉnh Gia Lai về việc khen thưởng;",
         "Điều 1. Hủy bỏ hình thức Giấy khen đã tặng cho 1 cá nhân tại Quyết định số",
         "điểm b khoản 2 Điều 93 Luật Thi đua, khen thưởng",
         "Hồ sơ kê khai không đúng sự thật.",
@@ -107,6 +113,10 @@ async fn a_signed_decision_and_its_annulment_print_as_documents() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     assert!(!text.contains("Nguyễn Thị Ngọc Huyền"), "{text}");
+    // The first decision's grounds (its proposals, its council's vote) are not this one's.
+    for not_expected in ["Xét đề nghị", "Hội đồng Thi đua - Khen thưởng"] {
+        assert!(!text.contains(not_expected), "{not_expected:?} in:\n{text}");
+    }
 
     // Its certificates print only once issued.
     let print = format!("{}/decisions/{decision}/certificates.pdf", server.base);

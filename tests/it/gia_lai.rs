@@ -649,6 +649,15 @@ async fn the_gia_lai_2022_conference_goes_through_every_stage() {
         decision_text.contains("tạiTờtrìnhsố15/TTr-"),
         "{decision_text}"
     );
+    // The award named as the ministry confers it, not by its category in the Law.
+    assert!(
+        decision_text.contains("TặngBằngkhencủaBộtrưởngBộCôngancho10tậpthể"),
+        "{decision_text}"
+    );
+    assert!(
+        !decision_text.contains("bộ,ban,ngành,tỉnh"),
+        "{decision_text}"
+    );
     let cited = DISTRICTS
         .iter()
         .filter(|d| decision_text.contains(&format!("15/TTr-{}", d.code)))

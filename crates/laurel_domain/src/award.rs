@@ -147,6 +147,19 @@ impl AwardKind {
         }
     }
 
+    /// The name a decision gives the award its issuer confers: the Law names the ministry-
+    /// and province-level awards by their category (Art 72.2: "Bằng khen của bộ, ban, ngành,
+    /// tỉnh"), a decision by who confers them, "Bằng khen của Bộ trưởng Bộ Công an" (the
+    /// head's title and the issuer) and "Cờ thi đua của Bộ Công an" (the issuer; TT 12/2019/
+    /// TT-BCA). Every other award keeps its name in the Law.
+    pub fn name_conferred_by(self, head_title: &str, issuer: &str) -> String {
+        match self {
+            AwardKind::BangKhenBoTinh => format!("Bằng khen của {head_title} {issuer}"),
+            AwardKind::CoThiDuaBoTinh => format!("Cờ thi đua của {issuer}"),
+            other => other.name_vi().to_owned(),
+        }
+    }
+
     /// The English name.
     pub fn name_en(self) -> &'static str {
         match self {
@@ -349,6 +362,61 @@ impl FromStr for AwardKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decision_names_ministry_and_province_awards_by_who_confers_them() {
+        // (award, the head's title, the issuer, as the decision names it)
+        let cases = [
+            // Law 06/2022 Art 72.2 names the category; the seeds' decisions name the issuer.
+            (
+                AwardKind::BangKhenBoTinh,
+                "Bộ trưởng",
+                "Bộ Công an",
+                "Bằng khen của Bộ trưởng Bộ Công an",
+            ),
+            (
+                AwardKind::BangKhenBoTinh,
+                "Chủ tịch",
+                "Ủy ban nhân dân tỉnh Gia Lai",
+                "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Gia Lai",
+            ),
+            // TT 12/2019/TT-BCA: "Cờ thi đua của Bộ Công an".
+            (
+                AwardKind::CoThiDuaBoTinh,
+                "Bộ trưởng",
+                "Bộ Công an",
+                "Cờ thi đua của Bộ Công an",
+            ),
+            // Named by the Law itself: unchanged.
+            (
+                AwardKind::GiayKhen,
+                "Giám đốc",
+                "Công an tỉnh Gia Lai",
+                "Giấy khen",
+            ),
+            (
+                AwardKind::BangKhenThuTuong,
+                "Thủ tướng",
+                "Chính phủ",
+                "Bằng khen của Thủ tướng Chính phủ",
+            ),
+            (
+                AwardKind::CoThiDuaChinhPhu,
+                "Thủ tướng",
+                "Chính phủ",
+                "Cờ thi đua của Chính phủ",
+            ),
+            (
+                AwardKind::CstdCoSo,
+                "Giám đốc",
+                "Công an tỉnh Gia Lai",
+                "Chiến sĩ thi đua cơ sở",
+            ),
+        ];
+        for (award, head, issuer, named) in cases {
+            assert_eq!(award.name_conferred_by(head, issuer), named, "{award:?}");
+        }
+    }
 
     #[test]
     fn every_code_round_trips_and_is_unique() {

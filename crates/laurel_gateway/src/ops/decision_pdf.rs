@@ -84,10 +84,10 @@ impl Ops {
         let awards: BTreeSet<AwardKind> = nominations.iter().map(|r| r.nomination.award).collect();
         let award_names = awards
             .iter()
-            .map(|a| a.name_vi())
+            .map(|a| a.name_conferred_by(&issuer.head_title, &issuer.name))
             .collect::<Vec<_>>()
             .join(", ");
-        let rows = recipient_lines(&self.store, &nominations, &amounts)
+        let rows = recipient_lines(&self.store, &issuer, &nominations, &amounts)
             .await?
             .into_iter()
             .map(|line| DecisionRow {
@@ -150,14 +150,25 @@ impl Ops {
             "Căn cứ chức năng, nhiệm vụ, quyền hạn của {};",
             issuer.name
         ));
-        let ids: Vec<_> = nominations.iter().map(|r| r.nomination.id).collect();
-        if self.store.council_voted_on_any(&ids).await? {
-            bases.push(format!(
-                "Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng {};",
-                issuer.name
-            ));
+        match &annulled {
+            // An annulment rests on the decision it annuls; the proposals and the council's
+            // vote were that decision's grounds, not its own (its ground is in its Điều 1).
+            Some(original) => bases.push(format!(
+                "Căn cứ {} của {} về việc khen thưởng;",
+                original.reference_line(),
+                original.issuer_title
+            )),
+            None => {
+                let ids: Vec<_> = nominations.iter().map(|r| r.nomination.id).collect();
+                if self.store.council_voted_on_any(&ids).await? {
+                    bases.push(format!(
+                        "Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng {};",
+                        issuer.name
+                    ));
+                }
+                bases.push(self.proposals_line(&nominations).await?);
+            }
         }
-        bases.push(self.proposals_line(&nominations).await?);
 
         let place_date_line = decision.place_date_line(issuer.place.as_deref());
         let authority = decision.issuer_title.clone();
@@ -275,7 +286,9 @@ impl Ops {
             return Ok(None);
         };
         let decided = decision_nominations(&self.store, &decision).await?;
-        let lines = recipient_lines(&self.store, &decided.nominations, &decided.amounts).await?;
+        let issuer = self.store.require_unit(decision.issuer).await?;
+        let lines =
+            recipient_lines(&self.store, &issuer, &decided.nominations, &decided.amounts).await?;
         Ok(Some((decision, lines)))
     }
 
@@ -388,9 +401,11 @@ async fn decision_nominations(store: &Store, decision: &Decision) -> Result<Deci
     })
 }
 
-/// One line per nomination: the recipient, position and unit, award and cash.
+/// One line per nomination of a decision of `issuer`: the recipient, position and unit,
+/// award (as the issuer confers it) and cash.
 async fn recipient_lines(
     store: &Store,
+    issuer: &Unit,
     nominations: &[NominationRecord],
     amounts: &BTreeMap<NominationId, i64>,
 ) -> Result<Vec<RecipientLine>, OpsError> {
@@ -457,7 +472,7 @@ async fn recipient_lines(
                     Nominee::Person(_) => "cá nhân",
                     Nominee::Collective(_) => "tập thể",
                 },
-                award: n.award.name_vi().to_owned(),
+                award: n.award.name_conferred_by(&issuer.head_title, &issuer.name),
                 amount_vnd: amounts.get(&n.id).copied(),
             }
         })
@@ -473,7 +488,8 @@ pub async fn decision_recipients_offline(
         return Ok(None);
     };
     let decided = decision_nominations(store, &decision).await?;
-    let lines = recipient_lines(store, &decided.nominations, &decided.amounts).await?;
+    let issuer = store.require_unit(decision.issuer).await?;
+    let lines = recipient_lines(store, &issuer, &decided.nominations, &decided.amounts).await?;
     Ok(Some((decision, lines)))
 }
 
