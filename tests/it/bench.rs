@@ -109,3 +109,69 @@ async fn the_bench_spreads_load_over_several_serve_processes_and_checks_the_data
         "{table}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bench_runs_on_a_postgresql_cluster_of_its_own_and_removes_it() {
+    // Independent of the suite's database: run once, in the SQLite pass.
+    if std::env::var_os("LAUREL_TEST_DATABASE_URL").is_some() {
+        return;
+    }
+    let installed = std::path::Path::new("/usr/lib/postgresql").exists()
+        || std::process::Command::new("pg_config")
+            .arg("--bindir")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !installed {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have PostgreSQL's server binaries"
+        );
+        return;
+    }
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel-under-test"))
+        .args(["bench", "--postgres", "--seconds", "0.2", "--clients", "2"])
+        .args(["--recipients", "2", "--batch", "0", "--import-rows", "0"])
+        .args(["--nominations", "0"])
+        .output()
+        .await
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{table}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let started = table
+        .lines()
+        .find(|l| l.starts_with("Started a private PostgreSQL "))
+        .unwrap_or_else(|| panic!("no cluster started in:\n{table}"));
+    assert!(table.contains("Laurel bench — PostgreSQL —"), "{table}");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("submitNomination"))
+        .unwrap_or_else(|| panic!("no transition in:\n{table}"));
+    assert!(row.contains(" 0  "), "errors in: {row}\n{table}");
+    // Its directory, named after the bench's process, is gone, and nothing listens on its
+    // port any more.
+    let port: u16 = started
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {started}"));
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the cluster still listens on {port}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("laurel-bench-postgres-")
+        })
+        .map(|e| e.path())
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}

@@ -162,6 +162,11 @@ pub enum Command {
         /// An empty database to run on (default: a fresh SQLite file in a temporary directory).
         #[arg(long, env = "LAUREL_BENCH_DATABASE_URL")]
         database_url: Option<String>,
+        /// Run on a PostgreSQL cluster of the bench's own, made in a temporary directory with
+        /// the server's binaries (`initdb`, `pg_ctl`; as the `postgres` user when run by root),
+        /// with PostgreSQL's defaults (`fsync` on), and removed afterwards.
+        #[arg(long, conflicts_with = "database_url")]
+        postgres: bool,
         /// Seconds per measurement.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
@@ -739,6 +744,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
         }
         Command::Bench {
             database_url,
+            postgres,
             seconds,
             clients,
             recipients,
@@ -747,20 +753,39 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
             processes,
             nominations,
         } => {
-            crate::bench::run(
-                crate::bench::BenchOptions {
-                    database_url,
-                    seconds,
-                    clients,
-                    recipients,
-                    batch,
-                    import_rows,
-                    processes,
-                    nominations,
-                },
-                out,
-            )
-            .await
+            let cluster = if postgres {
+                let dir = std::env::temp_dir()
+                    .join(format!("laurel-bench-postgres-{}", std::process::id()));
+                let cluster = tokio::task::spawn_blocking(move || {
+                    crate::private_pg::PrivateCluster::start(&dir)
+                })
+                .await??;
+                writeln!(
+                    out,
+                    "Started a private {} cluster at {} (fsync on; removed afterwards).",
+                    cluster.version,
+                    cluster.url()
+                )?;
+                Some(cluster)
+            } else {
+                None
+            };
+            let options = crate::bench::BenchOptions {
+                database_url: cluster.as_ref().map(|c| c.url()).or(database_url),
+                seconds,
+                clients,
+                recipients,
+                batch,
+                import_rows,
+                processes,
+                nominations,
+            };
+            let measured = crate::bench::run(options, out).await;
+            if let Some(cluster) = cluster {
+                // Stopping it waits for the server to end.
+                tokio::task::spawn_blocking(move || drop(cluster)).await?;
+            }
+            measured
         }
         Command::Schema => {
             write!(out, "{}", laurel_gateway::schema::sdl())?;

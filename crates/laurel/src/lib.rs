@@ -4,6 +4,7 @@ pub mod backup;
 pub mod bench;
 pub mod cli;
 pub mod demo;
+pub mod private_pg;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
