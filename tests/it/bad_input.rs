@@ -481,3 +481,12 @@ async fn organisation_input_is_checked() {
     assert_eq!(again["grantRole"]["granted"], false);
     server.stop().await;
 }
+
+/// `laurel serve --public-introspection` opens the schema to callers who are not signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_introspection_answers_anonymous_callers_too() {
+    let server = TestServer::start_with(|config| config.public_introspection = true).await;
+    let schema = server.ok(None, q!("introspection"), json!({})).await;
+    assert!(schema["__schema"]["types"].as_array().unwrap().len() > 20);
+    server.stop().await;
+}

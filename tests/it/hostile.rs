@@ -114,7 +114,15 @@ async fn every_answer_carries_the_security_headers() {
         assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
         assert_eq!(headers["x-frame-options"], "DENY", "{what}");
         assert_eq!(headers["referrer-policy"], "same-origin", "{what}");
-        assert!(headers.contains_key("cache-control"), "{what}");
+        // Nothing here may be kept by a cache, except the public verification page, which a
+        // cache must check again each time (an award can be annulled).
+        let cache = headers["cache-control"].to_str().unwrap();
+        let expected = if what.starts_with("/verify") {
+            "no-cache"
+        } else {
+            "no-store"
+        };
+        assert!(cache.contains(expected), "{what}: {cache}");
         // Pages carry the content security policy; JSON and PDFs need none.
         let html = headers["content-type"]
             .to_str()

@@ -427,6 +427,63 @@ async fn concurrent_numbers_are_gapless_and_rolled_back_ones_are_given_back() {
     );
 }
 
+/// On PostgreSQL, where writers run side by side, a transaction holding an issuer's decision
+/// number and an audit chain's head until it ends holds up no other issuer's numbering and no
+/// other chain, only what shares them (issue 11 §3: numbering and audit chains must not
+/// serialise unrelated work). SQLite runs one writer at a time.
+#[tokio::test]
+async fn numbers_and_chains_held_open_hold_up_only_what_shares_them() {
+    let (_db, store) = store().await;
+    if store.backend() == crate::Backend::Sqlite {
+        return;
+    }
+    let (a, b) = (
+        unit(&store, "CAT", None).await.id,
+        unit(&store, "CAD", None).await.id,
+    );
+    let (held_entity, other_entity) = (id(), id());
+    let held = store.write().await.unwrap();
+    assert_eq!(
+        held.next_number(a, 2025, SequenceKind::Decision)
+            .await
+            .unwrap(),
+        1
+    );
+    held.record(&comment_on(held_entity, serde_json::json!({ "n": 1 })))
+        .await
+        .unwrap();
+    // Meanwhile another issuer's number and another chain's entry commit at once (the
+    // timeout is only there so that a regression fails instead of hanging).
+    let other = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let tx = store.write().await?;
+        let n = tx.next_number(b, 2025, SequenceKind::Decision).await?;
+        tx.record(&comment_on(other_entity, serde_json::json!({ "n": 1 })))
+            .await?;
+        tx.commit().await?;
+        Ok::<_, StoreError>(n)
+    })
+    .await
+    .expect("held up by a transaction it shares nothing with")
+    .unwrap();
+    assert_eq!(other, 1);
+    // The same issuer's next number waits for the first transaction to end, and follows it.
+    let same = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let tx = store.write().await?;
+            let n = tx.next_number(a, 2025, SequenceKind::Decision).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(n)
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!same.is_finished(), "the issuer's numbering did not wait");
+    held.commit().await.unwrap();
+    assert_eq!(same.await.unwrap().unwrap(), 2);
+    assert_eq!(store.audit_of(held_entity).await.unwrap().len(), 1);
+    assert_eq!(store.audit_of(other_entity).await.unwrap().len(), 1);
+}
+
 /// A public comment received on the nomination `entity`, with `details`, as the store
 /// records it.
 fn comment_on(entity: Uuid, details: serde_json::Value) -> Recorded {
