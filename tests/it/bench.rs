@@ -41,11 +41,16 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
         })
         .filter(|l| !l.starts_with("what"))
         .collect();
-    // Six figures per client count (a certificate's first download and a kept one among
-    // them); eligibility; the decision's print; the big batch and the reads during it; the
-    // import; at 400 more nominations, one read, a page at 1 and 4 clients, three other pages,
-    // and a startup.
-    assert_eq!(rows.len(), 24, "{table}");
+    // Seven figures per client count (a certificate's first download and a kept one among
+    // them, and the transition in-process as well as over HTTP); eligibility; the decision's
+    // print; the big batch and the reads during it; the import; at 400 more nominations, one
+    // read, a page at 1 and 4 clients, three other pages, and a startup.
+    assert_eq!(rows.len(), 26, "{table}");
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("submitNomination in-process")),
+        "{table}"
+    );
     for what in [
         "nomination(id) at ",
         "nominations, state SUBMITTED at ",

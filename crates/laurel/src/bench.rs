@@ -708,6 +708,11 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
     // The stage transition's drafts (imported per client count, as many as it could take)
     // and its baseline's rows, moved round-robin.
     let head = account(&gql, &p, "truong.ptm", ("UNIT_HEAD", &p.staff), None).await?;
+    let head_actor = laurel_gateway::auth::authenticate(&store, &head, laurel_gateway::edge::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.messages().1))?
+        .map_err(|problem| anyhow::anyhow!("the unit head's session: {problem:?}"))?
+        .actor;
     store.bench_seed_transitions(TRANSITION_ROWS).await?;
     let transition_pool = ((options.seconds * 1_500.0) as usize).clamp(300, 10_000);
 
@@ -822,6 +827,50 @@ pub async fn run(options: BenchOptions, out: &mut (dyn Write + Send)) -> anyhow:
             baseline: "read + update + audit transaction, raw SQL".into(),
             baseline_rate: raw.rate(),
             stats: submitted,
+        });
+        // The same transition called in-process, as the GraphQL resolver calls it: what the
+        // store and the rules cost without HTTP, the session and GraphQL around them.
+        let drafts = std::sync::Arc::new(
+            import_drafts(
+                &gql,
+                &p,
+                &format!("Cán bộ trình trong tiến trình {clients}"),
+                transition_pool,
+            )
+            .await?,
+        );
+        let (ops, actor, taken) = (
+            running.ops.clone(),
+            std::sync::Arc::new(head_actor.clone()),
+            std::sync::Arc::new(AtomicUsize::new(0)),
+        );
+        let deadline = Instant::now() + duration;
+        let in_process = measure_while(
+            clients,
+            move || Instant::now() < deadline,
+            move |_, _| {
+                let (ops, actor) = (ops.clone(), actor.clone());
+                let id = drafts
+                    .get(taken.fetch_add(1, Ordering::Relaxed))
+                    .and_then(|id| uuid::Uuid::parse_str(id).ok());
+                async move {
+                    let id = laurel_domain::ids::NominationId(id?);
+                    let now = laurel_gateway::edge::now();
+                    Some(
+                        ops.submit_nomination(&actor, id, 1, false, now)
+                            .await
+                            .is_ok(),
+                    )
+                }
+            },
+        )
+        .await;
+        rows.push(Row {
+            what: "submitNomination in-process (no HTTP/GraphQL)".into(),
+            clients,
+            baseline: "read + update + audit transaction, raw SQL".into(),
+            baseline_rate: raw.rate(),
+            stats: in_process,
         });
         // A read: a page of 50 nominations with every nested field, eligibility included.
         let (g, token) = (gql.clone(), p.admin.clone());

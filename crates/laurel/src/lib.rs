@@ -262,6 +262,8 @@ pub struct Running {
     pub bootstrap: Option<Bootstrapped>,
     /// The store it serves (for tests and tooling).
     pub store: Store,
+    /// Its operations, as its requests call them (for tests and tooling).
+    pub ops: Ops,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     dispatcher: laurel_gateway::dispatch::Dispatcher,
@@ -340,7 +342,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         workflows,
         calendar,
     );
-    let state = AppState::new(ops, config.max_body_bytes)
+    let state = AppState::new(ops.clone(), config.max_body_bytes)
         .with_clock(config.clock.clone())
         .serve_metrics(config.metrics)
         .public_introspection(config.public_introspection)
@@ -385,6 +387,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         addr,
         bootstrap,
         store,
+        ops,
         shutdown,
         task,
         dispatcher,
