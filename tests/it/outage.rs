@@ -261,3 +261,146 @@ async fn requests_fail_cleanly_while_postgresql_is_gone_and_laurel_recovers_by_i
     assert_eq!(drafts, Vec::<String>::new());
     server.stop().await;
 }
+
+/// PostgreSQL itself stopped and started again under load (issue 11 §4): a cluster of the
+/// test's own, made as `laurel bench --postgres` makes one, stopped with `pg_ctl stop -m fast`
+/// and started again on the same port while eight clients create people throughout. While it
+/// is down every refusal is a clean `UNAVAILABLE` and `/readyz` answers 503; once it is back
+/// the same process serves again by itself; every person acknowledged is there, and the
+/// history and the audit log verify.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgresql_stopped_and_started_again_under_load_loses_nothing_acknowledged() {
+    // The PostgreSQL pass only, where the server's binaries are known to be installed.
+    if std::env::var_os(laurel_store::testing::DATABASE_ENV).is_none() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("laurel-outage-{}", std::process::id()));
+    let cluster = std::sync::Arc::new(
+        tokio::task::spawn_blocking(move || laurel::private_pg::PrivateCluster::start(&dir))
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    let url = cluster.url();
+    let server = TestServer::start_with(|config| config.database_url = url.clone()).await;
+    let org = Org::create(&server).await;
+
+    // Eight clients creating people until told to stop: what each was told.
+    let going = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let mut load = JoinSet::new();
+    for client in 0..8 {
+        let (http, endpoint, token, unit, going) = (
+            server.http().clone(),
+            format!("{}/graphql", server.base),
+            org.clerk.clone(),
+            org.staff.clone(),
+            going.clone(),
+        );
+        load.spawn(async move {
+            let mut told: Vec<(String, Value)> = Vec::new();
+            let mut i = 0;
+            while going.load(std::sync::atomic::Ordering::Relaxed) {
+                let name = format!("Cán bộ {client} lần {i}");
+                let body: Value = http
+                    .post(&endpoint)
+                    .bearer_auth(&token)
+                    .json(&json!({
+                        "query": q!("create_person"),
+                        "variables": { "input": { "fullName": name, "unitId": unit } },
+                    }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                told.push((name, body));
+                i += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            told
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stopping = cluster.clone();
+    tokio::task::spawn_blocking(move || stopping.stop())
+        .await
+        .unwrap()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ready(&server).await != 503 {
+        assert!(
+            Instant::now() < deadline,
+            "/readyz did not see PostgreSQL go"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let meanwhile = server
+        .gql(
+            Some(&org.clerk),
+            q!("create_person"),
+            json!({ "input": { "fullName": "Trong lúc dừng", "unitId": org.staff } }),
+        )
+        .await;
+    assert_eq!(code(&meanwhile), Some("UNAVAILABLE"), "{meanwhile}");
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let starting = cluster.clone();
+    tokio::task::spawn_blocking(move || starting.start_again())
+        .await
+        .unwrap()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ready(&server).await != 200 {
+        assert!(Instant::now() < deadline, "/readyz did not recover");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    going.store(false, std::sync::atomic::Ordering::Relaxed);
+
+    let (mut acknowledged, mut refused, mut after) = (Vec::new(), 0, 0);
+    for told in load.join_all().await {
+        // Once a client was refused, what it was told after is the recovery.
+        let mut seen_refusal = false;
+        for (name, body) in told {
+            match code(&body) {
+                None => {
+                    acknowledged.push(name);
+                    after += usize::from(seen_refusal);
+                }
+                Some("UNAVAILABLE") => {
+                    refused += 1;
+                    seen_refusal = true;
+                    let said = body.to_string();
+                    for driver in ["sqlx", "connection refused", "os error", "pool timed out"] {
+                        assert!(!said.contains(driver), "driver words in {said}");
+                    }
+                }
+                Some(other) => panic!("{other} while PostgreSQL was away: {body}"),
+            }
+        }
+    }
+    assert!(
+        after > 0 || refused == 0,
+        "no refused client was served after the restart"
+    );
+    // Every acknowledged person is there (a refused one may or may not have landed: the
+    // message says so).
+    let stored: std::collections::BTreeSet<String> = laurel_store::testing::select_text(
+        server.store(),
+        "SELECT full_name FROM person WHERE full_name LIKE 'Cán bộ % lần %'",
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    for name in &acknowledged {
+        assert!(stored.contains(name), "acknowledged, then lost: {name}");
+    }
+    eprintln!(
+        "{} acknowledged, {refused} refused while PostgreSQL was away, {after} served after",
+        acknowledged.len()
+    );
+    laurel_tests::check_history(&url).await;
+    server.stop_unchecked().await;
+    drop(cluster);
+}

@@ -1,7 +1,8 @@
 //! A PostgreSQL cluster of its own for `laurel bench --postgres`: made with the server's own
 //! `initdb` in a temporary directory, started with `pg_ctl` on a free port of 127.0.0.1 (its
 //! socket in that directory too, so it meets no other cluster), with PostgreSQL's defaults
-//! (`fsync` and `synchronous_commit` on), and stopped and removed when dropped.
+//! (`fsync` and `synchronous_commit` on), and stopped and removed when dropped. A test stops
+//! it and starts it again to play PostgreSQL's restart under load.
 //!
 //! The binaries are found through `pg_config --bindir`, then under `/usr/lib/postgresql/*/bin`
 //! (Debian's layout, the newest first), then on `PATH`. `initdb` refuses to run as root, so a
@@ -73,27 +74,42 @@ impl PrivateCluster {
                 ],
             )
             .context("initdb")?;
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300",
-            path_str(&cluster.dir)?
-        );
-        let log = cluster.dir.join("server.log");
-        cluster
-            .pg(
-                "pg_ctl",
-                &[
-                    "-D",
-                    path_str(&data)?,
-                    "-l",
-                    path_str(&log)?,
-                    "-w",
-                    "-o",
-                    &options,
-                    "start",
-                ],
-            )
-            .with_context(|| format!("starting the cluster (its log: {})", log.display()))?;
+        cluster.start_again()?;
         Ok(cluster)
+    }
+
+    /// Starts the server again (on the same port) after [`PrivateCluster::stop`].
+    pub fn start_again(&self) -> anyhow::Result<()> {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300",
+            self.port,
+            path_str(&self.dir)?
+        );
+        let (data, log) = (self.dir.join("data"), self.dir.join("server.log"));
+        self.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                path_str(&data)?,
+                "-l",
+                path_str(&log)?,
+                "-w",
+                "-o",
+                &options,
+                "start",
+            ],
+        )
+        .with_context(|| format!("starting the cluster (its log: {})", log.display()))
+    }
+
+    /// Stops the server (`pg_ctl stop -m fast`: sessions are ended, as in a restart), keeping
+    /// its data.
+    pub fn stop(&self) -> anyhow::Result<()> {
+        let data = self.dir.join("data");
+        self.pg(
+            "pg_ctl",
+            &["-D", path_str(&data)?, "-m", "fast", "-w", "stop"],
+        )
     }
 
     /// Where to connect, as the superuser, to its (empty) `postgres` database.
@@ -119,13 +135,9 @@ impl PrivateCluster {
 
 impl Drop for PrivateCluster {
     fn drop(&mut self) {
-        let data = self.dir.join("data");
         // A server runs only if it got as far as writing its pid file.
-        let running = data.join("postmaster.pid").exists();
-        if running
-            && let Some(data) = data.to_str()
-            && let Err(e) = self.pg("pg_ctl", &["-D", data, "-m", "fast", "-w", "stop"])
-        {
+        let running = self.dir.join("data").join("postmaster.pid").exists();
+        if running && let Err(e) = self.stop() {
             eprintln!("stopping the private PostgreSQL cluster: {e:#}");
         }
         if let Err(e) = std::fs::remove_dir_all(&self.dir) {
