@@ -74,29 +74,26 @@ async fn the_bench_prints_each_figure_beside_its_baseline() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bench_spreads_load_over_several_serve_processes_and_checks_the_database_after() {
-    // As a program of its own (`laurel-under-test` is `laurel`): the other processes are
-    // started from its binary.
     let db = laurel_store::testing::TestDatabase::empty().await.unwrap();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel-under-test"))
-        .args(["bench", "--database-url", &db.url, "--seconds", "0.3"])
-        .args(["--clients", "4", "--recipients", "3", "--batch", "0"])
-        .args([
-            "--import-rows",
-            "0",
-            "--processes",
-            "2",
-            "--nominations",
-            "0",
-        ])
-        .output()
-        .await
-        .unwrap();
-    let table = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{table}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let table = bench_process(&[
+        "--database-url",
+        &db.url,
+        "--seconds",
+        "0.3",
+        "--clients",
+        "4",
+        "--recipients",
+        "3",
+        "--batch",
+        "0",
+        "--import-rows",
+        "0",
+        "--processes",
+        "2",
+        "--nominations",
+        "0",
+    ])
+    .await;
     for what in [
         "createPerson, 2 processes",
         "nominations(first: 50), 2 processes",
@@ -133,19 +130,22 @@ async fn the_bench_runs_on_a_postgresql_cluster_of_its_own_and_removes_it() {
         );
         return;
     }
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel-under-test"))
-        .args(["bench", "--postgres", "--seconds", "0.2", "--clients", "2"])
-        .args(["--recipients", "2", "--batch", "0", "--import-rows", "0"])
-        .args(["--nominations", "0"])
-        .output()
-        .await
-        .unwrap();
-    let table = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{table}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let table = bench_process(&[
+        "--postgres",
+        "--seconds",
+        "0.2",
+        "--clients",
+        "2",
+        "--recipients",
+        "2",
+        "--batch",
+        "0",
+        "--import-rows",
+        "0",
+        "--nominations",
+        "0",
+    ])
+    .await;
     let started = table
         .lines()
         .find(|l| l.starts_with("Started a private PostgreSQL "))
@@ -179,4 +179,23 @@ async fn the_bench_runs_on_a_postgresql_cluster_of_its_own_and_removes_it() {
         .map(|e| e.path())
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
+
+/// Runs `laurel bench` with `args` as a program of its own (`laurel-under-test` is `laurel`:
+/// the processes it starts are started from its binary); returns what it printed, once it
+/// succeeded.
+async fn bench_process(args: &[&str]) -> String {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel-under-test"))
+        .arg("bench")
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{table}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    table
 }
