@@ -130,6 +130,17 @@ async fn the_bench_runs_on_a_postgresql_cluster_of_its_own_and_removes_it() {
         );
         return;
     }
+    let ours = |e: &std::fs::DirEntry| {
+        e.file_name()
+            .to_string_lossy()
+            .starts_with("laurel-bench-postgres-")
+    };
+    let before: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(ours)
+        .map(|e| e.path())
+        .collect();
     let table = bench_process(&[
         "--postgres",
         "--seconds",
@@ -171,12 +182,9 @@ async fn the_bench_runs_on_a_postgresql_cluster_of_its_own_and_removes_it() {
     let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
         .unwrap()
         .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("laurel-bench-postgres-")
-        })
+        .filter(ours)
         .map(|e| e.path())
+        .filter(|p| !before.contains(p))
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }

@@ -764,7 +764,7 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
                     out,
                     "Started a private {} cluster at {} (fsync on; removed afterwards).",
                     cluster.version,
-                    cluster.url()
+                    crate::redact(&cluster.url())
                 )?;
                 Some(cluster)
             } else {

@@ -7,7 +7,7 @@
 //! The binaries are found through `pg_config --bindir`, then under `/usr/lib/postgresql/*/bin`
 //! (Debian's layout, the newest first), then on `PATH`. `initdb` refuses to run as root, so a
 //! root caller runs the cluster as the `postgres` user (through `runuser`), who is given the
-//! directory.
+//! directory. TCP connections need the superuser's password, made at random for the cluster.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,6 +23,7 @@ pub struct PrivateCluster {
     as_postgres: bool,
     /// `PostgreSQL 15.14`, as `postgres --version` says it.
     pub version: String,
+    password: String,
 }
 
 impl PrivateCluster {
@@ -57,23 +58,34 @@ impl PrivateCluster {
             port,
             as_postgres,
             version,
+            password: data_encoding::HEXLOWER.encode(&laurel_gateway::edge::random_bytes::<16>()),
         };
         let data = cluster.dir.join("data");
-        cluster
-            .pg(
-                "initdb",
-                &[
-                    "-D",
-                    path_str(&data)?,
-                    "-A",
-                    "trust",
-                    "-U",
-                    "postgres",
-                    "-E",
-                    "UTF8",
-                ],
-            )
-            .context("initdb")?;
+        // Its superuser's password, so that nobody else on the machine may connect over TCP
+        // while it runs; given to initdb in a file only its user reads, removed after.
+        let password_file = cluster.dir.join("password");
+        std::fs::write(&password_file, &cluster.password)?;
+        if as_postgres {
+            run(Command::new("chown").args(["postgres:", path_str(&password_file)?]))?;
+        }
+        let made = cluster.pg(
+            "initdb",
+            &[
+                "-D",
+                path_str(&data)?,
+                "--auth-local=peer",
+                "--auth-host=scram-sha-256",
+                "--pwfile",
+                path_str(&password_file)?,
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+        );
+        std::fs::remove_file(&password_file)?;
+        made.context("initdb")?;
         cluster.start_again()?;
         Ok(cluster)
     }
@@ -112,9 +124,13 @@ impl PrivateCluster {
         )
     }
 
-    /// Where to connect, as the superuser, to its (empty) `postgres` database.
+    /// Where to connect, as the superuser (with its password), to its empty `postgres`
+    /// database.
     pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+        format!(
+            "postgres://postgres:{}@127.0.0.1:{}/postgres",
+            self.password, self.port
+        )
     }
 
     /// Runs one of the server's programs, as the postgres user when we are root.

@@ -410,12 +410,12 @@ impl CertificateRefusal {
     pub fn message_vi(&self) -> String {
         match self {
             CertificateRefusal::DecisionAnnulled { number } => format!(
-                "Quyết định {number} đã bị hủy bỏ bằng một quyết định khác; không cấp, không in \
+                "Quyết định số {number} đã bị hủy bỏ bằng một quyết định khác; không cấp, không in \
                  bằng/giấy khen của quyết định này."
             ),
             CertificateRefusal::NoneIssued { number } => format!(
-                "Quyết định {number} không có bằng/giấy khen nào để in: chưa cấp (issueCertificates) \
-                 hoặc không thuộc đơn vị của bạn."
+                "Quyết định số {number} không có bằng/giấy khen nào để in: chưa được cấp \
+                 (issueCertificates) hoặc không thuộc phạm vi đơn vị của bạn."
             ),
         }
     }
